@@ -1,0 +1,82 @@
+// One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
+// Targets: extension-node, extension-web, webview, cli, tests (the integration suites run inside VS Code).
+import * as esbuild from 'esbuild';
+import { mkdirSync, copyFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+const only = args.filter((a) => !a.startsWith('--'));
+
+/** Options shared by every target. */
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  target: 'es2022',
+};
+
+/** @type {Record<string, import('esbuild').BuildOptions>} */
+const targets = {
+  // The extension for the Node extension host (desktop, remote, code-server). tfjs never appears here.
+  'extension-node': {
+    entryPoints: ['src/editor/node.ts'],
+    outfile: 'dist/extension/node.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  // The same extension for the web worker host (vscode.dev): no Node built-ins may be reached.
+  'extension-web': {
+    entryPoints: ['src/editor/web.ts'],
+    outfile: 'dist/extension/web.js',
+    platform: 'browser',
+    format: 'cjs',
+    external: ['vscode'],
+    mainFields: ['browser', 'module', 'main'],
+  },
+  // The panel app; tfjs is bundled from npm here and only here.
+  webview: {
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+  },
+  // The `layer-lens` command.
+  cli: {
+    entryPoints: ['src/cli/layerLens.ts'],
+    outfile: 'dist/cli/layerLens.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  // The integration suites, loaded by VS Code's extension host through extensionTestsPath.
+  tests: {
+    entryPoints: ['test/integration/index.ts'],
+    outfile: 'dist/test/index.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode', 'mocha'],
+  },
+};
+
+const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));
+if (selected.length === 0) {
+  console.error(`esbuild.mjs: no target named ${only.join(', ')}; targets are ${Object.keys(targets).join(', ')}`);
+  process.exit(2);
+}
+
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('media/panel.css', 'dist/webview/panel.css');
+
+if (watch) {
+  for (const [, options] of selected) {
+    const ctx = await esbuild.context({ ...common, ...options });
+    await ctx.watch();
+  }
+  console.log(`esbuild: watching ${selected.map(([n]) => n).join(', ')}`);
+} else {
+  await Promise.all(selected.map(([, options]) => esbuild.build({ ...common, ...options })));
+}

@@ -1,0 +1,266 @@
+// Dimensions and their arithmetic. A dimension is an exact integer when known, otherwise a
+// polynomial with integer coefficients over named symbols (N, T, H) and floor-division atoms,
+// kept in a normal form so that equal expressions print and compare alike. An unknown dimension
+// ("?") poisons arithmetic: nothing derived from it is ever presented as known.
+
+import type { DimOut, ShapeOut } from './types';
+
+/** A symbolic dimension in normal form: a sum of monomials, each a coefficient times sorted atoms. */
+export interface SymDim {
+  readonly kind: 'sym';
+  /** Monomial key (atoms joined by `*`, `''` for the constant) to its non-zero coefficient. */
+  readonly terms: ReadonlyMap<string, number>;
+}
+
+/** A dimension that cannot be known statically; arithmetic on it stays unknown. */
+export interface UnknownDim {
+  readonly kind: 'unknown';
+}
+
+/** One dimension of a tensor shape. */
+export type Dim = number | SymDim | UnknownDim;
+
+/** A tensor shape. */
+export type Shape = Dim[];
+
+const UNKNOWN: UnknownDim = Object.freeze({ kind: 'unknown' });
+
+/** The unknown dimension, printed `?`. */
+export function unknownDim(): UnknownDim {
+  return UNKNOWN;
+}
+
+/** A named symbol such as `N` or `T`. Names must be identifiers. */
+export function symDim(name: string): Dim {
+  return fromTerms(new Map([[name, 1]]));
+}
+
+/** True when the dimension is an exact integer. */
+export function isKnown(d: Dim): d is number {
+  return typeof d === 'number';
+}
+
+/** True when the dimension is unknown (not merely symbolic). */
+export function isUnknown(d: Dim): d is UnknownDim {
+  return typeof d !== 'number' && d.kind === 'unknown';
+}
+
+function termsOf(d: number | SymDim): Map<string, number> {
+  if (typeof d === 'number') return d === 0 ? new Map() : new Map([['', d]]);
+  return new Map(d.terms);
+}
+
+function fromTerms(terms: Map<string, number>): Dim {
+  for (const [k, v] of terms) if (v === 0) terms.delete(k);
+  if (terms.size === 0) return 0;
+  if (terms.size === 1 && terms.has('')) return terms.get('')!;
+  return { kind: 'sym', terms };
+}
+
+function combine(a: Dim, b: Dim, sign: 1 | -1): Dim {
+  if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
+  if (typeof a === 'number' && typeof b === 'number') return a + sign * b;
+  const out = termsOf(a);
+  for (const [k, v] of termsOf(b)) out.set(k, (out.get(k) ?? 0) + sign * v);
+  return fromTerms(out);
+}
+
+/** a + b */
+export function addDim(a: Dim, b: Dim): Dim {
+  return combine(a, b, 1);
+}
+
+/** a − b */
+export function subDim(a: Dim, b: Dim): Dim {
+  return combine(a, b, -1);
+}
+
+function mulKeys(a: string, b: string): string {
+  if (a === '') return b;
+  if (b === '') return a;
+  return [...splitAtoms(a), ...splitAtoms(b)].sort().join('*');
+}
+
+/** Splits a monomial key into atoms, respecting parentheses inside floor-division atoms. */
+function splitAtoms(key: string): string[] {
+  const atoms: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '*' && depth === 0) {
+      atoms.push(key.slice(start, i));
+      start = i + 1;
+    }
+  }
+  atoms.push(key.slice(start));
+  return atoms;
+}
+
+/** a · b */
+export function mulDim(a: Dim, b: Dim): Dim {
+  if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  const out = new Map<string, number>();
+  for (const [ka, va] of termsOf(a)) {
+    for (const [kb, vb] of termsOf(b)) {
+      const k = mulKeys(ka, kb);
+      out.set(k, (out.get(k) ?? 0) + va * vb);
+    }
+  }
+  return fromTerms(out);
+}
+
+/** ⌊a / b⌋ as Python's `//` computes it (floor, also for negatives). */
+export function floorDivDim(a: Dim, b: Dim): Dim {
+  if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
+  if (typeof b === 'number' && b === 0) return UNKNOWN;
+  if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
+  if (typeof b === 'number') {
+    if (b === 1) return a;
+    // When every non-constant coefficient divides exactly, the division distributes:
+    // (k·X + c) // k = X + c // k for integer X.
+    const terms = termsOf(a);
+    const c = terms.get('') ?? 0;
+    let exact = true;
+    for (const [k, v] of terms) if (k !== '' && v % b !== 0) exact = false;
+    if (exact && b > 0) {
+      const out = new Map<string, number>();
+      for (const [k, v] of terms) if (k !== '') out.set(k, v / b);
+      out.set('', Math.floor(c / b));
+      return fromTerms(out);
+    }
+    return atom(`(${formatDim(a)})//${b}`);
+  }
+  const ka = formatDim(a);
+  const kb = formatDim(b);
+  if (ka === kb) return 1;
+  return atom(`(${ka})//(${kb})`);
+}
+
+/** a mod b (Python semantics); symbolic results become an opaque atom. */
+export function modDim(a: Dim, b: Dim): Dim {
+  if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
+  if (typeof a === 'number' && typeof b === 'number') return b === 0 ? UNKNOWN : ((a % b) + b) % b;
+  return atom(`(${formatDim(a)})%(${formatDim(b)})`);
+}
+
+/** ⌈a / b⌉ */
+export function ceilDivDim(a: Dim, b: Dim): Dim {
+  // ⌈a/b⌉ = −⌊−a/b⌋
+  return subDim(0, floorDivDim(subDim(0, a), b));
+}
+
+/** max(a, b) when decidable, else an opaque atom. */
+export function maxDim(a: Dim, b: Dim): Dim {
+  if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
+  const diff = subDim(a, b);
+  if (typeof diff === 'number') return diff >= 0 ? a : b;
+  return atom(`max(${formatDim(a)},${formatDim(b)})`);
+}
+
+function atom(name: string): Dim {
+  return fromTerms(new Map([[name, 1]]));
+}
+
+/** Product of all dimensions (1 for a scalar shape). */
+export function productDim(dims: readonly Dim[]): Dim {
+  return dims.reduce<Dim>((acc, d) => mulDim(acc, d), 1);
+}
+
+/** Result of comparing two dimensions: only certain differences are reported as such. */
+export type DimComparison = 'equal' | 'different' | 'unknown';
+
+/**
+ * Compares two dimensions. `different` only when it is certain: two different integers, or
+ * expressions that differ by a non-zero constant.
+ */
+export function compareDims(a: Dim, b: Dim): DimComparison {
+  if (isUnknown(a) || isUnknown(b)) return 'unknown';
+  const diff = subDim(a, b);
+  if (typeof diff === 'number') return diff === 0 ? 'equal' : 'different';
+  return 'unknown';
+}
+
+/** Prints a dimension: `64`, `N`, `H-2`, `2*T`, `(H-1)//2+1`, `?`. */
+export function formatDim(d: Dim): string {
+  if (typeof d === 'number') return String(d);
+  if (d.kind === 'unknown') return '?';
+  // Higher-degree monomials first, then by name; the constant last.
+  const keys = [...d.terms.keys()].sort((x, y) => {
+    if (x === '') return 1;
+    if (y === '') return -1;
+    const dx = splitAtoms(x).length;
+    const dy = splitAtoms(y).length;
+    return dx !== dy ? dy - dx : x < y ? -1 : x > y ? 1 : 0;
+  });
+  let out = '';
+  for (const k of keys) {
+    const v = d.terms.get(k)!;
+    const mag = Math.abs(v);
+    const body = k === '' ? String(mag) : mag === 1 ? k : `${mag}*${k}`;
+    if (out === '') out = v < 0 ? `-${body}` : body;
+    else out += v < 0 ? `-${body}` : `+${body}`;
+  }
+  return out;
+}
+
+/** The printed form used in Analysis output: an integer or a string. */
+export function dimOut(d: Dim): DimOut {
+  return typeof d === 'number' ? d : formatDim(d);
+}
+
+/** A shape in Analysis output form. */
+export function shapeOut(s: readonly Dim[]): ShapeOut {
+  return s.map(dimOut);
+}
+
+/** Prints a shape in the tutorial's notation: `(N,64)`. */
+export function formatShape(s: readonly Dim[]): string {
+  return `(${s.map(formatDim).join(',')})`;
+}
+
+/**
+ * Parses a printed dimension back (`64`, `N`, `?`, `H-2`): integers and identifiers exactly,
+ * simple sums and differences of them; anything else becomes a named symbol of that text.
+ */
+export function parseDim(text: string): Dim {
+  const t = text.trim();
+  if (t === '?' || t === '') return UNKNOWN;
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (/^[A-Za-z_][A-Za-z_0-9]*$/.test(t)) return symDim(t);
+  const parts = t.match(/[+-]?\s*[^+-]+/g);
+  if (parts) {
+    let acc: Dim = 0;
+    for (const p of parts) {
+      const s = p.replace(/\s+/g, '');
+      const neg = s.startsWith('-');
+      const body = s.replace(/^[+-]/, '');
+      let term: Dim;
+      if (/^\d+$/.test(body)) term = Number(body);
+      else if (/^[A-Za-z_][A-Za-z_0-9]*$/.test(body)) term = symDim(body);
+      else {
+        const m = body.match(/^(\d+)\*([A-Za-z_][A-Za-z_0-9]*)$/);
+        if (!m) return symDim(t.replace(/[^A-Za-z_0-9]/g, '_'));
+        term = mulDim(Number(m[1]), symDim(m[2]));
+      }
+      acc = neg ? subDim(acc, term) : addDim(acc, term);
+    }
+    return acc;
+  }
+  return symDim(t);
+}
+
+/** Replaces symbols by values (numbers or other dims) and re-normalises. Atoms other than plain symbols stay. */
+export function substituteDim(d: Dim, env: ReadonlyMap<string, Dim>): Dim {
+  if (typeof d === 'number' || d.kind === 'unknown') return d;
+  let acc: Dim = 0;
+  for (const [k, v] of d.terms) {
+    let term: Dim = v;
+    if (k !== '') for (const a of splitAtoms(k)) term = mulDim(term, env.get(a) ?? atom(a));
+    acc = addDim(acc, term);
+  }
+  return acc;
+}

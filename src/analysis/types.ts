@@ -1,0 +1,168 @@
+// The plain-data contract between the analysis core and everything that consumes it
+// (editor adapters, CLI, panel, benchmarks). Offsets are UTF-16 code-unit offsets into the
+// analysed text, exactly what `TextDocument.positionAt` expects; lines are 1-based.
+
+/** A language the core can read. */
+export type Language = 'python' | 'typescript' | 'javascript';
+
+/** The framework a layer or model belongs to. */
+export type Framework = 'pytorch' | 'keras' | 'tfjs';
+
+/** A half-open range of character offsets `[from, to)` in the analysed text. */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/** One dimension as printed: an exact integer, or a symbolic expression such as `"N"`, `"H-2"`, `"?"`. */
+export type DimOut = number | string;
+
+/** One tensor's shape as printed. */
+export type ShapeOut = DimOut[];
+
+/** A value's shapes: a tensor's shape, or a (nested) tuple of them for multi-output layers. */
+export type ShapesOut = ShapeOut | { tuple: ShapesOut[] };
+
+/** Kernel geometry of a convolution-like layer, per spatial axis, as used for receptive fields. */
+export interface Geometry {
+  /** What slides: a convolution, a pooling window, or a transposed convolution. */
+  kind: 'conv' | 'pool' | 'convTranspose';
+  kernel: number[];
+  stride: number[];
+  /** Padding on the leading side of each axis (for 'same' and causal padding, the resolved amount). */
+  padding: number[];
+  dilation: number[];
+  /** Transposed convolutions only. */
+  outputPadding?: number[];
+  groups?: number;
+  /** True when all padding is on the past side (causal 1-D convolutions). */
+  causal?: boolean;
+}
+
+/** Receptive field of one output unit in input pixels/samples (Araujo et al., Distill 2019). */
+export interface ReceptiveField {
+  size: number[];
+  stride: number[];
+  padding: number[];
+  /** Set when branches that merge here are not centred alike. */
+  misaligned?: boolean;
+}
+
+/** Attention dimensions of a layer, for the panel's attention view and the hover. */
+export interface AttentionInfo {
+  kind: 'dot' | 'additive';
+  embedDim: number | null;
+  numHeads: number | null;
+  headDim: number | null;
+  causal: boolean;
+}
+
+/** A module (layer or user-defined block) constructed by a model, as `named_modules()` lists it. */
+export interface ModuleInfo {
+  /** Qualified name (`layer1.0.conv1`); the model itself is `""`. Keras/tfjs: the layer name. */
+  path: string;
+  /** Class name (`Conv2d`, `ResidualBlock`, `Dense`). */
+  type: string;
+  framework: Framework;
+  /** True for catalogue layers, false for user-defined containers. */
+  isLayer: boolean;
+  /** Where the module was constructed (the constructor call); line of that call. */
+  span: Span;
+  line: number;
+  /** Resolved constructor arguments, as plain JSON values, for hovers and the panel. */
+  config: Record<string, unknown>;
+  paramsOwn: number | null;
+  paramsTotal: number | null;
+  /** Shapes of the first call; null when the module was never called. */
+  inputShapes: ShapesOut[] | null;
+  outputShapes: ShapesOut[] | null;
+  /** Where the first call happened (in forward/call), if any. */
+  callSpan: Span | null;
+  /** The tutorial's notation for the first call, e.g. `(N,64)·(64,2)=(N,2)`. */
+  notation: string | null;
+  /** The layer's formula with numbers substituted, e.g. `L_out = ⌊(100 + 2·0 − 1·(3−1) − 1)/1⌋ + 1 = 98`. */
+  formula: string | null;
+  /** Multiply-accumulate count of the first call, when all dims are known. */
+  macs: number | null;
+  geometry: Geometry | null;
+  receptiveField: ReceptiveField | null;
+  attention: AttentionInfo | null;
+}
+
+/** One model found in the file: a module class instantiated with default arguments, a factory, or EXPR. */
+export interface ModelInfo {
+  /** The class or factory name. */
+  name: string;
+  /** The expression evaluated to build it (`WaveNet()`, `resnet18()`). */
+  expr: string;
+  framework: Framework;
+  /** The class or function definition. */
+  span: Span;
+  line: number;
+  /** Inputs of forward/call, with the shapes they were bound to (symbolic where unbound). */
+  inputs: { name: string; shape: ShapesOut }[];
+  outputShapes: ShapesOut[] | null;
+  totalParams: number | null;
+  modules: ModuleInfo[];
+}
+
+/** The shape of one expression in forward()/call() or of one layer definition, for inline hints. */
+export interface ShapeAnnotation {
+  /** The expression; hints go at `span.to`. */
+  span: Span;
+  kind: 'layer' | 'op' | 'assign';
+  shape: ShapesOut;
+  /** Matmul-like steps carry the tutorial's notation. */
+  notation: string | null;
+  /** The module this annotates, when it is a module call or definition. */
+  modulePath: string | null;
+  /** The model this belongs to (index into `Analysis.models`). */
+  model: number;
+}
+
+/** Severity of a finding, mapped one-to-one onto editor diagnostics. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A shape error, an inference gap, a syntax problem or an exhausted budget. */
+export interface Finding {
+  severity: Severity;
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer';
+  span: Span;
+  line: number;
+  message: string;
+  related: { span: Span; line: number; message: string }[];
+}
+
+/** Everything the core knows about one document version. Plain data: serialisable as JSON. */
+export interface Analysis {
+  language: Language;
+  models: ModelInfo[];
+  annotations: ShapeAnnotation[];
+  findings: Finding[];
+  /** Wall time of the analysis in milliseconds (informational). */
+  elapsedMs: number;
+}
+
+/** A user binding of an input's shape: `x=(N,3,224,224)`, `:long` marking token ids. */
+export interface InputBinding {
+  /** Parameter name; undefined binds the inputs in order. */
+  name?: string;
+  shape: DimOut[];
+  dtype?: 'float' | 'long' | 'bool';
+}
+
+/** Options of `analyze`. All optional. */
+export interface AnalyzeOptions {
+  /** The document's path or URI, used to resolve relative imports. */
+  fileName?: string;
+  /** A constructor or factory expression to analyse as the model, e.g. `WaveNet(stacks=2)`. */
+  model?: string;
+  /** Input shapes bound from a setting or the CLI (comments in the file take precedence per model). */
+  inputs?: InputBinding[];
+  /** Sample rate in Hz for temporal context in milliseconds (default 16000). */
+  sampleRate?: number;
+  /** Returns the text of another module of the workspace, by resolved path, or undefined. */
+  readModule?: (path: string) => string | undefined;
+  /** Interpreter step budget (default generous; lowered in fuzz tests). */
+  stepBudget?: number;
+}
