@@ -132,19 +132,19 @@ export function floorDivDim(a: Dim, b: Dim): Dim {
       out.set('', Math.floor(c / b));
       return fromTerms(out);
     }
-    return atom(`(${formatDim(a)})//${b}`);
+    return atom(`(${formatDim(a)})//${b}`, { op: floorDivDim, a, b });
   }
   const ka = formatDim(a);
   const kb = formatDim(b);
   if (ka === kb) return 1;
-  return atom(`(${ka})//(${kb})`);
+  return atom(`(${ka})//(${kb})`, { op: floorDivDim, a, b });
 }
 
 /** a mod b (Python semantics); symbolic results become an opaque atom. */
 export function modDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? UNKNOWN : ((a % b) + b) % b;
-  return atom(`(${formatDim(a)})%(${formatDim(b)})`);
+  return atom(`(${formatDim(a)})%(${formatDim(b)})`, { op: modDim, a, b });
 }
 
 /** ⌈a / b⌉ */
@@ -158,10 +158,27 @@ export function maxDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   const diff = subDim(a, b);
   if (typeof diff === 'number') return diff >= 0 ? a : b;
-  return atom(`max(${formatDim(a)},${formatDim(b)})`);
+  return atom(`max(${formatDim(a)},${formatDim(b)})`, { op: maxDim, a, b });
 }
 
-function atom(name: string): Dim {
+/** How a compound atom was built, so that substitution can recompute it once its operands are known. */
+interface AtomDefinition {
+  op: (a: Dim, b: Dim) => Dim;
+  a: Dim;
+  b: Dim;
+}
+
+// Compound atoms are keyed by their printed form, which is canonical because operands are normalised.
+// The table only grows with distinct expressions met in analysed files; it is cleared when it gets large
+// (an atom whose definition was dropped simply stays opaque under substitution).
+const atomDefinitions = new Map<string, AtomDefinition>();
+const MAX_ATOM_DEFINITIONS = 50_000;
+
+function atom(name: string, definition?: AtomDefinition): Dim {
+  if (definition) {
+    if (atomDefinitions.size >= MAX_ATOM_DEFINITIONS) atomDefinitions.clear();
+    atomDefinitions.set(name, definition);
+  }
   return fromTerms(new Map([[name, 1]]));
 }
 
@@ -253,14 +270,22 @@ export function parseDim(text: string): Dim {
   return symDim(t);
 }
 
-/** Replaces symbols by values (numbers or other dims) and re-normalises. Atoms other than plain symbols stay. */
+/** Replaces symbols by values (numbers or other dims) and re-normalises, recomputing compound atoms. */
 export function substituteDim(d: Dim, env: ReadonlyMap<string, Dim>): Dim {
   if (typeof d === 'number' || d.kind === 'unknown') return d;
   let acc: Dim = 0;
   for (const [k, v] of d.terms) {
     let term: Dim = v;
-    if (k !== '') for (const a of splitAtoms(k)) term = mulDim(term, env.get(a) ?? atom(a));
+    if (k !== '') for (const a of splitAtoms(k)) term = mulDim(term, substituteAtom(a, env));
     acc = addDim(acc, term);
   }
   return acc;
+}
+
+function substituteAtom(name: string, env: ReadonlyMap<string, Dim>): Dim {
+  const bound = env.get(name);
+  if (bound !== undefined) return bound;
+  const definition = atomDefinitions.get(name);
+  if (!definition) return atom(name);
+  return definition.op(substituteDim(definition.a, env), substituteDim(definition.b, env));
 }

@@ -1,15 +1,96 @@
 // Activation shared by the Node and web entry points. Each capability registers itself here;
-// nothing heavy (no tfjs, no analysis) runs until a document or command needs it.
+// nothing is analysed until a document or a command needs it, and tfjs never loads here.
 import * as vscode from 'vscode';
+import { analyze } from '../analysis/analyze';
+import { AnalysisCache, layerLensSelector } from './analysisCache';
+import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
+import { FindingDiagnostics } from './diagnostics';
+import { ShapeHoverProvider } from './hovers';
+import { ShapeInlayHintsProvider } from './inlayHints';
+import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './inputBinding';
+import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
+import { CursorShapeStatus } from './statusBar';
+import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
+
+/** What `activate` returns: a small read-only view for integration tests and other extensions. */
+export interface LayerLensApi {
+  /** Milliseconds `activate` took, measured inside it. */
+  readonly activationMs: number;
+  /** URIs of documents the analysis cache holds state for (none after they close). */
+  heldDocuments(): string[];
+  /** Imported modules the cache holds text of. */
+  heldModules(): string[];
+  /** Resolves when the document's current version is analysed and its diagnostics are published. */
+  settled(uri: string): Promise<void>;
+  /** The status bar text now, or undefined when hidden. */
+  statusText(): string | undefined;
+}
 
 /** Registers every command and provider of Layer Lens. */
-export function activate(context: vscode.ExtensionContext): void {
-  const nothingUnderCursor = () =>
-    vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: nothing under the cursor to show yet.'));
+export function activate(context: vscode.ExtensionContext): LayerLensApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
+  const cache = new AnalysisCache(analyze);
+  const hints = new ShapeInlayHintsProvider(cache);
+  const lenses = new ModelCodeLensProvider(cache);
+  const status = new CursorShapeStatus(cache);
+  const highlight = new LayerHighlight();
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('layerLens.showPanel', nothingUnderCursor),
-    vscode.commands.registerCommand('layerLens.visualiseReceptiveField', nothingUnderCursor),
-    vscode.commands.registerCommand('layerLens.showModelSummary', nothingUnderCursor),
+    log,
+    cache,
+    hints,
+    lenses,
+    status,
+    highlight,
+    new FindingDiagnostics(cache),
+    vscode.languages.registerInlayHintsProvider(layerLensSelector, hints),
+    vscode.languages.registerHoverProvider(layerLensSelector, new ShapeHoverProvider(cache)),
+    vscode.languages.registerCodeLensProvider(layerLensSelector, lenses),
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InputShapeCodeActions(cache), {
+      providedCodeActionKinds: InputShapeCodeActions.providedKinds,
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(summaryScheme, new SummaryDocumentProvider(cache)),
+    vscode.commands.registerCommand('layerLens.showModelSummary', (args?: Partial<SummaryCommandArgs>) => showModelSummary(cache, args)),
+    vscode.commands.registerCommand('layerLens.setInputShape', (args?: Partial<SetInputShapeArgs>) => setInputShape(cache, args)),
+    vscode.commands.registerCommand('layerLens.highlightLayer', (args?: HighlightLayerArgs | null) => highlight.show(args)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('layerLens')) return;
+      hints.refresh();
+      lenses.refresh();
+    }),
+    // Re-analysis without an edit (settings, an imported module arriving) must reach the pull providers too.
+    cache.onDidUpdate(() => {
+      hints.refresh();
+      lenses.refresh();
+    }),
+  );
+  registerPanelCommands(context, cache);
+
+  const activationMs = performance.now() - started;
+  log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI).`);
+  return {
+    activationMs,
+    heldDocuments: () => cache.heldDocuments(),
+    heldModules: () => cache.heldModules(),
+    settled: async (uri) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (document) await cache.settled(document);
+    },
+    statusText: () => status.text,
+  };
+}
+
+/**
+ * The panel's commands. Until src/editor/panel.ts registers them, each says honestly that the
+ * panel is not there yet.
+ */
+function registerPanelCommands(context: vscode.ExtensionContext, _cache: AnalysisCache): void {
+  const notYet = () => vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layer panel is not available in this build yet.'));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('layerLens.showPanel', notYet),
+    vscode.commands.registerCommand('layerLens.visualiseReceptiveField', notYet),
+    vscode.commands.registerCommand('layerLens.showAttention', notYet),
   );
 }
 

@@ -32,8 +32,26 @@ export interface TupleArg {
   readonly items: LayerValue[];
 }
 
-/** What a layer takes and gives: a tensor, a tuple, None, or something the analysis could not know. */
-export type LayerValue = TensorArg | TupleArg | { readonly kind: 'none' } | { readonly kind: 'unknown' };
+/** A non-tensor argument of a call, such as MultiheadAttention's `need_weights=False`. */
+export interface ConstArg {
+  readonly kind: 'const';
+  readonly value: ConfigValue;
+}
+
+/** What a layer takes and gives: a tensor, a tuple, None, a constant, or something the analysis could not know. */
+export type LayerValue = TensorArg | TupleArg | ConstArg | { readonly kind: 'none' } | { readonly kind: 'unknown' };
+
+/**
+ * A submodule that a composite layer creates in its constructor (TransformerEncoderLayer's
+ * `self_attn`, `linear1` ...). `name` is relative to the parent and may be dotted
+ * (`layers.0`), exactly as `named_modules()` lists it; `layer` is a catalogue name or one of
+ * the containers `ModuleList`/`Sequential`. Each child's own children come from its own hook.
+ */
+export interface LayerChild {
+  name: string;
+  layer: string;
+  config: LayerConfig;
+}
 
 /** One constructor parameter. */
 export interface ParamSpec {
@@ -42,6 +60,8 @@ export interface ParamSpec {
   default?: ConfigValue;
   /** Keyword-only (after `*` in the Python signature). */
   keywordOnly?: boolean;
+  /** Collects the remaining positional arguments as a list (`*args`), as `Identity(*args)` does. */
+  variadic?: boolean;
 }
 
 /** Where a rule reports what it found; the rule still returns the best output it can. */
@@ -67,8 +87,23 @@ export interface LayerSpec {
   validate?(cfg: LayerConfig, ctx: LayerContext): void;
   /** The output-shape rule for a call with these arguments. */
   forward(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, ctx: LayerContext): LayerValue;
-  /** Own trainable + non-trainable parameter count as the framework counts it; null when a size is symbolic. */
+  /**
+   * Parameter count as the framework counts it (`sum(p.numel() for p in m.parameters())`, so
+   * for composite layers it includes their children; buffers excluded); null when a size is symbolic.
+   */
   params(cfg: LayerConfig, inputs?: LayerValue[]): number | null;
+  /**
+   * Parameters registered on the module itself (`m.parameters(recurse=False)`), for composite
+   * layers that also declare `children`; absent means the same as `params`.
+   */
+  ownParams?(cfg: LayerConfig, inputs?: LayerValue[]): number | null;
+  /**
+   * Submodules created by a composite layer's constructor, in registration order, so the
+   * interpreter can register them under their qualified names. A module-valued argument
+   * (TransformerEncoder's `encoder_layer`, `norm`) is passed in the config as
+   * `{ layer: 'TransformerEncoderLayer', config: {...} }`.
+   */
+  children?(cfg: LayerConfig): LayerChild[];
   /** Kernel geometry for receptive fields, per spatial axis. */
   geometry?(cfg: LayerConfig, inputs?: LayerValue[]): Geometry | null;
   /** The tutorial's notation for a call, e.g. `(N,64)·(64,2)=(N,2)`. */
@@ -115,8 +150,12 @@ export function bindConfig(
   const config: LayerConfig = {};
   const problems: string[] = [];
   const positionalParams = spec.signature.filter((p) => !p.keywordOnly);
+  const variadicAt = positionalParams.findIndex((p) => p.variadic);
   positional.forEach((value, i) => {
-    if (i < positionalParams.length) config[positionalParams[i].name] = value;
+    if (variadicAt >= 0 && i >= variadicAt) {
+      const rest = (config[positionalParams[variadicAt].name] ??= []) as ConfigValue[];
+      rest.push(value);
+    } else if (i < positionalParams.length) config[positionalParams[i].name] = value;
     else problems.push(`${spec.name} takes ${positionalParams.length} positional arguments but ${positional.length} were given`);
   });
   for (const [name, value] of Object.entries(keywords)) {

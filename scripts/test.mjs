@@ -1,0 +1,253 @@
+// `npm test`: build, type-check, then the four suites, with a per-suite summary and, as the last
+// line, `N passed, N failed` over all of them. A suite that cannot run counts as failed; nothing
+// is skipped silently.
+//
+//   npm test                      everything
+//   npm test -- unit              one or more of: build typecheck unit integration webview package
+//   LAYER_LENS_TEST_GREP=hover    only tests whose title matches, in every mocha suite
+//   VSCODE_EXECUTABLE=/path/code  run the integration and package suites in a desktop VS Code
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from './build.mjs';
+import { chromiumPath, codeServerEntry, makeTempDir, repoRoot } from './codeServer.mjs';
+import { packageExtension } from './package.mjs';
+import { installIntoExtensionsDir, runExtensionTests } from './runInWorkbench.mjs';
+
+const steps = ['build', 'typecheck', 'unit', 'integration', 'webview', 'package'];
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = requested.filter((name) => !steps.includes(name));
+if (unknown.length) {
+  console.error(`test.mjs: unknown suite ${unknown.join(', ')}; choose from ${steps.join(', ')}`);
+  process.exit(2);
+}
+const selected = requested.length ? steps.filter((s) => requested.includes(s)) : steps;
+const grep = process.env.LAYER_LENS_TEST_GREP;
+const desktopVsCode = process.env.VSCODE_EXECUTABLE;
+
+/** @type {{name: string, passed: number, failed: number, seconds: number, note: string}[]} */
+const outcomes = [];
+
+function heading(text) {
+  console.log(`\n━━ ${text} ${'━'.repeat(Math.max(0, 70 - text.length))}`);
+}
+
+/** Runs one step, timing it and turning a thrown error into one failure with its message. */
+async function step(name, body) {
+  heading(name);
+  const started = Date.now();
+  const outcome = { name, passed: 0, failed: 0, seconds: 0, note: '' };
+  try {
+    Object.assign(outcome, await body());
+  } catch (error) {
+    outcome.failed += 1;
+    outcome.note = `could not run: ${error.message}`;
+    console.error(`\n✘ ${name} ${outcome.note}`);
+  }
+  outcome.seconds = (Date.now() - started) / 1000;
+  outcomes.push(outcome);
+  return outcome;
+}
+
+/** Test files below dir whose names end in .test.ts, relative to the repo. */
+function testFiles(dir) {
+  const absolute = join(repoRoot, dir);
+  if (!existsSync(absolute)) return [];
+  return readdirSync(absolute, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts') && !f.split('/').includes('node_modules'))
+    .sort()
+    .map((f) => relative(repoRoot, join(absolute, f)));
+}
+
+/** Reads a results file written by our reporters, or null when the run never got that far. */
+function readResults(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+}
+
+/** Runs mocha (with tsx) over the given files in a child process, spec output to the terminal. */
+function runMocha(files, { timeoutMs }) {
+  const temp = makeTempDir('layer-lens-mocha-');
+  try {
+    const resultsFile = join(temp.dir, 'results.json');
+    const args = [
+      join(repoRoot, 'node_modules/mocha/bin/mocha.js'),
+      '--import=tsx',
+      '--reporter', join(repoRoot, 'scripts/mochaCountingReporter.cjs'),
+      '--timeout', String(timeoutMs),
+      ...(grep ? ['--grep', grep] : []),
+      ...files,
+    ];
+    const child = spawnSync(process.execPath, args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, LAYER_LENS_TEST_RESULTS: resultsFile, FORCE_COLOR: process.env.FORCE_COLOR ?? '' },
+    });
+    const results = readResults(resultsFile);
+    if (!results) throw new Error(`mocha exited with ${child.status ?? child.signal} before finishing (see its output above)`);
+    if (child.status !== 0 && results.failed === 0) {
+      return { ...results, failed: 1, note: `mocha exited with ${child.status} after its tests` };
+    }
+    return results;
+  } finally {
+    temp.remove();
+  }
+}
+
+/** The mocha suites that run in Node: unit and webview. */
+async function nodeSuite(dir, { timeoutMs }) {
+  const files = testFiles(dir);
+  if (files.length === 0) {
+    console.log(`⚠ no test files match ${dir}/**/*.test.ts — this suite ran nothing`);
+    return { note: 'no test files' };
+  }
+  console.log(`${files.length} file(s) from ${dir}/`);
+  return runMocha(files, { timeoutMs });
+}
+
+/** The workspace folder the integration tests open: examples/ (an empty temp folder if absent). */
+function exampleFolder() {
+  const examples = join(repoRoot, 'examples');
+  return existsSync(examples) ? examples : makeTempDir('layer-lens-workspace-').dir;
+}
+
+/** Prints what an extension-host run reported and turns it into counts. */
+function reportExtensionRun(run, what) {
+  if (run.log) console.log(run.log.trimEnd());
+  if (!run.results) {
+    if (run.diagnostics) console.log(run.diagnostics);
+    throw new Error(`${what} reported no results (exit ${run.exitCode})`);
+  }
+  const { passed, failed, pending, failures } = run.results;
+  if (failed > 0 && run.diagnostics) console.log(`\nworkbench diagnostics:\n${run.diagnostics}`);
+  if (run.exitCode !== 0 && failed === 0) {
+    return { passed, failed: 1, pending, note: `the extension host exited with ${run.exitCode}` };
+  }
+  return { passed, failed, pending, failures };
+}
+
+function assertRunnable() {
+  if (desktopVsCode) {
+    if (!existsSync(desktopVsCode)) throw new Error(`VSCODE_EXECUTABLE=${desktopVsCode} does not exist`);
+    return;
+  }
+  if (!existsSync(codeServerEntry)) {
+    throw new Error('code-server is not installed: run `npm install` (or `node scripts/setup.mjs`); see docs/running.md');
+  }
+  if (!existsSync(chromiumPath)) throw new Error(`chromium is missing at ${chromiumPath}: apt-get install -y chromium`);
+}
+
+let buildFailed = false;
+const needsBuild = selected.some((s) => ['build', 'integration', 'webview'].includes(s));
+if (needsBuild) {
+  // The whole build when everything runs; otherwise only what the chosen suites load.
+  const targets = selected.includes('build')
+    ? []
+    : [...new Set(selected.flatMap((s) => ({ integration: ['extension-node', 'tests'], webview: ['webview'] })[s] ?? []))];
+  const outcome = await step('build', async () => {
+    if (!build(targets)) throw new Error('esbuild failed (see above)');
+    console.log(`built ${targets.length ? targets.join(', ') : 'every target'}`);
+    return { note: 'ok' };
+  });
+  buildFailed = outcome.failed > 0;
+  // The build is a step, not a suite: it counts only when it fails.
+  if (!selected.includes('build') && !buildFailed) outcomes.pop();
+}
+
+if (selected.includes('typecheck')) {
+  await step('typecheck', async () => {
+    const projects = ['.', 'src/analysis', 'webview'];
+    const broken = projects.filter((project) => {
+      console.log(`tsc --noEmit -p ${project}`);
+      const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      });
+      return tsc.status !== 0;
+    });
+    return broken.length ? { failed: broken.length, note: `type errors in ${broken.join(', ')}` } : { note: 'ok (3 projects)' };
+  });
+}
+
+if (selected.includes('unit')) {
+  await step('unit', () => nodeSuite('test/unit', { timeoutMs: 10_000 }));
+}
+
+if (selected.includes('integration')) {
+  await step('integration', async () => {
+    if (buildFailed) throw new Error('the build failed');
+    assertRunnable();
+    const run = await runExtensionTests({
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(repoRoot, 'dist/test/index.js'),
+      folder: exampleFolder(),
+      env: grep ? { LAYER_LENS_TEST_GREP: grep } : {},
+    });
+    return reportExtensionRun(run, 'the integration run');
+  });
+}
+
+if (selected.includes('webview')) {
+  await step('webview', async () => {
+    if (buildFailed) throw new Error('the build failed');
+    return nodeSuite('test/webview', { timeoutMs: 60_000 });
+  });
+}
+
+if (selected.includes('package')) {
+  await step('package', async () => {
+    assertRunnable();
+    const temp = makeTempDir('layer-lens-vsix-');
+    try {
+      const { file, bytes } = packageExtension(join(temp.dir, 'layer-lens.vsix'));
+      const size = `${(bytes / 1024).toFixed(1)} KB`;
+      console.log(`✔ built the .vsix (${size})`);
+      const extensionsDir = join(temp.dir, 'extensions');
+      installIntoExtensionsDir(file, extensionsDir);
+      console.log('✔ installed it with --install-extension into a fresh extensions directory');
+      const run = await runExtensionTests(await vsixProbeOptions(temp.dir, extensionsDir));
+      const counts = reportExtensionRun(run, 'the package check');
+      return { ...counts, passed: counts.passed + 2, note: `vsix ${size}` };
+    } finally {
+      temp.remove();
+    }
+  });
+}
+
+/**
+ * The package check runs scripts/vsixProbe.cjs as extensionTestsPath. VS Code only runs a tests
+ * module alongside a development extension, so a tiny empty one (no code) carries it; Layer Lens
+ * itself comes only from the extensions directory the .vsix was installed into.
+ */
+async function vsixProbeOptions(tempDir, extensionsDir) {
+  const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const probeDir = join(tempDir, 'probe');
+  mkdirSync(probeDir);
+  writeFileSync(
+    join(probeDir, 'package.json'),
+    JSON.stringify({ name: 'vsix-probe', publisher: 'layer-lens-tests', version: '0.0.0', engines: { vscode: '^1.100.0' } }),
+  );
+  cpSync(join(repoRoot, 'scripts/vsixProbe.cjs'), join(probeDir, 'vsixProbe.cjs'));
+  const workspace = join(tempDir, 'workspace');
+  mkdirSync(workspace);
+  return {
+    extensionDevelopmentPath: probeDir,
+    extensionTestsPath: join(probeDir, 'vsixProbe.cjs'),
+    extensionsDir,
+    folder: workspace,
+    env: { LAYER_LENS_EXPECTED_EXTENSIONS_DIR: extensionsDir },
+  };
+}
+
+heading('summary');
+let passed = 0;
+let failed = 0;
+for (const o of outcomes) {
+  passed += o.passed;
+  failed += o.failed;
+  const counts = `${o.passed} passed, ${o.failed} failed`;
+  console.log(`  ${o.failed ? '✘' : '✔'} ${o.name.padEnd(12)} ${counts.padEnd(22)} ${o.seconds.toFixed(1).padStart(6)} s  ${o.note ?? ''}`);
+  for (const failure of o.failures ?? []) console.log(`      ✘ ${failure.title}: ${failure.message.split('\n')[0]}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,80 @@
+// The package suite's check, run as extensionTestsPath inside code-server with the built .vsix
+// installed into a fresh extensions directory and no extensionDevelopmentPath: it proves the
+// installed copy (not the repo) loads, activates and registers its commands.
+// Plain CommonJS with no dependencies, so it needs no build and cannot load anything from the repo.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const extensionId = 'layer-lens.layer-lens';
+
+/** Every file below dir, relative to it. */
+function listFiles(dir) {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)));
+}
+
+const checks = [
+  ['the installed copy is the one loaded', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `${extensionId} is not installed`);
+    const extensionsDir = process.env.LAYER_LENS_EXPECTED_EXTENSIONS_DIR;
+    assert.ok(extensionsDir, 'LAYER_LENS_EXPECTED_EXTENSIONS_DIR is not set');
+    assert.ok(
+      extension.extensionPath.startsWith(fs.realpathSync(extensionsDir)) || extension.extensionPath.startsWith(extensionsDir),
+      `loaded from ${extension.extensionPath}, not from ${extensionsDir}`,
+    );
+  }],
+  ['it activates', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  }],
+  ['every contributed command is registered', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    const contributed = (extension.packageJSON.contributes?.commands ?? []).map((c) => c.command);
+    assert.ok(contributed.includes('layerLens.showPanel'), 'layerLens.showPanel is not contributed');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+  }],
+  ['the package holds its entry points and no source maps, sources or tests', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    const files = listFiles(extension.extensionPath);
+    const manifest = extension.packageJSON;
+    for (const entry of [manifest.main, manifest.browser]) {
+      assert.ok(fs.existsSync(path.join(extension.extensionPath, entry)), `entry point ${entry} missing from the package`);
+    }
+    const unwanted = files.filter((f) => /\.map$|^src\/|^test\/|^dist\/test\/|^node_modules\/|\.ts$/.test(f));
+    assert.deepEqual(unwanted, []);
+  }],
+  ['a Python document opens with the extension active', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nlayer = nn.Linear(4, 2)\n' });
+    await vscode.window.showTextDocument(document);
+    assert.equal(vscode.extensions.getExtension(extensionId).isActive, true);
+  }],
+];
+
+/** Runs the checks in order, writes counts to LAYER_LENS_TEST_RESULTS, and fails if any failed. */
+async function run() {
+  const results = { passed: 0, failed: 0, pending: 0, failures: [] };
+  const lines = [];
+  for (const [title, check] of checks) {
+    try {
+      await check();
+      results.passed++;
+      lines.push(`  ✔ ${title}`);
+    } catch (error) {
+      results.failed++;
+      results.failures.push({ title, message: String(error?.message ?? error) });
+      lines.push(`  ✘ ${title}\n      ${String(error?.message ?? error).replace(/\n/g, '\n      ')}`);
+    }
+  }
+  if (process.env.LAYER_LENS_TEST_LOG) fs.writeFileSync(process.env.LAYER_LENS_TEST_LOG, lines.join('\n') + '\n');
+  if (process.env.LAYER_LENS_TEST_RESULTS) fs.writeFileSync(process.env.LAYER_LENS_TEST_RESULTS, JSON.stringify(results, null, 2));
+  if (results.failed > 0) throw new Error(`${results.failed} package check(s) failed`);
+}
+
+module.exports = { run };

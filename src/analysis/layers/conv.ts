@@ -1,0 +1,291 @@
+// Convolutions: Conv1d/2d/3d and ConvTranspose1d/2d/3d. Shapes follow PyTorch's documented
+// arithmetic (see convArithmetic.ts); the notation writes a convolution as the input, the
+// kernel bank and the stride: (N,3,224,224) ⊛ (64,3,7,7)/2 → (N,64,112,112).
+
+import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
+import type { Geometry } from '../types';
+import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec } from './catalogue';
+import {
+  UNKNOWN_VALUE,
+  axisNames,
+  boolArg,
+  constArg,
+  dimArg,
+  dimText,
+  dimTuple,
+  expectDim,
+  expectRank,
+  firstTensor,
+  intTuple,
+  knownInts,
+  knownProduct,
+  layerLabel,
+  shapeText,
+  strArg,
+  tensorArg,
+  tensorOf,
+} from './common';
+import { convOutputLengthPadded, convTransposeOutputLength, effectiveKernel, samePadding } from './convArithmetic';
+
+const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** The per-axis hyper-parameters of a convolution, as dims (symbolic where the config is). */
+interface ConvAxes {
+  kernel: Dim[];
+  stride: Dim[];
+  dilation: Dim[];
+  /** Left padding per axis, and total padding per axis (they differ for 'same' with even kernels). */
+  padLeft: Dim[];
+  padTotal: Dim[];
+  /** 'same', 'valid' or null for explicit padding. */
+  paddingString: string | null;
+  outputPadding: Dim[];
+}
+
+function convAxes(cfg: LayerConfig, n: number): ConvAxes {
+  const kernel = dimTuple(cfg.kernel_size, n);
+  const stride = dimTuple(cfg.stride, n);
+  const dilation = dimTuple(cfg.dilation, n);
+  const outputPadding = dimTuple(cfg.output_padding ?? 0, n);
+  const paddingString = strArg(cfg.padding);
+  let padLeft: Dim[];
+  let padTotal: Dim[];
+  if (paddingString === 'valid') {
+    padLeft = kernel.map(() => 0);
+    padTotal = padLeft;
+  } else if (paddingString === 'same') {
+    padLeft = [];
+    padTotal = [];
+    kernel.forEach((k, i) => {
+      const d = dilation[i];
+      if (isKnown(k) && isKnown(d)) {
+        const same = samePadding(k, d);
+        padLeft.push(same.left);
+        padTotal.push(same.left + same.right);
+      } else {
+        padLeft.push(dimArg(undefined));
+        padTotal.push(mulDim(d, dimArg(undefined)));
+      }
+    });
+  } else {
+    padLeft = dimTuple(cfg.padding, n);
+    padTotal = padLeft.map((p) => mulDim(2, p));
+  }
+  return { kernel, stride, dilation, padLeft, padTotal, paddingString, outputPadding };
+}
+
+function validateConv(name: string, n: number, transposed: boolean, cfg: LayerConfig, ctx: LayerContext): void {
+  const groups = dimArg(cfg.groups);
+  const inC = dimArg(cfg.in_channels);
+  const outC = dimArg(cfg.out_channels);
+  if (isKnown(groups) && groups <= 0) ctx.invalid(`${name}: groups must be a positive integer but got ${groups}`);
+  else if (isKnown(groups)) {
+    if (isKnown(inC) && inC % groups !== 0) ctx.invalid(`${name}: in_channels (${inC}) must be divisible by groups (${groups})`);
+    if (isKnown(outC) && outC % groups !== 0) ctx.invalid(`${name}: out_channels (${outC}) must be divisible by groups (${groups})`);
+  }
+  const axes = convAxes(cfg, n);
+  const paddingText = strArg(cfg.padding);
+  if (paddingText !== null && (transposed || (paddingText !== 'same' && paddingText !== 'valid'))) {
+    ctx.invalid(`${name}: invalid padding string '${paddingText}', should be one of 'valid' or 'same'`);
+  }
+  if (paddingText === 'same' && axes.stride.some((s) => isKnown(s) && s !== 1)) {
+    ctx.invalid(`${name}: padding='same' is not supported for strided convolutions`);
+  }
+  const mode = strArg(cfg.padding_mode);
+  if (mode !== null && !PADDING_MODES.includes(mode)) {
+    ctx.invalid(`${name}: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')} but got '${mode}'`);
+  } else if (transposed && mode !== null && mode !== 'zeros') {
+    ctx.invalid(`${name}: only 'zeros' padding mode is supported for transposed convolutions`);
+  }
+  if (axes.kernel.some((k) => isKnown(k) && k <= 0)) ctx.invalid(`${name}: kernel_size must be positive`);
+  if (axes.stride.some((s) => isKnown(s) && s <= 0)) ctx.invalid(`${name}: non-positive stride is not supported`);
+  if (axes.dilation.some((d) => isKnown(d) && d <= 0)) ctx.invalid(`${name}: dilation should be greater than zero`);
+  if (paddingText === null && axes.padLeft.some((p) => isKnown(p) && p < 0)) ctx.invalid(`${name}: negative padding is not supported`);
+  if (transposed) {
+    axes.outputPadding.forEach((op, i) => {
+      const s = axes.stride[i];
+      const d = axes.dilation[i];
+      if (isKnown(op) && isKnown(s) && isKnown(d) && op >= s && op >= d) {
+        ctx.invalid(`${name}: output padding must be smaller than either stride or dilation, but got output_padding=${op}, stride=${s}, dilation=${d}`);
+      }
+    });
+  }
+}
+
+/** Weight shape as PyTorch stores it: (out, in/groups, *k), or (in, out/groups, *k) when transposed. */
+function weightShape(cfg: LayerConfig, n: number, transposed: boolean): Dim[] {
+  const groups = dimArg(cfg.groups);
+  const kernel = dimTuple(cfg.kernel_size, n);
+  const inC = dimArg(cfg.in_channels);
+  const outC = dimArg(cfg.out_channels);
+  const perGroup = (c: Dim): Dim => (isKnown(c) && isKnown(groups) && groups > 0 ? Math.floor(c / groups) : dimArg(undefined));
+  const divided = isKnown(groups) && groups === 1 ? (transposed ? outC : inC) : perGroup(transposed ? outC : inC);
+  return transposed ? [inC, divided, ...kernel] : [outC, divided, ...kernel];
+}
+
+function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | null {
+  const weight = knownProduct(weightShape(cfg, n, transposed));
+  const bias = boolArg(cfg.bias);
+  const outC = dimArg(cfg.out_channels);
+  if (weight === null || bias === null || !isKnown(outC)) return null;
+  return weight + (bias ? outC : 0);
+}
+
+function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {
+  const axes = convAxes(cfg, n);
+  const kernel = knownInts(axes.kernel.map((d) => (isKnown(d) ? d : null)));
+  const stride = knownInts(axes.stride.map((d) => (isKnown(d) ? d : null)));
+  const dilation = knownInts(axes.dilation.map((d) => (isKnown(d) ? d : null)));
+  const padding = knownInts(axes.padLeft.map((d) => (isKnown(d) ? d : null)));
+  if (!kernel || !stride || !dilation || !padding) return null;
+  const groups = dimArg(cfg.groups);
+  const geometry: Geometry = { kind: transposed ? 'convTranspose' : 'conv', kernel, stride, padding, dilation };
+  if (isKnown(groups)) geometry.groups = groups;
+  if (transposed) {
+    const outputPadding = knownInts(intTuple(cfg.output_padding, n));
+    if (outputPadding) geometry.outputPadding = outputPadding;
+  }
+  return geometry;
+}
+
+function strideSuffix(stride: readonly Dim[], transposed: boolean): string {
+  if (stride.every((s) => s === 1)) return '';
+  const mark = transposed ? '×' : '/';
+  const first = stride[0];
+  if (stride.every((s) => formatDim(s) === formatDim(first))) return `${mark}${dimText(first)}`;
+  return `${mark}(${stride.map(dimText).join(',')})`;
+}
+
+function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
+  const name = `${transposed ? 'ConvTranspose' : 'Conv'}${n}d`;
+  const signature: ParamSpec[] = transposed
+    ? [
+        { name: 'in_channels' },
+        { name: 'out_channels' },
+        { name: 'kernel_size' },
+        { name: 'stride', default: 1 },
+        { name: 'padding', default: 0 },
+        { name: 'output_padding', default: 0 },
+        { name: 'groups', default: 1 },
+        { name: 'bias', default: true },
+        { name: 'dilation', default: 1 },
+        { name: 'padding_mode', default: 'zeros' },
+        { name: 'device', default: null },
+        { name: 'dtype', default: null },
+      ]
+    : [
+        { name: 'in_channels' },
+        { name: 'out_channels' },
+        { name: 'kernel_size' },
+        { name: 'stride', default: 1 },
+        { name: 'padding', default: 0 },
+        { name: 'dilation', default: 1 },
+        { name: 'groups', default: 1 },
+        { name: 'bias', default: true },
+        { name: 'padding_mode', default: 'zeros' },
+        { name: 'device', default: null },
+        { name: 'dtype', default: null },
+      ];
+  const names = axisNames(n);
+
+  const spec: LayerSpec = {
+    name,
+    framework: 'pytorch',
+    family: 'conv',
+    signature,
+    validate: (cfg, ctx) => validateConv(name, n, transposed, cfg, ctx),
+    forward(cfg, args, kwargs, ctx) {
+      const x = tensorArg(args, kwargs, 0, 'input');
+      if (!x) return UNKNOWN_VALUE;
+      const label = layerLabel(spec, cfg, ['kernel_size']);
+      if (!expectRank(label, x, [n + 1, n + 2], ctx)) return UNKNOWN_VALUE;
+      if (x.dtype !== 'float') ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
+      const rank = x.shape.length;
+      const channelAxis = rank - n - 1;
+      const inC = dimArg(cfg.in_channels);
+      const channels = x.shape[channelAxis];
+      expectDim(channels, inC, `${label} expects ${formatDim(inC)} input channels but got ${formatDim(channels)} (input ${shapeText(x.shape)})`, ctx);
+      const axes = convAxes(cfg, n);
+      const spatialIn = x.shape.slice(channelAxis + 1);
+      let spatialOut: Dim[];
+      if (transposed) {
+        spatialOut = spatialIn.map((len, i) =>
+          convTransposeOutputLength(len, axes.kernel[i], axes.stride[i], axes.padLeft[i], axes.dilation[i], axes.outputPadding[i]),
+        );
+        const requested = constArg(args, kwargs, 1, 'output_size');
+        if (Array.isArray(requested) && requested.length >= n) {
+          spatialOut = requested.slice(requested.length - n).map((v) => dimArg(v));
+        }
+      } else if (axes.paddingString === 'same') {
+        spatialOut = spatialIn;
+      } else {
+        spatialOut = spatialIn.map((len, i) => convOutputLengthPadded(len, axes.kernel[i], axes.stride[i], axes.padTotal[i], axes.dilation[i]));
+      }
+      spatialOut.forEach((len, i) => {
+        if (isKnown(len) && len <= 0) {
+          const padded = formatDim(spatialIn[i]);
+          const ek = formatDim(effectiveKernel(axes.kernel[i], axes.dilation[i]));
+          ctx.mismatch(
+            transposed
+              ? `${label}: output ${names[i]} would be ${len} for input ${names[i]}=${padded}`
+              : `${label}: kernel extent ${ek} along ${names[i]} is larger than the padded input (${padded} + padding ${formatDim(axes.padTotal[i])})`,
+          );
+        }
+      });
+      if (spatialOut.some((len) => isKnown(len) && len <= 0)) return UNKNOWN_VALUE;
+      return tensorOf([...x.shape.slice(0, channelAxis), dimArg(cfg.out_channels), ...spatialOut]);
+    },
+    params: (cfg) => convParams(cfg, n, transposed),
+    geometry: (cfg) => convGeometry(cfg, n, transposed),
+    notation(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      if (!x || !y) return null;
+      const op = transposed ? '⊛ᵀ' : '⊛';
+      return `${shapeText(x.shape)} ${op} ${shapeText(weightShape(cfg, n, transposed))}${strideSuffix(dimTuple(cfg.stride, n), transposed)} → ${shapeText(y.shape)}`;
+    },
+    formula(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      if (!x || !y || x.shape.length < n + 1 || y.shape.length < n) return null;
+      const axes = convAxes(cfg, n);
+      const spatialIn = x.shape.slice(x.shape.length - n);
+      const spatialOut = y.shape.slice(y.shape.length - n);
+      const parts = names.map((axis, i) => {
+        const L = dimText(spatialIn[i]);
+        const k = dimText(axes.kernel[i]);
+        const s = dimText(axes.stride[i]);
+        const d = dimText(axes.dilation[i]);
+        const p = dimText(axes.padLeft[i]);
+        const out = dimText(spatialOut[i]);
+        if (transposed) {
+          const op = dimText(axes.outputPadding[i]);
+          return `${axis}_out = (${L} − 1)·${s} − 2·${p} + ${d}·(${k}−1) + ${op} + 1 = ${out}`;
+        }
+        if (axes.paddingString === 'same') return `${axis}_out = ${axis} = ${out} (padding='same')`;
+        return `${axis}_out = ⌊(${L} + 2·${p} − ${d}·(${k}−1) − 1)/${s}⌋ + 1 = ${out}`;
+      });
+      return parts.join('; ');
+    },
+    macs(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      if (!x || !y) return null;
+      const w = weightShape(cfg, n, transposed);
+      // Every output element of a convolution costs (in/groups)·prod(k) multiply-accumulates;
+      // a transposed convolution scatters each input element into (out/groups)·prod(k) outputs.
+      const perElement = productDim(w.slice(1));
+      return knownProduct([transposed ? productDim(x.shape) : productDim(y.shape), perElement]);
+    },
+  };
+  return spec;
+}
+
+registerLayers([
+  convSpec(1, false),
+  convSpec(2, false),
+  convSpec(3, false),
+  convSpec(1, true),
+  convSpec(2, true),
+  convSpec(3, true),
+]);

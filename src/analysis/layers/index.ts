@@ -1,0 +1,18 @@
+// The catalogue's entry point: importing this file registers every PyTorch layer family, so
+// that `lookupLayer` knows the whole catalogue. Each family file registers itself on load.
+
+import './linear';
+import './reshape';
+import './conv';
+import './pool';
+import './norm';
+import './dropout';
+import './embedding';
+import './recurrent';
+import './attention';
+import './transformer';
+import './activation';
+import './upsample';
+import './padding';
+
+export { allLayers, bindConfig, lookupLayer, registerLayers } from './catalogue';

@@ -1,0 +1,315 @@
+// Transformer layers and containers. They are composites in PyTorch: `children` lists their
+// submodules exactly as `named_modules()` does, so the interpreter registers `self_attn`,
+// `linear1` ... under the right names, and `params` is the sum over those children. Shapes
+// are kept: a layer maps (L,N,E) (or (N,L,E) with batch_first) to the same shape.
+
+import { formatDim, type Dim } from '../shapes';
+import { registerLayers, type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec, type TensorArg } from './catalogue';
+import {
+  UNKNOWN_VALUE,
+  boolArg,
+  childConfig,
+  childrenParams,
+  dimArg,
+  expectDim,
+  firstTensor,
+  intArg,
+  layerLabel,
+  moduleArg,
+  shapeText,
+  tensorArg,
+  tensorOf,
+} from './common';
+
+const DEVICE: ParamSpec[] = [
+  { name: 'device', default: null },
+  { name: 'dtype', default: null },
+];
+
+/** Checks a sequence input of a transformer (2-D unbatched or 3-D) against d_model. */
+function checkSequence(label: string, what: string, x: TensorArg, dModel: Dim, ctx: LayerContext): boolean {
+  if (x.shape.length !== 2 && x.shape.length !== 3) {
+    ctx.mismatch(`${label} expects ${what} to be 2-D (unbatched) or 3-D but got ${x.shape.length}-D ${shapeText(x.shape)}`);
+    return false;
+  }
+  const last = x.shape[x.shape.length - 1];
+  return expectDim(last, dModel, `${label} expects ${what} with d_model = ${formatDim(dModel)} features but got ${formatDim(last)} (${shapeText(x.shape)})`, ctx);
+}
+
+/** The batch axis of a 3-D sequence (0 with batch_first, else 1); null for unbatched inputs. */
+function batchOf(x: TensorArg, batchFirst: boolean): Dim | null {
+  return x.shape.length === 3 ? x.shape[batchFirst ? 0 : 1] : null;
+}
+
+function layerSignature(): ParamSpec[] {
+  // `bias` arrived in PyTorch 2.1, between norm_first and device.
+  return [
+    { name: 'd_model' },
+    { name: 'nhead' },
+    { name: 'dim_feedforward', default: 2048 },
+    { name: 'dropout', default: 0.1 },
+    { name: 'activation', default: 'relu' },
+    { name: 'layer_norm_eps', default: 1e-5 },
+    { name: 'batch_first', default: false },
+    { name: 'norm_first', default: false },
+    { name: 'bias', default: true },
+    ...DEVICE,
+  ];
+}
+
+/** Submodules of an encoder (cross = false) or decoder (cross = true) layer, in registration order. */
+function layerChildren(cfg: LayerConfig, cross: boolean): LayerChild[] {
+  const d = cfg.d_model ?? null;
+  const ff = cfg.dim_feedforward ?? 2048;
+  const p = cfg.dropout ?? 0.1;
+  const bias = cfg.bias ?? true;
+  const eps = cfg.layer_norm_eps ?? 1e-5;
+  const attention = () => childConfig('MultiheadAttention', { embed_dim: d, num_heads: cfg.nhead ?? null, dropout: p, bias, batch_first: cfg.batch_first ?? false });
+  const norm = () => childConfig('LayerNorm', { normalized_shape: d, eps, bias });
+  const dropout = () => childConfig('Dropout', { p });
+  const children: LayerChild[] = [{ name: 'self_attn', layer: 'MultiheadAttention', config: attention() }];
+  if (cross) children.push({ name: 'multihead_attn', layer: 'MultiheadAttention', config: attention() });
+  children.push(
+    { name: 'linear1', layer: 'Linear', config: childConfig('Linear', { in_features: d, out_features: ff, bias }) },
+    { name: 'dropout', layer: 'Dropout', config: dropout() },
+    { name: 'linear2', layer: 'Linear', config: childConfig('Linear', { in_features: ff, out_features: d, bias }) },
+    { name: 'norm1', layer: 'LayerNorm', config: norm() },
+    { name: 'norm2', layer: 'LayerNorm', config: norm() },
+  );
+  if (cross) children.push({ name: 'norm3', layer: 'LayerNorm', config: norm() });
+  children.push({ name: 'dropout1', layer: 'Dropout', config: dropout() }, { name: 'dropout2', layer: 'Dropout', config: dropout() });
+  if (cross) children.push({ name: 'dropout3', layer: 'Dropout', config: dropout() });
+  // A module passed as activation (nn.GELU()) is registered last; a string or function is not a module.
+  const activation = moduleArg(cfg.activation);
+  if (activation) children.push({ name: 'activation', layer: activation.layer, config: activation.config });
+  return children;
+}
+
+function validateLayer(name: string, cfg: LayerConfig, ctx: LayerContext): void {
+  const d = intArg(cfg.d_model);
+  const h = intArg(cfg.nhead);
+  if (d !== null && h !== null && h > 0 && d % h !== 0) ctx.invalid(`${name}: d_model (${d}) must be divisible by nhead (${h})`);
+  const activation = cfg.activation;
+  if (typeof activation === 'string' && activation !== 'relu' && activation !== 'gelu') {
+    ctx.invalid(`${name}: activation should be relu/gelu, not ${activation}`);
+  }
+}
+
+const encoderLayer: LayerSpec = {
+  name: 'TransformerEncoderLayer',
+  framework: 'pytorch',
+  family: 'transformer',
+  signature: layerSignature(),
+  validate: (cfg, ctx) => validateLayer('TransformerEncoderLayer', cfg, ctx),
+  forward(cfg, args, kwargs, ctx) {
+    const src = tensorArg(args, kwargs, 0, 'src');
+    if (!src) return UNKNOWN_VALUE;
+    checkSequence(layerLabel(encoderLayer, cfg), 'src', src, dimArg(cfg.d_model), ctx);
+    return tensorOf(src.shape, src.dtype);
+  },
+  params: (cfg) => childrenParams(layerChildren(cfg, false)),
+  ownParams: () => 0,
+  children: (cfg) => layerChildren(cfg, false),
+  attention: (cfg) => attentionOf(cfg, false),
+  notation: (cfg, inputs, output) => sequenceNotation('encoder layer', inputs[0], output),
+};
+
+const decoderLayer: LayerSpec = {
+  name: 'TransformerDecoderLayer',
+  framework: 'pytorch',
+  family: 'transformer',
+  signature: layerSignature(),
+  validate: (cfg, ctx) => validateLayer('TransformerDecoderLayer', cfg, ctx),
+  forward(cfg, args, kwargs, ctx) {
+    const tgt = tensorArg(args, kwargs, 0, 'tgt');
+    const memory = tensorArg(args, kwargs, 1, 'memory');
+    if (!tgt) return UNKNOWN_VALUE;
+    const label = layerLabel(decoderLayer, cfg);
+    const d = dimArg(cfg.d_model);
+    checkSequence(label, 'tgt', tgt, d, ctx);
+    if (memory) {
+      checkSequence(label, 'memory', memory, d, ctx);
+      checkSameBatch(label, tgt, memory, boolArg(cfg.batch_first) === true, ctx);
+    }
+    return tensorOf(tgt.shape, tgt.dtype);
+  },
+  params: (cfg) => childrenParams(layerChildren(cfg, true)),
+  ownParams: () => 0,
+  children: (cfg) => layerChildren(cfg, true),
+  attention: (cfg) => attentionOf(cfg, false),
+  notation: (cfg, inputs, output) => sequenceNotation('decoder layer', inputs[0], output),
+};
+
+function checkSameBatch(label: string, a: TensorArg, b: TensorArg, batchFirst: boolean, ctx: LayerContext): void {
+  const na = batchOf(a, batchFirst);
+  const nb = batchOf(b, batchFirst);
+  if (na !== null && nb !== null) expectDim(nb, na, `${label}: the batch sizes of ${shapeText(a.shape)} and ${shapeText(b.shape)} must be equal`, ctx);
+  else if ((na === null) !== (nb === null)) ctx.mismatch(`${label}: ${shapeText(a.shape)} and ${shapeText(b.shape)} must both be batched or both unbatched`);
+}
+
+function attentionOf(cfg: LayerConfig, causal: boolean) {
+  const embed = intArg(cfg.d_model);
+  const heads = intArg(cfg.nhead);
+  return { kind: 'dot' as const, embedDim: embed, numHeads: heads, headDim: embed !== null && heads ? Math.floor(embed / heads) : null, causal };
+}
+
+function sequenceNotation(what: string, input: LayerValue | undefined, output: LayerValue): string | null {
+  const x = firstTensor(input);
+  const y = firstTensor(output);
+  return x && y ? `${shapeText(x.shape)} ${what} → ${shapeText(y.shape)}` : null;
+}
+
+/** Children of a stack: the `layers` ModuleList with N copies of the given layer, then the optional norm. */
+function stackChildren(cfg: LayerConfig, layerKey: string): LayerChild[] | null {
+  const layer = moduleArg(cfg[layerKey]);
+  const count = intArg(cfg.num_layers);
+  if (!layer || count === null || count < 0) return null;
+  const children: LayerChild[] = [{ name: 'layers', layer: 'ModuleList', config: {} }];
+  for (let i = 0; i < count; i++) children.push({ name: `layers.${i}`, layer: layer.layer, config: layer.config });
+  const norm = moduleArg(cfg.norm);
+  if (norm) children.push({ name: 'norm', layer: norm.layer, config: norm.config });
+  return children;
+}
+
+/** The d_model of a stack, read from its layer's config. */
+function stackModel(cfg: LayerConfig, layerKey: string): { d: Dim; batchFirst: boolean } {
+  const layer = moduleArg(cfg[layerKey]);
+  return { d: dimArg(layer?.config.d_model), batchFirst: boolArg(layer?.config.batch_first) === true };
+}
+
+const encoder: LayerSpec = {
+  name: 'TransformerEncoder',
+  framework: 'pytorch',
+  family: 'transformer',
+  // `enable_nested_tensor` arrived in 1.12, `mask_check` in 1.13.
+  signature: [{ name: 'encoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }, { name: 'enable_nested_tensor', default: true }, { name: 'mask_check', default: true }],
+  forward(cfg, args, kwargs, ctx) {
+    const src = tensorArg(args, kwargs, 0, 'src');
+    if (!src) return UNKNOWN_VALUE;
+    const { d } = stackModel(cfg, 'encoder_layer');
+    checkSequence('TransformerEncoder', 'src', src, d, ctx);
+    return tensorOf(src.shape, src.dtype);
+  },
+  params(cfg) {
+    const children = stackChildren(cfg, 'encoder_layer');
+    return children ? childrenParams(children) : null;
+  },
+  ownParams: () => 0,
+  children: (cfg) => stackChildren(cfg, 'encoder_layer') ?? [],
+  notation: (cfg, inputs, output) => sequenceNotation('encoder', inputs[0], output),
+};
+
+const decoder: LayerSpec = {
+  name: 'TransformerDecoder',
+  framework: 'pytorch',
+  family: 'transformer',
+  signature: [{ name: 'decoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }],
+  forward(cfg, args, kwargs, ctx) {
+    const tgt = tensorArg(args, kwargs, 0, 'tgt');
+    const memory = tensorArg(args, kwargs, 1, 'memory');
+    if (!tgt) return UNKNOWN_VALUE;
+    const { d, batchFirst } = stackModel(cfg, 'decoder_layer');
+    checkSequence('TransformerDecoder', 'tgt', tgt, d, ctx);
+    if (memory) {
+      checkSequence('TransformerDecoder', 'memory', memory, d, ctx);
+      checkSameBatch('TransformerDecoder', tgt, memory, batchFirst, ctx);
+    }
+    return tensorOf(tgt.shape, tgt.dtype);
+  },
+  params(cfg) {
+    const children = stackChildren(cfg, 'decoder_layer');
+    return children ? childrenParams(children) : null;
+  },
+  ownParams: () => 0,
+  children: (cfg) => stackChildren(cfg, 'decoder_layer') ?? [],
+  notation: (cfg, inputs, output) => sequenceNotation('decoder', inputs[0], output),
+};
+
+/** The encoder and decoder a Transformer builds (or the custom ones it was given). */
+function transformerChildren(cfg: LayerConfig): LayerChild[] {
+  const layerConfig = (): Record<string, LayerConfig[string]> => ({
+    d_model: cfg.d_model ?? 512,
+    nhead: cfg.nhead ?? 8,
+    dim_feedforward: cfg.dim_feedforward ?? 2048,
+    dropout: cfg.dropout ?? 0.1,
+    activation: cfg.activation ?? 'relu',
+    layer_norm_eps: cfg.layer_norm_eps ?? 1e-5,
+    batch_first: cfg.batch_first ?? false,
+    norm_first: cfg.norm_first ?? false,
+    bias: cfg.bias ?? true,
+  });
+  const norm = { layer: 'LayerNorm', config: childConfig('LayerNorm', { normalized_shape: cfg.d_model ?? 512, eps: cfg.layer_norm_eps ?? 1e-5, bias: cfg.bias ?? true }) };
+  const customEncoder = moduleArg(cfg.custom_encoder);
+  const customDecoder = moduleArg(cfg.custom_decoder);
+  return [
+    customEncoder
+      ? { name: 'encoder', layer: customEncoder.layer, config: customEncoder.config }
+      : {
+          name: 'encoder',
+          layer: 'TransformerEncoder',
+          config: childConfig('TransformerEncoder', {
+            encoder_layer: { layer: 'TransformerEncoderLayer', config: childConfig('TransformerEncoderLayer', layerConfig()) },
+            num_layers: cfg.num_encoder_layers ?? 6,
+            norm,
+          }),
+        },
+    customDecoder
+      ? { name: 'decoder', layer: customDecoder.layer, config: customDecoder.config }
+      : {
+          name: 'decoder',
+          layer: 'TransformerDecoder',
+          config: childConfig('TransformerDecoder', {
+            decoder_layer: { layer: 'TransformerDecoderLayer', config: childConfig('TransformerDecoderLayer', layerConfig()) },
+            num_layers: cfg.num_decoder_layers ?? 6,
+            norm,
+          }),
+        },
+  ];
+}
+
+const transformer: LayerSpec = {
+  name: 'Transformer',
+  framework: 'pytorch',
+  family: 'transformer',
+  signature: [
+    { name: 'd_model', default: 512 },
+    { name: 'nhead', default: 8 },
+    { name: 'num_encoder_layers', default: 6 },
+    { name: 'num_decoder_layers', default: 6 },
+    { name: 'dim_feedforward', default: 2048 },
+    { name: 'dropout', default: 0.1 },
+    { name: 'activation', default: 'relu' },
+    { name: 'custom_encoder', default: null },
+    { name: 'custom_decoder', default: null },
+    { name: 'layer_norm_eps', default: 1e-5 },
+    { name: 'batch_first', default: false },
+    { name: 'norm_first', default: false },
+    { name: 'bias', default: true },
+    ...DEVICE,
+  ],
+  validate: (cfg, ctx) => validateLayer('Transformer', cfg, ctx),
+  forward(cfg, args, kwargs, ctx) {
+    const src = tensorArg(args, kwargs, 0, 'src');
+    const tgt = tensorArg(args, kwargs, 1, 'tgt');
+    if (!src || !tgt) return UNKNOWN_VALUE;
+    const label = layerLabel(transformer, cfg);
+    const d = dimArg(cfg.d_model);
+    checkSequence(label, 'src', src, d, ctx);
+    checkSequence(label, 'tgt', tgt, d, ctx);
+    checkSameBatch(label, src, tgt, boolArg(cfg.batch_first) === true, ctx);
+    return tensorOf(tgt.shape, tgt.dtype);
+  },
+  params: (cfg) => childrenParams(transformerChildren(cfg)),
+  ownParams: () => 0,
+  children: transformerChildren,
+  attention: (cfg) => attentionOf(cfg, false),
+  notation(cfg, inputs, output) {
+    const src = firstTensor(inputs[0]);
+    const tgt = firstTensor(inputs[1]);
+    const y = firstTensor(output);
+    return src && tgt && y ? `src ${shapeText(src.shape)}, tgt ${shapeText(tgt.shape)} transformer → ${shapeText(y.shape)}` : null;
+  },
+};
+
+registerLayers([encoderLayer, decoderLayer, encoder, decoder, transformer]);
+

@@ -1,0 +1,366 @@
+// The panel's view data, derived from an Analysis and a cursor offset, plus the pure index maths the
+// panel's animations need (which inputs a kernel tap touches, which samples feed a causal output,
+// how transposed kernels overlap). Receptive fields and dilation context come from
+// receptiveField.ts so that the hover, the CLI and the animation print the same numbers; the webview
+// never re-derives them.
+
+import { causalContext, composeField, fieldOfStack, identityField } from './receptiveField';
+import type { AttentionInfo, Analysis, Geometry, ModelInfo, ModuleInfo, ReceptiveField, ShapesOut, Span } from './types';
+
+/** The visualisations the panel offers. */
+export type ViewKind = 'conv' | 'dilation' | 'attention';
+
+/** One layer of the stack that leads to the selected layer, with the field of its output units. */
+export interface StackStep {
+  id: string;
+  label: string;
+  geometry: Geometry;
+  /** Field of one output unit of this layer in the stack's input (theoretical; from receptiveField.ts). */
+  field: ReceptiveField;
+}
+
+/** A layer the panel can show. */
+export interface PanelLayer {
+  /** Module path (`encoder.conv1`); unique within the model. */
+  id: string;
+  /** What the picker shows: path and class, e.g. `conv1 · Conv2d`. */
+  label: string;
+  /** Class name as written. */
+  type: string;
+  line: number;
+  span: Span;
+  /** Views that make sense for this layer, best first. */
+  views: ViewKind[];
+  geometry: Geometry | null;
+  /** Number of spatial axes (1 for sequences, 2 for images); 0 for attention layers. */
+  rank: number;
+  channels: { in: number | null; out: number | null; groups: number };
+  /** Spatial input size when the analysis knows it as numbers, else null. */
+  inputSize: number[] | null;
+  /** Same-rank sliding layers from the model's input up to and including this one. */
+  stack: StackStep[];
+  attention: AttentionInfo | null;
+  /** Sequence length of the first call when known (attention layers). */
+  sequenceLength: number | null;
+}
+
+/** One row of the WaveNet diagram. */
+export interface DilationRow {
+  id: string;
+  label: string;
+  kernel: number;
+  dilation: number;
+  /** Index of the dilation block (a block restarts when the dilation falls back). */
+  block: number;
+}
+
+/** A causal dilated 1-D stack found in the model, for the WaveNet view. */
+export interface DilationStack {
+  rows: DilationRow[];
+  /** Context of one output sample in input samples (from receptiveField.causalContext). */
+  context: number;
+  blocks: number;
+  /** Context of the first block alone, to write "two blocks → 2·8 − 1". */
+  blockContext: number;
+  /** The sum written out, e.g. `1 + 1·(2−1) + 2·(2−1) + 4·(2−1) = 8`. */
+  formula: string;
+}
+
+/** Everything the panel needs for one model. Plain data, sent as-is in the snapshot message. */
+export interface PanelModel {
+  modelName: string;
+  layers: PanelLayer[];
+  /** The layer under the cursor, when there is one. */
+  cursorLayerId: string | null;
+  dilation: DilationStack | null;
+}
+
+function numericShape(s: ShapesOut | undefined | null): number[] | null {
+  if (!s || !Array.isArray(s)) return null;
+  return s.every((d) => typeof d === 'number') ? (s as number[]) : null;
+}
+
+function configNumber(cfg: Record<string, unknown>, ...names: string[]): number | null {
+  for (const n of names) {
+    const v = cfg[n];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+/** Channel counts of a layer from its config, falling back to the first call's shapes. */
+function channelsOf(m: ModuleInfo, rank: number): PanelLayer['channels'] {
+  const cfg = m.config ?? {};
+  const groups = configNumber(cfg, 'groups') ?? 1;
+  let inCh = configNumber(cfg, 'in_channels', 'inChannels');
+  let outCh = configNumber(cfg, 'out_channels', 'filters', 'outChannels');
+  const input = numericShape(m.inputShapes?.[0] as ShapesOut | undefined);
+  const output = numericShape(m.outputShapes?.[0] as ShapesOut | undefined);
+  const channelsLast = m.framework !== 'pytorch';
+  const channelAxis = (s: number[]) => (channelsLast ? s.length - 1 : s.length - rank - 1);
+  if (inCh === null && input && input.length > rank) inCh = input[channelAxis(input)];
+  if (outCh === null && output && output.length > rank) outCh = output[channelAxis(output)];
+  return { in: inCh, out: outCh, groups: Math.max(1, Math.floor(groups)) };
+}
+
+function spatialSize(m: ModuleInfo, rank: number): number[] | null {
+  const input = numericShape(m.inputShapes?.[0] as ShapesOut | undefined);
+  if (!input || input.length < rank + 1) return null;
+  return m.framework === 'pytorch' ? input.slice(input.length - rank) : input.slice(input.length - rank - 1, input.length - 1);
+}
+
+function sequenceLengthOf(m: ModuleInfo): number | null {
+  const input = numericShape(m.inputShapes?.[0] as ShapesOut | undefined);
+  if (!input || input.length < 2) return null;
+  // PyTorch MultiheadAttention is (L, N, E) unless batch_first; Keras and most hand-written code use (N, T, E).
+  const batchFirst = m.framework !== 'pytorch' || m.config?.batch_first === true || input.length === 2;
+  return input.length === 2 ? input[0] : batchFirst ? input[input.length - 2] : input[0];
+}
+
+function labelOf(m: ModuleInfo): string {
+  return m.path ? `${m.path} · ${m.type}` : m.type;
+}
+
+function idOf(m: ModuleInfo, index: number): string {
+  return m.path || `${m.type}#${index}`;
+}
+
+/** Layers that slide a window (convolutions, pooling) and therefore have a receptive field. */
+function isSliding(m: ModuleInfo): boolean {
+  return m.geometry !== null && m.geometry !== undefined && m.geometry.kernel.length > 0;
+}
+
+function isCausalDilated(g: Geometry): boolean {
+  return g.kernel.length === 1 && g.kind === 'conv' && g.kernel[0] > 1 && (g.causal === true || g.dilation[0] > 1);
+}
+
+/** The dilated causal stack of a model: every kernel>1 1-D conv once one of them is dilated or causal. */
+export function dilationStackOf(model: ModelInfo): DilationStack | null {
+  const convs = model.modules
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => m.path !== '' && m.geometry && m.geometry.kind === 'conv' && m.geometry.kernel.length === 1 && m.geometry.kernel[0] > 1);
+  if (!convs.some(({ m }) => isCausalDilated(m.geometry as Geometry))) return null;
+  return dilationStackOfLayers(convs.map(({ m, i }) => ({ id: idOf(m, i), label: labelOf(m), geometry: m.geometry as Geometry })));
+}
+
+/** The WaveNet rows, blocks and context of an ordered list of 1-D causal convolutions. */
+export function dilationStackOfLayers(layers: readonly { id: string; label: string; geometry: Geometry }[]): DilationStack {
+  const rows: DilationRow[] = [];
+  let block = 0;
+  layers.forEach(({ id, label, geometry: g }, i) => {
+    if (i > 0 && g.dilation[0] <= rows[i - 1].dilation) block += 1;
+    rows.push({ id, label, kernel: g.kernel[0], dilation: g.dilation[0], block });
+  });
+  const geometries = layers.map((l) => l.geometry);
+  const context = causalContext(geometries);
+  const blockContext = causalContext(geometries.filter((_, i) => rows[i].block === 0));
+  const terms = rows.map((r) => `${r.dilation}·(${r.kernel}−1)`);
+  return { rows, context, blocks: block + 1, blockContext, formula: `1 + ${terms.join(' + ')} = ${context}` };
+}
+
+/** Panel layers of one model: sliding layers with their stacks, and attention layers. */
+export function panelLayersOf(model: ModelInfo): PanelLayer[] {
+  const layers: PanelLayer[] = [];
+  const dilation = dilationStackOf(model);
+  const dilationIds = new Set(dilation?.rows.map((r) => r.id) ?? []);
+  // The stack is the sequence of same-rank sliding layers in construction order, which is the order
+  // of `named_modules()` and, for sequential trunks, the order of the forward pass.
+  const stacks = new Map<number, StackStep[]>();
+  model.modules.forEach((m, index) => {
+    if (m.path === '' || !m.isLayer) return;
+    const id = idOf(m, index);
+    if (isSliding(m)) {
+      const g = m.geometry as Geometry;
+      const rank = g.kernel.length;
+      const previous = stacks.get(rank) ?? [];
+      const below = previous.length ? previous[previous.length - 1].field : identityField(rank);
+      const step: StackStep = { id, label: labelOf(m), geometry: g, field: composeField(below, g) };
+      const stack = [...previous, step];
+      stacks.set(rank, stack);
+      const views: ViewKind[] = dilationIds.has(id) ? ['dilation', 'conv'] : ['conv'];
+      layers.push({
+        id,
+        label: labelOf(m),
+        type: m.type,
+        line: m.line,
+        span: m.span,
+        views,
+        geometry: g,
+        rank,
+        channels: channelsOf(m, rank),
+        inputSize: spatialSize(m, rank),
+        stack,
+        attention: null,
+        sequenceLength: null,
+      });
+    } else if (m.attention) {
+      layers.push({
+        id,
+        label: labelOf(m),
+        type: m.type,
+        line: m.line,
+        span: m.span,
+        views: ['attention'],
+        geometry: null,
+        rank: 0,
+        channels: { in: m.attention.embedDim, out: m.attention.embedDim, groups: 1 },
+        inputSize: null,
+        stack: [],
+        attention: m.attention,
+        sequenceLength: sequenceLengthOf(m),
+      });
+    }
+  });
+  return layers;
+}
+
+function contains(span: Span | null | undefined, offset: number): boolean {
+  return !!span && span.from <= offset && offset <= span.to;
+}
+
+/** The module under the cursor: the innermost construction or call span containing the offset. */
+function moduleAt(model: ModelInfo, analysis: Analysis, modelIndex: number, offset: number): ModuleInfo | null {
+  let best: ModuleInfo | null = null;
+  let bestWidth = Infinity;
+  for (const m of model.modules) {
+    if (m.path === '') continue;
+    for (const s of [m.span, m.callSpan]) {
+      if (s && contains(s, offset) && s.to - s.from < bestWidth) {
+        best = m;
+        bestWidth = s.to - s.from;
+      }
+    }
+  }
+  if (best) return best;
+  for (const a of analysis.annotations) {
+    if (a.model === modelIndex && a.modulePath && contains(a.span, offset)) {
+      const m = model.modules.find((x) => x.path === a.modulePath);
+      if (m) return m;
+    }
+  }
+  return null;
+}
+
+/**
+ * The panel's data for a cursor offset: the model whose definition holds the cursor (or the first
+ * model with something to show), its layers, and the layer under the cursor. Null when the file has
+ * no model with a convolution, pooling or attention layer.
+ */
+export function panelModelAt(analysis: Analysis, offset: number): PanelModel | null {
+  const candidates = analysis.models
+    .map((model, index) => ({ model, index, layers: panelLayersOf(model) }))
+    .filter((c) => c.layers.length > 0);
+  if (candidates.length === 0) return null;
+  let chosen = candidates.find((c) => contains(c.model.span, offset));
+  let cursorModule: ModuleInfo | null = null;
+  for (const c of chosen ? [chosen, ...candidates.filter((x) => x !== chosen)] : candidates) {
+    cursorModule = moduleAt(c.model, analysis, c.index, offset);
+    if (cursorModule) {
+      chosen = c;
+      break;
+    }
+  }
+  chosen ??= candidates[0];
+  const cursorIndex = cursorModule ? chosen.model.modules.indexOf(cursorModule) : -1;
+  const cursorId = cursorModule ? idOf(cursorModule, cursorIndex) : null;
+  return {
+    modelName: chosen.model.name,
+    layers: chosen.layers,
+    cursorLayerId: cursorId && chosen.layers.some((l) => l.id === cursorId) ? cursorId : null,
+    dilation: dilationStackOf(chosen.model),
+  };
+}
+
+/** The field of the whole stack up to a layer (the last step's field), or null without a stack. */
+export function stackField(layer: PanelLayer): ReceptiveField | null {
+  return layer.stack.length ? fieldOfStack(layer.stack.map((s) => s.geometry)) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index maths for the animations. Pure functions over one geometry; the webview draws their results.
+
+/**
+ * Input indices read by each kernel tap for one output position, per axis: entry [axis][tap].
+ * Negative indices and indices past the input are padding.
+ */
+export function kernelFootprint(g: Geometry, outIndex: readonly number[]): number[][] {
+  return g.kernel.map((k, axis) => {
+    const start = outIndex[axis] * g.stride[axis] - g.padding[axis];
+    return Array.from({ length: k }, (_, t) => start + t * g.dilation[axis]);
+  });
+}
+
+/** Output length of a sliding window along one axis (PyTorch's formula with symmetric padding unless causal). */
+export function slidingOutputLength(g: Geometry, axis: number, inputLength: number): number {
+  const span = g.dilation[axis] * (g.kernel[axis] - 1) + 1;
+  if (g.kind === 'convTranspose') {
+    return (inputLength - 1) * g.stride[axis] - 2 * g.padding[axis] + span + (g.outputPadding?.[axis] ?? 0);
+  }
+  const trailing = g.causal ? 0 : g.padding[axis];
+  return Math.max(0, Math.floor((inputLength + g.padding[axis] + trailing - span) / g.stride[axis]) + 1);
+}
+
+/**
+ * For a transposed convolution along one axis: how many (input, tap) pairs write each output
+ * position. Uneven counts are the checkerboard artefact (Odena et al., Distill 2016).
+ */
+export function transposedOverlap(g: Geometry, axis: number, inputLength: number): number[] {
+  const outLength = slidingOutputLength({ ...g, kind: 'convTranspose' }, axis, inputLength);
+  const counts = new Array<number>(Math.max(0, outLength)).fill(0);
+  for (let i = 0; i < inputLength; i++) {
+    for (let t = 0; t < g.kernel[axis]; t++) {
+      const o = i * g.stride[axis] - g.padding[axis] + t * g.dilation[axis];
+      if (o >= 0 && o < counts.length) counts[o] += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * The nodes of a causal dilated stack that feed output sample `t`: entry [level] lists the time
+ * indices at that level, level 0 being the inputs and level rows.length the output.
+ */
+export function causalDependencies(rows: readonly { kernel: number; dilation: number }[], t: number): number[][] {
+  const levels: number[][] = new Array(rows.length + 1);
+  levels[rows.length] = [t];
+  for (let l = rows.length - 1; l >= 0; l--) {
+    const seen = new Set<number>();
+    for (const u of levels[l + 1]) {
+      for (let tap = 0; tap < rows[l].kernel; tap++) {
+        const v = u - tap * rows[l].dilation;
+        if (v >= 0) seen.add(v);
+      }
+    }
+    levels[l] = [...seen].sort((a, b) => a - b);
+  }
+  return levels;
+}
+
+/** For a grouped convolution: the input channels `[from, to)` that output channel `o` reads. */
+export function channelGroupOf(inChannels: number, outChannels: number, groups: number, o: number): [number, number] {
+  const perGroupIn = inChannels / groups;
+  const group = Math.floor(o / (outChannels / groups));
+  return [group * perGroupIn, (group + 1) * perGroupIn];
+}
+
+/**
+ * Diagonality of an alignment (decoder steps × encoder frames): the share of attention mass that
+ * lies within a band around the straight line from the first to the last frame. 1 is perfectly
+ * monotonic and even; uniform attention scores about the band's width over the length.
+ */
+export function diagonalityScore(weights: readonly (readonly number[])[], bandFraction = 0.1): number {
+  const steps = weights.length;
+  if (steps === 0) return 0;
+  const frames = weights[0].length;
+  const band = Math.max(1, Math.round(bandFraction * frames));
+  let inside = 0;
+  let total = 0;
+  weights.forEach((row, t) => {
+    const centre = steps === 1 ? 0 : (t * (frames - 1)) / (steps - 1);
+    row.forEach((w, j) => {
+      total += w;
+      if (Math.abs(j - centre) <= band) inside += w;
+    });
+  });
+  return total > 0 ? inside / total : 0;
+}

@@ -1,0 +1,1494 @@
+// The abstract interpreter: it runs Python statements over abstract values (values.ts). Module
+// construction, module calls and tensor operations are delegated to modules.ts and tensorOps.ts;
+// this file keeps the language itself: scopes, statements, expressions, calls, classes, imports.
+// Every path is total. Budgets (steps, loop iterations, call depth) bound the work; when one
+// runs out the interpreter produces unknowns and one 'budget' finding.
+
+import type { Finding, Severity, Span } from '../types';
+import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, unknownDim, type Dim } from '../shapes';
+import { convertTree, type Arg, type Expr, type FunctionDef, type Module, type Param, type Stmt } from './ast';
+import { parsePython } from './parse';
+import {
+  FALSE,
+  NONE,
+  Scope,
+  TRUE,
+  describe,
+  dictKey,
+  int,
+  str,
+  truthy,
+  tuple,
+  typeName,
+  unknown,
+  type BuiltinV,
+  type CallSite,
+  type ClassV,
+  type DictV,
+  type FuncV,
+  type InstanceV,
+  type NamespaceV,
+  type SourceFile,
+  type TensorV,
+  type Value,
+} from './values';
+
+/** Control-flow outcome of a statement. */
+type Completion = null | { kind: 'break' } | { kind: 'continue' } | { kind: 'return'; value: Value };
+const BREAK: Completion = { kind: 'break' };
+const CONTINUE: Completion = { kind: 'continue' };
+
+/** Limits that keep every file bounded. */
+export interface Budgets {
+  steps: number;
+  loopIterations: number;
+  callDepth: number;
+}
+
+/** Hooks the interpreter calls for framework behaviour (torch, keras), installed by the front end. */
+export interface FrameworkHooks {
+  /** A top-level import of a framework package (`torch`, `torch.nn`, `keras`), or undefined. */
+  importModule(dotted: string): Value | undefined;
+  /** Attribute of a tensor (`x.shape`, `x.view`). */
+  tensorAttr(t: TensorV, name: string, site: CallSite): Value;
+  /** Binary operator on operands of which at least one is a tensor. */
+  tensorBinop(op: string, a: Value, b: Value, site: CallSite): Value;
+  /** Subscript of a tensor. */
+  tensorIndex(t: TensorV, index: Value, site: CallSite): Value;
+  /** Calling an nn.Module instance (records the first call). */
+  callModule(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value;
+  /** Assigning an attribute of a module instance (registers submodules and parameters). */
+  setModuleAttr(inst: InstanceV, name: string, v: Value): void;
+  /** Reading an attribute of a module instance not found in its own attributes. */
+  getModuleAttr(inst: InstanceV, name: string): Value | undefined;
+  /** A new instance of a class deriving from a native module class. */
+  newModule(cls: ClassV, site: CallSite): InstanceV;
+  /** Iterating a module container (ModuleList, Sequential, ModuleDict). */
+  iterateModule(inst: InstanceV): Value[] | null;
+  /** Subscripting a module container. */
+  indexModule(inst: InstanceV, index: Value, site: CallSite): Value;
+  /** `len()` of a module container. */
+  lenModule(inst: InstanceV): number | null;
+}
+
+/** One parsed file and its converted statements. */
+interface LoadedFile {
+  file: SourceFile;
+  module: Module;
+}
+
+/** Splits a text into line start offsets. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line of an offset. */
+export function lineOf(file: SourceFile, offset: number): number {
+  const starts = file.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '') : p.slice(0, i);
+}
+
+function joinPath(...parts: string[]): string {
+  const segs: string[] = [];
+  const absolute = parts[0]?.startsWith('/');
+  for (const part of parts) {
+    for (const s of part.split('/')) {
+      if (s === '' || s === '.') continue;
+      if (s === '..') segs.pop();
+      else segs.push(s);
+    }
+  }
+  return (absolute ? '/' : '') + segs.join('/');
+}
+
+/** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
+export class BudgetExhausted extends Error {}
+
+/** The interpreter for one analysis run. */
+export class Interpreter {
+  readonly findings: Finding[] = [];
+  private readonly findingKeys = new Set<string>();
+  steps = 0;
+  exhausted = false;
+  private depth = 0;
+  private readonly moduleCache = new Map<string, NamespaceV>();
+  private readonly loading = new Set<string>();
+  /** Innermost call site in the main file: where effects in other files are reported. */
+  anchor: CallSite;
+  /** Set while a model's forward runs, so tensor-producing expressions are annotated. */
+  annotating = false;
+  hooks!: FrameworkHooks;
+  builtins!: Map<string, Value>;
+  readonly mainScope: Scope;
+
+  constructor(
+    readonly main: SourceFile,
+    readonly mainModule: Module,
+    readonly budgets: Budgets,
+    private readonly readModule: ((path: string) => string | undefined) | undefined,
+  ) {
+    this.anchor = { from: 0, to: 0, file: main };
+    this.mainScope = new Scope(null, main, true);
+  }
+
+  /** Loads and converts a source text. */
+  static load(path: string, text: string, isMain: boolean): LoadedFile {
+    const parsed = parsePython(text);
+    const module = convertTree(parsed.tree, text);
+    return { file: { path, text, isMain, lineStarts: lineStartsOf(text) }, module };
+  }
+
+  // ---------------------------------------------------------------- findings
+
+  /** The span to report at for a site, in the main file (an anchor when the site is elsewhere). */
+  mainSpan(site: { from: number; to: number; file: SourceFile }): { span: Span; line: number; where: string } {
+    if (site.file.isMain) return { span: { from: site.from, to: site.to }, line: lineOf(site.file, site.from), where: '' };
+    const base = site.file.path.split('/').pop() ?? site.file.path;
+    return { span: { from: this.anchor.from, to: this.anchor.to }, line: lineOf(this.main, this.anchor.from), where: ` (in ${base}:${lineOf(site.file, site.from)})` };
+  }
+
+  /** Records a finding once per place and message. */
+  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = []): void {
+    const at = this.mainSpan(site);
+    const text = message + at.where;
+    const key = `${at.span.from}:${code}:${text}`;
+    if (this.findingKeys.has(key)) return;
+    this.findingKeys.add(key);
+    this.findings.push({ severity, code, span: at.span, line: at.line, message: text, related });
+  }
+
+  /** An inference gap: a construct the analysis cannot follow, named at its place. */
+  gap(site: { from: number; to: number; file: SourceFile }, message: string): void {
+    this.report('inference-gap', 'info', site, message);
+  }
+
+  private step(site: { from: number; to: number }, file: SourceFile): void {
+    if (++this.steps > this.budgets.steps) {
+      if (!this.exhausted) {
+        this.exhausted = true;
+        this.report('budget', 'warning', { ...site, file }, `analysis stopped here: step budget of ${this.budgets.steps} exhausted; later shapes are unknown`);
+      }
+      throw new BudgetExhausted();
+    }
+  }
+
+  // ---------------------------------------------------------------- modules and imports
+
+  /** Runs the main file's top level. */
+  runMain(): void {
+    this.mainScope.vars.set('__name__', str('__layer_lens__'));
+    this.mainScope.vars.set('__file__', str(this.main.path));
+    this.execBlock(this.mainModule.body, this.mainScope);
+  }
+
+  /** Resolves a dotted import from a file: framework packages first, then workspace files. */
+  importDotted(dotted: string[], level: number, from: SourceFile, site: CallSite): Value {
+    const name = dotted.join('.');
+    if (level === 0) {
+      const native = this.hooks.importModule(name);
+      if (native) return native;
+    }
+    const path = this.resolveModulePath(dotted, level, from);
+    if (path) return this.loadWorkspaceModule(path, dotted.length ? dotted : [path]);
+    if (level > 0 || !this.isQuietModule(name)) this.gap(site, `cannot resolve import of ${'.'.repeat(level)}${name}; names from it are unknown`);
+    return this.opaqueNamespace(name);
+  }
+
+  private isQuietModule(name: string): boolean {
+    const root = name.split('.')[0];
+    return ['typing', 'typing_extensions', 'warnings', 'os', 'sys', 'logging', 'abc', 'dataclasses', 'enum', 'inspect', 'copy', 're', 'json', '__future__', 'numbers', 'types', 'urllib', 'PIL', 'numpy', 'pathlib'].includes(root);
+  }
+
+  /** A namespace whose every attribute is unknown (a library we do not model). */
+  opaqueNamespace(name: string): NamespaceV {
+    const cache = new Map<string, Value>();
+    const self: NamespaceV = {
+      k: 'namespace',
+      name,
+      get: (attr) => {
+        let v = cache.get(attr);
+        if (!v) {
+          v = this.builtinsOpaque(`${name}.${attr}`);
+          cache.set(attr, v);
+        }
+        return v;
+      },
+    };
+    return self;
+  }
+
+  /** An opaque callable standing for an unmodelled library function or class. */
+  builtinsOpaque(qualified: string): Value {
+    const known = this.hooks.importModule(qualified);
+    if (known) return known;
+    return unknown(`${qualified} is not modelled`);
+  }
+
+  private resolveModulePath(dotted: string[], level: number, from: SourceFile): string | null {
+    if (!this.readModule) return null;
+    const candidates: string[] = [];
+    if (level > 0) {
+      let base = dirname(from.path);
+      for (let i = 1; i < level; i++) base = dirname(base);
+      const rel = joinPath(base, ...dotted);
+      candidates.push(dotted.length ? `${rel}.py` : joinPath(base, '__init__.py'), joinPath(rel, '__init__.py'));
+    } else {
+      // Absolute imports: try each ancestor directory of the importing file as a source root.
+      for (let dir = dirname(from.path); dir && dir !== '/' && dir !== '.'; dir = dirname(dir)) {
+        candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
+        if (candidates.length > 24) break;
+      }
+    }
+    for (const c of candidates) {
+      if (this.moduleCache.has(c)) return c;
+      if (this.readModule(c) !== undefined) return c;
+    }
+    return null;
+  }
+
+  private loadWorkspaceModule(path: string, dotted: string[]): NamespaceV {
+    const cached = this.moduleCache.get(path);
+    if (cached) return cached;
+    const text = this.readModule!(path) ?? '';
+    const loaded = Interpreter.load(path, text, false);
+    const scope = new Scope(null, loaded.file, true);
+    scope.vars.set('__name__', str(dotted.join('.')));
+    const ns: NamespaceV = {
+      k: 'namespace',
+      name: dotted.join('.'),
+      get: (attr) => {
+        const v = scope.vars.get(attr);
+        if (v !== undefined) return v;
+        // A package's submodule: `import a.b` then `a.b.f`.
+        if (path.endsWith('__init__.py')) {
+          const sub = this.resolveModulePath([attr], 1, loaded.file);
+          if (sub) return this.loadWorkspaceModule(sub, [...dotted, attr]);
+        }
+        return undefined;
+      },
+    };
+    (ns as NamespaceV & { scope?: Scope }).scope = scope;
+    this.moduleCache.set(path, ns);
+    this.loading.add(path);
+    try {
+      this.execBlock(loaded.module.body, scope);
+    } catch (e) {
+      if (e instanceof BudgetExhausted) throw e;
+      this.gap({ from: 0, to: 0, file: loaded.file }, `internal error while reading ${path}: ${(e as Error).message}`);
+    } finally {
+      this.loading.delete(path);
+    }
+    return ns;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  execBlock(stmts: readonly Stmt[], scope: Scope): Completion {
+    for (const s of stmts) {
+      const c = this.exec(s, scope);
+      if (c) return c;
+    }
+    return null;
+  }
+
+  private site(node: { from: number; to: number }, scope: Scope): CallSite {
+    return { from: node.from, to: node.to, file: scope.file };
+  }
+
+  exec(s: Stmt, scope: Scope): Completion {
+    this.step(s, scope.file);
+    switch (s.t) {
+      case 'expr':
+        this.eval(s.value, scope);
+        return null;
+      case 'assign': {
+        if (!s.value) {
+          // A bare annotation (`x: int`) declares a dataclass field; nothing to bind.
+          if (s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
+          return null;
+        }
+        const v = this.eval(s.value, scope);
+        for (const t of s.targets) this.assign(t, v, scope);
+        if (s.annotation && s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
+        if (this.annotating && scope.file.isMain && v.k === 'tensor' && s.targets.length === 1 && s.targets[0].t !== 'tuple') this.annotateAssign(s.targets[0], v);
+        return null;
+      }
+      case 'augassign': {
+        const cur = this.eval(s.target, scope);
+        const rhs = this.eval(s.value, scope);
+        const v = this.binop(s.op, cur, rhs, this.site(s, scope));
+        this.assign(s.target, v, scope);
+        return null;
+      }
+      case 'if':
+        return this.execIf(s.branches, s.orelse, scope, 0);
+      case 'for':
+        return this.execFor(s, scope);
+      case 'while': {
+        let n = 0;
+        for (;;) {
+          const cond = truthy(this.eval(s.test, scope));
+          if (cond === false) break;
+          if (cond === undefined) {
+            this.gap(this.site(s.test, scope), 'while loop with a condition the analysis cannot decide; body run once');
+          }
+          if (++n > this.budgets.loopIterations) {
+            this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
+            break;
+          }
+          const c = this.execBlock(s.body, scope);
+          if (c === BREAK) return null;
+          if (c && c.kind === 'return') return c;
+          if (cond === undefined) break;
+        }
+        return s.orelse ? this.execBlock(s.orelse, scope) : null;
+      }
+      case 'return':
+        return { kind: 'return', value: s.value ? this.eval(s.value, scope) : NONE };
+      case 'pass':
+        return null;
+      case 'break':
+        return BREAK;
+      case 'continue':
+        return CONTINUE;
+      case 'def': {
+        const f = this.makeFunction(s.def, scope);
+        let v: Value = f;
+        for (const d of [...s.def.decorators].reverse()) v = this.applyDecorator(d, v, scope);
+        scope.set(s.def.name, v);
+        return null;
+      }
+      case 'class':
+        this.execClass(s.def, scope);
+        return null;
+      case 'import':
+        for (const n of s.names) {
+          const site = this.site(s, scope);
+          if (n.alias) scope.set(n.alias, this.importDotted(n.module, 0, scope.file, site));
+          else {
+            // `import a.b.c` binds `a`; framework packages resolve submodules by attribute.
+            const root = this.importDotted([n.module[0]], 0, scope.file, site);
+            if (n.module.length > 1) this.importDotted(n.module, 0, scope.file, site);
+            scope.set(n.module[0], root);
+          }
+        }
+        return null;
+      case 'importfrom': {
+        const site = this.site(s, scope);
+        const mod = this.importDotted(s.module, s.level, scope.file, site);
+        if (s.names === '*') {
+          if (mod.k === 'namespace') {
+            const inner = (mod as NamespaceV & { scope?: Scope }).scope;
+            if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
+          }
+          return null;
+        }
+        for (const n of s.names) {
+          let v = this.getAttr(mod, n.name, site, true);
+          if (v.k === 'unknown' && mod.k === 'namespace') {
+            // `from pkg import submodule`.
+            const sub = this.resolveModulePath([...s.module, n.name], s.level, scope.file);
+            if (sub) v = this.loadWorkspaceModule(sub, [...s.module, n.name]);
+          }
+          scope.set(n.alias ?? n.name, v);
+        }
+        return null;
+      }
+      case 'with':
+        for (const item of s.items) {
+          const v = this.eval(item.expr, scope);
+          if (item.target) this.assign(item.target, v, scope);
+        }
+        return this.execBlock(s.body, scope);
+      case 'try': {
+        const c = this.execBlock(s.body, scope);
+        if (c) return c;
+        if (s.orelse) {
+          const e = this.execBlock(s.orelse, scope);
+          if (e) return e;
+        }
+        return s.final ? this.execBlock(s.final, scope) : null;
+      }
+      case 'raise':
+        // A raise ends this path; the caller sees an unknown result.
+        return { kind: 'return', value: unknown('raises an exception', s) };
+      case 'assert':
+      case 'delete':
+        return null;
+      case 'scope':
+        scope.globalNames ??= new Set();
+        for (const n of s.names) scope.globalNames.add(n);
+        return null;
+      case 'error':
+        return null;
+    }
+  }
+
+  private recordAnnotationOnly(scope: Scope, name: string): void {
+    const fields = (scope as Scope & { fieldOrder?: string[] }).fieldOrder;
+    if (fields && !fields.includes(name)) fields.push(name);
+  }
+
+  private execIf(branches: { test: Expr; body: Stmt[] }[], orelse: Stmt[] | null, scope: Scope, i: number): Completion {
+    if (i >= branches.length) return orelse ? this.execBlock(orelse, scope) : null;
+    const cond = truthy(this.eval(branches[i].test, scope));
+    if (cond === true) return this.execBlock(branches[i].body, scope);
+    if (cond === false) return this.execIf(branches, orelse, scope, i + 1);
+    // Unknown condition: run both arms on copies of the local names and join what they leave.
+    const base = new Map(scope.vars);
+    const a = this.execBlock(branches[i].body, scope);
+    const varsA = scope.vars;
+    (scope as { vars: Map<string, Value> }).vars = new Map(base);
+    const b = this.execIf(branches, orelse, scope, i + 1);
+    const varsB = scope.vars;
+    const aReturns = a?.kind === 'return';
+    const bReturns = b?.kind === 'return';
+    if (aReturns && bReturns) return { kind: 'return', value: joinValues((a as { value: Value }).value, (b as { value: Value }).value) };
+    if (aReturns) return b;
+    if (bReturns) {
+      (scope as { vars: Map<string, Value> }).vars = varsA;
+      return a;
+    }
+    const joined = new Map<string, Value>();
+    for (const [k, v] of varsA) {
+      const w = varsB.get(k);
+      joined.set(k, w === undefined ? v : joinValues(v, w));
+    }
+    for (const [k, v] of varsB) if (!joined.has(k)) joined.set(k, v);
+    (scope as { vars: Map<string, Value> }).vars = joined;
+    return a ?? b;
+  }
+
+  private execFor(s: Extract<Stmt, { t: 'for' }>, scope: Scope): Completion {
+    const it = this.eval(s.iter, scope);
+    const items = this.iterate(it, this.site(s.iter, scope));
+    if (!items) {
+      this.gap(this.site(s.iter, scope), `cannot iterate over ${describe(it)} statically; loop body run once with unknown values`);
+      this.assign(s.target, unknown('loop variable of an unknown iterable', s.target), scope);
+      const c = this.execBlock(s.body, scope);
+      return c && c.kind === 'return' ? c : null;
+    }
+    let n = 0;
+    for (const item of items) {
+      if (++n > this.budgets.loopIterations) {
+        this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
+        break;
+      }
+      this.assign(s.target, item, scope);
+      const c = this.execBlock(s.body, scope);
+      if (c === BREAK) return null;
+      if (c && c.kind === 'return') return c;
+    }
+    return s.orelse ? this.execBlock(s.orelse, scope) : null;
+  }
+
+  private applyDecorator(d: Expr, v: Value, scope: Scope): Value {
+    if (d.t === 'name' && (d.id === 'staticmethod' || d.id === 'classmethod' || d.id === 'property')) {
+      if (v.k === 'func') v.decorators.push(d.id);
+      if (d.id === 'property') return { k: 'property', getter: v };
+      return v;
+    }
+    if (d.t === 'attr' && d.attr === 'setter') return v;
+    const dv = this.eval(d, scope);
+    if (dv.k === 'unknown' || dv.k === 'none') return v;
+    if (dv.k === 'builtin' && dv.name === 'dataclass') return this.call(dv, [v], new Map(), this.site(d, scope));
+    // Decorators of unknown effect (torch.jit.unused, register_model, wraps) keep the function.
+    const r = this.call(dv, [v], new Map(), this.site(d, scope));
+    return r.k === 'unknown' ? v : r;
+  }
+
+  makeFunction(def: FunctionDef, scope: Scope, owner: ClassV | null = null): FuncV {
+    const defaults = new Map<string, Value>();
+    for (const p of def.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+    return { k: 'func', name: def.name, def, closure: scope, file: scope.file, defaults, decorators: [], owner };
+  }
+
+  private execClass(def: Extract<Stmt, { t: 'class' }>['def'], scope: Scope): void {
+    const bases: ClassV[] = [];
+    const site = this.site(def, scope);
+    for (const b of def.bases) {
+      if (b.kind !== 'pos') continue;
+      const bv = this.eval(b.value, scope);
+      if (bv.k === 'class') bases.push(bv);
+      else if (bv.k === 'unknown') this.gap({ from: b.from, to: b.to, file: scope.file }, `base class ${scope.file.text.slice(b.from, b.to)} is unknown; its behaviour is not followed`);
+    }
+    const cls: ClassV = { k: 'class', name: def.name, bases, ns: new Map(), def, file: scope.file, layer: null, native: null, mro: [] };
+    cls.mro = computeMro(cls);
+    cls.layer = cls.mro.find((c) => c.layer)?.layer ?? null;
+    const body = new Scope(scope, scope.file) as Scope & { fieldOrder?: string[]; classOwner?: ClassV };
+    body.fieldOrder = [];
+    body.classOwner = cls;
+    this.execBlockInClass(def.body, body, cls, scope);
+    for (const [k, v] of body.vars) cls.ns.set(k, v);
+    (cls as ClassV & { fields?: string[] }).fields = body.fieldOrder;
+    let v: Value = cls;
+    for (const d of [...def.decorators].reverse()) v = this.applyDecorator(d, v, scope);
+    scope.set(def.name, v);
+    void site;
+  }
+
+  private execBlockInClass(stmts: readonly Stmt[], body: Scope, cls: ClassV, outer: Scope): void {
+    for (const s of stmts) {
+      if (s.t === 'def') {
+        // Methods close over the enclosing scope, not the class body (Python's scoping rule).
+        const f = this.makeFunction(s.def, outer, cls);
+        for (const p of s.def.params) if (p.default && !f.defaults.has(p.name)) f.defaults.set(p.name, this.eval(p.default, body));
+        let v: Value = f;
+        for (const d of [...s.def.decorators].reverse()) v = this.applyDecorator(d, v, body);
+        body.set(s.def.name, v);
+      } else if (s.t === 'if' || s.t === 'try') {
+        // Conditional method definitions are rare; run them as ordinary statements.
+        this.exec(s, body);
+      } else this.exec(s, body);
+    }
+  }
+
+  // ---------------------------------------------------------------- assignment
+
+  assign(target: Expr, v: Value, scope: Scope): void {
+    switch (target.t) {
+      case 'name':
+        scope.set(target.id, v);
+        return;
+      case 'tuple':
+      case 'list': {
+        const starIdx = target.elts.findIndex((e) => e.t === 'starred');
+        const items = this.unpack(v, target.elts.length, starIdx, this.site(target, scope));
+        target.elts.forEach((e, i) => this.assign(e.t === 'starred' ? e.value : e, items[i], scope));
+        return;
+      }
+      case 'attr': {
+        const obj = this.eval(target.obj, scope);
+        this.setAttr(obj, target.attr, v, this.site(target, scope));
+        return;
+      }
+      case 'subscript': {
+        const obj = this.eval(target.obj, scope);
+        const idx = this.evalIndex(target, scope);
+        this.setItem(obj, idx, v, this.site(target, scope));
+        return;
+      }
+      case 'starred':
+        this.assign(target.value, v, scope);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private unpack(v: Value, n: number, starIdx: number, site: CallSite): Value[] {
+    let items = this.iterate(v, site);
+    if (!items) return new Array(n).fill(unknown(`cannot unpack ${describe(v)}`, site));
+    if (starIdx >= 0) {
+      const before = items.slice(0, starIdx);
+      const afterCount = n - starIdx - 1;
+      const middle = items.slice(starIdx, items.length - afterCount);
+      const after = items.slice(items.length - afterCount);
+      items = [...before, { k: 'list', items: middle }, ...after];
+    }
+    if (items.length !== n) {
+      this.report('invalid-argument', 'warning', site, `cannot unpack ${items.length} values into ${n} names`);
+      return Array.from({ length: n }, (_, i) => items![i] ?? unknown('unpacking mismatch', site));
+    }
+    return items;
+  }
+
+  setAttr(obj: Value, name: string, v: Value, site: CallSite): void {
+    if (obj.k === 'instance') {
+      const prop = this.lookupClassAttr(obj.cls, name);
+      if (prop && prop.k === 'property') return;
+      if (obj.mod) this.hooks.setModuleAttr(obj, name, v);
+      else obj.attrs.set(name, v);
+    } else if (obj.k === 'class') obj.ns.set(name, v);
+    void site;
+  }
+
+  setItem(obj: Value, idx: Value, v: Value, site: CallSite): void {
+    if (obj.k === 'list') {
+      if (idx.k === 'int' && isKnown(idx.v)) {
+        const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
+        if (i >= 0 && i < obj.items.length) obj.items[i] = v;
+      }
+    } else if (obj.k === 'dict') {
+      const key = dictKey(idx);
+      if (key) obj.entries.set(key, { key: idx, value: v });
+    } else if (obj.k === 'instance' && obj.mod && (obj.cls.mro.some((c) => c.native === 'ModuleDict') || obj.cls.mro.some((c) => c.native === 'ModuleList'))) {
+      const name = idx.k === 'str' ? idx.v : idx.k === 'int' ? formatDim(idx.v) : null;
+      if (name !== null) this.hooks.setModuleAttr(obj, name, v);
+    }
+    // In-place writes into tensors (x[:, 0] = 1) leave the shape as it was.
+    void site;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  eval(e: Expr, scope: Scope): Value {
+    this.step(e, scope.file);
+    switch (e.t) {
+      case 'name': {
+        const v = scope.lookup(e.id) ?? this.builtins.get(e.id);
+        if (v === undefined) {
+          this.gap(this.site(e, scope), `name '${e.id}' is not defined (or not visible to the analysis)`);
+          return unknown(`name ${e.id} is undefined`, e);
+        }
+        return v;
+      }
+      case 'num':
+        return e.isFloat ? { k: 'float', v: e.value } : int(e.value);
+      case 'str':
+        return str(e.value);
+      case 'fstr': {
+        let out = '';
+        for (const p of e.parts) {
+          if (typeof p === 'string') out += p;
+          else {
+            const v = this.eval(p, scope);
+            const s = this.toStr(v);
+            if (s === null) return unknown('formatted string with an unknown part', e);
+            out += s;
+          }
+        }
+        return str(out);
+      }
+      case 'bool':
+        return e.value ? TRUE : FALSE;
+      case 'none':
+        return NONE;
+      case 'ellipsis':
+        return { k: 'ellipsis' };
+      case 'tuple':
+        return tuple(this.evalElements(e.elts, scope));
+      case 'list':
+        return { k: 'list', items: this.evalElements(e.elts, scope) };
+      case 'set':
+        return { k: 'set', items: this.evalElements(e.elts, scope) };
+      case 'dict': {
+        const d: DictV = { k: 'dict', entries: new Map() };
+        for (const item of e.items) {
+          if ('spread' in item) {
+            const sv = this.eval(item.spread, scope);
+            if (sv.k === 'dict') for (const [k, ent] of sv.entries) d.entries.set(k, ent);
+          } else {
+            const key = this.eval(item.key, scope);
+            const dk = dictKey(key);
+            if (dk) d.entries.set(dk, { key, value: this.eval(item.value, scope) });
+          }
+        }
+        return d;
+      }
+      case 'starred':
+        return this.eval(e.value, scope);
+      case 'attr': {
+        const obj = this.eval(e.obj, scope);
+        return this.getAttr(obj, e.attr, this.site(e, scope));
+      }
+      case 'subscript': {
+        const obj = this.eval(e.obj, scope);
+        const idx = this.evalIndex(e, scope);
+        const r = this.getItem(obj, idx, this.site(e, scope));
+        if (this.annotating && scope.file.isMain && r.k === 'tensor') this.annotate(e, r, 'op', null);
+        return r;
+      }
+      case 'slice':
+        return { k: 'slice', lo: e.lo ? this.eval(e.lo, scope) : NONE, hi: e.hi ? this.eval(e.hi, scope) : NONE, step: e.step ? this.eval(e.step, scope) : NONE };
+      case 'call':
+        return this.evalCall(e, scope);
+      case 'binop': {
+        const a = this.eval(e.left, scope);
+        const b = this.eval(e.right, scope);
+        const r = this.binop(e.op, a, b, this.site(e, scope));
+        if (this.annotating && scope.file.isMain && r.k === 'tensor' && e.op === '@') this.annotate(e, r, 'op', (r as TensorV & { notation?: string }).notation ?? null);
+        return r;
+      }
+      case 'boolop': {
+        const a = this.eval(e.left, scope);
+        const ta = truthy(a);
+        if (e.op === 'and') {
+          if (ta === false) return a;
+          if (ta === true) return this.eval(e.right, scope);
+          const b = this.eval(e.right, scope);
+          return truthy(b) === false ? b : unknown('boolean of unknown operands', e);
+        }
+        if (ta === true) return a;
+        if (ta === false) return this.eval(e.right, scope);
+        const b = this.eval(e.right, scope);
+        return truthy(b) === true && a.k === 'unknown' ? unknown('boolean of unknown operands', e) : joinValues(a, b);
+      }
+      case 'compare':
+        return this.compare(e.op, this.eval(e.left, scope), this.eval(e.right, scope));
+      case 'unary': {
+        const v = this.eval(e.operand, scope);
+        if (e.op === 'not') {
+          const t = truthy(v);
+          return t === undefined ? unknown('negation of an unknown', e) : t ? FALSE : TRUE;
+        }
+        if (e.op === '-') {
+          if (v.k === 'int') return int(subDim(0, v.v));
+          if (v.k === 'float') return { k: 'float', v: -v.v };
+          if (v.k === 'bool') return int(v.v ? -1 : 0);
+          if (v.k === 'tensor') return v;
+        }
+        if (e.op === '+') return v;
+        if (e.op === '~') {
+          if (v.k === 'int' && isKnown(v.v)) return int(~v.v);
+          if (v.k === 'tensor') return v;
+          if (v.k === 'bool') return int(v.v ? -2 : -1);
+        }
+        return unknown(`${e.op}${describe(v)}`, e);
+      }
+      case 'ifexp': {
+        const t = truthy(this.eval(e.test, scope));
+        if (t === true) return this.eval(e.body, scope);
+        if (t === false) return this.eval(e.orelse, scope);
+        return joinValues(this.eval(e.body, scope), this.eval(e.orelse, scope));
+      }
+      case 'lambda': {
+        const defaults = new Map<string, Value>();
+        for (const p of e.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+        return { k: 'func', name: '<lambda>', def: { lambda: true, params: e.params, body: e.body, from: e.from, to: e.to }, closure: scope, file: scope.file, defaults, decorators: [], owner: null };
+      }
+      case 'comp':
+        return this.evalComprehension(e, scope);
+      case 'walrus': {
+        const v = this.eval(e.value, scope);
+        scope.set(e.target, v);
+        return v;
+      }
+      case 'error':
+        return unknown(`unreadable code (${e.what})`, e);
+    }
+  }
+
+  private evalElements(elts: Expr[], scope: Scope): Value[] {
+    const out: Value[] = [];
+    for (const el of elts) {
+      if (el.t === 'starred') {
+        const v = this.eval(el.value, scope);
+        const items = this.iterate(v, this.site(el, scope));
+        if (items) out.push(...items);
+        else return [unknown('starred unknown iterable', el)];
+      } else out.push(this.eval(el, scope));
+    }
+    return out;
+  }
+
+  evalIndex(e: Extract<Expr, { t: 'subscript' }>, scope: Scope): Value {
+    const items = e.index.map((i) => this.eval(i, scope));
+    if (e.tupleIndex || items.length !== 1) return tuple(items);
+    return items[0];
+  }
+
+  private evalComprehension(e: Extract<Expr, { t: 'comp' }>, scope: Scope): Value {
+    const inner = new Scope(scope, scope.file);
+    const results: Value[] = [];
+    const dict: DictV = { k: 'dict', entries: new Map() };
+    let failed = false;
+    const run = (ci: number): void => {
+      if (failed) return;
+      if (ci >= e.clauses.length) {
+        if (e.kind === 'dict') {
+          const key = this.eval(e.elt, inner);
+          const dk = dictKey(key);
+          if (dk) dict.entries.set(dk, { key, value: e.value ? this.eval(e.value, inner) : NONE });
+        } else results.push(this.eval(e.elt, inner));
+        return;
+      }
+      const c = e.clauses[ci];
+      if (c.kind === 'if') {
+        const t = truthy(this.eval(c.test, inner));
+        if (t === undefined) {
+          failed = true;
+          this.gap(this.site(c.test, scope), 'comprehension filter the analysis cannot decide');
+          return;
+        }
+        if (t) run(ci + 1);
+        return;
+      }
+      const it = this.eval(c.iter, inner);
+      const items = this.iterate(it, this.site(c.iter, scope));
+      if (!items) {
+        failed = true;
+        this.gap(this.site(c.iter, scope), `cannot iterate over ${describe(it)} statically`);
+        return;
+      }
+      let n = 0;
+      for (const item of items) {
+        if (++n > this.budgets.loopIterations) break;
+        this.assign(c.target, item, inner);
+        run(ci + 1);
+      }
+    };
+    run(0);
+    if (failed) return unknown('comprehension over unknown values', e);
+    if (e.kind === 'dict') return dict;
+    if (e.kind === 'set') return { k: 'set', items: results };
+    if (e.kind === 'gen') return { k: 'list', items: results, ...{ generator: true } } as Value;
+    return { k: 'list', items: results };
+  }
+
+  private evalCall(e: Extract<Expr, { t: 'call' }>, scope: Scope): Value {
+    // Zero-argument super() needs the defining class and the first parameter of the method.
+    if (e.fn.t === 'name' && e.fn.id === 'super' && e.args.length === 0 && !scope.lookup('super')) return this.superProxy(scope, e);
+    const fn = this.eval(e.fn, scope);
+    const { args, kwargs } = this.evalArgs(e.args, scope);
+    const site: CallSite = { from: e.from, to: e.to, file: scope.file, argNodes: e.args.map((a) => a.value) };
+    const saved = this.anchor;
+    if (scope.file.isMain) this.anchor = site;
+    try {
+      const r = this.call(fn, args, kwargs, site);
+      if (this.annotating && scope.file.isMain && (r.k === 'tensor' || (r.k === 'tuple' && r.items.some((i) => i.k === 'tensor')))) {
+        const modRec = fn.k === 'instance' && fn.mod ? fn.mod : null;
+        this.annotate(e, r, 'op', (r as TensorV & { notation?: string }).notation ?? null, modRec?.id ?? null);
+      }
+      return r;
+    } finally {
+      this.anchor = saved;
+    }
+  }
+
+  evalArgs(argNodes: Arg[], scope: Scope): { args: Value[]; kwargs: Map<string, Value> } {
+    const args: Value[] = [];
+    const kwargs = new Map<string, Value>();
+    for (const a of argNodes) {
+      const v = this.eval(a.value, scope);
+      if (a.kind === 'pos') args.push(v);
+      else if (a.kind === 'kw') kwargs.set(a.name!, v);
+      else if (a.kind === 'star') {
+        const items = this.iterate(v, this.site(a, scope));
+        if (items) args.push(...items);
+        else {
+          this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically`);
+          args.push(unknown('starred argument', a));
+        }
+      } else if (a.kind === 'dstar') {
+        if (v.k === 'dict') {
+          for (const ent of v.entries.values()) if (ent.key.k === 'str') kwargs.set(ent.key.v, ent.value);
+        } else if (v.k !== 'unknown') this.gap(this.site(a, scope), `cannot expand **${scope.file.text.slice(a.value.from, a.value.to)} statically`);
+      }
+    }
+    return { args, kwargs };
+  }
+
+  private superProxy(scope: Scope, e: Expr): Value {
+    // Find the innermost function scope's owner class and its first parameter.
+    const info = (scope as Scope & { superInfo?: { owner: ClassV; self: Value } }).superInfo ?? findSuperInfo(scope);
+    if (!info) return unknown('super() outside a method', e);
+    return this.makeSuper(info.owner, info.self);
+  }
+
+  /** A proxy that resolves attributes in the MRO after `owner`, bound to `self`. */
+  makeSuper(owner: ClassV, self: Value): NamespaceV {
+    const selfCls = self.k === 'instance' ? self.cls : self.k === 'class' ? self : owner;
+    const mro = selfCls.mro;
+    const start = mro.indexOf(owner);
+    const rest = start >= 0 ? mro.slice(start + 1) : owner.mro.slice(1);
+    return {
+      k: 'namespace',
+      name: `super(${owner.name})`,
+      get: (attr) => {
+        for (const c of rest) {
+          const v = c.ns.get(attr);
+          if (v !== undefined) return this.bindClassAttr(v, self, c);
+        }
+        if (attr === '__init__') return { k: 'builtin', name: 'object.__init__', fn: () => NONE };
+        return undefined;
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- attributes and items
+
+  lookupClassAttr(cls: ClassV, name: string): Value | undefined {
+    for (const c of cls.mro) {
+      const v = c.ns.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  private bindClassAttr(v: Value, self: Value, cls: ClassV): Value {
+    if (v.k === 'func') {
+      if (v.decorators.includes('staticmethod')) return v;
+      if (v.decorators.includes('classmethod')) return { k: 'bound', fn: v, self: self.k === 'instance' ? self.cls : cls };
+      if (self.k === 'class') return v;
+      return { k: 'bound', fn: v, self };
+    }
+    if (v.k === 'builtin' && self.k === 'instance') return { k: 'bound', fn: v, self };
+    if (v.k === 'property' && self.k === 'instance') return this.call(v.getter, [self], new Map(), this.anchor);
+    return v;
+  }
+
+  getAttr(obj: Value, name: string, site: CallSite, quiet = false): Value {
+    switch (obj.k) {
+      case 'instance': {
+        const own = obj.attrs.get(name);
+        if (own !== undefined) return own;
+        if (obj.mod) {
+          const m = this.hooks.getModuleAttr(obj, name);
+          if (m !== undefined) return m;
+        }
+        const cv = this.lookupClassAttr(obj.cls, name);
+        if (cv !== undefined) return this.bindClassAttr(cv, obj, obj.cls);
+        if (name === '__class__') return obj.cls;
+        if (!quiet) this.gap(site, `${obj.cls.name} has no attribute '${name}' the analysis can see`);
+        return unknown(`${obj.cls.name}.${name}`, site);
+      }
+      case 'class': {
+        const cv = this.lookupClassAttr(obj, name);
+        if (cv !== undefined) {
+          if (cv.k === 'func' && cv.decorators.includes('classmethod')) return { k: 'bound', fn: cv, self: obj };
+          return cv;
+        }
+        if (name === '__name__') return str(obj.name);
+        return unknown(`${obj.name}.${name}`, site);
+      }
+      case 'namespace': {
+        const v = obj.get(name);
+        if (v !== undefined) return v;
+        if (!quiet && !obj.name.startsWith('super')) this.gap(site, `${obj.name}.${name} is not known to the analysis`);
+        return unknown(`${obj.name}.${name}`, site);
+      }
+      case 'tensor':
+        return this.hooks.tensorAttr(obj, name, site);
+      case 'unknown':
+        return obj;
+      default: {
+        const m = this.builtinMethod(obj, name, site);
+        if (m) return m;
+        return unknown(`${typeName(obj)}.${name}`, site);
+      }
+    }
+  }
+
+  /** Methods of built-in values (str, list, dict), implemented in builtins.ts. */
+  builtinMethod!: (obj: Value, name: string, site: CallSite) => Value | undefined;
+
+  getItem(obj: Value, idx: Value, site: CallSite): Value {
+    switch (obj.k) {
+      case 'tuple':
+      case 'list': {
+        if (idx.k === 'int' || idx.k === 'bool') {
+          const n = idx.k === 'bool' ? (idx.v ? 1 : 0) : idx.v;
+          if (!isKnown(n)) return unknown('index by a symbolic integer', site);
+          const i = n < 0 ? obj.items.length + n : n;
+          if (i < 0 || i >= obj.items.length) {
+            this.report('invalid-argument', 'warning', site, `index ${n} is out of range for a ${obj.k} of length ${obj.items.length}`);
+            return unknown('index out of range', site);
+          }
+          return obj.items[i];
+        }
+        if (idx.k === 'slice') {
+          const r = sliceIndices(obj.items.length, idx);
+          if (!r) return unknown('slice with unknown bounds', site);
+          const items: Value[] = [];
+          for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) items.push(obj.items[i]);
+          return { k: obj.k, items };
+        }
+        return unknown(`${obj.k} index ${describe(idx)}`, site);
+      }
+      case 'str':
+        if (idx.k === 'int' && isKnown(idx.v)) return str(obj.v.at(idx.v) ?? '');
+        return unknown('string index', site);
+      case 'dict': {
+        const key = dictKey(idx);
+        const ent = key ? obj.entries.get(key) : undefined;
+        if (ent) return ent.value;
+        return unknown(`key ${describe(idx)} not in dict`, site);
+      }
+      case 'tensor':
+        return this.hooks.tensorIndex(obj, idx, site);
+      case 'instance': {
+        if (obj.mod) return this.hooks.indexModule(obj, idx, site);
+        const gi = this.lookupClassAttr(obj.cls, '__getitem__');
+        if (gi) return this.call(this.bindClassAttr(gi, obj, obj.cls), [idx], new Map(), site);
+        return unknown(`${obj.cls.name}[...]`, site);
+      }
+      case 'class':
+        // Generic aliases in annotations (`List[int]`) and enum lookups by name.
+        if (obj.native === 'Enum' && idx.k === 'str') return obj.ns.get(idx.v) ?? unknown('enum member', site);
+        return obj;
+      case 'namespace':
+        return unknown(`${obj.name}[...]`, site);
+      default:
+        return unknown(`subscript of ${typeName(obj)}`, site);
+    }
+  }
+
+  /** The items of an iterable value, or null when they cannot be known. */
+  iterate(v: Value, site: CallSite): Value[] | null {
+    switch (v.k) {
+      case 'tuple':
+      case 'list':
+      case 'set':
+        return v.items;
+      case 'dict':
+        return [...v.entries.values()].map((e) => e.key);
+      case 'str':
+        return [...v.v].map(str);
+      case 'tensor': {
+        // Iterating a tensor yields its slices along dim 0 when that size is known.
+        if (!v.ranked || v.shape.length === 0 || !isKnown(v.shape[0])) return null;
+        const slice = this.hooks.tensorIndex(v, int(0), site);
+        return new Array(v.shape[0]).fill(slice);
+      }
+      case 'instance': {
+        if (v.mod) return this.hooks.iterateModule(v);
+        const it = this.lookupClassAttr(v.cls, '__iter__');
+        if (it) return this.iterate(this.call(this.bindClassAttr(it, v, v.cls), [], new Map(), site), site);
+        return null;
+      }
+      case 'class':
+        if (v.native === 'Enum') return [...v.ns.values()].filter((m) => m.k === 'instance' && m.cls === v);
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  binop(op: string, a: Value, b: Value, site: CallSite): Value {
+    if (a.k === 'tensor' || b.k === 'tensor') return this.hooks.tensorBinop(op, a, b, site);
+    if (a.k === 'bool') a = int(a.v ? 1 : 0);
+    if (b.k === 'bool') b = int(b.v ? 1 : 0);
+    if (a.k === 'int' && b.k === 'int') return intOp(op, a.v, b.v);
+    if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) {
+      const x = a.k === 'int' ? (isKnown(a.v) ? a.v : null) : a.v;
+      const y = b.k === 'int' ? (isKnown(b.v) ? b.v : null) : b.v;
+      if (x === null || y === null) {
+        // Symbolic dims times a float (an expansion ratio) stay unknown ints.
+        return { k: 'float', v: NaN };
+      }
+      return floatOp(op, x, y);
+    }
+    if (op === '+' && a.k === 'str' && b.k === 'str') return str(a.v + b.v);
+    if (op === '+' && (a.k === 'list' || a.k === 'tuple') && b.k === a.k) return { k: a.k, items: [...a.items, ...(b as { items: Value[] }).items] };
+    if (op === '*' && (a.k === 'list' || a.k === 'tuple') && b.k === 'int' && isKnown(b.v)) return repeatSeq(a, b.v);
+    if (op === '*' && (b.k === 'list' || b.k === 'tuple') && a.k === 'int' && isKnown(a.v)) return repeatSeq(b, a.v);
+    if (op === '*' && a.k === 'str' && b.k === 'int' && isKnown(b.v)) return str(a.v.repeat(Math.max(0, b.v)));
+    if (op === '%' && a.k === 'str') return str(a.v);
+    if (op === '|' && a.k === 'dict' && b.k === 'dict') return { k: 'dict', entries: new Map([...a.entries, ...b.entries]) };
+    if (op === '|' && (a.k === 'class' || a.k === 'none')) return a;
+    if (a.k === 'instance') {
+      const m = this.lookupClassAttr(a.cls, dunder(op));
+      if (m) return this.call(this.bindClassAttr(m, a, a.cls), [b], new Map(), site);
+    }
+    return unknown(`${describe(a)} ${op} ${describe(b)}`, site);
+  }
+
+  compare(op: string, a: Value, b: Value): Value {
+    if (op === 'is' || op === 'is not') {
+      const same = identical(a, b);
+      if (same === undefined) return unknown('identity of unknowns', null);
+      return (op === 'is') === same ? TRUE : FALSE;
+    }
+    if (op === 'in' || op === 'not in') {
+      let found: boolean | undefined;
+      if (b.k === 'str' && a.k === 'str') found = b.v.includes(a.v);
+      else if (b.k === 'dict') {
+        const k = dictKey(a);
+        found = k ? b.entries.has(k) : undefined;
+      } else if (b.k === 'list' || b.k === 'tuple' || b.k === 'set') {
+        found = false;
+        for (const item of b.items) {
+          const eq = valuesEqual(a, item);
+          if (eq === true) {
+            found = true;
+            break;
+          }
+          if (eq === undefined) found = undefined;
+        }
+      } else if (b.k === 'instance' && b.mod) {
+        found = a.k === 'str' ? b.mod.children.has(a.v) : undefined;
+      }
+      if (found === undefined) return unknown('membership of unknowns', null);
+      return (op === 'in') === found ? TRUE : FALSE;
+    }
+    if (op === '==' || op === '!=') {
+      const eq = valuesEqual(a, b);
+      if (eq === undefined) return unknown('comparison of unknowns', null);
+      return (op === '==') === eq ? TRUE : FALSE;
+    }
+    const x = numeric(a);
+    const y = numeric(b);
+    if (x !== null && y !== null) {
+      const d = typeof x === 'number' && typeof y === 'number' ? x - y : null;
+      let sign: number | null = d;
+      if (sign === null) {
+        const diff = subDim(x, y);
+        sign = isKnown(diff) ? diff : null;
+      }
+      if (sign === null) return unknown('comparison of symbolic sizes', null);
+      const r = op === '<' ? sign < 0 : op === '<=' ? sign <= 0 : op === '>' ? sign > 0 : op === '>=' ? sign >= 0 : null;
+      if (r === null) return unknown(`comparison ${op}`, null);
+      return r ? TRUE : FALSE;
+    }
+    if (a.k === 'str' && b.k === 'str') {
+      const r = op === '<' ? a.v < b.v : op === '<=' ? a.v <= b.v : op === '>' ? a.v > b.v : a.v >= b.v;
+      return r ? TRUE : FALSE;
+    }
+    return unknown(`comparison ${op}`, null);
+  }
+
+  toStr(v: Value): string | null {
+    switch (v.k) {
+      case 'str':
+        return v.v;
+      case 'int':
+        return isKnown(v.v) ? String(v.v) : formatDim(v.v);
+      case 'float':
+        return String(v.v);
+      case 'bool':
+        return v.v ? 'True' : 'False';
+      case 'none':
+        return 'None';
+      case 'class':
+        return `<class '${v.name}'>`;
+      case 'unknown':
+        return null;
+      default:
+        return describe(v);
+    }
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Calls any callable value; never throws on user code. */
+  call(fn: Value, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    switch (fn.k) {
+      case 'func':
+        return this.callFunction(fn, args, kwargs, site);
+      case 'builtin':
+        return fn.fn(args, kwargs, site);
+      case 'bound':
+        return this.call(fn.fn, [fn.self, ...args], kwargs, site);
+      case 'partial': {
+        const kw = new Map(fn.kwargs);
+        for (const [k, v] of kwargs) kw.set(k, v);
+        return this.call(fn.fn, [...fn.args, ...args], kw, site);
+      }
+      case 'class':
+        return this.instantiate(fn, args, kwargs, site);
+      case 'instance': {
+        if (fn.mod) return this.hooks.callModule(fn, args, kwargs, site);
+        const c = this.lookupClassAttr(fn.cls, '__call__');
+        if (c) return this.call(this.bindClassAttr(c, fn, fn.cls), args, kwargs, site);
+        return unknown(`${fn.cls.name} is not callable`, site);
+      }
+      case 'unknown': {
+        const tensorArg = args.find((a) => a.k === 'tensor');
+        this.gap(site, `cannot follow call of ${site.file.text.slice(site.from, site.to).split('(')[0].trim() || 'an unknown function'} (${fn.reason})`);
+        if (tensorArg) return unknown(`result of an unknown call on a tensor`, site);
+        return unknown(fn.reason, site);
+      }
+      default:
+        return unknown(`${typeName(fn)} is not callable`, site);
+    }
+  }
+
+  instantiate(cls: ClassV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    const init = this.lookupClassAttr(cls, '__new__');
+    if (init && cls.native === null && init.k === 'builtin') return this.call(init, [cls, ...args], kwargs, site);
+    let inst: InstanceV;
+    if (cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) inst = this.hooks.newModule(cls, site);
+    else if (cls.native === 'Enum' || cls.mro.some((c) => c.native === 'Enum')) {
+      // Calling an Enum class looks a member up by value.
+      for (const v of cls.ns.values()) if (v.k === 'instance' && v.cls === cls && args[0] && valuesEqual(v.attrs.get('value') ?? NONE, args[0]) === true) return v;
+      return unknown(`${cls.name}(...)`, site);
+    } else inst = { k: 'instance', cls, attrs: new Map(), mod: null };
+    const initFn = this.lookupClassAttr(cls, '__init__');
+    if (initFn) this.call(this.bindClassAttr(initFn, inst, cls), args, kwargs, site);
+    else if ((cls as ClassV & { fields?: string[] }).fields && cls.isDataclass) this.dataclassInit(cls, inst, args, kwargs);
+    return inst;
+  }
+
+  private dataclassInit(cls: ClassV, inst: InstanceV, args: Value[], kwargs: Map<string, Value>): void {
+    const fields: string[] = [];
+    for (const c of [...cls.mro].reverse()) for (const f of (c as ClassV & { fields?: string[] }).fields ?? []) if (!fields.includes(f)) fields.push(f);
+    fields.forEach((f, i) => {
+      const v = i < args.length ? args[i] : kwargs.get(f) ?? this.lookupClassAttr(cls, f) ?? unknown(`dataclass field ${f}`);
+      inst.attrs.set(f, v);
+    });
+    const post = this.lookupClassAttr(cls, '__post_init__');
+    if (post) this.call(this.bindClassAttr(post, inst, cls), [], new Map(), this.anchor);
+  }
+
+  callFunction(fn: FuncV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    if (this.depth >= this.budgets.callDepth) {
+      this.report('budget', 'warning', site, `call depth limit ${this.budgets.callDepth} reached at ${fn.name}; its result is unknown`);
+      return unknown('call depth limit', site);
+    }
+    const scope = new Scope(fn.closure, fn.file);
+    this.bindParams(fn, fn.def.params, args, kwargs, scope, site);
+    if ('lambda' in fn.def) {
+      this.depth++;
+      try {
+        return this.eval(fn.def.body, scope);
+      } finally {
+        this.depth--;
+      }
+    }
+    const def = fn.def as FunctionDef;
+    if (def.isGenerator) {
+      this.gap(site, `generator function ${fn.name} is not followed`);
+      return unknown(`generator ${fn.name}`, site);
+    }
+    if (fn.owner && def.params.length > 0) {
+      const first = scope.vars.get(def.params[0].name);
+      if (first) (scope as Scope & { superInfo?: { owner: ClassV; self: Value } }).superInfo = { owner: fn.owner, self: first };
+    }
+    this.depth++;
+    try {
+      const c = this.execBlock(def.body, scope);
+      return c && c.kind === 'return' ? c.value : NONE;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private bindParams(fn: FuncV, params: Param[], args: Value[], kwargs: Map<string, Value>, scope: Scope, site: CallSite): void {
+    let ai = 0;
+    const rest = new Map(kwargs);
+    for (const p of params) {
+      if (p.kind === 'pos') {
+        if (ai < args.length) scope.vars.set(p.name, args[ai++]);
+        else if (rest.has(p.name)) {
+          scope.vars.set(p.name, rest.get(p.name)!);
+          rest.delete(p.name);
+        } else if (fn.defaults.has(p.name)) scope.vars.set(p.name, fn.defaults.get(p.name)!);
+        else {
+          this.report('invalid-argument', 'warning', site, `${fn.name}() is missing the argument '${p.name}'`);
+          scope.vars.set(p.name, unknown(`missing argument ${p.name}`, site));
+        }
+      } else if (p.kind === 'star') {
+        scope.vars.set(p.name, tuple(args.slice(ai)));
+        ai = args.length;
+      } else if (p.kind === 'kwonly') {
+        if (rest.has(p.name)) {
+          scope.vars.set(p.name, rest.get(p.name)!);
+          rest.delete(p.name);
+        } else scope.vars.set(p.name, fn.defaults.get(p.name) ?? unknown(`missing argument ${p.name}`, site));
+      } else if (p.kind === 'dstar') {
+        const d: DictV = { k: 'dict', entries: new Map() };
+        for (const [k, v] of rest) d.entries.set(`s:${k}`, { key: str(k), value: v });
+        rest.clear();
+        scope.vars.set(p.name, d);
+      }
+    }
+    if (ai < args.length && !params.some((p) => p.kind === 'star')) this.report('invalid-argument', 'warning', site, `${fn.name}() takes ${params.filter((p) => p.kind === 'pos').length} positional arguments but ${args.length} were given`);
+    if (rest.size && !params.some((p) => p.kind === 'dstar')) this.report('invalid-argument', 'warning', site, `${fn.name}() got an unexpected keyword argument '${[...rest.keys()][0]}'`);
+  }
+
+  // ---------------------------------------------------------------- annotations
+
+  readonly annotationsOut: { span: Span; kind: 'layer' | 'op' | 'assign'; value: Value; notation: string | null; modId: number | null }[] = [];
+  private readonly annotated = new Set<string>();
+
+  annotate(node: { from: number; to: number }, v: Value, kind: 'op' | 'assign' | 'layer', notation: string | null, modId: number | null = null): void {
+    const key = `${node.from}:${node.to}`;
+    if (this.annotated.has(key)) return;
+    this.annotated.add(key);
+    this.annotationsOut.push({ span: { from: node.from, to: node.to }, kind, value: v, notation, modId });
+  }
+
+  private annotateAssign(target: Expr, v: Value): void {
+    // The value's own expression already carries a hint when it was a call or an operator.
+    this.annotate(target, v, 'assign', null);
+  }
+
+  /** Starts a fresh annotation set (one per model). */
+  takeAnnotations(): Interpreter['annotationsOut'] {
+    const out = this.annotationsOut.splice(0);
+    this.annotated.clear();
+    return out;
+  }
+}
+
+function findSuperInfo(scope: Scope): { owner: ClassV; self: Value } | undefined {
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    const info = (s as Scope & { superInfo?: { owner: ClassV; self: Value } }).superInfo;
+    if (info) return info;
+  }
+  return undefined;
+}
+
+/** Depth-first, left-to-right linearisation keeping each class's last occurrence. */
+export function computeMro(cls: ClassV): ClassV[] {
+  const order: ClassV[] = [];
+  const visit = (c: ClassV) => {
+    order.push(c);
+    for (const b of c.bases) visit(b);
+  };
+  visit(cls);
+  const out: ClassV[] = [];
+  for (let i = 0; i < order.length; i++) if (order.lastIndexOf(order[i]) === i) out.push(order[i]);
+  return out;
+}
+
+function dunder(op: string): string {
+  const names: Record<string, string> = { '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '@': '__matmul__', '//': '__floordiv__' };
+  return names[op] ?? '__op__';
+}
+
+function repeatSeq(a: { k: 'list' | 'tuple'; items: Value[] }, n: number): Value {
+  const items: Value[] = [];
+  for (let i = 0; i < Math.min(n, 100000); i++) items.push(...a.items);
+  return { k: a.k, items };
+}
+
+function numeric(v: Value): Dim | number | null {
+  if (v.k === 'int') return isUnknown(v.v) ? null : v.v;
+  if (v.k === 'float') return Number.isNaN(v.v) ? null : v.v;
+  if (v.k === 'bool') return v.v ? 1 : 0;
+  return null;
+}
+
+function intOp(op: string, a: Dim, b: Dim): Value {
+  switch (op) {
+    case '+':
+      return int(addDim(a, b));
+    case '-':
+      return int(subDim(a, b));
+    case '*':
+      return int(mulDim(a, b));
+    case '//':
+      return int(floorDivDim(a, b));
+    case '%':
+      return int(modDim(a, b));
+    case '/':
+      if (isKnown(a) && isKnown(b)) return b === 0 ? unknown('division by zero') : { k: 'float', v: a / b };
+      // `d_model / n_heads` used as a size: keep it exact when it divides.
+      return isKnown(b) && b !== 0 && compareDims(mulDim(floorDivDim(a, b), b), a) === 'equal' ? { k: 'float', v: NaN, ...{ dim: floorDivDim(a, b) } } as Value : { k: 'float', v: NaN };
+    case '**':
+      if (isKnown(a) && isKnown(b)) return b >= 0 ? int(a ** b) : { k: 'float', v: a ** b };
+      return int(unknownDim());
+    case '<<':
+      return isKnown(a) && isKnown(b) ? int(a << b) : int(unknownDim());
+    case '>>':
+      return isKnown(a) && isKnown(b) ? int(a >> b) : int(unknownDim());
+    case '&':
+      return isKnown(a) && isKnown(b) ? int(a & b) : int(unknownDim());
+    case '|':
+      return isKnown(a) && isKnown(b) ? int(a | b) : int(unknownDim());
+    case '^':
+      return isKnown(a) && isKnown(b) ? int(a ^ b) : int(unknownDim());
+    default:
+      return int(unknownDim());
+  }
+}
+
+function floatOp(op: string, a: number, b: number): Value {
+  switch (op) {
+    case '+':
+      return { k: 'float', v: a + b };
+    case '-':
+      return { k: 'float', v: a - b };
+    case '*':
+      return { k: 'float', v: a * b };
+    case '/':
+      return { k: 'float', v: b === 0 ? NaN : a / b };
+    case '//':
+      return { k: 'float', v: Math.floor(a / b) };
+    case '%':
+      return { k: 'float', v: ((a % b) + b) % b };
+    case '**':
+      return { k: 'float', v: a ** b };
+    default:
+      return { k: 'float', v: NaN };
+  }
+}
+
+/** Python slice indices over a known length. */
+export function sliceIndices(length: number, s: { lo: Value; hi: Value; step: Value }): { start: number; stop: number; step: number } | null {
+  const num = (v: Value): number | null | undefined => (v.k === 'none' ? undefined : v.k === 'int' && isKnown(v.v) ? v.v : null);
+  const step = num(s.step) ?? 1;
+  const lo = num(s.lo);
+  const hi = num(s.hi);
+  if (step === null || lo === null || hi === null || step === 0) return null;
+  const clamp = (x: number, lower: number, upper: number) => Math.max(lower, Math.min(upper, x));
+  let start: number;
+  let stop: number;
+  if (step > 0) {
+    start = lo === undefined ? 0 : clamp(lo < 0 ? lo + length : lo, 0, length);
+    stop = hi === undefined ? length : clamp(hi < 0 ? hi + length : hi, 0, length);
+  } else {
+    start = lo === undefined ? length - 1 : clamp(lo < 0 ? lo + length : lo, -1, length - 1);
+    stop = hi === undefined ? -1 : clamp(hi < 0 ? hi + length : hi, -1, length - 1);
+  }
+  return { start, stop, step };
+}
+
+/** Python `==` when decidable. */
+export function valuesEqual(a: Value, b: Value): boolean | undefined {
+  if (a.k === 'unknown' || b.k === 'unknown') return undefined;
+  const x = numeric(a);
+  const y = numeric(b);
+  if (x !== null && y !== null) {
+    if (typeof x === 'number' && typeof y === 'number') return x === y;
+    const c = compareDims(x, y);
+    return c === 'unknown' ? undefined : c === 'equal';
+  }
+  if (a.k === 'int' || b.k === 'int') {
+    if ((a.k === 'int' && isUnknown(a.v)) || (b.k === 'int' && isUnknown(b.v))) return undefined;
+  }
+  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
+  if ((a.k === 'tuple' || a.k === 'list') && (b.k === 'tuple' || b.k === 'list')) {
+    if (a.items.length !== b.items.length) return false;
+    let all: boolean | undefined = true;
+    for (let i = 0; i < a.items.length; i++) {
+      const e = valuesEqual(a.items[i], b.items[i]);
+      if (e === false) return false;
+      if (e === undefined) all = undefined;
+    }
+    return all;
+  }
+  if (a.k === 'tensor' || b.k === 'tensor') return undefined;
+  if (a.k === 'dtype' && b.k === 'dtype') return a.dtype === b.dtype;
+  if (a.k !== b.k) return a.k === 'str' || b.k === 'str' ? false : undefined;
+  return a === b;
+}
+
+function identical(a: Value, b: Value): boolean | undefined {
+  if (a.k === 'unknown' || b.k === 'unknown') return undefined;
+  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
+  if (a.k === 'bool' && b.k === 'bool') return a.v === b.v;
+  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  if (a.k === 'tensor' || b.k === 'tensor') return a === b ? true : undefined;
+  return a === b;
+}
+
+/** The join of two values from different branches: equal values stay, tensors join dimension-wise. */
+export function joinValues(a: Value, b: Value): Value {
+  if (a === b) return a;
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    if (a.ranked && b.ranked && a.shape.length === b.shape.length) {
+      const shape = a.shape.map((d, i) => (compareDims(d, b.shape[i]) === 'equal' ? d : unknownDim()));
+      return { ...a, shape, field: a.field && b.field && JSON.stringify(a.field) === JSON.stringify(b.field) ? a.field : null };
+    }
+    return { k: 'tensor', shape: [], ranked: false, dtype: a.dtype, field: null, origin: null };
+  }
+  const eq = valuesEqual(a, b);
+  if (eq === true) return a;
+  if (a.k === 'unknown') return b.k === 'tensor' ? { ...b, shape: b.shape.map(() => unknownDim()) } : a;
+  if (b.k === 'unknown') return a.k === 'tensor' ? { ...a, shape: a.shape.map(() => unknownDim()) } : b;
+  if (a.k === 'int' && b.k === 'int') return int(unknownDim());
+  if ((a.k === 'tuple' || a.k === 'list') && b.k === a.k && a.items.length === b.items.length) return { k: a.k, items: a.items.map((x, i) => joinValues(x, b.items[i])) };
+  return unknown('differs between branches', null);
+}
+
+export type { BuiltinV };

@@ -1,0 +1,356 @@
+// The abstract values the Python interpreter computes with. Integers may be symbolic dimensions
+// (so `B, T, D = x.shape` followed by `x.view(B, T, 4, D // 4)` stays exact), tensors carry a
+// shape, a dtype and the receptive field of their units relative to the model input, and anything
+// the analysis cannot know is an explicit unknown that remembers why.
+
+import type { Dim } from '../shapes';
+import { compareDims, formatDim, formatShape, isKnown, unknownDim } from '../shapes';
+import type { LayerConfig, LayerSpec } from '../layers/catalogue';
+import type { Framework, Geometry, ReceptiveField, Span } from '../types';
+import type { ClassDef, Expr, FunctionDef } from './ast';
+
+/** A source file the interpreter reads: the analysed document or an imported module. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  /** True for the analysed document: only its spans appear in the Analysis. */
+  isMain: boolean;
+  /** Start offset of each line, for offset → line. */
+  lineStarts: number[];
+}
+
+/** The receptive field a tensor's units have on the model input (spatial axes are the last ones). */
+export interface FieldState {
+  field: ReceptiveField;
+}
+
+/** A tensor: its shape (`ranked` false means only the trailing dims are known), dtype and field. */
+export interface TensorV {
+  k: 'tensor';
+  shape: Dim[];
+  ranked: boolean;
+  dtype: 'float' | 'long' | 'bool';
+  field: ReceptiveField | null;
+  /** Where the tensor was produced, for explanations in findings. */
+  origin: { span: Span; line: number; what: string } | null;
+}
+
+/** An ordered, mutable Python dict with str/int keys (enough for configs and ModuleDicts). */
+export interface DictV {
+  k: 'dict';
+  entries: Map<string, { key: Value; value: Value }>;
+  ordered?: boolean;
+}
+
+/** A Python function or lambda with its defining scope. */
+export interface FuncV {
+  k: 'func';
+  name: string;
+  def: FunctionDef | { lambda: true; params: FunctionDef['params']; body: Expr; from: number; to: number };
+  closure: Scope;
+  file: SourceFile;
+  /** Evaluated default values, by parameter name. */
+  defaults: Map<string, Value>;
+  decorators: string[];
+  /** The class whose body defined it (for zero-argument `super()`). */
+  owner: ClassV | null;
+}
+
+/** A native function implemented by the interpreter. */
+export interface BuiltinV {
+  k: 'builtin';
+  name: string;
+  fn: NativeFn;
+}
+
+/** A native function's signature: positional and keyword values, and the call site. */
+export type NativeFn = (args: Value[], kwargs: Map<string, Value>, site: CallSite) => Value;
+
+/** Where a call happens: the node, for spans, findings and annotations. */
+export interface CallSite {
+  from: number;
+  to: number;
+  file: SourceFile;
+  /** The argument expressions as written (for notation and annotations). */
+  argNodes?: Expr[];
+}
+
+/** A function bound to its first argument (a method on an instance or class). */
+export interface BoundV {
+  k: 'bound';
+  fn: Value;
+  self: Value;
+}
+
+/** `functools.partial(fn, *args, **kwargs)`. */
+export interface PartialV {
+  k: 'partial';
+  fn: Value;
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
+/** Built-in class behaviours the interpreter implements natively. */
+export type NativeKind = 'object' | 'Module' | 'Sequential' | 'ModuleList' | 'ModuleDict' | 'Parameter' | 'Enum' | 'Exception' | 'NamedTuple' | 'KerasModel';
+
+/** A class: user-defined, a catalogue layer, or a native one (nn.Module, nn.Sequential). */
+export interface ClassV {
+  k: 'class';
+  name: string;
+  bases: ClassV[];
+  ns: Map<string, Value>;
+  def: ClassDef | null;
+  file: SourceFile | null;
+  /** Set on catalogue layer classes (nn.Conv2d): the entry that gives their behaviour. */
+  layer: LayerSpec | null;
+  native: NativeKind | null;
+  /** Method resolution order, this class first (C3 is overkill here: depth-first, left-to-right, deduped). */
+  mro: ClassV[];
+  isDataclass?: boolean;
+}
+
+/** The bookkeeping of one nn.Module instance, mirroring what PyTorch keeps in `_modules`. */
+export interface ModuleRec {
+  id: number;
+  type: string;
+  framework: Framework;
+  /** The catalogue entry when the module is (or subclasses) a layer. */
+  spec: LayerSpec | null;
+  config: LayerConfig | null;
+  children: Map<string, InstanceV>;
+  /** Own parameters registered with nn.Parameter (beyond a layer's own weights). */
+  extraParams: (Dim[] | null)[];
+  span: Span;
+  line: number;
+  calls: number;
+  firstCall: {
+    inputs: Value[];
+    output: Value;
+    span: Span;
+    notation: string | null;
+    formula: string | null;
+    macs: number | null;
+    geometry: Geometry | null;
+  } | null;
+  field: ReceptiveField | null;
+  /** Keras layer names, set by name= or derived from the class. */
+  name?: string;
+}
+
+/** An instance of a class; modules carry a ModuleRec. */
+export interface InstanceV {
+  k: 'instance';
+  cls: ClassV;
+  attrs: Map<string, Value>;
+  mod: ModuleRec | null;
+}
+
+/** A namespace: a Python module (torch, torch.nn, a workspace file) resolving attributes lazily. */
+export interface NamespaceV {
+  k: 'namespace';
+  name: string;
+  get(attr: string): Value | undefined;
+}
+
+/** A value the analysis cannot know, with the reason and where it arose. */
+export interface UnknownV {
+  k: 'unknown';
+  reason: string;
+  span: Span | null;
+}
+
+/** Every abstract value. */
+export type Value =
+  | { k: 'none' }
+  | { k: 'bool'; v: boolean }
+  | { k: 'int'; v: Dim }
+  | { k: 'float'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'tuple'; items: Value[] }
+  | { k: 'list'; items: Value[] }
+  | { k: 'set'; items: Value[] }
+  | DictV
+  | { k: 'slice'; lo: Value; hi: Value; step: Value }
+  | { k: 'ellipsis' }
+  | FuncV
+  | BuiltinV
+  | BoundV
+  | PartialV
+  | ClassV
+  | InstanceV
+  | TensorV
+  | NamespaceV
+  | UnknownV
+  | { k: 'dtype'; dtype: 'float' | 'long' | 'bool' }
+  | { k: 'property'; getter: Value };
+
+/** A lexical scope: local names plus the enclosing scope. */
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  globalNames: Set<string> | null = null;
+  constructor(
+    readonly parent: Scope | null,
+    readonly file: SourceFile,
+    /** Module-level scope of the file (for `global`). */
+    readonly isModule = false,
+  ) {}
+
+  lookup(name: string): Value | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  set(name: string, v: Value): void {
+    if (this.globalNames?.has(name)) {
+      let s: Scope = this;
+      while (s.parent && !s.isModule) s = s.parent;
+      s.vars.set(name, v);
+      return;
+    }
+    this.vars.set(name, v);
+  }
+}
+
+export const NONE: Value = { k: 'none' };
+export const TRUE: Value = { k: 'bool', v: true };
+export const FALSE: Value = { k: 'bool', v: false };
+
+/** An integer value (possibly a symbolic dimension). */
+export function int(v: Dim): Value {
+  return { k: 'int', v };
+}
+
+/** A string value. */
+export function str(v: string): Value {
+  return { k: 'str', v };
+}
+
+/** A tuple value. */
+export function tuple(items: Value[]): Value {
+  return { k: 'tuple', items };
+}
+
+/** An unknown value with its reason. */
+export function unknown(reason: string, span: Span | null = null): UnknownV {
+  return { k: 'unknown', reason, span };
+}
+
+/** A fresh tensor value. */
+export function tensor(shape: Dim[], dtype: TensorV['dtype'] = 'float', field: ReceptiveField | null = null, ranked = true): TensorV {
+  return { k: 'tensor', shape, ranked, dtype, field, origin: null };
+}
+
+/** A tensor whose rank is unknown (nothing known about its dims). */
+export function unrankedTensor(dtype: TensorV['dtype'] = 'float'): TensorV {
+  return { k: 'tensor', shape: [], ranked: false, dtype, field: null, origin: null };
+}
+
+/** Python truthiness, or undefined when it cannot be known. */
+export function truthy(v: Value): boolean | undefined {
+  switch (v.k) {
+    case 'none':
+      return false;
+    case 'bool':
+      return v.v;
+    case 'int':
+      return isKnown(v.v) ? v.v !== 0 : compareDims(v.v, 0) === 'different' ? true : undefined;
+    case 'float':
+      return v.v !== 0;
+    case 'str':
+      return v.v.length > 0;
+    case 'tuple':
+    case 'list':
+    case 'set':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.size > 0;
+    case 'unknown':
+    case 'tensor':
+      return undefined;
+    case 'instance':
+      if (v.cls.native === 'ModuleList' || v.cls.native === 'Sequential' || v.cls.native === 'ModuleDict') return (v.mod?.children.size ?? 0) > 0;
+      return true;
+    default:
+      return true;
+  }
+}
+
+/** The dict key of a value (str and int keys; others are not supported as keys). */
+export function dictKey(v: Value): string | null {
+  if (v.k === 'str') return `s:${v.v}`;
+  if (v.k === 'int' && isKnown(v.v)) return `i:${v.v}`;
+  if (v.k === 'bool') return `i:${v.v ? 1 : 0}`;
+  if (v.k === 'none') return 'none';
+  if (v.k === 'tuple') {
+    const parts = v.items.map(dictKey);
+    return parts.every((p) => p !== null) ? `t:(${parts.join(',')})` : null;
+  }
+  if (v.k === 'class' || v.k === 'func') return `o:${v.name}`;
+  return null;
+}
+
+/** The Python type name of a value, for messages. */
+export function typeName(v: Value): string {
+  switch (v.k) {
+    case 'instance':
+      return v.cls.name;
+    case 'class':
+      return 'type';
+    case 'func':
+    case 'builtin':
+    case 'bound':
+    case 'partial':
+      return 'function';
+    case 'tensor':
+      return 'Tensor';
+    default:
+      return v.k;
+  }
+}
+
+/** Prints a tensor's shape, `(…,2)` when the rank is unknown. */
+export function formatTensorShape(t: TensorV): string {
+  if (t.ranked) return formatShape(t.shape);
+  return `(${['…', ...t.shape.map(formatDim)].join(',')})`;
+}
+
+/** Short printed form of a value for messages. */
+export function describe(v: Value): string {
+  switch (v.k) {
+    case 'none':
+      return 'None';
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'int':
+      return formatDim(v.v);
+    case 'float':
+      return String(v.v);
+    case 'str':
+      return JSON.stringify(v.v);
+    case 'tuple':
+      return `(${v.items.map(describe).join(', ')}${v.items.length === 1 ? ',' : ''})`;
+    case 'list':
+      return `[${v.items.map(describe).join(', ')}]`;
+    case 'tensor':
+      return `Tensor${formatTensorShape(v)}`;
+    case 'instance':
+      return v.cls.name;
+    case 'class':
+      return v.name;
+    case 'func':
+    case 'builtin':
+      return v.name;
+    case 'unknown':
+      return '?';
+    default:
+      return v.k;
+  }
+}
+
+/** The unknown dimension as a value-level integer. */
+export function unknownInt(): Value {
+  return { k: 'int', v: unknownDim() };
+}

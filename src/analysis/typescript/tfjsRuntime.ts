@@ -1,0 +1,468 @@
+// What `@tensorflow/tfjs` means to the evaluator: the `tf` namespace, `tf.layers.*` factories
+// (catalogue entries under framework 'tfjs'), sequential and functional models, symbolic tensors
+// and `layer.apply`. Layers are named the way tfjs names them (`conv2d_Conv2D1`: the snake-cased
+// class name, the class name, and a per-class counter), so paths match `model.layers[i].name`.
+
+import type { SyntaxNode } from '@lezer/common';
+import { bindConfig, lookupLayer, type ConfigValue, type LayerConfig, type LayerContext, type LayerValue } from '../layers/catalogue';
+import { tfjsClassName } from '../layers/tfjsLayers';
+import { composeField, identityField, mergeFields } from '../receptiveField';
+import { formatShape, isKnown, parseDim, symDim, unknownDim, type Dim } from '../shapes';
+import type { AnalyzeOptions, Finding, ReceptiveField, Span } from '../types';
+import type { InterpreterHost } from './jsInterpreter';
+import { describe, num, str, UNDEF, unknown, type CallNode, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
+
+/** Module specifiers that provide the tfjs layers API. */
+const TFJS_MODULE = /^@tensorflow\/tfjs(-node(-gpu)?|-layers)?$/;
+
+/** Families whose output keeps the input's spatial layout element for element. */
+const PASSTHROUGH_FAMILIES = new Set(['activation', 'regularization', 'normalization', 'merge', 'preprocessing']);
+
+/** A finding before lines are attached. */
+export type RuntimeFinding = Omit<Finding, 'line' | 'related'> & { related: { span: Span; message: string }[] };
+
+/** tfjs's `toSnakeCase`: `MaxPooling2D` → `max_pooling2d`, `LSTM` → `lstm`. */
+export function tfjsSnakeCase(name: string): string {
+  const intermediate = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');
+  const snake = intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return snake.startsWith('_') ? `private${snake}` : snake;
+}
+
+function spanOf(node: SyntaxNode): Span {
+  return { from: node.from, to: node.to };
+}
+
+/** The tfjs side of one evaluation: everything created, and what went wrong where. */
+export class TfjsRuntime implements InterpreterHost {
+  readonly layers: LayerInstance[] = [];
+  readonly models: ModelObject[] = [];
+  readonly findings: RuntimeFinding[] = [];
+  private counters = new Map<string, number>();
+  private nextId = 1;
+  private inputsBound = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly options: AnalyzeOptions,
+    private readonly lineOf: (offset: number) => number,
+  ) {}
+
+  /** Restarts tfjs's name counters, as a fresh process calling a factory would see them. */
+  resetNames(): void {
+    this.counters.clear();
+    this.inputsBound = 0;
+  }
+
+  importModule(source: string): Value | null {
+    return TFJS_MODULE.test(source) ? { t: 'ns', path: 'tf' } : null;
+  }
+
+  gap(node: SyntaxNode, message: string): void {
+    this.report('info', 'inference-gap', spanOf(node), message);
+  }
+
+  private report(severity: Finding['severity'], code: Finding['code'], span: Span, message: string, related: RuntimeFinding['related'] = []): void {
+    this.findings.push({ severity, code, span, message, related });
+  }
+
+  member(obj: Value, prop: string, node: SyntaxNode): Value | undefined {
+    switch (obj.t) {
+      case 'ns':
+        return this.namespaceMember(obj.path, prop, node);
+      case 'layer':
+        return this.layerMember(obj.layer, prop);
+      case 'model':
+        return this.modelMember(obj.model, prop, node);
+      case 'tensor':
+        return this.tensorMember(obj.tensor, prop, node);
+      default:
+        return undefined;
+    }
+  }
+
+  private builtin(name: string, call: (args: Value[], node: SyntaxNode) => Value): Value {
+    return { t: 'builtin', name, call };
+  }
+
+  /** A tfjs function the analysis does not follow: calling it gives a silent unknown. */
+  private opaque(name: string): Value {
+    return this.builtin(name, (_, node) => unknown(`${name}() is not followed`, node.from));
+  }
+
+  private namespaceMember(path: string, prop: string, node: SyntaxNode): Value | undefined {
+    if (path === 'tf') {
+      if (prop === 'layers') return { t: 'ns', path: 'tf.layers' };
+      if (prop === 'sequential') return this.builtin('tf.sequential', (args, n) => this.sequential(args[0], n));
+      if (prop === 'model') return this.builtin('tf.model', (args, n) => this.functionalModel(args[0], n));
+      if (prop === 'input') return this.builtin('tf.input', (args, n) => this.input(args[0], n));
+      return this.opaque(`tf.${prop}`);
+    }
+    if (path === 'tf.layers') {
+      if (prop === 'input') return this.builtin('tf.layers.input', (args, n) => this.input(args[0], n));
+      return this.builtin(`tf.layers.${prop}`, (args, n) => this.createLayer(prop, args, n));
+    }
+    void node;
+    return undefined;
+  }
+
+  private layerMember(layer: LayerInstance, prop: string): Value | undefined {
+    if (prop === 'apply') {
+      return this.builtin(`${layer.name}.apply`, (args, n) => this.apply(layer, args[0] ?? UNDEF, spanOf(n), false));
+    }
+    if (prop === 'name') return str(layer.name);
+    if (prop === 'getClassName') return this.builtin('getClassName', () => str(layer.className));
+    return this.opaque(`${layer.name}.${prop}`);
+  }
+
+  private modelMember(model: ModelObject, prop: string, node: SyntaxNode): Value | undefined {
+    if (prop === 'add' && model.kind === 'sequential') return this.builtin('add', (args, n) => this.add(model, args[0] ?? UNDEF, n));
+    if (prop === 'layers') return { t: 'array', items: model.layers.map((layer) => ({ t: 'layer', layer }) as Value) };
+    if (prop === 'inputs') return { t: 'array', items: model.inputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
+    if (prop === 'outputs') return { t: 'array', items: model.outputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
+    if (prop === 'name') return model.name !== null ? str(model.name) : unknown('the model name', node.from);
+    if (prop === 'apply') {
+      return this.builtin('model.apply', (_, n) => {
+        this.gap(n, 'applying a whole model as a layer (a nested model) is not followed; shapes after it are unknown');
+        return unknown('a nested model', n.from);
+      });
+    }
+    return this.opaque(`model.${prop}`);
+  }
+
+  private tensorMember(tensor: SymbolicTensor, prop: string, node: SyntaxNode): Value | undefined {
+    if (prop === 'shape') {
+      if (!tensor.shape) return unknown('the shape of a tensor the analysis could not follow', node.from);
+      return { t: 'array', items: tensor.shape.map((d, i) => (isKnown(d) ? num(d) : i === 0 ? { t: 'null' } : unknown('a symbolic dimension', node.from))) };
+    }
+    if (prop === 'rank' && tensor.shape) return num(tensor.shape.length);
+    return this.opaque(`tensor.${prop}`);
+  }
+
+  // ---- Configs ----
+
+  /** A JS value as a catalogue config value; layers nest as `{layer, config}`. */
+  private toConfig(v: Value): ConfigValue {
+    switch (v.t) {
+      case 'num':
+        return v.v;
+      case 'str':
+        return v.v;
+      case 'bool':
+        return v.v;
+      case 'null':
+      case 'undef':
+        return null;
+      case 'array':
+        return v.items.map((x) => this.toConfig(x));
+      case 'object': {
+        const out: Record<string, ConfigValue> = {};
+        for (const [k, x] of v.props) out[k] = this.toConfig(x);
+        return out;
+      }
+      case 'layer':
+        return { layer: v.layer.factory, config: v.layer.config };
+      case 'unknown':
+        return unknownDim();
+      default:
+        return null;
+    }
+  }
+
+  private autoName(className: string): string {
+    const n = (this.counters.get(className) ?? 0) + 1;
+    this.counters.set(className, n);
+    return `${tfjsSnakeCase(className)}_${className}${n}`;
+  }
+
+  private newLayer(factory: string, className: string, config: LayerConfig, raw: Map<string, Value>, node: SyntaxNode | Span, name?: string): LayerInstance {
+    const span = 'name' in node ? spanOf(node as SyntaxNode) : (node as Span);
+    const given = raw.get('name');
+    const layer: LayerInstance = {
+      id: this.nextId++,
+      factory,
+      className,
+      spec: lookupLayer('tfjs', factory) ?? null,
+      config,
+      raw,
+      name: name ?? (given?.t === 'str' ? given.v : this.autoName(className)),
+      span,
+      firstCall: null,
+      addedToSequential: false,
+      order: this.layers.length,
+      geometry: null,
+      receptiveField: null,
+    };
+    this.layers.push(layer);
+    return layer;
+  }
+
+  private createLayer(factory: string, args: Value[], node: SyntaxNode): Value {
+    const spec = lookupLayer('tfjs', factory);
+    const arg = args[0] ?? UNDEF;
+    const raw = arg.t === 'object' ? arg.props : new Map<string, Value>();
+    if (arg.t === 'unknown') this.gap(node, `the configuration of tf.layers.${factory} is not known statically (${arg.why})`);
+    if (!spec) {
+      this.report('warning', 'unknown-layer', spanOf(node), `tf.layers.${factory} is not in Layer Lens's catalogue; shapes after it are unknown`);
+      const className = factory.charAt(0).toUpperCase() + factory.slice(1);
+      return { t: 'layer', layer: this.newLayer(factory, className, {}, raw, node) };
+    }
+    const keywords: Record<string, ConfigValue> = {};
+    for (const [k, v] of raw) if (k !== 'name') keywords[k] = this.toConfig(v);
+    const { config, problems } = bindConfig(spec, [], keywords);
+    for (const p of problems) this.report('error', 'invalid-argument', spanOf(node), `tf.layers.${factory}: ${p.replace(/argument/, 'config key')}`);
+    const className = tfjsClassName(factory) ?? factory;
+    return { t: 'layer', layer: this.newLayer(factory, className, config, raw, node) };
+  }
+
+  // ---- Tensors and inputs ----
+
+  /** A shape written in a config: numbers stay, null is the batch `N`, anything else unknown. */
+  private dimsOf(v: Value | undefined): Dim[] | null {
+    if (!v || v.t !== 'array') return null;
+    return v.items.map((x) => (x.t === 'num' && Number.isInteger(x.v) ? x.v : x.t === 'null' ? symDim('N') : unknownDim()));
+  }
+
+  /** The shape bound by the user (setting, CLI) for the next input, by name or in order. */
+  private boundShape(name: string): Dim[] | null {
+    const inputs = this.options.inputs ?? [];
+    const byName = inputs.find((b) => b.name === name);
+    const binding = byName ?? inputs.filter((b) => b.name === undefined)[this.inputsBound];
+    if (!byName && binding) this.inputsBound++;
+    return binding ? binding.shape.map((d) => (typeof d === 'number' ? d : parseDim(d))) : null;
+  }
+
+  private inputTensor(layer: LayerInstance, shape: Dim[] | null, dtype: SymbolicTensor['dtype'], span: Span, why?: string): SymbolicTensor {
+    const node: CallNode = { id: this.nextId++, layer, inputs: [] };
+    const tensor: SymbolicTensor = { shape, dtype, node, field: shape && shape.length >= 3 ? identityField(shape.length - 2) : null, why };
+    layer.inputTensor = tensor;
+    const value: LayerValue = shape ? { kind: 'tensor', shape, dtype } : { kind: 'unknown' };
+    layer.firstCall = { inputs: [value], output: value, span, inputTensors: [] };
+    return tensor;
+  }
+
+  private dtypeOf(v: Value | undefined): SymbolicTensor['dtype'] {
+    return v?.t === 'str' && v.v.startsWith('int') ? 'long' : v?.t === 'str' && v.v === 'bool' ? 'bool' : 'float';
+  }
+
+  private input(arg: Value | undefined, node: SyntaxNode): Value {
+    const raw = arg?.t === 'object' ? arg.props : new Map<string, Value>();
+    const given = raw.get('name');
+    const name = given?.t === 'str' ? given.v : `input${(this.counters.get('input') ?? 0) + 1}`;
+    if (given?.t !== 'str') this.counters.set('input', (this.counters.get('input') ?? 0) + 1);
+    const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
+    const batchShape = this.dimsOf(raw.get('batchShape'));
+    const shape = this.dimsOf(raw.get('shape'));
+    let dims = this.boundShape(name) ?? batchShape ?? (shape ? [symDim('N'), ...shape] : null);
+    let why: string | undefined;
+    if (!dims) {
+      why = 'tf.input needs a known shape or batchShape';
+      this.report('error', 'invalid-argument', spanOf(node), 'tf.input needs `shape` (or `batchShape`) as a list of sizes; without it the model has no input shape');
+      dims = null;
+    }
+    return { t: 'tensor', tensor: this.inputTensor(layer, dims, this.dtypeOf(raw.get('dtype')), spanOf(node), why) };
+  }
+
+  // ---- Applying layers ----
+
+  private tensorsOf(v: Value): SymbolicTensor[] | null {
+    if (v.t === 'tensor') return [v.tensor];
+    if (v.t === 'array' && v.items.length > 0 && v.items.every((x) => x.t === 'tensor')) return v.items.map((x) => (x as { tensor: SymbolicTensor }).tensor);
+    return null;
+  }
+
+  private layerValueOf(t: SymbolicTensor): LayerValue {
+    return t.shape ? { kind: 'tensor', shape: t.shape, dtype: t.dtype } : { kind: 'unknown' };
+  }
+
+  private producerText(t: SymbolicTensor): string {
+    const layer = t.node?.layer;
+    const shape = t.shape ? formatShape(t.shape) : '?';
+    return layer ? `${layer.name} (line ${this.lineOf(layer.span.from)}) gives ${shape}` : shape;
+  }
+
+  /** Applies a layer to a tensor or a list of tensors, recording its first call. */
+  apply(layer: LayerInstance, input: Value, callSpan: Span, fromSequential: boolean): Value {
+    const tensors = this.tensorsOf(input);
+    const unknownOut = (why: string, inputs: SymbolicTensor[] = []): Value => {
+      const node: CallNode = { id: this.nextId++, layer, inputs };
+      return { t: 'tensor', tensor: { shape: null, dtype: 'float', node, field: null, why } };
+    };
+    if (!tensors) {
+      if (input.t !== 'unknown') this.report('error', 'invalid-argument', callSpan, `${layer.name}.apply expects a tensor or a list of tensors but got ${describe(input)}`);
+      else this.report('info', 'inference-gap', callSpan, `the input of ${layer.name} is not known statically (${input.why})`);
+      return unknownOut('unknown input');
+    }
+    const spec = layer.spec;
+    if (!spec) return unknownOut(`${layer.factory} is not catalogued`, tensors);
+    if (tensors.some((t) => t.shape === null)) return unknownOut(tensors.find((t) => t.shape === null)?.why ?? 'an unknown input', tensors);
+    const arg: LayerValue = input.t === 'array' ? { kind: 'tuple', items: tensors.map((t) => this.layerValueOf(t)) } : this.layerValueOf(tensors[0]);
+    const messages: { code: Finding['code']; severity: Finding['severity']; message: string }[] = [];
+    const ctx: LayerContext = {
+      mismatch: (message) => messages.push({ code: 'shape-mismatch', severity: 'error', message }),
+      invalid: (message) => messages.push({ code: 'invalid-argument', severity: 'error', message }),
+      gap: (message) => messages.push({ code: 'inference-gap', severity: 'info', message }),
+    };
+    let output: LayerValue;
+    try {
+      output = spec.forward(layer.config, [arg], {}, ctx);
+    } catch (e) {
+      // Catalogue rules are total by contract; a throw is a bug there, reported rather than propagated.
+      output = { kind: 'unknown' };
+      messages.push({ code: 'inference-gap', severity: 'info', message: `the shape rule of ${spec.name} failed: ${String(e)}` });
+    }
+    const related = tensors.filter((t) => t.node && t.node.layer !== layer).map((t) => ({ span: t.node!.layer.span, message: this.producerText(t) }));
+    for (const m of messages) {
+      const sources = m.code === 'shape-mismatch' && related.length ? ` — ${related.map((r) => r.message).join('; ')}` : '';
+      this.report(m.severity, m.code, callSpan, `${layer.name}: ${m.message}${sources}`, m.code === 'shape-mismatch' ? related : []);
+    }
+    const geometry = spec.geometry?.(layer.config, [arg]) ?? null;
+    const field = this.fieldAfter(spec.family, geometry, tensors);
+    const callNode: CallNode = { id: this.nextId++, layer, inputs: tensors };
+    if (!layer.firstCall) {
+      layer.firstCall = { inputs: [arg], output, span: callSpan, inputTensors: tensors };
+      layer.addedToSequential = fromSequential;
+      layer.geometry = geometry;
+      layer.receptiveField = field;
+    }
+    const wrap = (v: LayerValue): Value => {
+      if (v.kind === 'tensor') return { t: 'tensor', tensor: { shape: v.shape, dtype: v.dtype, node: callNode, field } };
+      if (v.kind === 'tuple') return { t: 'array', items: v.items.map(wrap) };
+      return { t: 'tensor', tensor: { shape: null, dtype: 'float', node: callNode, field: null, why: `the output of ${layer.name} is not known` } };
+    };
+    return wrap(output);
+  }
+
+  /** The receptive field after a layer: composed through sliding windows, kept through element-wise layers. */
+  private fieldAfter(family: string, geometry: LayerInstance['geometry'], inputs: SymbolicTensor[]): ReceptiveField | null {
+    const fields = inputs.map((t) => t.field);
+    if (fields.some((f) => f === null) || fields.length === 0) return null;
+    if (geometry) return fields.length === 1 && fields[0]!.size.length === geometry.kernel.length ? composeField(fields[0]!, geometry) : null;
+    if (!PASSTHROUGH_FAMILIES.has(family)) return null;
+    return fields.slice(1).reduce<ReceptiveField>((acc, f) => mergeFields(acc, f!), fields[0]!);
+  }
+
+  // ---- Models ----
+
+  private sequential(arg: Value | undefined, node: SyntaxNode): Value {
+    const model: ModelObject = { kind: 'sequential', id: this.nextId++, name: null, span: spanOf(node), layers: [], inputs: [], outputs: [], inputLayer: null };
+    this.models.push(model);
+    const raw = arg?.t === 'object' ? arg.props : null;
+    const name = raw?.get('name');
+    if (name?.t === 'str') model.name = name.v;
+    const layers = raw?.get('layers');
+    if (layers?.t === 'array') for (const l of layers.items) this.add(model, l, node);
+    else if (layers && layers.t === 'unknown') this.gap(node, `the layers of this tf.sequential are not known statically (${layers.why})`);
+    return { t: 'model', model };
+  }
+
+  private add(model: ModelObject, value: Value, node: SyntaxNode): Value {
+    if (value.t !== 'layer') {
+      if (value.t === 'model') this.gap(node, 'adding a model to a sequential model (a nested model) is not followed; shapes after it are unknown');
+      else this.gap(node, `model.add of ${describe(value)}${value.t === 'unknown' ? ` (${value.why})` : ''} is not followed`);
+      model.outputs = [{ shape: null, dtype: 'float', node: null, field: null, why: 'a layer the analysis could not follow' }];
+      return UNDEF;
+    }
+    const layer = value.layer;
+    if (model.outputs.length === 0) {
+      const first = this.firstInput(model, layer);
+      if (layer.className === 'InputLayer') {
+        model.outputs = [first];
+        return UNDEF;
+      }
+      model.layers.push(layer);
+      const out = this.apply(layer, { t: 'tensor', tensor: first }, layer.span, true);
+      model.outputs = [this.firstTensorOf(out)];
+      return UNDEF;
+    }
+    model.layers.push(layer);
+    const out = this.apply(layer, { t: 'tensor', tensor: model.outputs[0] }, layer.span, true);
+    model.outputs = [this.firstTensorOf(out)];
+    return UNDEF;
+  }
+
+  private firstTensorOf(v: Value): SymbolicTensor {
+    if (v.t === 'tensor') return v.tensor;
+    if (v.t === 'array' && v.items[0]?.t === 'tensor') return v.items[0].tensor;
+    return { shape: null, dtype: 'float', node: null, field: null, why: 'a layer output the analysis could not follow' };
+  }
+
+  /** The input tensor a sequential model builds from its first layer's inputShape/batchInputShape. */
+  private firstInput(model: ModelObject, layer: LayerInstance): SymbolicTensor {
+    const name = `${layer.name}_input`;
+    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'));
+    const inputShape = this.dimsOf(layer.raw.get('inputShape'));
+    const batchSize = layer.raw.get('batchSize');
+    const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
+    let shape = this.boundShape(name) ?? batchInput ?? (inputShape ? [batch, ...inputShape] : null);
+    let why: string | undefined;
+    const inputDim = layer.raw.get('inputDim');
+    if (!shape && layer.factory === 'dense' && inputDim?.t === 'num') shape = [batch, inputDim.v];
+    if (!shape) {
+      why = 'the first layer has no inputShape';
+      this.report(
+        'error',
+        'invalid-argument',
+        layer.span,
+        `${layer.name} is the first layer of a sequential model but has no inputShape or batchInputShape; tfjs throws "The first layer in a Sequential model must get an inputShape or batchInputShape argument"`,
+      );
+    }
+    const inputLayer = this.newLayer('inputLayer', 'InputLayer', {}, new Map(), layer.span, name);
+    model.inputLayer = inputLayer;
+    const tensor = this.inputTensor(inputLayer, shape, this.dtypeOf(layer.raw.get('dtype')), layer.span, why);
+    model.inputs = [tensor];
+    return tensor;
+  }
+
+  private functionalModel(arg: Value | undefined, node: SyntaxNode): Value {
+    const raw = arg?.t === 'object' ? arg.props : new Map<string, Value>();
+    const asTensors = (v: Value | undefined) => (v ? this.tensorsOf(v) : null);
+    const inputs = asTensors(raw.get('inputs'));
+    const outputs = asTensors(raw.get('outputs'));
+    const name = raw.get('name');
+    const model: ModelObject = {
+      kind: 'functional',
+      id: this.nextId++,
+      name: name?.t === 'str' ? name.v : null,
+      span: spanOf(node),
+      layers: [],
+      inputs: inputs ?? [],
+      outputs: outputs ?? [],
+      inputLayer: null,
+    };
+    this.models.push(model);
+    if (!inputs || !outputs) {
+      this.gap(node, 'the inputs or outputs of this tf.model are not known tensors');
+      return { t: 'model', model };
+    }
+    model.layers = this.graphLayers(outputs);
+    return { t: 'model', model };
+  }
+
+  /**
+   * The layers between the inputs and the outputs in tfjs's order: by decreasing depth from the
+   * outputs, ties in the order a depth-first walk from the outputs first meets them.
+   */
+  private graphLayers(outputs: SymbolicTensor[]): LayerInstance[] {
+    const visitOrder = new Map<LayerInstance, number>();
+    const finished = new Set<CallNode>();
+    const postorder: CallNode[] = [];
+    const visit = (t: SymbolicTensor, depth: number) => {
+      const node = t.node;
+      if (!node || finished.has(node) || depth > 10_000) return;
+      if (!visitOrder.has(node.layer)) visitOrder.set(node.layer, visitOrder.size);
+      for (const x of node.inputs) visit(x, depth + 1);
+      finished.add(node);
+      postorder.push(node);
+    };
+    for (const o of outputs) visit(o, 0);
+    const nodeDepth = new Map<CallNode, number>();
+    const layerDepth = new Map<LayerInstance, number>();
+    for (const node of [...postorder].reverse()) {
+      const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+      layerDepth.set(node.layer, depth);
+      nodeDepth.set(node, depth);
+      for (const x of node.inputs) if (x.node) nodeDepth.set(x.node, Math.max(depth + 1, nodeDepth.get(x.node) ?? 0));
+    }
+    return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || visitOrder.get(a)! - visitOrder.get(b)!);
+  }
+}

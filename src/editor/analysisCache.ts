@@ -1,0 +1,230 @@
+// One analysis per document version, shared by every editor feature. Pull providers (hints,
+// hovers, CodeLens) call `get`, which analyses synchronously when the cached result is stale;
+// push consumers (diagnostics, the panel, the summary document) listen to `onDidUpdate`, which
+// fires after typing pauses. Nothing is kept for a document once it closes.
+
+import * as vscode from 'vscode';
+import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
+import { parseInputBinding } from './inputComment';
+
+/** The analysis entry point, as src/analysis/analyze.ts exports it. */
+export type Analyzer = (text: string, language: Language, options?: AnalyzeOptions) => Analysis;
+
+/** A fresh analysis of a document, as `onDidUpdate` delivers it. */
+export interface AnalysisUpdate {
+  document: vscode.TextDocument;
+  analysis: Analysis;
+}
+
+/** The languages Layer Lens reads, by VS Code language id. */
+const languageOfId: Record<string, Language> = {
+  python: 'python',
+  typescript: 'typescript',
+  typescriptreact: 'typescript',
+  javascript: 'javascript',
+  javascriptreact: 'javascript',
+};
+
+/** Document selector of every provider: by language only, so untitled, virtual, remote, Live Share and notebook-cell documents all qualify. */
+export const layerLensSelector: vscode.DocumentSelector = Object.keys(languageOfId).map((language) => ({ language }));
+
+/** The analysis language of a document, or undefined when Layer Lens does not read it. */
+export function analysisLanguage(document: vscode.TextDocument): Language | undefined {
+  return languageOfId[document.languageId];
+}
+
+interface Entry {
+  version: number;
+  generation: number;
+  analysis: Analysis;
+  /** Keys of the imported modules this analysis read (or tried to read). */
+  imports: Set<string>;
+}
+
+/** Text of an imported module: a string once read, null when it could not be read, undefined while reading. */
+type ModuleText = string | null | undefined;
+
+/** Caches analyses per document URI and version, and re-runs them as documents change. */
+export class AnalysisCache implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly moduleTexts = new Map<string, ModuleText>();
+  private readonly emitter = new vscode.EventEmitter<AnalysisUpdate>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Bumped when settings change, so every cached analysis counts as stale. */
+  private generation = 0;
+
+  /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
+  readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
+
+  constructor(private readonly analyzer: Analyzer) {
+    this.subscriptions.push(
+      this.emitter,
+      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0) this.schedule(event.document);
+        this.moduleChanged(event.document.uri.toString());
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri.toString())),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate')) {
+          this.generation++;
+          for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+        }
+      }),
+    );
+    // Documents already open when the extension activates get their push analysis too.
+    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  }
+
+  /** The analysis of the document's current version; analyses now if the cached one is stale. */
+  get(document: vscode.TextDocument): Analysis {
+    const key = document.uri.toString();
+    const cached = this.entries.get(key);
+    if (cached && cached.version === document.version && cached.generation === this.generation) return cached.analysis;
+    const language = analysisLanguage(document) ?? 'python';
+    const imports = new Set<string>();
+    let analysis: Analysis;
+    try {
+      analysis = this.analyzer(document.getText(), language, this.optionsFor(document, imports));
+    } catch (error) {
+      // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
+      console.error(`Layer Lens: analysis of ${key} failed`, error);
+      analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
+    }
+    // A closed document keeps no entry: a provider may still ask for it while it closes.
+    if (!document.isClosed) this.entries.set(key, { version: document.version, generation: this.generation, analysis, imports });
+    return analysis;
+  }
+
+  /** The cached analysis if it is fresh, without analysing. */
+  peek(document: vscode.TextDocument): Analysis | undefined {
+    const cached = this.entries.get(document.uri.toString());
+    return cached && cached.version === document.version && cached.generation === this.generation ? cached.analysis : undefined;
+  }
+
+  /**
+   * Resolves once the document's current version has been pushed to `onDidUpdate` listeners
+   * (diagnostics published), at once when nothing is pending.
+   */
+  settled(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    if (!this.timers.has(key) && this.peek(document) !== undefined) return Promise.resolve();
+    if (!this.timers.has(key)) this.schedule(document, 0);
+    return new Promise((resolve) => {
+      const subscription = this.onDidUpdate((update) => {
+        if (update.document.uri.toString() !== key || update.document.version !== document.version) return;
+        subscription.dispose();
+        resolve();
+      });
+    });
+  }
+
+  /** URIs of the documents the cache holds state for (analyses or pending runs); for tests and leaks. */
+  heldDocuments(): string[] {
+    return [...new Set([...this.entries.keys(), ...this.timers.keys()])];
+  }
+
+  /** Keys of imported modules held, for tests and leaks. */
+  heldModules(): string[] {
+    return [...this.moduleTexts.keys()];
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.entries.clear();
+    this.moduleTexts.clear();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  /** Analyses the document after a pause in typing and tells the push consumers. */
+  private schedule(document: vscode.TextDocument, delay?: number): void {
+    if (analysisLanguage(document) === undefined || document.isClosed) return;
+    const key = document.uri.toString();
+    const existing = this.timers.get(key);
+    if (existing !== undefined) clearTimeout(existing);
+    const wait = delay ?? vscode.workspace.getConfiguration('layerLens', document).get<number>('analysis.debounceMs', 200);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (document.isClosed) return;
+        const analysis = this.get(document);
+        this.emitter.fire({ document, analysis });
+      }, Math.max(0, wait)),
+    );
+  }
+
+  /** Drops everything held for a closed document, and imported modules nothing else uses. */
+  private forget(key: string): void {
+    const timer = this.timers.get(key);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(key);
+    this.entries.delete(key);
+    const inUse = new Set<string>();
+    for (const entry of this.entries.values()) for (const m of entry.imports) inUse.add(m);
+    for (const m of [...this.moduleTexts.keys()]) if (!inUse.has(m)) this.moduleTexts.delete(m);
+  }
+
+  /** An imported module changed: forget its text and re-analyse its importers. */
+  private moduleChanged(moduleKey: string): void {
+    if (!this.moduleTexts.has(moduleKey) && ![...this.entries.values()].some((e) => e.imports.has(moduleKey))) return;
+    this.moduleTexts.delete(moduleKey);
+    this.reanalyseImporters(moduleKey);
+  }
+
+  private reanalyseImporters(moduleKey: string): void {
+    for (const [key, entry] of this.entries) {
+      if (!entry.imports.has(moduleKey)) continue;
+      entry.generation = -1;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (document) this.schedule(document, 0);
+    }
+  }
+
+  private optionsFor(document: vscode.TextDocument, imports: Set<string>): AnalyzeOptions {
+    const config = vscode.workspace.getConfiguration('layerLens', document);
+    const inputs: InputBinding[] = [];
+    for (const text of config.get<string[]>('analysis.inputs', [])) {
+      const parsed = typeof text === 'string' ? parseInputBinding(text) : { error: 'not a string' };
+      if ('binding' in parsed) inputs.push(parsed.binding);
+    }
+    return {
+      fileName: document.uri.path,
+      inputs: inputs.length > 0 ? inputs : undefined,
+      sampleRate: config.get<number>('sampleRate', 16000),
+      readModule: (path) => this.readModule(document.uri, path, imports),
+    };
+  }
+
+  /**
+   * Imports resolve synchronously during an analysis: open documents answer at once, other files
+   * are read through `workspace.fs` (so virtual and remote file systems work) and the importer is
+   * re-analysed when the text arrives.
+   */
+  private readModule(importer: vscode.Uri, path: string, imports: Set<string>): string | undefined {
+    const uri = importer.with({ path, query: '', fragment: '' });
+    const key = uri.toString();
+    imports.add(key);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open) return open.getText();
+    if (this.moduleTexts.has(key)) return this.moduleTexts.get(key) ?? undefined;
+    if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === undefined) {
+      this.moduleTexts.set(key, null);
+      return undefined;
+    }
+    this.moduleTexts.set(key, undefined);
+    vscode.workspace.fs.readFile(uri).then(
+      (bytes) => {
+        if (!this.moduleTexts.has(key)) return;
+        this.moduleTexts.set(key, new TextDecoder().decode(bytes));
+        this.reanalyseImporters(key);
+      },
+      () => {
+        if (this.moduleTexts.has(key)) this.moduleTexts.set(key, null);
+      },
+    );
+    return undefined;
+  }
+}

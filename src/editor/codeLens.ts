@@ -1,0 +1,80 @@
+// CodeLens above each model class or factory: its parameter count and input → output shapes,
+// with actions for the summary and, where they apply, the receptive-field and attention views.
+
+import * as vscode from 'vscode';
+import type { AnalysisCache } from './analysisCache';
+import { attentionTarget, modelLensTitle, receptiveFieldTarget, type LayerCommandArgs } from './format';
+import { editorSettings } from './settings';
+
+/** Arguments of layerLens.showModelSummary when a lens or a link runs it. */
+export interface SummaryCommandArgs {
+  uri: string;
+  model: string;
+}
+
+/** Lenses for every model of the file. */
+export class ModelCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly cache: AnalysisCache) {}
+
+  /** Asks VS Code to request lenses again. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
+    if (!editorSettings(document).codeLensEnabled || token.isCancellationRequested) return [];
+    const analysis = this.cache.get(document);
+    const lenses: vscode.CodeLens[] = [];
+    const uri = document.uri.toString();
+    for (const model of analysis.models) {
+      if (token.isCancellationRequested) return [];
+      const line = document.positionAt(model.span.from).line;
+      const range = new vscode.Range(line, 0, line, 0);
+      const summaryArgs: SummaryCommandArgs = { uri, model: model.name };
+      // The first lens is information; clicking it opens the summary too.
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: modelLensTitle(model, vscode.l10n.t),
+          command: 'layerLens.showModelSummary',
+          arguments: [summaryArgs],
+        }),
+        new vscode.CodeLens(range, {
+          title: vscode.l10n.t('Summary'),
+          command: 'layerLens.showModelSummary',
+          arguments: [summaryArgs],
+          tooltip: vscode.l10n.t('Open the model summary table'),
+        }),
+      );
+      const field = receptiveFieldTarget(model);
+      if (field !== null) {
+        const args: LayerCommandArgs = { uri, offset: field.span.from };
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: vscode.l10n.t('Visualise receptive field'),
+            command: 'layerLens.visualiseReceptiveField',
+            arguments: [args],
+          }),
+        );
+      }
+      const attention = attentionTarget(model);
+      if (attention !== null) {
+        const args: LayerCommandArgs = { uri, offset: attention.span.from };
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: vscode.l10n.t('Show attention'),
+            command: 'layerLens.showAttention',
+            arguments: [args],
+          }),
+        );
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+// Inlay hints: the output shape (or the tutorial's notation) at the end of each annotated span.
+
+import * as vscode from 'vscode';
+import { formatShapesOut } from '../analysis/summaryTable';
+import type { ShapeAnnotation } from '../analysis/types';
+import type { AnalysisCache } from './analysisCache';
+import { hintLabel, moduleOfAnnotation } from './format';
+import { editorSettings } from './settings';
+
+/** Shapes and notation after layer definitions and forward() steps, as the settings choose. */
+export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeInlayHints = this.changed.event;
+
+  constructor(private readonly cache: AnalysisCache) {}
+
+  /** Asks VS Code to request hints again (settings or imported modules changed). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideInlayHints(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] {
+    const settings = editorSettings(document);
+    if (settings.hintMode === 'off' || token.isCancellationRequested) return [];
+    const analysis = this.cache.get(document);
+    if (token.isCancellationRequested) return [];
+    const from = document.offsetAt(range.start);
+    const to = document.offsetAt(range.end);
+    // An assignment and the call it assigns end at the same place: show one hint there, the
+    // one with the notation when there is one, else the narrowest expression.
+    const chosen = new Map<number, { annotation: ShapeAnnotation; label: string }>();
+    for (const annotation of analysis.annotations) {
+      if (annotation.span.to < from || annotation.span.to > to) continue;
+      const label = hintLabel(analysis, annotation, settings.hintMode, settings.hintWhere);
+      if (label === null) continue;
+      const other = chosen.get(annotation.span.to);
+      const better =
+        other === undefined ||
+        (annotation.notation !== null && other.annotation.notation === null) ||
+        ((annotation.notation !== null) === (other.annotation.notation !== null) &&
+          annotation.span.to - annotation.span.from < other.annotation.span.to - other.annotation.span.from);
+      if (better) chosen.set(annotation.span.to, { annotation, label });
+    }
+    const hints: vscode.InlayHint[] = [];
+    for (const { annotation, label } of [...chosen.values()].sort((a, b) => a.annotation.span.to - b.annotation.span.to)) {
+      if (token.isCancellationRequested) return [];
+      const hint = new vscode.InlayHint(document.positionAt(annotation.span.to), label, vscode.InlayHintKind.Type);
+      hint.paddingLeft = true;
+      const module = moduleOfAnnotation(analysis, annotation);
+      const tooltip = [module ? `${module.path} · ${module.type}` : '', formatShapesOut(annotation.shape), annotation.notation ?? '']
+        .filter((line, i, all) => line !== '' && all.indexOf(line) === i)
+        .join('\n');
+      hint.tooltip = tooltip;
+      hints.push(hint);
+    }
+    return hints;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

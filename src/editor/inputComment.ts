@@ -1,0 +1,93 @@
+// The text side of "Set input shape…": parse what the user typed, and find where the
+// `# layer-lens: x: (...)` comment above forward()/call() goes. Pure, so it is unit-tested
+// without an editor; the command turns the result into the extension's only edit.
+
+import type { DimOut, InputBinding, Span } from '../analysis/types';
+import type { Translate } from './format';
+
+/** Placeholder substitution without translation, for callers outside the editor. */
+const untranslated: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
+
+/** A parsed binding, or the reason the text is not one. */
+export type ParsedBinding = { binding: InputBinding } | { error: string };
+
+const dtypes = new Set(['float', 'long', 'bool']);
+
+/**
+ * Parses `x: (N, 3, 224, 224)`, `x=(1,3,224,224)`, `(N,T):long` or a bare `(N, 80, T)`. Dimensions are
+ * integers, identifiers, `?`, or small expressions such as `T-1`, kept as written.
+ */
+export function parseInputBinding(text: string, t: Translate = untranslated): ParsedBinding {
+  const m = text.trim().match(/^(?:([A-Za-z_][A-Za-z_0-9]*)\s*[:=]\s*)?\(([^()]*)\)\s*(?::\s*([a-z]+))?$/);
+  if (!m) return { error: t('Expected a shape such as x: (N, 3, 224, 224)') };
+  const [, name, body, dtype] = m;
+  if (dtype !== undefined && !dtypes.has(dtype)) return { error: t("Unknown dtype '{0}': use float, long or bool", dtype) };
+  const parts = body.split(',').map((p) => p.trim());
+  // A trailing comma is Python's one-element tuple, `(N,)`.
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  const shape: DimOut[] = [];
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) shape.push(Number(part));
+    else if (/^(\?|[A-Za-z_][A-Za-z_0-9]*|[A-Za-z_0-9+\-*/ ]+)$/.test(part) && /[A-Za-z_?]/.test(part)) shape.push(part.replace(/\s+/g, ''));
+    else return { error: t("'{0}' is not a dimension: use a number, a name such as N, or ?", part) };
+  }
+  const binding: InputBinding = { shape };
+  if (name !== undefined) binding.name = name;
+  if (dtype !== undefined) binding.dtype = dtype as InputBinding['dtype'];
+  return { binding };
+}
+
+/** Prints a binding as the comment writes it: `x: (N, 3, 224, 224)`, with `:long` for token ids. */
+export function formatInputBinding(binding: InputBinding): string {
+  const tuple = binding.shape.length === 1 ? `(${binding.shape[0]},)` : `(${binding.shape.join(', ')})`;
+  const dtype = binding.dtype && binding.dtype !== 'float' ? `:${binding.dtype}` : '';
+  return `${binding.name !== undefined ? `${binding.name}: ` : ''}${tuple}${dtype}`;
+}
+
+/** A text replacement in offsets of the analysed document. */
+export interface TextReplacement {
+  from: number;
+  to: number;
+  text: string;
+}
+
+const commentPattern = /^[ \t]*#\s*layer-lens:\s*(.*)$/;
+
+/** The `def forward(`/`def call(` line of a model class, searched inside its span. */
+export function findForwardDef(text: string, modelSpan: Span): { lineStart: number; indent: string } | null {
+  const body = text.slice(modelSpan.from, modelSpan.to);
+  const m = /^([ \t]*)(?:async[ \t]+)?def[ \t]+(forward|call)[ \t]*\(/m.exec(body);
+  if (!m) return null;
+  return { lineStart: modelSpan.from + m.index, indent: m[1] };
+}
+
+/**
+ * The edit that binds one input of a model: replaces the `# layer-lens:` comment line for that input
+ * directly above forward()/call() (above its decorators), or inserts one there. Null when the model
+ * has no forward()/call() to annotate.
+ */
+export function inputCommentEdit(text: string, modelSpan: Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
+  const def = findForwardDef(text, modelSpan);
+  if (def === null) return null;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const newLine = `${def.indent}# layer-lens: ${formatInputBinding(binding)}`;
+  // Walk up over the comments and decorators that belong to the def.
+  let insertAt = def.lineStart;
+  let cursor = def.lineStart;
+  while (cursor > 0) {
+    const prevEnd = cursor - 1;
+    const prevStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
+    const line = text.slice(prevStart, prevEnd).replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (!(trimmed.startsWith('#') || trimmed.startsWith('@'))) break;
+    const comment = commentPattern.exec(line);
+    if (comment) {
+      const named = /^([A-Za-z_][A-Za-z_0-9]*)\s*[:=]/.exec(comment[1]);
+      const matches = named ? named[1] === binding.name : onlyInput || binding.name === undefined;
+      if (matches) return { from: prevStart, to: prevStart + line.length, text: newLine };
+    }
+    if (trimmed.startsWith('@')) insertAt = prevStart;
+    cursor = prevStart;
+  }
+  return { from: insertAt, to: insertAt, text: newLine + eol };
+}

@@ -1,0 +1,284 @@
+// The editor features end to end in a real VS Code: inlay hints, hovers, CodeLens, diagnostics,
+// the summary document, "Set input shape…", the status bar, settings, and that a closed document
+// leaves nothing behind. Everything is asked through VS Code's own commands and events.
+import * as vscode from 'vscode';
+import type { LayerLensApi } from '../../src/editor/extension';
+import {
+  check,
+  checkEqual,
+  closeDocument,
+  diagnosticsWhen,
+  hintLabels,
+  hoverText,
+  layerLens,
+  lensTitles,
+  nextEvent,
+  positionOf,
+  withSetting,
+} from './editorHelpers';
+
+/** The tutorial's classifier with a deliberate mistake: fc1 gives 64 features, fc2 expects 32. */
+const brokenModel = [
+  'import torch',
+  'from torch import nn',
+  '',
+  '',
+  'class Broken(nn.Module):',
+  '    def __init__(self):',
+  '        super().__init__()',
+  '        self.fc1 = nn.Linear(4, 64)',
+  '        self.fc2 = nn.Linear(32, 2)',
+  '',
+  '    # layer-lens: x: (N, 4)',
+  '    def forward(self, x):',
+  '        h = torch.relu(self.fc1(x))',
+  '        return self.fc2(h)',
+  '',
+].join('\n');
+
+/** The same model, fixed. */
+const fixedModel = brokenModel.replace('nn.Linear(32, 2)', 'nn.Linear(64, 2)');
+
+let api: LayerLensApi;
+
+before(async () => {
+  ({ api } = await layerLens());
+});
+
+describe('editor: activation', () => {
+  it('activates without analysing anything (time logged, not asserted)', function () {
+    check(typeof api.activationMs === 'number' && api.activationMs >= 0, 'activate() reports its duration');
+    // The spec reporter prints the title after the test ran, so the figure lands in the log.
+    this.test!.title = `activates without analysing anything: activate() took ${api.activationMs.toFixed(1)} ms`;
+  });
+});
+
+describe('editor: an untitled model with a shape error', () => {
+  let document: vscode.TextDocument;
+
+  before(async () => {
+    document = await vscode.workspace.openTextDocument({ language: 'python', content: brokenModel });
+    await vscode.window.showTextDocument(document);
+  });
+
+  after(async () => {
+    await closeDocument(document);
+  });
+
+  it('reports the mismatch as an error on the fc2 call, with related locations', async () => {
+    const diagnostics = await diagnosticsWhen(document.uri, (ds) => ds.some((d) => d.code === 'shape-mismatch'));
+    const error = diagnostics.find((d) => d.code === 'shape-mismatch')!;
+    checkEqual(error.severity, vscode.DiagnosticSeverity.Error, 'severity');
+    checkEqual(error.source, 'Layer Lens', 'source');
+    check(/64/.test(error.message) && /32/.test(error.message), `the message names both sizes: ${error.message}`);
+    const line = document.lineAt(error.range.start.line).text;
+    check(line.includes('fc2'), `the error is on the fc2 line or call, not on: ${line}`);
+    for (const related of error.relatedInformation ?? []) {
+      checkEqual(related.location.uri.toString(), document.uri.toString(), 'related locations are in the document');
+    }
+  });
+
+  it('shows the tutorial notation for the steps that work', async () => {
+    const labels = await hintLabels(document);
+    check(labels.includes('(N,4)·(4,64)=(N,64)'), `hints: ${JSON.stringify(labels)}`);
+  });
+
+  it('hovers the fc1 call with shapes, notation and parameters', async () => {
+    const text = await hoverText(document, positionOf(document, 'self.fc1(x)', 'self.f'.length));
+    check(text.includes('Linear'), text);
+    check(text.includes('(N,4)') && text.includes('(N,64)'), text);
+    check(text.includes('Params 320'), `4·64 + 64 = 320 parameters: ${text}`);
+    check(text.includes('command:layerLens.'), `a link into the panel: ${text}`);
+  });
+
+  it('hovers a variable with the shape it was given', async () => {
+    const text = await hoverText(document, positionOf(document, 'self.fc2(h)', 'self.fc2('.length));
+    check(text.includes('(N,64)'), `h is (N,64): ${text}`);
+  });
+
+  it('puts a CodeLens with params and input above the model', async () => {
+    const titles = await lensTitles(document);
+    check(titles.some((t) => t.startsWith('386 params · input (N,4)')), `320 + 66 = 386 params: ${JSON.stringify(titles)}`);
+    check(titles.includes('Summary'), JSON.stringify(titles));
+  });
+
+  it('clears the error once the code is fixed, as the user types', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    const start = positionOf(document, 'nn.Linear(32, 2)', 'nn.Linear('.length);
+    edit.replace(document.uri, new vscode.Range(start, start.translate(0, 2)), '64');
+    check(await vscode.workspace.applyEdit(edit), 'edit applied');
+    await diagnosticsWhen(document.uri, (ds) => !ds.some((d) => d.code === 'shape-mismatch'));
+    const labels = await hintLabels(document);
+    check(labels.includes('(N,64)·(64,2)=(N,2)'), `hints after the fix: ${JSON.stringify(labels)}`);
+  });
+});
+
+describe('editor: commands and settings', () => {
+  let document: vscode.TextDocument;
+  let editor: vscode.TextEditor;
+
+  before(async () => {
+    document = await vscode.workspace.openTextDocument({ language: 'python', content: fixedModel });
+    editor = await vscode.window.showTextDocument(document);
+  });
+
+  after(async () => {
+    await closeDocument(document);
+  });
+
+  it('opens the model summary as a read-only document with the CLI table', async () => {
+    const summary = await vscode.commands.executeCommand<vscode.TextDocument>('layerLens.showModelSummary', {
+      uri: document.uri.toString(),
+      model: 'Broken',
+    });
+    check(summary, 'the command returns the summary document');
+    checkEqual(summary.uri.scheme, 'layer-lens-summary');
+    const text = summary.getText();
+    check(/^\s+fc1\s+Linear\s+\(N,64\)\s+320\b/m.test(text), text);
+    check(text.includes('Total params: 386'), text);
+    await vscode.window.showTextDocument(document);
+  });
+
+  it('writes the input comment when asked, and only then', async () => {
+    const before = document.getText();
+    const changed = nextEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === document);
+    const applied = await vscode.commands.executeCommand<boolean>('layerLens.setInputShape', {
+      uri: document.uri.toString(),
+      model: 'Broken',
+      binding: 'x: (8, 4)',
+    });
+    check(applied, 'the edit was applied');
+    await changed;
+    const after = document.getText();
+    checkEqual(after.match(/# layer-lens:/g)?.length, 1, 'the existing comment is replaced, not duplicated');
+    check(after.includes('    # layer-lens: x: (8, 4)\n    def forward(self, x):'), after);
+    checkEqual(after.replace('x: (8, 4)', 'x: (N, 4)'), before, 'nothing else changed');
+    const labels = await hintLabels(document);
+    check(labels.includes('(8,4)·(4,64)=(8,64)'), `hints follow the new binding: ${JSON.stringify(labels)}`);
+  });
+
+  it('offers "Set input shape…" as a code action inside the model', async () => {
+    const position = positionOf(document, 'def forward');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      new vscode.Range(position, position),
+    );
+    check(actions.some((a) => a.title === 'Set input shape…' && a.command?.command === 'layerLens.setInputShape'), JSON.stringify(actions.map((a) => a.title)));
+  });
+
+  it('shows the shape under the cursor in the status bar', async () => {
+    await hintLabels(document);
+    const position = positionOf(document, 'self.fc1(x)', 'self.f'.length);
+    const moved = nextEvent(vscode.window.onDidChangeTextEditorSelection, (e) => e.textEditor === editor);
+    editor.selection = new vscode.Selection(position, position);
+    await moved;
+    checkEqual(api.statusText(), '$(symbol-array) (8,64)');
+  });
+
+  it('follows the hint settings: shapes only, then definitions only, then off', async () => {
+    const restoreMode = await withSetting('inlayHints.mode', 'shapes');
+    try {
+      const shapes = await hintLabels(document);
+      check(!shapes.some((l) => l.includes('·')), `no notation in shapes mode: ${JSON.stringify(shapes)}`);
+      check(shapes.includes('→ (8,64)'), JSON.stringify(shapes));
+      const restoreWhere = await withSetting('inlayHints.where', 'init');
+      try {
+        const init = await hintLabels(document);
+        const lines = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+          'vscode.executeInlayHintProvider',
+          document.uri,
+          new vscode.Range(0, 0, document.lineCount, 0),
+        );
+        const forwardLine = positionOf(document, 'def forward').line;
+        check(lines.every((h) => h.position.line < forwardLine), `only definitions: ${JSON.stringify(init)}`);
+      } finally {
+        await restoreWhere();
+      }
+      await withSetting('inlayHints.mode', 'off');
+      checkEqual(await hintLabels(document), [], 'no hints when off');
+    } finally {
+      await restoreMode();
+    }
+  });
+
+  it('hides inference gaps when asked', async () => {
+    const gappy = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content: fixedModel.replace('return self.fc2(h)', 'return self.fc2(some_unknown_function(h))'),
+    });
+    try {
+      const hasGap = (ds: vscode.Diagnostic[]) => ds.some((d) => d.code === 'inference-gap');
+      await diagnosticsWhen(gappy.uri, hasGap);
+      const restore = await withSetting('diagnostics.inferenceGaps', false);
+      try {
+        await diagnosticsWhen(gappy.uri, (ds) => !hasGap(ds));
+      } finally {
+        await restore();
+      }
+      await diagnosticsWhen(gappy.uri, hasGap);
+    } finally {
+      await closeDocument(gappy);
+    }
+  });
+});
+
+describe('editor: closing a document', () => {
+  it('drops its analysis and its diagnostics', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: brokenModel });
+    await vscode.window.showTextDocument(document);
+    await hintLabels(document);
+    await diagnosticsWhen(document.uri, (ds) => ds.length > 0);
+    check(api.heldDocuments().includes(document.uri.toString()), 'the cache holds the open document');
+    await closeDocument(document);
+    check(!api.heldDocuments().includes(document.uri.toString()), `state left after close: ${JSON.stringify(api.heldDocuments())}`);
+    await diagnosticsWhen(document.uri, (ds) => ds.length === 0);
+  });
+});
+
+describe('editor: documents that are not files', () => {
+  const scheme = 'layer-lens-test';
+  let registration: vscode.Disposable;
+
+  before(() => {
+    // A stand-in for vscode-vfs:, vsls: and other virtual file systems: read-only text from memory.
+    const files = new Map([['/virtual/model.py', new TextEncoder().encode(fixedModel)]]);
+    const never = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+    registration = vscode.workspace.registerFileSystemProvider(
+      scheme,
+      {
+        onDidChangeFile: never.event,
+        watch: () => new vscode.Disposable(() => undefined),
+        stat: (uri) => {
+          const data = files.get(uri.path);
+          if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+          return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: data.length };
+        },
+        readDirectory: () => [],
+        createDirectory: () => undefined,
+        readFile: (uri) => {
+          const data = files.get(uri.path);
+          if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+          return data;
+        },
+        writeFile: () => {
+          throw vscode.FileSystemError.NoPermissions();
+        },
+        delete: () => undefined,
+        rename: () => undefined,
+      },
+      { isReadonly: true },
+    );
+  });
+
+  after(() => registration.dispose());
+
+  it('gives hints and hovers on a virtual file system', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/virtual/model.py' }));
+    checkEqual(document.languageId, 'python');
+    const labels = await hintLabels(document);
+    check(labels.includes('(N,64)·(64,2)=(N,2)'), JSON.stringify(labels));
+    const text = await hoverText(document, positionOf(document, 'nn.Linear(4, 64)', 'nn.L'.length));
+    check(text.includes('Params 320'), text);
+  });
+});

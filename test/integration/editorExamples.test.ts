@@ -1,0 +1,79 @@
+// Every example model opened in a real editor: hints, a CodeLens per model, and no error
+// diagnostics except in examples/broken/, plus a few facts the tutorial states.
+import * as vscode from 'vscode';
+import type { LayerLensApi } from '../../src/editor/extension';
+import { check, checkEqual, diagnosticsWhen, hintLabels, hoverText, layerLens, lensTitles, positionOf } from './editorHelpers';
+
+/** The example files, listed through workspace.fs from the extension's own folder. */
+async function exampleFiles(examples: vscode.Uri): Promise<vscode.Uri[]> {
+  const entries = await vscode.workspace.fs.readDirectory(examples);
+  return entries
+    .filter(([name, type]) => type === vscode.FileType.File && /\.(py|ts|js)$/.test(name))
+    .map(([name]) => vscode.Uri.joinPath(examples, name))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The document's diagnostics once its debounced analysis has published them (possibly none). */
+async function settledDiagnostics(api: LayerLensApi, document: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
+  await api.settled(document.uri.toString());
+  return vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'Layer Lens');
+}
+
+describe('editor: the examples', () => {
+  let examples: vscode.Uri;
+  let files: vscode.Uri[] = [];
+  let api: LayerLensApi;
+
+  before(async () => {
+    const { extension, api: layerLensApi } = await layerLens();
+    api = layerLensApi;
+    examples = vscode.Uri.joinPath(extension.extensionUri, 'examples');
+    files = await exampleFiles(examples);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('finds example models to open', () => {
+    check(files.length >= 5, `examples found: ${files.map((f) => f.path).join(', ')}`);
+  });
+
+  it('shows hints and a model lens in every example, and no shape errors', async () => {
+    const problems: string[] = [];
+    for (const uri of files) {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const name = uri.path.split('/').pop();
+      const labels = await hintLabels(document);
+      if (labels.length === 0) problems.push(`${name}: no inlay hints`);
+      const titles = await lensTitles(document);
+      if (!titles.some((t) => / params( ·|$)/.test(t))) problems.push(`${name}: no model lens (${JSON.stringify(titles)})`);
+      const errors = (await settledDiagnostics(api, document)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      if (errors.length > 0) problems.push(`${name}: ${errors.map((e) => `line ${e.range.start.line + 1}: ${e.message}`).join('; ')}`);
+    }
+    checkEqual(problems, []);
+  });
+
+  it('reads the linear classifier as the tutorial writes it', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'linear_classifier.py'));
+    const labels = await hintLabels(document);
+    check(labels.includes('(N,4)·(4,2)=(N,2)'), JSON.stringify(labels));
+    const hover = await hoverText(document, positionOf(document, 'self.linear(x)', 'self.l'.length));
+    check(hover.includes('(N,4)·(4,2)=(N,2)') && hover.includes('Params 10'), hover);
+  });
+
+  it('gives the WaveNet context in samples and milliseconds', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'wavenet.py'));
+    const hover = await hoverText(document, positionOf(document, 'self.filter_conv = CausalConv1d', 'self.filter_conv = C'.length));
+    check(/Receptive field \d+/.test(hover), hover);
+    check(/Context [\d,]+ samples = [\d.]+ ms at 16,000 Hz/.test(hover), hover);
+  });
+
+  it('marks the deliberate shape error of examples/broken/shape_error.py', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'broken', 'shape_error.py'));
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await diagnosticsWhen(document.uri, (ds) => ds.some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+    const error = diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)!;
+    check(/64/.test(error.message) && /32/.test(error.message), error.message);
+  });
+});

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import {
+  addDim, ceilDivDim, compareDims, floorDivDim, formatDim, formatShape, maxDim, mulDim, parseDim,
+  productDim, subDim, substituteDim, symDim, unknownDim,
+} from '../../src/analysis/shapes';
+
+describe('shapes: dimension arithmetic', () => {
+  const H = symDim('H');
+  const N = symDim('N');
+
+  it('keeps integers exact', () => {
+    assert.equal(addDim(3, 4), 7);
+    assert.equal(floorDivDim(-7, 2), -4, 'floor division follows Python for negatives');
+    assert.equal(ceilDivDim(7, 2), 4);
+  });
+
+  it('prints symbolic expressions in a normal form', () => {
+    assert.equal(formatDim(subDim(H, 2)), 'H-2');
+    assert.equal(formatDim(addDim(subDim(H, 2), 2)), 'H', 'constants cancel back to the symbol');
+    assert.equal(formatDim(mulDim(2, H)), '2*H');
+    assert.equal(formatDim(addDim(floorDivDim(subDim(H, 1), 2), 1)), '(H-1)//2+1');
+    assert.equal(formatShape([N, 64]), '(N,64)');
+  });
+
+  it('distributes exact floor division over a polynomial', () => {
+    assert.equal(formatDim(floorDivDim(addDim(mulDim(2, H), 3), 2)), 'H+1');
+    assert.equal(formatDim(floorDivDim(mulDim(4, H), 2)), '2*H');
+  });
+
+  it('multiplies polynomials and sorts monomials', () => {
+    assert.equal(formatDim(mulDim(addDim(H, 1), N)), 'H*N+N');
+    assert.equal(formatDim(productDim([N, 3, H])), '3*H*N');
+  });
+
+  it('reports a mismatch only when it is certain', () => {
+    assert.equal(compareDims(64, 32), 'different');
+    assert.equal(compareDims(subDim(H, 2), H), 'different', 'differ by a non-zero constant');
+    assert.equal(compareDims(H, N), 'unknown');
+    assert.equal(compareDims(addDim(H, 0), H), 'equal');
+    assert.equal(compareDims(unknownDim(), 3), 'unknown');
+  });
+
+  it('lets unknown poison arithmetic', () => {
+    assert.equal(formatDim(addDim(unknownDim(), 3)), '?');
+    assert.equal(formatDim(floorDivDim(H, 0)), '?');
+  });
+
+  it('decides max when the difference is constant', () => {
+    assert.equal(formatDim(maxDim(H, subDim(H, 1))), 'H');
+    assert.equal(formatDim(maxDim(H, N)), 'max(H,N)');
+  });
+
+  it('parses printed dims and substitutes bindings', () => {
+    assert.equal(formatDim(parseDim(' T - 1 ')), 'T-1');
+    assert.equal(parseDim('224'), 224);
+    const d = addDim(floorDivDim(subDim(H, 1), 2), 1);
+    assert.equal(substituteDim(subDim(H, 2), new Map([['H', 6]])), 4);
+    assert.equal(substituteDim(d, new Map([['H', 224]])), 112, 'floor atoms are recomputed');
+    assert.equal(formatDim(substituteDim(d, new Map([['N', 2]]))), '(H-1)//2+1');
+  });
+});

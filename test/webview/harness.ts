@@ -1,0 +1,163 @@
+// Serves the built panel (dist/webview) with the HTML and CSP of src/shared/panelHtml.ts over a
+// loopback HTTP server and opens it in headless Chromium, with acquireVsCodeApi stubbed so the
+// tests see every message the webview posts and can post the extension's messages back.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeNonce, panelHtml } from '../../src/shared/panelHtml';
+import type { HostMessage, UiState, WebviewMessage } from '../../src/shared/protocol';
+
+const repoRoot = join(__dirname, '..', '..');
+const distDir = join(repoRoot, 'dist', 'webview');
+
+/** The Chromium flags of ../shared/VSCODE.md (quiet, sandbox-free, no GPU process). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A dark theme's variables, as VS Code sets them on the webview's <html> element. */
+export const DARK_THEME: Record<string, string> = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-editor-background': '#1e1e1e',
+  '--vscode-editor-foreground': '#d4d4d4',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-focusBorder': '#007fd4',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-badge-background': '#4d4d4d',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-button-background': '#0e639c',
+  '--vscode-input-background': '#3c3c3c',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-panel-border': '#80808059',
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-editor-font-family': 'monospace',
+  '--vscode-font-size': '13px',
+};
+
+/** A running panel page and its server. */
+export interface PanelPage {
+  page: Page;
+  /** Messages the webview posted, in order. */
+  posted(): Promise<WebviewMessage[]>;
+  /** Posts a message as the extension would (through window.postMessage). */
+  send(message: HostMessage | unknown): Promise<void>;
+  /** Waits for the n-th message of a type (counting from the start), returning it. */
+  waitFor<T extends WebviewMessage['type']>(type: T, count?: number): Promise<Extract<WebviewMessage, { type: T }>>;
+  /** Waits until every queued view load has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the static server for dist/webview and the panel HTML (fresh nonce per request). */
+export async function startServer(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      const origin = `http://${req.headers.host}`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(panelHtml({ scriptUri: `${origin}/main.js`, styleUri: `${origin}/panel.css`, cspSource: origin, nonce: makeNonce() }));
+      return;
+    }
+    const file = { '/main.js': 'main.js', '/panel.css': 'panel.css' }[url.pathname];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
+    res.end(readFileSync(join(distDir, file)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+/** Launches Debian's Chromium through playwright-core. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Options of one page. */
+export interface OpenOptions {
+  /** State returned by the stubbed getState (a restored panel). */
+  savedState?: UiState;
+  theme?: Record<string, string>;
+  width?: number;
+  height?: number;
+}
+
+/** Opens the panel in a new page and waits for its `ready` message. */
+export async function openPanel(browser: Browser, origin: string, o: OpenOptions = {}): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: o.width ?? 1000, height: o.height ?? 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(
+    ({ saved, theme }) => {
+      const w = window as unknown as Record<string, unknown>;
+      const posted: unknown[] = [];
+      const violations: string[] = [];
+      w.__posted = posted;
+      w.__violations = violations;
+      w.__state = saved;
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => w.__state,
+        setState: (s: unknown) => (w.__state = JSON.parse(JSON.stringify(s))),
+      });
+      // VS Code sets the theme variables on <html> with CSSOM, which the CSP allows.
+      for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
+      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+    },
+    { saved: o.savedState ?? null, theme: o.theme ?? DARK_THEME },
+  );
+  await page.goto(`${origin}/`);
+  const panel: PanelPage = {
+    page,
+    posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted),
+    send: async (message) => {
+      await page.evaluate((m) => window.postMessage(m, '*'), message as object);
+    },
+    waitFor: async (type, count = 1) => {
+      const handle = await page.waitForFunction(
+        ({ type, count }) => {
+          const all = (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === type);
+          return all.length >= count ? all[count - 1] : null;
+        },
+        { type, count },
+        { timeout: 30_000 },
+      );
+      return (await handle.jsonValue()) as never;
+    },
+    idle: async () => {
+      await page.evaluate(async () => {
+        const debug = (window as unknown as { layerLensDebug: { app: { idle: Promise<void> } } }).layerLensDebug;
+        // A load may queue another (a snapshot during a load); wait until the queue is stable.
+        for (let i = 0; i < 5; i++) await debug.app.idle;
+      });
+      if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
+    },
+    close: () => page.close(),
+  };
+  await panel.waitFor('ready');
+  return panel;
+}
+
+/** Saves a screenshot under test-results/webview/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(repoRoot, 'test-results', 'webview', `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,326 @@
+"""How exactly does Layer Lens read torchvision's model zoo? Real PyTorch is the yardstick.
+
+Run (needs Debian's python3-torch and python3-torchvision, and a built CLI: `npm run build`):
+
+    /usr/bin/python3 tools/measureTorchvision.py                  # every model, fields, docs
+    /usr/bin/python3 tools/measureTorchvision.py --models resnet18,vgg16 --no-fields --no-write
+
+For every factory in MODELS, from the installed torchvision/models/*.py, with weights=None:
+
+1. PyTorch: build the model under torch.manual_seed(0), run it once in eval() mode on a
+   (1, 3, 224, 224) input (299 for Inception v3) with a forward hook on every module of
+   `named_modules()`, and record per path its type, its own and total parameter counts and its
+   output shapes, encoded exactly as test/fixtures/torch/generateExamples.py documents (one
+   entry per output tensor, nested lists for tuples, null for modules never called).
+2. Layer Lens: `node dist/cli/layerLens.js summary <that .py file> --model "<factory>" --input
+   "(1,3,224,224)" --json`, timed from outside (wall time, Node start-up included; the JSON's
+   `elapsed_ms`/`elapsedMs` is shown too when the CLI prints one). If the CLI is missing, fails
+   or prints no JSON, the model scores 0 and the error's first line is recorded.
+3. Compare path by path: found (the path is listed), shapes exact (output_shapes equal), params
+   exact (params_own and params_total equal), both exact; and the total parameter count.
+4. Receptive fields of conv trunks (FIELD_CHECKS), measured by gradient with
+   tools/gradientFields.py, against the values known for torchvision's code and against the
+   CLI's `receptive_field` of the same path.
+
+Prints a table and, unless --no-write, rewrites docs/accuracy.md with it, the machine and the date.
+--details FILE writes every per-path mismatch as JSON, for whoever improves the analysis.
+"""
+import argparse
+import datetime
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import torch
+import torchvision
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from gradientFields import measure_receptive_fields  # noqa: E402
+
+MODELS_DIR = os.path.dirname(importlib.import_module("torchvision.models").__file__)
+
+# (torchvision module, factory expression, input side)
+MODELS = [
+    ("alexnet", "alexnet()", 224),
+    ("vgg", "vgg16()", 224),
+    ("resnet", "resnet18()", 224),
+    ("resnet", "resnet50()", 224),
+    ("densenet", "densenet121()", 224),
+    ("squeezenet", "squeezenet1_0()", 224),
+    ("mobilenetv2", "mobilenet_v2()", 224),
+    ("mobilenetv3", "mobilenet_v3_small()", 224),
+    ("googlenet", "googlenet(aux_logits=False, init_weights=False)", 224),
+    ("inception", "inception_v3(aux_logits=False, init_weights=False)", 299),
+    ("shufflenetv2", "shufflenet_v2_x1_0()", 224),
+    ("efficientnet", "efficientnet_b0()", 224),
+    ("regnet", "regnet_y_400mf()", 224),
+    ("convnext", "convnext_tiny()", 224),
+    ("vision_transformer", "vit_b_16()", 224),
+    ("mnasnet", "mnasnet1_0()", 224),
+    ("swin_transformer", "swin_t()", 224),
+]
+
+# (factory, module path, expected {size, stride, padding} per axis or None, first input side)
+# The expected values are the ones issue 4 quotes for torchvision's code (Araujo et al. give 483
+# for ResNet-50 because TF-Slim strides in the last unit of a block; torchvision strides in the
+# first). The others are measured only, and compared with the CLI.
+FIELD_CHECKS = [
+    ("vgg16()", "features", (212, 32, 90), 224),
+    ("alexnet()", "features", (195, 32, 66), 224),
+    ("resnet50()", "layer4", (427, 32, 213), 448),
+    ("resnet18()", "layer4", None, 448),
+    ("squeezenet1_0()", "features", None, 224),
+    ("mobilenet_v2()", "features", None, 448),
+]
+
+
+def encode(value):
+    if isinstance(value, torch.Tensor):
+        return list(value.shape)
+    if isinstance(value, (tuple, list)):
+        return [encode(item) for item in value]
+    return None
+
+
+def encode_outputs(value):
+    return encode(value) if isinstance(value, (tuple, list)) else [encode(value)]
+
+
+def build(module_name, expression):
+    namespace = vars(importlib.import_module(f"torchvision.models.{module_name}"))
+    torch.manual_seed(0)
+    return eval(expression, dict(namespace))  # noqa: S307 - torchvision's own factories.
+
+
+def torch_truth(module_name, expression, side):
+    model = build(module_name, expression).eval()
+    outputs = {}
+    handles = []
+    for path, module in model.named_modules():
+        def hook(mod, args, out, path=path):
+            outputs.setdefault(path, encode_outputs(out))
+        handles.append(module.register_forward_hook(hook))
+    start = time.perf_counter()
+    with torch.no_grad():
+        model(torch.randn(1, 3, side, side))
+    elapsed = time.perf_counter() - start
+    for handle in handles:
+        handle.remove()
+    modules = {}
+    for path, module in model.named_modules():
+        modules[path] = {
+            "type": type(module).__name__,
+            "params_own": sum(p.numel() for p in module.parameters(recurse=False)),
+            "params_total": sum(p.numel() for p in module.parameters()),
+            "output_shapes": outputs.get(path),
+        }
+    return model, modules, sum(p.numel() for p in model.parameters()), elapsed
+
+
+def run_cli(cli, module_name, expression, side, timeout):
+    """The CLI's JSON, its wall time in ms, and an error line (None when it worked)."""
+    file = os.path.join(MODELS_DIR, module_name + ".py")
+    command = ["node", cli, "summary", file, "--model", expression,
+               "--input", f"(1,3,{side},{side})", "--json"]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None, timeout * 1000, f"timed out after {timeout} s"
+    wall = (time.perf_counter() - start) * 1000
+    try:
+        return json.loads(done.stdout), wall, None
+    except json.JSONDecodeError:
+        lines = [l.strip() for l in (done.stderr or done.stdout or "").splitlines() if l.strip()]
+        # Node prints a stack; the line naming the error says most.
+        errors = [l for l in lines if "Error" in l] or lines or ["no output"]
+        return None, wall, f"exit {done.returncode}: {errors[0][:160]}"
+
+
+def compare(truth, total, report):
+    listed = {m.get("path"): m for m in (report or {}).get("modules", [])}
+    found = shapes = params = both = 0
+    mismatches = []
+    for path, want in truth.items():
+        got = listed.get(path)
+        if got is None:
+            mismatches.append({"path": path, "type": want["type"], "missing": True})
+            continue
+        found += 1
+        shape_ok = got.get("output_shapes") == want["output_shapes"]
+        param_ok = (got.get("params_own") == want["params_own"]
+                    and got.get("params_total") == want["params_total"])
+        shapes += shape_ok
+        params += param_ok
+        both += shape_ok and param_ok
+        if not (shape_ok and param_ok):
+            mismatches.append({
+                "path": path, "type": want["type"], "got_type": got.get("type"),
+                "want_shapes": want["output_shapes"], "got_shapes": got.get("output_shapes"),
+                "want_params": [want["params_own"], want["params_total"]],
+                "got_params": [got.get("params_own"), got.get("params_total")],
+            })
+    total_exact = report is not None and report.get("total_params") == total
+    return {"found": found, "shapes": shapes, "params": params, "both": both,
+            "total_exact": total_exact, "mismatches": mismatches}
+
+
+def field_text(field):
+    if not field:
+        return "—"
+    parts = [field["size"], field["stride"], field["padding"]]
+    # Square fields print once, as in the literature: 212 / 32 / 90.
+    return " / ".join(str(p[0]) if len(set(p)) == 1 else "×".join(map(str, p)) for p in parts)
+
+
+def machine_text():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; "
+            f"Python {platform.python_version()}, torch {torch.__version__}, "
+            f"torchvision {torchvision.__version__}, Node {node}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", help="comma-separated factory names (default: all)")
+    parser.add_argument("--cli", default=os.path.join(ROOT, "dist", "cli", "layerLens.js"))
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--no-fields", action="store_true", help="skip the gradient field checks")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/accuracy.md")
+    parser.add_argument("--details", help="write per-path mismatches to this JSON file")
+    args = parser.parse_args()
+    wanted = set(args.models.split(",")) if args.models else None
+
+    rows, details, reports = [], {}, {}
+    for module_name, expression, side in MODELS:
+        name = expression.split("(")[0]
+        if wanted and name not in wanted:
+            continue
+        _, truth, total, torch_seconds = torch_truth(module_name, expression, side)
+        report, wall_ms, error = run_cli(args.cli, module_name, expression, side, args.timeout)
+        reports[expression] = report
+        result = compare(truth, total, report)
+        elapsed = None
+        if report is not None:
+            elapsed = report.get("elapsed_ms", report.get("elapsedMs"))
+        row = {"model": expression, "file": f"models/{module_name}.py", "side": side,
+               "paths": len(truth), "total": total, "torch_ms": torch_seconds * 1000,
+               "cli_ms": wall_ms, "analysis_ms": elapsed, "error": error,
+               "findings": len((report or {}).get("findings", [])), **result}
+        rows.append(row)
+        details[expression] = {"error": error, "mismatches": result["mismatches"]}
+        print(f"{name:22} found {row['found']:>3}/{row['paths']:<3} shapes {row['shapes']:>3} "
+              f"params {row['params']:>3} both {row['both']:>3} total {'yes' if row['total_exact'] else 'no':3} "
+              f"cli {wall_ms:7.0f} ms" + (f"  [{error}]" if error else ""), flush=True)
+
+    fields = []
+    if not args.no_fields:
+        for expression, path, expected, side in FIELD_CHECKS:
+            name = expression.split("(")[0]
+            if wanted and name not in wanted:
+                continue
+            module_name = next(m for m, e, _ in MODELS if e == expression)
+            model = build(module_name, expression)
+            start = time.perf_counter()
+            measured = measure_receptive_fields(
+                model, [(1, 3, side, side)], paths=[path], start=[side, side], cap=[1024, 1024]
+            )[path]
+            seconds = time.perf_counter() - start
+            report = reports.get(expression)
+            cli_field = None
+            for module in (report or {}).get("modules", []):
+                if module.get("path") == path:
+                    cli_field = module.get("receptive_field")
+            expected_field = None
+            if expected is not None:
+                expected_field = {"size": [expected[0]] * 2, "stride": [expected[1]] * 2,
+                                  "padding": [expected[2]] * 2}
+            fields.append({"model": expression, "path": path, "expected": expected_field,
+                           "gradient": measured, "cli": cli_field, "seconds": seconds})
+            print(f"field {name}.{path}: expected {field_text(expected_field)}, gradient "
+                  f"{field_text(measured)}, cli {field_text(cli_field)} ({seconds:.0f} s)", flush=True)
+
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as handle:
+            json.dump(details, handle, indent=1)
+    if not args.no_write and not wanted:
+        write_accuracy(rows, fields)
+
+
+def write_accuracy(rows, fields):
+    paths = sum(r["paths"] for r in rows)
+    both = sum(r["both"] for r in rows)
+    exact_totals = sum(r["total_exact"] for r in rows)
+    fast = sum(1 for r in rows if r["analysis_ms"] is not None and r["analysis_ms"] < 200)
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Accuracy on torchvision's model zoo",
+        "",
+        "Layer Lens's static analysis of the real torchvision model files, compared path by path",
+        "with PyTorch running the same models (forward hooks, weights=None). Generated by",
+        "`/usr/bin/python3 tools/measureTorchvision.py`; rerun it after changing the analysis.",
+        "",
+        f"Measured {today} on {machine_text()}.",
+        "",
+        "Goal (issue 4): at least 95% of all module paths with exact output shapes and exact",
+        "parameter counts; exact total parameters for at least 12 models; each model analysed in",
+        "under 200 ms.",
+        "",
+        f"**Result: {both} / {paths} module paths exact ({100 * both / max(paths, 1):.1f}%); "
+        f"exact totals for {exact_totals} / {len(rows)} models; "
+        f"{fast} / {len(rows)} models analysed in under 200 ms.**",
+        "",
+        "Columns: paths listed by the analysis / paths `named_modules()` gives; paths whose",
+        "output shapes are exact; whose own and total parameter counts are exact; both; whether",
+        "the total parameter count is exact; the analysis time reported by the CLI (its",
+        "`elapsed_ms`, when printed) and the CLI's wall time including Node start-up.",
+        "",
+        "| model | file | found | shapes exact | params exact | both exact | total params | "
+        "analysis ms | CLI wall ms | note |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        analysis = f"{r['analysis_ms']:.0f}" if isinstance(r["analysis_ms"], (int, float)) else "—"
+        total = f"{r['total']:,} {'✓' if r['total_exact'] else '✗'}"
+        note = (r["error"] or (f"{r['findings']} findings" if r["findings"] else "")).replace("|", "\\|")
+        lines.append(
+            f"| `{r['model']}` | {r['file']} | {r['found']}/{r['paths']} | {r['shapes']} | "
+            f"{r['params']} | {r['both']} | {total} | {analysis} | {r['cli_ms']:.0f} | {note} |"
+        )
+    if fields:
+        lines += [
+            "",
+            "## Receptive fields of conv trunks",
+            "",
+            "Size / effective stride / effective padding of one output unit of the module, in input",
+            "pixels. The gradient column is measured in PyTorch by tools/gradientFields.py (weights",
+            "set positive, max-pools as average pools, backprop from the central output unit; its",
+            "header gives the method). Expected values are those known for torchvision's code;",
+            "Araujo et al.'s table says 483 for ResNet-50 because TF-Slim puts the stride in the",
+            "last unit of each block, whereas torchvision puts it in the first.",
+            "",
+            "| model | module | expected | gradient (PyTorch) | Layer Lens | agree |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in fields:
+            agree = "✓" if f["cli"] == f["gradient"] and f["gradient"] is not None else "✗"
+            lines.append(f"| `{f['model']}` | `{f['path']}` | {field_text(f['expected'])} | "
+                         f"{field_text(f['gradient'])} | {field_text(f['cli'])} | {agree} |")
+    with open(os.path.join(ROOT, "docs", "accuracy.md"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

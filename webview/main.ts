@@ -1,0 +1,23 @@
+// Entry point of the panel app: define the elements, start tfjs, and tell the extension we are
+// ready. Data arrives only by message after `ready` (STYLE.md invariant 4).
+import { LlApp } from './components/llApp';
+import { onHostMessage, post, restoredUiState } from './host';
+import { initBackend, tf } from './render/tfBackend';
+
+const app = document.querySelector('ll-app') as LlApp | null;
+if (app) {
+  const ui = restoredUiState();
+  const backend = initBackend();
+  app.start(ui, backend);
+  onHostMessage((message) => app.receive(message));
+  post({ type: 'ready', ui, bootMs: performance.now() });
+  void backend.then((b) => post({ type: 'backend', backend: b.backend, note: b.note }));
+  // Read-only hooks for the webview tests (tensor count, backend, the values a view computed).
+  Object.defineProperty(window, 'layerLensDebug', {
+    value: Object.freeze({
+      numTensors: () => tf.memory().numTensors,
+      backend: () => tf.getBackend(),
+      app,
+    }),
+  });
+}

@@ -1,0 +1,175 @@
+// tfjs computations behind the attention view: scaled dot-product self-attention with the layer's
+// dimensions on a sample sequence, and additive (Bahdanau/Tacotron) alignment decoded step by step.
+// Long sequences are computed in chunks of query rows (awaiting tf.nextFrame between them) and
+// averaged into at most MAX_DISPLAY × MAX_DISPLAY cells, so a 4096-token map never freezes the panel.
+import { hashString, seededNormals } from './seededRandom';
+import { checkTensorSize, tf } from './tfBackend';
+
+/** Largest heat map side drawn cell by cell; longer sequences are averaged into bins. */
+export const MAX_DISPLAY = 512;
+
+/** Longest sample sequence the attention view accepts. */
+export const MAX_SEQUENCE = 8192;
+
+/** Self-attention weights of every head, possibly averaged into bins. */
+export interface AttentionRun {
+  length: number;
+  heads: number;
+  headDim: number;
+  embedDim: number;
+  causal: boolean;
+  /** Side of each display map; equals `length` unless aggregated. */
+  display: number;
+  /** Sequence positions per display cell along each axis (1 when not aggregated). */
+  bin: number;
+  /** Per head, display × display weights, row = query, column = key. */
+  maps: Float32Array[];
+}
+
+/** Sinusoidal position encoding plus a per-token embedding, [T, E], from a stable hash of each token. */
+function embed(tokens: readonly string[], embedDim: number, seed: number): tf.Tensor2D {
+  const T = tokens.length;
+  const values = new Float32Array(T * embedDim);
+  tokens.forEach((token, t) => {
+    const noise = seededNormals((hashString(token) ^ seed) >>> 0, embedDim, 0.5);
+    for (let i = 0; i < embedDim; i++) {
+      const rate = 1 / Math.pow(10000, (2 * Math.floor(i / 2)) / embedDim);
+      values[t * embedDim + i] = (i % 2 === 0 ? Math.sin(t * rate) : Math.cos(t * rate)) + noise[i];
+    }
+  });
+  return tf.tensor2d(values, [T, embedDim]);
+}
+
+/** Options of a self-attention run. */
+export interface SelfAttentionOptions {
+  tokens: readonly string[];
+  embedDim: number;
+  numHeads: number;
+  causal: boolean;
+  seed: number;
+}
+
+/** Runs softmax(Q·Kᵀ/√d_head [+ causal mask]) per head on the embedded sample sequence. */
+export async function runSelfAttention(o: SelfAttentionOptions): Promise<AttentionRun> {
+  const T = o.tokens.length;
+  const heads = Math.max(1, o.numHeads);
+  const headDim = Math.max(1, Math.floor(o.embedDim / heads));
+  const E = headDim * heads;
+  checkTensorSize('the projection weights', [E, E]);
+  checkTensorSize('the embedded sequence', [T, E]);
+  const bin = Math.ceil(T / MAX_DISPLAY);
+  const display = Math.ceil(T / bin);
+  const maps = Array.from({ length: heads }, () => new Float32Array(display * display));
+  const counts = new Float32Array(display * display);
+  const [q, k] = tf.tidy(() => {
+    const x = embed(o.tokens, E, o.seed);
+    const wq = tf.tensor2d(seededNormals(o.seed + 1, E * E, 1.6 / Math.sqrt(E)), [E, E]);
+    const wk = tf.tensor2d(seededNormals(o.seed + 2, E * E, 1.6 / Math.sqrt(E)), [E, E]);
+    // [T, E] → [H, T, d_head]
+    const split = (m: tf.Tensor2D) => tf.transpose(tf.reshape(m, [T, heads, headDim]), [1, 0, 2]) as tf.Tensor3D;
+    return [split(tf.matMul(x, wq)), split(tf.matMul(x, wk))];
+  });
+  try {
+    // Rows per chunk keep each scores tensor near 256k values per head.
+    const chunk = Math.max(1, Math.min(T, Math.floor(262144 / T)));
+    for (let start = 0; start < T; start += chunk) {
+      const rows = Math.min(chunk, T - start);
+      const data = tf.tidy(() => {
+        const qc = tf.slice(q, [0, start, 0], [heads, rows, headDim]);
+        let scores: tf.Tensor = tf.div(tf.matMul(qc, k, false, true), Math.sqrt(headDim));
+        if (o.causal) {
+          const rowIndex = tf.reshape(tf.range(start, start + rows), [rows, 1]);
+          const colIndex = tf.reshape(tf.range(0, T), [1, T]);
+          const future = tf.greater(colIndex, rowIndex);
+          scores = tf.where(tf.tile(tf.expandDims(future, 0), [heads, 1, 1]), tf.fill(scores.shape, -1e9), scores);
+        }
+        return tf.softmax(scores).dataSync() as Float32Array;
+      });
+      for (let h = 0; h < heads; h++) {
+        for (let r = 0; r < rows; r++) {
+          const rowBin = Math.floor((start + r) / bin);
+          const base = (h * rows + r) * T;
+          const target = maps[h];
+          for (let c = 0; c < T; c++) target[rowBin * display + Math.floor(c / bin)] += data[base + c];
+        }
+      }
+      for (let r = 0; r < rows && bin > 1; r++) {
+        const rowBin = Math.floor((start + r) / bin);
+        for (let c = 0; c < T; c++) counts[rowBin * display + Math.floor(c / bin)] += 1;
+      }
+      if (start + chunk < T) await tf.nextFrame();
+    }
+  } finally {
+    q.dispose();
+    k.dispose();
+  }
+  if (bin > 1) for (const m of maps) for (let i = 0; i < m.length; i++) m[i] = counts[i] ? m[i] / counts[i] : 0;
+  return { length: T, heads, headDim, embedDim: E, causal: o.causal, display, bin, maps };
+}
+
+/** Options of an additive alignment run. */
+export interface AdditiveOptions {
+  encoderFrames: number;
+  decoderSteps: number;
+  /** Width of the additive score's hidden layer (`attention_dim` in Tacotron). */
+  attentionDim: number;
+  /** Apply the forward-attention recursion (Zhang et al. 2018), which keeps the alignment monotonic. */
+  forward: boolean;
+  seed: number;
+}
+
+/**
+ * Decodes step by step: e_tj = vᵀ·tanh(W·s_t + U·h_j), α_t = softmax(e_t), the context fed back into
+ * the next decoder state. Returns the alignment [decoder step][encoder frame].
+ */
+export async function runAdditiveAlignment(o: AdditiveOptions): Promise<number[][]> {
+  const Te = o.encoderFrames;
+  const A = Math.max(2, o.attentionDim);
+  checkTensorSize('the alignment', [o.decoderSteps, Te]);
+  checkTensorSize('the encoder projection', [Te, A]);
+  const positions = Array.from({ length: Te }, (_, j) => String(j));
+  const keep = tf.tidy(() => {
+    const h = embed(positions, A, o.seed);
+    const U = tf.tensor2d(seededNormals(o.seed + 3, A * A, 1 / Math.sqrt(A)), [A, A]);
+    return { projected: tf.matMul(h, U), encoder: h };
+  });
+  const W = tf.tensor2d(seededNormals(o.seed + 4, A * A, 1 / Math.sqrt(A)), [A, A]);
+  const Wc = tf.tensor2d(seededNormals(o.seed + 5, A * A, 1 / Math.sqrt(A)), [A, A]);
+  const v = tf.tensor2d(seededNormals(o.seed + 6, A, 2), [A, 1]);
+  const alignment: number[][] = [];
+  let previous: Float32Array = new Float32Array(Te);
+  previous[0] = 1;
+  let context = tf.zeros([1, A]) as tf.Tensor2D;
+  try {
+    for (let t = 0; t < o.decoderSteps; t++) {
+      const [weights, nextContext] = tf.tidy(() => {
+        const step = embed([`step${t}`], A, o.seed + 9);
+        const state = tf.tanh(tf.add(tf.matMul(context, Wc), step)) as tf.Tensor2D;
+        const energies = tf.reshape(tf.matMul(tf.tanh(tf.add(keep.projected, tf.matMul(state, W))) as tf.Tensor2D, v), [Te]);
+        const alpha = tf.softmax(energies).dataSync() as Float32Array;
+        let weights: Float32Array = Float32Array.from(alpha);
+        if (o.forward) {
+          // α'_t(j) ∝ (α'_{t−1}(j) + α'_{t−1}(j−1)) · α_t(j): attention may stay or move one frame on.
+          let total = 0;
+          for (let j = 0; j < Te; j++) {
+            weights[j] = (previous[j] + (j > 0 ? previous[j - 1] : 0)) * alpha[j];
+            total += weights[j];
+          }
+          if (total > 0) for (let j = 0; j < Te; j++) weights[j] /= total;
+          else weights = Float32Array.from(previous);
+        }
+        const ctx = tf.matMul(tf.tensor2d(weights, [1, Te]), keep.encoder) as tf.Tensor2D;
+        return [weights, ctx] as [Float32Array, tf.Tensor2D];
+      });
+      context.dispose();
+      context = nextContext;
+      previous = weights;
+      alignment.push(Array.from(weights));
+      if (t % 32 === 31) await tf.nextFrame();
+    }
+  } finally {
+    context.dispose();
+    tf.dispose([keep.projected, keep.encoder, W, Wc, v]);
+  }
+  return alignment;
+}
