@@ -2,7 +2,7 @@
 // host) on a free loopback port, and Debian's chromium driven by playwright-core.
 // See /work/shared/VSCODE.md ("Route A") for why each flag is there.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +56,33 @@ export function assertCodeServerInstalled() {
 }
 
 /**
+ * User settings for a fresh profile that keep prompts about things outside our extension (the
+ * repository's git folder above examples/, the welcome page) out of screenshots and tests.
+ */
+function writeQuietUserSettings(userDataDir) {
+  const settingsFile = join(userDataDir, 'User/settings.json');
+  if (existsSync(settingsFile)) return;
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = {
+    'git.openRepositoryInParentFolders': 'never',
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+  };
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
+}
+
+/**
  * Starts code-server on a free loopback port with its own user-data and extensions directories.
  * Resolves once it listens. `extraArgs` are appended (e.g. the folder to open).
  */
 export async function startCodeServer({ userDataDir, extensionsDir, folder, env = {}, quiet = true, logFile }) {
   assertCodeServerInstalled();
+  writeQuietUserSettings(userDataDir);
   // Retry a few times in case another process takes the port between our probe and code-server's bind.
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {

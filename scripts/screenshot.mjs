@@ -45,11 +45,9 @@ try {
 
   const example = exampleToOpen();
   if (example) {
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15_000 });
-    await page.keyboard.type(example);
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    // Open it from the Explorer, as a person would (top-level files only; nested ones stay unopened).
+    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${example.split('/').pop()}"]`);
+    await row.first().click({ timeout: 30_000 });
     await page.waitForSelector('.editor-instance .monaco-editor .view-lines .view-line', { timeout: 30_000 });
     // Inlay hints and CodeLens arrive after the analysis; wait for either, but don't insist.
     await page.waitForSelector('.monaco-editor .codelens-decoration, .monaco-editor [class*="dyn-rule"]', { timeout: 10_000 }).catch(() => {});

@@ -1,6 +1,7 @@
 // Entry point of the panel app: define the elements, start tfjs, and tell the extension we are
 // ready. Data arrives only by message after `ready` (STYLE.md invariant 4).
-import { LlApp } from './components/llApp';
+import './components/llApp';
+import type { LlApp } from './components/llApp';
 import { onHostMessage, post, restoredUiState } from './host';
 import { initBackend, tf } from './render/tfBackend';
 

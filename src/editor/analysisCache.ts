@@ -33,6 +33,12 @@ export function analysisLanguage(document: vscode.TextDocument): Language | unde
   return languageOfId[document.languageId];
 }
 
+/**
+ * Schemes of old versions of files (diff views, history): hints and hovers work there, but they get
+ * no push analysis, so the Problems view lists only documents the user is editing.
+ */
+const historicalSchemes = new Set(['git', 'gitlens', 'pr', 'review', 'vscode-local-history']);
+
 interface Entry {
   version: number;
   generation: number;
@@ -111,6 +117,8 @@ export class AnalysisCache implements vscode.Disposable {
     const key = document.uri.toString();
     if (!this.timers.has(key) && this.peek(document) !== undefined) return Promise.resolve();
     if (!this.timers.has(key)) this.schedule(document, 0);
+    // Documents without push analysis (other languages, old versions) have nothing to wait for.
+    if (!this.timers.has(key)) return Promise.resolve();
     return new Promise((resolve) => {
       const subscription = this.onDidUpdate((update) => {
         if (update.document.uri.toString() !== key || update.document.version !== document.version) return;
@@ -140,7 +148,7 @@ export class AnalysisCache implements vscode.Disposable {
 
   /** Analyses the document after a pause in typing and tells the push consumers. */
   private schedule(document: vscode.TextDocument, delay?: number): void {
-    if (analysisLanguage(document) === undefined || document.isClosed) return;
+    if (analysisLanguage(document) === undefined || document.isClosed || historicalSchemes.has(document.uri.scheme)) return;
     const key = document.uri.toString();
     const existing = this.timers.get(key);
     if (existing !== undefined) clearTimeout(existing);

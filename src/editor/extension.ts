@@ -86,7 +86,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
  * panel is not there yet.
  */
 function registerPanelCommands(context: vscode.ExtensionContext, _cache: AnalysisCache): void {
-  const notYet = () => vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layer panel is not available in this build yet.'));
+  // Not awaited: a command that returns the message's promise settles only when the user dismisses it.
+  const notYet = () => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layer panel is not available in this build yet.'));
+  };
   context.subscriptions.push(
     vscode.commands.registerCommand('layerLens.showPanel', notYet),
     vscode.commands.registerCommand('layerLens.visualiseReceptiveField', notYet),

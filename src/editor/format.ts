@@ -100,13 +100,15 @@ export function annotationPlace(analysis: Analysis, a: ShapeAnnotation): { defin
 
 /** The inlay hint label of an annotation, or null when the settings hide it. */
 export function hintLabel(analysis: Analysis, a: ShapeAnnotation, mode: HintMode, where: HintWhere): string | null {
-  if (mode === 'off') return null;
+  // An empty span marks a whole model (the CodeLens shows its output): nothing to write after.
+  if (mode === 'off' || a.span.to === a.span.from) return null;
   if (where !== 'both') {
     const place = annotationPlace(analysis, a);
     if (where === 'init' ? !place.definition : !place.step) return null;
   }
   if (mode === 'notation' && a.notation) return a.notation;
-  return `→ ${formatShapesOut(a.shape)}`;
+  // An assignment's hint sits after its target, where it reads like a type annotation.
+  return a.kind === 'assign' ? `: ${formatShapesOut(a.shape)}` : `→ ${formatShapesOut(a.shape)}`;
 }
 
 /** Formats a per-axis list as `7×7`, or a single number for one axis. */

@@ -108,7 +108,7 @@ export class InputShapeCodeActions implements vscode.CodeActionProvider {
     if (!bindableModel(document, model)) return [];
     const gaps = context.diagnostics.filter((d) => d.source === 'Layer Lens' && d.code === 'inference-gap');
     const kind = gaps.length > 0 ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
-    if (context.only && !context.only.contains(kind) && !kind.contains(context.only)) return [];
+    if (context.only && !context.only.contains(kind)) return [];
     const action = new vscode.CodeAction(vscode.l10n.t('Set input shape…'), kind);
     const args: SetInputShapeArgs = { uri: document.uri.toString(), model: model.name };
     action.command = { title: action.title, command: 'layerLens.setInputShape', arguments: [args] };

@@ -1,7 +1,8 @@
 // Smoke test: Layer Lens activates in a real extension host, every command its manifest contributes
 // is registered, and running each one with a model open does not throw.
-import * as assert from 'node:assert/strict';
+// No Node modules here, so the suite can also run in the web extension host.
 import * as vscode from 'vscode';
+import { check, checkEqual } from './editorHelpers';
 
 const extensionId = 'layer-lens.layer-lens';
 const requiredCommands = ['layerLens.showPanel', 'layerLens.visualiseReceptiveField', 'layerLens.showModelSummary'];
@@ -25,7 +26,7 @@ describe('activation', () => {
 
   before(async () => {
     const found = vscode.extensions.getExtension(extensionId);
-    assert.ok(found, `extension ${extensionId} is not loaded`);
+    check(found, `extension ${extensionId} is not loaded`);
     extension = found;
   });
 
@@ -35,20 +36,20 @@ describe('activation', () => {
 
   it('activates', async () => {
     await extension.activate();
-    assert.equal(extension.isActive, true);
+    check(extension.isActive, 'the extension is not active after activate()');
   });
 
   it('registers the three core commands', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const command of requiredCommands) assert.ok(registered.has(command), `${command} is not registered`);
+    for (const command of requiredCommands) check(registered.has(command), `${command} is not registered`);
   });
 
   it('registers every command its manifest contributes', async () => {
     const contributed: { command: string }[] = extension.packageJSON.contributes?.commands ?? [];
-    assert.ok(contributed.length >= requiredCommands.length);
+    check(contributed.length >= requiredCommands.length, `only ${contributed.length} commands contributed`);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.map((c) => c.command).filter((c) => !registered.has(c));
-    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+    checkEqual(missing, [], 'contributed but not registered');
   });
 
   describe('commands run with a model open', () => {

@@ -135,7 +135,7 @@ describe('editor: commands and settings', () => {
     checkEqual(summary.uri.scheme, 'layer-lens-summary');
     const text = summary.getText();
     check(/^\s+fc1\s+Linear\s+\(N,64\)\s+320\b/m.test(text), text);
-    check(text.includes('Total params: 386'), text);
+    check(text.includes('Total params: 450'), text);
     await vscode.window.showTextDocument(document);
   });
 
@@ -280,5 +280,24 @@ describe('editor: documents that are not files', () => {
     check(labels.includes('(N,64)·(64,2)=(N,2)'), JSON.stringify(labels));
     const text = await hoverText(document, positionOf(document, 'nn.Linear(4, 64)', 'nn.L'.length));
     check(text.includes('Params 320'), text);
+  });
+});
+
+describe('editor: notebook cells', () => {
+  it('gives hints in a Python cell of a Jupyter notebook (each cell on its own)', async function () {
+    let notebook: vscode.NotebookDocument;
+    try {
+      notebook = await vscode.workspace.openNotebookDocument(
+        'jupyter-notebook',
+        new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, fixedModel, 'python')]),
+      );
+    } catch {
+      // Without the built-in ipynb extension there is no notebook type to open: say so, do not pass.
+      this.skip();
+    }
+    const cell = notebook.cellAt(0).document;
+    checkEqual(cell.uri.scheme, 'vscode-notebook-cell');
+    const labels = await hintLabels(cell);
+    check(labels.includes('(N,64)·(64,2)=(N,2)'), JSON.stringify(labels));
   });
 });

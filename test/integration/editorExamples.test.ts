@@ -69,6 +69,18 @@ describe('editor: the examples', () => {
     check(/Context [\d,]+ samples = [\d.]+ ms at 16,000 Hz/.test(hover), hover);
   });
 
+  it('hovers an operator with the notation of its step', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'transformer_block.py'));
+    const hover = await hoverText(document, positionOf(document, 'q @ k.transpose', 2));
+    check(hover.includes('(B,4,T,64)·(B,4,64,T)=(B,4,T,T)'), hover);
+  });
+
+  it('puts the attention action on the attention model', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'transformer_block.py'));
+    const titles = await lensTitles(document);
+    check(titles.includes('Show attention'), JSON.stringify(titles));
+  });
+
   it('marks the deliberate shape error of examples/broken/shape_error.py', async () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'broken', 'shape_error.py'));
     await vscode.window.showTextDocument(document);

@@ -116,7 +116,7 @@ const analysis: Analysis = {
   annotations: [
     { span: conv.span, kind: 'layer', shape: ['N', 8, 'T-2'], notation: null, modulePath: 'conv', model: 0 },
     { span: at('self.conv(x)'), kind: 'layer', shape: ['N', 8, 'T-2'], notation: conv.notation, modulePath: 'conv', model: 0 },
-    { span: at('h = self.conv(x)'), kind: 'assign', shape: ['N', 8, 'T-2'], notation: null, modulePath: null, model: 0 },
+    { span: { from: at('h = ').from, to: at('h = ').from + 1 }, kind: 'assign', shape: ['N', 8, 'T-2'], notation: null, modulePath: null, model: 0 },
     { span: at('h.mean(-1)'), kind: 'op', shape: ['N', 8], notation: null, modulePath: null, model: 0 },
     { span: at('self.fc(h.mean(-1))'), kind: 'layer', shape: ['N', 2], notation: '(N,8)·(8,2)=(N,2)', modulePath: 'fc', model: 0 },
   ],
@@ -167,6 +167,16 @@ describe('editor format: inlay hint labels', () => {
     assert.equal(hintLabel(analysis, fcCall, 'notation', 'both'), '(N,8)·(8,2)=(N,2)');
     assert.equal(hintLabel(analysis, fcCall, 'shapes', 'both'), '→ (N,2)');
     assert.equal(hintLabel(analysis, fcCall, 'off', 'both'), null);
+  });
+
+  it('writes an assignment\'s shape like a type annotation of its target', () => {
+    const assign = analysis.annotations[2];
+    assert.equal(source.slice(assign.span.from, assign.span.to), 'h');
+    assert.equal(hintLabel(analysis, assign, 'notation', 'both'), ': (N,8,T-2)');
+  });
+
+  it('writes nothing for an empty span (a whole model)', () => {
+    assert.equal(hintLabel(analysis, { ...op, span: { from: 3, to: 3 } }, 'shapes', 'both'), null);
   });
 
   it('honours where hints go', () => {

@@ -102,27 +102,31 @@ export interface OpenOptions {
 export async function openPanel(browser: Browser, origin: string, o: OpenOptions = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: o.width ?? 1000, height: o.height ?? 900 } });
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(
-    ({ saved, theme }) => {
-      const w = window as unknown as Record<string, unknown>;
-      const posted: unknown[] = [];
-      const violations: string[] = [];
-      w.__posted = posted;
-      w.__violations = violations;
-      w.__state = saved;
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
-        getState: () => w.__state,
-        setState: (s: unknown) => (w.__state = JSON.parse(JSON.stringify(s))),
-      });
-      // VS Code sets the theme variables on <html> with CSSOM, which the CSP allows.
-      for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
-      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
-    },
-    { saved: o.savedState ?? null, theme: o.theme ?? DARK_THEME },
-  );
+  page.on('pageerror', (e) => errors.push(`${e.message}\n${e.stack ?? ''}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`  [page ${m.type()}] ${m.text()}`);
+  });
+  // A string, not a function: tsx would wrap a function with helpers that do not exist in the page.
+  await page.addInitScript(`(() => {
+    const saved = ${JSON.stringify(o.savedState ?? null)};
+    const theme = ${JSON.stringify(o.theme ?? DARK_THEME)};
+    // tsx (esbuild keepNames) may wrap callbacks passed to page.evaluate with __name(...).
+    window.__name = (f) => f;
+    const posted = [];
+    const violations = [];
+    window.__posted = posted;
+    window.__violations = violations;
+    window.__state = saved;
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => window.__state,
+      setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
+    });
+    // VS Code sets the theme variables on <html> with CSSOM, which the CSP allows.
+    for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+  })();`);
   await page.goto(`${origin}/`);
   const panel: PanelPage = {
     page,

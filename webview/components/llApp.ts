@@ -64,7 +64,8 @@ export class LlApp extends HTMLElement {
     });
     this.build();
     this.applyPresenter();
-    this.showLayer();
+    // Nothing is drawn until the extension's first snapshot: data arrives only by message.
+    this.host.textContent = 'Waiting for the editor…';
   }
 
   private build(): void {

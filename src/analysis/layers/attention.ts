@@ -1,7 +1,8 @@
 // MultiheadAttention: queries (L) attend over keys and values (S). It returns the tuple
 // `(output, weights)`: output shaped like the query, weights (N,L,S) averaged over heads, or
-// (N,heads,L,S), or None with need_weights=False. Notation: (N,L,E) ⋅attn⋅ (N,S,E) → (N,L,E).
+// (N,heads,L,S), or None with need_weights=False. Notation: notation.ts's attentionNotation.
 
+import { attentionNotation } from '../notation';
 import { addDim, floorDivDim, formatDim, isKnown, type Dim } from '../shapes';
 import { registerLayers, type LayerConfig, type LayerSpec } from './catalogue';
 import {
@@ -129,10 +130,10 @@ const multiheadAttention: LayerSpec = {
   notation(cfg, inputs, output) {
     const q = firstTensor(inputs[0]);
     const k = firstTensor(inputs[1]);
+    const v = firstTensor(inputs[2]);
     const y = firstTensor(output);
-    if (!q || !k || !y) return null;
-    const heads = dimArg(cfg.num_heads);
-    return `softmax(${shapeText(q.shape)}·${shapeText(k.shape)}ᵀ/√${formatDim(floorDivDim(dimArg(cfg.embed_dim), heads))}) per ${formatDim(heads)} heads → ${shapeText(y.shape)}`;
+    if (!q || !k || !v || !y) return null;
+    return attentionNotation(q.shape, k.shape, v.shape, y.shape, floorDivDim(dimArg(cfg.embed_dim), dimArg(cfg.num_heads)));
   },
   formula(cfg) {
     const embed = dimArg(cfg.embed_dim);

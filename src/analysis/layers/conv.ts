@@ -2,6 +2,7 @@
 // arithmetic (see convArithmetic.ts); the notation writes a convolution as the input, the
 // kernel bank and the stride: (N,3,224,224) ⊛ (64,3,7,7)/2 → (N,64,112,112).
 
+import { convNotation, strideDilationSuffix } from '../notation';
 import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
 import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec } from './catalogue';
@@ -148,14 +149,6 @@ function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometr
   return geometry;
 }
 
-function strideSuffix(stride: readonly Dim[], transposed: boolean): string {
-  if (stride.every((s) => s === 1)) return '';
-  const mark = transposed ? '×' : '/';
-  const first = stride[0];
-  if (stride.every((s) => formatDim(s) === formatDim(first))) return `${mark}${dimText(first)}`;
-  return `${mark}(${stride.map(dimText).join(',')})`;
-}
-
 function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
   const name = `${transposed ? 'ConvTranspose' : 'Conv'}${n}d`;
   const signature: ParamSpec[] = transposed
@@ -241,8 +234,12 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
       if (!x || !y) return null;
-      const op = transposed ? '⊛ᵀ' : '⊛';
-      return `${shapeText(x.shape)} ${op} ${shapeText(weightShape(cfg, n, transposed))}${strideSuffix(dimTuple(cfg.stride, n), transposed)} → ${shapeText(y.shape)}`;
+      const stride = dimTuple(cfg.stride, n);
+      const dilation = dimTuple(cfg.dilation, n);
+      if (!transposed) return convNotation(x.shape, weightShape(cfg, n, false), stride, dilation, y.shape);
+      // A transposed convolution upsamples by its stride, so the stride is written ×s.
+      const upsample = stride.every((s) => s === 1) ? '' : `×${stride.every((s) => formatDim(s) === formatDim(stride[0])) ? dimText(stride[0]) : stride.map(dimText).join('×')}`;
+      return `${shapeText(x.shape)} ⊛ᵀ ${shapeText(weightShape(cfg, n, true))}${upsample}${strideDilationSuffix([], dilation)} → ${shapeText(y.shape)}`;
     },
     formula(cfg, inputs, output) {
       const x = firstTensor(inputs[0]);

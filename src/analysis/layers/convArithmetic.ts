@@ -54,7 +54,8 @@ export function poolOutputLength(
   if (!ceilMode) return convOutputLength(length, kernel, stride, padding, dilation);
   if (isKnown(stride) && stride <= 0) return unknownDim();
   const span = subDim(addDim(length, mulDim(2, padding)), effectiveKernel(kernel, dilation));
-  const out = addDim(ceilDivDim(span, stride), 1);
+  // ⌈a/s⌉ = ⌊(a + s − 1)/s⌋ for a positive stride, which prints as readably as the floor form.
+  const out = addDim(isKnown(stride) ? floorDivDim(addDim(span, stride - 1), stride) : ceilDivDim(span, stride), 1);
   if (isKnown(out) && isKnown(stride) && isKnown(length) && isKnown(padding)) {
     return (out - 1) * stride >= length + padding ? out - 1 : out;
   }

@@ -1,5 +1,6 @@
-// The catalogue's entry point: importing this file registers every PyTorch layer family, so
-// that `lookupLayer` knows the whole catalogue. Each family file registers itself on load.
+// The catalogue's entry point: importing this file registers every layer family (PyTorch,
+// Keras and TensorFlow.js), so that `lookupLayer` knows the whole catalogue. Each family file
+// registers itself on load.
 
 import './linear';
 import './reshape';
@@ -14,5 +15,7 @@ import './transformer';
 import './activation';
 import './upsample';
 import './padding';
+import './kerasLayers';
+import './tfjsLayers';
 
 export { allLayers, bindConfig, lookupLayer, registerLayers } from './catalogue';

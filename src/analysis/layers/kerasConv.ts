@@ -81,14 +81,16 @@ function slide(call: KerasCall, spatial: Dim[], kernel: Dim[], strides: Dim[], d
   return out;
 }
 
-function geometryOf(kind: Geometry['kind'], cfg: LayerConfig, inputs: LayerValue[], n: number, kernelKey: string): Geometry | null {
+function geometryOf(kind: Geometry['kind'], cfg: LayerConfig, inputs: LayerValue[], n: number, kernelKey: string, fw: KerasCall['fw']): Geometry | null {
   const input = firstInput(inputs);
   const { kernel, strides, dilation } = windowOf(cfg, n, kernelKey);
   const k = kernel.map(intArg);
   const s = strides.map(intArg);
   const d = dilation.map(intArg);
   if (k.includes(null) || s.includes(null) || d.includes(null)) return null;
-  const padding = paddingMode(cfg) ?? 'valid';
+  let padding = paddingMode(cfg) ?? 'valid';
+  // tfjs computes causal convolutions' sizes as 'valid' (see convForward).
+  if (padding === 'causal' && fw === 'tfjs') padding = 'valid';
   const spatial = input && input.shape.length === n + 2 ? layoutAxes(cfg, n + 2).spatial.map((a) => input.shape[a]) : null;
   const pads = (k as number[]).map((kk, i) => {
     const keff = kk + (kk - 1) * ((d[i] as number) - 1);
@@ -161,6 +163,13 @@ function convForward(kind: ConvKind, n: number) {
     if (padding === 'causal' && (n !== 1 || kind === 'transpose')) {
       call.ctx.invalid(`${call.label}: padding 'causal' is only supported by 1-D convolutions`);
     }
+    if (padding === 'causal' && call.fw === 'tfjs') {
+      // tfjs-layers accepts 'causal' but builds it as 'valid' and throws NotImplementedError when run.
+      call.ctx.invalid(
+        `${call.label}: tfjs does not implement padding 'causal' (the model builds with 'valid' output sizes and predict() throws NotImplementedError); use 'same' or 'valid' in tfjs`,
+      );
+      padding = 'valid';
+    }
     const filters = kind === 'depthwise' ? mulDim(cin, dimArg(call.cfg.depth_multiplier)) : dimArg(call.cfg.filters);
     if (kind === 'conv') {
       const groups = intArg(call.cfg.groups) ?? 1;
@@ -216,7 +225,33 @@ function kernelDims(kind: ConvKind, cfg: LayerConfig, n: number, cin: Dim): Dim[
   return [...kernel, isKnown(cin) ? cin / groups : cin, filters];
 }
 
+/**
+ * tfjs-layers has no `groups` and ignores `dilationRate` in transposed convolutions: its view of
+ * the config, so that shapes and counts are what tfjs computes.
+ */
+function asFrameworkSees<T extends View>(kind: ConvKind, call: T): T {
+  if (call.fw !== 'tfjs') return call;
+  const cfg: LayerConfig = { ...call.cfg, groups: 1 };
+  if (kind === 'transpose') cfg.dilation_rate = 1;
+  return { ...call, cfg };
+}
+
 function convDef(kind: ConvKind, n: number): KerasLayerDef {
+  const def = convDefKeras(kind, n);
+  return {
+    ...def,
+    forward: (call, inputs, kwargs) => {
+      if (call.fw === 'tfjs' && (intArg(call.cfg.groups) ?? 1) !== 1) call.ctx.gap(`${call.label}: tfjs has no grouped convolutions and ignores groups`);
+      return def.forward(asFrameworkSees(kind, call), inputs, kwargs);
+    },
+    params: (call, inputs) => def.params(asFrameworkSees(kind, call), inputs),
+    geometry: (call, inputs) => def.geometry!(asFrameworkSees(kind, call), inputs),
+    notation: (call, inputs, output) => def.notation!(asFrameworkSees(kind, call), inputs, output),
+    formula: (call, inputs, output) => def.formula!(asFrameworkSees(kind, call), inputs, output),
+  };
+}
+
+function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
   const suffix = DIM_SUFFIX[n - 1];
   const base = kind === 'transpose' ? 'Conv' : kind === 'depthwise' ? 'DepthwiseConv' : kind === 'separable' ? 'SeparableConv' : 'Conv';
   const className = `${base}${suffix}${kind === 'transpose' ? 'Transpose' : ''}`;
@@ -233,7 +268,7 @@ function convDef(kind: ConvKind, n: number): KerasLayerDef {
     signature: convSignature(kind, n),
     forward: convForward(kind, n),
     params: convParams(kind, n),
-    geometry: (call, inputs) => geometryOf(geometryKind, call.cfg, inputs, n, 'kernel_size'),
+    geometry: (call, inputs) => geometryOf(geometryKind, call.cfg, inputs, n, 'kernel_size', call.fw),
     notation: (call, inputs, output) => {
       const io = spatialOf(call, inputs, n);
       const out = outShape(output);
@@ -295,7 +330,7 @@ function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
       return tensorOf(assemble(call.cfg, input.shape[0], out, input.shape[channel]), input.dtype);
     },
     params: () => 0,
-    geometry: (call, inputs) => geometryOf('pool', call.cfg, inputs, n, 'pool_size'),
+    geometry: (call, inputs) => geometryOf('pool', call.cfg, inputs, n, 'pool_size', call.fw),
     notation: (call, inputs, output) => {
       const input = firstInput(inputs);
       const out = outShape(output);

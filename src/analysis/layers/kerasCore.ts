@@ -81,6 +81,10 @@ const flatten: KerasLayerDef = {
     if (!input) return UNKNOWN_VALUE;
     // tfjs's Flatten declares min_ndim 3; Keras 3 also flattens (N, F) and (N,).
     if (call.fw === 'tfjs' && !expectMinNdim(call, input, 3)) return UNKNOWN_VALUE;
+    if (call.fw === 'tfjs' && input.shape.slice(1).some(isUnknown)) {
+      call.ctx.mismatch(`${call.label}: tfjs needs every non-batch size of its input to be known but got ${formatShape(input.shape)} ("The shape of the input to Flatten is not fully defined")`);
+      return UNKNOWN_VALUE;
+    }
     if (input.shape.length === 1) return tensorOf([input.shape[0], 1], input.dtype);
     return tensorOf([input.shape[0], productDim(input.shape.slice(1))], input.dtype);
   },
@@ -119,6 +123,13 @@ const reshape: KerasLayerDef = {
         return UNKNOWN_VALUE;
       }
       dims[free[0]] = floorDivDim(have, fixed);
+      if (call.fw === 'tfjs' && !isKnown(input.shape[0])) {
+        // tfjs's Reshape.computeOutputShape gives up on -1 whenever the batch size is unknown.
+        call.ctx.gap(
+          `${call.label}: tfjs leaves the -1 of targetShape undefined while building the model (the tensors will have ${formatDim(dims[free[0]])} there when run); layers after it that need that size, such as flatten or dense, fail to build — write the size out`,
+        );
+        dims[free[0]] = unknownDim();
+      }
     } else if (compareDims(have, fixed) === 'different') {
       call.ctx.mismatch(`${call.label}: cannot reshape ${formatShape(input.shape)} (${formatDim(have)} values per sample) into ${formatShape(dims)} (${formatDim(fixed)} values)`);
       return tensorOf([input.shape[0], ...dims], input.dtype);

@@ -12,6 +12,7 @@ import {
   expectNdim,
   firstInput,
   flag,
+  kerasClassNameOf,
   nestedLayer,
   sumCounts,
   type KerasCall,
@@ -46,6 +47,9 @@ function recurrentForward(cell: Cell) {
     const input = firstInput(inputs);
     if (!input) return UNKNOWN_VALUE;
     if (!expectNdim(call, input, 3, '(N,T,F)')) return UNKNOWN_VALUE;
+    if (cell === 'GRU' && call.fw === 'tfjs' && flag(call.cfg, 'reset_after', false)) {
+      call.ctx.invalid(`${call.label}: tfjs's GRU does not support resetAfter: true (Keras's default); tfjs throws when the layer is created`);
+    }
     const units = unitsOf(call.cfg);
     const [batch, steps] = input.shape;
     const output = flag(call.cfg, 'return_sequences', false) ? tensorOf([batch, steps, units]) : tensorOf([batch, units]);
@@ -142,7 +146,7 @@ const bidirectional: KerasLayerDef = {
     const out = output.kind === 'tensor' ? output : output.kind === 'tuple' && output.items[0].kind === 'tensor' ? output.items[0] : null;
     const inner = nestedLayer(call.fw, call.cfg.layer);
     if (!input || !out || !inner) return null;
-    return `${formatShape(input.shape)} ⇄ ${inner.spec.name} (merge ${String(call.cfg.merge_mode)}) → ${formatShape(out.shape)}`;
+    return `${formatShape(input.shape)} ⇄ ${kerasClassNameOf(inner.spec)} (merge ${String(call.cfg.merge_mode)}) → ${formatShape(out.shape)}`;
   },
 };
 
@@ -183,7 +187,7 @@ const timeDistributed: KerasLayerDef = {
     const input = firstInput(inputs);
     const inner = nestedLayer(call.fw, call.cfg.layer);
     if (!input || !inner || output.kind !== 'tensor') return null;
-    return `${formatShape(input.shape)} → ${inner.spec.name} on each of ${formatDim(input.shape[1])} steps → ${formatShape(output.shape)}`;
+    return `${formatShape(input.shape)} → ${kerasClassNameOf(inner.spec)} on each of ${formatDim(input.shape[1])} steps → ${formatShape(output.shape)}`;
   },
 };
 

@@ -105,6 +105,13 @@ function tfjsKeyOf(def: KerasLayerDef, snake: string): string {
   return def.tfjsKeys?.[snake] ?? camelKey(snake);
 }
 
+const classNames = new WeakMap<LayerSpec, string>();
+
+/** The class name (`LSTM`) of an entry built here, whichever framework spelling it is registered under. */
+export function kerasClassNameOf(spec: LayerSpec): string {
+  return classNames.get(spec) ?? spec.name;
+}
+
 /** Builds the catalogue entry of a definition for one framework; null when that framework lacks the layer. */
 export function specOf(def: KerasLayerDef, fw: KerasFramework, name?: string): LayerSpec | null {
   const specName = name ?? (fw === 'keras' ? def.keras : def.tfjs);
@@ -129,6 +136,7 @@ export function specOf(def: KerasLayerDef, fw: KerasFramework, name?: string): L
     forward: (cfg, args, kwargs, ctx) => def.forward({ ...view(cfg), ctx }, args, kwargs),
     params: (cfg, inputs) => def.params(view(cfg), inputs ?? []),
   };
+  classNames.set(spec, def.className);
   if (def.geometry) spec.geometry = (cfg, inputs) => def.geometry!(view(cfg), inputs ?? []);
   if (def.notation) spec.notation = (cfg, inputs, output) => def.notation!(view(cfg), inputs, output);
   if (def.formula) spec.formula = (cfg, inputs, output) => def.formula!(view(cfg), inputs, output);

@@ -2,6 +2,7 @@
 // MultiheadAttention uses for its output projection. A linear layer is the tutorial's
 // matrix product on the last axis: (N,D)·(D,2)=(N,2).
 
+import { matmulNotation } from '../notation';
 import { addDim, formatDim, mulDim, productDim, type Dim } from '../shapes';
 import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type TensorArg } from './catalogue';
 import {
@@ -39,7 +40,7 @@ function denseNotation(inputs: LayerValue[], output: LayerValue, inF: Dim, outF:
   const x = firstTensor(inputs[0]);
   const y = firstTensor(output);
   if (!x || !y) return null;
-  return `${shapeText(x.shape)}·${shapeText([inF, outF])}=${shapeText(y.shape)}`;
+  return matmulNotation(x.shape, [inF, outF], y.shape);
 }
 
 function denseMacs(inputs: LayerValue[], inF: Dim, outF: Dim): number | null {

@@ -2,6 +2,7 @@
 // fixed output size, in 1, 2 and 3 dimensions. Windows follow the convolution arithmetic with
 // PyTorch's ceil_mode rule; adaptive pools give their geometry only when windows are uniform.
 
+import { poolNotation } from '../notation';
 import { formatDim, isKnown, type Dim } from '../shapes';
 import type { Geometry } from '../types';
 import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './catalogue';
@@ -128,9 +129,7 @@ function poolSpec(kind: PoolKind, n: 1 | 2 | 3): LayerSpec {
       const y = firstTensor(output);
       if (!x || !y) return null;
       const axes = poolAxes(cfg, n);
-      const window = axes.kernel.every((k) => k === axes.kernel[0]) ? dimText(axes.kernel[0]) : axes.kernel.map(dimText).join('×');
-      const stride = axes.stride.every((s) => s === axes.stride[0]) ? dimText(axes.stride[0]) : `(${axes.stride.map(dimText).join(',')})`;
-      return `${shapeText(x.shape)} ${kind}pool ${window}/${stride} → ${shapeText(y.shape)}`;
+      return poolNotation(x.shape, kind, axes.kernel, axes.stride, y.shape);
     },
     formula(cfg, inputs, output) {
       const x = firstTensor(inputs[0]);
@@ -206,7 +205,7 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
       if (!x || !y) return null;
-      return `${shapeText(x.shape)} adaptive ${kind}pool → ${shapeText(y.shape)}`;
+      return poolNotation(x.shape, `adaptive ${kind}`, adaptiveSizes(cfg, n, x.shape.slice(x.shape.length - n)), [], y.shape);
     },
     formula(cfg, inputs, output) {
       const y = firstTensor(output);

@@ -2,6 +2,7 @@
 // unbatched inputs) with their tuple outputs `(output, h_n)` and `(output, (h_n, c_n))`, and the
 // single-step cells RNNCell, LSTMCell and GRUCell.
 
+import { recurrenceNotation } from '../notation';
 import { addDim, formatDim, mulDim, type Dim } from '../shapes';
 import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec, type TensorArg } from './catalogue';
 import {
@@ -152,8 +153,9 @@ function rnnSpec(kind: RnnKind): LayerSpec {
       const y = firstTensor(output.items[0]);
       const h = firstTensor(output.items[1]);
       if (!y || !h) return null;
-      const state = kind === 'LSTM' ? `(h_n ${shapeText(h.shape)}, c_n)` : `h_n ${shapeText(h.shape)}`;
-      return `${shapeText(x.shape)} ↻ ${kind}(${formatDim(dimArg(cfg.hidden_size))}) → ${shapeText(y.shape)}, ${state}`;
+      const layers = intArg(cfg.num_layers);
+      const cell = `${boolArg(cfg.bidirectional) ? 'bi-' : ''}${kind}${layers !== null && layers > 1 ? `×${layers}` : ''}`;
+      return `${recurrenceNotation(x.shape, cell, dimArg(cfg.input_size), dimArg(cfg.hidden_size), y.shape)}, h_n ${shapeText(h.shape)}`;
     },
     formula(cfg) {
       const params = rnnParams(kind, cfg);
@@ -221,7 +223,7 @@ function cellSpec(kind: RnnKind): LayerSpec {
     notation(cfg, inputs, output) {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
-      return x && y ? `${shapeText(x.shape)} ↻ ${name}(${formatDim(dimArg(cfg.hidden_size))}) → ${shapeText(y.shape)}` : null;
+      return x && y ? recurrenceNotation(x.shape, name, dimArg(cfg.input_size), dimArg(cfg.hidden_size), y.shape) : null;
     },
   };
   return spec;

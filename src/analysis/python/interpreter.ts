@@ -5,7 +5,7 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
-import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, unknownDim, type Dim } from '../shapes';
+import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import { convertTree, type Arg, type Expr, type FunctionDef, type Module, type Param, type Stmt } from './ast';
 import { parsePython } from './parse';
 import {
@@ -321,6 +321,7 @@ export class Interpreter {
           if (s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
           return null;
         }
+        if (s.targets.length === 1) this.refineFromShapeUnpack(s.targets[0], s.value, scope);
         const v = this.eval(s.value, scope);
         for (const t of s.targets) this.assign(t, v, scope);
         if (s.annotation && s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
@@ -436,6 +437,26 @@ export class Interpreter {
       case 'error':
         return null;
     }
+  }
+
+  /**
+   * `B, T, D = x.shape` on a tensor of unknown rank states its rank: the tensor becomes
+   * (B,T,D), named after the targets, so everything computed from it stays symbolic but exact.
+   */
+  private refineFromShapeUnpack(target: Expr, value: Expr, scope: Scope): void {
+    if (target.t !== 'tuple' || target.elts.some((e) => e.t === 'starred')) return;
+    let objExpr: Expr | null = null;
+    if (value.t === 'attr' && value.attr === 'shape') objExpr = value.obj;
+    else if (value.t === 'call' && value.args.length === 0 && value.fn.t === 'attr' && value.fn.attr === 'size') objExpr = value.fn.obj;
+    if (!objExpr || (objExpr.t !== 'name' && objExpr.t !== 'attr')) return;
+    const obj = this.eval(objExpr, scope);
+    if (obj.k !== 'tensor' || obj.ranked) return;
+    const n = target.elts.length;
+    const known = obj.shape;
+    const shape: Dim[] = target.elts.map((e, i) => (e.t === 'name' && e.id !== '_' ? symDim(e.id) : symDim(`d${i}`)));
+    for (let i = 0; i < known.length && i < n; i++) shape[n - known.length + i] = known[i];
+    obj.shape = shape;
+    obj.ranked = true;
   }
 
   private recordAnnotationOnly(scope: Scope, name: string): void {

@@ -251,10 +251,13 @@ export class Interpreter {
     const parts = meaningful(node).filter((c) => c.name !== 'if' && c.name !== 'else');
     const [cond, then, otherwise] = parts;
     if (!cond || !then) return null;
-    const known = truthy(this.eval(cond, scope));
+    const value = this.eval(cond, scope);
+    const known = truthy(value);
     if (known === null) {
       // An unknown condition: follow the first branch and say so, rather than invent a join.
-      this.host.gap(cond, `the condition \`${this.src(cond).slice(0, 60)}\` is not known statically; the analysis follows the if-branch`);
+      const text = this.src(cond).replace(/^\((.*)\)$/s, '$1').slice(0, 60);
+      const why = value.t === 'unknown' ? ` (${value.why})` : '';
+      this.host.gap(cond, `the condition \`${text}\` is not known statically${why}; the analysis follows the if-branch`);
       return this.exec(then, scope);
     }
     if (known) return this.exec(then, scope);
@@ -860,6 +863,27 @@ export class Interpreter {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * Arguments for calling a function the way the analysis calls a factory: parameters with a
+   * default get it, the others an unknown value (not `undefined`, which would be a guess).
+   */
+  factoryArguments(fn: { node: SyntaxNode }): Value[] {
+    const params = fn.node.getChild('ParamList');
+    if (!params) return [];
+    const out: Value[] = [];
+    const parts = kids(params);
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (p.name === 'Spread') break;
+      if (p.name !== 'VariableDefinition' && p.name !== 'ObjectPattern' && p.name !== 'ArrayPattern') continue;
+      let j = i + 1;
+      while (parts[j] && (parts[j].name === 'TypeAnnotation' || this.src(parts[j]) === '?')) j++;
+      const optional = parts.slice(i + 1, j).some((x) => this.src(x) === '?');
+      out.push(parts[j]?.name === 'Equals' || optional ? UNDEF : unknown(`the parameter '${this.src(p)}' has no default`, p.from));
+    }
+    return out;
   }
 
   private bindParams(params: SyntaxNode, args: Value[], scope: Scope): void {

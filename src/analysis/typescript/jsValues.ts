@@ -75,6 +75,8 @@ export interface SymbolicTensor {
   field: ReceptiveField | null;
   /** Why the shape is unknown, when it is. */
   why?: string;
+  /** Set downstream of a reported error, so that its consequences are not reported again. */
+  poisoned?: boolean;
 }
 
 /** A `tf.sequential()` or `tf.model()`. */

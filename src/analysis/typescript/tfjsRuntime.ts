@@ -197,6 +197,7 @@ export class TfjsRuntime implements InterpreterHost {
   }
 
   private createLayer(factory: string, args: Value[], node: SyntaxNode): Value {
+    if (factory === 'inputLayer') return this.inputLayer(args[0], node);
     const spec = lookupLayer('tfjs', factory);
     const arg = args[0] ?? UNDEF;
     const raw = arg.t === 'object' ? arg.props : new Map<string, Value>();
@@ -262,6 +263,21 @@ export class TfjsRuntime implements InterpreterHost {
     return { t: 'tensor', tensor: this.inputTensor(layer, dims, this.dtypeOf(raw.get('dtype')), spanOf(node), why) };
   }
 
+  /** `tf.layers.inputLayer({inputShape})`: an InputLayer named like `tf.input`'s, holding its tensor. */
+  private inputLayer(arg: Value | undefined, node: SyntaxNode): Value {
+    const raw = arg?.t === 'object' ? arg.props : new Map<string, Value>();
+    const given = raw.get('name');
+    if (given?.t !== 'str') this.counters.set('input', (this.counters.get('input') ?? 0) + 1);
+    const name = given?.t === 'str' ? given.v : `input${this.counters.get('input')}`;
+    const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
+    const batchSize = raw.get('batchSize');
+    const inputShape = this.dimsOf(raw.get('inputShape'));
+    const dims = this.boundShape(name) ?? this.dimsOf(raw.get('batchInputShape')) ?? (inputShape ? [batchSize?.t === 'num' ? batchSize.v : symDim('N'), ...inputShape] : null);
+    if (!dims) this.report('error', 'invalid-argument', spanOf(node), 'tf.layers.inputLayer needs inputShape (or batchInputShape) as a list of sizes');
+    this.inputTensor(layer, dims, this.dtypeOf(raw.get('dtype')), spanOf(node), dims ? undefined : 'an input layer without a shape');
+    return { t: 'layer', layer };
+  }
+
   // ---- Applying layers ----
 
   private tensorsOf(v: Value): SymbolicTensor[] | null {
@@ -311,7 +327,10 @@ export class TfjsRuntime implements InterpreterHost {
       messages.push({ code: 'inference-gap', severity: 'info', message: `the shape rule of ${spec.name} failed: ${String(e)}` });
     }
     const related = tensors.filter((t) => t.node && t.node.layer !== layer).map((t) => ({ span: t.node!.layer.span, message: this.producerText(t) }));
-    for (const m of messages) {
+    // Errors downstream of an error are its consequences, not new findings.
+    const poisoned = tensors.some((t) => t.poisoned) || messages.some((m) => m.severity === 'error');
+    const upstreamError = tensors.some((t) => t.poisoned);
+    for (const m of upstreamError ? messages.filter((x) => x.severity !== 'error') : messages) {
       const sources = m.code === 'shape-mismatch' && related.length ? ` — ${related.map((r) => r.message).join('; ')}` : '';
       this.report(m.severity, m.code, callSpan, `${layer.name}: ${m.message}${sources}`, m.code === 'shape-mismatch' ? related : []);
     }
@@ -325,7 +344,7 @@ export class TfjsRuntime implements InterpreterHost {
       layer.receptiveField = field;
     }
     const wrap = (v: LayerValue): Value => {
-      if (v.kind === 'tensor') return { t: 'tensor', tensor: { shape: v.shape, dtype: v.dtype, node: callNode, field } };
+      if (v.kind === 'tensor') return { t: 'tensor', tensor: { shape: v.shape, dtype: v.dtype, node: callNode, field, poisoned } };
       if (v.kind === 'tuple') return { t: 'array', items: v.items.map(wrap) };
       return { t: 'tensor', tensor: { shape: null, dtype: 'float', node: callNode, field: null, why: `the output of ${layer.name} is not known` } };
     };
@@ -363,12 +382,17 @@ export class TfjsRuntime implements InterpreterHost {
       return UNDEF;
     }
     const layer = value.layer;
+    if (layer.className === 'InputLayer' && layer.inputTensor) {
+      // tfjs lists an explicit InputLayer among a sequential model's layers.
+      if (model.outputs.length > 0) this.report('error', 'invalid-argument', layer.span, `${layer.name}: an InputLayer can only be the first layer of a sequential model`);
+      model.layers.push(layer);
+      model.inputLayer = layer;
+      model.inputs = [layer.inputTensor];
+      model.outputs = [layer.inputTensor];
+      return UNDEF;
+    }
     if (model.outputs.length === 0) {
       const first = this.firstInput(model, layer);
-      if (layer.className === 'InputLayer') {
-        model.outputs = [first];
-        return UNDEF;
-      }
       model.layers.push(layer);
       const out = this.apply(layer, { t: 'tensor', tensor: first }, layer.span, true);
       model.outputs = [this.firstTensorOf(out)];

@@ -1,0 +1,24 @@
+// The single entry point of the analysis core: text in, plain data out. Python (PyTorch and
+// Keras) goes through the abstract interpreter in python/; TypeScript/JavaScript (TensorFlow.js)
+// through typescript/. Importing the catalogue here registers every layer family once.
+
+import './layers/index';
+import { analyzePython } from './python/analyzePython';
+import { analyzeTfjs } from './typescript/analyzeTfjs';
+import type { Analysis, AnalyzeOptions, Language } from './types';
+
+/** Analyses one document version. Never throws: problems come back as findings. */
+export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
+  try {
+    if (language === 'python') return analyzePython(text, options);
+    return analyzeTfjs(text, language, options);
+  } catch (e) {
+    return {
+      language,
+      models: [],
+      annotations: [],
+      findings: [{ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] }],
+      elapsedMs: 0,
+    };
+  }
+}

@@ -1,0 +1,348 @@
+// The Python front end's entry: parse, run the file's top level, pick the models (EXPR, or each
+// nn.Module class constructible with default arguments), build each one, call its forward on
+// the bound inputs, and turn the interpreter's records into the plain-data Analysis.
+
+import { identityField } from '../receptiveField';
+import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
+import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
+import { convertTree, type FunctionDef, type Stmt } from './ast';
+import { installBuiltins } from './builtins';
+import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
+import { parsePython } from './parse';
+import { TorchWorld } from './torch';
+import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
+
+/** Default budgets: generous for real files, bounded for pathological ones. */
+const DEFAULT_STEPS = 3_000_000;
+
+function now(): number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? perf.now() : Date.now();
+}
+
+/** Options of the Python front end beyond AnalyzeOptions. */
+export interface PythonOptions extends AnalyzeOptions {
+  /** When true, options.inputs win over `# layer-lens:` comments (the CLI's explicit --input). */
+  inputsOverrideComments?: boolean;
+}
+
+/** Analyses a Python (PyTorch/Keras) model file. Never throws. */
+export function analyzePython(text: string, options: PythonOptions = {}): Analysis {
+  const t0 = now();
+  const findings: Finding[] = [];
+  const models: ModelInfo[] = [];
+  const annotations: ShapeAnnotation[] = [];
+  try {
+    run(text, options, findings, models, annotations);
+  } catch (e) {
+    findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
+  }
+  return { language: 'python', models, annotations, findings, elapsedMs: now() - t0 };
+}
+
+function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[]): void {
+  const fileName = options.fileName ?? 'model.py';
+  const parsed = parsePython(text);
+  const module = convertTree(parsed.tree, text);
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 48 }, options.readModule);
+  const main = interp.main as SourceFile;
+  main.lineStarts.push(...lineStartsOf(text));
+  for (const e of module.errors.slice(0, 20)) {
+    findings.push({ severity: 'error', code: 'syntax', span: { from: Math.min(e.from, text.length), to: Math.min(text.length, Math.max(e.to, e.from + 1)) }, line: lineOf(main, Math.min(e.from, text.length)), message: 'syntax error: the analysis reads around it, code here is unknown', related: [] });
+  }
+  const world = new TorchWorld(interp);
+  installBuiltins(interp, world.objectClass);
+  try {
+    interp.runMain();
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+  }
+
+  const candidates = pickModels(interp, module.body, options);
+  candidates.forEach((cand, index) => {
+    interp.steps = 0;
+    interp.exhausted = false;
+    const info = buildModel(interp, world, cand, index, options, annotations);
+    if (info) models.push(info);
+  });
+  // An explicit EXPR that built nothing is worth saying.
+  if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
+  findings.push(...interp.findings);
+  findings.sort((a, b) => a.span.from - b.span.from);
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+interface Candidate {
+  name: string;
+  expr: string;
+  span: Span;
+  build: () => Value;
+}
+
+function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonOptions): Candidate[] {
+  if (options.model) {
+    const exprText = options.model.trim();
+    const exprFile: SourceFile = { path: '<model>', text: exprText, isMain: false, lineStarts: [0] };
+    const exprModule = convertTree(parsePython(exprText).tree, exprText);
+    const stmt = exprModule.body[0];
+    const headName = exprText.match(/^[A-Za-z_][A-Za-z_0-9.]*/)?.[0] ?? exprText;
+    const target = interp.mainScope.lookup(headName.split('.')[0]);
+    const defSpan = spanOfDefinition(target, interp) ?? { from: 0, to: 0 };
+    return [
+      {
+        name: headName,
+        expr: exprText,
+        span: defSpan,
+        build: () => {
+          if (!stmt || stmt.t !== 'expr') return unknown(`cannot read the model expression ${exprText}`);
+          const scope = new Scope(interp.mainScope, exprFile);
+          interp.anchor = { ...defSpan, file: interp.main };
+          return interp.eval(stmt.value, scope);
+        },
+      },
+    ];
+  }
+  const out: Candidate[] = [];
+  for (const s of body) {
+    if (s.t !== 'class') continue;
+    const cls = interp.mainScope.vars.get(s.def.name);
+    if (!cls || cls.k !== 'class' || !cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) continue;
+    if (cls.layer && !cls.ns.has('forward') && !cls.ns.has('__init__')) continue;
+    if (!constructibleWithDefaults(interp, cls)) continue;
+    out.push({
+      name: s.def.name,
+      expr: `${s.def.name}()`,
+      span: { from: s.from, to: s.to },
+      build: () => {
+        interp.anchor = { from: s.from, to: s.from, file: interp.main };
+        return interp.call(cls, [], new Map(), { from: s.from, to: s.from, file: interp.main });
+      },
+    });
+  }
+  return out;
+}
+
+function spanOfDefinition(v: Value | undefined, interp: Interpreter): Span | null {
+  if (!v) return null;
+  if (v.k === 'class' && v.def && v.file?.isMain) return { from: v.def.from, to: v.def.to };
+  if (v.k === 'func' && v.file.isMain && !('lambda' in v.def)) return { from: v.def.from, to: v.def.to };
+  void interp;
+  return null;
+}
+
+function constructibleWithDefaults(interp: Interpreter, cls: ClassV): boolean {
+  const init = interp.lookupClassAttr(cls, '__init__');
+  if (!init) return true;
+  if (init.k === 'builtin') return !cls.layer;
+  if (init.k !== 'func') return false;
+  return init.def.params.slice(1).every((p) => p.kind === 'star' || p.kind === 'dstar' || init.defaults.has(p.name));
+}
+
+function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[]): ModelInfo | null {
+  let root: Value;
+  try {
+    root = cand.build();
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+    return null;
+  }
+  if (root.k !== 'instance' || !root.mod) {
+    interp.report('inference-gap', 'warning', { ...cand.span, file: interp.main }, `${cand.expr} did not evaluate to a module${root.k === 'unknown' ? ` (${root.reason})` : ''}`);
+    return null;
+  }
+  const inst = root;
+  const named = world.assignPaths(inst);
+
+  // Inputs: comments and jaxtyping in the file, then the caller's bindings (or the reverse for the CLI).
+  const fwd = interp.lookupClassAttr(inst.cls, inst.mod!.framework === 'keras' && !inst.cls.layer ? 'call' : 'forward') ?? interp.lookupClassAttr(inst.cls, 'forward');
+  let params: FunctionDef['params'] = [{ name: 'input', kind: 'pos', default: null, annotation: null, from: 0, to: 0 }];
+  let fileBindings: ParsedBinding[] | null = null;
+  let fwdSite: CallSite = { from: cand.span.from, to: cand.span.from, file: interp.main };
+  if (fwd && fwd.k === 'func' && !('lambda' in fwd.def)) {
+    const def = fwd.def as FunctionDef;
+    params = def.params.slice(1);
+    if (fwd.file.isMain) {
+      fileBindings = commentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from));
+      fwdSite = { from: def.nameFrom, to: def.nameFrom + def.name.length, file: interp.main };
+    }
+    const jax: ParsedBinding[] = [];
+    for (const p of params) {
+      const b = jaxtypingBinding(p.annotation, fwd.file.text);
+      if (b) jax.push({ ...b, name: p.name });
+    }
+    if (jax.length) fileBindings = [...(fileBindings ?? []), ...jax];
+  }
+  const fromOptions = optionBindings(options.inputs);
+  const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings] : [fileBindings, fromOptions]);
+  const args: Value[] = [];
+  const kwargs = new Map<string, Value>();
+  const inputs: { name: string; tensor: TensorV }[] = [];
+  let positional = true;
+  for (const p of params) {
+    if (p.kind !== 'pos') {
+      positional = false;
+      continue;
+    }
+    const b = bound.get(p.name);
+    if (!b && p.default) {
+      positional = false;
+      continue;
+    }
+    const t: TensorV = b
+      ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
+      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
+    if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
+    if (!t.ranked) world.inputTensors.add(t);
+    inputs.push({ name: p.name, tensor: t });
+    if (positional) args.push(t);
+    else kwargs.set(p.name, t);
+  }
+
+  let output: Value | null = null;
+  interp.annotating = true;
+  try {
+    interp.anchor = fwdSite;
+    output = world.callModule(inst, args, kwargs, fwdSite);
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+  } finally {
+    interp.annotating = false;
+  }
+
+  // Module table.
+  const ownParams = new Map<number, number | null>();
+  for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
+  const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams));
+
+  // Annotations of this model.
+  for (const a of interp.takeAnnotations()) {
+    const shape = shapesOut(a.value);
+    if (!shape) continue;
+    const path = a.modId !== null ? world.extra.get(a.modId)?.path ?? null : null;
+    annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recordFor(world, a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
+  }
+  const seenDef = new Set<string>();
+  for (const [path, m] of named) {
+    const extra = world.extraOf(m.mod!);
+    const call = m.mod!.firstCall;
+    if (!extra.defSpan || !call) continue;
+    const key = `${extra.defSpan.from}:${extra.defSpan.to}`;
+    if (seenDef.has(key)) continue;
+    seenDef.add(key);
+    const shape = shapesOut(call.output);
+    if (shape) annotations.push({ span: extra.defSpan, kind: 'layer', shape, notation: call.notation, modulePath: path, model: index });
+  }
+
+  const totals = modules[0]?.paramsTotal ?? null;
+  return {
+    name: cand.name,
+    expr: cand.expr,
+    framework: inst.mod!.framework,
+    span: cand.span,
+    line: lineOf(interp.main, cand.span.from),
+    inputs: inputs.map((i) => ({ name: i.name, shape: shapesOut(i.tensor) ?? [] })),
+    outputShapes: output ? outputList(output) : null,
+    totalParams: totals,
+    modules,
+  };
+}
+
+function recordFor(world: TorchWorld, id: number): ModuleRec | undefined {
+  return world.records.find((r) => r.id === id);
+}
+
+function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {
+  let total = 0;
+  if (rec.spec && rec.config) {
+    const inputs = world.extraOf(rec).inputs ?? undefined;
+    let n: number | null;
+    try {
+      n = rec.spec.ownParams ? rec.spec.ownParams(rec.config, inputs) : rec.spec.params(rec.config, inputs);
+    } catch {
+      n = null;
+    }
+    if (n === null) return null;
+    total += n;
+  }
+  for (const shape of world.extraOf(rec).params.values()) {
+    if (!shape) return null;
+    const p = productDim(shape);
+    if (!isKnown(p)) return null;
+    total += p;
+  }
+  return total;
+}
+
+function moduleInfo(world: TorchWorld, path: string, m: InstanceV, own: Map<number, number | null>): ModuleInfo {
+  const rec = m.mod!;
+  let total: number | null = 0;
+  for (const [, sub] of world.namedModules(m)) {
+    const n = own.get(sub.mod!.id) ?? ownParamCount(world, sub.mod!);
+    if (n === null || total === null) total = null;
+    else total += n;
+  }
+  const call = rec.firstCall;
+  let attention = null;
+  try {
+    attention = rec.spec && rec.config ? rec.spec.attention?.(rec.config) ?? null : null;
+  } catch {
+    attention = null;
+  }
+  return {
+    path,
+    type: rec.type,
+    framework: rec.framework,
+    isLayer: rec.spec !== null,
+    span: rec.span,
+    line: rec.line,
+    config: rec.config ? (configJson(rec.config) as Record<string, unknown>) : {},
+    paramsOwn: own.get(rec.id) ?? null,
+    paramsTotal: total,
+    inputShapes: call ? call.inputs.map(shapesOut).filter((s): s is ShapesOut => s !== null) : null,
+    outputShapes: call ? outputList(call.output) : null,
+    callSpan: call ? call.span : null,
+    notation: call?.notation ?? null,
+    formula: call?.formula ?? null,
+    macs: call?.macs ?? null,
+    geometry: call?.geometry ?? null,
+    receptiveField: rec.field,
+    attention,
+  };
+}
+
+function outputList(v: Value): ShapesOut[] {
+  const s = shapesOut(v);
+  return s ? [s] : [];
+}
+
+/** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
+export function shapesOut(v: Value): ShapesOut | null {
+  if (v.k === 'tensor') {
+    const dims = v.shape.map((d: Dim) => dimOut(d));
+    return v.ranked ? dims : ['…', ...dims];
+  }
+  if (v.k === 'tuple' || v.k === 'list') {
+    const items = v.items.map(shapesOut);
+    if (items.every((i) => i === null)) return null;
+    return { tuple: items.map((i) => i ?? []) };
+  }
+  return null;
+}
+
+function configJson(c: unknown): unknown {
+  if (c === null || typeof c !== 'object') return c;
+  if (Array.isArray(c)) return c.map(configJson);
+  const o = c as Record<string, unknown>;
+  if ((o.kind === 'sym' && o.terms instanceof Map) || o.kind === 'unknown') return dimOut(o as unknown as Dim);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = configJson(v);
+  return out;
+}
+
+export { symDim };

@@ -1,0 +1,145 @@
+// Input shapes for a model's forward(): from a `# layer-lens:` comment on or above the `def`,
+// from jaxtyping annotations (`Float[Tensor, "batch channels time"]`), or from the caller's
+// bindings (a setting, the CLI's --input). Unbound inputs stay tensors of unknown rank.
+
+import { parseDim, type Dim } from '../shapes';
+import type { InputBinding } from '../types';
+import type { Expr, Param } from './ast';
+
+/** One parsed input binding with dims already parsed. */
+export interface ParsedBinding {
+  name?: string;
+  dims: Dim[];
+  /** False when the binding leaves leading dims open (`*batch` in jaxtyping). */
+  ranked: boolean;
+  dtype: 'float' | 'long' | 'bool';
+}
+
+/** Splits at commas outside brackets. */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of text) {
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) out.push(cur);
+  return out;
+}
+
+function dtypeOf(text: string | undefined): 'float' | 'long' | 'bool' {
+  const t = (text ?? '').trim().toLowerCase();
+  if (['long', 'int', 'int64', 'int32', 'tokens', 'ids'].includes(t)) return 'long';
+  if (t === 'bool') return 'bool';
+  return 'float';
+}
+
+/**
+ * Parses one shape spec: `(1,3,224,224)`, `x=(N,T)`, `x: (N, T):long`, `lengths: (N,):long`.
+ * Returns null when it is not a shape.
+ */
+export function parseShapeSpec(spec: string): ParsedBinding | null {
+  const m = spec.trim().match(/^(?:([A-Za-z_][A-Za-z_0-9]*)\s*[:=]\s*)?\(([^()]*)\)\s*(?::\s*([A-Za-z0-9_]+))?$/);
+  if (!m) return null;
+  const inner = m[2].trim();
+  const parts = inner === '' ? [] : inner.split(',').map((p) => p.trim()).filter((p, i, all) => p !== '' || i < all.length - 1);
+  if (parts.some((p) => p === '')) return null;
+  const dims: Dim[] = [];
+  for (const p of parts) {
+    if (!/^[A-Za-z_0-9+\-*/ ?]+$/.test(p)) return null;
+    dims.push(parseDim(p));
+  }
+  return { name: m[1], dims, ranked: true, dtype: dtypeOf(m[3]) };
+}
+
+/** Bindings in a `# layer-lens: x: (N,3,224,224), lengths: (N,):long` comment. */
+export function parseLayerLensComment(text: string): ParsedBinding[] | null {
+  const m = text.match(/#\s*layer-lens\s*:\s*(.*)$/);
+  if (!m) return null;
+  const out: ParsedBinding[] = [];
+  for (const item of splitTopLevel(m[1])) {
+    const b = parseShapeSpec(item);
+    if (b) out.push(b);
+  }
+  return out;
+}
+
+/** Finds a `# layer-lens:` comment on the `def` line or in the comment/decorator lines directly above it. */
+export function commentBindingsAbove(text: string, lineStarts: readonly number[], defLine: number): ParsedBinding[] | null {
+  const lineText = (n: number) => text.slice(lineStarts[n - 1], n < lineStarts.length ? lineStarts[n] : text.length).replace(/\r?\n$/, '');
+  const own = parseLayerLensComment(lineText(defLine));
+  if (own) return own;
+  for (let n = defLine - 1; n >= 1; n--) {
+    const t = lineText(n).trim();
+    if (t.startsWith('#')) {
+      const b = parseLayerLensComment(t);
+      if (b) return b;
+      continue;
+    }
+    if (t.startsWith('@')) continue;
+    break;
+  }
+  // A comment as the first line of the body also counts ("on" the def).
+  const next = defLine < lineStarts.length ? lineText(defLine + 1).trim() : '';
+  return next.startsWith('#') ? parseLayerLensComment(next) : null;
+}
+
+const jaxDtypes: Record<string, 'float' | 'long' | 'bool'> = {
+  Float: 'float', Float32: 'float', Float64: 'float', Float16: 'float', BFloat16: 'float', Inexact: 'float', Real: 'float', Num: 'float', Shaped: 'float',
+  Int: 'long', Int64: 'long', Int32: 'long', Integer: 'long', UInt8: 'long', Long: 'long', Bool: 'bool',
+};
+
+/** A jaxtyping annotation's shape: `Float[Tensor, "batch channels time"]`. */
+export function jaxtypingBinding(annotation: Expr | null, text: string): ParsedBinding | null {
+  if (!annotation || annotation.t !== 'subscript' || annotation.index.length !== 1) return null;
+  const obj = annotation.obj;
+  const name = obj.t === 'name' ? obj.id : obj.t === 'attr' ? obj.attr : '';
+  if (!(name in jaxDtypes)) return null;
+  const idx = annotation.index[0];
+  if (idx.t !== 'tuple' || idx.elts.length !== 2 || idx.elts[1].t !== 'str') return null;
+  void text;
+  const tokens = idx.elts[1].value.trim().split(/\s+/).filter(Boolean);
+  let ranked = true;
+  const dims: Dim[] = [];
+  tokens.forEach((tok, i) => {
+    if (tok === '...' || tok.startsWith('*')) {
+      if (i === 0) ranked = false;
+      return;
+    }
+    const clean = tok.replace(/^[#_]+/, '').replace(/=.*$/, '');
+    dims.push(clean === '' ? parseDim('?') : parseDim(clean));
+  });
+  return { dims, ranked, dtype: jaxDtypes[name] };
+}
+
+/** The caller's bindings in parsed form. */
+export function optionBindings(inputs: readonly InputBinding[] | undefined): ParsedBinding[] {
+  return (inputs ?? []).map((b) => ({ name: b.name, dims: b.shape.map((d) => (typeof d === 'number' ? d : parseDim(d))), ranked: true, dtype: b.dtype ?? 'float' }));
+}
+
+/**
+ * Chooses a binding per forward parameter: named bindings by name, unnamed ones in order of the
+ * parameters that have no default.
+ */
+export function bindByParams(params: readonly Param[], sources: (ParsedBinding[] | null)[]): Map<string, ParsedBinding> {
+  const out = new Map<string, ParsedBinding>();
+  for (const list of sources) {
+    if (!list) continue;
+    let next = 0;
+    const required = params.filter((p) => p.kind === 'pos' && !p.default);
+    for (const b of list) {
+      if (b.name) {
+        if (!out.has(b.name) && params.some((p) => p.name === b.name)) out.set(b.name, b);
+      } else {
+        while (next < required.length && out.has(required[next].name)) next++;
+        if (next < required.length) out.set(required[next++].name, b);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+// `layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]`: the same Analysis the
+// editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
+// (the core never touches the file system): imports resolve through `readModule`.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { analyze } from '../analysis/analyze';
+import { parseShapeSpec } from '../analysis/python/inputs';
+import { formatDim } from '../analysis/shapes';
+import { formatSummaryTable } from '../analysis/summaryTable';
+import type { InputBinding, Language } from '../analysis/types';
+import { summaryJson } from './summaryJson';
+
+const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
+
+  FILE           a PyTorch/Keras .py file or a TensorFlow.js .ts/.js file
+  --model EXPR   constructor or factory call to analyse, e.g. "WaveNet(stacks=2)" or "resnet18()"
+                 (default: the file's last model class constructible with default arguments)
+  --input SHAPE  an input shape such as "(1,3,224,224)" or "x=(N,3,224,224)"; repeat for several
+                 inputs; a ":long" suffix marks token ids, e.g. "tokens=(1,32):long"
+  --json         print JSON: {file, model, inputs, modules, total_params, findings}
+  --help         show this help
+`;
+
+/** Parsed command line. */
+interface CliArgs {
+  file: string;
+  model?: string;
+  inputs: InputBinding[];
+  json: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): CliArgs | 'help' {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
+  const [command, ...rest] = argv;
+  if (command !== 'summary') throw new UsageError(`unknown command '${command}' (expected 'summary')`);
+  const args: CliArgs = { file: '', inputs: [], json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (flag: string) => {
+      const eq = a.indexOf('=');
+      if (a.startsWith(`${flag}=`)) return a.slice(eq + 1);
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (a === '--json') args.json = true;
+    else if (a === '--model' || a.startsWith('--model=')) args.model = value('--model');
+    else if (a === '--input' || a.startsWith('--input=')) {
+      const spec = value('--input');
+      const b = parseShapeSpec(spec);
+      if (!b) throw new UsageError(`bad --input '${spec}': expected a shape like (1,3,224,224) or x=(N,3,224,224):long`);
+      args.inputs.push({ name: b.name, shape: b.dims.map((d) => (typeof d === 'number' ? d : formatDim(d))), dtype: b.dtype });
+    } else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
+    else if (!args.file) args.file = a;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (!args.file) throw new UsageError('missing FILE');
+  return args;
+}
+
+function languageOf(file: string): Language {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.ts' || ext === '.tsx' || ext === '.mts') return 'typescript';
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs' || ext === '.jsx') return 'javascript';
+  return 'python';
+}
+
+/** Reads workspace modules for imports; unreadable paths are simply absent. */
+function readModule(path: string): string | undefined {
+  try {
+    return existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  let args: CliArgs | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err(`layer-lens: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  const path = resolve(args.file);
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    text = readFileSync(path, 'utf8');
+  } catch {
+    err(`layer-lens: cannot read ${args.file}: no such file\n`);
+    return 1;
+  }
+  const analysis = analyze(text, languageOf(path), {
+    fileName: path,
+    model: args.model,
+    inputs: args.inputs.length ? args.inputs : undefined,
+    readModule,
+    ...{ inputsOverrideComments: true },
+  });
+  // Without --model the file's last model is the one a user means (the top of the file holds its parts).
+  const model = analysis.models.length ? analysis.models[analysis.models.length - 1] : null;
+  if (args.json) {
+    out(JSON.stringify(summaryJson(args.file, analysis, model), null, 2) + '\n');
+    return 0;
+  }
+  if (!model) {
+    out(`No model found in ${args.file}${args.model ? ` for ${args.model}` : ''}.\n`);
+    for (const f of analysis.findings) out(`${f.severity} line ${f.line}: ${f.message}\n`);
+    return 0;
+  }
+  out(formatSummaryTable(model, { file: args.file, findings: analysis.findings }));
+  return 0;
+}
+
+// Run when executed as the bundled bin (not when imported by tests).
+const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
+if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,91 @@
+// Issue 10.1: whatever the text, analyze() returns, in time proportional to the text, with every
+// finding inside the document. Real model files are mutated the way typing and damage mutate
+// them; the extreme inputs (1 MB lines, 200-deep nesting, 50,000 lines, binary garbage) run once.
+// A modest number of cases runs here; bench/fuzz.mjs runs 100,000+ with a recorded seed.
+//
+//   LAYER_LENS_FUZZ_SEED=123 npx mocha --import=tsx test/unit/robustness.test.ts   replay a run
+//   LAYER_LENS_FUZZ_RUNS=5000 ...                                                   more cases
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { analyze } from '../../src/analysis/analyze';
+import type { Analysis, Language } from '../../src/analysis/types';
+import {
+  analysisProblems,
+  describeCase,
+  extremeInputs,
+  loadSeeds,
+  mutatedCaseArb,
+  mutatedText,
+  trackedOptions,
+  timeBoundMs,
+} from './robustnessInputs';
+
+const seed = Number(process.env.LAYER_LENS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const runs = Number(process.env.LAYER_LENS_FUZZ_RUNS ?? 1600);
+// CI machines are shared and slow; the bound catches hangs and super-linear blow-ups, not jitter.
+const slack = Number(process.env.LAYER_LENS_TIME_SLACK ?? 4);
+
+/** Analyses one text and checks it: no exception, within the time bound, every span inside the text. */
+function checkCase(text: string, language: Language, fileName: string | undefined, what: string): void {
+  const { options, importedLines } = trackedOptions(fileName);
+  const started = performance.now();
+  let analysis: Analysis;
+  try {
+    analysis = analyze(text, language, options);
+  } catch (error) {
+    throw new Error(`analyze() threw on ${what}: ${(error as Error).stack ?? error}`);
+  }
+  const ms = performance.now() - started;
+  const bound = timeBoundMs(text, slack, importedLines());
+  assert.ok(ms <= bound, `analysis of ${what} took ${ms.toFixed(0)} ms, more than the bound ${bound.toFixed(0)} ms`);
+  const problems = analysisProblems(text, analysis);
+  assert.deepEqual(problems, [], `${what}: ${problems.slice(0, 5).join('; ')}`);
+}
+
+describe('robustness: analyze() on mutated and extreme inputs', function () {
+  this.timeout(600_000);
+  const allSeeds = loadSeeds();
+  const exampleSeeds = allSeeds.filter((s) => !s.path.includes('torchvision'));
+  const torchvisionSeeds = allSeeds.filter((s) => s.path.includes('torchvision'));
+
+  before(() => {
+    // Warm up: the first analysis of each seed pays for compilation and module reads, not the input.
+    for (const s of allSeeds) analyze(s.text, s.language, trackedOptions(s.path).options);
+    console.log(`      fuzz seed ${seed} (replay with LAYER_LENS_FUZZ_SEED=${seed}), ${runs} mutated cases over ${allSeeds.length} seed files`);
+  });
+
+  it('never throws, stays in bounds and in time on mutated example files', () => {
+    fc.assert(
+      fc.property(mutatedCaseArb(exampleSeeds.length), (c) => {
+        const s = exampleSeeds[c.seed];
+        checkCase(mutatedText(exampleSeeds, c), s.language, s.path, describeCase(exampleSeeds, c));
+      }),
+      { seed, numRuns: Math.round(runs * 0.85) },
+    );
+  });
+
+  it('never throws, stays in bounds and in time on mutated torchvision files (imports resolved)', function () {
+    if (torchvisionSeeds.length === 0) this.skip();
+    fc.assert(
+      fc.property(mutatedCaseArb(torchvisionSeeds.length), (c) => {
+        const s = torchvisionSeeds[c.seed];
+        checkCase(mutatedText(torchvisionSeeds, c), s.language, s.path, describeCase(torchvisionSeeds, c));
+      }),
+      { seed, numRuns: Math.round(runs * 0.15) },
+    );
+  });
+
+  it('reads every unmutated seed file as its own language and as the other languages', () => {
+    for (const s of allSeeds) {
+      for (const language of ['python', 'typescript', 'javascript'] as const) {
+        checkCase(s.text, language, s.path, `${s.name} read as ${language}`);
+      }
+    }
+  });
+
+  for (const input of extremeInputs(allSeeds)) {
+    it(`survives ${input.name}`, () => {
+      checkCase(input.text, input.language, input.fileName, input.name);
+    });
+  }
+});

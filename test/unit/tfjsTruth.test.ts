@@ -1,0 +1,106 @@
+// The TensorFlow.js front end against real tfjs: every model factory in test/fixtures/tfjs/ and
+// examples/tfjs_*.ts is analysed statically and built by @tensorflow/tfjs in Node; each layer's
+// class, name, output shapes and parameter count must match `model.layers` exactly.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeTfjs } from '../../src/analysis/typescript/analyzeTfjs';
+import type { ModelInfo, ShapesOut } from '../../src/analysis/types';
+import { describeModel, isModel, type RealLayer } from '../fixtures/tfjs/realTfjs';
+
+const root = resolve(__dirname, '../..');
+const fixtureDir = join(root, 'test/fixtures/tfjs');
+const exampleDir = join(root, 'examples');
+
+function modelFiles(): string[] {
+  const fixtures = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.ts') && f !== 'realTfjs.ts' && !f.startsWith('broken'))
+    .map((f) => join(fixtureDir, f));
+  const examples = existsSync(exampleDir)
+    ? readdirSync(exampleDir)
+        .filter((f) => /^tfjs_.*\.(ts|js)$/.test(f))
+        .map((f) => join(exampleDir, f))
+    : [];
+  return [...fixtures, ...examples];
+}
+
+/** Static shapes use `N` for tfjs's `null` batch and `?` for any other size tfjs leaves undefined. */
+function realShape(shape: (number | null)[]): ShapesOut {
+  return shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : d));
+}
+
+/** Errors a fixture expects, declared as `// expect-error: <part of the message>` lines. */
+function expectedErrors(text: string): string[] {
+  return [...text.matchAll(/\/\/ expect-error: (.+)$/gm)].map((m) => m[1].trim());
+}
+
+/** tfjs's counters run per process, so automatic names are compared without their number. */
+function stem(name: string): string {
+  return name.replace(/\d+$/, '');
+}
+
+function compareModel(file: string, info: ModelInfo, real: RealLayer[], totalParams: number): void {
+  const where = `${file} ${info.expr}`;
+  assert.deepEqual(
+    info.modules.map((m) => m.type),
+    real.map((l) => l.className),
+    `${where}: layer classes in model.layers order`,
+  );
+  info.modules.forEach((m, i) => {
+    const r = real[i];
+    assert.equal(stem(m.path), stem(r.name), `${where}: name of layer ${i}`);
+    assert.deepEqual(m.outputShapes, r.outputShapes.map(realShape), `${where}: output shape of ${m.path}`);
+    assert.equal(m.paramsOwn, r.params, `${where}: parameters of ${m.path}`);
+  });
+  assert.equal(info.totalParams, totalParams, `${where}: total parameters`);
+}
+
+describe('tfjs front end against real tfjs', () => {
+  for (const file of modelFiles()) {
+    const text = readFileSync(file, 'utf8');
+    const language = file.endsWith('.js') ? 'javascript' : 'typescript';
+    const analysis = analyzeTfjs(text, language);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(file) as Record<string, unknown>;
+    const name = file.slice(root.length + 1);
+
+    for (const [exported, value] of Object.entries(module)) {
+      if (typeof value !== 'function') continue;
+      it(`${name}: ${exported}() matches tfjs layer by layer`, function () {
+        const built = (value as () => unknown)();
+        if (!isModel(built)) this.skip();
+        const info = analysis.models.find((m) => m.expr === `${exported}()`);
+        assert.ok(info, `${name}: no static model for ${exported}() among ${analysis.models.map((m) => m.expr).join(', ')}`);
+        compareModel(name, info, describeModel(built as Parameters<typeof describeModel>[0]), (built as { countParams(): number }).countParams());
+      });
+    }
+
+    it(`${name}: reports exactly the errors the file declares`, () => {
+      const expected = expectedErrors(text);
+      const errors = analysis.findings.filter((f) => f.severity === 'error');
+      const unexpected = errors.filter((f) => !expected.some((e) => f.message.includes(e)));
+      assert.deepEqual(unexpected.map((f) => `${f.line}: ${f.message}`), [], 'unexpected errors');
+      for (const e of expected) assert.ok(errors.some((f) => f.message.includes(e)), `expected an error containing "${e}"`);
+    });
+  }
+});
+
+describe('tfjs layer names', () => {
+  // A fresh process has fresh name counters, exactly the state the analysis assumes for a factory.
+  for (const [file, factory] of [
+    ['test/fixtures/tfjs/digitCnn.ts', 'digitCnn'],
+    ['test/fixtures/tfjs/functional.ts', 'residualNet'],
+    ['test/fixtures/tfjs/recurrent.ts', 'encoderStates'],
+  ] as const) {
+    it(`${factory}() names its layers as tfjs does in a fresh process`, function () {
+      this.timeout(30_000);
+      const script = `const tf = require('@tensorflow/tfjs'); tf.enableProdMode(); const m = require(${JSON.stringify(join(root, file))}); console.log(JSON.stringify(m.${factory}().layers.map((l) => l.name)));`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+      const real = JSON.parse(out.trim().split('\n').pop()!) as string[];
+      const info = analyzeTfjs(readFileSync(join(root, file), 'utf8'), 'typescript').models.find((m) => m.expr === `${factory}()`);
+      assert.deepEqual(info?.modules.map((m) => m.path), real);
+    });
+  }
+});
