@@ -1,4 +1,4 @@
-// The long fuzz run of issue 10.1: `node bench/fuzz.mjs [--runs 100000] [--seed N] [--torchvision 0.2]`.
+// The long fuzz run of issue 10.1: `node bench/fuzz.mjs [--runs 100000] [--seed N] [--torchvision 0.05]`.
 // A child process (bench/fuzzWorker.ts) analyses deterministic mutated cases; this parent watches
 // it, kills and restarts it past any case that hangs, and writes bench/results/fuzz.json with the
 // counts, the seed, the slowest cases and every failure (reproducers in test/fixtures/robustness/crashes/).
@@ -15,8 +15,8 @@ const option = (name, fallback) => {
 };
 const runs = option('runs', 100_000);
 const seed = option('seed', Math.floor(Math.random() * 2 ** 31));
-const torchvisionShare = option('torchvision', 0.2);
-// A case that has not finished after this long (or 50× its proportional bound) is a hang.
+const torchvisionShare = option('torchvision', 0.05);
+// A case that has not finished after this long (or 10× its proportional bound) is a hang.
 const hangFloorMs = option('hang-ms', 10_000);
 const reproducerDir = join(repoRoot, 'test/fixtures/robustness/crashes');
 
@@ -70,11 +70,11 @@ function runRange(from, to, extremes) {
     child.on('message', (report) => {
       if (report.type === 'start') {
         current = report;
-        arm(Math.max(hangFloorMs, 50 * report.boundMs));
+        arm(Math.max(hangFloorMs, 10 * report.boundMs));
       } else if (report.type === 'done') {
         record(report);
         if (report.index >= 0) next = report.index + 1;
-        if (summary.casesRun % 1000 === 0) {
+        if (report.index >= 0 && summary.casesRun % 1000 === 0) {
           process.stdout.write(`\r${summary.casesRun.toLocaleString('en')} cases, ${Object.keys(summary.failureSignatures).length} failure kinds, ${summary.hangs.length} hangs`);
           writeResults();
         }
@@ -93,12 +93,20 @@ function runRange(from, to, extremes) {
         summary.failures.push({ type: 'failure', index: current.index, kind: 'process-exit', signature: `exit ${code}`, detail: '', label: current.label, reproducer: null });
         summary.failureSignatures[`process exit ${code}`] = (summary.failureSignatures[`process exit ${code}`] ?? 0) + 1;
       }
+      if (signal === 'SIGKILL' && current && current.index >= 0) dumpHang(current.index);
       // After a hang or a dead process, resume after the case that was running.
       const resumeAt = current && current.index >= next ? current.index + 1 : next;
       resolve(crashedHard || code !== 0 || signal === 'SIGKILL' ? resumeAt : to);
     });
     child.send({ seed, from, to, torchvisionShare, extremes, reproducerDir });
   });
+}
+
+/** Asks a fresh worker to write the input of a hung case as a reproducer file. */
+function dumpHang(index) {
+  const child = fork(join(repoRoot, 'bench/fuzzWorker.ts'), [], { execArgv: ['--import', 'tsx'], cwd: repoRoot });
+  child.on('message', (m) => m.type === 'finished' && child.kill());
+  child.send({ seed, from: 0, to: 0, torchvisionShare, extremes: false, reproducerDir, dump: index });
 }
 
 function writeResults() {

@@ -4,17 +4,18 @@
 //
 // node scripts/package.mjs [--out FILE]    (default: dist/layer-lens.vsix)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, repoRoot } from './codeServer.mjs';
 
 /** The bundles that ship; the integration tests target never does. */
 const shippedTargets = ['extension-node', 'extension-web', 'webview', 'cli'];
-/** Build inputs, linked into the staging copy and removed again before vsce looks at it. */
-const buildInputs = ['src', 'webview', 'node_modules', 'esbuild.mjs', 'tsconfig.json'];
-/** What the allow-list may take from the repo, copied so that vsce sees real files only. */
-const packageInputs = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'l10n'];
+/**
+ * Left out of the staging copy: dependencies (linked instead), outputs, caches and VCS data. Every
+ * other file is copied, so vsce applies .vscodeignore to the same tree it would see in the repo.
+ */
+const notCopied = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'test-results']);
 
 /**
  * Builds the .vsix and returns its path and size; throws with the tool's output on failure.
@@ -23,16 +24,21 @@ const packageInputs = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 
 export function packageExtension(outFile) {
   const staging = makeTempDir('layer-lens-package-');
   try {
-    for (const name of buildInputs) symlinkSync(join(repoRoot, name), join(staging.dir, name));
-    for (const name of packageInputs) {
-      if (existsSync(join(repoRoot, name))) cpSync(join(repoRoot, name), join(staging.dir, name), { recursive: true });
+    for (const name of readdirSync(repoRoot)) {
+      if (notCopied.has(name) || name.endsWith('.vsix')) continue;
+      cpSync(join(repoRoot, name), join(staging.dir, name), {
+        recursive: true,
+        filter: (source) => !source.split(sep).includes('node_modules') && !source.includes(`${sep}bench${sep}out`),
+      });
     }
+    symlinkSync(join(repoRoot, 'node_modules'), join(staging.dir, 'node_modules'));
     const build = spawnSync(process.execPath, ['esbuild.mjs', '--production', ...shippedTargets], {
       cwd: staging.dir,
       stdio: 'inherit',
     });
     if (build.status !== 0) throw new Error(`the production build failed (esbuild.mjs exited with ${build.status})`);
-    for (const name of buildInputs) rmSync(join(staging.dir, name), { force: true });
+    // vsce must not wander into the dependencies (they are bundled, and --no-dependencies says so).
+    rmSync(join(staging.dir, 'node_modules'), { force: true });
 
     mkdirSync(dirname(outFile), { recursive: true });
     const vsce = spawnSync(

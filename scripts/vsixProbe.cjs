@@ -40,6 +40,13 @@ const checks = [
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
   }],
+  ['every contributed command has a real title (package.nls.json shipped)', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    const untitled = (extension.packageJSON.contributes?.commands ?? [])
+      .filter((c) => typeof c.title !== 'string' || /^%.*%$/.test(c.title))
+      .map((c) => `${c.command}: ${JSON.stringify(c.title)}`);
+    assert.deepEqual(untitled, []);
+  }],
   ['the package holds its entry points and no source maps, sources or tests', async () => {
     const extension = vscode.extensions.getExtension(extensionId);
     const files = listFiles(extension.extensionPath);

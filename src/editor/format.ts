@@ -2,6 +2,7 @@
 // Markdown, CodeLens titles, the status text. Pure on purpose (no `vscode` import), so the unit
 // tests run it without an editor; the adapters pass `vscode.l10n.t` in as `t`.
 
+import { lookupLayer } from '../analysis/layers/catalogue';
 import { formatCompact, formatCount, formatShapeList, formatShapesOut } from '../analysis/summaryTable';
 import type { Analysis, ModelInfo, ModuleInfo, ReceptiveField, ShapeAnnotation, Span } from '../analysis/types';
 
@@ -145,9 +146,16 @@ function code(text: string): string {
   return `${fence}${text.replace(/\s+/g, ' ')}${fence}`;
 }
 
-/** A compact `key=value` list of a layer's constructor arguments. */
-export function formatConfig(config: Record<string, unknown>, framework: ModuleInfo['framework'], maxLength = 120): string {
+/**
+ * A compact `key=value` list of a layer's constructor arguments: those that differ from the
+ * catalogue's defaults (all of them for layers it does not know), never the ones left as None.
+ */
+export function formatConfig(config: Record<string, unknown>, framework: ModuleInfo['framework'], type?: string, maxLength = 120): string {
   const python = framework !== 'tfjs';
+  const defaults = new Map<string, string>();
+  for (const p of (type ? lookupLayer(framework, type)?.signature : undefined) ?? []) {
+    if ('default' in p) defaults.set(p.name, JSON.stringify(p.default));
+  }
   const value = (v: unknown): string => {
     if (v === null || v === undefined) return python ? 'None' : 'null';
     if (typeof v === 'boolean') return python ? (v ? 'True' : 'False') : String(v);
@@ -156,9 +164,10 @@ export function formatConfig(config: Record<string, unknown>, framework: ModuleI
     if (Array.isArray(v)) return python ? `(${v.map(value).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(value).join(', ')}]`;
     return '…';
   };
+  const shown = Object.entries(config).filter(([k, v]) => v !== null && v !== undefined && defaults.get(k) !== JSON.stringify(v));
   const parts: string[] = [];
   let length = 0;
-  for (const [k, v] of Object.entries(config)) {
+  for (const [k, v] of shown) {
     const part = `${k}=${value(v)}`;
     if (length + part.length > maxLength) {
       parts.push('…');
@@ -204,7 +213,7 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
 
   if (module !== null) {
     const name = module.path === '' ? model.name : module.path;
-    const args = formatConfig(module.config, module.framework);
+    const args = formatConfig(module.config, module.framework, module.type);
     lines.push(`**${escapeMarkdown(name)}** · ${code(args ? `${module.type}(${args})` : module.type)}`);
     if (module.inputShapes !== null || module.outputShapes !== null) {
       const input = module.inputShapes !== null ? formatShapeList(module.inputShapes) : '?';

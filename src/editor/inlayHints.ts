@@ -45,7 +45,7 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     for (const { annotation, label } of [...chosen.values()].sort((a, b) => a.annotation.span.to - b.annotation.span.to)) {
       if (token.isCancellationRequested) return [];
       const hint = new vscode.InlayHint(document.positionAt(annotation.span.to), label, vscode.InlayHintKind.Type);
-      hint.paddingLeft = true;
+      hint.paddingLeft = !label.startsWith(':');
       const module = moduleOfAnnotation(analysis, annotation);
       const tooltip = [module ? `${module.path} · ${module.type}` : '', formatShapesOut(annotation.shape), annotation.notation ?? '']
         .filter((line, i, all) => line !== '' && all.indexOf(line) === i)

@@ -51,7 +51,24 @@ export interface TextReplacement {
   text: string;
 }
 
-const commentPattern = /^[ \t]*#\s*layer-lens:\s*(.*)$/;
+const commentPattern = /^([ \t]*)#\s*layer-lens\s*:\s*(.*)$/;
+
+/** Splits `x: (N, 3), h: (N, 64):long` at the commas outside parentheses. */
+function splitBindings(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of text) {
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      items.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (current.trim() !== '') items.push(current.trim());
+  return items;
+}
 
 /** The `def forward(`/`def call(` line of a model class, searched inside its span. */
 export function findForwardDef(text: string, modelSpan: Span): { lineStart: number; indent: string } | null {
@@ -62,16 +79,16 @@ export function findForwardDef(text: string, modelSpan: Span): { lineStart: numb
 }
 
 /**
- * The edit that binds one input of a model: replaces the `# layer-lens:` comment line for that input
- * directly above forward()/call() (above its decorators), or inserts one there. Null when the model
- * has no forward()/call() to annotate.
+ * The edit that binds one input of a model. The analysis reads the nearest `# layer-lens:` comment
+ * above forward()/call() (over comments and decorators), so every input's binding lives on that
+ * one line: this input's item is replaced there or appended, and without such a line one is
+ * inserted above the decorators. Null when the model has no forward()/call() to annotate.
  */
 export function inputCommentEdit(text: string, modelSpan: Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
   const def = findForwardDef(text, modelSpan);
   if (def === null) return null;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const newLine = `${def.indent}# layer-lens: ${formatInputBinding(binding)}`;
-  // Walk up over the comments and decorators that belong to the def.
+  const item = formatInputBinding(binding);
   let insertAt = def.lineStart;
   let cursor = def.lineStart;
   while (cursor > 0) {
@@ -82,12 +99,17 @@ export function inputCommentEdit(text: string, modelSpan: Span, binding: InputBi
     if (!(trimmed.startsWith('#') || trimmed.startsWith('@'))) break;
     const comment = commentPattern.exec(line);
     if (comment) {
-      const named = /^([A-Za-z_][A-Za-z_0-9]*)\s*[:=]/.exec(comment[1]);
-      const matches = named ? named[1] === binding.name : onlyInput || binding.name === undefined;
-      if (matches) return { from: prevStart, to: prevStart + line.length, text: newLine };
+      const items = splitBindings(comment[2]);
+      const index = items.findIndex((existing) => {
+        const named = /^([A-Za-z_][A-Za-z_0-9]*)\s*[:=]/.exec(existing);
+        return named ? named[1] === binding.name : onlyInput || binding.name === undefined;
+      });
+      if (index >= 0) items[index] = item;
+      else items.push(item);
+      return { from: prevStart, to: prevStart + line.length, text: `${comment[1]}# layer-lens: ${items.join(', ')}` };
     }
     if (trimmed.startsWith('@')) insertAt = prevStart;
     cursor = prevStart;
   }
-  return { from: insertAt, to: insertAt, text: newLine + eol };
+  return { from: insertAt, to: insertAt, text: `${def.indent}# layer-lens: ${item}${eol}` };
 }

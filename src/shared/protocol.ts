@@ -217,14 +217,14 @@ function isGeometryLike(x: unknown): boolean {
 function isPanelModel(x: unknown): x is PanelModel {
   if (!isObj(x) || !isStr(x.modelName, 1024) || !Array.isArray(x.layers) || x.layers.length > 10000) return false;
   if (!(x.cursorLayerId === null || isStr(x.cursorLayerId, 1024))) return false;
-  if (!(x.dilation === null || (isObj(x.dilation) && Array.isArray(x.dilation.layers)))) return false;
+  if (!(x.dilation === null || (isObj(x.dilation) && Array.isArray(x.dilation.rows) && isFiniteNum(x.dilation.context)))) return false;
   return x.layers.every(
     (l: unknown) =>
       isObj(l) &&
       isStr(l.id, 1024) &&
       isStr(l.label, 1024) &&
       isStr(l.type, 256) &&
-      isView(l.view) &&
+      Array.isArray(l.views) && l.views.length > 0 && l.views.every(isView) &&
       isGeometryLike(l.geometry) &&
       Array.isArray(l.stack),
   );

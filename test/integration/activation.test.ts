@@ -2,7 +2,7 @@
 // is registered, and running each one with a model open does not throw.
 // No Node modules here, so the suite can also run in the web extension host.
 import * as vscode from 'vscode';
-import { check, checkEqual } from './editorHelpers';
+import { check, checkEqual, closeDocument } from './editorHelpers';
 
 const extensionId = 'layer-lens.layer-lens';
 const requiredCommands = ['layerLens.showPanel', 'layerLens.visualiseReceptiveField', 'layerLens.showModelSummary'];
@@ -30,10 +30,6 @@ describe('activation', () => {
     extension = found;
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
   it('activates', async () => {
     await extension.activate();
     check(extension.isActive, 'the extension is not active after activate()');
@@ -53,13 +49,27 @@ describe('activation', () => {
   });
 
   describe('commands run with a model open', () => {
+    let document: vscode.TextDocument;
+
     before(async () => {
-      const document = await vscode.workspace.openTextDocument({ language: 'python', content: linearClassifier });
+      // A named untitled document: an anonymous one would be "Untitled-1", a name that other suites'
+      // documents reuse once this one closes.
+      document = await vscode.workspace.openTextDocument(vscode.Uri.parse('untitled:layerLensActivationSmoke.py'));
       const editor = await vscode.window.showTextDocument(document);
+      check(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), linearClassifier)), 'could not insert the model');
+      checkEqual(document.languageId, 'python', 'language of the smoke-test document');
       // Put the cursor on the Linear layer, where a user would invoke the commands.
       const line = linearClassifier.split('\n').findIndex((text) => text.includes('nn.Linear'));
       const position = new vscode.Position(line, linearClassifier.split('\n')[line].indexOf('Linear'));
       editor.selection = new vscode.Selection(position, position);
+    });
+
+    // Closed for good (and awaited), so later suites' untitled documents don't reuse its name while
+    // the extension host still holds it.
+    after(async () => {
+      await closeDocument(document);
+      // The commands may have opened a summary or a panel; leave the next suite a clean window.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     for (const command of requiredCommands) {

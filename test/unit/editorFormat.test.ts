@@ -1,6 +1,7 @@
 // The editor's pure presentation: hint labels, hover Markdown, lens titles, status text and the
 // summary table, on a small hand-written Analysis (the analysis itself is tested elsewhere).
 import assert from 'node:assert/strict';
+import '../../src/analysis/layers/index';
 import { formatCompact, formatCount, formatShapesOut, formatSummaryTable } from '../../src/analysis/summaryTable';
 import type { Analysis, ModelInfo, ModuleInfo } from '../../src/analysis/types';
 import {
@@ -9,6 +10,7 @@ import {
   attentionTarget,
   commandLink,
   escapeMarkdown,
+  formatConfig,
   hintLabel,
   hoverMarkdown,
   modelAt,
@@ -196,7 +198,7 @@ describe('editor format: hover Markdown', () => {
 
   it('describes a convolution with shapes, formula, params, field and context', () => {
     const md = hoverMarkdown({ model, module: conv, annotation: analysis.annotations[1] }, { t, sampleRate: 16000, link });
-    assert.match(md, /\*\*conv\*\* · `Conv1d\(in_channels=1, out_channels=8, kernel_size=\(2,\), dilation=\(2,\), bias=True\)`/);
+    assert.match(md, /\*\*conv\*\* · `Conv1d\(in_channels=1, out_channels=8, kernel_size=\(2,\), dilation=\(2,\)\)`/);
     assert.match(md, /Shapes: `\(N,1,T\)` → `\(N,8,T-2\)`/);
     assert.ok(md.includes('`(N,1,T) ⊛ (8,1,2)·d2 → (N,8,T-2)`'));
     assert.ok(md.includes('```text\nL_out = ⌊(T + 2·0 − 2·(2−1) − 1)/1⌋ + 1 = T-2\n```'));
@@ -228,6 +230,12 @@ describe('editor format: hover Markdown', () => {
     assert.ok(md.includes('command:layerLens.showAttention?'));
     const md2 = hoverMarkdown({ model, module: fc, annotation: null }, { t, sampleRate: 16000, link });
     assert.ok(md2.includes('command:layerLens.showPanel?'));
+  });
+
+  it('lists only the arguments that differ from the defaults', () => {
+    assert.equal(formatConfig({ in_features: 4, out_features: 2, bias: true, device: null, dtype: null }, 'pytorch', 'Linear'), 'in_features=4, out_features=2');
+    assert.equal(formatConfig({ in_features: 4, out_features: 2, bias: false }, 'pytorch', 'Linear'), 'in_features=4, out_features=2, bias=False');
+    assert.equal(formatConfig({ units: 4, useBias: true }, 'tfjs', 'NoSuchLayer'), 'units=4, useBias=true');
   });
 
   it('encodes command arguments as a JSON array', () => {

@@ -1,6 +1,8 @@
 // "Set input shape…": parsing what the user types and placing the `# layer-lens:` comment.
 import assert from 'node:assert/strict';
 import { findForwardDef, formatInputBinding, inputCommentEdit, parseInputBinding } from '../../src/editor/inputComment';
+import { parseLayerLensComment } from '../../src/analysis/python/inputs';
+import { formatDim } from '../../src/analysis/shapes';
 import type { InputBinding } from '../../src/analysis/types';
 
 function binding(text: string): InputBinding {
@@ -66,10 +68,29 @@ describe('editor input binding: the comment edit', () => {
     assert.ok(twice.includes('# layer-lens: x: (1, 4)\n    def forward'));
   });
 
-  it('keeps other inputs’ comments and goes above decorators', () => {
-    const decorated = model.replace('    def forward', '    # layer-lens: h: (N, 64)\n    @torch.no_grad()\n    def forward');
-    const out = apply(decorated, inputCommentEdit(decorated, { from: 0, to: decorated.length }, binding('x: (N, 80)'), false));
-    assert.ok(out.includes('# layer-lens: h: (N, 64)\n    # layer-lens: x: (N, 80)\n    @torch.no_grad()\n    def forward'), out);
+  it('keeps every input on the one line the analysis reads, above the decorators', () => {
+    const decorated = model.replace('    def forward', '    @torch.no_grad()\n    def forward');
+    const first = apply(decorated, inputCommentEdit(decorated, { from: 0, to: decorated.length }, binding('x: (N, 80)'), false));
+    assert.ok(first.includes('\n    # layer-lens: x: (N, 80)\n    @torch.no_grad()\n    def forward'), first);
+    const second = apply(first, inputCommentEdit(first, { from: 0, to: first.length }, binding('h: (N, 64):long'), false));
+    assert.ok(second.includes('\n    # layer-lens: x: (N, 80), h: (N, 64):long\n    @torch.no_grad()'), second);
+    const third = apply(second, inputCommentEdit(second, { from: 0, to: second.length }, binding('x: (2, 80)'), false));
+    assert.ok(third.includes('# layer-lens: x: (2, 80), h: (N, 64):long\n'), third);
+    assert.equal(third.match(/layer-lens/g)?.length, 1);
+  });
+
+  it('writes what the analysis reads back', () => {
+    let text = model;
+    for (const b of ['x: (N, 80, T)', 'lengths: (N,):long', 'h: (?, T - 1)']) text = apply(text, inputCommentEdit(text, { from: 0, to: text.length }, binding(b), false));
+    const line = text.split('\n').find((l) => l.includes('layer-lens'))!;
+    const read = parseLayerLensComment(line)!.map((b) => `${b.name}: (${b.dims.map(formatDim).join(',')}) ${b.dtype}`);
+    assert.deepEqual(read, ['x: (N,80,T) float', 'lengths: (N) long', 'h: (?,T-1) float']);
+  });
+
+  it('replaces an unnamed binding when the model has one input', () => {
+    const unnamed = model.replace('    def forward', '    # layer-lens: (N, 4)\n    def forward');
+    const out = apply(unnamed, inputCommentEdit(unnamed, { from: 0, to: unnamed.length }, binding('x: (1, 4)'), true));
+    assert.ok(out.includes('    # layer-lens: x: (1, 4)\n    def forward'), out);
   });
 
   it('keeps Windows line endings', () => {

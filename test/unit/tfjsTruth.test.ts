@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { allLayers } from '../../src/analysis/layers/index';
 import { analyzeTfjs } from '../../src/analysis/typescript/analyzeTfjs';
 import type { ModelInfo, ShapesOut } from '../../src/analysis/types';
 import { describeModel, isModel, type RealLayer } from '../fixtures/tfjs/realTfjs';
@@ -16,7 +17,7 @@ const exampleDir = join(root, 'examples');
 
 function modelFiles(): string[] {
   const fixtures = readdirSync(fixtureDir)
-    .filter((f) => f.endsWith('.ts') && f !== 'realTfjs.ts' && !f.startsWith('broken'))
+    .filter((f) => /\.(ts|js)$/.test(f) && f !== 'realTfjs.ts' && !f.startsWith('broken'))
     .map((f) => join(fixtureDir, f));
   const examples = existsSync(exampleDir)
     ? readdirSync(exampleDir)
@@ -67,6 +68,15 @@ describe('tfjs front end against real tfjs', () => {
     const name = file.slice(root.length + 1);
 
     for (const [exported, value] of Object.entries(module)) {
+      if (isModel(value)) {
+        it(`${name}: the top-level model ${exported} matches tfjs layer by layer`, () => {
+          const info = analysis.models.find((m) => m.expr === exported);
+          assert.ok(info, `${name}: no static model ${exported} among ${analysis.models.map((m) => m.expr).join(', ')}`);
+          // Top-level models share tfjs's name counters with everything built before them.
+          compareModel(name, info, describeModel(value), value.countParams());
+        });
+        continue;
+      }
       if (typeof value !== 'function') continue;
       it(`${name}: ${exported}() matches tfjs layer by layer`, function () {
         const built = (value as () => unknown)();
@@ -85,6 +95,17 @@ describe('tfjs front end against real tfjs', () => {
       for (const e of expected) assert.ok(errors.some((f) => f.message.includes(e)), `expected an error containing "${e}"`);
     });
   }
+});
+
+describe('tfjs catalogue coverage', () => {
+  it('every tfjs catalogue entry (aliases included) is built by some fixture', () => {
+    const used = new Set<string>();
+    for (const file of modelFiles()) for (const m of readFileSync(file, 'utf8').matchAll(/\blayers\.(\w+)\(/g)) used.add(m[1]);
+    const missing = allLayers()
+      .filter((s) => s.framework === 'tfjs' && !used.has(s.name))
+      .map((s) => s.name);
+    assert.deepEqual(missing, []);
+  });
 });
 
 describe('tfjs layer names', () => {

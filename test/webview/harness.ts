@@ -124,8 +124,10 @@ export async function openPanel(browser: Browser, origin: string, o: OpenOptions
       setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
     });
     // VS Code sets the theme variables on <html> with CSSOM, which the CSP allows.
-    for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add('vscode-dark');
+    });
   })();`);
   await page.goto(`${origin}/`);
   const panel: PanelPage = {

@@ -233,9 +233,9 @@ export class LlConvView extends HTMLElement implements AnimatedView {
     ctx.font = `${s.font}px var(--vscode-font-family, sans-serif)`;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText(transposed ? 'input (each cell stamps the kernel)' : 'input (padding dashed)', input.x, 2);
+    ctx.fillText(transposed ? 'input' : 'input (padding dashed)', input.x, 2);
     ctx.fillText(g.kind === 'pool' ? 'window' : 'kernel', kernel.x, 2);
-    ctx.fillText(transposed ? 'output (overlap count in corner)' : 'output', output.x, 2);
+    ctx.fillText(transposed ? 'output (×n = overlap count)' : 'output', output.x, 2);
 
     const inputValues: (number | null)[][] = Array.from({ length: inRows }, (_, r) =>
       Array.from({ length: inCols }, (_, c) => this.input[r - this.gridLayouts!.padBefore[0]]?.[c - this.gridLayouts!.padBefore[1]] ?? null),
@@ -269,7 +269,7 @@ export class LlConvView extends HTMLElement implements AnimatedView {
       const flat = counts.flat();
       const axisCounts = g.kernel.map((_, a) => transposedOverlap(g, a, rank === 1 ? this.input[0].length : a === 0 ? this.input.length : inCols0));
       this.sum.textContent =
-        `Input cell (${rank === 1 ? i[1] : i.join(', ')}) = ${formatValue(this.input[i[0]][i[1]])} adds value × kernel into ${outHighlight.size} output cells. ` +
+        `Input cell (${rank === 1 ? i[1] : i.join(', ')}) = ${formatValue(this.input[i[0]][i[1]])} stamps value × kernel into ${outHighlight.size} output cells. ` +
         `Overlap counts range from ${Math.min(...flat)} to ${Math.max(...flat)}: uneven counts are the checkerboard pattern (per axis: ${axisCounts.map((c) => c.join(' ')).join(' | ')}).`;
     }
     drawGrid(ctx, s.palette, input, { values: inputValues, highlighted: inHighlight, stroke: s.stroke, font: s.font, scale: 2 });
@@ -299,7 +299,7 @@ export class LlConvView extends HTMLElement implements AnimatedView {
       colsHit.forEach((c, kc) => {
         const x = this.input[r]?.[c] ?? 0;
         const w = this.kernel[kr][kc];
-        if (w !== 0) terms.push(`${formatValue(x)}·${formatValue(w)}`);
+        if (w !== 0) terms.push(`${signed(x)}·${signed(w)}`);
       }),
     );
     const shown = terms.length <= 12 ? terms.join(' + ') : `${terms.slice(0, 12).join(' + ')} + …`;
@@ -407,6 +407,11 @@ export class LlConvView extends HTMLElement implements AnimatedView {
     if (!g) return 'No convolution to show.';
     return `${this.caption.textContent ?? ''} Step ${step + 1} of ${this.stepCount}. ${this.sum.textContent ?? ''}`;
   }
+}
+
+/** A factor in a written sum: negatives in parentheses with a true minus sign. */
+function signed(v: number): string {
+  return v < 0 ? `(−${formatValue(-v)})` : formatValue(v);
 }
 
 function chunk(values: number[], cols: number): Grid {

@@ -80,9 +80,20 @@ export function applyLayer(x: tf.Tensor4D, g: Geometry, weights: tf.Tensor4D | n
   } else {
     y = tf.conv2d(padded, weights as tf.Tensor4D, needsSubsample ? [1, 1] : strides, 'valid', 'NHWC', dilations);
   }
-  if (!needsSubsample) return y;
-  const [, oh, ow] = y.shape;
-  return tf.stridedSlice(y, [0, 0, 0, 0], [1, oh, ow, y.shape[3]], [1, strides[0], strides[1], 1]) as tf.Tensor4D;
+  return needsSubsample ? subsample(y, strides) : y;
+}
+
+/**
+ * Keeps every stride-th row and column: out[o] = full[o·s]. Built from pad, reshape and slice
+ * because tfjs has no gradient for stridedSlice and the effective field differentiates through it.
+ */
+function subsample(y: tf.Tensor4D, [sr, sc]: [number, number]): tf.Tensor4D {
+  const [, h, w, c] = y.shape;
+  const rows = Math.ceil(h / sr);
+  const cols = Math.ceil(w / sc);
+  const padded = tf.pad(y, [[0, 0], [0, rows * sr - h], [0, cols * sc - w], [0, 0]]);
+  const grouped = tf.reshape(padded, [1, rows, sr, cols, sc, c]);
+  return tf.reshape(tf.slice(grouped, [0, 0, 0, 0, 0, 0], [1, rows, 1, cols, 1, c]), [1, rows, cols, c]);
 }
 
 /** Result of one layer on a sample input, as plain numbers. */

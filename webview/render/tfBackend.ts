@@ -1,5 +1,7 @@
 // tfjs set-up: WebGL when the browser gives us a context, CPU otherwise, and say which.
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; tf.grad (the effective field) needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import type { BackendName } from '../../src/shared/protocol';

@@ -83,8 +83,20 @@ function canonicalValue(key: string, value: ConfigValue): ConfigValue {
   return value;
 }
 
+// Every rule of a call reads the canonical config; translating it once per config object keeps
+// big models cheap (configs are not mutated after binding).
+const canonicalCache = new WeakMap<LayerConfig, LayerConfig>();
+
 /** A config with every key in Keras's snake_case spelling. */
 export function canonicalConfig(cfg: LayerConfig, def: KerasLayerDef, fw: KerasFramework): LayerConfig {
+  const cached = canonicalCache.get(cfg);
+  if (cached) return cached;
+  const out = translateConfig(cfg, def, fw);
+  canonicalCache.set(cfg, out);
+  return out;
+}
+
+function translateConfig(cfg: LayerConfig, def: KerasLayerDef, fw: KerasFramework): LayerConfig {
   if (fw === 'keras') {
     const out: LayerConfig = {};
     for (const [k, v] of Object.entries(cfg)) out[k] = canonicalValue(k, v);
@@ -320,4 +332,25 @@ export function nestedLayer(fw: KerasFramework, v: ConfigValue | undefined): { s
   const given = rec.config;
   const keywords = given !== null && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, ConfigValue>) : {};
   return { spec, cfg: bindConfig(spec, [], keywords).config };
+}
+
+/**
+ * The snake case Keras and tfjs derive automatic names from (`MaxPooling2D` → `max_pooling2d`,
+ * `LSTM` → `lstm`, `PReLU` → `p_re_lu`).
+ */
+export function kerasSnakeCase(className: string): string {
+  const intermediate = className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');
+  const snake = intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return snake.startsWith('_') ? `private${snake}` : snake;
+}
+
+/**
+ * Keras 3's automatic layer name for the next layer of a class: `conv2d`, then `conv2d_1`,
+ * `conv2d_2` … (counters per name, kept by the caller for one model build).
+ */
+export function kerasAutoName(className: string, counters: Map<string, number>): string {
+  const base = kerasSnakeCase(className);
+  const seen = counters.get(base) ?? 0;
+  counters.set(base, seen + 1);
+  return seen === 0 ? base : `${base}_${seen}`;
 }

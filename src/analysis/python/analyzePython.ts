@@ -10,6 +10,7 @@ import { installBuiltins } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { parsePython } from './parse';
+import { KerasWorld } from './keras';
 import { TorchWorld } from './torch';
 import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
@@ -52,6 +53,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     findings.push({ severity: 'error', code: 'syntax', span: { from: Math.min(e.from, text.length), to: Math.min(text.length, Math.max(e.to, e.from + 1)) }, line: lineOf(main, Math.min(e.from, text.length)), message: 'syntax error: the analysis reads around it, code here is unknown', related: [] });
   }
   const world = new TorchWorld(interp);
+  world.keras = new KerasWorld(interp, world);
   installBuiltins(interp, world.objectClass);
   try {
     interp.runMain();
@@ -110,6 +112,15 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
   }
   const out: Candidate[] = [];
   for (const s of body) {
+    // Keras models built at module level (`model = build_cnn()`) are models of the file too.
+    if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name') {
+      const name = s.targets[0].id;
+      const v = interp.mainScope.vars.get(name);
+      if (v && v.k === 'instance' && v.mod && v.cls.mro.some((c) => c.native === 'KerasModel')) {
+        out.push({ name, expr: name, span: { from: s.from, to: s.to }, build: () => v });
+      }
+      continue;
+    }
     if (s.t !== 'class') continue;
     const cls = interp.mainScope.vars.get(s.def.name);
     if (!cls || cls.k !== 'class' || !cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) continue;
@@ -146,6 +157,7 @@ function constructibleWithDefaults(interp: Interpreter, cls: ClassV): boolean {
 
 function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[]): ModelInfo | null {
   let root: Value;
+  interp.reportForeignGaps = true;
   try {
     root = cand.build();
   } catch (e) {
@@ -206,13 +218,23 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
 
   let output: Value | null = null;
   interp.annotating = true;
+  // A Keras model built on keras.Input already ran symbolically: its inputs and outputs are known.
+  const builtInputs = inst.attrs.get('_inputs');
+  const builtOutputs = inst.attrs.get('_outputs');
   try {
     interp.anchor = fwdSite;
-    output = world.callModule(inst, args, kwargs, fwdSite);
+    if (builtInputs && builtOutputs) {
+      inputs.length = 0;
+      for (const t of interp.iterate(builtInputs, fwdSite) ?? []) if (t.k === 'tensor') inputs.push({ name: world.keras?.history.get(t)?.rec.name ?? 'input', tensor: t });
+      output = builtOutputs;
+      inst.mod!.calls = Math.max(inst.mod!.calls, 1);
+      inst.mod!.firstCall ??= { inputs: inputs.map((i) => i.tensor), output, span: fwdSite, notation: null, formula: null, macs: null, geometry: null };
+    } else output = world.callModule(inst, args, kwargs, fwdSite);
   } catch (e) {
     if (!(e instanceof BudgetExhausted)) throw e;
   } finally {
     interp.annotating = false;
+    interp.reportForeignGaps = false;
   }
 
   // Module table.

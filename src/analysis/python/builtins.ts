@@ -378,8 +378,23 @@ function isInstance(v: Value, c: Value): boolean | undefined {
         return v.k === 'dict';
       case 'set':
         return v.k === 'set';
+      case 'Sequence':
+      case 'List':
+      case 'Tuple':
+      case 'Iterable':
+      case 'Collection':
+      case 'MutableSequence':
+        return v.k === 'list' || v.k === 'tuple';
+      case 'Mapping':
+      case 'Dict':
+      case 'MutableMapping':
+        return v.k === 'dict';
+      case 'Callable':
+        return ['func', 'builtin', 'bound', 'partial', 'class'].includes(v.k);
+      case 'FunctionType':
+        return v.k === 'func';
       default:
-        return false;
+        return undefined;
     }
   }
   if (c.k === 'namespace') return undefined;
@@ -410,7 +425,8 @@ function builtinMethod(interp: Interpreter, obj: Value, name: string, site: Call
       if (name === 'is_floating_point') return bound(name, () => (obj.dtype === 'float' ? TRUE : FALSE));
       return undefined;
     case 'func':
-      if (name === '__name__') return str(obj.name);
+      if (name === '__name__' || name === '__qualname__') return str(obj.name);
+      if (name === '__module__') return str(obj.file.path);
       return undefined;
     case 'builtin':
       if (name === '__name__') return str(obj.name);
@@ -673,14 +689,8 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
     case 'dataclasses':
       return tableNamespace('dataclasses', {
         dataclass: builtin('dataclass', (a) => {
-          if (a[0]?.k === 'class') {
-            a[0].isDataclass = true;
-            return a[0];
-          }
-          return builtin('dataclass', (b) => {
-            if (b[0]?.k === 'class') b[0].isDataclass = true;
-            return b[0] ?? NONE;
-          });
+          if (a[0]?.k === 'class') return makeDataclass(interp, a[0]);
+          return builtin('dataclass', (b) => (b[0]?.k === 'class' ? makeDataclass(interp, b[0]) : b[0] ?? NONE));
         }),
         field: builtin('field', (_a, kw, site) => {
           const f = kw.get('default_factory');
@@ -696,9 +706,24 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
       return { k: 'namespace', name, get: (attr) => (attr === 'NamedTuple' ? nativeClass('NamedTuple', 'NamedTuple', [objectClass]) : attr === 'cast' ? builtin('cast', (a) => a[1] ?? NONE) : attr === 'TYPE_CHECKING' ? FALSE : builtin(attr, (a) => a[0] ?? NONE)) };
     case 'warnings':
       return { k: 'namespace', name, get: () => builtin('warn', () => NONE) };
+    case 'types':
+      return tableNamespace('types', { FunctionType: builtin('FunctionType', () => unknown('FunctionType')), MethodType: builtin('MethodType', () => unknown('MethodType')) });
     default:
       return undefined;
   }
+}
+
+/** Marks a class as a dataclass and gives it the generated `__init__` (fields in declaration order). */
+function makeDataclass(interp: Interpreter, cls: ClassV): ClassV {
+  cls.isDataclass = true;
+  if (!cls.ns.has('__init__')) {
+    cls.ns.set('__init__', builtin(`${cls.name}.__init__`, (args, kwargs) => {
+      const self = args[0];
+      if (self?.k === 'instance') interp.dataclassInit(cls, self, args.slice(1), kwargs);
+      return NONE;
+    }));
+  }
+  return cls;
 }
 
 function enumClass(objectClass: ClassV): ClassV {

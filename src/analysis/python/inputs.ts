@@ -96,14 +96,15 @@ const jaxDtypes: Record<string, 'float' | 'long' | 'bool'> = {
 
 /** A jaxtyping annotation's shape: `Float[Tensor, "batch channels time"]`. */
 export function jaxtypingBinding(annotation: Expr | null, text: string): ParsedBinding | null {
-  if (!annotation || annotation.t !== 'subscript' || annotation.index.length !== 1) return null;
+  if (!annotation || annotation.t !== 'subscript') return null;
   const obj = annotation.obj;
   const name = obj.t === 'name' ? obj.id : obj.t === 'attr' ? obj.attr : '';
   if (!(name in jaxDtypes)) return null;
-  const idx = annotation.index[0];
-  if (idx.t !== 'tuple' || idx.elts.length !== 2 || idx.elts[1].t !== 'str') return null;
+  const items = annotation.index.length === 1 && annotation.index[0].t === 'tuple' ? annotation.index[0].elts : annotation.index;
+  const spec = items[1];
+  if (items.length !== 2 || spec.t !== 'str') return null;
   void text;
-  const tokens = idx.elts[1].value.trim().split(/\s+/).filter(Boolean);
+  const tokens = spec.value.trim().split(/\s+/).filter(Boolean);
   let ranked = true;
   const dims: Dim[] = [];
   tokens.forEach((tok, i) => {

@@ -129,6 +129,8 @@ export class Interpreter {
   private readonly loading = new Set<string>();
   /** Innermost call site in the main file: where effects in other files are reported. */
   anchor: CallSite;
+  /** Set while a model is built and run: only then do gaps inside imported files matter. */
+  reportForeignGaps = false;
   /** Set while a model's forward runs, so tensor-producing expressions are annotated. */
   annotating = false;
   hooks!: FrameworkHooks;
@@ -173,6 +175,9 @@ export class Interpreter {
 
   /** An inference gap: a construct the analysis cannot follow, named at its place. */
   gap(site: { from: number; to: number; file: SourceFile }, message: string): void {
+    // What an imported module's top level cannot follow matters only if the model uses it, and
+    // then the model's own call reports it; reading the import itself stays quiet.
+    if (!site.file.isMain && (this.loading.size > 0 || !this.reportForeignGaps)) return;
     this.report('inference-gap', 'info', site, message);
   }
 
@@ -247,10 +252,16 @@ export class Interpreter {
       const rel = joinPath(base, ...dotted);
       candidates.push(dotted.length ? `${rel}.py` : joinPath(base, '__init__.py'), joinPath(rel, '__init__.py'));
     } else {
-      // Absolute imports: try each ancestor directory of the importing file as a source root.
-      for (let dir = dirname(from.path); dir && dir !== '/' && dir !== '.'; dir = dirname(dir)) {
-        candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
-        if (candidates.length > 24) break;
+      // Absolute imports resolve inside the importing file's own package tree (torchvision's
+      // files importing `torchvision.ops`) or beside it (scripts importing a sibling module),
+      // never into third-party packages that happen to live further up the directory tree.
+      const dir = dirname(from.path);
+      candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
+      const parts = dir.split('/');
+      const rootAt = parts.lastIndexOf(dotted[0]);
+      if (rootAt > 0) {
+        const base = parts.slice(0, rootAt).join('/') || '/';
+        candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
     }
     for (const c of candidates) {
@@ -750,7 +761,7 @@ export class Interpreter {
         return truthy(b) === true && a.k === 'unknown' ? unknown('boolean of unknown operands', e) : joinValues(a, b);
       }
       case 'compare':
-        return this.compare(e.op, this.eval(e.left, scope), this.eval(e.right, scope));
+        return this.compare(e.op, this.eval(e.left, scope), this.eval(e.right, scope), this.site(e, scope));
       case 'unary': {
         const v = this.eval(e.operand, scope);
         if (e.op === 'not') {
@@ -892,8 +903,7 @@ export class Interpreter {
         const items = this.iterate(v, this.site(a, scope));
         if (items) args.push(...items);
         else {
-          this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically`);
-          args.push(unknown('starred argument', a));
+          this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically; no positional arguments assumed`);
         }
       } else if (a.kind === 'dstar') {
         if (v.k === 'dict') {
@@ -965,6 +975,7 @@ export class Interpreter {
         const cv = this.lookupClassAttr(obj.cls, name);
         if (cv !== undefined) return this.bindClassAttr(cv, obj, obj.cls);
         if (name === '__class__') return obj.cls;
+        if (name === '__module__') return str(obj.cls.file?.path ?? '');
         if (!quiet) this.gap(site, `${obj.cls.name} has no attribute '${name}' the analysis can see`);
         return unknown(`${obj.cls.name}.${name}`, site);
       }
@@ -974,7 +985,8 @@ export class Interpreter {
           if (cv.k === 'func' && cv.decorators.includes('classmethod')) return { k: 'bound', fn: cv, self: obj };
           return cv;
         }
-        if (name === '__name__') return str(obj.name);
+        if (name === '__name__' || name === '__qualname__') return str(obj.name);
+        if (name === '__module__') return str(obj.file?.path ?? '');
         return unknown(`${obj.name}.${name}`, site);
       }
       case 'namespace': {
@@ -1014,7 +1026,7 @@ export class Interpreter {
         }
         if (idx.k === 'slice') {
           const r = sliceIndices(obj.items.length, idx);
-          if (!r) return unknown('slice with unknown bounds', site);
+          if (!r) return obj.items.length === 0 ? { k: obj.k, items: [] } : unknown('slice with unknown bounds', site);
           const items: Value[] = [];
           for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) items.push(obj.items[i]);
           return { k: obj.k, items };
@@ -1101,7 +1113,7 @@ export class Interpreter {
     if (op === '*' && (a.k === 'list' || a.k === 'tuple') && b.k === 'int' && isKnown(b.v)) return repeatSeq(a, b.v);
     if (op === '*' && (b.k === 'list' || b.k === 'tuple') && a.k === 'int' && isKnown(a.v)) return repeatSeq(b, a.v);
     if (op === '*' && a.k === 'str' && b.k === 'int' && isKnown(b.v)) return str(a.v.repeat(Math.max(0, b.v)));
-    if (op === '%' && a.k === 'str') return str(a.v);
+    if (op === '%' && a.k === 'str') return this.percentFormat(a.v, b);
     if (op === '|' && a.k === 'dict' && b.k === 'dict') return { k: 'dict', entries: new Map([...a.entries, ...b.entries]) };
     if (op === '|' && (a.k === 'class' || a.k === 'none')) return a;
     if (a.k === 'instance') {
@@ -1111,7 +1123,8 @@ export class Interpreter {
     return unknown(`${describe(a)} ${op} ${describe(b)}`, site);
   }
 
-  compare(op: string, a: Value, b: Value): Value {
+  compare(op: string, a: Value, b: Value, site: CallSite = this.anchor): Value {
+    if ((a.k === 'tensor' || b.k === 'tensor') && ['<', '>', '<=', '>=', '==', '!='].includes(op)) return this.hooks.tensorBinop(op, a, b, site);
     if (op === 'is' || op === 'is not') {
       const same = identical(a, b);
       if (same === undefined) return unknown('identity of unknowns', null);
@@ -1163,6 +1176,25 @@ export class Interpreter {
       return r ? TRUE : FALSE;
     }
     return unknown(`comparison ${op}`, null);
+  }
+
+  /** Python's `"%d" % x` formatting; unknown parts make the result unknown. */
+  private percentFormat(fmt: string, arg: Value): Value {
+    const args = arg.k === 'tuple' ? arg.items : [arg];
+    let i = 0;
+    let failed = false;
+    const out = fmt.replace(/%([-+ 0#]*\d*(?:\.\d+)?)([sdifrx%])/g, (_m, _flags: string, conv: string) => {
+      if (conv === '%') return '%';
+      const v = args[i++];
+      const text = v ? this.toStr(v) : null;
+      if (text === null) {
+        failed = true;
+        return '';
+      }
+      if ((conv === 'd' || conv === 'i') && v && v.k === 'float') return String(Math.trunc(v.v));
+      return text;
+    });
+    return failed ? unknown('formatted string with an unknown part') : str(out);
   }
 
   toStr(v: Value): string | null {
@@ -1237,7 +1269,8 @@ export class Interpreter {
     return inst;
   }
 
-  private dataclassInit(cls: ClassV, inst: InstanceV, args: Value[], kwargs: Map<string, Value>): void {
+  /** The generated `__init__` of a dataclass: fields from the class and its dataclass bases. */
+  dataclassInit(cls: ClassV, inst: InstanceV, args: Value[], kwargs: Map<string, Value>): void {
     const fields: string[] = [];
     for (const c of [...cls.mro].reverse()) for (const f of (c as ClassV & { fields?: string[] }).fields ?? []) if (!fields.includes(f)) fields.push(f);
     fields.forEach((f, i) => {

@@ -200,15 +200,11 @@ function elementwise(ctx: OpContext, op: string, av: Value, bv: Value): Value {
       'shape-mismatch',
       'error',
       ctx.site,
-      `${formatTensorShape(a)} ${op} ${formatTensorShape(b)}: cannot broadcast — dimension ${i - shape_len(a, b) + a.shape.length >= 0 ? i : i} is ${formatDim(x)} on the left and ${formatDim(y)} on the right${originText(a, b)}`,
+      `${formatTensorShape(a)} ${op} ${formatTensorShape(b)}: cannot broadcast — dimension ${i} is ${formatDim(x)} on the left and ${formatDim(y)} on the right${originText(a, b)}`,
       related(ctx, a, b),
     );
   });
   return out(shape, a, { dtype, field: mergeTensorFields(a, b, shape.length) });
-}
-
-function shape_len(a: TensorV, b: TensorV): number {
-  return Math.max(a.shape.length, b.shape.length);
 }
 
 function originText(...ts: TensorV[]): string {
@@ -689,6 +685,7 @@ const elementwiseNames = [
   'float', 'double', 'half', 'bfloat16', 'to', 'type_as', 'fill_', 'zero_', 'normal_', 'uniform_', 'add_', 'sub_', 'mul_', 'div_', 'masked_fill_', 'copy_', 'pin_memory', 'share_memory_', 'retain_grad',
   'softmax', 'log_softmax', 'softmin', 'normalize', 'layer_norm', 'group_norm', 'batch_norm', 'instance_norm', 'local_response_norm', 'cumsum', 'cumprod', 'flip', 'roll', 'triu', 'tril', 'nan_to_num',
   'sigmoid', 'logit', 'threshold', 'rrelu', 'prelu', 'dropout_', 'apply_', 'abs_', 'sqrt_', 'trunc', 'frac', 'lerp', 'addcmul', 'addcdiv', 'tanh',
+  'bernoulli', 'bernoulli_', 'exponential_', 'random_', 'clamp_min_', 'clamp_max_', 'relu6_', 'hardtanh_', 'neg_', 'pow_', 'sign_', 'floor_', 'round_', 'sub', 'detach_', 'cauchy_', 'log_normal_', 'geometric_', 'erfinv', 'erfinv_', 'sinh', 'cosh', 'tan', 'atan', 'asin', 'acos', 'expm1', 'log2', 'log10', 'sigmoid_', 'float_', 'to_dense', 'coalesce',
 ];
 
 const longNames = new Set(['long', 'int', 'argmax', 'argmin', 'short', 'byte']);

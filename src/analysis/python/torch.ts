@@ -4,11 +4,12 @@
 // module's first call (shapes, notation, geometry, receptive field).
 
 import { bindConfig, lookupLayer, type ConfigValue, type LayerConfig, type LayerSpec, type LayerValue } from '../layers/catalogue';
-import { composeField, identityField } from '../receptiveField';
+import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, mulDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, ReceptiveField } from '../types';
 import { builtin, nativeClass, stdlibModule, tableNamespace } from './builtins';
 import { lineOf, type Interpreter } from './interpreter';
+import type { KerasWorld } from './keras';
 import { functionalRule, layerContext, tensorAttribute, tensorBinop, indexTensor, torchFunction } from './tensorOps';
 import {
   FALSE,
@@ -60,6 +61,8 @@ export class TorchWorld {
   readonly tensorClass: ClassV;
   private readonly layerClasses = new Map<string, ClassV>();
   private readonly namespaces = new Map<string, Value>();
+  /** Keras support, installed by the front end (Keras in Python runs through this interpreter). */
+  keras: KerasWorld | null = null;
   /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
   readonly inputTensors = new Set<TensorV>();
 
@@ -330,7 +333,11 @@ export class TorchWorld {
       if (seen.has(m.mod!.id)) return;
       seen.add(m.mod!.id);
       out.push([path, m]);
-      for (const [name, child] of m.mod!.children) visit(child, path ? `${path}.${name}` : name);
+      for (const [name, child] of m.mod!.children) {
+        // Keras lists layers by their names (`dense_1`), not by the attribute holding them.
+        const key = child.mod!.framework === 'keras' && child.mod!.name ? child.mod!.name : name;
+        visit(child, path ? `${path}.${key}` : key);
+      }
     };
     visit(root, '');
     return out;
@@ -349,7 +356,10 @@ export class TorchWorld {
     cls.layer = spec;
     cls.ns.set('__init__', builtin(`${name}.__init__`, (args, kwargs, site) => {
       const self = args[0];
-      if (self?.k === 'instance' && self.mod) this.initLayer(self, spec, args.slice(1), kwargs, site);
+      if (self?.k === 'instance' && self.mod) {
+        this.initLayer(self, spec, args.slice(1), kwargs, site);
+        if (spec.framework === 'keras') this.keras?.nameLayer(self, kwargs);
+      }
       return NONE;
     }));
     cls.ns.set('forward', builtin(`${name}.forward`, (args, kwargs, site) => {
@@ -478,7 +488,9 @@ export class TorchWorld {
       const t = firstTensorOf(result);
       rec.field = t?.field ?? null;
     }
-    return withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.type });
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
+    if (rec.framework === 'keras') this.keras?.recordCall(inst, args, out);
+    return out;
   }
 
   /** Applies a catalogue layer's rule to a call's arguments. */
@@ -490,7 +502,7 @@ export class TorchWorld {
     const layerArgs = args.map(toLayerValue);
     const layerKwargs: Record<string, LayerValue> = {};
     for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
-    const input = args.find((a) => a.k === 'tensor') as TensorV | undefined;
+    const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
     // Mismatches are collected first so that the message can lead with the step's notation.
     const mismatches: string[] = [];
     const ctx = { ...layerContext({ interp: this.interp, site }), mismatch: (m: string) => mismatches.push(m) };
@@ -509,7 +521,19 @@ export class TorchWorld {
     } catch {
       geometry = null;
     }
-    const outValue = fromLayerValue(res, inputTensor, geometry);
+    let outValue = fromLayerValue(res, inputTensor, geometry, spec.framework !== 'pytorch');
+    // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
+    const all: TensorV[] = [];
+    const collect = (v: Value) => {
+      if (v.k === 'tensor') all.push(v);
+      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
+    };
+    args.forEach(collect);
+    if (!geometry && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
+      let field: ReceptiveField | null = null;
+      for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
+      outValue = { ...outValue, field };
+    }
     if (!extra.layerCall) {
       const safe = <T>(f: () => T): T | null => {
         try {
@@ -615,6 +639,8 @@ export class TorchWorld {
       case 'torch.Tensor':
         return this.tensorClass;
       default: {
+        const kerasNs = this.keras?.namespace(name);
+        if (kerasNs) return kerasNs;
         const std = stdlibModule(interp, name, this.objectClass);
         if (std) return std;
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
@@ -665,6 +691,7 @@ export class TorchWorld {
       __version__: str('1.13.0'),
       cuda: tableNamespace('torch.cuda', { is_available: builtin('is_available', () => FALSE), device_count: builtin('device_count', () => int(0)) }),
       backends: interp.opaqueNamespace('torch.backends'),
+      _C: tableNamespace('torch._C', { _log_api_usage_once: builtin('_log_api_usage_once', () => NONE) }, (a) => unknown(`torch._C.${a}`)),
     };
     const ns: NamespaceV = {
       k: 'namespace',
@@ -841,7 +868,7 @@ function isEllipsisDim(d: Dim): boolean {
 }
 
 /** A layer-rule value back as a Python value, with the receptive field composed. */
-export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: import('../types').Geometry | null): Value {
+export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: import('../types').Geometry | null, channelsLast = false): Value {
   switch (v.kind) {
     case 'tensor': {
       let shape = [...v.shape];
@@ -857,12 +884,12 @@ export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: i
       let field: ReceptiveField | null = null;
       if (input?.field && ranked) {
         if (geometry) field = composeField(input.field, geometry);
-        else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length)) field = input.field;
+        else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length, channelsLast)) field = input.field;
       }
       return { k: 'tensor', shape, ranked, dtype: v.dtype, field, origin: null };
     }
     case 'tuple':
-      return tuple(v.items.map((i) => fromLayerValue(i, input, geometry)));
+      return tuple(v.items.map((i) => fromLayerValue(i, input, geometry, channelsLast)));
     case 'none':
       return NONE;
     case 'const':
@@ -872,8 +899,13 @@ export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: i
   }
 }
 
-function sameSpatial(a: Dim[], b: Dim[], n: number): boolean {
-  for (let i = 1; i <= n; i++) if (compareDims(a[a.length - i], b[b.length - i]) !== 'equal') return false;
+/** Whether two shapes agree on their spatial axes: the last n (PyTorch's NC…) or the n after the batch (channels-last). */
+function sameSpatial(a: Dim[], b: Dim[], n: number, channelsLast: boolean): boolean {
+  for (let i = 0; i < n; i++) {
+    const ia = channelsLast ? 1 + i : a.length - n + i;
+    const ib = channelsLast ? 1 + i : b.length - n + i;
+    if (compareDims(a[ia], b[ib]) !== 'equal') return false;
+  }
   return true;
 }
 

@@ -15,6 +15,10 @@ import { TfjsRuntime, type RuntimeFinding } from './tfjsRuntime';
 
 const DEFAULT_STEPS = 200_000;
 
+// Configuring a Lezer parser builds tables; one per dialect is enough.
+const TS_PARSER = parser.configure({ dialect: 'ts' });
+const JS_PARSER = parser.configure({ dialect: '' });
+
 /** Offsets to 1-based lines. */
 function lineIndex(text: string): (offset: number) => number {
   const starts = [0];
@@ -221,7 +225,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
   const findings: RuntimeFinding[] = [];
   const builds: Built[] = [];
   try {
-    const lezer = parser.configure({ dialect: language === 'typescript' ? 'ts' : '' });
+    const lezer = language === 'typescript' ? TS_PARSER : JS_PARSER;
     if (options.model) {
       // The model expression is evaluated as if it were written at the end of the file.
       const full = `${text}\n;${options.model};`;

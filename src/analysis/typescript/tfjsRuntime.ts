@@ -5,28 +5,25 @@
 
 import type { SyntaxNode } from '@lezer/common';
 import { bindConfig, lookupLayer, type ConfigValue, type LayerConfig, type LayerContext, type LayerValue } from '../layers/catalogue';
+import { kerasSnakeCase } from '../layers/kerasShared';
 import { tfjsClassName } from '../layers/tfjsLayers';
 import { composeField, identityField, mergeFields } from '../receptiveField';
 import { formatShape, isKnown, parseDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { AnalyzeOptions, Finding, ReceptiveField, Span } from '../types';
-import type { InterpreterHost } from './jsInterpreter';
+import { BudgetExhausted, type InterpreterHost } from './jsInterpreter';
 import { describe, num, str, UNDEF, unknown, type CallNode, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
 
 /** Module specifiers that provide the tfjs layers API. */
 const TFJS_MODULE = /^@tensorflow\/tfjs(-node(-gpu)?|-layers)?$/;
+
+/** More layers than any real model file builds: beyond this, a loop bound is probably wrong. */
+const MAX_LAYERS = 1000;
 
 /** Families whose output keeps the input's spatial layout element for element. */
 const PASSTHROUGH_FAMILIES = new Set(['activation', 'regularization', 'normalization', 'merge', 'preprocessing']);
 
 /** A finding before lines are attached. */
 export type RuntimeFinding = Omit<Finding, 'line' | 'related'> & { related: { span: Span; message: string }[] };
-
-/** tfjs's `toSnakeCase`: `MaxPooling2D` → `max_pooling2d`, `LSTM` → `lstm`. */
-export function tfjsSnakeCase(name: string): string {
-  const intermediate = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');
-  const snake = intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return snake.startsWith('_') ? `private${snake}` : snake;
-}
 
 function spanOf(node: SyntaxNode): Span {
   return { from: node.from, to: node.to };
@@ -171,11 +168,12 @@ export class TfjsRuntime implements InterpreterHost {
   private autoName(className: string): string {
     const n = (this.counters.get(className) ?? 0) + 1;
     this.counters.set(className, n);
-    return `${tfjsSnakeCase(className)}_${className}${n}`;
+    return `${kerasSnakeCase(className)}_${className}${n}`;
   }
 
   private newLayer(factory: string, className: string, config: LayerConfig, raw: Map<string, Value>, node: SyntaxNode | Span, name?: string): LayerInstance {
     const span = 'name' in node ? spanOf(node as SyntaxNode) : (node as Span);
+    if (this.layers.length >= MAX_LAYERS) throw new BudgetExhausted(span.from, `the file builds more than ${MAX_LAYERS} layers`);
     const given = raw.get('name');
     const layer: LayerInstance = {
       id: this.nextId++,
@@ -326,7 +324,7 @@ export class TfjsRuntime implements InterpreterHost {
       output = { kind: 'unknown' };
       messages.push({ code: 'inference-gap', severity: 'info', message: `the shape rule of ${spec.name} failed: ${String(e)}` });
     }
-    const related = tensors.filter((t) => t.node && t.node.layer !== layer).map((t) => ({ span: t.node!.layer.span, message: this.producerText(t) }));
+    const related = messages.length === 0 ? [] : tensors.filter((t) => t.node && t.node.layer !== layer).map((t) => ({ span: t.node!.layer.span, message: this.producerText(t) }));
     // Errors downstream of an error are its consequences, not new findings.
     const poisoned = tensors.some((t) => t.poisoned) || messages.some((m) => m.severity === 'error');
     const upstreamError = tensors.some((t) => t.poisoned);

@@ -1,0 +1,139 @@
+// Analysis timings: cold (a full analysis of a document nobody analysed before in this process's
+// caches) and incremental (analysis after a one-character edit, the keystroke case) for each
+// example, synthetic 2,000- and 10,000-line files and torchvision's largest model files; the
+// growth with file size (500…20,000 lines) and its fit.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../src/analysis/analyze';
+import type { AnalyzeOptions, Language } from '../src/analysis/types';
+import { linearFit, spreadOf, timeRepeated, type LinearFit, type Spread } from './stats';
+import { syntheticModel } from './syntheticModel';
+
+const repoRoot = join(__dirname, '..');
+export const torchvisionRoot = '/usr/lib/python3/dist-packages/torchvision';
+
+/** One file's analysis timings. */
+export interface FileTiming {
+  name: string;
+  group: 'example' | 'synthetic' | 'torchvision';
+  lines: number;
+  model: string | null;
+  cold: Spread;
+  incremental: Spread;
+  /** Lines per second of a cold analysis at the median. */
+  linesPerSecond: number;
+  modelsFound: number;
+  modulesFound: number;
+  findings: number;
+}
+
+/** Growth of analysis time with file size. */
+export interface Growth {
+  points: { lines: number; cold: Spread }[];
+  fit: LinearFit;
+}
+
+/** Reads a module of the workspace (torchvision's package for its files), as the editor and CLI do. */
+function diskReader(root: string): (path: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (path) => {
+    if (!path.startsWith(root + '/')) return undefined;
+    if (!cache.has(path)) {
+      try {
+        cache.set(path, readFileSync(path, 'utf8'));
+      } catch {
+        cache.set(path, undefined);
+      }
+    }
+    return cache.get(path);
+  };
+}
+
+/**
+ * A one-character edit in the middle of the file, alternating insert and delete so that every
+ * timed analysis sees a text different from the one before (no cache can answer it).
+ */
+function keystrokeText(text: string, i: number): string {
+  const lines = text.split('\n');
+  const middle = Math.floor(lines.length / 2);
+  // A line inside a function body, so the edit lands in code, not between classes.
+  let at = middle;
+  while (at < lines.length - 1 && !/^\s{8}\S/.test(lines[at])) at++;
+  lines[at] = i % 2 === 0 ? lines[at] + ' ' : lines[at] + '  ';
+  return lines.join('\n');
+}
+
+function timeFile(name: string, group: FileTiming['group'], text: string, language: Language, options: AnalyzeOptions, repeats: number): FileTiming {
+  let last = analyze(text, language, options);
+  const cold = timeRepeated(() => {
+    last = analyze(text, language, options);
+  }, repeats);
+  const incremental = timeRepeated((i) => {
+    analyze(keystrokeText(text, i), language, options);
+  }, repeats);
+  const lines = text.split('\n').length;
+  const spread = spreadOf(cold);
+  return {
+    name,
+    group,
+    lines,
+    model: options.model ?? null,
+    cold: spread,
+    incremental: spreadOf(incremental),
+    linesPerSecond: (lines / spread.median) * 1000,
+    modelsFound: last.models.length,
+    modulesFound: last.models.reduce((n, m) => n + m.modules.length, 0),
+    findings: last.findings.length,
+  };
+}
+
+/** Factories analysed in torchvision's files: the models the issue names, on the largest files. */
+export const torchvisionModels: { file: string; model: string }[] = [
+  { file: 'resnet.py', model: 'resnet50()' },
+  { file: 'resnet.py', model: 'resnet18()' },
+  { file: 'regnet.py', model: 'regnet_y_400mf()' },
+  { file: 'efficientnet.py', model: 'efficientnet_b0()' },
+  { file: 'swin_transformer.py', model: 'swin_t()' },
+  { file: 'vision_transformer.py', model: 'vit_b_16()' },
+  { file: 'maxvit.py', model: 'maxvit_t()' },
+  { file: 'inception.py', model: 'inception_v3()' },
+  { file: 'densenet.py', model: 'densenet121()' },
+  { file: 'vgg.py', model: 'vgg16()' },
+];
+
+/** Runs every analysis timing; `quick` lowers repeats and sizes for iteration. */
+export function runAnalysisBench(quick: boolean, log: (s: string) => void): { files: FileTiming[]; growth: Growth } {
+  const repeats = quick ? 3 : 15;
+  const files: FileTiming[] = [];
+  // Warm the JIT on every example once so the first measured file is not penalised.
+  const exampleDir = join(repoRoot, 'examples');
+  const examples = readdirSync(exampleDir).filter((f) => /\.(py|ts|js)$/.test(f)).sort();
+  for (const f of examples) analyze(readFileSync(join(exampleDir, f), 'utf8'), f.endsWith('.py') ? 'python' : 'typescript', { fileName: join(exampleDir, f) });
+
+  for (const f of examples) {
+    const language: Language = f.endsWith('.py') ? 'python' : f.endsWith('.ts') ? 'typescript' : 'javascript';
+    files.push(timeFile(f, 'example', readFileSync(join(exampleDir, f), 'utf8'), language, { fileName: join(exampleDir, f) }, repeats));
+    log(`analysis ${f}`);
+  }
+  for (const size of [2000, 10_000]) {
+    const { text } = syntheticModel(size);
+    files.push(timeFile(`synthetic ${size.toLocaleString('en')} lines`, 'synthetic', text, 'python', { fileName: '/bench/synthetic.py' }, quick ? 2 : size > 5000 ? 5 : 9));
+    log(`analysis synthetic ${size}`);
+  }
+  const models = quick ? torchvisionModels.slice(0, 2) : torchvisionModels;
+  for (const { file, model } of models) {
+    const path = join(torchvisionRoot, 'models', file);
+    const options: AnalyzeOptions = { fileName: path, model, readModule: diskReader(torchvisionRoot), inputs: [{ shape: [1, 3, 224, 224] }] };
+    files.push(timeFile(`torchvision ${file} ${model}`, 'torchvision', readFileSync(path, 'utf8'), 'python', options, quick ? 2 : 5));
+    log(`analysis torchvision ${model}`);
+  }
+
+  const sizes = quick ? [500, 2000, 5000] : [500, 1000, 2000, 5000, 10_000, 15_000, 20_000];
+  const points = sizes.map((size) => {
+    const { text, lines } = syntheticModel(size);
+    const times = timeRepeated(() => analyze(text, 'python', { fileName: '/bench/synthetic.py' }), quick ? 2 : size > 5000 ? 3 : 5);
+    log(`growth ${size}`);
+    return { lines, cold: spreadOf(times) };
+  });
+  return { files, growth: { points, fit: linearFit(points.map((p) => p.lines), points.map((p) => p.cold.median)) } };
+}

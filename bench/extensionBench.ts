@@ -1,0 +1,167 @@
+// The extension's own costs: bundle sizes of a production build and of the .vsix, activation time
+// (plain Node with a vscode stand-in, bench/activationStub.cjs), and, in a real extension host
+// (code-server through scripts/runInWorkbench.mjs), activation and memory with 1/20/100 files open.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { torchvisionRoot } from './analysisBench';
+import { spreadOf, type Spread } from './stats';
+
+const repoRoot = join(__dirname, '..');
+
+/** Size of one shipped file. */
+export interface BundleSize {
+  target: string;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** Activation in plain Node, one fresh process per sample. */
+export interface StubActivation {
+  bundle: string;
+  require: Spread;
+  activate: Spread;
+  total: Spread;
+  error: string | null;
+}
+
+/** What the probe reported from the real extension host. */
+export interface HostProbe {
+  ok: boolean;
+  error: string | null;
+  activateCallMs?: number;
+  activationMs?: number;
+  wasActiveBefore?: boolean;
+  baseline?: { rssMb: number; heapUsedMb: number };
+  steps?: { open: number; rssMb: number; heapUsedMb: number; heapGrowthMb: number; rssGrowthMb: number; held: number }[];
+}
+
+export interface ExtensionResults {
+  bundles: BundleSize[];
+  bundleError: string | null;
+  vsix: { bytes: number } | null;
+  vsixError: string | null;
+  activation: StubActivation | null;
+  host: HostProbe;
+}
+
+const shipped: Record<string, string> = {
+  'extension-node': 'dist/extension/node.js',
+  'extension-web': 'dist/extension/web.js',
+  webview: 'dist/webview/main.js',
+  cli: 'dist/cli/layerLens.js',
+};
+
+/** A production build in a staging copy (never over the working tree's dist/, which others use). */
+function productionBuild(staging: string): { bundles: BundleSize[]; error: string | null } {
+  for (const name of ['src', 'webview', 'node_modules', 'esbuild.mjs', 'tsconfig.json', 'media']) symlinkSync(join(repoRoot, name), join(staging, name));
+  const bundles: BundleSize[] = [];
+  const errors: string[] = [];
+  // One target at a time, so a target whose entry does not exist yet does not hide the others.
+  for (const [target, file] of Object.entries(shipped)) {
+    const run = spawnSync(process.execPath, ['esbuild.mjs', '--production', target], { cwd: staging, encoding: 'utf8' });
+    if (run.status !== 0 || !existsSync(join(staging, file))) {
+      errors.push(`${target}: ${(run.stderr || run.stdout).trim().split('\n').find((l) => l.includes('ERROR') || l.includes('error')) ?? 'failed'}`);
+      continue;
+    }
+    const text = readFileSync(join(staging, file));
+    bundles.push({ target, file, bytes: text.length, gzipBytes: gzipSync(text).length });
+  }
+  return { bundles, error: errors.length ? errors.join('; ') : null };
+}
+
+function stubActivation(bundle: string, repeats: number): StubActivation {
+  const samples: { requireMs: number; activateMs: number; totalMs: number; error: string | null }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bench/activationStub.cjs'), bundle], { cwd: repoRoot, encoding: 'utf8' });
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    try {
+      samples.push(JSON.parse(line));
+    } catch {
+      samples.push({ requireMs: NaN, activateMs: NaN, totalMs: NaN, error: run.stderr.trim().split('\n').slice(0, 3).join(' | ') });
+    }
+  }
+  const ok = samples.filter((s) => !s.error);
+  return {
+    bundle,
+    require: spreadOf(ok.map((s) => s.requireMs)),
+    activate: spreadOf(ok.map((s) => s.activateMs)),
+    total: spreadOf(ok.map((s) => s.totalMs)),
+    error: samples.find((s) => s.error)?.error ?? null,
+  };
+}
+
+/** A workspace of 100 model files: the examples and torchvision's model files, copied round-robin. */
+function modelWorkspace(dir: string): void {
+  const sources = [
+    ...readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.py')).map((f) => join(repoRoot, 'examples', f)),
+    ...(existsSync(join(torchvisionRoot, 'models')) ? readdirSync(join(torchvisionRoot, 'models')).filter((f) => f.endsWith('.py') && !f.startsWith('_')).map((f) => join(torchvisionRoot, 'models', f)) : []),
+  ];
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 100; i++) {
+    const source = sources[i % sources.length];
+    copyFileSync(source, join(dir, `m${String(i).padStart(3, '0')}_${source.split('/').pop()}`));
+  }
+}
+
+async function hostProbe(temp: string): Promise<HostProbe> {
+  const probe = join(temp, 'hostProbe.js');
+  await esbuild.build({ entryPoints: [join(repoRoot, 'bench/hostProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'error' });
+  const folder = join(temp, 'workspace');
+  modelWorkspace(folder);
+  const { runExtensionTests } = (await import(join(repoRoot, 'scripts/runInWorkbench.mjs'))) as {
+    runExtensionTests(o: { extensionTestsPath: string; extensionDevelopmentPath: string; folder: string; timeoutMs: number }): Promise<{ exitCode: number | null; results: Record<string, unknown> | null; diagnostics: string }>;
+  };
+  const outcome = await runExtensionTests({ extensionTestsPath: probe, extensionDevelopmentPath: repoRoot, folder, timeoutMs: 6 * 60_000 });
+  const r = outcome.results;
+  if (!r) return { ok: false, error: `no result from the host (exit ${outcome.exitCode}): ${outcome.diagnostics.slice(0, 600)}` };
+  if (r.failed) return { ok: false, error: String(r.error).slice(0, 600) };
+  return { ok: true, error: null, ...(r as object) } as HostProbe;
+}
+
+/** Runs the extension measurements; `withHost` starts code-server (a minute or two). */
+export async function runExtensionBench(quick: boolean, withHost: boolean, log: (s: string) => void): Promise<ExtensionResults> {
+  const temp = mkdtempSync(join(tmpdir(), 'layer-lens-bench-'));
+  try {
+    const staging = join(temp, 'staging');
+    mkdirSync(staging);
+    const { bundles, error: bundleError } = productionBuild(staging);
+    log('production bundles built');
+    const nodeBundle = join(staging, shipped['extension-node']);
+    const activation = existsSync(nodeBundle) ? stubActivation(nodeBundle, quick ? 5 : 20) : null;
+    log('activation (stub) measured');
+
+    let vsix: ExtensionResults['vsix'] = null;
+    let vsixError: string | null = null;
+    if (!quick) {
+      try {
+        const { packageExtension } = (await import(join(repoRoot, 'scripts/package.mjs'))) as { packageExtension(out: string): unknown };
+        const out = join(temp, 'layer-lens.vsix');
+        packageExtension(out);
+        vsix = { bytes: statSync(out).size };
+      } catch (error) {
+        vsixError = String((error as Error).message).split('\n').slice(0, 3).join(' ');
+      }
+      log('vsix packaged');
+    } else {
+      vsixError = 'not packaged in --quick mode';
+    }
+
+    let host: HostProbe = { ok: false, error: 'skipped (--quick or --no-host)' };
+    if (withHost) {
+      try {
+        host = await hostProbe(temp);
+      } catch (error) {
+        host = { ok: false, error: String((error as Error).message).slice(0, 600) };
+      }
+      log('extension host probed');
+    }
+    return { bundles, bundleError, vsix, vsixError, activation, host };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,63 @@
+// Runs inside the real extension host (code-server, through scripts/runInWorkbench.mjs): activates
+// Layer Lens, then opens 1, 20 and 100 model files of the workspace and samples the extension
+// host's memory once each batch is analysed. Bundled by bench/extensionBench.ts; reports JSON to
+// the file the runner names in LAYER_LENS_TEST_RESULTS.
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+interface Api {
+  activationMs: number;
+  settled(uri: string): Promise<void>;
+  heldDocuments(): string[];
+}
+
+function sample(): { rssMb: number; heapUsedMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / 2 ** 20, heapUsedMb: m.heapUsed / 2 ** 20 };
+}
+
+/** Samples after a pause, several times, keeping the lowest heap (garbage not yet collected inflates it). */
+async function settledSample(): Promise<{ rssMb: number; heapUsedMb: number }> {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 400));
+    (globalThis as { gc?: () => void }).gc?.();
+    samples.push(sample());
+  }
+  return samples.reduce((a, b) => (b.heapUsedMb < a.heapUsedMb ? b : a));
+}
+
+export async function run(): Promise<void> {
+  const out: Record<string, unknown> = { passed: 0, failed: 0 };
+  try {
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'layer-lens');
+    if (!extension) throw new Error('Layer Lens is not loaded in this host');
+    out.wasActiveBefore = extension.isActive;
+    const before = sample();
+    const started = performance.now();
+    const api = (await extension.activate()) as Api;
+    out.activateCallMs = performance.now() - started;
+    out.activationMs = api?.activationMs ?? null;
+    out.memoryBeforeActivation = before;
+    const files = (await vscode.workspace.findFiles('**/*.py')).sort((a, b) => a.path.localeCompare(b.path));
+    out.filesAvailable = files.length;
+    const baseline = await settledSample();
+    out.baseline = baseline;
+    const steps: unknown[] = [];
+    let opened = 0;
+    for (const target of [1, 20, 100]) {
+      const batch = files.slice(opened, target);
+      const documents = await Promise.all(batch.map((uri) => vscode.workspace.openTextDocument(uri)));
+      await Promise.all(documents.map((d) => api.settled(d.uri.toString())));
+      opened = target;
+      const m = await settledSample();
+      steps.push({ open: target, ...m, heapGrowthMb: m.heapUsedMb - baseline.heapUsedMb, rssGrowthMb: m.rssMb - baseline.rssMb, held: api.heldDocuments().length });
+    }
+    out.steps = steps;
+    out.passed = 1;
+  } catch (error) {
+    out.failed = 1;
+    out.error = String((error as Error).stack ?? error);
+  }
+  writeFileSync(process.env.LAYER_LENS_TEST_RESULTS!, JSON.stringify(out));
+}

@@ -1,0 +1,234 @@
+// The panel in headless Chromium, measured through the real protocol: the built dist/webview under
+// the CSP of src/shared/panelHtml.ts (served by test/webview/harness.ts), snapshots posted as the
+// extension posts them, timings taken from the messages the webview posts back. Run under tsx.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../src/analysis/analyze.ts';
+import { panelModelAt } from '../src/analysis/panelModel.ts';
+import { defaultUiState } from '../src/shared/protocol.ts';
+import { makeNonce, panelHtml } from '../src/shared/panelHtml.ts';
+import { CHROMIUM_ARGS } from '../test/webview/harness.ts';
+import { chromium } from 'playwright-core';
+import { spreadOf } from './stats.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+let seq = 0;
+
+/** Serves dist/webview with the panel's real HTML and CSP (a fresh nonce per page). */
+async function startServer() {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/') {
+      const origin = `http://${req.headers.host}`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(panelHtml({ scriptUri: `${origin}/main.js`, styleUri: `${origin}/panel.css`, cspSource: origin, nonce: makeNonce() }));
+      return;
+    }
+    const file = { '/main.js': 'main.js', '/panel.css': 'panel.css' }[path];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
+    res.end(readFileSync(join(repoRoot, 'dist/webview', file)));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** The panel model of a file with the cursor on the layer whose id is `layerId` (or the first matching `view`). */
+function panelModelOf(file, pick) {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  const analysis = analyze(text, 'python', { fileName: join(repoRoot, file) });
+  for (const model of [...analysis.models].reverse()) {
+    for (const m of model.modules) {
+      const pm = panelModelAt(analysis, m.span.from);
+      const layer = pm?.layers.find(pick);
+      if (layer) return panelModelAt(analysis, layer.span.from);
+    }
+  }
+  throw new Error(`no layer in ${file} fits`);
+}
+
+function snapshot(model, requestedView = null) {
+  return { type: 'snapshot', seq: ++seq, document: { uri: 'file:///bench.py', fileName: 'bench.py', version: seq }, model, requestedView, forceLayer: true };
+}
+
+/** Opens the panel with message timestamps recorded in the page; `saved` is the restored UI state. */
+async function open(browser, origin, saved) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.addInitScript((state) => {
+    // tsx may wrap functions passed to page.evaluate in __name(...) (esbuild keepNames).
+    window.__name = (f) => f;
+    const posted = [];
+    window.__posted = posted;
+    window.__state = state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => posted.push({ t: performance.now(), m: JSON.parse(JSON.stringify(m)) }),
+      getState: () => window.__state,
+      setState: (s) => (window.__state = s),
+    });
+  }, saved ?? null);
+  const started = Date.now();
+  await page.goto(`${origin}/`);
+  const ready = await waitFor(page, 'ready', 1);
+  return { page, wallReadyMs: Date.now() - started, ready };
+}
+
+/** Waits for the n-th message of a type; returns {t, m}. */
+async function waitFor(page, type, count, timeout = 60_000) {
+  const handle = await page.waitForFunction(
+    ({ type, count }) => window.__posted.filter((p) => p.m.type === type)[count - 1] ?? null,
+    { type, count },
+    { timeout },
+  );
+  return handle.jsonValue();
+}
+
+async function countOf(page, type) {
+  return page.evaluate((type) => window.__posted.filter((p) => p.m.type === type).length, type);
+}
+
+/** Posts a host message and returns the page time at which it was posted. */
+async function send(page, message) {
+  return page.evaluate((m) => {
+    const t = performance.now();
+    window.postMessage(m, '*');
+    return t;
+  }, message);
+}
+
+/** Posts a snapshot and measures until the next `rendered`: [page ms, webview-reported ms]. */
+async function timeRender(page, message) {
+  const before = await countOf(page, 'rendered');
+  const t = await send(page, message);
+  const rendered = await waitFor(page, 'rendered', before + 1);
+  return { ms: rendered.t - t, reported: rendered.m.ms, layerId: rendered.m.layerId, view: rendered.m.view };
+}
+
+/** Frame intervals over `durationMs` of requestAnimationFrame while the view animates. */
+async function frameIntervals(page, durationMs) {
+  return page.evaluate(async (duration) => {
+    const times = [];
+    const long = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+    try {
+      observer.observe({ type: 'longtask', buffered: false });
+    } catch {
+      /* Long-task timing is optional. */
+    }
+    await new Promise((resolve) => {
+      const start = performance.now();
+      const tick = (t) => {
+        times.push(t);
+        if (t - start < duration) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    observer.disconnect();
+    return { intervals: times.slice(1).map((t, i) => t - times[i]), longTasks: long };
+  }, durationMs);
+}
+
+/** Runs the panel measurements. */
+export async function runPanelBench(quick, log) {
+  const { server, origin } = await startServer();
+  const browser = await launch();
+  const out = { backend: null, backendNote: null, ready: null, readyWall: null, firstRender: null, layerSwitch: null, frames: null, effectiveField: null, attention: [], errors: [] };
+  try {
+    // Time to ready: a fresh page each time (the command opens a new webview).
+    const readies = [];
+    const walls = [];
+    const firsts = [];
+    for (let i = 0; i < (quick ? 3 : 10); i++) {
+      const { page, wallReadyMs, ready } = await open(browser, origin);
+      readies.push(ready.m.bootMs);
+      walls.push(wallReadyMs);
+      const backend = await waitFor(page, 'backend', 1);
+      out.backend = backend.m.backend;
+      out.backendNote = backend.m.note;
+      const first = await timeRender(page, snapshot(panelModelOf('examples/spectrogram_cnn.py', (l) => l.views.includes('conv'))));
+      firsts.push(first.ms);
+      await page.close();
+    }
+    out.ready = spreadOf(readies);
+    out.readyWall = spreadOf(walls);
+    out.firstRender = spreadOf(firsts);
+    log('panel ready measured');
+
+    // Layer switch: the cursor moves between the convolutions of the five-layer stack.
+    {
+      const { page } = await open(browser, origin);
+      const ids = panelModelOf('bench/fixtures/fiveLayerStack.py', () => true).layers.map((l) => l.id);
+      const switches = [];
+      for (let i = 0; i < (quick ? 6 : 30); i++) {
+        const id = ids[i % ids.length];
+        const r = await timeRender(page, snapshot(panelModelOf('bench/fixtures/fiveLayerStack.py', (l) => l.id === id)));
+        if (i >= ids.length) switches.push(r.ms);
+      }
+      out.layerSwitch = spreadOf(switches);
+      await page.close();
+    }
+    log('layer switch measured');
+
+    // Animation frames: the five-layer stack's last convolution playing at full speed.
+    {
+      const saved = { ...defaultUiState(), view: 'conv', playing: true, speed: 64, layerId: 'conv5' };
+      const { page } = await open(browser, origin, saved);
+      await timeRender(page, snapshot(panelModelOf('bench/fixtures/fiveLayerStack.py', (l) => l.id === 'conv5')));
+      const { intervals, longTasks } = await frameIntervals(page, quick ? 1500 : 4000);
+      out.frames = { ...spreadOf(intervals), over16: intervals.filter((d) => d > 17).length, frames: intervals.length, longTasks: longTasks.length, playingNote: await page.evaluate(() => String(window.__state?.playing)) };
+      await page.close();
+    }
+    log('frames measured');
+
+    // Effective field: the last layer of the ResNet-18 trunk (224×224 input) selected.
+    {
+      const { page } = await open(browser, origin);
+      const times = [];
+      for (let i = 0; i < (quick ? 1 : 3); i++) {
+        await timeRender(page, snapshot(panelModelOf('bench/fixtures/fiveLayerStack.py', (l) => l.id === 'conv1')));
+        const r = await timeRender(page, snapshot(panelModelOf('bench/fixtures/resnet18Trunk.py', (l) => l.id === 'trunk.49')));
+        times.push(r.ms);
+      }
+      const note = await page.evaluate(() => document.querySelector('ll-app')?.shadowRoot?.textContent ?? document.body.innerText);
+      out.effectiveField = { ...spreadOf(times), computedSize: /Effective field not computed[^.]*\./.exec(note)?.[0] ?? null };
+      await page.close();
+    }
+    log('effective field measured');
+
+    // Attention maps at T = 128, 512, 2048 on the transformer example's attention layer.
+    for (const T of [128, 512, 2048]) {
+      const model = panelModelOf('examples/transformer_block.py', (l) => l.views.includes('attention'));
+      const layerId = model.cursorLayerId;
+      const saved = { ...defaultUiState(), view: 'attention', sequenceLength: T, layerId };
+      const times = [];
+      const reported = [];
+      let frames = null;
+      const { page } = await open(browser, origin, saved);
+      for (let i = 0; i < (quick ? 1 : 3); i++) {
+        const r = await timeRender(page, snapshot({ ...model }, 'attention'));
+        times.push(r.ms);
+        reported.push(r.reported);
+      }
+      if (T === 512) {
+        const f = await frameIntervals(page, 1500);
+        frames = { ...spreadOf(f.intervals), over16: f.intervals.filter((d) => d > 17).length };
+      }
+      const state = await page.evaluate(() => window.__state);
+      out.attention.push({ T, effectiveT: state?.sequenceLength ?? null, time: spreadOf(times), reported: spreadOf(reported), frames });
+      await page.close();
+      log(`attention T=${T} measured`);
+    }
+  } catch (error) {
+    out.errors.push(String(error?.stack ?? error).slice(0, 800));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return out;
+}

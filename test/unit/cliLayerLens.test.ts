@@ -1,0 +1,72 @@
+// The `layer-lens` command as users run it: the bundled bin built by esbuild, run with node.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'dist', 'cli', 'layerLens.js');
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('layer-lens CLI', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    const build = spawnSync(process.execPath, ['esbuild.mjs', 'cli'], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+  });
+
+  it('prints help', () => {
+    const r = cli('--help');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /usage: layer-lens summary FILE/);
+  });
+
+  it('prints a table with totals and notation', () => {
+    const r = cli('summary', 'examples/linear_classifier.py');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Total params: 10/);
+    assert.match(r.stdout, /\(N,4\)·\(4,2\)=\(N,2\)/);
+  });
+
+  it('prints the JSON schema with --json, --model and repeated --input', () => {
+    const r = cli('summary', 'examples/tacotron_attention.py', '--model', 'TacotronAligner()', '--input', 'text=(2,30):long', '--input', 'mel=(2,50,80)', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(j), ['file', 'model', 'inputs', 'modules', 'total_params', 'findings']);
+    assert.equal(j.model, 'TacotronAligner()');
+    assert.deepEqual(j.inputs, ['text=(2,30)', 'mel=(2,50,80)']);
+    const encoder = j.modules.find((m: { path: string }) => m.path === 'encoder');
+    assert.deepEqual(Object.keys(encoder), ['path', 'type', 'line', 'params_own', 'params_total', 'input_shapes', 'output_shapes', 'notation', 'receptive_field']);
+    assert.deepEqual(encoder.output_shapes, [[2, 30, 256], [[2, 2, 128], [2, 2, 128]]]);
+    assert.equal(j.modules[0].path, '');
+  });
+
+  it('answers a broken file with findings and status 0', () => {
+    const r = cli('summary', 'examples/broken/shape_error.py', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.ok(j.findings.some((f: { severity: string; line: number; message: string }) => f.severity === 'error' && f.line === 29 && f.message.includes('inner dimensions 64 ≠ 32')));
+  });
+
+  it('reports receptive fields per spatial axis', () => {
+    const r = cli('summary', 'examples/wavenet.py', '--input', 'x=(1,256,1000)', '--json');
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.modules.find((m: { path: string }) => m.path === 'output_head').receptive_field, { size: [15], stride: [1], padding: [14] });
+  });
+
+  it('fails with one line and a non-zero status on a missing file or a bad --input', () => {
+    const missing = cli('summary', 'no/such/file.py');
+    assert.notEqual(missing.status, 0);
+    assert.equal(missing.stderr.trim().split('\n').length, 1);
+    assert.match(missing.stderr, /cannot read no\/such\/file\.py/);
+    const bad = cli('summary', 'examples/wavenet.py', '--input', '(1,2');
+    assert.notEqual(bad.status, 0);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+    assert.match(bad.stderr, /bad --input/);
+  });
+});

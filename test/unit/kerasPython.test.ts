@@ -1,0 +1,53 @@
+// Keras written in Python, through the Python front end and the Keras catalogue, against the
+// same models rebuilt in tfjs (test/fixtures/keras/tfjsEquivalents.ts): every layer's class,
+// output shapes and parameter count. Input layers are left out on both sides (Keras lists them in
+// functional models only), and a size tfjs leaves undefined (a `None` time axis) may be symbolic.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyze } from '../../src/analysis/analyze';
+import type { ModuleInfo, ShapesOut } from '../../src/analysis/types';
+import { kerasEquivalents } from '../fixtures/keras/tfjsEquivalents';
+import { describeModel, type RealLayer } from '../fixtures/tfjs/realTfjs';
+
+const root = resolve(__dirname, '../..');
+
+function matchesReal(mine: ShapesOut[] | null, real: (number | null)[][]): boolean {
+  if (!mine || mine.length !== real.length) return false;
+  return real.every((shape, i) => {
+    const s = mine[i];
+    if (!Array.isArray(s) || s.length !== shape.length) return false;
+    return shape.every((d, j) => (d === null ? typeof s[j] === 'string' && s[j] !== '?' : s[j] === d));
+  });
+}
+
+function pair(modules: ModuleInfo[], real: RealLayer[], by: 'order' | 'name'): [ModuleInfo | undefined, RealLayer][] {
+  const mine = modules.filter((m) => m.type !== 'InputLayer');
+  const theirs = real.filter((l) => l.className !== 'InputLayer');
+  if (by === 'order') {
+    assert.equal(mine.length, theirs.length, 'layer count');
+    return theirs.map((l, i) => [mine[i], l]);
+  }
+  return theirs.map((l) => [mine.find((m) => m.path === l.name || m.path.endsWith(`.${l.name}`)), l]);
+}
+
+describe('Keras (Python) models against tfjs', () => {
+  for (const eq of kerasEquivalents) {
+    it(`${eq.file} ${eq.expr}`, function () {
+      const path = join(root, eq.file);
+      if (!existsSync(path)) this.skip();
+      const analysis = analyze(readFileSync(path, 'utf8'), 'python', { fileName: path, model: eq.expr });
+      const model = analysis.models.find((m) => m.framework === 'keras');
+      // Until the Python front end builds Keras models, there is nothing to compare.
+      if (!model) this.skip();
+      const real = describeModel(eq.build());
+      for (const [mine, theirs] of pair(model.modules, real, eq.match)) {
+        assert.ok(mine, `no module for ${theirs.name}`);
+        assert.equal(mine.type, theirs.className, `class of ${theirs.name}`);
+        assert.ok(matchesReal(mine.outputShapes, theirs.outputShapes), `${mine.path}: ${JSON.stringify(mine.outputShapes)} vs tfjs ${JSON.stringify(theirs.outputShapes)}`);
+        assert.equal(mine.paramsOwn, theirs.params, `parameters of ${mine.path}`);
+      }
+    });
+  }
+});
