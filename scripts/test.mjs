@@ -81,7 +81,7 @@ function runMocha(files, { timeoutMs }) {
     const child = spawnSync(process.execPath, args, {
       cwd: repoRoot,
       stdio: 'inherit',
-      env: { ...process.env, LAYER_LENS_TEST_RESULTS: resultsFile, FORCE_COLOR: process.env.FORCE_COLOR ?? '' },
+      env: { ...process.env, LAYER_LENS_TEST_RESULTS: resultsFile },
     });
     const results = readResults(resultsFile);
     if (!results) throw new Error(`mocha exited with ${child.status ?? child.signal} before finishing (see its output above)`);
@@ -246,8 +246,8 @@ let failed = 0;
 for (const o of outcomes) {
   passed += o.passed;
   failed += o.failed;
-  const counts = `${o.passed} passed, ${o.failed} failed`;
-  console.log(`  ${o.failed ? '✘' : '✔'} ${o.name.padEnd(12)} ${counts.padEnd(22)} ${o.seconds.toFixed(1).padStart(6)} s  ${o.note ?? ''}`);
+  const counts = `${o.passed} passed, ${o.failed} failed${o.pending ? `, ${o.pending} pending` : ''}`;
+  console.log(`  ${o.failed ? '✘' : '✔'} ${o.name.padEnd(12)} ${counts.padEnd(34)} ${o.seconds.toFixed(1).padStart(6)} s  ${o.note ?? ''}`);
   for (const failure of o.failures ?? []) console.log(`      ✘ ${failure.title}: ${failure.message.split('\n')[0]}`);
 }
 console.log(`${passed} passed, ${failed} failed`);

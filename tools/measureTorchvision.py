@@ -22,12 +22,18 @@ For every factory in MODELS, from the installed torchvision/models/*.py, with we
    tools/gradientFields.py, against the values known for torchvision's code and against the
    CLI's `receptive_field` of the same path.
 
-Prints a table and, unless --no-write, rewrites docs/accuracy.md with it, the machine and the date.
---details FILE writes every per-path mismatch as JSON, for whoever improves the analysis.
+Prints a table and, unless --no-write (or --models), rewrites docs/accuracy.md with it, the
+machine and the date. --details FILE writes every per-path mismatch as JSON, for whoever improves
+the analysis. --fixtures also (re)writes test/fixtures/torchvision/<factory>.json for a
+representative subset (FIXTURES), in the schema and encoding of the examples' fixtures, with
+`receptive_field` measured by gradient for the listed paths only: modules without that key were
+not measured (which is not the same as null, "not on a convolutional path"). Their `file` is the
+absolute path of Debian's torchvision; tests should skip them where that file is absent.
 """
 import argparse
 import datetime
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -41,6 +47,12 @@ import torchvision
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from gradientFields import measure_receptive_fields  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "generateExamples", os.path.join(ROOT, "test", "fixtures", "torch", "generateExamples.py"))
+_generator = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_generator)
+dump = _generator.dump  # One JSON layout for every fixture.
 
 MODELS_DIR = os.path.dirname(importlib.import_module("torchvision.models").__file__)
 
@@ -79,6 +91,19 @@ FIELD_CHECKS = [
 ]
 
 
+# A representative subset pinned as unit-test fixtures (--fixtures): model -> the module paths
+# whose receptive field is measured by gradient; other modules carry no receptive_field key.
+FIXTURES = {
+    "alexnet()": ["features.0", "features.2", "features.5", "features"],
+    "resnet18()": ["conv1", "maxpool", "layer1", "layer2", "layer3", "layer4"],
+    "squeezenet1_0()": ["features.0", "features.2", "features.3", "features"],
+    "mobilenet_v2()": ["features.0", "features.1", "features.2", "features"],
+    "googlenet(aux_logits=False, init_weights=False)": ["conv1", "maxpool1", "conv3", "inception3a"],
+    "shufflenet_v2_x1_0()": ["conv1", "maxpool", "stage2"],
+    "vit_b_16()": ["conv_proj"],
+}
+
+
 def encode(value):
     if isinstance(value, torch.Tensor):
         return list(value.shape)
@@ -99,11 +124,15 @@ def build(module_name, expression):
 
 def torch_truth(module_name, expression, side):
     model = build(module_name, expression).eval()
-    outputs = {}
+    inputs, outputs = {}, {}
     handles = []
     for path, module in model.named_modules():
+        def pre_hook(mod, args, path=path):
+            inputs.setdefault(path, [encode(a) for a in args])
+
         def hook(mod, args, out, path=path):
             outputs.setdefault(path, encode_outputs(out))
+        handles.append(module.register_forward_pre_hook(pre_hook))
         handles.append(module.register_forward_hook(hook))
     start = time.perf_counter()
     with torch.no_grad():
@@ -117,9 +146,33 @@ def torch_truth(module_name, expression, side):
             "type": type(module).__name__,
             "params_own": sum(p.numel() for p in module.parameters(recurse=False)),
             "params_total": sum(p.numel() for p in module.parameters()),
+            "input_shapes": inputs.get(path),
             "output_shapes": outputs.get(path),
         }
     return model, modules, sum(p.numel() for p in model.parameters()), elapsed
+
+
+def write_fixture(model, module_name, expression, side, truth, total):
+    """test/fixtures/torchvision/<factory>.json in the CLI's schema, fields where measured."""
+    paths = FIXTURES[expression]
+    fields = measure_receptive_fields(model, [(1, 3, side, side)], paths=paths,
+                                      start=[side, side], cap=[1024, 1024]) if paths else {}
+    modules = []
+    for path, row in truth.items():
+        entry = {"path": path, "type": row["type"], "line": None, "params_own": row["params_own"],
+                 "params_total": row["params_total"], "input_shapes": row["input_shapes"],
+                 "output_shapes": row["output_shapes"], "notation": None}
+        if path in fields:
+            entry["receptive_field"] = fields[path]
+        modules.append(entry)
+    fixture = {"file": os.path.join(MODELS_DIR, module_name + ".py"), "model": expression,
+               "inputs": [f"(1,3,{side},{side})"], "modules": modules, "total_params": total,
+               "findings": []}
+    target = os.path.join(ROOT, "test", "fixtures", "torchvision", expression.split("(")[0] + ".json")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(dump(fixture) + "\n")
+    return target
 
 
 def run_cli(cli, module_name, expression, side, timeout):
@@ -140,6 +193,17 @@ def run_cli(cli, module_name, expression, side, timeout):
         # Node prints a stack; the line naming the error says most.
         errors = [l for l in lines if "Error" in l] or lines or ["no output"]
         return None, wall, f"exit {done.returncode}: {errors[0][:160]}"
+
+
+def cli_baseline(cli):
+    """The fastest of three CLI runs on the smallest example: Node start-up plus bundle loading."""
+    command = ["node", cli, "summary", os.path.join(ROOT, "examples", "linear_classifier.py"), "--json"]
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
 
 
 def compare(truth, total, report):
@@ -187,7 +251,9 @@ def machine_text():
     except OSError:
         pass
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; "
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores "
+            f"(load average {load} when the run ended: the team shares this machine); "
             f"Python {platform.python_version()}, torch {torch.__version__}, "
             f"torchvision {torchvision.__version__}, Node {node}")
 
@@ -200,27 +266,40 @@ def main():
     parser.add_argument("--no-fields", action="store_true", help="skip the gradient field checks")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/accuracy.md")
     parser.add_argument("--details", help="write per-path mismatches to this JSON file")
+    parser.add_argument("--fixtures", action="store_true",
+                        help="(re)write test/fixtures/torchvision/*.json for the FIXTURES subset")
     args = parser.parse_args()
     wanted = set(args.models.split(",")) if args.models else None
 
+    baseline_ms = cli_baseline(args.cli)
+    print(f"CLI start-up baseline (examples/linear_classifier.py): {baseline_ms:.0f} ms", flush=True)
     rows, details, reports = [], {}, {}
     for module_name, expression, side in MODELS:
         name = expression.split("(")[0]
         if wanted and name not in wanted:
             continue
-        _, truth, total, torch_seconds = torch_truth(module_name, expression, side)
+        model, truth, total, torch_seconds = torch_truth(module_name, expression, side)
+        if args.fixtures and expression in FIXTURES:
+            target = write_fixture(model, module_name, expression, side, truth, total)
+            print(f"wrote {os.path.relpath(target, ROOT)}", flush=True)
         report, wall_ms, error = run_cli(args.cli, module_name, expression, side, args.timeout)
         reports[expression] = report
         result = compare(truth, total, report)
         elapsed = None
         if report is not None:
             elapsed = report.get("elapsed_ms", report.get("elapsedMs"))
+        estimated = elapsed is None and report is not None
+        if estimated:
+            # No timing in the JSON: the wall time minus the CLI's start-up on a tiny file.
+            elapsed = max(wall_ms - baseline_ms, 0.0)
+        serious = [f for f in (report or {}).get("findings", []) if f.get("severity") in ("error", "warning")]
         row = {"model": expression, "file": f"models/{module_name}.py", "side": side,
                "paths": len(truth), "total": total, "torch_ms": torch_seconds * 1000,
-               "cli_ms": wall_ms, "analysis_ms": elapsed, "error": error,
-               "findings": len((report or {}).get("findings", [])), **result}
+               "cli_ms": wall_ms, "analysis_ms": elapsed, "estimated": estimated,
+               "error": error, "serious": serious, **result}
         rows.append(row)
-        details[expression] = {"error": error, "mismatches": result["mismatches"]}
+        details[expression] = {"error": error, "serious_findings": serious,
+                               "mismatches": result["mismatches"]}
         print(f"{name:22} found {row['found']:>3}/{row['paths']:<3} shapes {row['shapes']:>3} "
               f"params {row['params']:>3} both {row['both']:>3} total {'yes' if row['total_exact'] else 'no':3} "
               f"cli {wall_ms:7.0f} ms" + (f"  [{error}]" if error else ""), flush=True)
@@ -256,7 +335,7 @@ def main():
         with open(args.details, "w", encoding="utf-8") as handle:
             json.dump(details, handle, indent=1)
     if not args.no_write and not wanted:
-        write_accuracy(rows, fields, args.cli)
+        write_accuracy(rows, fields, args.cli, baseline_ms)
 
 
 def source_text(cli):
@@ -269,7 +348,7 @@ def source_text(cli):
     return f"`{where}`, built from commit {head}" + (" with uncommitted changes in src/" if dirty else "")
 
 
-def write_accuracy(rows, fields, cli):
+def write_accuracy(rows, fields, cli, baseline_ms):
     paths = sum(r["paths"] for r in rows)
     both = sum(r["both"] for r in rows)
     exact_totals = sum(r["total_exact"] for r in rows)
@@ -294,17 +373,24 @@ def write_accuracy(rows, fields, cli):
         "",
         "Columns: paths listed by the analysis / paths `named_modules()` gives; paths whose",
         "output shapes are exact; whose own and total parameter counts are exact; both; whether",
-        "the total parameter count is exact; the analysis time reported by the CLI (its",
-        "`elapsed_ms`, when printed) and the CLI's wall time including Node start-up.",
+        "the total parameter count is exact; the analysis time (the CLI's `elapsed_ms` when it",
+        f"prints one, else its wall time minus its start-up on the smallest example, {baseline_ms:.0f} ms",
+        "in this run) and the CLI's wall time; the errors and warnings among its findings.",
         "",
         "| model | file | found | shapes exact | params exact | both exact | total params | "
-        "analysis ms | CLI wall ms | note |",
+        "analysis ms | CLI wall ms | errors and warnings |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        analysis = f"{r['analysis_ms']:.0f}" if isinstance(r["analysis_ms"], (int, float)) else "—"
+        analysis = "—"
+        if isinstance(r["analysis_ms"], (int, float)):
+            analysis = ("≈" if r["estimated"] else "") + f"{r['analysis_ms']:.0f}"
         total = f"{r['total']:,} {'✓' if r['total_exact'] else '✗'}"
-        note = (r["error"] or (f"{r['findings']} findings" if r["findings"] else "")).replace("|", "\\|")
+        note = r["error"] or ""
+        if not note and r["serious"]:
+            first = r["serious"][0]
+            note = f"{len(r['serious'])} errors/warnings; first, line {first.get('line')}: {first.get('message', '')[:90]}"
+        note = note.replace("|", "\\|")
         lines.append(
             f"| `{r['model']}` | {r['file']} | {r['found']}/{r['paths']} | {r['shapes']} | "
             f"{r['params']} | {r['both']} | {total} | {analysis} | {r['cli_ms']:.0f} | {note} |"

@@ -103,18 +103,27 @@ function channelsOf(m: ModuleInfo, rank: number): PanelLayer['channels'] {
   return { in: inCh, out: outCh, groups: Math.max(1, Math.floor(groups)) };
 }
 
+/** The first call's input shape as printed (numbers and symbols), or null. */
+function firstInput(m: ModuleInfo): (number | string)[] | null {
+  const s = m.inputShapes?.[0];
+  return Array.isArray(s) && s.every((d) => typeof d === 'number' || typeof d === 'string') ? (s as (number | string)[]) : null;
+}
+
+/** Spatial sizes when every spatial dimension is a number (the batch may stay symbolic). */
 function spatialSize(m: ModuleInfo, rank: number): number[] | null {
-  const input = numericShape(m.inputShapes?.[0] as ShapesOut | undefined);
+  const input = firstInput(m);
   if (!input || input.length < rank + 1) return null;
-  return m.framework === 'pytorch' ? input.slice(input.length - rank) : input.slice(input.length - rank - 1, input.length - 1);
+  const spatial = m.framework === 'pytorch' ? input.slice(input.length - rank) : input.slice(input.length - rank - 1, input.length - 1);
+  return spatial.every((d): d is number => typeof d === 'number') ? spatial : null;
 }
 
 function sequenceLengthOf(m: ModuleInfo): number | null {
-  const input = numericShape(m.inputShapes?.[0] as ShapesOut | undefined);
+  const input = firstInput(m);
   if (!input || input.length < 2) return null;
   // PyTorch MultiheadAttention is (L, N, E) unless batch_first; Keras and most hand-written code use (N, T, E).
-  const batchFirst = m.framework !== 'pytorch' || m.config?.batch_first === true || input.length === 2;
-  return input.length === 2 ? input[0] : batchFirst ? input[input.length - 2] : input[0];
+  const batchFirst = m.framework !== 'pytorch' || m.config?.batch_first === true || m.type !== 'MultiheadAttention';
+  const length = input.length === 2 ? input[0] : batchFirst ? input[input.length - 2] : input[0];
+  return typeof length === 'number' ? length : null;
 }
 
 function labelOf(m: ModuleInfo): string {
@@ -134,13 +143,79 @@ function isCausalDilated(g: Geometry): boolean {
   return g.kernel.length === 1 && g.kind === 'conv' && g.kernel[0] > 1 && (g.causal === true || g.dilation[0] > 1);
 }
 
-/** The dilated causal stack of a model: every kernel>1 1-D conv once one of them is dilated or causal. */
+/**
+ * The dilated causal stack of a model: the kernel>1 1-D convolutions of the sequential chain (see
+ * `chainOf`), once one of them is dilated or causal. Parallel branches (WaveNet's filter and gate
+ * convolutions) appear once.
+ */
 export function dilationStackOf(model: ModelInfo): DilationStack | null {
-  const convs = model.modules
-    .map((m, i) => ({ m, i }))
-    .filter(({ m }) => m.path !== '' && m.geometry && m.geometry.kind === 'conv' && m.geometry.kernel.length === 1 && m.geometry.kernel[0] > 1);
-  if (!convs.some(({ m }) => isCausalDilated(m.geometry as Geometry))) return null;
-  return dilationStackOfLayers(convs.map(({ m, i }) => ({ id: idOf(m, i), label: labelOf(m), geometry: m.geometry as Geometry })));
+  const chain = chainOf(model).get(1) ?? [];
+  const convs = chain.filter((s) => s.geometry.kind === 'conv' && s.geometry.kernel[0] > 1);
+  if (!convs.some((s) => isCausalDilated(s.geometry))) return null;
+  return dilationStackOfLayers(convs);
+}
+
+/**
+ * Same extent and stride. Padding is left out on purpose: explicit `F.pad` calls in forward() move
+ * the core's data-flow field but not a layer's geometry, and they do not decide the chain.
+ */
+function sameExtent(a: ReceptiveField, b: ReceptiveField): boolean {
+  const eq = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) < 1e-9);
+  return eq(a.size, b.size) && eq(a.stride, b.stride);
+}
+
+/** A sliding layer placed in the chain of its rank, with the stack that leads to it. */
+interface ChainEntry {
+  module: ModuleInfo;
+  step: StackStep;
+  /** The layers from the input to this one, this one last. */
+  stack: StackStep[];
+}
+
+/**
+ * Places every sliding layer in a sequential chain per rank, in construction order. The core's own
+ * field of each module (data-flow aware, ModuleInfo.receptiveField) decides how: a layer whose field
+ * is the previous chain step's field composed with its geometry follows it; a layer whose field is
+ * the field *below* the previous step composed with its geometry is a parallel sibling of that step
+ * (WaveNet's gate beside its filter) and replaces it in its own stack without joining the chain.
+ * Without a field from the core, layers follow each other.
+ */
+function placeInChains(model: ModelInfo): ChainEntry[] {
+  const chains = new Map<number, StackStep[]>();
+  const entries: ChainEntry[] = [];
+  model.modules.forEach((m, index) => {
+    if (m.path === '' || !m.isLayer || !isSliding(m)) return;
+    const g = m.geometry as Geometry;
+    const rank = g.kernel.length;
+    const chain = chains.get(rank) ?? [];
+    const last = chain[chain.length - 1];
+    const lastField = last?.field ?? identityField(rank);
+    const belowLast = chain.length > 1 ? chain[chain.length - 2].field : identityField(rank);
+    const successor = composeField(lastField, g);
+    const own = m.receptiveField && m.receptiveField.size.length === rank ? m.receptiveField : null;
+    const id = idOf(m, index);
+    if (own && last && !sameExtent(own, successor) && sameExtent(own, composeField(belowLast, g))) {
+      const step: StackStep = { id, label: labelOf(m), geometry: g, field: own };
+      entries.push({ module: m, step, stack: [...chain.slice(0, -1), step] });
+      return;
+    }
+    const step: StackStep = { id, label: labelOf(m), geometry: g, field: own ?? successor };
+    const stack = [...chain, step];
+    chains.set(rank, stack);
+    entries.push({ module: m, step, stack });
+  });
+  return entries;
+}
+
+/** The sequential chain of each rank (siblings left out), for the dilation view. */
+function chainOf(model: ModelInfo): Map<number, StackStep[]> {
+  const chains = new Map<number, StackStep[]>();
+  for (const e of placeInChains(model)) {
+    const rank = e.step.geometry.kernel.length;
+    const chain = chains.get(rank) ?? [];
+    if (e.stack.length === chain.length + 1 && e.stack.slice(0, -1).every((s, i) => s === chain[i])) chains.set(rank, e.stack);
+  }
+  return chains;
 }
 
 /** The WaveNet rows, blocks and context of an ordered list of 1-D causal convolutions. */
@@ -163,33 +238,26 @@ export function panelLayersOf(model: ModelInfo): PanelLayer[] {
   const layers: PanelLayer[] = [];
   const dilation = dilationStackOf(model);
   const dilationIds = new Set(dilation?.rows.map((r) => r.id) ?? []);
-  // The stack is the sequence of same-rank sliding layers in construction order, which is the order
-  // of `named_modules()` and, for sequential trunks, the order of the forward pass.
-  const stacks = new Map<number, StackStep[]>();
+  const placed = new Map(placeInChains(model).map((e) => [e.module, e]));
   model.modules.forEach((m, index) => {
     if (m.path === '' || !m.isLayer) return;
     const id = idOf(m, index);
-    if (isSliding(m)) {
-      const g = m.geometry as Geometry;
+    const entry = placed.get(m);
+    if (entry) {
+      const g = entry.step.geometry;
       const rank = g.kernel.length;
-      const previous = stacks.get(rank) ?? [];
-      const below = previous.length ? previous[previous.length - 1].field : identityField(rank);
-      const step: StackStep = { id, label: labelOf(m), geometry: g, field: composeField(below, g) };
-      const stack = [...previous, step];
-      stacks.set(rank, stack);
-      const views: ViewKind[] = dilationIds.has(id) ? ['dilation', 'conv'] : ['conv'];
       layers.push({
         id,
         label: labelOf(m),
         type: m.type,
         line: m.line,
         span: m.span,
-        views,
+        views: dilationIds.has(id) || (dilation && rank === 1 && g.kernel[0] > 1) ? ['dilation', 'conv'] : ['conv'],
         geometry: g,
         rank,
         channels: channelsOf(m, rank),
         inputSize: spatialSize(m, rank),
-        stack,
+        stack: entry.stack,
         attention: null,
         sequenceLength: null,
       });

@@ -28,7 +28,9 @@ export interface SummaryJson {
 
 /** A value's shapes as nested lists: a tensor is a list of dims, a tuple a list of those. */
 export function shapesJson(s: ShapesOut): unknown {
-  return Array.isArray(s) ? s : s.tuple.map(shapesJson);
+  if (Array.isArray(s)) return s;
+  // The analysis writes a None inside a tuple as an empty tuple; PyTorch's hooks see null.
+  return s.tuple.length === 0 ? null : s.tuple.map(shapesJson);
 }
 
 /** A call's outputs: one entry per output tensor, tuples flattened one level as PyTorch hooks see them. */

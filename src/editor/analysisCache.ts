@@ -59,11 +59,16 @@ export class AnalysisCache implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Bumped when settings change, so every cached analysis counts as stale. */
   private generation = 0;
+  /** How many analyses ran, for tests and logs. */
+  analysisCount = 0;
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
 
-  constructor(private readonly analyzer: Analyzer) {
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
     this.subscriptions.push(
       this.emitter,
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
@@ -91,13 +96,15 @@ export class AnalysisCache implements vscode.Disposable {
     const language = analysisLanguage(document) ?? 'python';
     const imports = new Set<string>();
     let analysis: Analysis;
+    this.analysisCount++;
     try {
       analysis = this.analyzer(document.getText(), language, this.optionsFor(document, imports));
     } catch (error) {
       // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
-      console.error(`Layer Lens: analysis of ${key} failed`, error);
+      this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
+    this.log?.trace(`analysed ${key} (version ${document.version}) in ${analysis.elapsedMs.toFixed(1)} ms`);
     // A closed document keeps no entry: a provider may still ask for it while it closes.
     if (!document.isClosed) this.entries.set(key, { version: document.version, generation: this.generation, analysis, imports });
     return analysis;

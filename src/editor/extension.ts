@@ -7,6 +7,7 @@ import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
 import { ShapeInlayHintsProvider } from './inlayHints';
+import { registerLayerPanel } from './panel';
 import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './inputBinding';
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
@@ -16,6 +17,8 @@ import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summ
 export interface LayerLensApi {
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
+  /** Analyses run during `activate` (zero: analysis waits until a document or command needs it). */
+  readonly analysesDuringActivation: number;
   /** URIs of documents the analysis cache holds state for (none after they close). */
   heldDocuments(): string[];
   /** Imported modules the cache holds text of. */
@@ -30,7 +33,7 @@ export interface LayerLensApi {
 export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
-  const cache = new AnalysisCache(analyze);
+  const cache = new AnalysisCache(analyze, log);
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);
@@ -65,12 +68,14 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       lenses.refresh();
     }),
   );
-  registerPanelCommands(context, cache);
+  // The panel owns layerLens.showPanel, visualiseReceptiveField, showAttention and togglePresenterMode.
+  registerLayerPanel(context, cache);
 
   const activationMs = performance.now() - started;
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI).`);
   return {
     activationMs,
+    analysesDuringActivation: cache.analysisCount,
     heldDocuments: () => cache.heldDocuments(),
     heldModules: () => cache.heldModules(),
     settled: async (uri) => {
@@ -79,22 +84,6 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     },
     statusText: () => status.text,
   };
-}
-
-/**
- * The panel's commands. Until src/editor/panel.ts registers them, each says honestly that the
- * panel is not there yet.
- */
-function registerPanelCommands(context: vscode.ExtensionContext, _cache: AnalysisCache): void {
-  // Not awaited: a command that returns the message's promise settles only when the user dismisses it.
-  const notYet = () => {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layer panel is not available in this build yet.'));
-  };
-  context.subscriptions.push(
-    vscode.commands.registerCommand('layerLens.showPanel', notYet),
-    vscode.commands.registerCommand('layerLens.visualiseReceptiveField', notYet),
-    vscode.commands.registerCommand('layerLens.showAttention', notYet),
-  );
 }
 
 /** Nothing to release beyond the subscriptions VS Code disposes. */

@@ -112,6 +112,51 @@ export function hintLabel(analysis: Analysis, a: ShapeAnnotation, mode: HintMode
   return a.kind === 'assign' ? `: ${formatShapesOut(a.shape)}` : `→ ${formatShapesOut(a.shape)}`;
 }
 
+/** One inlay hint to draw: its annotation (the hint goes at `span.to`) and its label. */
+export interface HintToShow {
+  annotation: ShapeAnnotation;
+  label: string;
+}
+
+function sameShape(a: ShapeAnnotation, b: ShapeAnnotation): boolean {
+  return JSON.stringify(a.shape) === JSON.stringify(b.shape);
+}
+
+/**
+ * The hints of a document in order, without repeats: where several annotations end at one place
+ * (a call and the expression around it) one hint is drawn, the one with the notation, else the
+ * narrowest; and a plain shape at the end of a line whose assignment target already shows that
+ * shape (`h: (N,64) = torch.relu(...)`) is left out.
+ */
+export function hintsToShow(analysis: Analysis, text: string, mode: HintMode, where: HintWhere): HintToShow[] {
+  const chosen = new Map<number, HintToShow>();
+  for (const annotation of analysis.annotations) {
+    const label = hintLabel(analysis, annotation, mode, where);
+    if (label === null) continue;
+    const other = chosen.get(annotation.span.to)?.annotation;
+    const hasNotation = annotation.notation !== null;
+    const better =
+      other === undefined ||
+      (hasNotation && other.notation === null) ||
+      (hasNotation === (other.notation !== null) && width(annotation.span) < width(other.span));
+    if (better) chosen.set(annotation.span.to, { annotation, label });
+  }
+  const hints = [...chosen.values()].sort((a, b) => a.annotation.span.to - b.annotation.span.to);
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  const endsLine = (offset: number) => /^[ \t]*(#.*)?(\r?\n|$)/.test(text.slice(offset, offset + 200));
+  const assignedOnLine = new Map<number, ShapeAnnotation[]>();
+  for (const { annotation } of hints) {
+    if (annotation.kind !== 'assign') continue;
+    const start = lineStart(annotation.span.from);
+    assignedOnLine.set(start, [...(assignedOnLine.get(start) ?? []), annotation]);
+  }
+  return hints.filter(({ annotation }) => {
+    if (annotation.kind === 'assign' || annotation.notation !== null || !endsLine(annotation.span.to)) return true;
+    const targets = assignedOnLine.get(lineStart(annotation.span.to)) ?? [];
+    return !targets.some((target) => target.span.to <= annotation.span.from && sameShape(target, annotation));
+  });
+}
+
 /** Formats a per-axis list as `7×7`, or a single number for one axis. */
 export function formatAxes(values: readonly number[]): string {
   return values.join('×');

@@ -2,9 +2,8 @@
 
 import * as vscode from 'vscode';
 import { formatShapesOut } from '../analysis/summaryTable';
-import type { ShapeAnnotation } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
-import { hintLabel, moduleOfAnnotation } from './format';
+import { hintsToShow, moduleOfAnnotation } from './format';
 import { editorSettings } from './settings';
 
 /** Shapes and notation after layer definitions and forward() steps, as the settings choose. */
@@ -26,23 +25,11 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     if (token.isCancellationRequested) return [];
     const from = document.offsetAt(range.start);
     const to = document.offsetAt(range.end);
-    // An assignment and the call it assigns end at the same place: show one hint there, the
-    // one with the notation when there is one, else the narrowest expression.
-    const chosen = new Map<number, { annotation: ShapeAnnotation; label: string }>();
-    for (const annotation of analysis.annotations) {
-      if (annotation.span.to < from || annotation.span.to > to) continue;
-      const label = hintLabel(analysis, annotation, settings.hintMode, settings.hintWhere);
-      if (label === null) continue;
-      const other = chosen.get(annotation.span.to);
-      const better =
-        other === undefined ||
-        (annotation.notation !== null && other.annotation.notation === null) ||
-        ((annotation.notation !== null) === (other.annotation.notation !== null) &&
-          annotation.span.to - annotation.span.from < other.annotation.span.to - other.annotation.span.from);
-      if (better) chosen.set(annotation.span.to, { annotation, label });
-    }
+    const shown = hintsToShow(analysis, document.getText(), settings.hintMode, settings.hintWhere).filter(
+      (h) => h.annotation.span.to >= from && h.annotation.span.to <= to,
+    );
     const hints: vscode.InlayHint[] = [];
-    for (const { annotation, label } of [...chosen.values()].sort((a, b) => a.annotation.span.to - b.annotation.span.to)) {
+    for (const { annotation, label } of shown) {
       if (token.isCancellationRequested) return [];
       const hint = new vscode.InlayHint(document.positionAt(annotation.span.to), label, vscode.InlayHintKind.Type);
       hint.paddingLeft = !label.startsWith(':');

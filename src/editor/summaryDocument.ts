@@ -60,8 +60,10 @@ export class SummaryDocumentProvider implements vscode.TextDocumentContentProvid
     const parsed = parseSummaryUri(uri);
     if (parsed === null) return vscode.l10n.t('Not a Layer Lens summary address.') + '\n';
     const sourceUri = vscode.Uri.parse(parsed.source);
-    const document =
-      vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.source) ?? (await vscode.workspace.openTextDocument(sourceUri));
+    let document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.source);
+    // Opening a closed untitled document would create a new, empty one.
+    if (document === undefined && sourceUri.scheme === 'untitled') return vscode.l10n.t('The source document {0} is closed.', fileLabel(sourceUri)) + '\n';
+    document ??= await vscode.workspace.openTextDocument(sourceUri);
     const analysis = this.cache.get(document);
     return summaryText(sourceUri, analysis, analysis.models.find((m) => m.name === parsed.model), parsed.model);
   }

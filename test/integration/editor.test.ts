@@ -48,6 +48,7 @@ before(async () => {
 describe('editor: activation', () => {
   it('activates without analysing anything (time logged, not asserted)', function () {
     check(typeof api.activationMs === 'number' && api.activationMs >= 0, 'activate() reports its duration');
+    checkEqual(api.analysesDuringActivation, 0, 'analyses run inside activate()');
     // The spec reporter prints the title after the test ran, so the figure lands in the log.
     this.test!.title = `activates without analysing anything: activate() took ${api.activationMs.toFixed(1)} ms`;
   });
@@ -139,6 +140,27 @@ describe('editor: commands and settings', () => {
     await vscode.window.showTextDocument(document);
   });
 
+  it('keeps the summary current while its source changes', async () => {
+    const source = await vscode.workspace.openTextDocument({ language: 'python', content: fixedModel });
+    try {
+      await vscode.window.showTextDocument(source);
+      const summary = await vscode.commands.executeCommand<vscode.TextDocument>('layerLens.showModelSummary', {
+        uri: source.uri.toString(),
+        model: 'Broken',
+      });
+      check(summary.getText().includes('Total params: 450'), summary.getText());
+      const refreshed = nextEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === summary && e.document.getText().includes('Total params: 706'));
+      const edit = new vscode.WorkspaceEdit();
+      const at = positionOf(source, 'nn.Linear(4, 64)', 'nn.Linear('.length);
+      // fc1 becomes Linear(8, 64): 8·64 + 64 = 576 parameters, plus fc2's 130.
+      edit.replace(source.uri, new vscode.Range(at, at.translate(0, 1)), '8');
+      check(await vscode.workspace.applyEdit(edit), 'edit applied');
+      await refreshed;
+    } finally {
+      await closeDocument(source);
+    }
+  });
+
   it('writes the input comment when asked, and only then', async () => {
     const before = document.getText();
     const changed = nextEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === document);
@@ -168,6 +190,7 @@ describe('editor: commands and settings', () => {
   });
 
   it('shows the shape under the cursor in the status bar', async () => {
+    editor = await vscode.window.showTextDocument(document);
     await hintLabels(document);
     const position = positionOf(document, 'self.fc1(x)', 'self.f'.length);
     const moved = nextEvent(vscode.window.onDidChangeTextEditorSelection, (e) => e.textEditor === editor);

@@ -12,6 +12,7 @@ import {
   escapeMarkdown,
   formatConfig,
   hintLabel,
+  hintsToShow,
   hoverMarkdown,
   modelAt,
   modelLensTitle,
@@ -296,5 +297,45 @@ describe('summary table', () => {
       const line = lines.find((l) => l.trim().startsWith(`${name} `))!;
       assert.equal(line.indexOf(type, line.indexOf(name) + name.length), typeColumn, table);
     }
+  });
+});
+
+describe('editor format: which hints are drawn', () => {
+  const line = '        h = torch.relu(self.fc(x))  # first layer';
+  const text = `${line}\n        return h\n`;
+  const span = (needle: string) => ({ from: text.indexOf(needle), to: text.indexOf(needle) + needle.length });
+  const a = (needle: string, kind: 'op' | 'assign' | 'layer', shape: string[], notation: string | null = null) => ({
+    span: span(needle),
+    kind,
+    shape,
+    notation,
+    modulePath: null,
+    model: 0,
+  });
+  const small: Analysis = {
+    language: 'python',
+    models: [model],
+    annotations: [
+      a('self.fc(x)', 'op', ['N', '64'], '(N,4)·(4,64)=(N,64)'),
+      a('torch.relu(self.fc(x))', 'op', ['N', '64']),
+      a('h', 'assign', ['N', '64']),
+      a('fc(x)', 'op', ['N', '64']),
+    ],
+    findings: [],
+    elapsedMs: 0,
+  };
+
+  it('draws one hint per place, preferring the notation, and drops the line-end repeat of the target', () => {
+    const labels = hintsToShow(small, text, 'notation', 'both').map((h) => [text.slice(h.annotation.span.from, h.annotation.span.to), h.label]);
+    assert.deepEqual(labels, [
+      ['h', ': (N,64)'],
+      ['self.fc(x)', '(N,4)·(4,64)=(N,64)'],
+    ]);
+  });
+
+  it('keeps the line-end shape when it differs from the target', () => {
+    const other = { ...small, annotations: [...small.annotations.slice(0, 2), a('h', 'assign', ['N', '32'])] };
+    const labels = hintsToShow(other, text, 'shapes', 'both').map((h) => h.label);
+    assert.deepEqual(labels, [': (N,32)', '→ (N,64)', '→ (N,64)']);
   });
 });

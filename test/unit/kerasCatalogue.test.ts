@@ -5,8 +5,9 @@
 // unit axis, MultiHeadAttention as its four dense projections, Attention as real matrix products).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import '../../src/analysis/layers/index';
-import { bindConfig, lookupLayer, type ConfigValue, type LayerValue } from '../../src/analysis/layers/catalogue';
+import { allLayers, bindConfig, lookupLayer, type ConfigValue, type LayerValue } from '../../src/analysis/layers/catalogue';
 import { camelKey } from '../../src/analysis/layers/kerasShared';
 import { shapeOut, symDim } from '../../src/analysis/shapes';
 import type { ShapeOut } from '../../src/analysis/types';
@@ -62,6 +63,9 @@ const TFJS_FACTORY: Record<string, string> = {
   Bidirectional: 'bidirectional', TimeDistributed: 'timeDistributed', Activation: 'activation', ZeroPadding2D: 'zeroPadding2d',
   UpSampling2D: 'upSampling2d', Cropping2D: 'cropping2D', RepeatVector: 'repeatVector', Add: 'add', Concatenate: 'concatenate',
   Multiply: 'multiply', Average: 'average', Maximum: 'maximum', Minimum: 'minimum', PReLU: 'prelu', LeakyReLU: 'leakyReLU',
+  ReLU: 'reLU', ELU: 'elu', Softmax: 'softmax', ThresholdedReLU: 'thresholdedReLU', SpatialDropout1D: 'spatialDropout1d',
+  GaussianNoise: 'gaussianNoise', GaussianDropout: 'gaussianDropout', AlphaDropout: 'alphaDropout', Masking: 'masking',
+  Rescaling: 'rescaling', GlobalMaxPooling2D: 'globalMaxPooling2d', GlobalAveragePooling1D: 'globalAveragePooling1d',
 };
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
@@ -140,7 +144,29 @@ const sameInBoth: Case[] = [
   { keras: 'Minimum', kwargs: {}, input: [[6], [6]] },
   { keras: 'Concatenate', kwargs: { axis: 1 }, input: [[3, 5], [4, 5]] },
   { keras: 'Concatenate', kwargs: {}, input: [[3, 5], [3, 2]] },
+  { keras: 'ReLU', kwargs: {}, input: [[4, 3]] },
+  { keras: 'LeakyReLU', kwargs: {}, input: [[4, 3]] },
+  { keras: 'ELU', kwargs: {}, input: [[4, 3]] },
+  { keras: 'Softmax', kwargs: {}, input: [[4, 3]] },
+  { keras: 'ThresholdedReLU', kwargs: {}, input: [[4, 3]] },
+  { keras: 'SpatialDropout1D', kwargs: { rate: 0.2 }, input: [[4, 3]] },
+  { keras: 'GaussianNoise', kwargs: { stddev: 0.1 }, input: [[4, 3]] },
+  { keras: 'GaussianDropout', kwargs: { rate: 0.1 }, input: [[4, 3]] },
+  { keras: 'AlphaDropout', kwargs: { rate: 0.1 }, input: [[4, 3]] },
+  { keras: 'Masking', kwargs: {}, input: [[4, 3]] },
+  { keras: 'Rescaling', kwargs: { scale: 0.5 }, input: [[4, 3]] },
+  { keras: 'GlobalMaxPooling2D', kwargs: {}, input: [[5, 6, 7]] },
+  { keras: 'GlobalAveragePooling1D', kwargs: {}, input: [[5, 7]] },
 ];
+
+/** Keras entries no tfjs construction can confirm, and why. */
+const notComparable: Record<string, string> = {
+  InputLayer: 'passes its input through; tfjs input layers are exercised by the tfjs fixtures',
+  ZeroPadding3D: 'tfjs has no 3-D padding layer',
+  UpSampling3D: 'tfjs has no 3-D up-sampling layer',
+  Cropping3D: 'tfjs has no 3-D cropping layer',
+  SpatialDropout2D: 'tfjs has no 2-D spatial dropout (shape-preserving either way)',
+};
 
 describe('Keras catalogue against the equivalent tfjs layers', () => {
   for (const c of sameInBoth) {
@@ -187,6 +213,18 @@ describe('Keras-only layers against their tfjs equivalents', () => {
     const mine = runKeras('GlobalAveragePooling3D', {}, [[3, 4, 5, 6]]);
     const real = runTfjs('globalAveragePooling2d', {}, [[12, 5, 6]]);
     assert.deepEqual(outShapes(mine.output), real.shapes);
+  });
+
+  it('GlobalMaxPooling3D pools every position like a global 2-D pool of the same positions', () => {
+    const mine = runKeras('GlobalMaxPooling3D', {}, [[3, 4, 5, 6]]);
+    assert.deepEqual(outShapes(mine.output), runTfjs('globalMaxPooling2d', {}, [[12, 5, 6]]).shapes);
+  });
+
+  it('AdditiveAttention has the output and score shapes of the real products', () => {
+    const mine = runKeras('AdditiveAttention', {}, [[5, 16], [8, 16]], [], { return_attention_scores: { kind: 'const', value: true } });
+    const scores = tf.matMul(tf.zeros([2, 5, 16]), tf.zeros([2, 8, 16]), false, true);
+    const out = tf.matMul(tf.softmax(scores), tf.zeros([2, 8, 16]));
+    assert.deepEqual(outShapes(mine.output), withN([out.shape, scores.shape]));
   });
 
   it('Subtract has the shape of an add of the same inputs', () => {
@@ -243,5 +281,16 @@ describe('Keras and tfjs differences the catalogue keeps', () => {
   it('Lambda is an inference gap unless output_shape states the shape', () => {
     assert.match(runKeras('Lambda', { function: null }, [[4]]).messages.join(), /output_shape/);
     assert.deepEqual(outShapes(runKeras('Lambda', { function: null, output_shape: [2, 2] }, [[4]]).output), [['N', 2, 2]]);
+  });
+});
+
+describe('Keras catalogue coverage', () => {
+  it('every Keras entry is compared with tfjs above or named with the reason it cannot be', () => {
+    const source = readFileSync(__filename, 'utf8');
+    const compared = new Set([...source.matchAll(/keras: '(\w+)'|runKeras\('(\w+)'/g)].map((m) => m[1] ?? m[2]));
+    const missing = allLayers()
+      .filter((s) => s.framework === 'keras' && !compared.has(s.name) && !(s.name in notComparable))
+      .map((s) => s.name);
+    assert.deepEqual(missing, []);
   });
 });

@@ -371,3 +371,50 @@ class Net(nn.Module):
     assert.equal(at('y @ y.transpose(0, 1)', 'op')?.notation, '(N,2)·(2,N)=(N,N)');
   });
 });
+
+describe('python interpreter: language details real model files use', () => {
+  it('evaluates chained comparisons, %-formatting, dataclasses and f-string module names', () => {
+    const a = run(`${HEADER}from dataclasses import dataclass
+
+@dataclass
+class Cfg:
+    width: int
+    depth: int = 2
+
+class Net(nn.Module):
+    def __init__(self, cfg=Cfg(8)):
+        super().__init__()
+        if not 0.0 < 0.5 < 1.0:
+            raise ValueError("never")
+        for i in range(cfg.depth):
+            self.add_module("block%d" % (i + 1), nn.Linear(cfg.width, cfg.width))
+        self.add_module(f"head_{cfg.width}", nn.Linear(cfg.width, 1))
+
+    # layer-lens: x: (N, 8)
+    def forward(self, x):
+        for m in self.children():
+            x = m(x)
+        return x
+`);
+    assert.deepEqual(lastModel(a).modules.map((m) => m.path), ['', 'block1', 'block2', 'head_8']);
+    assert.deepEqual(lastModel(a).outputShapes, [['N', 1]]);
+  });
+
+  it('joins both arms of an if whose condition is unknown', () => {
+    const a = run(`${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    # layer-lens: x: (N, 4)
+    def forward(self, x, flag=None):
+        if x.sum() > 0:
+            y = self.fc(x)
+        else:
+            y = x
+        return y
+`);
+    assert.deepEqual(lastModel(a).outputShapes, [['N', 4]]);
+  });
+});

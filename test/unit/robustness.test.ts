@@ -6,6 +6,8 @@
 //   LAYER_LENS_FUZZ_SEED=123 npx mocha --import=tsx test/unit/robustness.test.ts   replay a run
 //   LAYER_LENS_FUZZ_RUNS=5000 ...                                                   more cases
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyze } from '../../src/analysis/analyze';
 import type { Analysis, Language } from '../../src/analysis/types';
@@ -82,6 +84,19 @@ describe('robustness: analyze() on mutated and extreme inputs', function () {
       }
     }
   });
+
+  // Minimised inputs that once crashed or hung in bench/fuzz.mjs, with the file name they were
+  // analysed under (it decides whether imports are read): each must now analyse cleanly, in time.
+  const crashDir = join(__dirname, '..', 'fixtures', 'robustness', 'crashes');
+  const reproducers = existsSync(crashDir) ? readdirSync(crashDir).filter((f) => /\.(py|ts|js)$/.test(f)).sort() : [];
+  for (const file of reproducers) {
+    it(`fuzz reproducer ${file} analyses cleanly`, () => {
+      const note = existsSync(join(crashDir, `${file}.txt`)) ? readFileSync(join(crashDir, `${file}.txt`), 'utf8') : '';
+      const fileName = /file name given to analyze\(\): (\S+)/.exec(note)?.[1] ?? /seed file (\S+?),/.exec(note)?.[1];
+      const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
+      checkCase(readFileSync(join(crashDir, file), 'utf8'), language, fileName && fileName !== '(none)' ? fileName : undefined, `reproducer ${file}`);
+    });
+  }
 
   for (const input of extremeInputs(allSeeds)) {
     it(`survives ${input.name}`, () => {

@@ -175,3 +175,29 @@ export function spin() { const m = tf.sequential(); let i = 0; while (true) { i+
     assert.ok(a.findings.some((f) => f.code === 'budget'));
   });
 });
+
+describe('tfjs front end: what it does not follow, it says', () => {
+  it('reports a model added to a sequential model (a nested model) as an inference gap', () => {
+    const a = analyzeTfjs(`import * as tf from '@tensorflow/tfjs';
+export function autoencoder() {
+  const encoder = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 32 })] });
+  const model = tf.sequential();
+  model.add(encoder);
+  return model;
+}`, 'typescript');
+    const gap = a.findings.find((f) => f.code === 'inference-gap' && f.line === 5);
+    assert.match(gap?.message ?? '', /nested model/);
+  });
+
+  it('reports a loop over an unknown array as an inference gap and keeps the layers before it', () => {
+    const a = analyzeTfjs(`import * as tf from '@tensorflow/tfjs';
+export function net(widths: number[]) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [4], units: 8 }));
+  for (const w of widths) model.add(tf.layers.dense({ units: w }));
+  return model;
+}`, 'typescript');
+    assert.equal(a.findings.find((f) => f.code === 'inference-gap')?.line, 5);
+    assert.deepEqual(model(a, 'net()').outputShapes, [['N', 8]]);
+  });
+});

@@ -112,7 +112,7 @@ export class LlAttentionView extends HTMLElement implements AnimatedView {
     this.caption.textContent =
       `${layer.label}: softmax(Q·Kᵀ/√${r.headDim}) with E=${r.embedDim}, ${r.heads} head${r.heads > 1 ? 's' : ''} of ${r.headDim}` +
       `${r.causal ? ', causal mask' : ''}, on ${r.length} ${ui.tokens.trim() ? 'tokens' : 'positions'} (seeded projections, tfjs).` +
-      (r.bin > 1 ? ` ${r.length} positions are averaged in ${r.bin}×${r.bin} blocks into a ${r.display}×${r.display} map.` : '') +
+      (r.bin > 1 ? ` ${r.length} positions are shown as a ${r.display}×${r.display} map: every ${r.bin}th query, its weights averaged over blocks of ${r.bin} keys.` : '') +
       (r.heads > MAX_HEADS_DRAWN ? ` Showing the first ${MAX_HEADS_DRAWN} of ${r.heads} heads.` : '');
     this.buildImages(r.maps.slice(0, MAX_HEADS_DRAWN), r.display, r.display);
   }
@@ -217,7 +217,7 @@ export class LlAttentionView extends HTMLElement implements AnimatedView {
       this.score.textContent = `Decoder step ${current + 1} / ${this.alignment.length}: attends most to frame ${peak} (${formatValue(focus[peak])}). Diagonality so far ${so.toFixed(2)}, whole alignment ${whole.toFixed(2)}.`;
     } else if (this.run) {
       const label = this.tokens[row * this.run.bin] ?? String(row);
-      this.score.textContent = `Query ${row * this.run.bin + 1} / ${this.run.length} (“${label}”)${this.run.bin > 1 ? ` and the next ${this.run.bin - 1}` : ''}: its weights over the keys are drawn below the maps (head 1).`;
+      this.score.textContent = `Query ${row * this.run.bin + 1} / ${this.run.length} (“${label}”): its weights over the keys are drawn below the maps (head 1).`;
     }
   }
 

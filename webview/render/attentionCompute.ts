@@ -1,7 +1,8 @@
 // tfjs computations behind the attention view: scaled dot-product self-attention with the layer's
 // dimensions on a sample sequence, and additive (Bahdanau/Tacotron) alignment decoded step by step.
 // Long sequences are computed in chunks of query rows (awaiting tf.nextFrame between them) and
-// averaged into at most MAX_DISPLAY × MAX_DISPLAY cells, so a 4096-token map never freezes the panel.
+// reduced to at most MAX_DISPLAY × MAX_DISPLAY cells (one query per row, keys averaged per bin),
+// so a 4096-token map never freezes the panel.
 import { hashString, seededNormals } from './seededRandom';
 import { checkTensorSize, tf } from './tfBackend';
 
@@ -22,7 +23,10 @@ export interface AttentionRun {
   display: number;
   /** Sequence positions per display cell along each axis (1 when not aggregated). */
   bin: number;
-  /** Per head, display × display weights, row = query, column = key. */
+  /**
+   * Per head, display × display weights, row = query, column = key. Aggregated maps show query
+   * bin·i in row i, with its weights averaged over each bin of keys.
+   */
   maps: Float32Array[];
 }
 
@@ -60,7 +64,6 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
   const bin = Math.ceil(T / MAX_DISPLAY);
   const display = Math.ceil(T / bin);
   const maps = Array.from({ length: heads }, () => new Float32Array(display * display));
-  const counts = new Float32Array(display * display);
   const [q, k] = tf.tidy(() => {
     const x = embed(o.tokens, E, o.seed);
     const wq = tf.tensor2d(seededNormals(o.seed + 1, E * E, 1.6 / Math.sqrt(E)), [E, E]);
@@ -69,41 +72,49 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
     const split = (m: tf.Tensor2D) => tf.transpose(tf.reshape(m, [T, heads, headDim]), [1, 0, 2]) as tf.Tensor3D;
     return [split(tf.matMul(x, wq)), split(tf.matMul(x, wk))];
   });
+  // Query rows computed: all of them, or for long sequences one representative per display row
+  // (query bin·i), so the work is display × T instead of T × T; keys are then averaged per bin.
+  const queries = Array.from({ length: display }, (_, i) => Math.min(T - 1, i * bin));
   try {
-    // Rows per chunk keep each scores tensor near 256k values per head.
-    const chunk = Math.max(1, Math.min(T, Math.floor(262144 / T)));
-    for (let start = 0; start < T; start += chunk) {
-      const rows = Math.min(chunk, T - start);
+    // Rows per chunk keep each chunk near 64k scores per head, a few frames' work at most.
+    const chunk = Math.max(1, Math.min(display, Math.floor(65536 / T)));
+    for (let start = 0; start < display; start += chunk) {
+      const rows = Math.min(chunk, display - start);
+      const rowIndex = queries.slice(start, start + rows);
       const data = tf.tidy(() => {
-        const qc = tf.slice(q, [0, start, 0], [heads, rows, headDim]);
+        const qc = bin === 1 ? tf.slice(q, [0, start, 0], [heads, rows, headDim]) : tf.gather(q, rowIndex, 1);
         let scores: tf.Tensor = tf.div(tf.matMul(qc, k, false, true), Math.sqrt(headDim));
         if (o.causal) {
-          const rowIndex = tf.reshape(tf.range(start, start + rows), [rows, 1]);
-          const colIndex = tf.reshape(tf.range(0, T), [1, T]);
-          const future = tf.greater(colIndex, rowIndex);
-          scores = tf.where(tf.tile(tf.expandDims(future, 0), [heads, 1, 1]), tf.fill(scores.shape, -1e9), scores);
+          // An additive mask: −1e9 on keys after the query, broadcast over heads.
+          const mask = new Float32Array(rows * T);
+          rowIndex.forEach((query, r) => mask.fill(-1e9, r * T + query + 1, (r + 1) * T));
+          scores = tf.add(scores, tf.tensor2d(mask, [rows, T]));
         }
         return tf.softmax(scores).dataSync() as Float32Array;
       });
       for (let h = 0; h < heads; h++) {
+        const target = maps[h];
         for (let r = 0; r < rows; r++) {
-          const rowBin = Math.floor((start + r) / bin);
           const base = (h * rows + r) * T;
-          const target = maps[h];
-          for (let c = 0; c < T; c++) target[rowBin * display + Math.floor(c / bin)] += data[base + c];
+          const out = (start + r) * display;
+          for (let c = 0; c < T; c++) target[out + Math.floor(c / bin)] += data[base + c];
         }
       }
-      for (let r = 0; r < rows && bin > 1; r++) {
-        const rowBin = Math.floor((start + r) / bin);
-        for (let c = 0; c < T; c++) counts[rowBin * display + Math.floor(c / bin)] += 1;
-      }
-      if (start + chunk < T) await tf.nextFrame();
+      if (start + chunk < display) await tf.nextFrame();
     }
   } finally {
     q.dispose();
     k.dispose();
   }
-  if (bin > 1) for (const m of maps) for (let i = 0; i < m.length; i++) m[i] = counts[i] ? m[i] / counts[i] : 0;
+  // Averages over the keys of each bin (the last bin may be short).
+  if (bin > 1) {
+    for (const m of maps) {
+      for (let c = 0; c < display; c++) {
+        const width = Math.min(bin, T - c * bin);
+        for (let r = 0; r < display; r++) m[r * display + c] /= width;
+      }
+    }
+  }
   return { length: T, heads, headDim, embedDim: E, causal: o.causal, display, bin, maps };
 }
 

@@ -11,14 +11,37 @@ export { tf };
 /** Largest tensor (in elements) the panel will build; bigger requests are scaled down with a message. */
 export const MAX_TENSOR_ELEMENTS = 4_000_000;
 
-/** Chooses the backend: WebGL first, CPU when WebGL fails to initialise. */
+/** The WebGL renderer's name when the browser exposes it (e.g. "SwiftShader"), else null. */
+function webglRenderer(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Chooses the backend: WebGL on a real GPU, CPU when WebGL is missing, fails, or is emulated in
+ * software (SwiftShader, llvmpipe), where tfjs's CPU kernels are many times faster.
+ */
 export async function initBackend(): Promise<{ backend: BackendName; note: string }> {
+  const renderer = webglRenderer();
+  if (renderer && /swiftshader|llvmpipe|softpipe|software/i.test(renderer)) {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    return { backend: 'cpu', note: `WebGL is emulated in software (${renderer}); running tfjs on the CPU backend` };
+  }
   try {
     if (await tf.setBackend('webgl')) {
       await tf.ready();
       // A tiny op proves the context really works (some headless GPUs initialise and then fail).
       tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
-      return { backend: 'webgl', note: 'WebGL backend' };
+      return { backend: 'webgl', note: `WebGL backend${renderer ? ` (${renderer})` : ''}` };
     }
   } catch (error) {
     console.warn('Layer Lens: WebGL backend failed', error);

@@ -17,6 +17,7 @@ import {
   intArg,
   knownProduct,
   layerLabel,
+  safeCount,
   numArg,
   shapeText,
   tensorArg,
@@ -42,7 +43,7 @@ function ownAttentionParams(cfg: LayerConfig): number | null {
   if (!isKnown(embed) || !isKnown(kdim) || !isKnown(vdim) || bias === null || biasKv === null) return null;
   // One packed in_proj_weight when keys and values share the query size; three otherwise.
   const projections = embed * embed + embed * kdim + embed * vdim;
-  return projections + (bias ? 3 * embed : 0) + (biasKv ? 2 * embed : 0);
+  return safeCount(projections + (bias ? 3 * embed : 0) + (biasKv ? 2 * embed : 0));
 }
 
 function outProjConfig(cfg: LayerConfig): LayerConfig {

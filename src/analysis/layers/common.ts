@@ -128,10 +128,27 @@ export function constArg(
   return undefined;
 }
 
-/** Numbers of elements in a shape, or null when a dim is not an exact integer. */
+/** A count as an exact integer, or null when it is too large to be exact in a double (beyond 2^53). */
+export function safeCount(n: number | null): number | null {
+  return n !== null && Number.isSafeInteger(n) ? n : null;
+}
+
+/** Numbers of elements in a shape, or null when a dim is not an exact integer or the product is not exact. */
 export function knownProduct(dims: readonly Dim[]): number | null {
   const p = productDim(dims);
-  return isKnown(p) ? p : null;
+  return isKnown(p) ? safeCount(p) : null;
+}
+
+/**
+ * Reports a weight tensor whose element count cannot be represented exactly (more than 2^53
+ * elements): PyTorch could never allocate it, and a rounded count must not be shown as exact.
+ */
+export function checkCountable(label: string, what: string, dims: readonly Dim[], ctx: LayerContext): void {
+  if (!dims.every(isKnown)) return;
+  const approx = (dims as number[]).reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(approx)) {
+    ctx.invalid(`${label}: the ${what} would hold about ${approx.toExponential(2)} parameters, too large to allocate or count exactly (more than 2^53)`);
+  }
 }
 
 /** Python's `(a, b)` spelling of a config value, for layer labels and messages. */

@@ -10,6 +10,7 @@ import {
   UNKNOWN_VALUE,
   axisNames,
   boolArg,
+  checkCountable,
   constArg,
   dimArg,
   dimText,
@@ -21,6 +22,7 @@ import {
   knownInts,
   knownProduct,
   layerLabel,
+  safeCount,
   shapeText,
   strArg,
   tensorArg,
@@ -79,6 +81,7 @@ function validateConv(name: string, n: number, transposed: boolean, cfg: LayerCo
   const groups = dimArg(cfg.groups);
   const inC = dimArg(cfg.in_channels);
   const outC = dimArg(cfg.out_channels);
+  checkCountable(name, 'weight', weightShape(cfg, n, transposed), ctx);
   if (isKnown(groups) && groups <= 0) ctx.invalid(`${name}: groups must be a positive integer but got ${groups}`);
   else if (isKnown(groups)) {
     if (isKnown(inC) && inC % groups !== 0) ctx.invalid(`${name}: in_channels (${inC}) must be divisible by groups (${groups})`);
@@ -129,7 +132,7 @@ function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | 
   const bias = boolArg(cfg.bias);
   const outC = dimArg(cfg.out_channels);
   if (weight === null || bias === null || !isKnown(outC)) return null;
-  return weight + (bias ? outC : 0);
+  return safeCount(weight + (bias ? outC : 0));
 }
 
 function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {

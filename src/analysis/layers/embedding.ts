@@ -6,6 +6,7 @@ import { registerLayers, type LayerSpec } from './catalogue';
 import {
   UNKNOWN_VALUE,
   boolArg,
+  checkCountable,
   dimArg,
   firstTensor,
   hasArg,
@@ -39,6 +40,7 @@ const embedding: LayerSpec = {
   validate(cfg, ctx) {
     const num = intArg(cfg.num_embeddings);
     const pad = intArg(cfg.padding_idx);
+    checkCountable('Embedding', 'table', [dimArg(cfg.num_embeddings), dimArg(cfg.embedding_dim)], ctx);
     if (num !== null && pad !== null && (pad >= num || pad < -num)) {
       ctx.invalid(`Embedding: padding_idx must be within num_embeddings (${num}) but got ${pad}`);
     }

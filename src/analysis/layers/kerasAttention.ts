@@ -89,6 +89,14 @@ const multiHeadAttention: KerasLayerDef = {
     const perHead = (len: Dim) => [n, heads, len, k];
     return attentionNotation(perHead(t), perHead(s), perHead(s), out.shape, k);
   },
+  formula: (call, inputs) => {
+    const query = inputs[0]?.kind === 'tensor' ? inputs[0] : null;
+    if (!query) return null;
+    const heads = formatDim(dimArg(call.cfg.num_heads));
+    const k = formatDim(dimArg(call.cfg.key_dim));
+    const total = multiHeadAttention.params(call, inputs);
+    return `${heads} heads × key_dim ${k}: Q, K, V projections to ${heads}·${k}, softmax(QKᵀ/√${k})V, output projection back${total !== null ? `; params = ${total}` : ''}`;
+  },
   attention: (cfg) => {
     const heads = typeof cfg.num_heads === 'number' ? cfg.num_heads : null;
     const headDim = typeof cfg.key_dim === 'number' ? cfg.key_dim : null;

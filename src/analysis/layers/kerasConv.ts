@@ -171,6 +171,9 @@ function convForward(kind: ConvKind, n: number) {
       padding = 'valid';
     }
     const filters = kind === 'depthwise' ? mulDim(cin, dimArg(call.cfg.depth_multiplier)) : dimArg(call.cfg.filters);
+    if (kind !== 'depthwise' && ((isKnown(filters) && filters <= 0) || typeof call.cfg.filters === 'string')) {
+      call.ctx.invalid(`${call.label}: filters must be a positive integer, got ${JSON.stringify(call.cfg.filters)}`);
+    }
     if (kind === 'conv') {
       const groups = intArg(call.cfg.groups) ?? 1;
       if (groups > 1 && isKnown(cin) && cin % groups !== 0) {

@@ -43,7 +43,9 @@ const dense: KerasLayerDef = {
     if (!input) return UNKNOWN_VALUE;
     if (!expectMinNdim(call, input, 2)) return UNKNOWN_VALUE;
     const units = dimArg(call.cfg.units);
-    if (isKnown(units) && units <= 0) call.ctx.invalid(`${call.label}: units must be positive, got ${units}`);
+    if ((isKnown(units) && units <= 0) || typeof call.cfg.units === 'string' || typeof call.cfg.units === 'boolean') {
+      call.ctx.invalid(`${call.label}: units must be a positive integer, got ${JSON.stringify(call.cfg.units)}`);
+    }
     return tensorOf([...input.shape.slice(0, -1), units], input.dtype);
   },
   params: (call, inputs) => {
@@ -232,6 +234,12 @@ const embedding: KerasLayerDef = {
     return tensorOf([...input.shape, dimArg(call.cfg.output_dim)], 'float');
   },
   params: (call) => exact(mulDim(dimArg(call.cfg.input_dim), dimArg(call.cfg.output_dim))),
+  formula: (call) => {
+    const v = dimArg(call.cfg.input_dim);
+    const d = dimArg(call.cfg.output_dim);
+    const total = exact(mulDim(v, d));
+    return `one row of ${formatDim(d)} per token id < ${formatDim(v)}; params = ${formatDim(v)}·${formatDim(d)}${total !== null ? ` = ${total}` : ''}`;
+  },
   notation: (call, inputs, output) => {
     const input = firstInput(inputs);
     if (!input || output.kind !== 'tensor') return null;

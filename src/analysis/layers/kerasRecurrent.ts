@@ -84,6 +84,19 @@ function recurrentDef(cell: Cell): KerasLayerDef {
     tfjsDefaults: cell === 'GRU' ? { reset_after: false } : undefined,
     forward: recurrentForward(cell),
     params: recurrentParams(cell),
+    formula: (call, inputs) => {
+      const input = firstInput(inputs);
+      if (!input || input.shape.length !== 3) return null;
+      const f = formatDim(input.shape[2]);
+      const u = formatDim(unitsOf(call.cfg));
+      const gates = GATES[cell];
+      const bias = flag(call.cfg, 'use_bias', true);
+      const twoBiases = cell === 'GRU' && flag(call.cfg, 'reset_after', call.fw === 'keras');
+      const biasText = !bias ? '' : twoBiases ? ` + 2·${u}` : ` + ${u}`;
+      const total = recurrentParams(cell)(call, inputs);
+      const times = gates > 1 ? `${gates}·` : '';
+      return `params = ${times}(${f}·${u} + ${u}·${u}${biasText})${total !== null ? ` = ${total}` : ''}${twoBiases ? ' (reset_after: input and recurrent biases)' : ''}`;
+    },
     notation: (call, inputs, output) => {
       const input = firstInput(inputs);
       if (!input || input.shape.length !== 3) return null;

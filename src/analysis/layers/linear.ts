@@ -8,11 +8,13 @@ import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, ty
 import {
   UNKNOWN_VALUE,
   boolArg,
+  checkCountable,
   dimArg,
   expectDim,
   firstTensor,
   knownProduct,
   layerLabel,
+  safeCount,
   shapeText,
   tensorArg,
   tensorOf,
@@ -21,7 +23,7 @@ import {
 /** Parameter count of a weight of `inF × outF` plus an optional bias; null when symbolic. */
 function denseParams(inF: Dim, outF: Dim, bias: boolean | null): number | null {
   const total = addDim(mulDim(inF, outF), bias === false ? 0 : outF);
-  return typeof total === 'number' && bias !== null ? total : null;
+  return typeof total === 'number' && bias !== null ? safeCount(total) : null;
 }
 
 /** Applies a matrix of `inF → outF` to the last axis of `x`, reporting a certain feature mismatch. */
@@ -78,6 +80,7 @@ function linearSpec(name: string): LayerSpec {
         const v = dimArg(cfg[key]);
         if (typeof v === 'number' && v < 0) ctx.invalid(`${name}: ${key} must be non-negative but got ${v}`);
       }
+      checkCountable(layerLabel(spec, cfg), 'weight', [dimArg(cfg.in_features), dimArg(cfg.out_features)], ctx);
     },
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
@@ -158,7 +161,7 @@ const bilinear: LayerSpec = {
     const weight = productDim([out, dimArg(cfg.in1_features), dimArg(cfg.in2_features)]);
     const bias = boolArg(cfg.bias);
     const total = addDim(weight, bias === false ? 0 : out);
-    return typeof total === 'number' && bias !== null ? total : null;
+    return typeof total === 'number' && bias !== null ? safeCount(total) : null;
   },
   notation(cfg, inputs, output) {
     const a = firstTensor(inputs[0]);

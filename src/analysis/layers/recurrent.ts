@@ -8,12 +8,14 @@ import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, ty
 import {
   UNKNOWN_VALUE,
   boolArg,
+  checkCountable,
   dimArg,
   expectDim,
   expectRank,
   firstTensor,
   intArg,
   layerLabel,
+  safeCount,
   numArg,
   shapeText,
   strArg,
@@ -64,6 +66,7 @@ function validateRnn(kind: RnnKind, cfg: LayerConfig, ctx: LayerContext): void {
   const layers = intArg(cfg.num_layers);
   const dropout = numArg(cfg.dropout);
   const proj = intArg(cfg.proj_size ?? 0);
+  checkCountable(kind, 'weights', [GATES[kind], dimArg(cfg.hidden_size), addDim(dimArg(cfg.input_size), dimArg(cfg.hidden_size))], ctx);
   if (hidden !== null && hidden <= 0) ctx.invalid(`${kind}: hidden_size must be greater than zero but got ${hidden}`);
   if (layers !== null && layers <= 0) ctx.invalid(`${kind}: num_layers must be greater than or equal to 1 but got ${layers}`);
   if (dropout !== null && (dropout < 0 || dropout > 1)) ctx.invalid(`${kind}: dropout should be a number in range [0, 1] but got ${dropout}`);
@@ -92,7 +95,7 @@ function rnnParams(kind: RnnKind, cfg: LayerConfig): number | null {
     const perDirection = gate * layerInput + gate * hOut + (bias ? 2 * gate : 0) + (proj > 0 ? proj * hidden : 0);
     total += perDirection * directions;
   }
-  return total;
+  return safeCount(total);
 }
 
 /** Checks a provided initial state against the shape the layer expects. */
@@ -218,7 +221,7 @@ function cellSpec(kind: RnnKind): LayerSpec {
       const bias = boolArg(cfg.bias);
       const gate = mulDim(GATES[kind], hidden);
       const total = addDim(mulDim(gate, addDim(input, hidden)), bias ? mulDim(2, gate) : 0);
-      return typeof total === 'number' && bias !== null ? total : null;
+      return typeof total === 'number' && bias !== null ? safeCount(total) : null;
     },
     notation(cfg, inputs, output) {
       const x = firstTensor(inputs[0]);

@@ -1,8 +1,23 @@
-// Reshaping layers: Flatten merges a range of axes, Unflatten splits one axis into several.
+// Reshaping layers: Flatten merges a range of axes, Unflatten splits one axis into several,
+// ChannelShuffle permutes channels, Unfold/Fold turn sliding windows into columns and back.
 
-import { floorDivDim, formatDim, isKnown, productDim, type Dim } from '../shapes';
+import { floorDivDim, formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import { registerLayers, type LayerSpec } from './catalogue';
-import { UNKNOWN_VALUE, dimArg, expectDim, intArg, layerLabel, normaliseAxis, shapeText, tensorArg, tensorOf, firstTensor } from './common';
+import {
+  UNKNOWN_VALUE,
+  dimArg,
+  dimTuple,
+  expectDim,
+  expectRank,
+  firstTensor,
+  intArg,
+  layerLabel,
+  normaliseAxis,
+  shapeText,
+  tensorArg,
+  tensorOf,
+} from './common';
+import { convOutputLength } from './convArithmetic';
 
 const flatten: LayerSpec = {
   name: 'Flatten',
@@ -84,4 +99,81 @@ const unflatten: LayerSpec = {
   },
 };
 
-registerLayers([flatten, unflatten]);
+const channelShuffle: LayerSpec = {
+  name: 'ChannelShuffle',
+  framework: 'pytorch',
+  family: 'reshape',
+  signature: [{ name: 'groups' }],
+  forward(cfg, args, kwargs, ctx) {
+    const x = tensorArg(args, kwargs, 0, 'input');
+    if (!x) return UNKNOWN_VALUE;
+    const label = layerLabel(channelShuffle, cfg);
+    if (x.shape.length < 3) {
+      ctx.mismatch(`${label} expects an input of at least 3-D (N,C,*) but got ${shapeText(x.shape)}`);
+      return UNKNOWN_VALUE;
+    }
+    const groups = intArg(cfg.groups);
+    const c = x.shape[1];
+    if (groups !== null && isKnown(c) && groups > 0 && c % groups !== 0) {
+      ctx.mismatch(`${label}: ${c} channels are not divisible by ${groups} groups`);
+    }
+    return tensorOf(x.shape, x.dtype);
+  },
+  params: () => 0,
+};
+
+/** Window geometry shared by Unfold and Fold, for `n` = 2 spatial axes. */
+function slidingWindows(cfg: Parameters<LayerSpec['params']>[0]): { kernel: Dim[]; dilation: Dim[]; padding: Dim[]; stride: Dim[] } {
+  return { kernel: dimTuple(cfg.kernel_size, 2), dilation: dimTuple(cfg.dilation, 2), padding: dimTuple(cfg.padding, 2), stride: dimTuple(cfg.stride, 2) };
+}
+
+const unfold: LayerSpec = {
+  name: 'Unfold',
+  framework: 'pytorch',
+  family: 'reshape',
+  signature: [{ name: 'kernel_size' }, { name: 'dilation', default: 1 }, { name: 'padding', default: 0 }, { name: 'stride', default: 1 }],
+  forward(cfg, args, kwargs, ctx) {
+    const x = tensorArg(args, kwargs, 0, 'input');
+    if (!x) return UNKNOWN_VALUE;
+    const label = layerLabel(unfold, cfg);
+    if (!expectRank(label, x, [3, 4], ctx)) return UNKNOWN_VALUE;
+    const w = slidingWindows(cfg);
+    const lead = x.shape.slice(0, -3);
+    const [c, h, wd] = x.shape.slice(-3);
+    const blocks = [h, wd].map((len, i) => convOutputLength(len, w.kernel[i], w.stride[i], w.padding[i], w.dilation[i]));
+    if (blocks.some((b) => isKnown(b) && b <= 0)) {
+      ctx.mismatch(`${label}: the window does not fit the padded input ${shapeText(x.shape)}`);
+      return UNKNOWN_VALUE;
+    }
+    return tensorOf([...lead, mulDim(c, productDim(w.kernel)), productDim(blocks)], x.dtype);
+  },
+  params: () => 0,
+};
+
+const fold: LayerSpec = {
+  name: 'Fold',
+  framework: 'pytorch',
+  family: 'reshape',
+  signature: [{ name: 'output_size' }, { name: 'kernel_size' }, { name: 'dilation', default: 1 }, { name: 'padding', default: 0 }, { name: 'stride', default: 1 }],
+  forward(cfg, args, kwargs, ctx) {
+    const x = tensorArg(args, kwargs, 0, 'input');
+    if (!x) return UNKNOWN_VALUE;
+    const label = layerLabel(fold, cfg);
+    if (!expectRank(label, x, [2, 3], ctx)) return UNKNOWN_VALUE;
+    const w = slidingWindows(cfg);
+    const out = dimTuple(cfg.output_size, 2);
+    const lead = x.shape.slice(0, -2);
+    const [columns, blocks] = x.shape.slice(-2);
+    const window = productDim(w.kernel);
+    if (isKnown(columns) && isKnown(window) && window > 0 && columns % window !== 0) {
+      ctx.mismatch(`${label}: ${columns} columns are not divisible by the kernel's ${window} positions`);
+      return UNKNOWN_VALUE;
+    }
+    const expectedBlocks = productDim(out.map((len, i) => convOutputLength(len, w.kernel[i], w.stride[i], w.padding[i], w.dilation[i])));
+    expectDim(blocks, expectedBlocks, `${label} expects ${formatDim(expectedBlocks)} blocks for output size ${shapeText(out)} but got ${formatDim(blocks)}`, ctx);
+    return tensorOf([...lead, floorDivDim(columns, window), ...out], x.dtype);
+  },
+  params: () => 0,
+};
+
+registerLayers([flatten, unflatten, channelShuffle, unfold, fold]);

@@ -243,11 +243,12 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams));
 
   // Annotations of this model.
+  const recById = new Map(world.records.map((r) => [r.id, r]));
   for (const a of interp.takeAnnotations()) {
     const shape = shapesOut(a.value);
     if (!shape) continue;
     const path = a.modId !== null ? world.extra.get(a.modId)?.path ?? null : null;
-    annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recordFor(world, a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
+    annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recById.get(a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
   }
   const seenDef = new Set<string>();
   for (const [path, m] of named) {
@@ -273,10 +274,6 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
     totalParams: totals,
     modules,
   };
-}
-
-function recordFor(world: TorchWorld, id: number): ModuleRec | undefined {
-  return world.records.find((r) => r.id === id);
 }
 
 function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {
@@ -352,7 +349,8 @@ export function shapesOut(v: Value): ShapesOut | null {
   if (v.k === 'tuple' || v.k === 'list') {
     const items = v.items.map(shapesOut);
     if (items.every((i) => i === null)) return null;
-    return { tuple: items.map((i) => i ?? []) };
+    // None inside a tuple (MultiheadAttention's weights with need_weights=False) is an empty tuple.
+    return { tuple: items.map((i) => i ?? { tuple: [] }) };
   }
   return null;
 }

@@ -399,7 +399,18 @@ export function convertTree(tree: Tree, text: string): Module {
         const opNodes = cs.slice(1, -1);
         const op = opNodes.map((o) => src(o)).join(' ');
         if (op === 'and' || op === 'or') return { t: 'boolop', op, left, right, ...at };
-        if (opNodes[0] && (opNodes[0].name === 'CompareOp' || ['in', 'not in', 'is', 'is not'].includes(op))) return { t: 'compare', op, left, right, ...at };
+        if (opNodes[0] && (opNodes[0].name === 'CompareOp' || ['in', 'not in', 'is', 'is not'].includes(op))) {
+          // Lezer nests `a < b <= c` to the left; Python means `a < b and b <= c`.
+          if (left.t === 'compare' && cs[0].name === 'BinaryExpression') {
+            const middle = left.right;
+            return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, ...at };
+          }
+          if (left.t === 'boolop' && left.op === 'and' && left.right.t === 'compare' && cs[0].name === 'BinaryExpression' && src(cs[0]).trim()[0] !== '(') {
+            const middle = left.right.right;
+            return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, ...at };
+          }
+          return { t: 'compare', op, left, right, ...at };
+        }
         return { t: 'binop', op, left, right, ...at };
       }
       case 'UnaryExpression': {

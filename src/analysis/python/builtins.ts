@@ -128,7 +128,11 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
   def('set', (args, _kw, site) => {
     if (!args[0]) return { k: 'set', items: [] };
     const items = iter(args[0], site);
-    return items ? { k: 'set', items: [...items] } : unknown('set() of an unknown iterable');
+    if (!items) return unknown('set() of an unknown iterable');
+    // Sets hold each value once; values whose equality is unknown are kept.
+    const out: Value[] = [];
+    for (const v of items) if (!out.some((w) => valuesEqual(v, w) === true)) out.push(v);
+    return { k: 'set', items: out };
   });
   def('frozenset', (args, _kw, site) => {
     const items = args[0] ? iter(args[0], site) : [];

@@ -227,7 +227,7 @@ export class KerasWorld {
     };
     outs.forEach(walk);
     if (outs.length && used.size === 0) this.interp.gap(site, 'keras.Model outputs that no layer call produced');
-    const order = this.callOrder.filter((id, i, all) => used.has(id) && all.indexOf(id) === i);
+    const order = [...new Set(this.callOrder)].filter((id) => used.has(id));
     for (const id of order) {
       const inst = used.get(id)!;
       this.torch.setModuleAttr(self, inst.mod!.name ?? String(id), inst);

@@ -195,6 +195,8 @@ function elementwise(ctx: OpContext, op: string, av: Value, bv: Value): Value {
     const trailing = broadcastShapes(a.shape, b.shape, () => undefined).slice(-Math.min(a.ranked ? Infinity : a.shape.length, b.ranked ? Infinity : b.shape.length));
     return out(a.ranked ? a.shape : b.ranked ? b.shape : trailing, a, { dtype, ranked: false });
   }
+  const data = elementwiseData(op, av, bv);
+  if (data) return { ...out(data.shape, a, { dtype: data.dtype }), data: data.values };
   const shape = broadcastShapes(a.shape, b.shape, (i, x, y) => {
     ctx.interp.report(
       'shape-mismatch',
@@ -205,6 +207,52 @@ function elementwise(ctx: OpContext, op: string, av: Value, bv: Value): Value {
     );
   });
   return out(shape, a, { dtype, field: mergeTensorFields(a, b, shape.length) });
+}
+
+/** Values of a constant-valued operand: a small tensor with data, or a number. */
+function valuesOf(v: Value): { values: number[]; shape: Dim[]; isFloat: boolean } | null {
+  if (v.k === 'tensor') return v.data && v.ranked ? { values: v.data, shape: v.shape, isFloat: v.dtype === 'float' } : null;
+  if (v.k === 'int' && isKnown(v.v)) return { values: [v.v], shape: [], isFloat: false };
+  if (v.k === 'float' && !Number.isNaN(v.v)) return { values: [v.v], shape: [], isFloat: true };
+  if (v.k === 'bool') return { values: [v.v ? 1 : 0], shape: [], isFloat: false };
+  return null;
+}
+
+const DATA_OPS: Record<string, (x: number, y: number) => number> = {
+  '+': (x, y) => x + y,
+  '-': (x, y) => x - y,
+  '*': (x, y) => x * y,
+  '/': (x, y) => x / y,
+  '//': (x, y) => Math.floor(x / y),
+  '%': (x, y) => ((x % y) + y) % y,
+  '**': (x, y) => x ** y,
+  '<': (x, y) => Number(x < y),
+  '>': (x, y) => Number(x > y),
+  '<=': (x, y) => Number(x <= y),
+  '>=': (x, y) => Number(x >= y),
+  '==': (x, y) => Number(x === y),
+  '!=': (x, y) => Number(x !== y),
+};
+
+/** Element-wise arithmetic on constant tensors (same shape, or one side a scalar). */
+function elementwiseData(op: string, av: Value, bv: Value): { values: number[]; shape: Dim[]; dtype: TensorV['dtype'] } | null {
+  const f = DATA_OPS[op];
+  const a = valuesOf(av);
+  const b = valuesOf(bv);
+  if (!f || !a || !b || (av.k !== 'tensor' && bv.k !== 'tensor')) return null;
+  const n = Math.max(a.values.length, b.values.length);
+  if (a.values.length !== n && a.values.length !== 1) return null;
+  if (b.values.length !== n && b.values.length !== 1) return null;
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) values.push(f(a.values[a.values.length === 1 ? 0 : i], b.values[b.values.length === 1 ? 0 : i]));
+  const isCompare = op in { '<': 1, '>': 1, '<=': 1, '>=': 1, '==': 1, '!=': 1 };
+  const isFloat = a.isFloat || b.isFloat || op === '/';
+  return { values, shape: a.values.length === n ? a.shape : b.shape, dtype: isCompare ? 'bool' : isFloat ? 'float' : 'long' };
+}
+
+/** A unary numeric function over a constant tensor's values. */
+function mapData(t: TensorV, f: (x: number) => number, dtype?: TensorV['dtype']): TensorV {
+  return t.data ? { ...same(t, dtype), data: t.data.map(f) } : same(t, dtype);
 }
 
 function originText(...ts: TensorV[]): string {
@@ -923,6 +971,27 @@ const rules: Record<string, Rule> = {
   },
 };
 
+const DATA_UNARY: Record<string, (x: number) => number> = { round: Math.round, log: Math.log, exp: Math.exp, sqrt: Math.sqrt, abs: Math.abs, floor: Math.floor, ceil: Math.ceil, neg: (x) => -x, log2: Math.log2 };
+for (const [n, f] of Object.entries(DATA_UNARY)) rules[n] = (ctx, self, args) => mapData(firstTensor(self, args) ?? unrankedLike(null), f);
+rules.int = (ctx, self, args) => mapData(firstTensor(self, args) ?? unrankedLike(null), Math.trunc, 'long');
+rules.long = rules.int;
+rules.float = (ctx, self, args) => mapData(firstTensor(self, args) ?? unrankedLike(null), (x) => x, 'float');
+rules.tolist = (ctx, self, args) => {
+  const t = firstTensor(self, args);
+  if (!t?.data || !t.ranked || t.shape.length !== 1) return unknown('tolist() of a tensor whose values are unknown', ctx.site);
+  return { k: 'list', items: t.data.map((x) => (t.dtype === 'float' ? { k: 'float', v: x } : int(x))) };
+};
+rules.item = (ctx, self, args) => {
+  const t = firstTensor(self, args);
+  if (t?.data && t.data.length === 1) return t.dtype === 'float' ? { k: 'float', v: t.data[0] } : int(t.data[0]);
+  return { k: 'float', v: NaN };
+};
+rules.diff = (ctx, self, args) => {
+  const t = firstTensor(self, args)!;
+  if (!t.ranked || t.shape.length !== 1) return unrankedLike(t);
+  const len = subDim(t.shape[0], 1);
+  return t.data ? { ...out([len], t), data: t.data.slice(1).map((x, i) => x - t.data![i]) } : out([len], t);
+};
 for (const n of elementwiseNames) if (!rules[n]) rules[n] = (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null));
 for (const n of longNames) if (!rules[n]) rules[n] = (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null), 'long');
 for (const n of boolNames) rules[n] ??= (ctx, self, args) => {
@@ -931,7 +1000,7 @@ for (const n of boolNames) rules[n] ??= (ctx, self, args) => {
   const r = o ? elementwise(ctx, '==', t, o) : same(t);
   return r.k === 'tensor' ? { ...r, dtype: 'bool' } : r;
 };
-for (const [name, op] of [['add', '+'], ['sub', '-'], ['mul', '*'], ['div', '/'], ['true_divide', '/'], ['floor_divide', '//'], ['remainder', '%'], ['maximum', '+'], ['minimum', '+'], ['fmod', '%'], ['atan2', '+'], ['hypot', '+']] as const) {
+for (const [name, op] of [['add', '+'], ['sub', '-'], ['mul', '*'], ['div', '/'], ['divide', '/'], ['pow', '**'], ['true_divide', '/'], ['floor_divide', '//'], ['remainder', '%'], ['maximum', '+'], ['minimum', '+'], ['fmod', '%'], ['atan2', '+'], ['hypot', '+']] as const) {
   rules[name] = (ctx, self, args, kwargs) => {
     const a = self ?? args[0];
     const b = self ? args[0] ?? kwargs.get('other') : args[1] ?? kwargs.get('other');
@@ -1087,7 +1156,9 @@ const torchSpecial: Record<string, Rule> = {
     const dtype = dt?.k === 'dtype' ? dt.dtype : isFloat ? 'float' : 'long';
     if (start === null || end === null || step === null) return out([unknownDim()], null, { dtype });
     const len = step === 1 ? subDim(end, start) : isKnown(step) ? ceilDivDim(subDim(end, start), step) : unknownDim();
-    return out([len], null, { dtype });
+    const t = out([len], null, { dtype });
+    if (isKnown(len) && isKnown(start) && isKnown(step) && len <= 4096 && len >= 0) t.data = Array.from({ length: len }, (_, i) => (start as number) + i * (step as number));
+    return t;
   },
   linspace: (ctx, _self, args, kwargs) => out([dimOf(args[2] ?? kwargs.get('steps')) ?? unknownDim()], null),
   eye: (ctx, _self, args) => {
@@ -1104,13 +1175,28 @@ const torchSpecial: Record<string, Rule> = {
     }
     if (v?.k === 'float') isFloat = true;
     const dt = kwargs.get('dtype');
-    return out(shape, null, { dtype: dt?.k === 'dtype' ? dt.dtype : isFloat ? 'float' : v?.k === 'bool' ? 'bool' : 'long' });
+    const t = out(shape, null, { dtype: dt?.k === 'dtype' ? dt.dtype : isFloat ? 'float' : v?.k === 'bool' ? 'bool' : 'long' });
+    // A 1-D tensor of constants keeps its values (configuration arithmetic).
+    const list = args[0];
+    if (shape.length === 1 && list && (list.k === 'list' || list.k === 'tuple')) {
+      const nums = list.items.map((x) => (x.k === 'int' && isKnown(x.v) ? x.v : x.k === 'float' ? x.v : x.k === 'bool' ? Number(x.v) : null));
+      if (nums.every((x) => x !== null)) t.data = nums as number[];
+    }
+    return t;
   },
   cat: (ctx, _self, args, kwargs) => catRule(ctx, args[0] ?? kwargs.get('tensors'), arg(args, kwargs, 1, 'dim', 'axis'), false),
   concat: (ctx, _self, args, kwargs) => catRule(ctx, args[0] ?? kwargs.get('tensors'), arg(args, kwargs, 1, 'dim', 'axis'), false),
   concatenate: (ctx, _self, args, kwargs) => catRule(ctx, args[0] ?? kwargs.get('tensors'), arg(args, kwargs, 1, 'dim', 'axis'), false),
   stack: (ctx, _self, args, kwargs) => catRule(ctx, args[0] ?? kwargs.get('tensors'), arg(args, kwargs, 1, 'dim'), true),
   einsum: (ctx, _self, args) => einsumRule(ctx, args),
+  pow: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '**', args[0], args[1]) : unrankedLike(null)),
+  divide: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '/', args[0], args[1]) : unrankedLike(null)),
+  div: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '/', args[0], args[1]) : unrankedLike(null)),
+  mul: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '*', args[0], args[1]) : unrankedLike(null)),
+  multiply: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '*', args[0], args[1]) : unrankedLike(null)),
+  add: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '+', args[0], args[1]) : unrankedLike(null)),
+  sub: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '-', args[0], args[1]) : unrankedLike(null)),
+  subtract: (ctx, _self, args) => (args[0] && args[1] ? elementwise(ctx, '-', args[0], args[1]) : unrankedLike(null)),
   is_tensor: (ctx, _self, args) => (args[0]?.k === 'tensor' ? TRUE : FALSE),
   numel: (ctx, _self, args) => rules.numel(ctx, null, args, new Map()),
   manual_seed: () => NONE,

@@ -33,6 +33,11 @@ export interface TensorV {
   field: ReceptiveField | null;
   /** Where the tensor was produced, for explanations in findings. */
   origin: { span: Span; line: number; what: string } | null;
+  /**
+   * The values of a small tensor computed from constants (`torch.arange(depth) * w_a + w_0`),
+   * row-major: configuration code (RegNet's widths) computes sizes this way.
+   */
+  data?: number[];
 }
 
 /** An ordered, mutable Python dict with str/int keys (enough for configs and ModuleDicts). */

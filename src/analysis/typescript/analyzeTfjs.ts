@@ -183,7 +183,7 @@ function annotationsOf(built: Built, info: ModelInfo, index: number): ShapeAnnot
 
 /** Runs the module's top level in a fresh evaluator; returns it with its root scope. */
 function evaluateModule(text: string, statements: SyntaxNode[], options: AnalyzeOptions, lineOf: (offset: number) => number) {
-  const runtime = new TfjsRuntime(text, options, lineOf);
+  const runtime = new TfjsRuntime(options, lineOf);
   const budgets: Budgets = { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 64 };
   const interp = new Interpreter(text, runtime, budgets);
   const scope = new Scope(null);
@@ -289,7 +289,25 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
     }
     findings.push(...b.findings);
   });
-  return { language, models, annotations, findings: finalFindings(findings, lineOf), elapsedMs: Date.now() - started };
+  // Spans from an appended --model expression lie past the end of the document: hints there are
+  // dropped, and every other span is kept inside the document.
+  const clampSpan = (span: Span) => {
+    span.from = Math.min(span.from, text.length);
+    span.to = Math.min(Math.max(span.to, span.from), text.length);
+  };
+  const inside = annotations.filter((a) => a.span.to <= text.length);
+  for (const m of models) {
+    clampSpan(m.span);
+    for (const mod of m.modules) {
+      clampSpan(mod.span);
+      if (mod.callSpan) clampSpan(mod.callSpan);
+    }
+  }
+  for (const f of findings) {
+    clampSpan(f.span);
+    f.related.forEach((r) => clampSpan(r.span));
+  }
+  return { language, models, annotations: inside, findings: finalFindings(findings, lineOf), elapsedMs: Date.now() - started };
 }
 
 /** Attaches lines and drops duplicates (the same file is evaluated once per factory). */

@@ -39,7 +39,6 @@ export class TfjsRuntime implements InterpreterHost {
   private inputsBound = 0;
 
   constructor(
-    private readonly text: string,
     private readonly options: AnalyzeOptions,
     private readonly lineOf: (offset: number) => number,
   ) {}
@@ -65,7 +64,7 @@ export class TfjsRuntime implements InterpreterHost {
   member(obj: Value, prop: string, node: SyntaxNode): Value | undefined {
     switch (obj.t) {
       case 'ns':
-        return this.namespaceMember(obj.path, prop, node);
+        return this.namespaceMember(obj.path, prop);
       case 'layer':
         return this.layerMember(obj.layer, prop);
       case 'model':
@@ -86,7 +85,7 @@ export class TfjsRuntime implements InterpreterHost {
     return this.builtin(name, (_, node) => unknown(`${name}() is not followed`, node.from));
   }
 
-  private namespaceMember(path: string, prop: string, node: SyntaxNode): Value | undefined {
+  private namespaceMember(path: string, prop: string): Value | undefined {
     if (path === 'tf') {
       if (prop === 'layers') return { t: 'ns', path: 'tf.layers' };
       if (prop === 'sequential') return this.builtin('tf.sequential', (args, n) => this.sequential(args[0], n));
@@ -98,7 +97,6 @@ export class TfjsRuntime implements InterpreterHost {
       if (prop === 'input') return this.builtin('tf.layers.input', (args, n) => this.input(args[0], n));
       return this.builtin(`tf.layers.${prop}`, (args, n) => this.createLayer(prop, args, n));
     }
-    void node;
     return undefined;
   }
 
@@ -221,6 +219,17 @@ export class TfjsRuntime implements InterpreterHost {
     return v.items.map((x) => (x.t === 'num' && Number.isInteger(x.v) ? x.v : x.t === 'null' ? symDim('N') : unknownDim()));
   }
 
+  /** The bound shape if any (reporting when it overrides a different declared size), else the declared one. */
+  private chooseShape(name: string, declared: Dim[] | null, span: Span): Dim[] | null {
+    const bound = this.boundShape(name);
+    if (!bound) return declared;
+    if (declared) {
+      const differs = bound.length !== declared.length || declared.some((d, i) => i > 0 && isKnown(d) && isKnown(bound[i]) && d !== bound[i]);
+      if (differs) this.report('info', 'inference-gap', span, `${name} is declared ${formatShape(declared)} in the code; the bound shape ${formatShape(bound)} is used instead`);
+    }
+    return bound;
+  }
+
   /** The shape bound by the user (setting, CLI) for the next input, by name or in order. */
   private boundShape(name: string): Dim[] | null {
     const inputs = this.options.inputs ?? [];
@@ -251,7 +260,7 @@ export class TfjsRuntime implements InterpreterHost {
     const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
     const batchShape = this.dimsOf(raw.get('batchShape'));
     const shape = this.dimsOf(raw.get('shape'));
-    let dims = this.boundShape(name) ?? batchShape ?? (shape ? [symDim('N'), ...shape] : null);
+    let dims = this.chooseShape(name, batchShape ?? (shape ? [symDim('N'), ...shape] : null), spanOf(node));
     let why: string | undefined;
     if (!dims) {
       why = 'tf.input needs a known shape or batchShape';
@@ -270,7 +279,7 @@ export class TfjsRuntime implements InterpreterHost {
     const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
     const batchSize = raw.get('batchSize');
     const inputShape = this.dimsOf(raw.get('inputShape'));
-    const dims = this.boundShape(name) ?? this.dimsOf(raw.get('batchInputShape')) ?? (inputShape ? [batchSize?.t === 'num' ? batchSize.v : symDim('N'), ...inputShape] : null);
+    const dims = this.chooseShape(name, this.dimsOf(raw.get('batchInputShape')) ?? (inputShape ? [batchSize?.t === 'num' ? batchSize.v : symDim('N'), ...inputShape] : null), spanOf(node));
     if (!dims) this.report('error', 'invalid-argument', spanOf(node), 'tf.layers.inputLayer needs inputShape (or batchInputShape) as a list of sizes');
     this.inputTensor(layer, dims, this.dtypeOf(raw.get('dtype')), spanOf(node), dims ? undefined : 'an input layer without a shape');
     return { t: 'layer', layer };
@@ -415,10 +424,10 @@ export class TfjsRuntime implements InterpreterHost {
     const inputShape = this.dimsOf(layer.raw.get('inputShape'));
     const batchSize = layer.raw.get('batchSize');
     const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
-    let shape = this.boundShape(name) ?? batchInput ?? (inputShape ? [batch, ...inputShape] : null);
-    let why: string | undefined;
     const inputDim = layer.raw.get('inputDim');
-    if (!shape && layer.factory === 'dense' && inputDim?.t === 'num') shape = [batch, inputDim.v];
+    const declared = batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    const shape = this.chooseShape(name, declared, layer.span);
+    let why: string | undefined;
     if (!shape) {
       why = 'the first layer has no inputShape';
       this.report(

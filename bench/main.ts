@@ -1,0 +1,136 @@
+// `npm run bench`: measures the analysis, the CLI against PyTorch's forward hooks, the extension
+// and the panel on this machine, writes bench/results/latest.json, the plots under
+// docs/benchmarks/ and docs/benchmarks.md. Flags: --quick (fewer repeats and sizes), --check
+// (exit 1 when a median misses bench/budgets.json), --check-only (check latest.json, no run),
+// --no-host (skip code-server), --only analysis,baseline,extension,panel.
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { runAnalysisBench } from './analysisBench';
+import { runExtensionBench } from './extensionBench';
+import { writeReport, type BenchResults } from './report';
+import { runBaseline } from './torchBaseline';
+
+const repoRoot = join(__dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : null;
+const wants = (part: string) => !only || only.includes(part);
+const resultsFile = join(repoRoot, 'bench/results/latest.json');
+
+interface Budget {
+  id: string;
+  issue: string;
+  what: string;
+  max: number;
+  unit: string;
+  measure: string;
+}
+
+function log(s: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+}
+
+/** Machine facts for the report. */
+function machine(): BenchResults['machine'] {
+  let chromium = 'unknown';
+  let python = 'unknown';
+  try {
+    chromium = execSync('/usr/bin/chromium --version', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    /* Chromium missing: the panel section says so. */
+  }
+  try {
+    python = execSync(`/usr/bin/python3 -c "import torch, sys; print(sys.version.split()[0], 'torch', torch.__version__)"`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    /* No torch: the baseline section says so. */
+  }
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: totalmem() / 2 ** 30,
+    node: process.version,
+    chromium,
+    python,
+    loadAverageAtStart: loadavg(),
+    date: new Date().toISOString(),
+  };
+}
+
+/** The figures budgets are checked against, from a results object. */
+export function measuredFigures(r: BenchResults): Record<string, { value: number | null; how: string }> {
+  const synthetic2000 = r.analysis?.files.find((f) => f.name.startsWith('synthetic 2,000'));
+  const torchvision = r.analysis?.files.filter((f) => f.group === 'torchvision') ?? [];
+  const host = r.extension?.host;
+  const twenty = host?.ok ? host.steps?.find((s) => s.open === 20) : undefined;
+  const activationHost = host?.ok && host.wasActiveBefore === false ? host.activateCallMs ?? null : null;
+  const cpuField = r.panelCpu?.rows.find((row: { channels: number }) => row.channels === 2);
+  return {
+    activation: activationHost !== null
+      ? { value: activationHost, how: 'real extension host (code-server): extension.activate() call, bundle load included' }
+      : { value: r.extension?.activation?.total.median ?? null, how: 'plain Node with a vscode stand-in: require(dist/extension/node.js) + activate(), production build' },
+    keystrokeIncremental2000: { value: synthetic2000?.incremental.median ?? null, how: 'analyze() after a one-character edit (full re-analysis: analyze() takes no previous parse)' },
+    keystrokeCold2000: { value: synthetic2000?.cold.median ?? null, how: 'analyze() of the unedited text' },
+    hostMemory20Files: { value: twenty ? twenty.heapGrowthMb : null, how: 'extension-host heapUsed after 20 files opened and analysed, minus before' },
+    torchvisionWorst: { value: torchvision.length ? Math.max(...torchvision.map((f) => f.cold.median)) : null, how: `worst median over ${torchvision.length} torchvision models` },
+    panelReady: { value: r.panel?.ready?.median ?? null, how: 'webview bootMs: navigation start to the ready message' },
+    layerSwitch: { value: r.panel?.layerSwitch?.median ?? null, how: 'snapshot posted to rendered message, five-layer stack' },
+    frameP90: { value: r.panel?.frames?.playing ? r.panel.frames.p90 : null, how: 'requestAnimationFrame intervals while the conv view plays' },
+    effectiveFieldCpu: { value: cpuField?.time.median ?? null, how: 'webview/render/convCompute effectiveField() on tfjs CPU in Node, 224×224, 2 channels' },
+  };
+}
+
+/** Compares the figures with the budgets; returns the lines to print and whether all were met. */
+function check(r: BenchResults): { lines: string[]; ok: boolean } {
+  const budgets = (JSON.parse(readFileSync(join(repoRoot, 'bench/budgets.json'), 'utf8')) as { budgets: Budget[] }).budgets;
+  const figures = measuredFigures(r);
+  const lines: string[] = [];
+  let ok = true;
+  for (const b of budgets) {
+    const f = figures[b.measure];
+    if (!f || f.value === null) {
+      lines.push(`  ?  ${b.id}: not measured in this run (${b.what})`);
+      continue;
+    }
+    const met = f.value <= b.max;
+    ok &&= met;
+    lines.push(`  ${met ? '✔' : '✘'}  ${b.id}: ${f.value.toFixed(b.unit === 'MB' ? 1 : 1)} ${b.unit} (budget < ${b.max} ${b.unit}) — ${f.how}`);
+  }
+  return { lines, ok };
+}
+
+async function main(): Promise<void> {
+  if (args.includes('--check-only')) {
+    const r = JSON.parse(readFileSync(resultsFile, 'utf8')) as BenchResults;
+    const { lines, ok } = check(r);
+    console.log(lines.join('\n'));
+    process.exit(ok ? 0 : 1);
+  }
+  const previous: Partial<BenchResults> = only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+  const results: BenchResults = { quick, machine: machine(), analysis: null, baseline: null, extension: null, panel: null, panelCpu: null, ...previous } as BenchResults;
+  results.machine = machine();
+  results.quick = quick;
+  if (wants('analysis')) results.analysis = runAnalysisBench(quick, log);
+  if (wants('baseline')) results.baseline = runBaseline(quick, log);
+  if (wants('extension')) results.extension = await runExtensionBench(quick, !quick && !args.includes('--no-host'), log);
+  if (wants('panel')) {
+    const panelPath = join(repoRoot, 'bench/panelBench.mjs');
+    const panel = await import(panelPath);
+    results.panel = await panel.runPanelBench(quick, log);
+    results.panelCpu = await panel.effectiveFieldCpu(quick, log);
+  }
+  results.machine.loadAverageAtEnd = loadavg();
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify(results, null, 1) + '\n');
+  const { lines, ok } = check(results);
+  await writeReport(results, lines, repoRoot);
+  console.log(`\nbudgets:\n${lines.join('\n')}\n\nwrote docs/benchmarks.md and bench/results/latest.json`);
+  if (args.includes('--check') && !ok) process.exit(1);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});

@@ -1,0 +1,337 @@
+// The layer panel's controller: opens the webview, sends it complete snapshots of the model under
+// the cursor (after the webview says it is ready), follows the cursor, and restores the panel
+// after a reload with its UI state only. The webview app lives in webview/; the messages in
+// src/shared/protocol.ts; the view data comes from the pure src/analysis/panelModel.ts.
+import * as vscode from 'vscode';
+import { panelModelAt, type PanelModel } from '../analysis/panelModel';
+import { makeNonce, panelHtml } from '../shared/panelHtml';
+import {
+  defaultUiState,
+  isUiState,
+  isWebviewMessage,
+  type BackendName,
+  type HostMessage,
+  type UiState,
+  type ViewKind,
+  type WebviewMessage,
+} from '../shared/protocol';
+import { analysisLanguage, type AnalysisCache } from './analysisCache';
+
+/** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
+export const PANEL_VIEW_TYPE = 'layerLens.panel';
+
+/** How long the cursor must rest before the panel follows it. */
+const CURSOR_DEBOUNCE_MS = 80;
+
+/** Arguments the panel commands accept from CodeLens and hover links. */
+interface LayerTarget {
+  uri: string;
+  offset: number;
+}
+
+/** What the panel commands resolve to, and what `layerLens._panelState` returns (for tests). */
+export interface PanelState {
+  open: boolean;
+  /** True once the webview's `ready` message arrived for the current page load. */
+  ready: boolean;
+  /** Milliseconds from the command (or restore) to the `ready` message. */
+  readyMs: number | null;
+  backend: { backend: BackendName; note: string } | null;
+  ui: UiState | null;
+  /** The last view the webview reported as drawn. */
+  rendered: { view: ViewKind; layerId: string | null; ms: number; count: number } | null;
+  /** The layer under the cursor in the last snapshot sent. */
+  cursorLayerId: string | null;
+  snapshots: number;
+  dropped: number;
+}
+
+function isLayerTarget(x: unknown): x is LayerTarget {
+  return typeof x === 'object' && x !== null && typeof (x as LayerTarget).uri === 'string' && Number.isInteger((x as LayerTarget).offset);
+}
+
+/** One open panel. There is at most one; commands reveal and retarget it. */
+class LayerPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private seq = 0;
+  private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private openedAt = performance.now();
+  private readyMs: number | null = null;
+  private backend: PanelState['backend'] = null;
+  private ui: UiState;
+  private rendered: PanelState['rendered'] = null;
+  private renderedCount = 0;
+  private dropped = 0;
+  private target: { document: vscode.TextDocument; offset: number } | null = null;
+  private lastModel: PanelModel | null = null;
+  private lastSentKey = '';
+  private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly cache: AnalysisCache,
+    private readonly log: vscode.LogOutputChannel,
+    ui: UiState,
+    private readonly onDispose: () => void,
+  ) {
+    this.ui = ui;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      // A hidden webview is torn down and reloaded when shown again; it says `ready` again then.
+      panel.onDidChangeViewState(() => {
+        if (panel.visible && !this.ready) this.openedAt = performance.now();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((event) => this.onSelection(event)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor && this.ui.followCursor && analysisLanguage(editor.document)) this.retarget(editor.document, editor.document.offsetAt(editor.selection.active));
+      }),
+      cache.onDidUpdate(({ document }) => {
+        if (this.target && document.uri.toString() === this.target.document.uri.toString()) this.sendSnapshot(null, false);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (this.target?.document === document) {
+          this.target = null;
+          this.sendSnapshot(null, false);
+        }
+      }),
+    );
+    this.setHtml();
+  }
+
+  private setHtml(): void {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    this.ready = false;
+    this.panel.webview.html = panelHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.css')).toString(),
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+    });
+  }
+
+  /** Points the panel at a document and offset (the cursor, or a CodeLens/hover link). */
+  retarget(document: vscode.TextDocument, offset: number): void {
+    this.target = { document, offset };
+  }
+
+  /** Resolves when the webview has said `ready` (immediately if it already has). */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Sends a complete snapshot for the current target; skipped when nothing changed and nothing was asked. */
+  sendSnapshot(requestedView: ViewKind | null, forceLayer: boolean): void {
+    if (!this.ready || this.disposed) return;
+    const target = this.target;
+    let model: PanelModel | null = null;
+    if (target && !target.document.isClosed && analysisLanguage(target.document)) {
+      try {
+        model = panelModelAt(this.cache.get(target.document), target.offset);
+      } catch (error) {
+        // The core does not throw on user code; if it ever does, the panel shows the examples.
+        this.log.error(`panel: analysis failed: ${(error as Error).message}`);
+      }
+    }
+    const document = target
+      ? { uri: target.document.uri.toString(), fileName: target.document.fileName.split(/[\\/]/).pop() ?? '', version: target.document.version }
+      : null;
+    const key = JSON.stringify([document, model?.modelName, model?.cursorLayerId, model?.layers.length]);
+    if (key === this.lastSentKey && requestedView === null && !forceLayer) return;
+    this.lastSentKey = key;
+    this.lastModel = model;
+    this.post({ type: 'snapshot', seq: ++this.seq, document, model, requestedView, forceLayer });
+  }
+
+  /** Sends presenter mode on or off. */
+  setPresenter(enabled: boolean): void {
+    this.post({ type: 'setPresenter', enabled });
+  }
+
+  /** True once the current page load of the webview has said `ready`. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** The presenter flag as the webview last reported it. */
+  get presenter(): boolean {
+    return this.ui.presenter;
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.ui.followCursor || !analysisLanguage(event.textEditor.document)) return;
+    const document = event.textEditor.document;
+    const offset = document.offsetAt(event.selections[0].active);
+    clearTimeout(this.cursorTimer);
+    this.cursorTimer = setTimeout(() => {
+      this.retarget(document, offset);
+      this.sendSnapshot(null, false);
+    }, CURSOR_DEBOUNCE_MS);
+  }
+
+  private receive(raw: unknown): void {
+    if (!isWebviewMessage(raw)) {
+      // Validated on receipt: anything malformed is dropped and logged, never acted upon.
+      this.dropped += 1;
+      this.log.warn(`panel: dropped a malformed message from the webview (${describeRaw(raw)})`);
+      return;
+    }
+    const message: WebviewMessage = raw;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.readyMs = performance.now() - this.openedAt;
+        this.ui = message.ui;
+        this.lastSentKey = '';
+        this.log.info(`panel: webview ready in ${this.readyMs.toFixed(0)} ms (script boot ${message.bootMs.toFixed(0)} ms)`);
+        this.sendSnapshot(this.pendingView, this.pendingForce);
+        this.pendingView = null;
+        this.pendingForce = false;
+        for (const resolve of this.readyWaiters.splice(0)) resolve();
+        break;
+      case 'backend':
+        this.backend = { backend: message.backend, note: message.note };
+        this.log.info(`panel: tfjs backend ${message.backend} (${message.note})`);
+        break;
+      case 'uiState':
+        this.ui = message.ui;
+        break;
+      case 'rendered':
+        this.renderedCount += 1;
+        this.rendered = { view: message.view, layerId: message.layerId, ms: message.ms, count: this.renderedCount };
+        break;
+      case 'reveal':
+        void this.reveal(message.layerId);
+        break;
+      case 'log':
+        this.log[message.level === 'error' ? 'error' : message.level === 'warn' ? 'warn' : 'info'](`panel: ${message.message}`);
+        break;
+    }
+  }
+
+  /** A view and layer choice asked for before the webview was ready, sent with the first snapshot. */
+  pendingView: ViewKind | null = null;
+  pendingForce = false;
+
+  private async reveal(layerId: string): Promise<void> {
+    const layer = this.lastModel?.layers.find((l) => l.id === layerId);
+    const document = this.target?.document;
+    if (!layer || !document || document.isClosed) return;
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    const range = new vscode.Range(document.positionAt(layer.span.from), document.positionAt(layer.span.to));
+    editor.selection = new vscode.Selection(range.start, range.start);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** The state for tests and the command's result. */
+  state(): PanelState {
+    return {
+      open: !this.disposed,
+      ready: this.ready,
+      readyMs: this.readyMs,
+      backend: this.backend,
+      ui: this.ui,
+      rendered: this.rendered,
+      cursorLayerId: this.lastModel?.cursorLayerId ?? null,
+      snapshots: this.seq,
+      dropped: this.dropped,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.cursorTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.onDispose();
+  }
+}
+
+function describeRaw(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return typeof raw;
+  const type = (raw as { type?: unknown }).type;
+  return `type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type}`;
+}
+
+/**
+ * Registers the panel's commands (layerLens.showPanel, layerLens.visualiseReceptiveField,
+ * layerLens.showAttention, layerLens.togglePresenterMode, and the internal layerLens._panelState)
+ * and the serializer that restores the panel after a reload.
+ */
+export function registerLayerPanel(context: vscode.ExtensionContext, cache: AnalysisCache): void {
+  const log = vscode.window.createOutputChannel('Layer Lens Panel', { log: true });
+  let current: LayerPanel | undefined;
+
+  const create = (panel: vscode.WebviewPanel, ui: UiState): LayerPanel => {
+    current = new LayerPanel(panel, context.extensionUri, cache, log, ui, () => {
+      if (current?.panel === panel) current = undefined;
+    });
+    return current;
+  };
+
+  const open = async (requestedView: ViewKind | null, args: unknown): Promise<PanelState> => {
+    const editor = vscode.window.activeTextEditor;
+    let document: vscode.TextDocument | undefined;
+    let offset = 0;
+    if (isLayerTarget(args)) {
+      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)));
+      offset = args.offset;
+    } else if (editor && analysisLanguage(editor.document)) {
+      document = editor.document;
+      offset = document.offsetAt(editor.selection.active);
+    }
+    const forceLayer = isLayerTarget(args) || requestedView !== null;
+    let panel = current;
+    if (!panel) {
+      const webviewPanel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Layer Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+      panel = create(webviewPanel, defaultUiState());
+    } else {
+      panel.panel.reveal(undefined, true);
+    }
+    if (document) panel.retarget(document, offset);
+    if (panel.isReady) panel.sendSnapshot(requestedView, forceLayer);
+    else {
+      panel.pendingView = requestedView;
+      panel.pendingForce = forceLayer;
+    }
+    await panel.whenReady();
+    return panel.state();
+  };
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => current?.dispose() },
+    vscode.commands.registerCommand('layerLens.showPanel', (args?: unknown) => open(null, args)),
+    vscode.commands.registerCommand('layerLens.visualiseReceptiveField', (args?: unknown) => open('conv', args)),
+    vscode.commands.registerCommand('layerLens.showAttention', (args?: unknown) => open('attention', args)),
+    vscode.commands.registerCommand('layerLens.togglePresenterMode', async () => {
+      const state = current ? current.state() : await open(null, undefined);
+      current?.setPresenter(!(state.ui?.presenter ?? false));
+    }),
+    // Internal, for integration tests: what the panel has received from its webview so far.
+    vscode.commands.registerCommand('layerLens._panelState', (): PanelState | null => current?.state() ?? null),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        // Only UI state was persisted; the data is recomputed from the editor as usual.
+        current?.dispose();
+        const panel = create(webviewPanel, isUiState(state) ? state : defaultUiState());
+        const editor = vscode.window.activeTextEditor;
+        if (editor && analysisLanguage(editor.document)) panel.retarget(editor.document, editor.document.offsetAt(editor.selection.active));
+      },
+    }),
+  );
+}
