@@ -1,5 +1,6 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-web, webview, cli, tests (the integration suites run inside VS Code).
+// Targets: extension-node, extension-web, webview, cli, tests (the integration suites run inside VS Code),
+// tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { mkdirSync, copyFileSync } from 'node:fs';
 
@@ -59,6 +60,17 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode', 'mocha'],
+  },
+  // The same suites for the web worker extension host (@vscode/test-web, scripts/testWeb.mjs): mocha's
+  // browser build is bundled in, and the grep is fixed at build time because a worker has no environment.
+  'tests-web': {
+    entryPoints: ['test/integration/webIndex.ts'],
+    outfile: 'dist/test/web.js',
+    platform: 'browser',
+    format: 'cjs',
+    external: ['vscode'],
+    mainFields: ['browser', 'module', 'main'],
+    define: { LAYER_LENS_TEST_GREP: JSON.stringify(process.env.LAYER_LENS_TEST_GREP ?? '') },
   },
 };
 

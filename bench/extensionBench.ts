@@ -2,7 +2,7 @@
 // (plain Node with a vscode stand-in, bench/activationStub.cjs), and, in a real extension host
 // (code-server through scripts/runInWorkbench.mjs), activation and memory with 1/20/100 files open.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -113,6 +113,7 @@ async function hostProbe(temp: string): Promise<HostProbe> {
   await esbuild.build({ entryPoints: [join(repoRoot, 'bench/hostProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'error' });
   const folder = join(temp, 'workspace');
   modelWorkspace(folder);
+  writeFileSync(join(temp, 'hostProbe.json'), JSON.stringify({ folder }));
   const { runExtensionTests } = (await import(join(repoRoot, 'scripts/runInWorkbench.mjs'))) as {
     runExtensionTests(o: { extensionTestsPath: string; extensionDevelopmentPath: string; folder: string; timeoutMs: number }): Promise<{ exitCode: number | null; results: Record<string, unknown> | null; diagnostics: string }>;
   };

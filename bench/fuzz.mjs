@@ -56,7 +56,7 @@ let current = null;
 /** Runs cases [from, to) in a child; resolves with the index to resume from (to when finished). */
 function runRange(from, to, extremes) {
   return new Promise((resolve) => {
-    const child = fork(join(repoRoot, 'bench/fuzzWorker.ts'), [], { execArgv: ['--import', 'tsx', '--max-old-space-size=4096', '--stack-size=4000'], cwd: repoRoot });
+    const child = fork(join(repoRoot, 'bench/fuzzWorker.ts'), [], { execArgv: ['--import', 'tsx', '--max-old-space-size=4096'], cwd: repoRoot });
     let next = from;
     let timer = null;
     const arm = (ms) => {

@@ -146,8 +146,12 @@ function dumpCase(job: Job, index: number): void {
   mkdirSync(job.reproducerDir, { recursive: true });
   const file = join(job.reproducerDir, `hang${index}.${s.language === 'python' ? 'py' : 'ts'}`);
   writeFileSync(file, mutatedText(pool, c.c));
-  writeFileSync(`${file}.txt`, `hang: seed file ${s.path}, imports resolved: ${!c.torchvision || index % 10 === 0}\nmutations ${JSON.stringify(c.c.mutations)}\n`);
+  const resolved = !c.torchvision || index % 10 === 0;
+  writeFileSync(`${file}.txt`, `hang: seed file ${s.path}, imports resolved: ${resolved}\nfile name given to analyze(): ${resolved ? s.path : `/fuzz/${s.name}`}\nmutations ${JSON.stringify(c.c.mutations)}\n`);
 }
+
+// Without the parent there is nobody to report to: stop rather than run on unattended.
+process.on('disconnect', () => process.exit(0));
 
 process.on('message', (job: Job & { dump?: number }) => {
   if (job.dump !== undefined) {

@@ -2,7 +2,8 @@
 // Layer Lens, then opens 1, 20 and 100 model files of the workspace and samples the extension
 // host's memory once each batch is analysed. Bundled by bench/extensionBench.ts; reports JSON to
 // the file the runner names in LAYER_LENS_TEST_RESULTS.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 interface Api {
@@ -39,15 +40,33 @@ export async function run(): Promise<void> {
     out.activateCallMs = performance.now() - started;
     out.activationMs = api?.activationMs ?? null;
     out.memoryBeforeActivation = before;
-    const files = (await vscode.workspace.findFiles('**/*.py')).sort((a, b) => a.path.localeCompare(b.path));
+    // The model files' folder is written beside this bundle by bench/extensionBench.ts.
+    const folder = (JSON.parse(readFileSync(join(__dirname, 'hostProbe.json'), 'utf8')) as { folder: string }).folder;
+    // In code-server the workspace lives behind the vscode-remote scheme, so URIs come from the folder's URI.
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(folder);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.py')).sort().map((f) => vscode.Uri.joinPath(root, f));
     out.filesAvailable = files.length;
     const baseline = await settledSample();
     out.baseline = baseline;
     const steps: unknown[] = [];
+    const openFailures: string[] = [];
+    out.openFailures = openFailures;
     let opened = 0;
     for (const target of [1, 20, 100]) {
       const batch = files.slice(opened, target);
-      const documents = await Promise.all(batch.map((uri) => vscode.workspace.openTextDocument(uri)));
+      // One at a time, retried once: under load the host has been seen to fail an open now and then.
+      const documents: vscode.TextDocument[] = [];
+      for (const uri of batch) {
+        try {
+          documents.push(await vscode.workspace.openTextDocument(uri));
+        } catch {
+          try {
+            documents.push(await vscode.workspace.openTextDocument(uri));
+          } catch (error) {
+            openFailures.push(`${uri.path.split('/').pop()}: ${String((error as Error).message).slice(0, 120)}`);
+          }
+        }
+      }
       await Promise.all(documents.map((d) => api.settled(d.uri.toString())));
       opened = target;
       const m = await settledSample();

@@ -2,7 +2,8 @@
 // and the panel on this machine, writes bench/results/latest.json, the plots under
 // docs/benchmarks/ and docs/benchmarks.md. Flags: --quick (fewer repeats and sizes), --check
 // (exit 1 when a median misses bench/budgets.json), --check-only (check latest.json, no run),
-// --no-host (skip code-server), --only analysis,baseline,extension,panel.
+// --no-host (skip code-server), --only analysis,baseline,extension,panel (re-run those sections,
+// keep the others from latest.json), --report-only (rewrite the report from latest.json).
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -33,6 +34,22 @@ function log(s: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 }
 
+/**
+ * A fixed CPU workload (sorting 200,000 seeded numbers, median of five), timed at the start and
+ * end of a run: on a shared machine it shows how much CPU the benchmarks actually got.
+ */
+function calibrationMs(): number {
+  const times: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    let s = 12345;
+    const values = Array.from({ length: 200_000 }, () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648));
+    const started = performance.now();
+    values.sort((a, b) => a - b);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
 /** Machine facts for the report. */
 function machine(): BenchResults['machine'] {
   let chromium = 'unknown';
@@ -55,6 +72,7 @@ function machine(): BenchResults['machine'] {
     chromium,
     python,
     loadAverageAtStart: loadavg(),
+    calibrationAtStartMs: calibrationMs(),
     date: new Date().toISOString(),
   };
 }
@@ -108,9 +126,17 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     process.exit(ok ? 0 : 1);
   }
+  if (args.includes('--report-only')) {
+    const r = JSON.parse(readFileSync(resultsFile, 'utf8')) as BenchResults;
+    await writeReport(r, check(r).lines, repoRoot);
+    console.log('rewrote docs/benchmarks.md from bench/results/latest.json');
+    return;
+  }
   const previous: Partial<BenchResults> = only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
   const results: BenchResults = { quick, machine: machine(), analysis: null, baseline: null, extension: null, panel: null, panelCpu: null, ...previous } as BenchResults;
-  results.machine = machine();
+  // A partial run keeps the other sections of the previous run; the report says which were redone.
+  if (only) results.rerun = [...(previous.rerun ?? []), { parts: only, date: new Date().toISOString(), loadAverage: loadavg() }];
+  else results.machine = machine();
   results.quick = quick;
   if (wants('analysis')) results.analysis = runAnalysisBench(quick, log);
   if (wants('baseline')) results.baseline = runBaseline(quick, log);
@@ -121,7 +147,10 @@ async function main(): Promise<void> {
     results.panel = await panel.runPanelBench(quick, log);
     results.panelCpu = await panel.effectiveFieldCpu(quick, log);
   }
-  results.machine.loadAverageAtEnd = loadavg();
+  if (!only) {
+    results.machine.loadAverageAtEnd = loadavg();
+    results.machine.calibrationAtEndMs = calibrationMs();
+  }
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(results, null, 1) + '\n');
   const { lines, ok } = check(results);

@@ -25,11 +25,13 @@ export interface PanelResults {
 /** Everything one run measured. */
 export interface BenchResults {
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; chromium: string; python: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[]; date: string };
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; chromium: string; python: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[]; calibrationAtStartMs?: number; calibrationAtEndMs?: number; date: string };
   analysis: { files: FileTiming[]; growth: Growth } | null;
   baseline: BaselineRow[] | null;
   extension: ExtensionResults | null;
   panel: PanelResults | null;
+  /** Sections re-run later with --only, merged into this run's results. */
+  rerun?: { parts: string[]; date: string; loadAverage: number[] }[];
   panelCpu: { backend: string; rows: { channels: number; layers: number; inputSize: number[]; outputSize: number[]; time: Spread }[] } | null;
 }
 
@@ -66,7 +68,7 @@ function analysisSection(r: NonNullable<BenchResults['analysis']>): string[] {
     '|---:|---:|---:|',
     ...r.growth.points.map((p) => `| ${p.lines.toLocaleString('en')} | ${spread(p.cold)} | ${Math.round((p.lines / p.cold.median) * 1000).toLocaleString('en')} |`),
     '',
-    `Least-squares fit: time ≈ ${(fit.slope * 1000).toFixed(1)} ms per 1,000 lines ${fit.intercept >= 0 ? '+' : '−'} ${ms(Math.abs(fit.intercept))} ms, R² = ${fit.r2.toFixed(3)}; power-law exponent ${fit.exponent.toFixed(2)} (1.00 is linear). ${fit.exponent < 1.15 ? 'Growth is linear within noise.' : 'Growth is super-linear: see the note below.'}`,
+    `Least-squares fit: time ≈ ${(fit.slope * 1000).toFixed(1)} ms per 1,000 lines ${fit.intercept >= 0 ? '+' : '−'} ${ms(Math.abs(fit.intercept))} ms, R² = ${fit.r2.toFixed(3)}; power-law exponent ${fit.exponent.toFixed(2)} (1.00 is linear). ${fit.exponent < 1.15 ? 'No sign of super-linear growth (exponent at most 1.15); the spreads show how noisy a shared machine makes single points.' : 'Growth is super-linear: the analysis does more than constant work per line somewhere.'}`,
     '',
     '![growth with file size](benchmarks/growth.png)',
     '',
@@ -161,8 +163,9 @@ export async function writeReport(r: BenchResults, budgetLines: string[], repoRo
     '',
     `Measured by \`npm run bench${r.quick ? ' -- --quick' : ''}\` (bench/main.ts) on ${m.date.slice(0, 16).replace('T', ' ')} UTC. Regenerate with \`npm run bench\`; \`npm run bench -- --check\` fails when a median misses bench/budgets.json.`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GiB memory, Node ${m.node}, ${m.chromium}, Python ${m.python}. Load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' / ')}` : ''} (the two cores are shared with other work: read spreads, not single numbers).`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GiB memory, Node ${m.node}, ${m.chromium}, Python ${m.python}. Load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' / ')}` : ''} (the two cores are shared with other work: read spreads, not single numbers).${m.calibrationAtStartMs ? ` CPU calibration (sorting 200,000 numbers in Node, median of 5): ${m.calibrationAtStartMs.toFixed(1)} ms at start${m.calibrationAtEndMs ? `, ${m.calibrationAtEndMs.toFixed(1)} ms at end` : ''}; compare across runs to see how much CPU a run got.` : ''}`,
     '',
+    ...(r.rerun ?? []).map((x) => `Re-run later with \`--only ${x.parts.join(',')}\` on ${x.date.slice(0, 16).replace('T', ' ')} UTC${x.loadAverage.length ? ` (load average ${x.loadAverage.map((v) => v.toFixed(2)).join(' / ')})` : ''}; those sections come from that run.\n`),
     '## Budgets',
     '',
     '```',

@@ -3,6 +3,10 @@
 Keras has causal padding built in (`padding="causal"` pads (k - 1) * d zeros on the left), so the
 sequence keeps its length T. Kernel 2 with dilations 1, 2, 4 gives a context of 8 samples per
 block; two blocks give 16 - 1 = 15. Keras is channels-last: audio is (N, T, 256).
+
+One difference from the PyTorch version: a Keras model keeps only the layers that lead to its
+outputs. The last layer's residual output feeds nothing, so its 1x1 convolution (and Add) are
+not part of the model, which has 1,056 parameters fewer than examples/wavenet.py.
 """
 import keras
 from keras import layers

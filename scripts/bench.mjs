@@ -5,5 +5,5 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--stack-size=4000', 'bench/main.ts', ...process.argv.slice(2)], { cwd: repoRoot, stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...process.argv.slice(2)], { cwd: repoRoot, stdio: 'inherit' });
 process.exit(run.status ?? 1);

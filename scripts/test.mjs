@@ -3,7 +3,7 @@
 // is skipped silently.
 //
 //   npm test                      everything
-//   npm test -- unit              one or more of: build typecheck unit integration webview package
+//   npm test -- unit              one or more of: build typecheck unit integration web webview package
 //   LAYER_LENS_TEST_GREP=hover    only tests whose title matches, in every mocha suite
 //   VSCODE_EXECUTABLE=/path/code  run the integration and package suites in a desktop VS Code
 import { spawnSync } from 'node:child_process';
@@ -13,8 +13,9 @@ import { build } from './build.mjs';
 import { chromiumPath, codeServerEntry, makeTempDir, repoRoot } from './codeServer.mjs';
 import { packageExtension } from './package.mjs';
 import { installIntoExtensionsDir, runExtensionTests } from './runInWorkbench.mjs';
+import { runWebExtensionTests } from './testWeb.mjs';
 
-const steps = ['build', 'typecheck', 'unit', 'integration', 'webview', 'package'];
+const steps = ['build', 'typecheck', 'unit', 'integration', 'web', 'webview', 'package'];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = requested.filter((name) => !steps.includes(name));
 if (unknown.length) {
@@ -105,10 +106,10 @@ async function nodeSuite(dir, { timeoutMs }) {
   return runMocha(files, { timeoutMs });
 }
 
-/** The workspace folder the integration tests open: examples/ (an empty temp folder if absent). */
+/** The workspace folder the integration tests open: examples/, or an empty temporary folder if absent. */
 function exampleFolder() {
   const examples = join(repoRoot, 'examples');
-  return existsSync(examples) ? examples : makeTempDir('layer-lens-workspace-').dir;
+  return existsSync(examples) ? { dir: examples, remove: () => {} } : makeTempDir('layer-lens-workspace-');
 }
 
 /** Prints what an extension-host run reported and turns it into counts. */
@@ -138,12 +139,12 @@ function assertRunnable() {
 }
 
 let buildFailed = false;
-const needsBuild = selected.some((s) => ['build', 'integration', 'webview'].includes(s));
+const needsBuild = selected.some((s) => ['build', 'integration', 'web', 'webview'].includes(s));
 if (needsBuild) {
   // The whole build when everything runs; otherwise only what the chosen suites load.
   const targets = selected.includes('build')
     ? []
-    : [...new Set(selected.flatMap((s) => ({ integration: ['extension-node', 'tests'], webview: ['webview'] })[s] ?? []))];
+    : [...new Set(selected.flatMap((s) => ({ integration: ['extension-node', 'tests'], web: ['extension-web', 'tests-web', 'webview'], webview: ['webview'] })[s] ?? []))];
   const outcome = await step('build', async () => {
     if (!build(targets)) throw new Error('esbuild failed (see above)');
     console.log(`built ${targets.length ? targets.join(', ') : 'every target'}`);
@@ -178,13 +179,32 @@ if (selected.includes('integration')) {
   await step('integration', async () => {
     if (buildFailed) throw new Error('the build failed');
     assertRunnable();
-    const run = await runExtensionTests({
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: join(repoRoot, 'dist/test/index.js'),
-      folder: exampleFolder(),
-      env: grep ? { LAYER_LENS_TEST_GREP: grep } : {},
-    });
-    return reportExtensionRun(run, 'the integration run');
+    const workspace = exampleFolder();
+    try {
+      const run = await runExtensionTests({
+        extensionDevelopmentPath: repoRoot,
+        extensionTestsPath: join(repoRoot, 'dist/test/index.js'),
+        folder: workspace.dir,
+        env: grep ? { LAYER_LENS_TEST_GREP: grep } : {},
+      });
+      return reportExtensionRun(run, 'the integration run');
+    } finally {
+      workspace.remove();
+    }
+  });
+}
+
+if (selected.includes('web')) {
+  // The same integration suites in the web worker extension host (scripts/testWeb.mjs, VSCODE.md route B).
+  await step('web', async () => {
+    if (buildFailed) throw new Error('the build failed');
+    const workspace = exampleFolder();
+    try {
+      const run = await runWebExtensionTests({ folder: workspace.dir });
+      return reportExtensionRun(run, 'the web extension host run');
+    } finally {
+      workspace.remove();
+    }
   });
 }
 

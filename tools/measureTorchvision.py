@@ -4,6 +4,7 @@ Run (needs Debian's python3-torch and python3-torchvision, and a built CLI: `npm
 
     /usr/bin/python3 tools/measureTorchvision.py                  # every model, fields, docs
     /usr/bin/python3 tools/measureTorchvision.py --models resnet18,vgg16 --no-fields --no-write
+    /usr/bin/python3 tools/measureTorchvision.py --fields-cache /tmp/fields.json   # fields once
 
 For every factory in MODELS, from the installed torchvision/models/*.py, with weights=None:
 
@@ -43,6 +44,9 @@ import time
 
 import torch
 import torchvision
+
+# Importing the helper scripts must not leave __pycache__ folders in the repository.
+sys.dont_write_bytecode = True
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -88,6 +92,11 @@ FIELD_CHECKS = [
     ("resnet18()", "layer4", None, 448),
     ("squeezenet1_0()", "features", None, 224),
     ("mobilenet_v2()", "features", None, 448),
+    # Squeeze-and-excitation scales every channel by a global average of the whole input, so
+    # every unit after the first such block sees everything: the gradient finds no finite field.
+    ("mobilenet_v3_small()", "features", None, 224),
+    ("efficientnet_b0()", "features", None, 224),
+    ("regnet_y_400mf()", "trunk_output", None, 224),
 ]
 
 
@@ -266,6 +275,8 @@ def main():
     parser.add_argument("--no-fields", action="store_true", help="skip the gradient field checks")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/accuracy.md")
     parser.add_argument("--details", help="write per-path mismatches to this JSON file")
+    parser.add_argument("--fields-cache", help="JSON file of gradient fields to reuse and extend "
+                        "(they depend only on torch and torchvision, not on Layer Lens)")
     parser.add_argument("--fixtures", action="store_true",
                         help="(re)write test/fixtures/torchvision/*.json for the FIXTURES subset")
     args = parser.parse_args()
@@ -305,17 +316,25 @@ def main():
               f"cli {wall_ms:7.0f} ms" + (f"  [{error}]" if error else ""), flush=True)
 
     fields = []
+    cache = {}
+    if args.fields_cache and os.path.exists(args.fields_cache):
+        with open(args.fields_cache, encoding="utf-8") as handle:
+            cache = json.load(handle)
     if not args.no_fields:
         for expression, path, expected, side in FIELD_CHECKS:
             name = expression.split("(")[0]
             if wanted and name not in wanted:
                 continue
             module_name = next(m for m, e, _ in MODELS if e == expression)
-            model = build(module_name, expression)
+            key = f"{expression} {path} torch {torch.__version__} torchvision {torchvision.__version__}"
             start = time.perf_counter()
-            measured = measure_receptive_fields(
-                model, [(1, 3, side, side)], paths=[path], start=[side, side], cap=[1024, 1024]
-            )[path]
+            if key in cache:
+                measured = cache[key]
+            else:
+                model = build(module_name, expression)
+                measured = cache[key] = measure_receptive_fields(
+                    model, [(1, 3, side, side)], paths=[path], start=[side, side], cap=[1024, 1024]
+                )[path]
             seconds = time.perf_counter() - start
             report = reports.get(expression)
             cli_field = None
@@ -331,6 +350,9 @@ def main():
             print(f"field {name}.{path}: expected {field_text(expected_field)}, gradient "
                   f"{field_text(measured)}, cli {field_text(cli_field)} ({seconds:.0f} s)", flush=True)
 
+    if args.fields_cache:
+        with open(args.fields_cache, "w", encoding="utf-8") as handle:
+            json.dump(cache, handle, indent=1)
     if args.details:
         with open(args.details, "w", encoding="utf-8") as handle:
             json.dump(details, handle, indent=1)
@@ -405,13 +427,16 @@ def write_accuracy(rows, fields, cli, baseline_ms):
             "set positive, max-pools as average pools, backprop from the central output unit; its",
             "header gives the method). Expected values are those known for torchvision's code;",
             "Araujo et al.'s table says 483 for ResNet-50 because TF-Slim puts the stride in the",
-            "last unit of each block, whereas torchvision puts it in the first.",
+            "last unit of each block, whereas torchvision puts it in the first. A dash in the",
+            "gradient column means no finite field: the output depends on the whole input through",
+            "a global operation (squeeze-and-excitation's global average pool), so the expected",
+            "answer there is null.",
             "",
             "| model | module | expected | gradient (PyTorch) | Layer Lens | agree |",
             "|---|---|---|---|---|---|",
         ]
         for f in fields:
-            agree = "✓" if f["cli"] == f["gradient"] and f["gradient"] is not None else "✗"
+            agree = "✓" if f["cli"] == f["gradient"] else "✗"
             lines.append(f"| `{f['model']}` | `{f['path']}` | {field_text(f['expected'])} | "
                          f"{field_text(f['gradient'])} | {field_text(f['cli'])} | {agree} |")
     with open(os.path.join(ROOT, "docs", "accuracy.md"), "w", encoding="utf-8") as handle:

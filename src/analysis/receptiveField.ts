@@ -14,14 +14,18 @@ export function identityField(rank: number): ReceptiveField {
   return { size: new Array(rank).fill(1), stride: new Array(rank).fill(1), padding: new Array(rank).fill(0) };
 }
 
-/** Input indices that transposed-convolution output `o` reads, in layer-input units. */
-function transposedTaps(o: number, kernel: number, stride: number, padding: number, dilation: number): number[] {
-  const taps: number[] = [];
+/** Lowest and highest input index (layer-input units) that transposed-convolution output `o` reads, or null. */
+function transposedTapRange(o: number, kernel: number, stride: number, padding: number, dilation: number): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
   for (let m = 0; m < kernel; m++) {
     const scaled = o + padding - m * dilation;
-    if (scaled % stride === 0) taps.push(scaled / stride);
+    if (scaled % stride === 0) {
+      min = Math.min(min, scaled / stride);
+      max = Math.max(max, scaled / stride);
+    }
   }
-  return taps;
+  return min <= max ? { min, max } : null;
 }
 
 /** Size, stride and padding after one axis of one layer, given the field below it on that axis. */
@@ -39,15 +43,21 @@ function composeAxis(
     const extent = dilation * (kernel - 1) + 1;
     return { r: r + (extent - 1) * j, j: j * stride, P: P + padding * j };
   }
-  // Outputs repeat their tap pattern with period `stride`; the widest pattern sets the field.
+  // Outputs repeat their tap pattern with period stride·dilation; the widest pattern sets the
+  // field. Absurdly large layers use the bound ⌈extent/stride⌉ − 1 instead of enumerating.
+  const extent = dilation * (kernel - 1) + 1;
   let widest = 0;
-  for (let o = 0; o < Math.max(1, stride * dilation); o++) {
-    const taps = transposedTaps(o, kernel, stride, padding, dilation);
-    if (taps.length) widest = Math.max(widest, Math.max(...taps) - Math.min(...taps));
+  if (stride * dilation * kernel > 1e6) {
+    widest = Math.max(0, Math.ceil(extent / stride) - 1);
+  } else {
+    for (let o = 0; o < Math.max(1, stride * dilation); o++) {
+      const taps = transposedTapRange(o, kernel, stride, padding, dilation);
+      if (taps) widest = Math.max(widest, taps.max - taps.min);
+    }
   }
   const size = r + widest * j;
-  const taps0 = transposedTaps(0, kernel, stride, padding, dilation);
-  const centreInLayer = taps0.length ? (Math.max(...taps0) + Math.min(...taps0)) / 2 : (padding - (dilation * (kernel - 1)) / 2) / stride;
+  const taps0 = kernel <= 1e6 ? transposedTapRange(0, kernel, stride, padding, dilation) : null;
+  const centreInLayer = taps0 ? (taps0.max + taps0.min) / 2 : (padding - (dilation * (kernel - 1)) / 2) / stride;
   const centre = centreInLayer * j + (r - 1) / 2 - P;
   return { r: size, j: j / stride, P: (size - 1) / 2 - centre };
 }
@@ -83,10 +93,17 @@ function centreOf(field: ReceptiveField, axis: number): number {
   return (field.size[axis] - 1) / 2 - field.padding[axis];
 }
 
+/** Input position of the last (newest) sample of output unit 0 on one axis: r − 1 − P. */
+function endOf(field: ReceptiveField, axis: number): number {
+  return field.size[axis] - 1 - field.padding[axis];
+}
+
 /**
  * Joins two branches that meet in an addition or a concatenation: the larger field per axis.
  * `misaligned` is set when the branches' units are not centred alike (different centres or
- * strides), because then the sum mixes features of different places.
+ * strides), because then the sum mixes features of different places. Causal branches share
+ * their newest sample rather than their centre (WaveNet's residuals), so equal right edges
+ * count as aligned too.
  */
 export function mergeFields(a: ReceptiveField, b: ReceptiveField): ReceptiveField {
   const rank = Math.max(a.size.length, b.size.length);
@@ -99,7 +116,11 @@ export function mergeFields(a: ReceptiveField, b: ReceptiveField): ReceptiveFiel
     out.size.push(pick.size[i]);
     out.stride.push(pick.stride[i]);
     out.padding.push(pick.padding[i]);
-    if (fromA && fromB && (a.stride[i] !== b.stride[i] || Math.abs(centreOf(a, i) - centreOf(b, i)) > 1e-9)) misaligned = true;
+    if (fromA && fromB) {
+      const sameCentre = Math.abs(centreOf(a, i) - centreOf(b, i)) < 1e-9;
+      const sameEnd = Math.abs(endOf(a, i) - endOf(b, i)) < 1e-9;
+      if (a.stride[i] !== b.stride[i] || (!sameCentre && !sameEnd)) misaligned = true;
+    }
   }
   if (misaligned) out.misaligned = true;
   return out;

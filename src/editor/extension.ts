@@ -12,6 +12,7 @@ import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
 import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
+import { registerWalkthrough } from './walkthrough';
 
 /** What `activate` returns: a small read-only view for integration tests and other extensions. */
 export interface LayerLensApi {
@@ -70,9 +71,11 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   );
   // The panel owns layerLens.showPanel, visualiseReceptiveField, showAttention and togglePresenterMode.
   registerLayerPanel(context, cache);
+  // The walkthrough's links open examples through layerLens.openExample.
+  registerWalkthrough(context);
 
   const activationMs = performance.now() - started;
-  log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI).`);
+  log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);
   return {
     activationMs,
     analysesDuringActivation: cache.analysisCount,

@@ -125,8 +125,8 @@ function sameShape(a: ShapeAnnotation, b: ShapeAnnotation): boolean {
 /**
  * The hints of a document in order, without repeats: where several annotations end at one place
  * (a call and the expression around it) one hint is drawn, the one with the notation, else the
- * narrowest; and a plain shape at the end of a line whose assignment target already shows that
- * shape (`h: (N,64) = torch.relu(...)`) is left out.
+ * narrowest; plain shapes of sub-expressions are left to the hover; and a plain shape at the end
+ * of a line whose assignment target already shows it (`h: (N,64) = torch.relu(...)`) is left out.
  */
 export function hintsToShow(analysis: Analysis, text: string, mode: HintMode, where: HintWhere): HintToShow[] {
   const chosen = new Map<number, HintToShow>();
@@ -151,7 +151,10 @@ export function hintsToShow(analysis: Analysis, text: string, mode: HintMode, wh
     assignedOnLine.set(start, [...(assignedOnLine.get(start) ?? []), annotation]);
   }
   return hints.filter(({ annotation }) => {
-    if (annotation.kind === 'assign' || annotation.notation !== null || !endsLine(annotation.span.to)) return true;
+    if (annotation.kind === 'assign' || annotation.notation !== null) return true;
+    // A plain shape in the middle of an expression (`torch.tanh(...)` inside a product, each link of
+    // a `.view().transpose()` chain) would push the code apart; its hover still tells the shape.
+    if (!endsLine(annotation.span.to)) return annotation.kind === 'layer';
     const targets = assignedOnLine.get(lineStart(annotation.span.to)) ?? [];
     return !targets.some((target) => target.span.to <= annotation.span.from && sameShape(target, annotation));
   });
@@ -236,6 +239,8 @@ export interface HoverSubject {
   annotation: ShapeAnnotation | null;
   /** The source text of the annotated expression, for the heading. */
   expressionText?: string;
+  /** Every module built by the same constructor call (a layer built in a loop), in order. */
+  instances?: ModuleInfo[];
 }
 
 /** Options of `hoverMarkdown`. */
@@ -246,8 +251,8 @@ export interface HoverOptions {
   link: LayerCommandArgs;
 }
 
-/** The commands a hover may link to; the Markdown is trusted for these only. */
-export const hoverCommands = ['layerLens.visualiseReceptiveField', 'layerLens.showAttention', 'layerLens.showPanel'] as const;
+/** The commands a hover may link to (the panel's views of a layer); the Markdown is trusted for these only. */
+export const hoverCommands = ['layerLens.visualiseReceptiveField', 'layerLens.showAttention'] as const;
 
 /** Compact hover Markdown: shapes, notation, formula, params, multiply-adds, receptive field, context, links. */
 export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): string {
@@ -303,6 +308,21 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
       );
     }
   }
+  const instances = subject.instances ?? [];
+  if (instances.length > 1) {
+    fieldLines.push(t('Built {0} times here: {1} … {2}', instances.length, instances[0].path, instances[instances.length - 1].path));
+    let widest: ModuleInfo | null = null;
+    for (const m of instances) if (m.receptiveField && (!widest || m.receptiveField.size[0] > widest.receptiveField!.size[0])) widest = m;
+    if (widest !== null && widest !== module) {
+      const wideField = widest.receptiveField!;
+      const context = hasDilatedOrCausalStack(model) ? temporalContext(wideField, options.sampleRate) : null;
+      fieldLines.push(
+        context !== null
+          ? t('Widest, {0}: receptive field {1}, context {2} samples = {3} ms', widest.path, formatAxes(wideField.size), formatCount(context.samples), trimNumber(context.ms))
+          : t('Widest, {0}: receptive field {1}', widest.path, formatAxes(wideField.size)),
+      );
+    }
+  }
   const attention = module?.attention ?? null;
   if (attention !== null) {
     const heads = attention.numHeads ?? '?';
@@ -322,7 +342,6 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
       links.push(`[${t('Visualise receptive field')}](${commandLink('layerLens.visualiseReceptiveField', options.link)})`);
     }
     if (module.attention !== null) links.push(`[${t('Show attention')}](${commandLink('layerLens.showAttention', options.link)})`);
-    if (links.length === 0) links.push(`[${t('Open in Layer Panel')}](${commandLink('layerLens.showPanel', options.link)})`);
   }
 
   const head = lines.join('  \n');

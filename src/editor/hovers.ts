@@ -65,6 +65,12 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
     if (token.isCancellationRequested) return undefined;
     const found = subjectAt(analysis, document, position);
     if (found === null) return undefined;
+    // A constructor call run in a loop built several modules; a hover on it names them all.
+    const module = found.subject.module;
+    const offset = document.offsetAt(position);
+    if (module && module.path !== '' && module.span.from <= offset && offset <= module.span.to) {
+      found.subject.instances = found.subject.model.modules.filter((m) => m.span.from === module.span.from && m.span.to === module.span.to);
+    }
     const markdown = new vscode.MarkdownString(
       hoverMarkdown(found.subject, {
         t: vscode.l10n.t,

@@ -20,6 +20,27 @@ import { analysisLanguage, type AnalysisCache } from './analysisCache';
 /** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'layerLens.panel';
 
+/** A panel's UI state as its webview reported it, with the document it shows (for Live Share). */
+export interface PanelUiStateChange {
+  ui: UiState;
+  document: vscode.TextDocument | null;
+}
+
+const uiStateChanges = new vscode.EventEmitter<PanelUiStateChange>();
+
+/** Fires whenever the open panel's webview reports its UI state (ready, or a user change). */
+export const onDidChangePanelUiState: vscode.Event<PanelUiStateChange> = uiStateChanges.event;
+
+let remoteStateApplier: ((ui: UiState, document: vscode.TextDocument | null) => Promise<void>) | undefined;
+
+/**
+ * Opens the panel (if needed) on `document` and shows exactly the given UI state: a Live Share
+ * guest following the presenter. Resolves once the webview was told; a no-op before registration.
+ */
+export function applyRemoteUiState(ui: UiState, document: vscode.TextDocument | null): Promise<void> {
+  return remoteStateApplier ? remoteStateApplier(ui, document) : Promise.resolve();
+}
+
 /** How long the cursor must rest before the panel follows it. */
 const CURSOR_DEBOUNCE_MS = 80;
 
@@ -68,6 +89,7 @@ class LayerPanel implements vscode.Disposable {
   private lastSentKey = '';
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private stateWaiters: { test: (s: PanelState) => boolean; resolve: (s: PanelState) => void }[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -152,6 +174,12 @@ class LayerPanel implements vscode.Disposable {
     this.post({ type: 'snapshot', seq: ++this.seq, document, model, requestedView, forceLayer });
   }
 
+  /** Replaces the webview's UI state (a followed presenter's); the webview reports it back as usual. */
+  applyUiState(ui: UiState): void {
+    this.ui = ui;
+    this.post({ type: 'applyUiState', ui });
+  }
+
   /** Sends presenter mode on or off. */
   setPresenter(enabled: boolean): void {
     this.post({ type: 'setPresenter', enabled });
@@ -213,6 +241,13 @@ class LayerPanel implements vscode.Disposable {
         this.renderedCount += 1;
         this.rendered = { view: message.view, layerId: message.layerId, ms: message.ms, count: this.renderedCount };
         break;
+    }
+    this.settleWaiters();
+    if (message.type === 'ready' || message.type === 'uiState') {
+      const document = this.target && !this.target.document.isClosed ? this.target.document : null;
+      uiStateChanges.fire({ ui: message.ui, document });
+    }
+    switch (message.type) {
       case 'reveal':
         void this.reveal(message.layerId);
         break;
@@ -236,6 +271,22 @@ class LayerPanel implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
+  /** Resolves with the state once `test` holds for it (checked after every message from the webview). */
+  stateWhen(test: (s: PanelState) => boolean): Promise<PanelState> {
+    const now = this.state();
+    if (test(now)) return Promise.resolve(now);
+    return new Promise((resolve) => this.stateWaiters.push({ test, resolve }));
+  }
+
+  private settleWaiters(): void {
+    const state = this.state();
+    this.stateWaiters = this.stateWaiters.filter((w) => {
+      if (!w.test(state)) return true;
+      w.resolve(state);
+      return false;
+    });
+  }
+
   /** The state for tests and the command's result. */
   state(): PanelState {
     return {
@@ -255,6 +306,7 @@ class LayerPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.cursorTimer);
+    for (const w of this.stateWaiters.splice(0)) w.resolve(this.state());
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
     this.onDispose();
@@ -312,9 +364,20 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     return panel.state();
   };
 
+  remoteStateApplier = async (ui, document) => {
+    if (!current) await open(null, undefined);
+    const panel = current;
+    if (!panel) return;
+    if (document) panel.retarget(document, 0);
+    // The snapshot carries the document's model; the UI state that follows picks its layer and frame.
+    panel.sendSnapshot(null, false);
+    panel.applyUiState(ui);
+  };
+
   context.subscriptions.push(
     log,
     { dispose: () => current?.dispose() },
+    { dispose: () => (remoteStateApplier = undefined) },
     vscode.commands.registerCommand('layerLens.showPanel', (args?: unknown) => open(null, args)),
     vscode.commands.registerCommand('layerLens.visualiseReceptiveField', (args?: unknown) => open('conv', args)),
     vscode.commands.registerCommand('layerLens.showAttention', (args?: unknown) => open('attention', args)),
@@ -322,8 +385,15 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
       const state = current ? current.state() : await open(null, undefined);
       current?.setPresenter(!(state.ui?.presenter ?? false));
     }),
-    // Internal, for integration tests: what the panel has received from its webview so far.
-    vscode.commands.registerCommand('layerLens._panelState', (): PanelState | null => current?.state() ?? null),
+    // Internal, for integration tests: what the panel has received from its webview so far. With
+    // `{ renderedAfter: n }` it resolves once the webview reports its (n+1)-th drawn view, so tests
+    // await the real event instead of sleeping; `layerId` also waits for that layer.
+    vscode.commands.registerCommand('layerLens._panelState', (args?: { renderedAfter?: number; layerId?: string }): Promise<PanelState | null> | PanelState | null => {
+      if (!current) return null;
+      if (!args || typeof args.renderedAfter !== 'number') return current.state();
+      const after = args.renderedAfter;
+      return current.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > after && (args.layerId === undefined || s.rendered?.layerId === args.layerId)));
+    }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // Only UI state was persisted; the data is recomputed from the editor as usual.

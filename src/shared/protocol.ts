@@ -83,8 +83,14 @@ export interface SetPresenterMessage {
   enabled: boolean;
 }
 
+/** Replaces the panel's UI state: a Live Share guest's panel following the presenter's (src/editor/liveShare.ts). */
+export interface ApplyUiStateMessage {
+  type: 'applyUiState';
+  ui: UiState;
+}
+
 /** Every message the extension sends to the webview. */
-export type HostMessage = SnapshotMessage | SetPresenterMessage;
+export type HostMessage = SnapshotMessage | SetPresenterMessage | ApplyUiStateMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → extension
@@ -245,6 +251,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
       );
     case 'setPresenter':
       return typeof x.enabled === 'boolean';
+    case 'applyUiState':
+      return isUiState(x.ui);
     default:
       return false;
   }

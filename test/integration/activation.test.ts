@@ -53,8 +53,9 @@ describe('activation', () => {
 
     before(async () => {
       // A named untitled document: an anonymous one would be "Untitled-1", a name that other suites'
-      // documents reuse once this one closes.
-      document = await vscode.workspace.openTextDocument(vscode.Uri.parse('untitled:layerLensActivationSmoke.py'));
+      // documents reuse once this one closes. The path is absolute because the web host resolves it
+      // against the workspace's scheme, where a relative path is an error.
+      document = await vscode.workspace.openTextDocument(vscode.Uri.parse('untitled:/layerLensActivationSmoke.py'));
       const editor = await vscode.window.showTextDocument(document);
       check(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), linearClassifier)), 'could not insert the model');
       checkEqual(document.languageId, 'python', 'language of the smoke-test document');

@@ -89,7 +89,7 @@ describe('editor: an untitled model with a shape error', () => {
     check(text.includes('Linear'), text);
     check(text.includes('(N,4)') && text.includes('(N,64)'), text);
     check(text.includes('Params 320'), `4·64 + 64 = 320 parameters: ${text}`);
-    check(text.includes('command:layerLens.'), `a link into the panel: ${text}`);
+    check(!text.includes('command:'), `no panel link for a layer the panel cannot show: ${text}`);
   });
 
   it('hovers a variable with the shape it was given', async () => {
@@ -242,6 +242,41 @@ describe('editor: commands and settings', () => {
       await diagnosticsWhen(gappy.uri, hasGap);
     } finally {
       await closeDocument(gappy);
+    }
+  });
+});
+
+describe('editor: from a hover into the panel', () => {
+  const tinyCnn = [
+    'from torch import nn',
+    '',
+    'class TinyCnn(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(1, 4, 3)',
+    '',
+    '    # layer-lens: x: (1, 1, 8, 8)',
+    '    def forward(self, x):',
+    '        return self.conv(x)',
+    '',
+  ].join('\n');
+
+  it('opens the panel on the hovered convolution through the hover link', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: tinyCnn });
+    try {
+      await vscode.window.showTextDocument(document);
+      const text = await hoverText(document, positionOf(document, 'nn.Conv2d', 'nn.C'.length));
+      check(text.includes('Receptive field 3×3 · effective stride 1×1 · padding 0×0'), text);
+      const link = /\(command:(layerLens\.visualiseReceptiveField)\?([^)\s]+)\)/.exec(text);
+      check(link, `a receptive-field link in: ${text}`);
+      const args = JSON.parse(decodeURIComponent(link[2])) as unknown[];
+      const state = await vscode.commands.executeCommand<{ ready: boolean; cursorLayerId: string | null }>(link[1], ...args);
+      check(state?.ready, `the panel said it is ready: ${JSON.stringify(state)}`);
+      checkEqual(state.cursorLayerId, 'conv', 'the panel shows the hovered layer');
+    } finally {
+      // The untitled model first (reverted, so no save prompt), then the panel.
+      await closeDocument(document);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });

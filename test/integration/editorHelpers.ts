@@ -86,6 +86,12 @@ export async function closeDocument(document: vscode.TextDocument): Promise<void
   const closed = nextEvent(vscode.workspace.onDidCloseTextDocument, (d) => d.uri.toString() === document.uri.toString());
   await vscode.window.showTextDocument(document);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  // The document may still be shown in another editor group (beside the panel, say): close those
+  // tabs too, now that it has no unsaved changes to ask about.
+  const elsewhere = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === document.uri.toString());
+  if (elsewhere.length > 0) await vscode.window.tabGroups.close(elsewhere);
   await closed;
 }
 

@@ -224,13 +224,13 @@ describe('editor format: hover Markdown', () => {
     assert.equal(md, '**`h.mean(-1)`** → `(N,8)`');
   });
 
-  it('links attention layers to the attention view and others to the panel', () => {
+  it('links attention layers to the attention view, and layers the panel cannot show nowhere', () => {
     const mha = module({ path: 'attn', type: 'MultiheadAttention', isLayer: true, attention: { kind: 'dot', embedDim: 512, numHeads: 8, headDim: 64, causal: true } });
     const md = hoverMarkdown({ model, module: mha, annotation: null }, { t, sampleRate: 16000, link });
     assert.match(md, /Attention \(dot-product\): 8 heads × 64 = 512, causal mask/);
     assert.ok(md.includes('command:layerLens.showAttention?'));
     const md2 = hoverMarkdown({ model, module: fc, annotation: null }, { t, sampleRate: 16000, link });
-    assert.ok(md2.includes('command:layerLens.showPanel?'));
+    assert.ok(!md2.includes('command:'), md2);
   });
 
   it('lists only the arguments that differ from the defaults', () => {
@@ -333,9 +333,30 @@ describe('editor format: which hints are drawn', () => {
     ]);
   });
 
+  it('leaves plain shapes in the middle of a line to the hover', () => {
+    const nested = { ...small, annotations: [a('fc(x)', 'op', ['N', '64']), a('torch.relu(self.fc(x))', 'op', ['N', '64'])] };
+    assert.deepEqual(
+      hintsToShow(nested, text, 'shapes', 'both').map((h) => text.slice(h.annotation.span.from, h.annotation.span.to)),
+      ['torch.relu(self.fc(x))'],
+    );
+  });
+
   it('keeps the line-end shape when it differs from the target', () => {
     const other = { ...small, annotations: [...small.annotations.slice(0, 2), a('h', 'assign', ['N', '32'])] };
     const labels = hintsToShow(other, text, 'shapes', 'both').map((h) => h.label);
     assert.deepEqual(labels, [': (N,32)', '→ (N,64)', '→ (N,64)']);
+  });
+});
+
+describe('editor format: a layer built in a loop', () => {
+  it('names the instances and the widest field with its context', () => {
+    const layer = (i: number, size: number): ModuleInfo => ({ ...conv, path: `layers.${i}.conv`, receptiveField: { size: [size], stride: [1], padding: [0] } });
+    const instances = [layer(0, 2), layer(1, 4), layer(2, 8)];
+    const md = hoverMarkdown(
+      { model, module: instances[0], annotation: null, instances },
+      { t, sampleRate: 16000, link: { uri: 'untitled:x', offset: 0 } },
+    );
+    assert.match(md, /Built 3 times here: layers\.0\.conv … layers\.2\.conv/);
+    assert.match(md, /Widest, layers\.2\.conv: receptive field 8, context 8 samples = 0\.5 ms/);
   });
 });

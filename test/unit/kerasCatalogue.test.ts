@@ -294,3 +294,34 @@ describe('Keras catalogue coverage', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('Keras multiply-accumulates agree with the PyTorch catalogue', () => {
+  // Two independent implementations of the same arithmetic: channels-last Keras against
+  // channels-first PyTorch on the same convolution, with every size known.
+  const macsOf = (fw: 'keras' | 'pytorch', name: string, positional: ConfigValue[], kwargs: Record<string, ConfigValue>, shape: number[]) => {
+    const spec = lookupLayer(fw, name)!;
+    const { config } = bindConfig(spec, positional, kwargs);
+    const input: LayerValue = { kind: 'tensor', shape, dtype: 'float' };
+    const ctx = { mismatch: () => {}, invalid: () => {}, gap: () => {} };
+    const output = spec.forward(config, [input], {}, ctx);
+    return spec.macs?.(config, [input], output) ?? null;
+  };
+
+  it('Conv2D(16, 3, strides=2, padding="same") and Conv2d(3, 16, 3, stride=2, padding=1)', () => {
+    const keras = macsOf('keras', 'Conv2D', [16, 3], { strides: 2, padding: 'same' }, [2, 32, 32, 3]);
+    assert.ok(keras !== null && keras > 0);
+    assert.equal(keras, macsOf('pytorch', 'Conv2d', [3, 16, 3], { stride: 2, padding: 1 }, [2, 3, 32, 32]));
+  });
+
+  it('Conv1D(8, 5, dilation_rate=2) and Conv1d(4, 8, 5, dilation=2)', () => {
+    assert.equal(macsOf('keras', 'Conv1D', [8, 5], { dilation_rate: 2 }, [2, 50, 4]), macsOf('pytorch', 'Conv1d', [4, 8, 5], { dilation: 2 }, [2, 4, 50]));
+  });
+
+  it('Conv2DTranspose(6, 4, strides=2) and ConvTranspose2d(3, 6, 4, stride=2)', () => {
+    assert.equal(macsOf('keras', 'Conv2DTranspose', [6, 4], { strides: 2 }, [2, 7, 9, 3]), macsOf('pytorch', 'ConvTranspose2d', [3, 6, 4], { stride: 2 }, [2, 3, 7, 9]));
+  });
+
+  it('Dense(10) and Linear(64, 10)', () => {
+    assert.equal(macsOf('keras', 'Dense', [10], {}, [2, 5, 64]), macsOf('pytorch', 'Linear', [64, 10], {}, [2, 5, 64]));
+  });
+});

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { allLayers, bindConfig } from '../../src/analysis/layers/index';
 import type { ConfigValue, LayerSpec, LayerValue } from '../../src/analysis/layers/catalogue';
 import { symDim, unknownDim, type Dim } from '../../src/analysis/shapes';
+import { composeField, fieldOfStack, identityField } from '../../src/analysis/receptiveField';
 
 const dim: fc.Arbitrary<Dim> = fc.oneof(
   fc.integer({ min: -3, max: 70 }),
@@ -71,4 +72,27 @@ describe('catalogue rules are total', () => {
       );
     });
   }
+});
+
+describe('catalogue and field maths stay fast on absurd sizes', () => {
+  it('counts a 2^40-layer LSTM and refuses to expand a 2^40-layer encoder, promptly', () => {
+    const started = performance.now();
+    const lstm = allLayers().find((s) => s.framework === 'pytorch' && s.name === 'LSTM')!;
+    assert.equal(lstm.params(bindConfig(lstm, [8, 8, 2 ** 40], {}).config), 576 * 2 ** 40);
+    const encoder = allLayers().find((s) => s.framework === 'pytorch' && s.name === 'TransformerEncoder')!;
+    const layer = { layer: 'TransformerEncoderLayer', config: { d_model: 8, nhead: 2 } };
+    const config = bindConfig(encoder, [layer, 2 ** 40], {}).config;
+    assert.deepEqual(encoder.children?.(config), []);
+    assert.equal(encoder.params(config), null);
+    assert.ok(performance.now() - started < 500);
+  });
+
+  it('composes transposed convolutions with huge kernels and strides without enumerating them', () => {
+    const started = performance.now();
+    const huge = composeField(identityField(1), { kind: 'convTranspose', kernel: [1e9], stride: [3], padding: [0], dilation: [1] });
+    assert.equal(huge.size[0], Math.ceil(1e9 / 3));
+    const field = fieldOfStack([{ kind: 'convTranspose', kernel: [4], stride: [2 ** 20], padding: [1], dilation: [1] }]);
+    assert.equal(field.size[0], 1);
+    assert.ok(performance.now() - started < 500);
+  });
 });

@@ -418,3 +418,28 @@ class Net(nn.Module):
     assert.deepEqual(lastModel(a).outputShapes, [['N', 4]]);
   });
 });
+
+describe('python parse reuse', () => {
+  it('reparses incrementally and gives the same analysis as a fresh parse', async () => {
+    const { parsePython } = await import('../../src/analysis/python/parse');
+    const { analyzePython } = await import('../../src/analysis/python/analyzePython');
+    const before = `${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 2)
+
+    # layer-lens: x: (N, 64)
+    def forward(self, x):
+        return self.fc(x)
+`;
+    const after = before.replace('nn.Linear(64, 2)', 'nn.Linear(64, 3)');
+    const first = parsePython(before);
+    const at = before.indexOf('2)');
+    const second = parsePython(after, first, [{ fromA: at, toA: at + 1, fromB: at, toB: at + 1 }]);
+    const incremental = analyzePython(after, {}, second);
+    const fresh = analyzePython(after);
+    assert.deepEqual(incremental.models[0].outputShapes, [['N', 3]]);
+    assert.deepEqual(incremental.models, fresh.models);
+  });
+});

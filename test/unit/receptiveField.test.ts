@@ -118,6 +118,13 @@ describe('composing and merging fields', () => {
     assert.match(describeField(merged), /not centred alike/);
   });
 
+  it('treats a causal residual (same newest sample) as aligned', () => {
+    const skip = identityField(1);
+    const dilated = fieldOfStack([causal(2, 1), causal(2, 2)]);
+    assert.equal(mergeFields(skip, dilated).misaligned, undefined);
+    assert.deepEqual(mergeFields(skip, dilated).size, [4]);
+  });
+
   it('describes a field for hovers', () => {
     assert.equal(
       describeField({ size: [212, 212], stride: [32, 32], padding: [90, 90] }),

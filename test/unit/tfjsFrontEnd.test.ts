@@ -66,6 +66,21 @@ export function tower(kind: 'small' | 'large' = 'large') {
     assert.deepEqual(m.modules.map((x) => x.outputShapes), [[['N', 32]], [['N', 64]], [['N', 8]], [['N', 5]], [['N', 4]]]);
   });
 
+  it('follows a switch on a known value, falling through to the break', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+export function head(kind = 'wide') {
+  let units = 0;
+  switch (kind) {
+    case 'narrow': units = 4; break;
+    case 'wide':
+    case 'huge': units += 16;
+    default: units += 1;
+  }
+  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units })] });
+}`;
+    assert.deepEqual(model(analyzeTfjs(text, 'typescript'), 'head()').outputShapes, [['N', 17]]);
+  });
+
   it("uses the user's layer names and binds inputs from options", () => {
     const text = `import * as tf from '@tensorflow/tfjs';
 export function named() {

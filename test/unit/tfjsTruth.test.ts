@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { allLayers } from '../../src/analysis/layers/index';
 import { analyzeTfjs } from '../../src/analysis/typescript/analyzeTfjs';
 import type { ModelInfo, ShapesOut } from '../../src/analysis/types';
-import { describeModel, isModel, type RealLayer } from '../fixtures/tfjs/realTfjs';
+import { describeModel, isModel, tf, type RealLayer } from '../fixtures/tfjs/realTfjs';
 
 const root = resolve(__dirname, '../..');
 const fixtureDir = join(root, 'test/fixtures/tfjs');
@@ -57,6 +57,9 @@ function compareModel(file: string, info: ModelInfo, real: RealLayer[], totalPar
   });
   assert.equal(info.totalParams, totalParams, `${where}: total parameters`);
 }
+
+// Script-tag fixtures use tfjs's global `tf`, as a browser page provides it.
+(globalThis as Record<string, unknown>).tf = tf;
 
 describe('tfjs front end against real tfjs', () => {
   for (const file of modelFiles()) {

@@ -70,6 +70,10 @@ export async function startServer(): Promise<{ server: Server; origin: string }>
       res.end(panelHtml({ scriptUri: `${origin}/main.js`, styleUri: `${origin}/panel.css`, cspSource: origin, nonce: makeNonce() }));
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const file = { '/main.js': 'main.js', '/panel.css': 'panel.css' }[url.pathname];
     if (!file) {
       res.writeHead(404).end();

@@ -42,6 +42,10 @@ export class LlApp extends HTMLElement {
   private playStarted: number | null = null;
   private playFrom = 0;
   private lastUiPost = 0;
+  /** The layer last shown, to tell a change of layer from a redraw of the same one. */
+  private shownLayerId: string | null = null;
+  /** The layer for which the user or a command chose the view; other layers open on their best view. */
+  private viewChosenFor: string | null = null;
   private readonly heading = el('h2', 'll-title', 'Layer Lens');
   private readonly picker = el('vscode-single-select' as 'div', 'll-picker') as unknown as SelectLike;
   private readonly viewButtons = el('div', 'll-views');
@@ -56,6 +60,8 @@ export class LlApp extends HTMLElement {
   /** Starts the app with the restored UI state; `backend` resolves when tfjs is ready. */
   start(ui: UiState, backend: Promise<{ backend: BackendName; note: string }>): void {
     this.ui = { ...ui, playing: false };
+    this.shownLayerId = ui.layerId;
+    this.viewChosenFor = ui.layerId;
     this.backendReady = backend.then((b) => {
       this.backend = { name: b.backend, note: b.note };
       this.badge.textContent = `tfjs: ${b.backend}`;
@@ -132,7 +138,33 @@ export class LlApp extends HTMLElement {
       this.reportUi(true);
       return;
     }
+    if (message.type === 'applyUiState') {
+      this.applyUiState(message.ui);
+      return;
+    }
     this.onSnapshot(message);
+  }
+
+  /**
+   * Shows another panel's frame (a Live Share presenter's): its layer, view, step and sample input.
+   * Playback is mirrored step by step by the presenter's updates, so this panel never plays on its own.
+   */
+  private applyUiState(ui: UiState): void {
+    const sameView = this.current !== null && ui.layerId === this.shownLayerId && ui.view === this.ui.view && ui.tokens === this.ui.tokens && ui.sequenceLength === this.ui.sequenceLength;
+    this.ui = { ...ui, playing: false };
+    this.playStarted = null;
+    this.follow.checked = ui.followCursor;
+    this.presenter.checked = ui.presenter;
+    this.applyPresenter();
+    this.viewChosenFor = ui.layerId;
+    if (sameView) {
+      this.drawCurrent();
+      this.reportUi(true);
+      return;
+    }
+    // An empty key keeps the requested step instead of restarting the new view at 0.
+    this.currentKey = '';
+    this.showLayer();
   }
 
   private onSnapshot(message: SnapshotMessage): void {
@@ -148,6 +180,7 @@ export class LlApp extends HTMLElement {
         const other = message.model?.layers.find((l) => l.views.includes(message.requestedView as ViewKind));
         this.ui.layerId = other?.id ?? defaultExampleFor(message.requestedView).id;
       }
+      this.viewChosenFor = this.resolveLayer().id;
     }
     this.heading.textContent = message.document ? `Layer Lens · ${message.document.fileName}` : 'Layer Lens';
     this.showLayer();
@@ -171,6 +204,7 @@ export class LlApp extends HTMLElement {
     }
     this.ui.view = view;
     this.ui.step = 0;
+    this.viewChosenFor = this.resolveLayer().id;
     this.showLayer();
   }
 
@@ -195,6 +229,8 @@ export class LlApp extends HTMLElement {
   /** Loads the selected layer's view (serialised: a newer request supersedes queued ones). */
   private showLayer(): void {
     const layer = this.resolveLayer();
+    if (layer.id !== this.shownLayerId && layer.id !== this.viewChosenFor) this.ui.view = layer.views[0];
+    this.shownLayerId = layer.id;
     this.ui.layerId = layer.id;
     if (!layer.views.includes(this.ui.view)) this.ui.view = layer.views[0];
     this.refreshPicker(layer);

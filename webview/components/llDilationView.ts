@@ -89,7 +89,8 @@ export class LlDilationView extends HTMLElement implements AnimatedView {
     this.caption.textContent =
       `${stack.rows.length} causal convolution layers (kernel ${ks.join('/')}, dilations ${compactList(ds)}), ${stack.blocks} block${stack.blocks > 1 ? 's' : ''}. ` +
       `Each step, tfjs runs the stack and the predicted sample is fed back as the next input (seeded weights, tanh).`;
-    let text = `Context of one output: ${stack.formula} samples.`;
+    const formula = stack.rows.length > 12 ? `1 + Σ dilation·(kernel−1) over ${stack.rows.length} layers = ${stack.context}` : stack.formula;
+    let text = `Context of one output: ${formula} samples.`;
     if (stack.blocks > 1 && stack.context === stack.blocks * (stack.blockContext - 1) + 1) {
       text += ` ${stack.blocks} blocks of ${stack.blockContext}: ${stack.blocks}·${stack.blockContext} − ${stack.blocks - 1} = ${stack.context}.`;
     }
@@ -142,6 +143,24 @@ export class LlDilationView extends HTMLElement implements AnimatedView {
       const upper = rows[ri].level;
       const needed = new Set(deps[upper]);
       const reads = new Set(deps[lower]);
+      if (upper - lower > 1) {
+        // A collapsed block: one translucent fan per needed node instead of every edge inside it.
+        for (const u of deps[upper]) {
+          if (u < first) continue;
+          const sources = this.sourcesOf(lower, upper, u).filter((v) => reads.has(v));
+          if (!sources.length) continue;
+          ctx.fillStyle = s.palette.highlight;
+          ctx.globalAlpha = 0.25;
+          ctx.beginPath();
+          ctx.moveTo(x(Math.max(first, sources[0])), y(ri - 1));
+          ctx.lineTo(x(sources[sources.length - 1]), y(ri - 1));
+          ctx.lineTo(x(u), y(ri));
+          ctx.closePath();
+          ctx.fill();
+        }
+        ctx.globalAlpha = 1;
+        continue;
+      }
       for (let u = first; u <= t + 1 && u < first + W; u++) {
         const sources = this.sourcesOf(lower, upper, u);
         for (const v of sources) {

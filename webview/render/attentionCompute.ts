@@ -31,14 +31,15 @@ export interface AttentionRun {
 }
 
 /** Sinusoidal position encoding plus a per-token embedding, [T, E], from a stable hash of each token. */
-function embed(tokens: readonly string[], embedDim: number, seed: number): tf.Tensor2D {
+function embed(tokens: readonly string[], embedDim: number, seed: number, offset = 0): tf.Tensor2D {
   const T = tokens.length;
   const values = new Float32Array(T * embedDim);
-  tokens.forEach((token, t) => {
+  tokens.forEach((token, n) => {
+    const t = offset + n;
     const noise = seededNormals((hashString(token) ^ seed) >>> 0, embedDim, 0.5);
     for (let i = 0; i < embedDim; i++) {
       const rate = 1 / Math.pow(10000, (2 * Math.floor(i / 2)) / embedDim);
-      values[t * embedDim + i] = (i % 2 === 0 ? Math.sin(t * rate) : Math.cos(t * rate)) + noise[i];
+      values[(t - offset) * embedDim + i] = (i % 2 === 0 ? Math.sin(t * rate) : Math.cos(t * rate)) + noise[i];
     }
   });
   return tf.tensor2d(values, [T, embedDim]);
@@ -64,22 +65,35 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
   const bin = Math.ceil(T / MAX_DISPLAY);
   const display = Math.ceil(T / bin);
   const maps = Array.from({ length: heads }, () => new Float32Array(display * display));
-  const [q, k] = tf.tidy(() => {
-    const x = embed(o.tokens, E, o.seed);
-    const wq = tf.tensor2d(seededNormals(o.seed + 1, E * E, 1.6 / Math.sqrt(E)), [E, E]);
-    const wk = tf.tensor2d(seededNormals(o.seed + 2, E * E, 1.6 / Math.sqrt(E)), [E, E]);
-    // [T, E] → [H, T, d_head]
-    const split = (m: tf.Tensor2D) => tf.transpose(tf.reshape(m, [T, heads, headDim]), [1, 0, 2]) as tf.Tensor3D;
-    return [split(tf.matMul(x, wq)), split(tf.matMul(x, wk))];
-  });
+  const wq = tf.tensor2d(seededNormals(o.seed + 1, E * E, 1.6 / Math.sqrt(E)), [E, E]);
+  const wk = tf.tensor2d(seededNormals(o.seed + 2, E * E, 1.6 / Math.sqrt(E)), [E, E]);
+  // Embedding and projection also run in slices of the sequence, a frame apart, for long inputs.
+  const qParts: tf.Tensor2D[] = [];
+  const kParts: tf.Tensor2D[] = [];
+  const slice = Math.max(16, Math.floor(32768 / E));
+  for (let from = 0; from < T; from += slice) {
+    const [qp, kp] = tf.tidy(() => {
+      const x = embed(o.tokens.slice(from, from + slice), E, o.seed, from);
+      return [tf.matMul(x, wq), tf.matMul(x, wk)];
+    });
+    qParts.push(qp);
+    kParts.push(kp);
+    if (from + slice < T) await tf.nextFrame();
+  }
+  // [T, E] → [H, T, d_head]
+  const split = (parts: tf.Tensor2D[]) => tf.tidy(() => tf.transpose(tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts, 0), [T, heads, headDim]), [1, 0, 2]) as tf.Tensor3D);
+  const q = split(qParts);
+  const k = split(kParts);
+  tf.dispose([...qParts, ...kParts, wq, wk]);
   // Query rows computed: all of them, or for long sequences one representative per display row
   // (query bin·i), so the work is display × T instead of T × T; keys are then averaged per bin.
   const queries = Array.from({ length: display }, (_, i) => Math.min(T - 1, i * bin));
   try {
-    // Rows per chunk keep each chunk near 64k scores per head, a few frames' work at most.
-    const chunk = Math.max(1, Math.min(display, Math.floor(65536 / T)));
-    for (let start = 0; start < display; start += chunk) {
+    // Chunks adapt to the machine: start small, then size each chunk to about 40 ms of work.
+    let chunk = Math.max(1, Math.min(display, Math.floor(16384 / T)));
+    for (let start = 0; start < display; ) {
       const rows = Math.min(chunk, display - start);
+      const chunkStarted = performance.now();
       const rowIndex = queries.slice(start, start + rows);
       const data = tf.tidy(() => {
         const qc = bin === 1 ? tf.slice(q, [0, start, 0], [heads, rows, headDim]) : tf.gather(q, rowIndex, 1);
@@ -100,7 +114,10 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
           for (let c = 0; c < T; c++) target[out + Math.floor(c / bin)] += data[base + c];
         }
       }
-      if (start + chunk < display) await tf.nextFrame();
+      start += rows;
+      const elapsed = Math.max(1, performance.now() - chunkStarted);
+      chunk = Math.max(1, Math.min(256, Math.round((rows * 40) / elapsed)));
+      if (start < display) await tf.nextFrame();
     }
   } finally {
     q.dispose();
@@ -146,7 +163,8 @@ export async function runAdditiveAlignment(o: AdditiveOptions): Promise<number[]
   });
   const W = tf.tensor2d(seededNormals(o.seed + 4, A * A, 1 / Math.sqrt(A)), [A, A]);
   const Wc = tf.tensor2d(seededNormals(o.seed + 5, A * A, 1 / Math.sqrt(A)), [A, A]);
-  const v = tf.tensor2d(seededNormals(o.seed + 6, A, 2), [A, 1]);
+  // Mild energies (std ≈ 1): content matters, but no single frame captures the alignment for good.
+  const v = tf.tensor2d(seededNormals(o.seed + 6, A, 1.5 / Math.sqrt(A)), [A, 1]);
   const alignment: number[][] = [];
   let previous: Float32Array = new Float32Array(Te);
   previous[0] = 1;

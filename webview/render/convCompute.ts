@@ -149,19 +149,31 @@ export interface EffectiveField {
   unit: number[];
 }
 
+/**
+ * Seeded weights for each layer of the stack, with dilation written into the kernel (zeros
+ * between taps): tfjs has no gradient for dilated conv2d, and the two forms are the same operator.
+ */
 function stackWeights(stack: readonly StackLayer[], channels: number, seed: number): (tf.Tensor4D | null)[] {
   let cin = 1;
   return stack.map((layer, i) => {
-    if (layer.geometry.kind === 'pool') return null;
-    const k = layer.geometry.kernel.length === 1 ? [1, layer.geometry.kernel[0]] : layer.geometry.kernel;
-    const kh = layer.geometry.kind === 'convTranspose' ? (k[0] - 1) * (layer.geometry.dilation.length === 1 ? 1 : layer.geometry.dilation[0]) + 1 : k[0];
-    const kw = layer.geometry.kind === 'convTranspose' ? (k[1] - 1) * layer.geometry.dilation[layer.geometry.dilation.length - 1] + 1 : k[1];
+    const g = layer.geometry;
+    if (g.kind === 'pool') return null;
+    const [kh, kw] = g.kernel.length === 1 ? [1, g.kernel[0]] : g.kernel;
+    const [dh, dw] = g.kernel.length === 1 ? [1, g.dilation[0]] : g.dilation;
+    const eh = (kh - 1) * dh + 1;
+    const ew = (kw - 1) * dw + 1;
     const cout = channels;
-    const fanIn = kh * kw * cin;
-    const values = seededNormals(seed + i * 101, kh * kw * cin * cout, 1 / Math.sqrt(fanIn));
-    const shape: [number, number, number, number] = layer.geometry.kind === 'convTranspose' ? [kh, kw, cout, cin] : [kh, kw, cin, cout];
+    const transposed = g.kind === 'convTranspose';
+    const [a, b] = transposed ? [cout, cin] : [cin, cout];
+    const taps = seededNormals(seed + i * 101, kh * kw * a * b, 1 / Math.sqrt(kh * kw * cin));
+    const values = new Float32Array(eh * ew * a * b);
+    for (let r = 0; r < kh; r++) {
+      for (let c = 0; c < kw; c++) {
+        for (let j = 0; j < a * b; j++) values[((r * dh * ew + c * dw) * a * b) + j] = taps[(r * kw + c) * a * b + j];
+      }
+    }
     cin = cout;
-    return tf.tensor4d(values, shape);
+    return tf.tensor4d(values, [eh, ew, a, b]);
   });
 }
 
@@ -176,7 +188,8 @@ export function effectiveField(stack: readonly StackLayer[], inputSize: readonly
   let result: EffectiveField | null = null;
   tf.tidy(() => {
     const weights = stackWeights(stack, channels, seed);
-    const geometries = stack.map((l) => (l.geometry.kind === 'convTranspose' ? { ...l.geometry, dilation: l.geometry.dilation.map(() => 1) } : l.geometry));
+    // Dilation lives in the weights (see stackWeights), so every conv runs with dilation 1 here.
+    const geometries = stack.map((l) => (l.geometry.kind === 'pool' ? l.geometry : { ...l.geometry, dilation: l.geometry.dilation.map(() => 1) }));
     const forward = (x: tf.Tensor4D): tf.Tensor4D => stack.reduce((h, l, i) => applyLayer(h, geometries[i], weights[i], l.pool), x);
     const x = tf.tensor4d(seededNormals(seed + 7, size2[0] * size2[1], 1), [1, size2[0], size2[1], 1]);
     const y = forward(x);

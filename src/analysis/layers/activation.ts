@@ -62,7 +62,7 @@ const softmax2d: LayerSpec = {
   framework: 'pytorch',
   family: 'activation',
   signature: [],
-  forward(cfg, args, kwargs, ctx) {
+  forward(_cfg, args, kwargs, ctx) {
     const x = tensorArg(args, kwargs, 0, 'input');
     if (!x) return UNKNOWN_VALUE;
     if (x.shape.length !== 3 && x.shape.length !== 4) {

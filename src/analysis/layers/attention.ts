@@ -144,7 +144,7 @@ const multiheadAttention: LayerSpec = {
   macs(cfg, inputs) {
     const q = firstTensor(inputs[0]);
     const k = firstTensor(inputs[1]);
-    if (!q || !k || q.shape.length !== 3) return null;
+    if (!q || !k || q.shape.length !== 3 || k.shape.length !== 3) return null;
     const batchFirst = boolArg(cfg.batch_first) === true;
     const [n, L] = batchFirst ? [q.shape[0], q.shape[1]] : [q.shape[1], q.shape[0]];
     const S = batchFirst ? k.shape[1] : k.shape[0];

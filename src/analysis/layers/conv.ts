@@ -5,7 +5,7 @@
 import { convNotation, strideDilationSuffix } from '../notation';
 import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec } from './catalogue';
+import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './catalogue';
 import {
   UNKNOWN_VALUE,
   axisNames,

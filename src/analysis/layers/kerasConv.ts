@@ -251,6 +251,33 @@ function convDef(kind: ConvKind, n: number): KerasLayerDef {
     geometry: (call, inputs) => def.geometry!(asFrameworkSees(kind, call), inputs),
     notation: (call, inputs, output) => def.notation!(asFrameworkSees(kind, call), inputs, output),
     formula: (call, inputs, output) => def.formula!(asFrameworkSees(kind, call), inputs, output),
+    macs: (call, inputs, output) => def.macs!(asFrameworkSees(kind, call), inputs, output),
+  };
+}
+
+/**
+ * Multiply-accumulates: each output element of a convolution reads prod(k)·C_in/groups inputs; a
+ * transposed convolution scatters each input element over prod(k)·filters outputs; depthwise
+ * costs prod(k) per output and separable adds its pointwise C_in·multiplier per output.
+ */
+function convMacs(kind: ConvKind, n: number) {
+  return (call: View, inputs: LayerValue[], output: LayerValue): number | null => {
+    const io = spatialOf(call, inputs, n);
+    const input = firstInput(inputs);
+    if (!io || !input || output.kind !== 'tensor') return null;
+    const kprod = productDim(tupleArg(call.cfg.kernel_size, n));
+    const outputs = productDim(output.shape);
+    if (kind === 'transpose') return exact(mulDim(mulDim(productDim(input.shape), kprod), dimArg(call.cfg.filters)));
+    if (kind === 'depthwise') return exact(mulDim(outputs, kprod));
+    if (kind === 'separable') {
+      const mid = mulDim(io.channels, dimArg(call.cfg.depth_multiplier));
+      const { spatial } = layoutAxes(call.cfg, n + 2);
+      const depthwiseOutputs = mulDim(productDim([io.batch, ...spatial.map((a) => output.shape[a])]), mid);
+      return sumCounts(exact(mulDim(depthwiseOutputs, kprod)), exact(mulDim(outputs, mid)));
+    }
+    const groups = intArg(call.cfg.groups) ?? 1;
+    const perGroup = isKnown(io.channels) ? io.channels / groups : unknownDim();
+    return exact(mulDim(mulDim(outputs, kprod), perGroup));
   };
 }
 
@@ -271,6 +298,7 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
     signature: convSignature(kind, n),
     forward: convForward(kind, n),
     params: convParams(kind, n),
+    macs: convMacs(kind, n),
     geometry: (call, inputs) => geometryOf(geometryKind, call.cfg, inputs, n, 'kernel_size', call.fw),
     notation: (call, inputs, output) => {
       const io = spatialOf(call, inputs, n);

@@ -61,6 +61,12 @@ const dense: KerasLayerDef = {
     const fanIn = input.shape[input.shape.length - 1];
     return `${formatShape(input.shape)}·${formatShape([fanIn, dimArg(call.cfg.units)])}=${formatShape(output.shape)}`;
   },
+  // Every output element is a dot product over the input's last axis.
+  macs: (call, inputs, output) => {
+    const input = firstInput(inputs);
+    if (!input || output.kind !== 'tensor') return null;
+    return exact(mulDim(productDim(output.shape), input.shape[input.shape.length - 1]));
+  },
   formula: (call, inputs) => {
     const input = firstInput(inputs);
     if (!input || input.shape.length < 2) return null;

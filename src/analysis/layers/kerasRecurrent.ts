@@ -84,6 +84,14 @@ function recurrentDef(cell: Cell): KerasLayerDef {
     tfjsDefaults: cell === 'GRU' ? { reset_after: false } : undefined,
     forward: recurrentForward(cell),
     params: recurrentParams(cell),
+    // Each step multiplies the input and the previous state by every gate's weights.
+    macs: (call, inputs) => {
+      const input = firstInput(inputs);
+      if (!input || input.shape.length !== 3) return null;
+      const units = unitsOf(call.cfg);
+      const [batch, steps, features] = input.shape;
+      return exact(mulDim(mulDim(mulDim(batch, steps), GATES[cell]), mulDim(units, addDim(features, units))));
+    },
     formula: (call, inputs) => {
       const input = firstInput(inputs);
       if (!input || input.shape.length !== 3) return null;

@@ -64,6 +64,8 @@ export interface KerasLayerDef {
   geometry?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[]): Geometry | null;
   notation?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[], output: LayerValue): string | null;
   formula?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[], output: LayerValue): string | null;
+  /** Multiply-accumulates of a call, when every size is known. */
+  macs?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[], output: LayerValue): number | null;
   attention?: LayerSpec['attention'];
 }
 
@@ -152,6 +154,7 @@ export function specOf(def: KerasLayerDef, fw: KerasFramework, name?: string): L
   if (def.geometry) spec.geometry = (cfg, inputs) => def.geometry!(view(cfg), inputs ?? []);
   if (def.notation) spec.notation = (cfg, inputs, output) => def.notation!(view(cfg), inputs, output);
   if (def.formula) spec.formula = (cfg, inputs, output) => def.formula!(view(cfg), inputs, output);
+  if (def.macs) spec.macs = (cfg, inputs, output) => def.macs!(view(cfg), inputs, output);
   if (def.attention) {
     const attention = def.attention;
     spec.attention = (cfg) => attention(canonicalConfig(cfg, def, fw));

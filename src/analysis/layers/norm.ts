@@ -10,7 +10,6 @@ import {
   dimArg,
   expectDim,
   expectRank,
-  firstTensor,
   knownProduct,
   layerLabel,
   passThroughNotation,

@@ -78,6 +78,20 @@ function padSpec(mode: PadMode, n: 1 | 2 | 3): LayerSpec {
       const y = firstTensor(output);
       return x && y ? `${shapeText(x.shape)} pad → ${shapeText(y.shape)}` : null;
     },
+    formula(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      const pads = padAmounts(cfg, n);
+      if (!x || !y || !pads || x.shape.length < n) return null;
+      const names = n === 1 ? ['W'] : n === 2 ? ['W', 'H'] : ['W', 'H', 'D'];
+      // F.pad lists the last axis first, so the formula does too.
+      return names
+        .map((axis, i) => {
+          const at = x.shape.length - 1 - i;
+          return `${axis}_out = ${formatDim(x.shape[at])} + ${formatDim(pads[2 * i])} + ${formatDim(pads[2 * i + 1])} = ${formatDim(y.shape[at])}`;
+        })
+        .join('; ');
+    },
   };
   return spec;
 }

@@ -207,7 +207,7 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
       if (!x || !y) return null;
       return poolNotation(x.shape, `adaptive ${kind}`, adaptiveSizes(cfg, n, x.shape.slice(x.shape.length - n)), [], y.shape);
     },
-    formula(cfg, inputs, output) {
+    formula(_cfg, inputs, output) {
       const y = firstTensor(output);
       const x = firstTensor(inputs[0]);
       if (!x || !y) return null;

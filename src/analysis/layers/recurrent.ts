@@ -89,12 +89,10 @@ function rnnParams(kind: RnnKind, cfg: LayerConfig): number | null {
   const directions = bidirectional ? 2 : 1;
   const gate = GATES[kind] * hidden;
   const hOut = proj > 0 ? proj : hidden;
-  let total = 0;
-  for (let layer = 0; layer < layers; layer++) {
-    const layerInput = layer === 0 ? input : hOut * directions;
-    const perDirection = gate * layerInput + gate * hOut + (bias ? 2 * gate : 0) + (proj > 0 ? proj * hidden : 0);
-    total += perDirection * directions;
-  }
+  // Closed form of the per-layer sum (the first layer reads the input, the others the previous
+  // layer's output), so a num_layers of 10**9 costs nothing to count.
+  const perLayerFixed = gate * hOut + (bias ? 2 * gate : 0) + (proj > 0 ? proj * hidden : 0);
+  const total = layers <= 0 ? 0 : directions * (gate * input + (layers - 1) * gate * hOut * directions + layers * perLayerFixed);
   return safeCount(total);
 }
 

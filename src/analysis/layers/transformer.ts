@@ -111,7 +111,7 @@ const encoderLayer: LayerSpec = {
   ownParams: () => 0,
   children: (cfg) => layerChildren(cfg, false),
   attention: (cfg) => attentionOf(cfg, false),
-  notation: (cfg, inputs, output) => sequenceNotation('encoder layer', inputs[0], output),
+  notation: (_cfg, inputs, output) => sequenceNotation('encoder layer', inputs[0], output),
 };
 
 const decoderLayer: LayerSpec = {
@@ -137,7 +137,7 @@ const decoderLayer: LayerSpec = {
   ownParams: () => 0,
   children: (cfg) => layerChildren(cfg, true),
   attention: (cfg) => attentionOf(cfg, false),
-  notation: (cfg, inputs, output) => sequenceNotation('decoder layer', inputs[0], output),
+  notation: (_cfg, inputs, output) => sequenceNotation('decoder layer', inputs[0], output),
 };
 
 function checkSameBatch(label: string, a: TensorArg, b: TensorArg, batchFirst: boolean, ctx: LayerContext): void {
@@ -159,16 +159,25 @@ function sequenceNotation(what: string, input: LayerValue | undefined, output: L
   return x && y ? `${shapeText(x.shape)} ${what} → ${shapeText(y.shape)}` : null;
 }
 
+/** Stacks deeper than this are not expanded: their children and parameters stay unknown. */
+const MAX_STACK_DEPTH = 1000;
+
 /** Children of a stack: the `layers` ModuleList with N copies of the given layer, then the optional norm. */
 function stackChildren(cfg: LayerConfig, layerKey: string): LayerChild[] | null {
   const layer = moduleArg(cfg[layerKey]);
   const count = intArg(cfg.num_layers);
-  if (!layer || count === null || count < 0) return null;
+  if (!layer || count === null || count < 0 || count > MAX_STACK_DEPTH) return null;
   const children: LayerChild[] = [{ name: 'layers', layer: 'ModuleList', config: {} }];
   for (let i = 0; i < count; i++) children.push({ name: `layers.${i}`, layer: layer.layer, config: layer.config });
   const norm = moduleArg(cfg.norm);
   if (norm) children.push({ name: 'norm', layer: norm.layer, config: norm.config });
   return children;
+}
+
+function validateStack(name: string, cfg: LayerConfig, ctx: LayerContext): void {
+  const count = intArg(cfg.num_layers);
+  if (count !== null && count < 0) ctx.invalid(`${name}: num_layers must be non-negative but got ${count}`);
+  else if (count !== null && count > MAX_STACK_DEPTH) ctx.gap(`${name}: ${count} layers are more than the analysis expands (${MAX_STACK_DEPTH}); their parameters are not counted`);
 }
 
 /** The d_model of a stack, read from its layer's config. */
@@ -183,6 +192,7 @@ const encoder: LayerSpec = {
   family: 'transformer',
   // `enable_nested_tensor` arrived in 1.12, `mask_check` in 1.13.
   signature: [{ name: 'encoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }, { name: 'enable_nested_tensor', default: true }, { name: 'mask_check', default: true }],
+  validate: (cfg, ctx) => validateStack('TransformerEncoder', cfg, ctx),
   forward(cfg, args, kwargs, ctx) {
     const src = tensorArg(args, kwargs, 0, 'src');
     if (!src) return UNKNOWN_VALUE;
@@ -196,7 +206,7 @@ const encoder: LayerSpec = {
   },
   ownParams: () => 0,
   children: (cfg) => stackChildren(cfg, 'encoder_layer') ?? [],
-  notation: (cfg, inputs, output) => sequenceNotation('encoder', inputs[0], output),
+  notation: (_cfg, inputs, output) => sequenceNotation('encoder', inputs[0], output),
 };
 
 const decoder: LayerSpec = {
@@ -204,6 +214,7 @@ const decoder: LayerSpec = {
   framework: 'pytorch',
   family: 'transformer',
   signature: [{ name: 'decoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }],
+  validate: (cfg, ctx) => validateStack('TransformerDecoder', cfg, ctx),
   forward(cfg, args, kwargs, ctx) {
     const tgt = tensorArg(args, kwargs, 0, 'tgt');
     const memory = tensorArg(args, kwargs, 1, 'memory');
@@ -222,7 +233,7 @@ const decoder: LayerSpec = {
   },
   ownParams: () => 0,
   children: (cfg) => stackChildren(cfg, 'decoder_layer') ?? [],
-  notation: (cfg, inputs, output) => sequenceNotation('decoder', inputs[0], output),
+  notation: (_cfg, inputs, output) => sequenceNotation('decoder', inputs[0], output),
 };
 
 /** The encoder and decoder a Transformer builds (or the custom ones it was given). */
@@ -303,7 +314,7 @@ const transformer: LayerSpec = {
   ownParams: () => 0,
   children: transformerChildren,
   attention: (cfg) => attentionOf(cfg, false),
-  notation(cfg, inputs, output) {
+  notation(_cfg, inputs, output) {
     const src = firstTensor(inputs[0]);
     const tgt = firstTensor(inputs[1]);
     const y = firstTensor(output);

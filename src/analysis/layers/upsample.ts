@@ -121,6 +121,22 @@ function upsampleSpec(name: string, fixedMode: string | null): LayerSpec {
       const y = firstTensor(output);
       return x && y ? `${shapeText(x.shape)} upsample → ${shapeText(y.shape)}` : null;
     },
+    formula(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      if (!x || !y || x.shape.length < 3 || y.shape.length !== x.shape.length) return null;
+      const names = x.shape.length === 3 ? ['L'] : x.shape.length === 4 ? ['H', 'W'] : ['D', 'H', 'W'];
+      const scale = cfg.scale_factor;
+      return names
+        .map((axis, i) => {
+          const L = formatDim(x.shape[i + 2]);
+          const out = formatDim(y.shape[i + 2]);
+          if (scale === null || scale === undefined) return `${axis}_out = size = ${out}`;
+          const s = Array.isArray(scale) ? numArg(scale[i]) : numArg(scale);
+          return `${axis}_out = ⌊${L}·${s ?? '?'}⌋ = ${out}`;
+        })
+        .join('; ');
+    },
   };
   return spec;
 }
@@ -169,6 +185,11 @@ function pixelShuffleSpec(unshuffle: boolean): LayerSpec {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
       return x && y ? `${shapeText(x.shape)} ${unshuffle ? 'pixel-unshuffle' : 'pixel-shuffle'} → ${shapeText(y.shape)}` : null;
+    },
+    formula(cfg) {
+      const r = intArg(cfg[factorName]);
+      if (r === null) return null;
+      return unshuffle ? `(*, C, H·${r}, W·${r}) → (*, C·${r * r}, H, W)` : `(*, C·${r * r}, H, W) → (*, C, H·${r}, W·${r})`;
     },
   };
   return spec;

@@ -9,13 +9,13 @@ import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { installBuiltins } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
-import { parsePython } from './parse';
+import { parsePython, type ParsedPython } from './parse';
 import { KerasWorld } from './keras';
 import { TorchWorld } from './torch';
 import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
-const DEFAULT_STEPS = 3_000_000;
+const DEFAULT_STEPS = 200_000;
 
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -28,25 +28,28 @@ export interface PythonOptions extends AnalyzeOptions {
   inputsOverrideComments?: boolean;
 }
 
-/** Analyses a Python (PyTorch/Keras) model file. Never throws. */
-export function analyzePython(text: string, options: PythonOptions = {}): Analysis {
+/**
+ * Analyses a Python (PyTorch/Keras) model file. Never throws. An editor may pass the parse of
+ * this text (from `parsePython(text, previous, changes)`), so only the edited region is reparsed.
+ */
+export function analyzePython(text: string, options: PythonOptions = {}, parsed?: ParsedPython): Analysis {
   const t0 = now();
   const findings: Finding[] = [];
   const models: ModelInfo[] = [];
   const annotations: ShapeAnnotation[] = [];
   try {
-    run(text, options, findings, models, annotations);
+    run(text, options, findings, models, annotations, parsed && parsed.text === text ? parsed : undefined);
   } catch (e) {
     findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
   }
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0 };
 }
 
-function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[]): void {
+function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython): void {
   const fileName = options.fileName ?? 'model.py';
-  const parsed = parsePython(text);
+  const parsed = reuse ?? parsePython(text);
   const module = convertTree(parsed.tree, text);
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 48 }, options.readModule);
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 1_000, callDepth: 48 }, options.readModule);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const e of module.errors.slice(0, 20)) {
@@ -62,12 +65,31 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   }
 
   const candidates = pickModels(interp, module.body, options);
-  candidates.forEach((cand, index) => {
+  // Later classes usually contain earlier ones: build from the last, and let a class that a
+  // built model already constructed with default arguments reuse that subtree (linear, not
+  // quadratic, in chains of classes that each contain the previous one).
+  const slots: (ModelInfo | null)[] = new Array(candidates.length).fill(null);
+  const built = new Map<ClassV, InstanceV>();
+  for (let index = candidates.length - 1; index >= 0; index--) {
+    const cand = candidates[index];
+    const reuse = cand.cls ? built.get(cand.cls) : undefined;
+    if (reuse && reuse.mod!.firstCall && !hasFileBindings(interp, reuse)) {
+      slots[index] = reusedModel(interp, world, cand, reuse);
+      continue;
+    }
     interp.steps = 0;
     interp.exhausted = false;
-    const info = buildModel(interp, world, cand, index, options, annotations);
-    if (info) models.push(info);
+    slots[index] = buildModel(interp, world, cand, index, options, annotations, built);
+  }
+  const newIndex = new Map<number, number>();
+  slots.forEach((m, i) => {
+    if (!m) return;
+    newIndex.set(i, models.length);
+    models.push(m);
   });
+  const kept = annotations.filter((a) => newIndex.has(a.model));
+  annotations.length = 0;
+  for (const a of kept) annotations.push({ ...a, model: newIndex.get(a.model)! });
   // An explicit EXPR that built nothing is worth saying.
   if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
   findings.push(...interp.findings);
@@ -85,6 +107,8 @@ interface Candidate {
   expr: string;
   span: Span;
   build: () => Value;
+  /** The model class, when the candidate is a class constructed with default arguments. */
+  cls?: ClassV;
 }
 
 function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonOptions): Candidate[] {
@@ -129,6 +153,7 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     out.push({
       name: s.def.name,
       expr: `${s.def.name}()`,
+      cls,
       span: { from: s.from, to: s.to },
       build: () => {
         interp.anchor = { from: s.from, to: s.from, file: interp.main };
@@ -155,8 +180,36 @@ function constructibleWithDefaults(interp: Interpreter, cls: ClassV): boolean {
   return init.def.params.slice(1).every((p) => p.kind === 'star' || p.kind === 'dstar' || init.defaults.has(p.name));
 }
 
-function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[]): ModelInfo | null {
+/** The forward() of a module instance, when it is user code. */
+function forwardOf(interp: Interpreter, inst: InstanceV): Value | undefined {
+  return interp.lookupClassAttr(inst.cls, inst.mod!.framework === 'keras' && !inst.cls.layer ? 'call' : 'forward') ?? interp.lookupClassAttr(inst.cls, 'forward');
+}
+
+/** Whether the class states its own input shapes (a comment or jaxtyping), which a reuse would ignore. */
+function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
+  const fwd = forwardOf(interp, inst);
+  if (!fwd || fwd.k !== 'func' || 'lambda' in fwd.def) return false;
+  const def = fwd.def as FunctionDef;
+  if (def.params.some((p) => jaxtypingBinding(p.annotation, fwd.file.text))) return true;
+  return fwd.file.isMain && commentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from)) !== null;
+}
+
+/** A model whose class another model already built with default arguments: its subtree, re-rooted. */
+function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, inst: InstanceV): ModelInfo {
+  const named = world.namedModules(inst);
+  const own = new Map<number, number | null>();
+  for (const [, m] of named) own.set(m.mod!.id, ownParamCount(world, m.mod!));
+  const modules = named.map(([path, m]) => moduleInfo(world, path, m, own));
+  const call = inst.mod!.firstCall!;
+  const fwd = forwardOf(interp, inst);
+  const names = fwd && fwd.k === 'func' ? fwd.def.params.slice(1).map((p) => p.name) : [];
+  const inputs = call.inputs.filter((v): v is TensorV => v.k === 'tensor').map((t, i) => ({ name: names[i] ?? `input${i}`, shape: shapesOut(t) ?? [] }));
+  return { name: cand.name, expr: cand.expr, framework: inst.mod!.framework, span: cand.span, line: lineOf(interp.main, cand.span.from), inputs, outputShapes: outputList(call.output), totalParams: modules[0]?.paramsTotal ?? null, modules };
+}
+
+function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>): ModelInfo | null {
   let root: Value;
+  const budgetHitsBefore = interp.budgetHits;
   interp.reportForeignGaps = true;
   try {
     root = cand.build();
@@ -262,7 +315,12 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
     if (shape) annotations.push({ span: extra.defSpan, kind: 'layer', shape, notation: call.notation, modulePath: path, model: index });
   }
 
-  const totals = modules[0]?.paramsTotal ?? null;
+  // A model cut short by a budget may miss modules: its total is not known.
+  const complete = interp.budgetHits === budgetHitsBefore;
+  if (!complete && modules[0]) modules[0].paramsTotal = null;
+  const totals = complete ? modules[0]?.paramsTotal ?? null : null;
+  // Only a complete build may stand in for the classes it constructed with their defaults.
+  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls)) built.set(m.cls, m);
   return {
     name: cand.name,
     expr: cand.expr,

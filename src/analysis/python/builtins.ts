@@ -16,6 +16,7 @@ import {
   truthy,
   tuple,
   unknown,
+  force,
   type BuiltinV,
   type CallSite,
   type ClassV,
@@ -66,9 +67,11 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
     const [start, stop, step] = args.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
     const items: Value[] = [];
     if (step === 0) return unknown('range step 0');
+    // Loops stop at the iteration cap anyway: a longer range is materialised only up to it.
+    const cap = interp.budgets.loopIterations + 1;
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+      if (items.length >= cap) return { k: 'list', items, ...{ truncated: true } } as Value;
       items.push(int(i));
-      if (items.length > 100000) break;
     }
     return { k: 'list', items };
   });
@@ -82,6 +85,7 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
     }
     if (v.k === 'dict') return int(v.entries.size);
     if (v.k === 'str') return int(v.v.length);
+    if ((v as { truncated?: boolean }).truncated) return int(unknownDim());
     const items = iter(v, site);
     return items ? int(items.length) : int(unknownDim());
   });
@@ -356,6 +360,8 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
 }
 
 function isInstance(v: Value, c: Value): boolean | undefined {
+  v = force(v);
+  c = force(c);
   if (v.k === 'unknown' || c.k === 'unknown') return undefined;
   if (c.k === 'class') {
     if (v.k === 'instance') return v.cls.mro.includes(c);

@@ -12,6 +12,7 @@ import {
   FALSE,
   NONE,
   Scope,
+  force,
   TRUE,
   describe,
   dictKey,
@@ -163,8 +164,12 @@ export class Interpreter {
     return { span: { from: this.anchor.from, to: this.anchor.to }, line: lineOf(this.main, this.anchor.from), where: ` (in ${base}:${lineOf(site.file, site.from)})` };
   }
 
+  /** How many budget limits were hit so far (a model built past one is incomplete). */
+  budgetHits = 0;
+
   /** Records a finding once per place and message. */
   report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = []): void {
+    if (code === 'budget') this.budgetHits++;
     const at = this.mainSpan(site);
     const text = message + at.where;
     const key = `${at.span.from}:${code}:${text}`;
@@ -266,43 +271,83 @@ export class Interpreter {
     }
     for (const c of candidates) {
       if (this.moduleCache.has(c)) return c;
-      if (this.readModule(c) !== undefined) return c;
+      if (this.readText(c) !== undefined) return c;
     }
     return null;
   }
 
+  private readonly texts = new Map<string, string | undefined>();
+
+  /** Reads a workspace file once per analysis. */
+  private readText(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    const text = this.readModule?.(path);
+    this.texts.set(path, text);
+    return text;
+  }
+
+  /**
+   * A workspace module as a namespace. A package (`__init__.py`) is lazy: `pkg.sub` loads only
+   * `sub`, and the package's own code runs only when a name it defines is asked for — so reading
+   * torchvision's `resnet.py` does not drag in all of torchvision's datasets and transforms.
+   */
   private loadWorkspaceModule(path: string, dotted: string[]): NamespaceV {
     const cached = this.moduleCache.get(path);
     if (cached) return cached;
-    const text = this.readModule!(path) ?? '';
-    const loaded = Interpreter.load(path, text, false);
-    const scope = new Scope(null, loaded.file, true);
+    const isPackage = path.endsWith('__init__.py');
+    const file: SourceFile = { path, text: '', isMain: false, lineStarts: [0] };
+    const scope = new Scope(null, file, true);
     scope.vars.set('__name__', str(dotted.join('.')));
-    const ns: NamespaceV = {
+    let ran = false;
+    const run = () => {
+      if (ran) return;
+      ran = true;
+      const text = this.readText(path) ?? '';
+      const loaded = Interpreter.load(path, text, false);
+      Object.assign(file, loaded.file);
+      this.loading.add(path);
+      try {
+        for (const st of loaded.module.body) {
+          // An imported module's top-level values (URL tables, metadata, registries) are
+          // computed when first used, so that reading one model does not evaluate them all.
+          if (st.t === 'assign' && st.value && st.targets.length === 1 && st.targets[0].t === 'name' && st.value.t !== 'name' && st.value.t !== 'num' && st.value.t !== 'str') {
+            const value = st.value;
+            scope.set(st.targets[0].id, { k: 'lazy', resolve: () => this.eval(value, scope) });
+            continue;
+          }
+          const c = this.exec(st, scope);
+          if (c) break;
+        }
+      } catch (e) {
+        if (e instanceof BudgetExhausted) throw e;
+        this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);
+      } finally {
+        this.loading.delete(path);
+      }
+    };
+    const ns: NamespaceV & { scope?: Scope; force?: () => void } = {
       k: 'namespace',
       name: dotted.join('.'),
       get: (attr) => {
-        const v = scope.vars.get(attr);
-        if (v !== undefined) return v;
-        // A package's submodule: `import a.b` then `a.b.f`.
-        if (path.endsWith('__init__.py')) {
-          const sub = this.resolveModulePath([attr], 1, loaded.file);
-          if (sub) return this.loadWorkspaceModule(sub, [...dotted, attr]);
+        if (isPackage) {
+          // A package's submodule: `import a.b` then `a.b.f`, or `from a import b`.
+          const v = scope.vars.get(attr);
+          if (v !== undefined && attr !== '__name__') return v;
+          const sub = this.resolveModulePath([attr], 1, file);
+          if (sub) {
+            const m = this.loadWorkspaceModule(sub, [...dotted, attr]);
+            scope.vars.set(attr, m);
+            return m;
+          }
         }
-        return undefined;
+        run();
+        return scope.vars.get(attr);
       },
     };
-    (ns as NamespaceV & { scope?: Scope }).scope = scope;
+    ns.scope = scope;
+    ns.force = run;
     this.moduleCache.set(path, ns);
-    this.loading.add(path);
-    try {
-      this.execBlock(loaded.module.body, scope);
-    } catch (e) {
-      if (e instanceof BudgetExhausted) throw e;
-      this.gap({ from: 0, to: 0, file: loaded.file }, `internal error while reading ${path}: ${(e as Error).message}`);
-    } finally {
-      this.loading.delete(path);
-    }
+    if (!isPackage) run();
     return ns;
   }
 
@@ -389,6 +434,8 @@ export class Interpreter {
         return null;
       case 'import':
         for (const n of s.names) {
+          // A bare `import` being typed has no module name yet; there is nothing to bind.
+          if (n.module.length === 0 || n.module.some((part) => typeof part !== 'string')) continue;
           const site = this.site(s, scope);
           if (n.alias) scope.set(n.alias, this.importDotted(n.module, 0, scope.file, site));
           else {
@@ -401,22 +448,42 @@ export class Interpreter {
         return null;
       case 'importfrom': {
         const site = this.site(s, scope);
-        const mod = this.importDotted(s.module, s.level, scope.file, site);
-        if (s.names === '*') {
-          if (mod.k === 'namespace') {
-            const inner = (mod as NamespaceV & { scope?: Scope }).scope;
-            if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
+        // Framework and standard modules are cheap and eager; workspace modules are read lazily,
+        // name by name, when a value is first used.
+        const native = s.level === 0 ? this.hooks.importModule(s.module.join('.')) : undefined;
+        if (s.names === '*' || native) {
+          const mod = native ?? this.importDotted(s.module, s.level, scope.file, site);
+          if (s.names === '*') {
+            if (mod.k === 'namespace') {
+              (mod as NamespaceV & { force?: () => void }).force?.();
+              const inner = (mod as NamespaceV & { scope?: Scope }).scope;
+              if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
+            }
+            return null;
           }
+          for (const n of s.names) scope.set(n.alias ?? n.name, this.getAttr(mod, n.name, site, true));
           return null;
         }
+        const file = scope.file;
+        let mod: Value | null = null;
         for (const n of s.names) {
-          let v = this.getAttr(mod, n.name, site, true);
-          if (v.k === 'unknown' && mod.k === 'namespace') {
-            // `from pkg import submodule`.
-            const sub = this.resolveModulePath([...s.module, n.name], s.level, scope.file);
-            if (sub) v = this.loadWorkspaceModule(sub, [...s.module, n.name]);
-          }
-          scope.set(n.alias ?? n.name, v);
+          const resolve = (): Value => {
+            const saved = this.reportForeignGaps;
+            this.reportForeignGaps = false;
+            try {
+              mod ??= this.importDotted(s.module, s.level, file, site);
+              let v = this.getAttr(mod, n.name, site, true);
+              if (v.k === 'unknown' && mod.k === 'namespace') {
+                // `from pkg import submodule`.
+                const sub = this.resolveModulePath([...s.module, n.name], s.level, file);
+                if (sub) v = this.loadWorkspaceModule(sub, [...s.module, n.name]);
+              }
+              return v;
+            } finally {
+              this.reportForeignGaps = saved;
+            }
+          };
+          scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
         }
         return null;
       }
@@ -582,6 +649,10 @@ export class Interpreter {
         let v: Value = f;
         for (const d of [...s.def.decorators].reverse()) v = this.applyDecorator(d, v, body);
         body.set(s.def.name, v);
+      } else if (s.t === 'assign' && s.value && s.targets.length === 1 && s.targets[0].t === 'name' && cls.mro.some((c) => c.native === 'Enum')) {
+        // Enum members (torchvision's weights tables) are evaluated only if something uses them.
+        const value = s.value;
+        body.set(s.targets[0].id, { k: 'lazy', resolve: () => this.eval(value, body) });
       } else if (s.t === 'if' || s.t === 'try') {
         // Conditional method definitions are rare; run them as ordinary statements.
         this.exec(s, body);
@@ -640,6 +711,7 @@ export class Interpreter {
   }
 
   setAttr(obj: Value, name: string, v: Value, site: CallSite): void {
+    obj = force(obj);
     if (obj.k === 'instance') {
       const prop = this.lookupClassAttr(obj.cls, name);
       if (prop && prop.k === 'property') return;
@@ -677,7 +749,7 @@ export class Interpreter {
           this.gap(this.site(e, scope), `name '${e.id}' is not defined (or not visible to the analysis)`);
           return unknown(`name ${e.id} is undefined`, e);
         }
-        return v;
+        return force(v);
       }
       case 'num':
         return e.isFloat ? { k: 'float', v: e.value } : int(e.value);
@@ -717,7 +789,7 @@ export class Interpreter {
           } else {
             const key = this.eval(item.key, scope);
             const dk = dictKey(key);
-            if (dk) d.entries.set(dk, { key, value: this.eval(item.value, scope) });
+            if (dk) d.entries.set(dk, { key, value: this.evalPassing(item.value, scope) });
           }
         }
         return d;
@@ -805,6 +877,18 @@ export class Interpreter {
     }
   }
 
+  /**
+   * Evaluates a value that is only passed along (an argument, a container element): a lazily
+   * imported name stays unresolved until something actually uses it.
+   */
+  evalPassing(e: Expr, scope: Scope): Value {
+    if (e.t === 'name') {
+      const v = scope.lookup(e.id);
+      if (v && v.k === 'lazy') return v;
+    }
+    return this.eval(e, scope);
+  }
+
   private evalElements(elts: Expr[], scope: Scope): Value[] {
     const out: Value[] = [];
     for (const el of elts) {
@@ -813,7 +897,7 @@ export class Interpreter {
         const items = this.iterate(v, this.site(el, scope));
         if (items) out.push(...items);
         else return [unknown('starred unknown iterable', el)];
-      } else out.push(this.eval(el, scope));
+      } else out.push(this.evalPassing(el, scope));
     }
     return out;
   }
@@ -896,7 +980,7 @@ export class Interpreter {
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
     for (const a of argNodes) {
-      const v = this.eval(a.value, scope);
+      const v = a.kind === 'pos' || a.kind === 'kw' ? this.evalPassing(a.value, scope) : this.eval(a.value, scope);
       if (a.kind === 'pos') args.push(v);
       else if (a.kind === 'kw') kwargs.set(a.name!, v);
       else if (a.kind === 'star') {
@@ -964,6 +1048,7 @@ export class Interpreter {
   }
 
   getAttr(obj: Value, name: string, site: CallSite, quiet = false): Value {
+    obj = force(obj);
     switch (obj.k) {
       case 'instance': {
         const own = obj.attrs.get(name);
@@ -1011,6 +1096,8 @@ export class Interpreter {
   builtinMethod!: (obj: Value, name: string, site: CallSite) => Value | undefined;
 
   getItem(obj: Value, idx: Value, site: CallSite): Value {
+    obj = force(obj);
+    idx = force(idx);
     switch (obj.k) {
       case 'tuple':
       case 'list': {
@@ -1063,6 +1150,7 @@ export class Interpreter {
 
   /** The items of an iterable value, or null when they cannot be known. */
   iterate(v: Value, site: CallSite): Value[] | null {
+    v = force(v);
     switch (v.k) {
       case 'tuple':
       case 'list':
@@ -1095,6 +1183,8 @@ export class Interpreter {
   // ---------------------------------------------------------------- operators
 
   binop(op: string, a: Value, b: Value, site: CallSite): Value {
+    a = force(a);
+    b = force(b);
     if (a.k === 'tensor' || b.k === 'tensor') return this.hooks.tensorBinop(op, a, b, site);
     if (a.k === 'bool') a = int(a.v ? 1 : 0);
     if (b.k === 'bool') b = int(b.v ? 1 : 0);
@@ -1124,6 +1214,8 @@ export class Interpreter {
   }
 
   compare(op: string, a: Value, b: Value, site: CallSite = this.anchor): Value {
+    a = force(a);
+    b = force(b);
     if ((a.k === 'tensor' || b.k === 'tensor') && ['<', '>', '<=', '>=', '==', '!='].includes(op)) return this.hooks.tensorBinop(op, a, b, site);
     if (op === 'is' || op === 'is not') {
       const same = identical(a, b);
@@ -1198,6 +1290,7 @@ export class Interpreter {
   }
 
   toStr(v: Value): string | null {
+    v = force(v);
     switch (v.k) {
       case 'str':
         return v.v;
@@ -1222,11 +1315,17 @@ export class Interpreter {
 
   /** Calls any callable value; never throws on user code. */
   call(fn: Value, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    fn = force(fn);
     switch (fn.k) {
       case 'func':
         return this.callFunction(fn, args, kwargs, site);
-      case 'builtin':
-        return fn.fn(args, kwargs, site);
+      case 'builtin': {
+        // Native rules inspect their arguments; only partial() merely stores them.
+        if (fn.name === 'partial') return fn.fn(args, kwargs, site);
+        const forcedKw = new Map<string, Value>();
+        for (const [k, v] of kwargs) forcedKw.set(k, force(v));
+        return fn.fn(args.map(force), forcedKw, site);
+      }
       case 'bound':
         return this.call(fn.fn, [fn.self, ...args], kwargs, site);
       case 'partial': {
@@ -1263,6 +1362,8 @@ export class Interpreter {
       for (const v of cls.ns.values()) if (v.k === 'instance' && v.cls === cls && args[0] && valuesEqual(v.attrs.get('value') ?? NONE, args[0]) === true) return v;
       return unknown(`${cls.name}(...)`, site);
     } else inst = { k: 'instance', cls, attrs: new Map(), mod: null };
+    // Remembered so that a class built with its defaults inside a model can stand for itself.
+    if (args.length === 0 && kwargs.size === 0 && inst.mod) (inst as InstanceV & { defaultConstructed?: boolean }).defaultConstructed = true;
     const initFn = this.lookupClassAttr(cls, '__init__');
     if (initFn) this.call(this.bindClassAttr(initFn, inst, cls), args, kwargs, site);
     else if ((cls as ClassV & { fields?: string[] }).fields && cls.isDataclass) this.dataclassInit(cls, inst, args, kwargs);
@@ -1488,6 +1589,8 @@ export function sliceIndices(length: number, s: { lo: Value; hi: Value; step: Va
 
 /** Python `==` when decidable. */
 export function valuesEqual(a: Value, b: Value): boolean | undefined {
+  a = force(a);
+  b = force(b);
   if (a.k === 'unknown' || b.k === 'unknown') return undefined;
   const x = numeric(a);
   const y = numeric(b);
@@ -1518,6 +1621,8 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
 }
 
 function identical(a: Value, b: Value): boolean | undefined {
+  a = force(a);
+  b = force(b);
   if (a.k === 'unknown' || b.k === 'unknown') return undefined;
   if (a.k === 'none' || b.k === 'none') return a.k === b.k;
   if (a.k === 'bool' && b.k === 'bool') return a.v === b.v;
@@ -1529,6 +1634,8 @@ function identical(a: Value, b: Value): boolean | undefined {
 /** The join of two values from different branches: equal values stay, tensors join dimension-wise. */
 export function joinValues(a: Value, b: Value): Value {
   if (a === b) return a;
+  a = force(a);
+  b = force(b);
   if (a.k === 'tensor' && b.k === 'tensor') {
     if (a.ranked && b.ranked && a.shape.length === b.shape.length) {
       const shape = a.shape.map((d, i) => (compareDims(d, b.shape[i]) === 'equal' ? d : unknownDim()));

@@ -21,6 +21,7 @@ import {
   str,
   tuple,
   unknown,
+  force,
   type CallSite,
   type ClassV,
   type InstanceV,
@@ -796,6 +797,7 @@ function firstTensorOf(v: Value): TensorV | null {
 
 /** A Python value as a catalogue config value. */
 export function toConfig(v: Value): ConfigValue {
+  v = force(v);
   switch (v.k) {
     case 'int':
       return v.v as ConfigValue;
@@ -848,6 +850,7 @@ export function fromConfig(c: ConfigValue): Value {
 
 /** A Python value as a layer-rule value; unranked tensors carry their unknown prefix as `…`. */
 export function toLayerValue(v: Value): LayerValue {
+  v = force(v);
   switch (v.k) {
     case 'tensor':
       return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };

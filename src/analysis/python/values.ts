@@ -187,7 +187,27 @@ export type Value =
   | NamespaceV
   | UnknownV
   | { k: 'dtype'; dtype: 'float' | 'long' | 'bool' }
-  | { k: 'property'; getter: Value };
+  | { k: 'property'; getter: Value }
+  | LazyV;
+
+/**
+ * A name imported from a workspace module, resolved on first real use: a model file that only
+ * passes `ImageClassification` into a weights table never has to read the transforms package.
+ */
+export interface LazyV {
+  k: 'lazy';
+  resolve: () => Value;
+  value?: Value;
+}
+
+/** The value behind a lazy import (resolving it once); other values unchanged. */
+export function force(v: Value): Value {
+  while (v.k === 'lazy') {
+    if (!v.value) v.value = v.resolve();
+    v = v.value;
+  }
+  return v;
+}
 
 /** A lexical scope: local names plus the enclosing scope. */
 export class Scope {
@@ -255,6 +275,7 @@ export function unrankedTensor(dtype: TensorV['dtype'] = 'float'): TensorV {
 
 /** Python truthiness, or undefined when it cannot be known. */
 export function truthy(v: Value): boolean | undefined {
+  v = force(v);
   switch (v.k) {
     case 'none':
       return false;
@@ -285,6 +306,7 @@ export function truthy(v: Value): boolean | undefined {
 
 /** The dict key of a value (str and int keys; others are not supported as keys). */
 export function dictKey(v: Value): string | null {
+  v = force(v);
   if (v.k === 'str') return `s:${v.v}`;
   if (v.k === 'int' && isKnown(v.v)) return `i:${v.v}`;
   if (v.k === 'bool') return `i:${v.v ? 1 : 0}`;
@@ -299,6 +321,7 @@ export function dictKey(v: Value): string | null {
 
 /** The Python type name of a value, for messages. */
 export function typeName(v: Value): string {
+  v = force(v);
   switch (v.k) {
     case 'instance':
       return v.cls.name;
@@ -324,6 +347,7 @@ export function formatTensorShape(t: TensorV): string {
 
 /** Short printed form of a value for messages. */
 export function describe(v: Value): string {
+  v = force(v);
   switch (v.k) {
     case 'none':
       return 'None';

@@ -125,7 +125,7 @@ function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): Mod
     callSpan: call ? call.span : null,
     notation: known && spec?.notation ? spec.notation(layer.config, inputs, output!) : null,
     formula: known && spec?.formula ? spec.formula(layer.config, inputs, output!) : null,
-    macs: null,
+    macs: known && spec?.macs ? spec.macs(layer.config, inputs, output!) : null,
     geometry: layer.geometry,
     receptiveField: layer.receptiveField,
     attention: spec?.attention ? spec.attention(layer.config) : null,

@@ -16,6 +16,8 @@ export interface InterpreterHost {
   member(obj: Value, prop: string, node: SyntaxNode): Value | undefined;
   /** Reports an unknown condition or construct the evaluator had to guess past. */
   gap(node: SyntaxNode, message: string): void;
+  /** A global the page provides without an import (tfjs's `tf` from a script tag), if any. */
+  global(name: string): Value | undefined;
 }
 
 /** Budgets of one evaluation. */
@@ -134,6 +136,8 @@ export class Interpreter {
         return this.forStatement(node, scope);
       case 'WhileStatement':
         return this.whileStatement(node, scope);
+      case 'SwitchStatement':
+        return this.switchStatement(node, scope);
       case 'BreakStatement':
         return { type: 'break' };
       case 'ContinueStatement':
@@ -264,6 +268,36 @@ export class Interpreter {
     return otherwise ? this.exec(otherwise, scope) : null;
   }
 
+  /** `switch` on a known value: runs from the matching case (or default) until a break. */
+  private switchStatement(node: SyntaxNode, scope: Scope): Completion {
+    const disc = node.getChild('ParenthesizedExpression');
+    const body = node.getChild('SwitchBody');
+    if (!disc || !body) return null;
+    const value = this.eval(disc, scope);
+    const parts = meaningful(body);
+    let start = -1;
+    for (let i = 0; i < parts.length && start < 0; i++) {
+      if (parts[i].name !== 'CaseLabel') continue;
+      const test = meaningful(parts[i]).filter((c) => c.name !== 'case')[0];
+      const eq = test ? this.equal(value, this.eval(test, scope)) : false;
+      if (eq === null) {
+        this.host.gap(disc, `the switch on \`${this.src(disc).slice(0, 60)}\` is not known statically; no case is followed`);
+        return null;
+      }
+      if (eq) start = i;
+    }
+    if (start < 0) start = parts.findIndex((p) => p.name === 'DefaultLabel');
+    if (start < 0) return null;
+    const inner = new Scope(scope);
+    for (const stmt of parts.slice(start)) {
+      if (stmt.name === 'CaseLabel' || stmt.name === 'DefaultLabel') continue;
+      const c = this.exec(stmt, inner);
+      if (c?.type === 'break') return null;
+      if (c) return c;
+    }
+    return null;
+  }
+
   private loopBody(body: SyntaxNode, scope: Scope): Completion | 'break' {
     const c = this.exec(body, scope);
     if (c?.type === 'return') return c;
@@ -369,6 +403,8 @@ export class Interpreter {
         if (cell) return cell.value;
         if (name === 'undefined') return UNDEF;
         if (name === 'Math' || name === 'Array' || name === 'Number' || name === 'Object' || name === 'JSON') return { t: 'ns', path: name };
+        const global = this.host.global(name);
+        if (global) return global;
         if (name === 'NaN') return num(NaN);
         if (name === 'Infinity') return num(Infinity);
         return unknown(`'${name}' is not defined in this file`, node.from);

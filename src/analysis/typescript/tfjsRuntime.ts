@@ -53,6 +53,11 @@ export class TfjsRuntime implements InterpreterHost {
     return TFJS_MODULE.test(source) ? { t: 'ns', path: 'tf' } : null;
   }
 
+  global(name: string): Value | undefined {
+    // Pages that load tfjs with a script tag use the global `tf` without importing it.
+    return name === 'tf' ? { t: 'ns', path: 'tf' } : undefined;
+  }
+
   gap(node: SyntaxNode, message: string): void {
     this.report('info', 'inference-gap', spanOf(node), message);
   }

