@@ -19,6 +19,8 @@ export interface FileTiming {
   lines: number;
   model: string | null;
   cold: Spread;
+  /** CPU time (user + system) of the cold runs: unlike wall time, not inflated when the machine is shared. */
+  coldCpu?: Spread;
   incremental: Spread;
   /** Lines per second of a cold analysis at the median. */
   linesPerSecond: number;
@@ -65,8 +67,12 @@ function keystrokeText(text: string, i: number): string {
 
 function timeFile(name: string, group: FileTiming['group'], text: string, language: Language, options: AnalyzeOptions, repeats: number): FileTiming {
   let last = analyze(text, language, options);
+  const cpu: number[] = [];
   const cold = timeRepeated(() => {
+    const before = process.cpuUsage();
     last = analyze(text, language, options);
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
   }, repeats);
   const incremental = timeRepeated((i) => {
     analyze(keystrokeText(text, i), language, options);
@@ -79,6 +85,7 @@ function timeFile(name: string, group: FileTiming['group'], text: string, langua
     lines,
     model: options.model ?? null,
     cold: spread,
+    coldCpu: spreadOf(cpu.slice(-repeats)),
     incremental: spreadOf(incremental),
     linesPerSecond: (lines / spread.median) * 1000,
     modelsFound: last.models.length,

@@ -47,11 +47,13 @@ function analysisSection(r: NonNullable<BenchResults['analysis']>): string[] {
     '',
     'Milliseconds: median (10th–90th percentile); lines per second from the cold median.',
     '',
-    '| file | lines | model | cold ms | incremental ms | lines/s | models | modules | findings |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+    'CPU ms is the process CPU time (user + system) of the cold runs: on a shared machine wall time includes time the process waited for a core, CPU time does not.',
+    '',
+    '| file | lines | model | cold ms | cold CPU ms | incremental ms | lines/s | models | modules | findings |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const f of r.files) {
-    out.push(`| ${f.name} | ${f.lines.toLocaleString('en')} | ${f.model ?? '(all)'} | ${spread(f.cold)} | ${spread(f.incremental)} | ${Math.round(f.linesPerSecond).toLocaleString('en')} | ${f.modelsFound} | ${f.modulesFound} | ${f.findings} |`);
+    out.push(`| ${f.name} | ${f.lines.toLocaleString('en')} | ${f.model ?? '(all)'} | ${spread(f.cold)} | ${spread(f.coldCpu)} | ${spread(f.incremental)} | ${Math.round(f.linesPerSecond).toLocaleString('en')} | ${f.modelsFound} | ${f.modulesFound} | ${f.findings} |`);
   }
   const fit = r.growth.fit;
   out.push(
@@ -216,7 +218,7 @@ export async function writeReport(r: BenchResults, budgetLines: string[], repoRo
     const rows = [
       { label: 'ready', values: [p.ready?.median ?? null], budget: 500 },
       { label: 'layer switch', values: [p.layerSwitch?.median ?? null], budget: 100 },
-      { label: 'frame interval p90 (playing)', values: [p.frames?.p90 ?? null], budget: 16 },
+      { label: 'frame interval p90 (playing)', values: [p.frames?.p90 ?? null], budget: 17 },
       { label: 'effective field, panel (≤128 px)', values: [p.effectiveField?.median ?? null], budget: 2000 },
       ...(r.panelCpu?.rows ?? []).map((row) => ({ label: `effective field CPU 224², ${row.channels} ch`, values: [row.time.median], budget: 2000 })),
       ...p.attention.map((a) => ({ label: `attention T=${a.T}`, values: [a.time?.median ?? null], budget: null })),

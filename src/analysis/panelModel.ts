@@ -139,8 +139,9 @@ function isSliding(m: ModuleInfo): boolean {
   return m.geometry !== null && m.geometry !== undefined && m.geometry.kernel.length > 0;
 }
 
+/** A WaveNet-style layer: 1-D, stride 1, kernel > 1, causal or dilated (causal padding may live in forward()). */
 function isCausalDilated(g: Geometry): boolean {
-  return g.kernel.length === 1 && g.kind === 'conv' && g.kernel[0] > 1 && (g.causal === true || g.dilation[0] > 1);
+  return g.kernel.length === 1 && g.kind === 'conv' && g.stride[0] === 1 && g.kernel[0] > 1 && (g.causal === true || g.dilation[0] > 1);
 }
 
 /**
@@ -150,7 +151,7 @@ function isCausalDilated(g: Geometry): boolean {
  */
 export function dilationStackOf(model: ModelInfo): DilationStack | null {
   const chain = chainOf(model).get(1) ?? [];
-  const convs = chain.filter((s) => s.geometry.kind === 'conv' && s.geometry.kernel[0] > 1);
+  const convs = chain.filter((s) => s.geometry.kind === 'conv' && s.geometry.kernel[0] > 1 && s.geometry.stride[0] === 1);
   if (!convs.some((s) => isCausalDilated(s.geometry))) return null;
   return dilationStackOfLayers(convs);
 }
@@ -252,7 +253,7 @@ export function panelLayersOf(model: ModelInfo): PanelLayer[] {
         type: m.type,
         line: m.line,
         span: m.span,
-        views: dilationIds.has(id) || (dilation && rank === 1 && g.kernel[0] > 1) ? ['dilation', 'conv'] : ['conv'],
+        views: dilationIds.has(id) ? ['dilation', 'conv'] : ['conv'],
         geometry: g,
         rank,
         channels: channelsOf(m, rank),

@@ -12,6 +12,7 @@ import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
 import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
+import { registerLiveShare } from './liveShare';
 import { registerWalkthrough } from './walkthrough';
 
 /** What `activate` returns: a small read-only view for integration tests and other extensions. */
@@ -73,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   registerLayerPanel(context, cache);
   // The walkthrough's links open examples through layerLens.openExample.
   registerWalkthrough(context);
+  // Presenter sync loads only when the Live Share extension is installed; it never delays activation.
+  void registerLiveShare(context, log);
 
   const activationMs = performance.now() - started;
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);

@@ -2,7 +2,7 @@
 // diagnostics except in examples/broken/, plus a few facts the tutorial states.
 import * as vscode from 'vscode';
 import type { LayerLensApi } from '../../src/editor/extension';
-import { check, checkEqual, diagnosticsWhen, hintLabels, hoverText, layerLens, lensTitles, positionOf } from './editorHelpers';
+import { check, checkEqual, diagnosticsWhen, examplesFolder, hintLabels, hoverText, layerLens, lensTitles, positionOf } from './editorHelpers';
 
 /** The example files, listed through workspace.fs from the extension's own folder. */
 async function exampleFiles(examples: vscode.Uri): Promise<vscode.Uri[]> {
@@ -27,13 +27,7 @@ describe('editor: the examples', () => {
   before(async () => {
     const { extension, api: layerLensApi } = await layerLens();
     api = layerLensApi;
-    // In the web extension host the extension's files are served over http(s), which cannot list a
-    // directory; there (and only there) the examples come from the workspace, which both test runners
-    // open on examples/.
-    const servedOverHttp = /^https?$/.test(extension.extensionUri.scheme);
-    const workspaceExamples = vscode.workspace.workspaceFolders?.[0]?.uri;
-    check(!servedOverHttp || workspaceExamples, 'the web host needs examples/ open as the workspace folder');
-    examples = servedOverHttp && workspaceExamples ? workspaceExamples : vscode.Uri.joinPath(extension.extensionUri, 'examples');
+    examples = examplesFolder(extension);
     files = await exampleFiles(examples);
   });
 

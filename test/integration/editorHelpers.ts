@@ -23,6 +23,19 @@ export async function layerLens(): Promise<{ extension: vscode.Extension<LayerLe
   return { extension, api };
 }
 
+/**
+ * The folder of example models. It is the extension's own examples/, except in the web extension
+ * host: there the extension's files are served over http(s), which can neither list a directory nor
+ * report a document closed, so the examples come from the workspace, which both test runners open
+ * on examples/.
+ */
+export function examplesFolder(extension: vscode.Extension<unknown>): vscode.Uri {
+  const servedOverHttp = /^https?$/.test(extension.extensionUri.scheme);
+  const workspaceExamples = vscode.workspace.workspaceFolders?.[0]?.uri;
+  check(!servedOverHttp || workspaceExamples, 'the web host needs examples/ open as the workspace folder');
+  return servedOverHttp && workspaceExamples ? workspaceExamples : vscode.Uri.joinPath(extension.extensionUri, 'examples');
+}
+
 /** Resolves with the first event that satisfies the predicate. */
 export function nextEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve) => {

@@ -46,6 +46,20 @@ export const DARK_THEME: Record<string, string> = {
   '--vscode-font-size': '13px',
 };
 
+/** A high-contrast theme: black background, white text, cyan/orange accents, visible borders. */
+export const HIGH_CONTRAST_THEME: Record<string, string> = {
+  ...DARK_THEME,
+  '--vscode-foreground': '#ffffff',
+  '--vscode-editor-background': '#000000',
+  '--vscode-editor-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-charts-orange': '#f38518',
+  '--vscode-badge-background': '#000000',
+  '--vscode-input-background': '#000000',
+};
+
 /** A running panel page and its server. */
 export interface PanelPage {
   page: Page;
@@ -98,6 +112,8 @@ export interface OpenOptions {
   /** State returned by the stubbed getState (a restored panel). */
   savedState?: UiState;
   theme?: Record<string, string>;
+  /** The theme kind class VS Code puts on <body> (vscode-dark, vscode-light, vscode-high-contrast). */
+  bodyClass?: string;
   width?: number;
   height?: number;
 }
@@ -130,7 +146,7 @@ export async function openPanel(browser: Browser, origin: string, o: OpenOptions
     // VS Code sets the theme variables on <html> with CSSOM, which the CSP allows.
     document.addEventListener('DOMContentLoaded', () => {
       for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
-      document.body.classList.add('vscode-dark');
+      document.body.classList.add(${JSON.stringify(o.bodyClass ?? 'vscode-dark')});
     });
   })();`);
   await page.goto(`${origin}/`);

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { panelModelAt } from '../../src/analysis/panelModel';
 import type { SnapshotMessage, UiState } from '../../src/shared/protocol';
 import { analysis, attentionModel, cnnModel, conv2d, model, moduleInfo, waveNetModel } from '../unit/panelModelFixtures';
-import { launch, openPanel, screenshot, startServer } from './harness';
+import { HIGH_CONTRAST_THEME, launch, openPanel, screenshot, startServer } from './harness';
 
 let browser: Browser;
 let server: Server;
@@ -146,6 +146,26 @@ describe('webview: plumbing and security', function () {
     const ui = (await panel.posted()).filter((m) => m.type === 'uiState').pop() as { ui: UiState };
     assert.equal(ui.ui.presenter, true);
     await screenshot(panel.page, 'presenter-mode');
+    await panel.close();
+  });
+
+  it('follows a high-contrast theme: canvas background and strokes from the theme variables', async () => {
+    const panel = await openPanel(browser, origin, { theme: HIGH_CONTRAST_THEME, bodyClass: 'vscode-high-contrast' });
+    await panel.send(snapshot(null));
+    await panel.waitFor('rendered');
+    await panel.idle();
+    const background = await panel.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(0, 0, 0)');
+    // The kernel's highlight outline of step 1 is drawn in the theme's orange.
+    const rgba = await panel.page.evaluate(() => {
+      const view = (window as unknown as { layerLensDebug: { app: { view: { gridLayouts: { input: { x: number; y: number } } } } } }).layerLensDebug.app.view;
+      const canvas = document.querySelector('.ll-conv-canvas') as HTMLCanvasElement;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const { x, y } = view.gridLayouts.input;
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.round((x + 1) * ratio), Math.round((y + 10) * ratio), 1, 1).data);
+    });
+    assert.deepEqual(rgba.slice(0, 3), [0xf3, 0x85, 0x18]);
+    await screenshot(panel.page, 'high-contrast');
     await panel.close();
   });
 

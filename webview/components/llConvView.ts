@@ -230,7 +230,7 @@ export class LlConvView extends HTMLElement implements AnimatedView {
     const output: GridLayout = { x: kernel.x + kCols * cell + gap, y: labelH, cell, rows: outRows, cols: outCols };
     this.gridLayouts = { input, output, padBefore: transposed ? [0, 0] : pad };
     ctx.fillStyle = s.palette.muted;
-    ctx.font = `${s.font}px var(--vscode-font-family, sans-serif)`;
+    ctx.font = `${s.font}px ${s.palette.fontFamily}`;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.fillText(transposed ? 'input' : 'input (padding dashed)', input.x, 2);
@@ -281,7 +281,7 @@ export class LlConvView extends HTMLElement implements AnimatedView {
     drawGrid(ctx, s.palette, kernel, { values: this.kernel, stroke: s.stroke, font: s.font });
     drawGrid(ctx, s.palette, output, { values: outValues, highlighted: outHighlight, stroke: s.stroke, font: s.font, scale: Math.max(1e-9, ...this.output.flat().map(Math.abs)) });
     if (transposed && this.overlap) {
-      ctx.font = `${Math.max(9, Math.round(s.font * 0.7))}px var(--vscode-font-family, sans-serif)`;
+      ctx.font = `${Math.max(9, Math.round(s.font * 0.7))}px ${s.palette.fontFamily}`;
       ctx.fillStyle = s.palette.highlight;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';

@@ -134,7 +134,7 @@ export class LlDilationView extends HTMLElement implements AnimatedView {
     const y = (rowIndex: number) => height - 16 - rowIndex * rowH - rowH / 2;
     const radius = Math.max(2, Math.min(s.presenter ? 9 : 6, dx / 3));
     const known = gen.prefix + Math.min(step, this.stepCount - 1);
-    ctx.font = `${s.font}px var(--vscode-font-family, sans-serif)`;
+    ctx.font = `${s.font}px ${s.palette.fontFamily}`;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
     // Edges: faint for the whole diagram, highlighted for the ones that feed output t.

@@ -46,7 +46,7 @@ export function drawGrid(ctx: CanvasRenderingContext2D, p: Palette, l: GridLayou
   const scale = d.scale ?? Math.max(1e-9, ...d.values.flat().map((v) => (v === null ? 0 : Math.abs(v))));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.font = `${d.font}px var(--vscode-editor-font-family, monospace)`;
+  ctx.font = `${d.font}px ${p.monoFamily}`;
   for (let r = 0; r < l.rows; r++) {
     for (let c = 0; c < l.cols; c++) {
       const { x, y, w, h } = cellRect(l, r, c);

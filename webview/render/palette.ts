@@ -14,6 +14,9 @@ export interface Palette {
   heat: [number, number, number];
   /** True for high-contrast themes: strokes get thicker and fills stay opaque. */
   highContrast: boolean;
+  /** Font families resolved from the theme (canvas fonts cannot use var()). */
+  fontFamily: string;
+  monoFamily: string;
 }
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
@@ -49,6 +52,8 @@ export function readPalette(): Palette {
     negative: parseColour(cssVar(style, '--vscode-charts-red', '#f14c4c'), [241, 76, 76]),
     heat: parseColour(cssVar(style, '--vscode-charts-yellow', '#cca700'), [204, 167, 0]),
     highContrast,
+    fontFamily: cssVar(style, '--vscode-font-family', 'sans-serif'),
+    monoFamily: cssVar(style, '--vscode-editor-font-family', 'monospace'),
   };
 }
 

@@ -49,7 +49,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const fileName = options.fileName ?? 'model.py';
   const parsed = reuse ?? parsePython(text);
   const module = convertTree(parsed.tree, text);
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 1_000, callDepth: 48 }, options.readModule);
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, options.readModule);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const e of module.errors.slice(0, 20)) {

@@ -186,6 +186,12 @@ export class Interpreter {
     this.report('inference-gap', 'info', site, message);
   }
 
+  /** Counts native work against the step budget. */
+  charge(n: number, site: CallSite): void {
+    this.steps += n;
+    this.step(site, site.file);
+  }
+
   private step(site: { from: number; to: number }, file: SourceFile): void {
     if (++this.steps > this.budgets.steps) {
       if (!this.exhausted) {
@@ -1155,6 +1161,8 @@ export class Interpreter {
       case 'tuple':
       case 'list':
       case 'set':
+        // Walking a long list is work too (torch.cat over a growing list in a loop is quadratic).
+        if (v.items.length > 16) this.charge(v.items.length, site);
         return v.items;
       case 'dict':
         return [...v.entries.values()].map((e) => e.key);

@@ -117,6 +117,15 @@ function splitAtoms(key: string): string[] {
   return atoms;
 }
 
+/** Structural equality of two dims without allocating (the fast path before compareDims). */
+export function sameDim(a: Dim, b: Dim): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' || typeof b === 'number') return false;
+  if (a.kind !== 'sym' || b.kind !== 'sym' || a.terms.size !== b.terms.size) return false;
+  for (const [k, v] of a.terms) if (b.terms.get(k) !== v) return false;
+  return true;
+}
+
 /** a / b when it divides exactly (polynomials over symbols): `(B*T*64)/(B*T)` = 64. */
 export function exactDiv(a: Dim, b: Dim): Dim | null {
   if (isUnknown(a) || isUnknown(b)) return null;
@@ -158,7 +167,7 @@ export function broadcastShapes(a: readonly Dim[], b: readonly Dim[], onMismatch
     if (i < n - a.length) res.push(y);
     else if (i < n - b.length) res.push(x);
     else if (x === 1) res.push(y);
-    else if (y === 1) res.push(x);
+    else if (y === 1 || sameDim(x, y)) res.push(x);
     else {
       const c = compareDims(x, y);
       if (c === 'equal') res.push(x);
@@ -529,6 +538,8 @@ function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | undefined
   for (let i = 0; i < rank; i++) {
     if (!stack && i === axis) continue;
     for (const t of tensors.slice(1)) {
+      // The same dimension object (carried through unchanged) needs no symbolic comparison.
+      if (sameDim(shape[i], t.shape[i])) continue;
       const c = compareDims(shape[i], t.shape[i]);
       if (c === 'different') {
         ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} along dim ${d}: sizes differ in dim ${i} (${formatTensorShape(tensors[0])} vs ${formatTensorShape(t)})${originText(tensors[0], t)}`, related(ctx, tensors[0], t));

@@ -10,7 +10,7 @@ import type { Framework, ReceptiveField } from '../types';
 import { builtin, nativeClass, stdlibModule, tableNamespace } from './builtins';
 import { lineOf, type Interpreter } from './interpreter';
 import type { KerasWorld } from './keras';
-import { functionalRule, layerContext, tensorAttribute, tensorBinop, indexTensor, torchFunction } from './tensorOps';
+import { functionalRule, layerContext, sameDim, tensorAttribute, tensorBinop, indexTensor, torchFunction } from './tensorOps';
 import {
   FALSE,
   NONE,
@@ -907,7 +907,7 @@ function sameSpatial(a: Dim[], b: Dim[], n: number, channelsLast: boolean): bool
   for (let i = 0; i < n; i++) {
     const ia = channelsLast ? 1 + i : a.length - n + i;
     const ib = channelsLast ? 1 + i : b.length - n + i;
-    if (compareDims(a[ia], b[ib]) !== 'equal') return false;
+    if (!sameDim(a[ia], b[ib]) && compareDims(a[ia], b[ib]) !== 'equal') return false;
   }
   return true;
 }

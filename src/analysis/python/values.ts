@@ -198,12 +198,22 @@ export interface LazyV {
   k: 'lazy';
   resolve: () => Value;
   value?: Value;
+  resolving?: boolean;
 }
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
   while (v.k === 'lazy') {
-    if (!v.value) v.value = v.resolve();
+    if (!v.value) {
+      // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
+      if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };
+      v.resolving = true;
+      try {
+        v.value = v.resolve();
+      } finally {
+        v.resolving = false;
+      }
+    }
     v = v.value;
   }
   return v;

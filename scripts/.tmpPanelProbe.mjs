@@ -1,0 +1,24 @@
+import { launchChromium, makeTempDir, startCodeServer, workbenchUrl } from '/work/main/scripts/codeServer.mjs';
+import { join } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+const temp = makeTempDir('ll-pt-');
+const folder = '/work/main/examples';
+const server = await startCodeServer({ userDataDir: join(temp.dir, 'u'), extensionsDir: join(temp.dir, 'e'), folder, env: { LAYER_LENS_TEST_GREP: 'panel', LAYER_LENS_TEST_LOG: join(temp.dir, 'log'), LAYER_LENS_TEST_RESULTS: join(temp.dir, 'r') } });
+const { chromium } = await import('playwright-core'); const { chromiumArgs } = await import('/work/main/scripts/codeServer.mjs'); const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, '--disable-features=LocalNetworkAccessChecks,LocalNetworkAccessChecksWebSockets'] });
+const page = await browser.newPage();
+const logs = [];
+page.on('console', (m) => logs.push(`${Date.now()} [${m.type()}] ${m.text()}`.slice(0, 400)));
+const exited = new Promise((r) => page.exposeFunction('codeAutomationExit', r));
+const port = new URL(server.origin).port;
+await page.route((url) => url.origin === server.origin && url.pathname === '/', async (route) => {
+  const response = await route.fetch();
+  const body = (await response.text()).replace('&quot;webviewEndpoint&quot;:&quot;', `&quot;webviewEndpoint&quot;:&quot;http://{{uuid}}.localhost:${port}/`);
+  await route.fulfill({ response, body });
+});
+await page.goto(workbenchUrl(server.origin, { folder, extensionDevelopmentPath: '/work/main', extensionTestsPath: '/work/main/dist/test/index.js' }));
+const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('timeout'), 200000))]);
+console.log('exit', code);
+console.log(existsSync(join(temp.dir, 'log')) ? readFileSync(join(temp.dir, 'log'), 'utf8').slice(0, 3000) : 'nolog');
+console.log(logs.filter(l => /worker|webview|Webview|controller|iframe|error/i.test(l)).slice(0, 40).join('\n'));
+for (const f of page.frames()) console.log('frame', f.url().slice(0, 150));
+await browser.close(); await server.stop(); temp.remove();
