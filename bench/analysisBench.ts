@@ -31,8 +31,11 @@ export interface FileTiming {
 
 /** Growth of analysis time with file size. */
 export interface Growth {
-  points: { lines: number; cold: Spread }[];
+  points: { lines: number; cold: Spread; coldCpu?: Spread }[];
+  /** Fit of the wall-time medians. */
   fit: LinearFit;
+  /** Fit of the CPU-time medians, which a shared machine distorts less. */
+  cpuFit?: LinearFit;
 }
 
 /** Reads a module of the workspace (torchvision's package for its files), as the editor and CLI do. */
@@ -138,9 +141,19 @@ export function runAnalysisBench(quick: boolean, log: (s: string) => void): { fi
   const sizes = quick ? [500, 2000, 5000] : [500, 1000, 2000, 5000, 10_000, 15_000, 20_000];
   const points = sizes.map((size) => {
     const { text, lines } = syntheticModel(size);
-    const times = timeRepeated(() => analyze(text, 'python', { fileName: '/bench/synthetic.py' }), quick ? 2 : size > 5000 ? 3 : 5);
+    const cpu: number[] = [];
+    const times = timeRepeated(() => {
+      const before = process.cpuUsage();
+      analyze(text, 'python', { fileName: '/bench/synthetic.py' });
+      const used = process.cpuUsage(before);
+      cpu.push((used.user + used.system) / 1000);
+    }, quick ? 2 : size > 5000 ? 3 : 5);
     log(`growth ${size}`);
-    return { lines, cold: spreadOf(times) };
+    return { lines, cold: spreadOf(times), coldCpu: spreadOf(cpu.slice(-times.length)) };
   });
-  return { files, growth: { points, fit: linearFit(points.map((p) => p.lines), points.map((p) => p.cold.median)) } };
+  const lines = points.map((p) => p.lines);
+  return {
+    files,
+    growth: { points, fit: linearFit(lines, points.map((p) => p.cold.median)), cpuFit: linearFit(lines, points.map((p) => p.coldCpu.median)) },
+  };
 }

@@ -9,10 +9,11 @@ Run (needs Debian's python3-torch and python3-torchvision, and a built CLI: `npm
 For every factory in MODELS, from the installed torchvision/models/*.py, with weights=None:
 
 1. PyTorch: build the model under torch.manual_seed(0), run it once in eval() mode on a
-   (1, 3, 224, 224) input (299 for Inception v3) with a forward hook on every module of
-   `named_modules()`, and record per path its type, its own and total parameter counts and its
-   output shapes, encoded exactly as test/fixtures/torch/generateExamples.py documents (one
-   entry per output tensor, nested lists for tuples, null for modules never called).
+   (1, 3, 224, 224) input (299 for Inception v3), recording the first call of every module of
+   `named_modules()` (generateExamples.CallRecorder), and keep per path its type, its own and
+   total parameter counts and its input and output shapes, encoded exactly as
+   test/fixtures/torch/generateExamples.py documents (one entry per output tensor, nested lists
+   for tuples, null for modules never called).
 2. Layer Lens: `node dist/cli/layerLens.js summary <that .py file> --model "<factory>" --input
    "(1,3,224,224)" --json`, timed from outside (wall time, Node start-up included; the JSON's
    `elapsed_ms`/`elapsedMs` is shown too when the CLI prints one). If the CLI is missing, fails
@@ -133,30 +134,19 @@ def build(module_name, expression):
 
 def torch_truth(module_name, expression, side):
     model = build(module_name, expression).eval()
-    inputs, outputs = {}, {}
-    handles = []
-    for path, module in model.named_modules():
-        def pre_hook(mod, args, path=path):
-            inputs.setdefault(path, [encode(a) for a in args])
-
-        def hook(mod, args, out, path=path):
-            outputs.setdefault(path, encode_outputs(out))
-        handles.append(module.register_forward_pre_hook(pre_hook))
-        handles.append(module.register_forward_hook(hook))
     start = time.perf_counter()
-    with torch.no_grad():
+    with _generator.CallRecorder(model) as recorder, torch.no_grad():
         model(torch.randn(1, 3, side, side))
     elapsed = time.perf_counter() - start
-    for handle in handles:
-        handle.remove()
+    records = recorder.records
     modules = {}
     for path, module in model.named_modules():
         modules[path] = {
             "type": type(module).__name__,
             "params_own": sum(p.numel() for p in module.parameters(recurse=False)),
             "params_total": sum(p.numel() for p in module.parameters()),
-            "input_shapes": inputs.get(path),
-            "output_shapes": outputs.get(path),
+            "input_shapes": records.get(path, {}).get("input_shapes"),
+            "output_shapes": records.get(path, {}).get("output_shapes"),
         }
     return model, modules, sum(p.numel() for p in model.parameters()), elapsed
 

@@ -157,7 +157,7 @@ export interface AnalyzeOptions {
   fileName?: string;
   /** A constructor or factory expression to analyse as the model, e.g. `WaveNet(stacks=2)`. */
   model?: string;
-  /** Input shapes bound from a setting or the CLI (comments in the file take precedence per model). */
+  /** Input shapes bound from a setting or the CLI. Comments in the file take precedence, except where the caller (the CLI's explicit `--input`) asks otherwise. */
   inputs?: InputBinding[];
   /** Sample rate in Hz for temporal context in milliseconds (default 16000). */
   sampleRate?: number;

@@ -10,6 +10,8 @@ import {
   isUiState,
   isWebviewMessage,
   type BackendName,
+  type ExportedMessage,
+  type ExportFormat,
   type HostMessage,
   type UiState,
   type ViewKind,
@@ -30,6 +32,13 @@ const uiStateChanges = new vscode.EventEmitter<PanelUiStateChange>();
 
 /** Fires whenever the open panel's webview reports its UI state (ready, or a user change). */
 export const onDidChangePanelUiState: vscode.Event<PanelUiStateChange> = uiStateChanges.event;
+
+let viewExporter: ((format: ExportFormat) => Promise<ExportedMessage>) | undefined;
+
+/** Asks the open panel for its current view in a format; rejects when no panel is open. */
+export function exportPanelView(format: ExportFormat): Promise<ExportedMessage> {
+  return viewExporter ? viewExporter(format) : Promise.reject(new Error('The Layer Lens panel is not open.'));
+}
 
 let remoteStateApplier: ((ui: UiState, document: vscode.TextDocument | null) => Promise<void>) | undefined;
 
@@ -180,6 +189,18 @@ class LayerPanel implements vscode.Disposable {
     this.post({ type: 'applyUiState', ui });
   }
 
+  private exportRequests = new Map<number, (message: ExportedMessage) => void>();
+  private exportSeq = 0;
+
+  /** Asks the webview for the current view; resolves with its answer (or an error if the panel closes). */
+  requestExport(format: ExportFormat): Promise<ExportedMessage> {
+    const requestId = ++this.exportSeq;
+    return new Promise((resolve) => {
+      this.exportRequests.set(requestId, resolve);
+      this.post({ type: 'exportView', requestId, format });
+    });
+  }
+
   /** Sends presenter mode on or off. */
   setPresenter(enabled: boolean): void {
     this.post({ type: 'setPresenter', enabled });
@@ -243,6 +264,10 @@ class LayerPanel implements vscode.Disposable {
         break;
     }
     this.settleWaiters();
+    if (message.type === 'exported') {
+      this.exportRequests.get(message.requestId)?.(message);
+      this.exportRequests.delete(message.requestId);
+    }
     if (message.type === 'ready' || message.type === 'uiState') {
       const document = this.target && !this.target.document.isClosed ? this.target.document : null;
       uiStateChanges.fire({ ui: message.ui, document });
@@ -307,6 +332,8 @@ class LayerPanel implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.cursorTimer);
     for (const w of this.stateWaiters.splice(0)) w.resolve(this.state());
+    for (const [requestId, resolve] of this.exportRequests) resolve({ type: 'exported', requestId, format: 'png', data: '', error: 'The panel was closed.' });
+    this.exportRequests.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
     this.onDispose();
@@ -364,6 +391,13 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     return panel.state();
   };
 
+  viewExporter = async (format) => {
+    const panel = current ?? (await open(null, undefined), current);
+    if (!panel) throw new Error('The Layer Lens panel could not be opened.');
+    await panel.whenReady();
+    return panel.requestExport(format);
+  };
+
   remoteStateApplier = async (ui, document) => {
     if (!current) await open(null, undefined);
     const panel = current;
@@ -378,6 +412,7 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     log,
     { dispose: () => current?.dispose() },
     { dispose: () => (remoteStateApplier = undefined) },
+    { dispose: () => (viewExporter = undefined) },
     vscode.commands.registerCommand('layerLens.showPanel', (args?: unknown) => open(null, args)),
     vscode.commands.registerCommand('layerLens.visualiseReceptiveField', (args?: unknown) => open('conv', args)),
     vscode.commands.registerCommand('layerLens.showAttention', (args?: unknown) => open('attention', args)),

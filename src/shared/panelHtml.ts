@@ -16,13 +16,31 @@ export interface PanelHtmlOptions {
 
 const NONCE_PATTERN = /^[A-Za-z0-9+/=_-]{16,128}$/;
 
-/** A random nonce for the script tag (base64url, 128 bits), from Web Crypto. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Web Crypto as both Node 20 and browsers expose it; typed here because src/ shares this file with the DOM-free core. */
+interface RandomSource {
+  getRandomValues(array: Uint8Array): Uint8Array;
+}
+
+/** A random nonce for the script tag: 128 bits from Web Crypto, base64url-encoded (22 characters). */
 export function makeNonce(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const crypto = (globalThis as { crypto?: RandomSource }).crypto;
+  if (!crypto) throw new Error('makeNonce: Web Crypto is not available');
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      out += BASE64URL[(value >> (bits - 6)) & 63];
+      bits -= 6;
+    }
+  }
+  if (bits > 0) out += BASE64URL[(value << (6 - bits)) & 63];
+  return out;
 }
 
 function attr(value: string): string {

@@ -89,8 +89,18 @@ export interface ApplyUiStateMessage {
   ui: UiState;
 }
 
+/** The formats the panel exports the current view to. */
+export type ExportFormat = 'png' | 'svg' | 'html';
+
+/** Asks the webview for the current view as PNG, SVG or an offline HTML replay (command layerLens.exportView). */
+export interface ExportViewMessage {
+  type: 'exportView';
+  requestId: number;
+  format: ExportFormat;
+}
+
 /** Every message the extension sends to the webview. */
-export type HostMessage = SnapshotMessage | SetPresenterMessage | ApplyUiStateMessage;
+export type HostMessage = SnapshotMessage | SetPresenterMessage | ApplyUiStateMessage | ExportViewMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → extension
@@ -138,8 +148,18 @@ export interface LogMessage {
   message: string;
 }
 
+/** The answer to exportView: a PNG data URL, or SVG or HTML text; `error` when nothing could be exported. */
+export interface ExportedMessage {
+  type: 'exported';
+  requestId: number;
+  format: ExportFormat;
+  data: string;
+  error: string | null;
+}
+
 /** Every message the webview sends to the extension. */
 export type WebviewMessage =
+  | ExportedMessage
   | ReadyMessage
   | BackendMessage
   | UiStateMessage
@@ -171,6 +191,13 @@ function isView(x: unknown): x is ViewKind {
 
 function isNumArray(x: unknown, max = 8): x is number[] {
   return Array.isArray(x) && x.length <= max && x.every(isFiniteNum);
+}
+
+/** The largest export the extension accepts from the webview (characters of text or data URL). */
+export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
+
+function isExportFormat(x: unknown): x is ExportFormat {
+  return x === 'png' || x === 'svg' || x === 'html';
 }
 
 /** True when `x` is a well-formed UiState. */
@@ -206,6 +233,8 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
       return isStr(x.layerId, 1024);
     case 'log':
       return (x.level === 'info' || x.level === 'warn' || x.level === 'error') && isStr(x.message);
+    case 'exported':
+      return isFiniteNum(x.requestId) && isExportFormat(x.format) && isStr(x.data, MAX_EXPORT_CHARS) && (x.error === null || isStr(x.error));
     default:
       return false;
   }
@@ -253,6 +282,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
       return typeof x.enabled === 'boolean';
     case 'applyUiState':
       return isUiState(x.ui);
+    case 'exportView':
+      return isFiniteNum(x.requestId) && isExportFormat(x.format);
     default:
       return false;
   }

@@ -5,7 +5,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { PanelLayer, PanelModel } from '../../src/analysis/panelModel';
-import type { BackendName, HostMessage, SnapshotMessage, UiState, ViewKind } from '../../src/shared/protocol';
+import type { BackendName, ExportFormat, HostMessage, SnapshotMessage, UiState, ViewKind } from '../../src/shared/protocol';
+import { viewAsPng, viewAsReplay, viewAsSvg } from '../render/exportView';
 import { persistUiState, post } from '../host';
 import { readPalette } from '../render/palette';
 import { TensorCapError } from '../render/tfBackend';
@@ -142,7 +143,37 @@ export class LlApp extends HTMLElement {
       this.applyUiState(message.ui);
       return;
     }
+    if (message.type === 'exportView') {
+      this.exportView(message.requestId, message.format);
+      return;
+    }
     this.onSnapshot(message);
+  }
+
+  /** Answers exportView with the current view as PNG, SVG or an offline HTML replay. */
+  private exportView(requestId: number, format: ExportFormat): void {
+    const view = this.current;
+    if (!view) {
+      post({ type: 'exported', requestId, format, data: '', error: 'No view is drawn yet.' });
+      return;
+    }
+    try {
+      const style = getComputedStyle(document.body);
+      const background = style.getPropertyValue('--vscode-editor-background').trim() || style.backgroundColor || '#ffffff';
+      const foreground = style.getPropertyValue('--vscode-editor-foreground').trim() || style.color || '#000000';
+      const layer = this.resolveLayer();
+      const title = `${this.heading.textContent ?? 'Layer Lens'} · ${layer.label} · ${VIEW_TITLES[this.ui.view]}`;
+      const settings = this.settings();
+      const data =
+        format === 'png'
+          ? viewAsPng(view, background)
+          : format === 'svg'
+            ? viewAsSvg(view, this.ui.step, settings, background, `${title}, step ${this.ui.step + 1}`)
+            : viewAsReplay(view, this.ui.step, settings, { background, foreground }, title, this.ui.speed);
+      post({ type: 'exported', requestId, format, data, error: null });
+    } catch (error) {
+      post({ type: 'exported', requestId, format, data: '', error: (error as Error).message });
+    }
   }
 
   /**

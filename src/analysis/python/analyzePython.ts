@@ -398,11 +398,18 @@ function outputList(v: Value): ShapesOut[] {
   return s ? [s] : [];
 }
 
+const printedShapes = new WeakMap<TensorV, ShapesOut>();
+
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
 export function shapesOut(v: Value): ShapesOut | null {
   if (v.k === 'tensor') {
+    // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
+    const cached = printedShapes.get(v);
+    if (cached) return cached;
     const dims = v.shape.map((d: Dim) => dimOut(d));
-    return v.ranked ? dims : ['…', ...dims];
+    const out = v.ranked ? dims : ['…', ...dims];
+    printedShapes.set(v, out);
+    return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
     const items = v.items.map(shapesOut);
