@@ -45,7 +45,9 @@ export function scatterWithFit(o: {
   parts.push(`<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/>`);
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - B + 42}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(20 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
-  parts.push(`<line x1="${sx(0)}" y1="${sy(Math.max(0, o.fit.intercept))}" x2="${sx(xMax)}" y2="${sy(o.fit.slope * xMax + o.fit.intercept)}" stroke="${COLOURS[1]}" stroke-width="2" stroke-dasharray="6 4"/>`);
+  // A negative intercept starts the line where it crosses zero, not below the axis.
+  const x0 = o.fit.intercept < 0 && o.fit.slope > 0 ? -o.fit.intercept / o.fit.slope : 0;
+  parts.push(`<line x1="${sx(x0)}" y1="${sy(o.fit.slope * x0 + o.fit.intercept)}" x2="${sx(xMax)}" y2="${sy(o.fit.slope * xMax + o.fit.intercept)}" stroke="${COLOURS[1]}" stroke-width="2" stroke-dasharray="6 4"/>`);
   for (const p of o.points) {
     parts.push(`<line x1="${sx(p.x)}" x2="${sx(p.x)}" y1="${sy(p.lo)}" y2="${sy(p.hi)}" stroke="${COLOURS[0]}" stroke-width="2"/>`);
     parts.push(`<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="5" fill="${COLOURS[0]}"/>`);

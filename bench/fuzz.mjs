@@ -1,4 +1,4 @@
-// The long fuzz run of issue 10.1: `node bench/fuzz.mjs [--runs 100000] [--seed N] [--torchvision 0.05]`.
+// The long fuzz run of issue 10.1: `node bench/fuzz.mjs [--runs 100000] [--seed N] [--torchvision 0.05] [--out FILE]`.
 // A child process (bench/fuzzWorker.ts) analyses deterministic mutated cases; this parent watches
 // it, kills and restarts it past any case that hangs, and writes bench/results/fuzz.json with the
 // counts, the seed, the slowest cases and every failure (reproducers in test/fixtures/robustness/crashes/).
@@ -19,6 +19,9 @@ const torchvisionShare = option('torchvision', 0.05);
 // A case that has not finished after this long (or 10× its proportional bound) is a hang.
 const hangFloorMs = option('hang-ms', 10_000);
 const reproducerDir = join(repoRoot, 'test/fixtures/robustness/crashes');
+// Several runs may go on at once (one per core), each with its own record.
+const outIndex = args.indexOf('--out');
+const resultsFile = outIndex >= 0 ? args[outIndex + 1] : join(repoRoot, 'bench/results/fuzz.json');
 
 const summary = {
   seed,
@@ -112,7 +115,7 @@ function dumpHang(index) {
 function writeResults() {
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
   const out = { ...summary, slowest: [...summary.slowest].sort((a, b) => b.ms / b.boundMs - a.ms / a.boundMs).slice(0, 10) };
-  writeFileSync(join(repoRoot, 'bench/results/fuzz.json'), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n');
 }
 
 console.log(`fuzz: ${runs.toLocaleString('en')} mutated cases, seed ${seed}, torchvision share ${torchvisionShare}`);
@@ -124,5 +127,5 @@ while (from < runs) {
 }
 summary.finished = new Date().toISOString();
 writeResults();
-console.log(`\nfuzz: ${summary.casesRun.toLocaleString('en')} cases + ${summary.extremeInputsRun} extreme inputs, ${summary.failures.length} failures (${Object.keys(summary.failureSignatures).length} kinds), ${summary.hangs.length} hangs, ${summary.overBound} over the time bound; bench/results/fuzz.json`);
+console.log(`\nfuzz: ${summary.casesRun.toLocaleString('en')} cases + ${summary.extremeInputsRun} extreme inputs, ${summary.failures.length} failures (${Object.keys(summary.failureSignatures).length} kinds), ${summary.hangs.length} hangs, ${summary.overBound} over the time bound; ${resultsFile}`);
 process.exit(summary.failures.length + summary.hangs.length > 0 ? 1 : 0);

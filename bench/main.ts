@@ -138,7 +138,10 @@ async function main(): Promise<void> {
   const previous: Partial<BenchResults> = only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
   const results: BenchResults = { quick, machine: machine(), analysis: null, baseline: null, extension: null, panel: null, panelCpu: null, ...previous } as BenchResults;
   // A partial run keeps the other sections of the previous run; the report says which were redone.
-  if (only) results.rerun = [...(previous.rerun ?? []), { parts: only, date: new Date().toISOString(), loadAverage: loadavg() }];
+  if (only) {
+    const older = (previous.rerun ?? []).map((x) => ({ ...x, parts: x.parts.filter((p) => !only.includes(p)) })).filter((x) => x.parts.length > 0);
+    results.rerun = [...older, { parts: only, date: new Date().toISOString(), loadAverage: loadavg() }];
+  }
   else results.machine = machine();
   results.quick = quick;
   if (wants('analysis')) results.analysis = runAnalysisBench(quick, log);

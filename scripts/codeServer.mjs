@@ -166,11 +166,50 @@ export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensi
   return `${origin}/?${query.toString()}`;
 }
 
-/** Launches headless Debian chromium through playwright-core. */
+/**
+ * Launches headless Debian chromium through playwright-core. Local-network-access checks are off
+ * because isolateWebviews() serves the workbench page through playwright, which Chromium then no
+ * longer counts as a loopback page allowed to open sockets to 127.0.0.1.
+ */
 export async function launchChromium({ headless = true } = {}) {
   if (!existsSync(chromiumPath)) {
     throw new Error(`chromium not found at ${chromiumPath}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: chromiumPath, headless, args: chromiumArgs });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless,
+    args: [...chromiumArgs, '--disable-features=LocalNetworkAccessChecks,LocalNetworkAccessChecksWebSockets'],
+  });
+}
+
+/**
+ * Gives webviews an origin of their own, as VS Code proper does (`<hash>.vscode-cdn.net`), instead
+ * of code-server's same-origin webview endpoint. On the shared origin, a second webview in the same
+ * page waits forever for its service worker ("Found unexpected service worker controller"), so
+ * tests that open panels one after another time out. `<hash>.localhost` resolves to loopback, and the
+ * same code-server serves the webview files there. The workbench page is rewritten in flight: its
+ * configuration's webviewEndpoint, and the CSP's frame-src to allow those origins.
+ */
+export async function isolateWebviews(page, origin) {
+  const { port } = new URL(origin);
+  const webviewOrigins = `http://*.localhost:${port}`;
+  const allowFrames = (csp) => csp.replaceAll("frame-src 'self'", `frame-src 'self' ${webviewOrigins}`);
+  await page.route(
+    (url) => url.origin === origin && url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const body = allowFrames(
+        (await response.text()).replace(
+          '&quot;webviewEndpoint&quot;:&quot;',
+          `&quot;webviewEndpoint&quot;:&quot;http://{{uuid}}.localhost:${port}/`,
+        ),
+      );
+      const headers = Object.fromEntries(
+        Object.entries(response.headers()).map(([name, value]) =>
+          [name, name.toLowerCase() === 'content-security-policy' ? allowFrames(value) : value]),
+      );
+      await route.fulfill({ response, body, headers });
+    },
+  );
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeServerEntry, launchChromium, makeTempDir, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { codeServerEntry, isolateWebviews, launchChromium, makeTempDir, startCodeServer, workbenchUrl } from './codeServer.mjs';
 
 /** Runs the tests module in a desktop VS Code when VSCODE_EXECUTABLE is set, else in code-server. */
 export function runExtensionTests(options) {
@@ -92,6 +92,7 @@ export async function runInWorkbench(options) {
     });
     browser = await launchChromium();
     const page = await browser.newPage();
+    await isolateWebviews(page, server.origin);
     const exited = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     page.on('console', (message) => {
       if (message.type() === 'error') diagnostics.push(`[browser console] ${message.text()}`);

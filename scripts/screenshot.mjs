@@ -7,7 +7,7 @@
 // OUT defaults to docs/screenshots/workbench.png.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { launchChromium, makeTempDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { isolateWebviews, launchChromium, makeTempDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
 
 const args = process.argv.slice(2);
 const urlArgument = args.find((a) => /^https?:/.test(a));
@@ -38,6 +38,7 @@ if (!url) {
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await isolateWebviews(page, new URL(url).origin);
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
   // The explorer lists the folder once the remote file system answers.

@@ -12,6 +12,7 @@ import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
 import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
+import { registerExportView } from './exportView';
 import { registerLiveShare } from './liveShare';
 import { registerWalkthrough } from './walkthrough';
 
@@ -74,6 +75,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   registerLayerPanel(context, cache);
   // The walkthrough's links open examples through layerLens.openExample.
   registerWalkthrough(context);
+  // Export of the panel's view (PNG, SVG, offline HTML replay).
+  registerExportView(context);
   // Presenter sync loads only when the Live Share extension is installed; it never delays activation.
   void registerLiveShare(context, log);
 

@@ -112,6 +112,27 @@ describe('webview: convolution view', function () {
     await panel.close();
   });
 
+  it('plays at the chosen speed to the last step, then stops', async () => {
+    const panel = await openPanel(browser, origin);
+    await panel.send({ type: 'snapshot', seq: ++seq, document: null, model: null, requestedView: null, forceLayer: false });
+    await panel.waitFor('rendered');
+    await panel.idle();
+    await panel.page.evaluate(() => {
+      const speed = document.querySelector('.ll-speed') as HTMLElement & { value: string };
+      speed.value = '16';
+      speed.dispatchEvent(new Event('change'));
+    });
+    const started = Date.now();
+    await panel.page.click('.ll-play');
+    await panel.page.waitForFunction(() => document.querySelector('.ll-counter')?.textContent === '16 / 16', undefined, { timeout: 10_000 });
+    const elapsed = Date.now() - started;
+    // 15 steps at 16 steps per second: about a second, not the 7.5 s of the default speed.
+    assert.ok(elapsed < 4000, `played 15 steps in ${elapsed} ms`);
+    await panel.page.waitForFunction(() => (window as unknown as { __state: { playing: boolean } }).__state.playing === false);
+    assert.equal((await panel.page.textContent('.ll-play'))?.trim(), '▶ Play');
+    await panel.close();
+  });
+
   it('shows a strided, dilated, padded layer of a model and follows the cursor to it', async () => {
     const panel = await openPanel(browser, origin);
     await panel.send(cnnSnapshot(4));

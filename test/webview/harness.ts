@@ -177,7 +177,13 @@ export async function openPanel(browser: Browser, origin: string, o: OpenOptions
     },
     close: () => page.close(),
   };
-  await panel.waitFor('ready');
+  try {
+    await panel.waitFor('ready');
+  } catch (error) {
+    // Say what the page did instead, so a failure under load can be told from a real bug.
+    const posted = await page.evaluate(() => JSON.stringify((window as unknown as { __posted?: unknown[] }).__posted ?? null)).catch(() => '?');
+    throw new Error(`the panel never said ready: ${(error as Error).message}; posted ${posted}; page errors ${errors.join(' | ') || 'none'}`);
+  }
   return panel;
 }
 

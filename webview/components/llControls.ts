@@ -1,6 +1,8 @@
 // <ll-controls>: play/pause, step back/forward, speed, a scrubber and the "3 / 16" step counter.
 // It owns no state: the app sets `step`, `count`, `playing` and listens for `ll-control` events.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { el } from './dom';
 
 /** What the user asked the controls for. */
@@ -17,7 +19,7 @@ export class LlControls extends HTMLElement {
   private readonly play = el('vscode-button' as 'button', 'll-play');
   private readonly forward = el('vscode-button' as 'button', 'll-forward');
   private readonly scrubber = el('input', 'll-range ll-scrubber');
-  private readonly speedSelect = el('select', 'll-speed');
+  private readonly speedSelect = el('vscode-single-select' as 'div', 'll-speed') as unknown as HTMLElement & { value: string };
   private readonly counter = el('output', 'll-counter');
   private isPlaying = false;
 
@@ -34,8 +36,8 @@ export class LlControls extends HTMLElement {
     this.scrubber.min = '0';
     this.scrubber.setAttribute('aria-label', 'Step');
     for (const s of SPEEDS) {
-      const option = el('option', '', `${s}× speed`);
-      option.value = String(s);
+      const option = el('vscode-option' as 'option', '', `${s}× speed`);
+      option.setAttribute('value', String(s));
       this.speedSelect.append(option);
     }
     this.speedSelect.setAttribute('aria-label', 'Steps per second');

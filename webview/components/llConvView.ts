@@ -151,7 +151,7 @@ export class LlConvView extends HTMLElement implements AnimatedView {
     if (groups > 1 && cin && cout) {
       const canvas = labelledCanvas('ll-groups-canvas', `groups=${groups}: each output channel reads ${cin / groups} of ${cin} input channels`);
       canvas.dataset.groups = String(groups);
-      this.groups.append(el('p', 'll-note', `groups = ${groups}: each output channel reads ${cin / groups} of the ${cin} input channels (filled cells).`), canvas);
+      this.groups.append(el('p', 'll-note', `groups = ${groups}: each output channel reads ${cin / groups} of the ${cin} input channels (filled cells; rows are output channels, columns input channels${cout > 16 || cin > 16 ? ', first 16 of each' : ''}).`), canvas);
     }
   }
 

@@ -54,7 +54,7 @@ export function replayHtml(input: ReplayInput): string {
 <div id="frame" role="img" aria-live="polite"></div>
 <div class="controls">
   <button id="back" aria-label="Previous step">&#9664;</button>
-  <button id="play" aria-label="Play">&#9654;&#65038;</button>
+  <button id="play">Play</button>
   <button id="forward" aria-label="Next step">&#9654;</button>
   <input id="step" type="range" min="0" max="${count - 1}" value="${start}" aria-label="Step">
   <span id="counter"></span>
@@ -79,10 +79,10 @@ function show(n) {
   caption.textContent = captions[step] || '';
   frame.setAttribute('aria-label', caption.textContent);
 }
-function stop() { clearInterval(timer); timer = null; play.textContent = '\\u25B6\\uFE0E'; play.setAttribute('aria-label', 'Play'); }
+function stop() { clearInterval(timer); timer = null; play.textContent = 'Play'; }
 function start() {
   if (step >= frames.length - 1) show(0);
-  play.textContent = '\\u275A\\u275A'; play.setAttribute('aria-label', 'Pause');
+  play.textContent = 'Pause';
   timer = setInterval(() => { if (step >= frames.length - 1) stop(); else show(step + 1); }, 1000 / speed);
 }
 document.getElementById('back').addEventListener('click', () => { stop(); show(step - 1); });
@@ -90,6 +90,8 @@ document.getElementById('forward').addEventListener('click', () => { stop(); sho
 play.addEventListener('click', () => (timer ? stop() : start()));
 slider.addEventListener('input', () => { stop(); show(Number(slider.value)); });
 document.addEventListener('keydown', (e) => {
+  // The slider moves itself with the arrow keys (and reports it through 'input').
+  if (e.target === slider) return;
   if (e.key === 'ArrowRight') { stop(); show(step + 1); }
   else if (e.key === 'ArrowLeft') { stop(); show(step - 1); }
   else if (e.key === ' ') { e.preventDefault(); timer ? stop() : start(); }

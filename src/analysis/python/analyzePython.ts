@@ -15,7 +15,7 @@ import { TorchWorld } from './torch';
 import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
-const DEFAULT_STEPS = 200_000;
+const DEFAULT_STEPS = 60_000;
 
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -296,7 +296,7 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams));
 
   // Annotations of this model.
-  const recById = new Map(world.records.map((r) => [r.id, r]));
+  const recById = world.recordById;
   for (const a of interp.takeAnnotations()) {
     const shape = shapesOut(a.value);
     if (!shape) continue;

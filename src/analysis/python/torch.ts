@@ -52,6 +52,8 @@ interface RecExtra {
 /** The PyTorch front end: owns module records and installs the framework hooks. */
 export class TorchWorld {
   readonly records: ModuleRec[] = [];
+  /** Records by id, kept alongside the list so that lookups stay constant-time in large files. */
+  readonly recordById = new Map<number, ModuleRec>();
   readonly extra = new Map<number, RecExtra>();
   private nextId = 1;
   readonly objectClass: ClassV;
@@ -112,6 +114,7 @@ export class TorchWorld {
       field: null,
     };
     this.records.push(rec);
+    this.recordById.set(rec.id, rec);
     this.extra.set(rec.id, { params: new Map(), layerCall: null, defSpan: site.file.isMain ? { from: site.from, to: site.to } : null, path: null, inputs: null, layerParams: new Set() });
     return { k: 'instance', cls, attrs: new Map([['training', FALSE]]), mod: rec };
   }
