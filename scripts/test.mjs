@@ -208,20 +208,6 @@ if (selected.includes('web')) {
   });
 }
 
-if (selected.includes('web')) {
-  // The same integration suites in the web worker extension host (scripts/testWeb.mjs, route B).
-  await step('web', async () => {
-    if (buildFailed) throw new Error('the build failed');
-    const { runWebExtensionTests } = await import('./testWeb.mjs');
-    const workspace = exampleFolder();
-    try {
-      return reportExtensionRun(await runWebExtensionTests({ folder: workspace.dir }), 'the web extension host run');
-    } finally {
-      workspace.remove();
-    }
-  });
-}
-
 if (selected.includes('webview')) {
   await step('webview', async () => {
     if (buildFailed) throw new Error('the build failed');

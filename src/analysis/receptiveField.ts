@@ -69,6 +69,10 @@ function composeAxis(
 export function composeField(field: ReceptiveField, geometry: Geometry): ReceptiveField {
   const out: ReceptiveField = { size: [...field.size], stride: [...field.stride], padding: [...field.padding] };
   if (field.misaligned) out.misaligned = true;
+  // Once a unit sees the whole input it keeps seeing it; its numbers stay those of the path that led
+  // there, so that strides never compound through a pooled-to-one window.
+  if (field.global) return { ...out, global: true };
+  if (geometry.global) out.global = true;
   const axes = Math.min(field.size.length, geometry.kernel.length);
   for (let i = 0; i < axes; i++) {
     const next = composeAxis(
@@ -106,6 +110,12 @@ function endOf(field: ReceptiveField, axis: number): number {
  * count as aligned too.
  */
 export function mergeFields(a: ReceptiveField, b: ReceptiveField): ReceptiveField {
+  // A global branch (squeeze-and-excitation's pooled scale) makes the sum global, but the spatial
+  // grid, and so the stride and padding, is the local branch's.
+  if (a.global !== b.global) {
+    const local = a.global ? b : a;
+    return { ...local, size: [...local.size], stride: [...local.stride], padding: [...local.padding], global: true };
+  }
   const rank = Math.max(a.size.length, b.size.length);
   const out: ReceptiveField = { size: [], stride: [], padding: [] };
   let misaligned = Boolean(a.misaligned || b.misaligned) || a.size.length !== b.size.length;
@@ -123,6 +133,7 @@ export function mergeFields(a: ReceptiveField, b: ReceptiveField): ReceptiveFiel
     }
   }
   if (misaligned) out.misaligned = true;
+  if (a.global && b.global) out.global = true;
   return out;
 }
 
@@ -158,6 +169,7 @@ function axisList(values: readonly number[]): string {
  * their length in samples and, when a sample rate is given, in milliseconds.
  */
 export function describeField(field: ReceptiveField, options: { sampleRate?: number } = {}): string {
+  if (field.global) return 'Each output sees the whole input (a global pooling on its path averages over every position).';
   const rank = field.size.length;
   const stride = axisList(field.stride);
   const padding = axisList(field.padding);

@@ -37,6 +37,8 @@ export interface Geometry {
   groups?: number;
   /** True when all padding is on the past side (causal 1-D convolutions). */
   causal?: boolean;
+  /** True when one window covers the whole input (global or adaptive pooling to size 1). */
+  global?: boolean;
 }
 
 /** Receptive field of one output unit in input pixels/samples (Araujo et al., Distill 2019). */
@@ -46,6 +48,11 @@ export interface ReceptiveField {
   padding: number[];
   /** Set when branches that merge here are not centred alike. */
   misaligned?: boolean;
+  /**
+   * Set when one output unit depends on the whole input (after global pooling, or a branch such as
+   * squeeze-and-excitation that does): size, stride and padding then describe the local path only.
+   */
+  global?: boolean;
 }
 
 /** Attention dimensions of a layer, for the panel's attention view and the hover. */

@@ -42,7 +42,9 @@ function outputsJson(list: ShapesOut[] | null): unknown[] | null {
 }
 
 function fieldJson(f: ReceptiveField | null): ModuleJson['receptive_field'] {
-  return f ? { size: f.size, stride: f.stride, padding: f.padding } : null;
+  // A field that covers the whole input has no local extent to report: PyTorch's gradient shows
+  // every input position, so the JSON says null, as it does off convolutional paths.
+  return f && !f.global ? { size: f.size, stride: f.stride, padding: f.padding } : null;
 }
 
 /** `x=(N,3,224,224)` for each input, as --input spells it. */

@@ -136,7 +136,7 @@ describe('editor: commands and settings', () => {
     checkEqual(summary.uri.scheme, 'layer-lens-summary');
     const text = summary.getText();
     check(/^\s+fc1\s+Linear\s+\(N,64\)\s+320\b/m.test(text), text);
-    check(text.includes('Total params: 450'), text);
+    check(text.includes('Total params: 450'), `${summary.uri.toString()} of ${document.uri.toString()} v${document.version}:\n${text}`);
     await vscode.window.showTextDocument(document);
   });
 

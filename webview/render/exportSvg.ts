@@ -3,14 +3,18 @@
 // drawn by the very code that draws the panel (vector shapes and text, not a screenshot).
 // Pixel operations (putImageData, drawImage of an offscreen canvas) become embedded PNG images.
 
+/** Text alignment and baseline values of the canvas API (declared here so the unit tests need no DOM types). */
+export type TextAlign = 'start' | 'end' | 'left' | 'right' | 'center';
+export type TextBaseline = 'top' | 'hanging' | 'middle' | 'alphabetic' | 'ideographic' | 'bottom';
+
 /** The part of CanvasRenderingContext2D the views use, and nothing else. */
 export interface RecordedContext {
   fillStyle: string;
   strokeStyle: string;
   lineWidth: number;
   font: string;
-  textAlign: CanvasTextAlign;
-  textBaseline: CanvasTextBaseline;
+  textAlign: TextAlign;
+  textBaseline: TextBaseline;
   globalAlpha: number;
   imageSmoothingEnabled: boolean;
   setLineDash(segments: number[]): void;
@@ -56,8 +60,8 @@ export class SvgRecorder implements RecordedContext {
   strokeStyle = '#000';
   lineWidth = 1;
   font = '10px sans-serif';
-  textAlign: CanvasTextAlign = 'start';
-  textBaseline: CanvasTextBaseline = 'alphabetic';
+  textAlign: TextAlign = 'start';
+  textBaseline: TextBaseline = 'alphabetic';
   globalAlpha = 1;
   imageSmoothingEnabled = true;
   private dash: number[] = [];

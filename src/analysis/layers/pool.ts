@@ -199,6 +199,7 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
         kernel.push(L / out);
       }
       const geometry: Geometry = { kind: 'pool', kernel, stride: [...kernel], padding: kernel.map(() => 0), dilation: kernel.map(() => 1) };
+      if (sizes.every((s) => s === 1)) geometry.global = true;
       return geometry;
     },
     notation(cfg, inputs, output) {

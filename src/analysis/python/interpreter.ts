@@ -167,15 +167,28 @@ export class Interpreter {
   /** How many budget limits were hit so far (a model built past one is incomplete). */
   budgetHits = 0;
 
+  /**
+   * Set by the incremental analysis while a model is built: every finding reported (duplicates
+   * too), so that replaying them later deduplicates exactly as a fresh run would.
+   */
+  reportLog: Finding[] | null = null;
+  /** Set by the incremental analysis while a model is built: start offsets of the main-file definitions it used. */
+  touched: Set<number> | null = null;
+
   /** Records a finding once per place and message. */
   report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = []): void {
     if (code === 'budget') this.budgetHits++;
     const at = this.mainSpan(site);
-    const text = message + at.where;
-    const key = `${at.span.from}:${code}:${text}`;
+    this.addFinding({ severity, code, span: at.span, line: at.line, message: message + at.where, related });
+  }
+
+  /** Adds a finding unless the same place, code and message is already listed (also replays a logged finding). */
+  addFinding(finding: Finding): void {
+    this.reportLog?.push(finding);
+    const key = `${finding.span.from}:${finding.code}:${finding.message}`;
     if (this.findingKeys.has(key)) return;
     this.findingKeys.add(key);
-    this.findings.push({ severity, code, span: at.span, line: at.line, message: text, related });
+    this.findings.push(finding);
   }
 
   /** An inference gap: a construct the analysis cannot follow, named at its place. */
@@ -1036,7 +1049,10 @@ export class Interpreter {
   lookupClassAttr(cls: ClassV, name: string): Value | undefined {
     for (const c of cls.mro) {
       const v = c.ns.get(name);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        if (this.touched && c.def && c.file?.isMain) this.touched.add(c.def.from);
+        return v;
+      }
     }
     return undefined;
   }
@@ -1361,6 +1377,7 @@ export class Interpreter {
   }
 
   instantiate(cls: ClassV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    if (this.touched && cls.def && cls.file?.isMain) this.touched.add(cls.def.from);
     const init = this.lookupClassAttr(cls, '__new__');
     if (init && cls.native === null && init.k === 'builtin') return this.call(init, [cls, ...args], kwargs, site);
     let inst: InstanceV;
@@ -1391,6 +1408,7 @@ export class Interpreter {
   }
 
   callFunction(fn: FuncV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    if (this.touched && fn.file.isMain) this.touched.add(fn.def.from);
     if (this.depth >= this.budgets.callDepth) {
       this.report('budget', 'warning', site, `call depth limit ${this.budgets.callDepth} reached at ${fn.name}; its result is unknown`);
       return unknown('call depth limit', site);
