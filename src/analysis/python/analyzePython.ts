@@ -9,6 +9,7 @@ import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { installBuiltins } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
+import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { parsePython, type ParsedPython } from './parse';
 import { KerasWorld } from './keras';
 import { TorchWorld } from './torch';
@@ -32,24 +33,37 @@ export interface PythonOptions extends AnalyzeOptions {
  * Analyses a Python (PyTorch/Keras) model file. Never throws. An editor may pass the parse of
  * this text (from `parsePython(text, previous, changes)`), so only the edited region is reparsed.
  */
-export function analyzePython(text: string, options: PythonOptions = {}, parsed?: ParsedPython): Analysis {
+export function analyzePython(text: string, options: PythonOptions = {}, parsed?: ParsedPython, memo?: ModelMemo): Analysis {
   const t0 = now();
   const findings: Finding[] = [];
   const models: ModelInfo[] = [];
   const annotations: ShapeAnnotation[] = [];
+  const reuse = parsed && parsed.text === text ? parsed : undefined;
   try {
-    run(text, options, findings, models, annotations, parsed && parsed.text === text ? parsed : undefined);
+    try {
+      run(text, options, findings, models, annotations, reuse, memo);
+    } catch (e) {
+      if (!(e instanceof MemoFallback)) throw e;
+      // The memo could not reproduce a fresh run exactly here: analyse afresh, and record anew.
+      memo!.clear();
+      findings.length = models.length = annotations.length = 0;
+      run(text, options, findings, models, annotations, reuse, memo);
+    }
   } catch (e) {
+    memo?.clear();
     findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
   }
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0 };
 }
 
-function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython): void {
+function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython, memo?: ModelMemo): void {
   const fileName = options.fileName ?? 'model.py';
   const parsed = reuse ?? parsePython(text);
   const module = convertTree(parsed.tree, text);
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, options.readModule);
+  // An explicit model expression is one model: nothing to memoise per model.
+  const memoRun: MemoRun | null = memo && !options.model ? memo.begin(text, module.body, options) : null;
+  if (memo && !memoRun) memo.clear();
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const e of module.errors.slice(0, 20)) {
@@ -65,22 +79,83 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   }
 
   const candidates = pickModels(interp, module.body, options);
+  // Modules made by the top level (a module-level Sequential, Keras functional models) are shared
+  // by every model's build: such files are analysed whole each time.
+  const memoUsable = memoRun !== null && world.records.length === 0;
   // Later classes usually contain earlier ones: build from the last, and let a class that a
   // built model already constructed with default arguments reuse that subtree (linear, not
   // quadratic, in chains of classes that each contain the previous one).
   const slots: (ModelInfo | null)[] = new Array(candidates.length).fill(null);
   const built = new Map<ClassV, InstanceV>();
+  /** What each built class's builder used, for the memo entries of models reusing it. */
+  const builderTouched = new Map<ClassV, Set<number>>();
+  const nameOf = (cls: ClassV): string | null => (interp.mainScope.vars.get(cls.name) === cls ? cls.name : null);
+  const claimedByReplay = (cls: ClassV): boolean => {
+    const name = nameOf(cls);
+    return name !== null && memoRun !== null && memoRun.claimedByReplay.has(name);
+  };
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cand = candidates[index];
+    const key = `${cand.name}\u0000${cand.expr}`;
     const reuse = cand.cls ? built.get(cand.cls) : undefined;
+    if (memoUsable && !reuse) {
+      const claimed = cand.cls ? claimedByReplay(cand.cls) : false;
+      const entry = memoRun.replay(key);
+      if (entry && (claimed || entry.kind !== 'reused')) {
+        slots[index] = entry.model;
+        for (const a of entry.annotations) annotations.push({ ...a, model: index });
+        for (const f of entry.reports) interp.addFinding(f);
+        for (const name of entry.claims) {
+          const cls = interp.mainScope.vars.get(name);
+          if (!(cls && cls.k === 'class' && built.has(cls))) memoRun.claimedByReplay.add(name);
+        }
+        memoRun.keepReplayed(key, entry);
+        continue;
+      }
+      // A fresh run would reuse an instance of a build that was replayed, not interpreted.
+      if (claimed) throw new MemoFallback();
+    }
     if (reuse && reuse.mod!.firstCall && !hasFileBindings(interp, reuse)) {
       slots[index] = reusedModel(interp, world, cand, reuse);
+      if (memoUsable || memoRun) memoRun.keepLive(key, { kind: 'reused', model: slots[index], annotations: [], reports: [], claims: [], touched: builderTouched.get(cand.cls!) ?? [] });
       continue;
     }
     interp.steps = 0;
     interp.exhausted = false;
-    slots[index] = buildModel(interp, world, cand, index, options, annotations, built);
+    const annotationsBefore = annotations.length;
+    const touched = new Set<number>();
+    const reports: Finding[] = [];
+    if (memoRun) {
+      interp.touched = touched;
+      interp.reportLog = reports;
+    }
+    const builtBefore = new Set(memoRun ? built.keys() : []);
+    try {
+      slots[index] = buildModel(interp, world, cand, index, options, annotations, built, claimedByReplay);
+    } finally {
+      interp.touched = null;
+      interp.reportLog = null;
+    }
+    if (memoRun) {
+      const claims: string[] = [];
+      for (const cls of built.keys()) {
+        if (builtBefore.has(cls)) continue;
+        builderTouched.set(cls, touched);
+        const name = nameOf(cls);
+        if (name !== null) claims.push(name);
+      }
+      const live: LiveEntry = {
+        kind: slots[index] ? 'built' : 'none',
+        model: slots[index],
+        annotations: annotations.slice(annotationsBefore).map(({ model: _model, ...rest }) => rest),
+        reports,
+        claims,
+        touched,
+      };
+      memoRun.keepLive(key, live);
+    }
   }
+  memoRun?.finish();
   const newIndex = new Map<number, number>();
   slots.forEach((m, i) => {
     if (!m) return;
@@ -207,7 +282,7 @@ function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, in
   return { name: cand.name, expr: cand.expr, framework: inst.mod!.framework, span: cand.span, line: lineOf(interp.main, cand.span.from), inputs, outputShapes: outputList(call.output), totalParams: modules[0]?.paramsTotal ?? null, modules };
 }
 
-function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>): ModelInfo | null {
+function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>, claimedElsewhere: (cls: ClassV) => boolean): ModelInfo | null {
   let root: Value;
   const budgetHitsBefore = interp.budgetHits;
   interp.reportForeignGaps = true;
@@ -320,7 +395,7 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   if (!complete && modules[0]) modules[0].paramsTotal = null;
   const totals = complete ? modules[0]?.paramsTotal ?? null : null;
   // Only a complete build may stand in for the classes it constructed with their defaults.
-  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls)) built.set(m.cls, m);
+  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) built.set(m.cls, m);
   return {
     name: cand.name,
     expr: cand.expr,
