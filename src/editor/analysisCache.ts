@@ -4,6 +4,7 @@
 // fires after typing pauses. Nothing is kept for a document once it closes.
 
 import * as vscode from 'vscode';
+import { createIncrementalAnalyzer, type IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { parseInputBinding } from './inputComment';
 
@@ -40,6 +41,8 @@ export function analysisLanguage(document: vscode.TextDocument): Language | unde
 const historicalSchemes = new Set(['git', 'gitlens', 'pr', 'review', 'vscode-local-history']);
 
 interface Entry {
+  /** The document object analysed: an untitled name reused after a close is a different document. */
+  document: vscode.TextDocument;
   version: number;
   generation: number;
   analysis: Analysis;
@@ -55,6 +58,8 @@ export class AnalysisCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly moduleTexts = new Map<string, ModuleText>();
+  /** Per open document: the previous parse and model results, so a keystroke re-analyses only what it touched. */
+  private readonly incremental = new Map<string, IncrementalAnalyzer>();
   private readonly emitter = new vscode.EventEmitter<AnalysisUpdate>();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Bumped when settings change, so every cached analysis counts as stale. */
@@ -68,6 +73,8 @@ export class AnalysisCache implements vscode.Disposable {
   constructor(
     private readonly analyzer: Analyzer,
     private readonly log?: vscode.LogOutputChannel,
+    /** Makes a per-document incremental analyser (null: every analysis calls `analyzer` afresh). */
+    private readonly incrementalFactory: (() => IncrementalAnalyzer) | null = createIncrementalAnalyzer,
   ) {
     this.subscriptions.push(
       this.emitter,
@@ -92,28 +99,36 @@ export class AnalysisCache implements vscode.Disposable {
   get(document: vscode.TextDocument): Analysis {
     const key = document.uri.toString();
     const cached = this.entries.get(key);
-    if (cached && cached.version === document.version && cached.generation === this.generation) return cached.analysis;
+    if (this.isFresh(cached, document)) return cached.analysis;
     const language = analysisLanguage(document) ?? 'python';
     const imports = new Set<string>();
     let analysis: Analysis;
     this.analysisCount++;
     try {
-      analysis = this.analyzer(document.getText(), language, this.optionsFor(document, imports));
+      const options = this.optionsFor(document, imports);
+      let incremental = this.incremental.get(key);
+      if (!incremental && this.incrementalFactory && !document.isClosed) this.incremental.set(key, (incremental = this.incrementalFactory()));
+      analysis = incremental ? incremental.update(document.getText(), language, options) : this.analyzer(document.getText(), language, options);
     } catch (error) {
       // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
+      this.incremental.delete(key);
       this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
     this.log?.trace(`analysed ${key} (version ${document.version}) in ${analysis.elapsedMs.toFixed(1)} ms`);
     // A closed document keeps no entry: a provider may still ask for it while it closes.
-    if (!document.isClosed) this.entries.set(key, { version: document.version, generation: this.generation, analysis, imports });
+    if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
     return analysis;
   }
 
   /** The cached analysis if it is fresh, without analysing. */
   peek(document: vscode.TextDocument): Analysis | undefined {
     const cached = this.entries.get(document.uri.toString());
-    return cached && cached.version === document.version && cached.generation === this.generation ? cached.analysis : undefined;
+    return this.isFresh(cached, document) ? cached.analysis : undefined;
+  }
+
+  private isFresh(entry: Entry | undefined, document: vscode.TextDocument): entry is Entry {
+    return entry !== undefined && entry.document === document && entry.version === document.version && entry.generation === this.generation;
   }
 
   /**
@@ -137,7 +152,7 @@ export class AnalysisCache implements vscode.Disposable {
 
   /** URIs of the documents the cache holds state for (analyses or pending runs); for tests and leaks. */
   heldDocuments(): string[] {
-    return [...new Set([...this.entries.keys(), ...this.timers.keys()])];
+    return [...new Set([...this.entries.keys(), ...this.timers.keys(), ...this.incremental.keys()])];
   }
 
   /** Keys of imported modules held, for tests and leaks. */
@@ -149,6 +164,7 @@ export class AnalysisCache implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.entries.clear();
+    this.incremental.clear();
     this.moduleTexts.clear();
     for (const s of this.subscriptions) s.dispose();
   }
@@ -177,6 +193,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
     this.entries.delete(key);
+    this.incremental.delete(key);
     const inUse = new Set<string>();
     for (const entry of this.entries.values()) for (const m of entry.imports) inUse.add(m);
     for (const m of [...this.moduleTexts.keys()]) if (!inUse.has(m)) this.moduleTexts.delete(m);

@@ -3,10 +3,13 @@
 // this side asks for a file name and writes it through workspace.fs (so it works on the web too).
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../shared/protocol';
-import { exportPanelView } from './panel';
+import { exportPanelLesson, exportPanelView } from './panel';
 
 /** The command's identifier. */
 export const exportViewCommand = 'layerLens.exportView';
+
+/** The command that exports every view of every layer of the model into a folder. */
+export const exportLessonCommand = 'layerLens.exportLesson';
 
 /** Arguments for scripted use (tests, keybindings): skip the pickers when given. */
 export interface ExportViewArgs {
@@ -56,7 +59,52 @@ async function exportView(args?: ExportViewArgs): Promise<vscode.Uri | undefined
   return target;
 }
 
-/** Registers layerLens.exportView. */
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A file name from a layer path such as `blocks.0.attention` (nothing that could leave the folder). */
+function safeName(text: string): string {
+  return text.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
+}
+
+/**
+ * Every view of every layer of the model on the panel, each as an HTML replay and a PNG, with an
+ * index.html that links them: a whole lesson for guests without the extension. Returns the index.
+ */
+async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | undefined> {
+  let folder = args?.folder ? vscode.Uri.parse(args.folder) : undefined;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Export the lesson here') });
+    folder = picked?.[0];
+  }
+  if (!folder) return undefined;
+  const pages = await exportPanelLesson(['html', 'png']);
+  const entries: string[] = [];
+  const numbers = new Map<string, number>();
+  for (const page of pages) {
+    if (page.exported.error) continue;
+    const extension = page.exported.format;
+    const key = `${page.layerId}|${page.view}`;
+    if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
+    const name = `${String(numbers.get(key)).padStart(2, '0')}-${safeName(page.layerId)}-${page.view}.${extension}`;
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), exportBytes(extension, page.exported.data));
+    if (extension === 'html') entries.push(`<li><a href="${escapeHtml(name)}">${escapeHtml(page.label)}</a> · ${escapeHtml(page.view)}</li>`);
+  }
+  if (entries.length === 0) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens could not export the lesson: the panel shows no model views.'));
+    return undefined;
+  }
+  const html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Layer Lens lesson</title></head>\n<body><h1>Layer Lens lesson</h1><ol>\n${entries.join('\n')}\n</ol></body></html>\n`;
+  const indexUri = vscode.Uri.joinPath(folder, 'index.html');
+  await vscode.workspace.fs.writeFile(indexUri, new TextEncoder().encode(html));
+  return indexUri;
+}
+
+/** Registers layerLens.exportView and layerLens.exportLesson. */
 export function registerExportView(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand(exportViewCommand, (args?: ExportViewArgs) => exportView(args)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(exportViewCommand, (args?: ExportViewArgs) => exportView(args)),
+    vscode.commands.registerCommand(exportLessonCommand, (args?: { folder?: string }) => exportLesson(args)),
+  );
 }

@@ -35,6 +35,24 @@ export const onDidChangePanelUiState: vscode.Event<PanelUiStateChange> = uiState
 
 let viewExporter: ((format: ExportFormat) => Promise<ExportedMessage>) | undefined;
 
+/** One view of one layer, exported (for a whole lesson). */
+export interface LessonPage {
+  layerId: string;
+  label: string;
+  view: ViewKind;
+  exported: ExportedMessage;
+}
+
+let lessonExporter: ((formats: ExportFormat[]) => Promise<LessonPage[]>) | undefined;
+
+/**
+ * Shows every view of every layer of the panel's model in turn and exports each in the given
+ * formats, then restores what the panel showed. Rejects when no panel is open.
+ */
+export function exportPanelLesson(formats: ExportFormat[]): Promise<LessonPage[]> {
+  return lessonExporter ? lessonExporter(formats) : Promise.reject(new Error('The Layer Lens panel is not open.'));
+}
+
 /** Asks the open panel for its current view in a format; rejects when no panel is open. */
 export function exportPanelView(format: ExportFormat): Promise<ExportedMessage> {
   return viewExporter ? viewExporter(format) : Promise.reject(new Error('The Layer Lens panel is not open.'));
@@ -199,6 +217,30 @@ class LayerPanel implements vscode.Disposable {
       this.exportRequests.set(requestId, resolve);
       this.post({ type: 'exportView', requestId, format });
     });
+  }
+
+  /** The layers of the model on show with their views, in model order. */
+  get layerViews(): { id: string; label: string; views: ViewKind[] }[] {
+    return this.lastModel?.layers.map((l) => ({ id: l.id, label: l.label, views: [...l.views] })) ?? [];
+  }
+
+  /** The UI state as the webview last reported it. */
+  get uiState(): UiState {
+    return this.ui;
+  }
+
+  /** Shows a layer's view at step 0 and resolves once the webview drew it (false if it did not within 15 s). */
+  async showView(layerId: string, view: ViewKind): Promise<boolean> {
+    const shownNow = this.rendered?.layerId === layerId && this.rendered.view === view;
+    const before = this.renderedCount;
+    this.applyUiState({ ...this.ui, layerId, view, step: 0, playing: false });
+    if (shownNow) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drawn = this.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > before && s.rendered?.layerId === layerId && s.rendered.view === view));
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 15_000)));
+    const state = await Promise.race([drawn, timeout]);
+    clearTimeout(timer);
+    return state !== null && state.open && state.rendered?.layerId === layerId && state.rendered.view === view;
   }
 
   /** Sends presenter mode on or off. */
@@ -391,6 +433,25 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     return panel.state();
   };
 
+  lessonExporter = async (formats) => {
+    const panel = current;
+    if (!panel) throw new Error('The Layer Lens panel is not open.');
+    await panel.whenReady();
+    const before = panel.uiState;
+    const pages: LessonPage[] = [];
+    try {
+      for (const layer of panel.layerViews) {
+        for (const view of layer.views) {
+          if (!(await panel.showView(layer.id, view))) continue;
+          for (const format of formats) pages.push({ layerId: layer.id, label: layer.label, view, exported: await panel.requestExport(format) });
+        }
+      }
+    } finally {
+      if (current === panel) panel.applyUiState(before);
+    }
+    return pages;
+  };
+
   viewExporter = async (format) => {
     const panel = current ?? (await open(null, undefined), current);
     if (!panel) throw new Error('The Layer Lens panel could not be opened.');
@@ -413,6 +474,7 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     { dispose: () => current?.dispose() },
     { dispose: () => (remoteStateApplier = undefined) },
     { dispose: () => (viewExporter = undefined) },
+    { dispose: () => (lessonExporter = undefined) },
     vscode.commands.registerCommand('layerLens.showPanel', (args?: unknown) => open(null, args)),
     vscode.commands.registerCommand('layerLens.visualiseReceptiveField', (args?: unknown) => open('conv', args)),
     vscode.commands.registerCommand('layerLens.showAttention', (args?: unknown) => open('attention', args)),

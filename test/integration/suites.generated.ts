@@ -4,6 +4,7 @@ export const integrationSuites: { file: string; load: () => Promise<unknown> }[]
   { file: "activation.test.ts", load: () => import("./activation.test") },
   { file: "editor.test.ts", load: () => import("./editor.test") },
   { file: "editorExamples.test.ts", load: () => import("./editorExamples.test") },
+  { file: "exportView.test.ts", load: () => import("./exportView.test") },
   { file: "liveShare.test.ts", load: () => import("./liveShare.test") },
   { file: "panel.test.ts", load: () => import("./panel.test") },
   { file: "walkthrough.test.ts", load: () => import("./walkthrough.test") },

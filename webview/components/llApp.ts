@@ -394,11 +394,19 @@ export class LlApp extends HTMLElement {
     this.reportUi(true);
   }
 
+  private trailingUiReport: ReturnType<typeof setTimeout> | undefined;
+
   /** Persists the UI state and tells the host; step changes during playback are throttled. */
   private reportUi(now: boolean): void {
     persistUiState(this.ui);
     const t = performance.now();
-    if (!now && t - this.lastUiPost < 250) return;
+    clearTimeout(this.trailingUiReport);
+    if (!now && t - this.lastUiPost < 250) {
+      // Throttled, but the last state of a burst is still sent, so the extension (and a Live Share
+      // guest following this panel) never keeps a stale step.
+      this.trailingUiReport = setTimeout(() => this.reportUi(true), 250 - (t - this.lastUiPost));
+      return;
+    }
     this.lastUiPost = t;
     post({ type: 'uiState', ui: { ...this.ui } });
   }

@@ -59,7 +59,7 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
 function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython, memo?: ModelMemo): void {
   const fileName = options.fileName ?? 'model.py';
   const parsed = reuse ?? parsePython(text);
-  const module = convertTree(parsed.tree, text);
+  const module = convertTree(parsed.tree, text, memo?.convertCache);
   // An explicit model expression is one model: nothing to memoise per model.
   const memoRun: MemoRun | null = memo && !options.model ? memo.begin(text, module.body, options) : null;
   if (memo && !memoRun) memo.clear();
@@ -81,7 +81,10 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const candidates = pickModels(interp, module.body, options);
   // Modules made by the top level (a module-level Sequential, Keras functional models) are shared
   // by every model's build: such files are analysed whole each time.
-  const memoUsable = memoRun !== null && world.records.length === 0;
+  // Two candidates of the same name (a class defined twice) would share a memo key.
+  const distinctNames = new Set(candidates.map((c) => `${c.name}\u0000${c.expr}`)).size === candidates.length;
+  const recorder = memoRun !== null && world.records.length === 0 && distinctNames ? memoRun : null;
+  if (memo && !recorder) memo.clear();
   // Later classes usually contain earlier ones: build from the last, and let a class that a
   // built model already constructed with default arguments reuse that subtree (linear, not
   // quadratic, in chains of classes that each contain the previous one).
@@ -92,24 +95,24 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const nameOf = (cls: ClassV): string | null => (interp.mainScope.vars.get(cls.name) === cls ? cls.name : null);
   const claimedByReplay = (cls: ClassV): boolean => {
     const name = nameOf(cls);
-    return name !== null && memoRun !== null && memoRun.claimedByReplay.has(name);
+    return name !== null && recorder !== null && recorder.claimedByReplay.has(name);
   };
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cand = candidates[index];
     const key = `${cand.name}\u0000${cand.expr}`;
     const reuse = cand.cls ? built.get(cand.cls) : undefined;
-    if (memoUsable && !reuse) {
+    if (recorder && !reuse) {
       const claimed = cand.cls ? claimedByReplay(cand.cls) : false;
-      const entry = memoRun.replay(key);
+      const entry = recorder.replay(key);
       if (entry && (claimed || entry.kind !== 'reused')) {
         slots[index] = entry.model;
-        for (const a of entry.annotations) annotations.push({ ...a, model: index });
+        for (const a of entry.annotations) annotations.push(a.model === index ? a : { ...a, model: index });
         for (const f of entry.reports) interp.addFinding(f);
         for (const name of entry.claims) {
           const cls = interp.mainScope.vars.get(name);
-          if (!(cls && cls.k === 'class' && built.has(cls))) memoRun.claimedByReplay.add(name);
+          if (!(cls && cls.k === 'class' && built.has(cls))) recorder.claimedByReplay.add(name);
         }
-        memoRun.keepReplayed(key, entry);
+        recorder.keepReplayed(key, entry);
         continue;
       }
       // A fresh run would reuse an instance of a build that was replayed, not interpreted.
@@ -117,7 +120,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     }
     if (reuse && reuse.mod!.firstCall && !hasFileBindings(interp, reuse)) {
       slots[index] = reusedModel(interp, world, cand, reuse);
-      if (memoUsable || memoRun) memoRun.keepLive(key, { kind: 'reused', model: slots[index], annotations: [], reports: [], claims: [], touched: builderTouched.get(cand.cls!) ?? [] });
+      recorder?.keepLive(key, { kind: 'reused', model: slots[index], annotations: [], reports: [], claims: [], touched: builderTouched.get(cand.cls!) ?? [] });
       continue;
     }
     interp.steps = 0;
@@ -125,21 +128,20 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     const annotationsBefore = annotations.length;
     const touched = new Set<number>();
     const reports: Finding[] = [];
-    if (memoRun) {
+    if (recorder) {
       interp.touched = touched;
       interp.reportLog = reports;
     }
-    const builtBefore = new Set(memoRun ? built.keys() : []);
+    const claimedNow: ClassV[] = [];
     try {
-      slots[index] = buildModel(interp, world, cand, index, options, annotations, built, claimedByReplay);
+      slots[index] = buildModel(interp, world, cand, index, options, annotations, built, claimedByReplay, claimedNow);
     } finally {
       interp.touched = null;
       interp.reportLog = null;
     }
-    if (memoRun) {
+    if (recorder) {
       const claims: string[] = [];
-      for (const cls of built.keys()) {
-        if (builtBefore.has(cls)) continue;
+      for (const cls of claimedNow) {
         builderTouched.set(cls, touched);
         const name = nameOf(cls);
         if (name !== null) claims.push(name);
@@ -147,24 +149,27 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
       const live: LiveEntry = {
         kind: slots[index] ? 'built' : 'none',
         model: slots[index],
-        annotations: annotations.slice(annotationsBefore).map(({ model: _model, ...rest }) => rest),
+        annotations: annotations.slice(annotationsBefore),
         reports,
         claims,
         touched,
       };
-      memoRun.keepLive(key, live);
+      recorder.keepLive(key, live);
     }
   }
-  memoRun?.finish();
+  recorder?.finish();
   const newIndex = new Map<number, number>();
   slots.forEach((m, i) => {
     if (!m) return;
     newIndex.set(i, models.length);
     models.push(m);
   });
-  const kept = annotations.filter((a) => newIndex.has(a.model));
-  annotations.length = 0;
-  for (const a of kept) annotations.push({ ...a, model: newIndex.get(a.model)! });
+  // Models that built nothing leave no slot: later models' annotations move down.
+  if (models.length !== slots.length) {
+    const kept = annotations.filter((a) => newIndex.has(a.model));
+    annotations.length = 0;
+    for (const a of kept) annotations.push(a.model === newIndex.get(a.model) ? a : { ...a, model: newIndex.get(a.model)! });
+  }
   // An explicit EXPR that built nothing is worth saying.
   if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
   findings.push(...interp.findings);
@@ -282,7 +287,7 @@ function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, in
   return { name: cand.name, expr: cand.expr, framework: inst.mod!.framework, span: cand.span, line: lineOf(interp.main, cand.span.from), inputs, outputShapes: outputList(call.output), totalParams: modules[0]?.paramsTotal ?? null, modules };
 }
 
-function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>, claimedElsewhere: (cls: ClassV) => boolean): ModelInfo | null {
+function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>, claimedElsewhere: (cls: ClassV) => boolean, claimedNow: ClassV[]): ModelInfo | null {
   let root: Value;
   const budgetHitsBefore = interp.budgetHits;
   interp.reportForeignGaps = true;
@@ -395,7 +400,10 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   if (!complete && modules[0]) modules[0].paramsTotal = null;
   const totals = complete ? modules[0]?.paramsTotal ?? null : null;
   // Only a complete build may stand in for the classes it constructed with their defaults.
-  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) built.set(m.cls, m);
+  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) {
+      built.set(m.cls, m);
+      claimedNow.push(m.cls);
+    }
   return {
     name: cand.name,
     expr: cand.expr,

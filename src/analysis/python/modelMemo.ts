@@ -9,7 +9,7 @@
 // one line delta per chunk.
 
 import type { AnalyzeOptions, Finding, ModelInfo, ShapeAnnotation, Span } from '../types';
-import type { Stmt } from './ast';
+import { ConvertCache, type Stmt } from './ast';
 
 /** One top-level statement with the text before it, in one version of the file. */
 interface Chunk {
@@ -27,7 +27,8 @@ export interface MemoEntry {
   /** `built`: interpreted; `reused`: taken from a larger model's build; `none`: built nothing. */
   kind: 'built' | 'reused' | 'none';
   model: ModelInfo | null;
-  annotations: Omit<ShapeAnnotation, 'model'>[];
+  /** Annotations, with the model index of the run that made them (the caller renumbers). */
+  annotations: ShapeAnnotation[];
   /** Every finding the build reported, duplicates included, in order. */
   reports: Finding[];
   /** Names of the candidate classes this build constructed with default arguments (others reuse them). */
@@ -54,6 +55,8 @@ export class MemoFallback extends Error {}
 
 /** Memo state carried from one version of a document to the next. */
 export class ModelMemo {
+  /** Converted top-level statements of the previous version (valid whatever else changed). */
+  readonly convertCache = new ConvertCache();
   private text: string | null = null;
   private chunks: Chunk[] = [];
   private optionsKey = '';

@@ -572,7 +572,10 @@ export class TorchWorld {
     const inF = cfg.in_features;
     const last = input && input.shape.length ? input.shape[input.shape.length - 1] : null;
     if (spec.name === 'Linear' && typeof inF === 'number' && last !== null && isKnown(last) && last !== inF && input) {
-      const label = `Linear(${inF}, ${typeof cfg.out_features === 'number' ? cfg.out_features : formatDim(cfg.out_features as Dim)})`;
+      const outF = cfg.out_features;
+      // A half-typed constructor may leave out_features as None or a non-dimension.
+      const outLabel = typeof outF === 'number' ? String(outF) : outF && typeof outF === 'object' && 'kind' in outF ? formatDim(outF as Dim) : '?';
+      const label = `Linear(${inF}, ${outLabel})`;
       const by = origin ? `${origin.what} (line ${origin.line}) gives ${last}` : `the input has ${last}`;
       this.interp.report('shape-mismatch', 'error', site, `${formatTensorShape(input)}·(${inF},${typeof cfg.out_features === 'number' ? cfg.out_features : '?'}): inner dimensions ${last} ≠ ${inF} — ${label} expects ${inF} features but ${by}`, related);
       return;
