@@ -3,6 +3,7 @@
 // through typescript/. Importing the catalogue here registers every layer family once.
 
 import './layers/index';
+import { binaryAnalysis, looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
@@ -10,6 +11,7 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 /** Analyses one document version. Never throws: problems come back as findings. */
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
   try {
+    if (looksBinary(text)) return binaryAnalysis(language);
     if (language === 'python') return analyzePython(text, options);
     return analyzeTfjs(text, language, options);
   } catch (e) {

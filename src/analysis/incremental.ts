@@ -5,6 +5,7 @@
 
 import type { ChangedRange } from '@lezer/common';
 import { analyze } from './analyze';
+import { looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo } from './python/modelMemo';
 import { parsePython, type ParsedPython } from './python/parse';
@@ -24,7 +25,7 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
   const memo = new ModelMemo();
   return {
     update(text, language, options = {}) {
-      if (language !== 'python') {
+      if (language !== 'python' || looksBinary(text)) {
         parsed = undefined;
         memo.clear();
         return analyze(text, language, options);

@@ -40,6 +40,15 @@ export function analysisLanguage(document: vscode.TextDocument): Language | unde
  */
 const historicalSchemes = new Set(['git', 'gitlens', 'pr', 'review', 'vscode-local-history']);
 
+/**
+ * True when another live document has the closed one's URI: an untitled name reused, or a document
+ * re-created (reverted) before the close of its old instance arrived. Its state must then stay.
+ */
+export function isUriStillOpen(closed: vscode.TextDocument): boolean {
+  const key = closed.uri.toString();
+  return vscode.workspace.textDocuments.some((d) => d !== closed && !d.isClosed && d.uri.toString() === key);
+}
+
 interface Entry {
   /** The document object analysed: an untitled name reused after a close is a different document. */
   document: vscode.TextDocument;
@@ -83,7 +92,9 @@ export class AnalysisCache implements vscode.Disposable {
         if (event.contentChanges.length > 0) this.schedule(event.document);
         this.moduleChanged(event.document.uri.toString());
       }),
-      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (!isUriStillOpen(document)) this.forget(document.uri.toString());
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate')) {
           this.generation++;

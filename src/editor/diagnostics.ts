@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Analysis, Finding, Severity } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
-import { analysisLanguage } from './analysisCache';
+import { analysisLanguage, isUriStillOpen } from './analysisCache';
 import { rangeOfSpan } from './ranges';
 import { editorSettings } from './settings';
 
@@ -47,7 +47,9 @@ export class FindingDiagnostics implements vscode.Disposable {
       this.collection,
       this.inlineError,
       cache.onDidUpdate(({ document, analysis }) => this.publish(document, analysis)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (!isUriStillOpen(document)) this.collection.delete(document.uri);
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateVisible()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration('layerLens.diagnostics')) return;

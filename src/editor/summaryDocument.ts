@@ -60,7 +60,8 @@ export class SummaryDocumentProvider implements vscode.TextDocumentContentProvid
     const parsed = parseSummaryUri(uri);
     if (parsed === null) return vscode.l10n.t('Not a Layer Lens summary address.') + '\n';
     const sourceUri = vscode.Uri.parse(parsed.source);
-    let document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.source);
+    // The newest live document of that URI (an untitled name can be reused after a close).
+    let document = vscode.workspace.textDocuments.filter((d) => !d.isClosed && d.uri.toString() === parsed.source).pop();
     // Opening a closed untitled document would create a new, empty one.
     if (document === undefined && sourceUri.scheme === 'untitled') return vscode.l10n.t('The source document {0} is closed.', fileLabel(sourceUri)) + '\n';
     document ??= await vscode.workspace.openTextDocument(sourceUri);

@@ -10,7 +10,7 @@ import { installBuiltins } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
-import { parsePython, type ParsedPython } from './parse';
+import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
 import { KerasWorld } from './keras';
 import { TorchWorld } from './torch';
 import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
@@ -66,6 +66,9 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
+  for (const r of parsed.unread ?? []) {
+    findings.push({ severity: 'error', code: 'syntax', span: { from: r.from, to: r.to }, line: lineOf(main, r.from), message: `brackets nest more than ${MAX_BRACKET_DEPTH} deep here: the analysis does not read this line`, related: [] });
+  }
   for (const e of module.errors.slice(0, 20)) {
     findings.push({ severity: 'error', code: 'syntax', span: { from: Math.min(e.from, text.length), to: Math.min(text.length, Math.max(e.to, e.from + 1)) }, line: lineOf(main, Math.min(e.from, text.length)), message: 'syntax error: the analysis reads around it, code here is unknown', related: [] });
   }
@@ -279,7 +282,8 @@ function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, in
   const named = world.namedModules(inst);
   const own = new Map<number, number | null>();
   for (const [, m] of named) own.set(m.mod!.id, ownParamCount(world, m.mod!));
-  const modules = named.map(([path, m]) => moduleInfo(world, path, m, own));
+  const totals = subtreeTotals(named, own);
+  const modules = named.map(([path, m]) => moduleInfo(world, path, m, own, totals));
   const call = inst.mod!.firstCall!;
   const fwd = forwardOf(interp, inst);
   const names = fwd && fwd.k === 'func' ? fwd.def.params.slice(1).map((p) => p.name) : [];
@@ -373,7 +377,8 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   // Module table.
   const ownParams = new Map<number, number | null>();
   for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
-  const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams));
+  const subtotals = subtreeTotals(named, ownParams);
+  const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams, subtotals));
 
   // Annotations of this model.
   const recById = world.recordById;
@@ -439,14 +444,38 @@ function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {
   return total;
 }
 
-function moduleInfo(world: TorchWorld, path: string, m: InstanceV, own: Map<number, number | null>): ModuleInfo {
+/**
+ * Parameter totals of every module of a tree, bottom-up in one pass, when no module is shared
+ * (then a subtree's total is its own count plus its children's totals); null when some module is
+ * reached twice, and each total is then summed over its deduplicated subtree.
+ */
+function subtreeTotals(named: [string, InstanceV][], own: Map<number, number | null>): Map<number, number | null> | null {
+  let edges = 0;
+  for (const [, m] of named) edges += m.mod!.children.size;
+  if (edges !== named.length - 1) return null;
+  const totals = new Map<number, number | null>();
+  for (let i = named.length - 1; i >= 0; i--) {
+    const rec = named[i][1].mod!;
+    let total = own.get(rec.id) ?? null;
+    for (const child of rec.children.values()) {
+      const t = totals.get(child.mod!.id);
+      total = total === null || t === undefined || t === null ? null : total + t;
+    }
+    totals.set(rec.id, total);
+  }
+  return totals;
+}
+
+function moduleInfo(world: TorchWorld, path: string, m: InstanceV, own: Map<number, number | null>, totals: Map<number, number | null> | null): ModuleInfo {
   const rec = m.mod!;
   let total: number | null = 0;
-  for (const [, sub] of world.namedModules(m)) {
-    const n = own.get(sub.mod!.id) ?? ownParamCount(world, sub.mod!);
-    if (n === null || total === null) total = null;
-    else total += n;
-  }
+  if (totals && totals.has(rec.id)) total = totals.get(rec.id)!;
+  else
+    for (const [, sub] of world.namedModules(m)) {
+      const n = own.get(sub.mod!.id) ?? ownParamCount(world, sub.mod!);
+      if (n === null || total === null) total = null;
+      else total += n;
+    }
   const call = rec.firstCall;
   let attention = null;
   try {

@@ -107,6 +107,9 @@ export interface Module {
   errors: At[];
 }
 
+/** Nesting of expressions and statements beyond which the syntax is read as an error. */
+const MAX_NESTING = 320;
+
 const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '=', '->', 'Comment']);
 
 function kids(node: SyntaxNode): SyntaxNode[] {
@@ -127,6 +130,7 @@ export class ConvertCache {
 /** Converts a Lezer tree into statements; never throws on any tree Lezer produces. */
 export function convertTree(tree: Tree, text: string, cache?: ConvertCache): Module {
   const errors: At[] = [];
+  let depth = 0;
   const src = (n: At) => text.slice(n.from, n.to);
 
   function err(n: At, what: string): Expr {
@@ -292,6 +296,18 @@ export function convertTree(tree: Tree, text: string, cache?: ConvertCache): Mod
   }
 
   function expr(n: SyntaxNode): Expr {
+    // Deeper nesting than any real model (generated or hostile input) is read as unknown, so that
+    // neither this conversion nor the interpreter's recursion can run out of stack.
+    if (depth >= MAX_NESTING) return err(n, 'nesting');
+    depth++;
+    try {
+      return exprAt(n);
+    } finally {
+      depth--;
+    }
+  }
+
+  function exprAt(n: SyntaxNode): Expr {
     const at = { from: n.from, to: n.to };
     switch (n.name) {
       case 'VariableName':
@@ -493,6 +509,20 @@ export function convertTree(tree: Tree, text: string, cache?: ConvertCache): Mod
   }
 
   function stmtInto(n: SyntaxNode, out: Stmt[]): void {
+    if (depth >= MAX_NESTING) {
+      errors.push({ from: n.from, to: n.to });
+      out.push({ t: 'error', what: 'nesting', from: n.from, to: n.to });
+      return;
+    }
+    depth++;
+    try {
+      stmtAt(n, out);
+    } finally {
+      depth--;
+    }
+  }
+
+  function stmtAt(n: SyntaxNode, out: Stmt[]): void {
     const at = { from: n.from, to: n.to };
     const cs = kids(n);
     switch (n.name) {

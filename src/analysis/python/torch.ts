@@ -787,7 +787,9 @@ function divide(a: Dim, g: number): Dim {
 
 /** Copies output tensors with their origin (the module that produced them) for explanations. */
 function withOrigin(v: Value, origin: TensorV['origin']): Value {
-  if (v.k === 'tensor') return { ...v, origin };
+  // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
+  // then points at the layer that produced the dimension (`head.2`), not at its container.
+  if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
   if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
   return v;
 }
