@@ -164,6 +164,8 @@ process.on('message', (job: Job & { dump?: number }) => {
   }
   const cache = new Map<number, MutatedCase[]>();
   for (let index = job.from; index < job.to; index++) {
+    // The loop is synchronous, so a 'disconnect' event would never be delivered: poll instead.
+    if (!process.connected) process.exit(0);
     const { c, torchvision } = caseAt(job, index, cache);
     const pool = torchvision ? torchvisionSeeds : exampleSeeds;
     const s = pool[c.seed];

@@ -1,13 +1,15 @@
 // Post-install set-up: everything `npm start` and `npm test` need beyond the extension's own
 // node_modules. It installs code-server (a real VS Code 1.100 with a Node extension host) into the
 // git-ignored .vscode-test/code-server/, outside our dependency tree so that `npm ci` stays fast,
-// and generates the integration suite list. Idempotent: a second run only checks and returns.
+// generates the integration suite list, and unpacks torchvision's Python sources (the unit tests
+// analyse them; they are never run) from Debian's python3-torchvision package without installing
+// PyTorch. Idempotent: a second run only checks and returns.
 //
 // Environment:
 //   VSCODE_EXECUTABLE=/path/to/code   a desktop VS Code exists; code-server is optional then.
 //   LAYER_LENS_SKIP_SETUP=1           skip everything (e.g. a machine that only packages the vsix).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,12 +155,47 @@ function installCodeServer() {
   log(`code-server@${codeServerVersion} installed in ${seconds} s`);
 }
 
+const torchvisionDir = join('.vscode-test', 'torchvision');
+const torchvisionProbe = join('torchvision', 'models', 'resnet.py');
+
+/**
+ * The torchvision model zoo is the yardstick of the unit tests (test/fixtures/torchvision). Where
+ * Debian's python3-torchvision is installed its sources are used in place; otherwise its .deb is
+ * downloaded (about 3 MB, without PyTorch) and unpacked into .vscode-test/torchvision.
+ */
+function ensureTorchvisionSources() {
+  if (existsSync(join('/usr/lib/python3/dist-packages', torchvisionProbe))) return true;
+  const target = join(torchvisionDir, 'usr', 'lib', 'python3', 'dist-packages');
+  if (existsSync(join(target, torchvisionProbe))) return true;
+  if (!existsSync('/usr/bin/apt-get') || !existsSync('/usr/bin/dpkg-deb')) {
+    log("torchvision's sources are missing and this is not a Debian system: the torchvision unit tests will fail (set LAYER_LENS_TORCHVISION_ROOT)");
+    return false;
+  }
+  const download = join(torchvisionDir, 'deb');
+  rmSync(download, { recursive: true, force: true });
+  mkdirSync(download, { recursive: true });
+  log("downloading Debian's python3-torchvision (sources only, for the unit tests)");
+  let fetched = run('apt-get', ['download', 'python3-torchvision'], { cwd: download });
+  if (!fetched.ok && process.getuid?.() === 0) {
+    run('apt-get', ['update'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    fetched = run('apt-get', ['download', 'python3-torchvision'], { cwd: download });
+  }
+  const debs = fetched.ok ? readdirSync(download).filter((f) => f.endsWith('.deb')) : [];
+  if (debs.length === 0 || !run('dpkg-deb', ['-x', join(download, debs[0]), torchvisionDir]).ok) {
+    log(`could not fetch python3-torchvision (${fetched.message}): the torchvision unit tests will fail`);
+    return false;
+  }
+  rmSync(download, { recursive: true, force: true });
+  return existsSync(join(target, torchvisionProbe));
+}
+
 function main() {
   if (process.env.LAYER_LENS_SKIP_SETUP === '1') {
     log('LAYER_LENS_SKIP_SETUP=1: skipped; `npm start` and the integration tests will not work');
     return;
   }
   generateIntegrationSuiteList();
+  ensureTorchvisionSources();
   const desktop = process.env.VSCODE_EXECUTABLE;
   if (isCodeServerInstalled()) {
     log(`code-server@${codeServerVersion} already installed in ${codeServerDir}`);

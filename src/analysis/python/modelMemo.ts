@@ -133,11 +133,13 @@ export class MemoRun {
       : undefined;
   }
 
+  /** Makes this run record results without replaying any (nothing comparable came before). */
   recordOnly(): MemoRun {
     this.oldText = null;
     return this;
   }
 
+  /** Sets the previous version up for replays: its chunks, its entries and the edited range. */
   prepare(oldText: string, oldChunks: Chunk[], oldEntries: Map<string, MemoEntry>): void {
     this.oldText = oldText;
     this.oldChunks = oldChunks;

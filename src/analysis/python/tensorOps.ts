@@ -421,7 +421,20 @@ function viewRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null, what: string)
   } else if (compareDims(total, productDim(sizes)) === 'different') {
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${formatDim(total)} elements but ${notationShape(sizes)} needs ${formatDim(productDim(sizes))}${originText(t)}`, related(ctx, t));
   }
-  return out(sizes, t);
+  return out(sizes, t, { field: keepsSpatialAxes(t, sizes) ? t.field : null });
+}
+
+/**
+ * True when a reshaping leaves the field's spatial axes (the last ones) exactly as they were, as
+ * ShuffleNet's channel shuffle does: each spatial unit still sees the same input region.
+ */
+function keepsSpatialAxes(t: TensorV, shape: readonly Dim[]): boolean {
+  const k = t.field?.size.length ?? 0;
+  if (k === 0 || shape.length < k + 1 || t.shape.length < k + 1) return false;
+  for (let i = 1; i <= k; i++) {
+    if (compareDims(shape[shape.length - i], t.shape[t.shape.length - i]) !== 'equal') return false;
+  }
+  return true;
 }
 
 function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[]): Value {
@@ -432,8 +445,10 @@ function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[]): Value
   }
   const axes = dims.map((d) => normAxis(d, t.shape.length));
   if (axes.some((a) => a === null)) return out(t.shape.map(() => unknownDim()), t);
-  const identity = axes.every((a, i) => a === i);
-  return out(axes.map((a) => t.shape[a!]), t, { field: identity ? t.field : null });
+  // Moving only non-spatial axes (batch, channels, groups) keeps each spatial unit's field.
+  const k = t.field?.size.length ?? 0;
+  const spatialFixed = k > 0 && axes.every((a, i) => (i >= t.shape.length - k ? a === i : a! < t.shape.length - k));
+  return out(axes.map((a) => t.shape[a!]), t, { field: spatialFixed ? t.field : null });
 }
 
 function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number | null): Value {
@@ -446,7 +461,8 @@ function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number
   }
   const shape = [...t.shape];
   [shape[a], shape[b]] = [shape[b], shape[a]];
-  return out(shape, t, { field: a === b ? t.field : null });
+  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
+  return out(shape, t, { field: a === b || (a < spatialFrom && b < spatialFrom) ? t.field : null });
 }
 
 function flattenRule(ctx: OpContext, t: TensorV, start: number, end: number): Value {
@@ -562,6 +578,12 @@ function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | undefined
   return out(shape, tensors[0], { field });
 }
 
+/** A piece of `t` cut along `axis`: it keeps the field when the cut is across channels, not space. */
+function pieceOf(t: TensorV, shape: Dim[], axis: number): TensorV {
+  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
+  return out(shape, t, { field: axis < spatialFrom ? t.field : null });
+}
+
 function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: number | null): Value {
   if (!t.ranked || chunks === null || chunks <= 0) return unknown('chunk with unknown arguments', ctx.site);
   const axis = normAxis(d, t.shape.length);
@@ -576,14 +598,14 @@ function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: number 
       const s = Math.min(step, left);
       const shape = [...t.shape];
       shape[axis] = s;
-      parts.push(out(shape, t));
+      parts.push(pieceOf(t, shape, axis));
       left -= s;
     }
     return tuple(parts);
   }
   const shape = [...t.shape];
   shape[axis] = exactDiv(size, chunks) ?? each;
-  return tuple(new Array(chunks).fill(null).map(() => out([...shape], t)));
+  return tuple(new Array(chunks).fill(null).map(() => pieceOf(t, [...shape], axis)));
 }
 
 function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, d: number | null): Value {
@@ -595,17 +617,17 @@ function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, d: numb
     const sizes = sizeV.items.map((v) => dimOf(v) ?? unknownDim());
     const sum = sizes.reduce<Dim>((a, b) => addDim(a, b), 0);
     if (compareDims(sum, total) === 'different') ctx.interp.report('shape-mismatch', 'error', ctx.site, `split sizes add up to ${formatDim(sum)} but dim ${d} of ${formatTensorShape(t)} is ${formatDim(total)}`);
-    return tuple(sizes.map((s) => out(t.shape.map((x, i) => (i === axis ? s : x)), t)));
+    return tuple(sizes.map((s) => pieceOf(t, t.shape.map((x, i) => (i === axis ? s : x)), axis)));
   }
   const size = dimOf(sizeV);
   if (size === null) return unknown('split size unknown', ctx.site);
   if (isKnown(total) && isKnown(size) && size > 0) {
     const parts: Value[] = [];
-    for (let left = total; left > 0; left -= size) parts.push(out(t.shape.map((x, i) => (i === axis ? Math.min(size, left) : x)), t));
+    for (let left = total; left > 0; left -= size) parts.push(pieceOf(t, t.shape.map((x, i) => (i === axis ? Math.min(size, left) : x)), axis));
     return tuple(parts);
   }
   const n = exactDiv(total, size);
-  if (n !== null && isKnown(n)) return tuple(new Array(n).fill(null).map(() => out(t.shape.map((x, i) => (i === axis ? size : x)), t)));
+  if (n !== null && isKnown(n)) return tuple(new Array(n).fill(null).map(() => pieceOf(t, t.shape.map((x, i) => (i === axis ? size : x)), axis)));
   return unknown('split into an unknown number of pieces', ctx.site);
 }
 
