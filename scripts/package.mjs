@@ -43,7 +43,7 @@ export function packageExtension(outFile) {
     mkdirSync(dirname(outFile), { recursive: true });
     const vsce = spawnSync(
       process.execPath,
-      [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+      [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', outFile],
       { cwd: staging.dir, stdio: ['ignore', 'inherit', 'inherit'] },
     );
     if (vsce.status !== 0) throw new Error(`vsce package exited with ${vsce.status}`);

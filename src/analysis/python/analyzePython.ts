@@ -244,6 +244,34 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
       },
     });
   }
+  if (out.length === 0) out.push(...factoryCandidates(interp, body));
+  return out;
+}
+
+/**
+ * A file without module classes may still build models in functions (`def build_wavenet(...):
+ * ... return keras.Model(inputs, logits)`): each top-level function that can be called with its
+ * defaults and visibly builds a model becomes a candidate; one that builds nothing leaves no model.
+ */
+function factoryCandidates(interp: Interpreter, body: readonly Stmt[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const s of body) {
+    if (s.t !== 'def' || s.def.name.startsWith('_')) continue;
+    const fn = interp.mainScope.vars.get(s.def.name);
+    if (!fn || fn.k !== 'func' || 'lambda' in fn.def) continue;
+    const callable = fn.def.params.every((p) => p.kind === 'star' || p.kind === 'dstar' || fn.defaults.has(p.name));
+    if (!callable || !/\b(?:Model|Sequential)\s*\(/.test(interp.main.text.slice(s.from, s.to))) continue;
+    const site = { from: s.from, to: s.from, file: interp.main };
+    out.push({
+      name: s.def.name,
+      expr: `${s.def.name}()`,
+      span: { from: s.from, to: s.to },
+      build: () => {
+        interp.anchor = site;
+        return interp.call(fn, [], new Map(), site);
+      },
+    });
+  }
   return out;
 }
 
