@@ -4,11 +4,8 @@
 // growth with file size (500…20,000 lines) and its fit.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChangedRange } from '@lezer/common';
 import { analyze } from '../src/analysis/analyze';
-import { analyzePython } from '../src/analysis/python/analyzePython';
-import { ModelMemo } from '../src/analysis/python/modelMemo';
-import { parsePython } from '../src/analysis/python/parse';
+import { createIncrementalAnalyzer } from '../src/analysis/incremental';
 import type { AnalyzeOptions, Language } from '../src/analysis/types';
 import { linearFit, spreadOf, timeRepeated, type LinearFit, type Spread } from './stats';
 import { syntheticModel } from './syntheticModel';
@@ -27,9 +24,8 @@ export interface FileTiming {
   coldCpu?: Spread;
   incremental: Spread;
   /**
-   * Python only: the keystroke through the engine's incremental path, which analyze() does not
-   * expose yet: Lezer reparses from the previous tree and `analyzePython` replays unchanged models
-   * from a ModelMemo carried from version to version (what the editor's cache would do).
+   * Python only: the keystroke through `createIncrementalAnalyzer().update`, as the editor's cache
+   * runs it: Lezer reparses from the previous tree and unchanged models are replayed, not re-run.
    */
   incrementalMemo?: Spread;
   /** Lines per second of a cold analysis at the median. */
@@ -78,30 +74,12 @@ function keystrokeText(text: string, i: number): string {
   return lines.join('\n');
 }
 
-/** The changed range between two versions: common prefix and suffix trimmed. */
-function changedRange(a: string, b: string): ChangedRange {
-  let start = 0;
-  while (start < a.length && start < b.length && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
-    endA--;
-    endB--;
-  }
-  return { fromA: start, toA: endA, fromB: start, toB: endB };
-}
-
-/** Keystrokes through the previous parse tree and the model memo (see `incrementalMemo`). */
-function timeMemoIncremental(text: string, options: AnalyzeOptions, repeats: number): Spread {
-  const memo = new ModelMemo();
-  let parsed = parsePython(text);
-  analyzePython(text, options, parsed, memo);
-  let current = text;
+/** Keystrokes through `createIncrementalAnalyzer`, the analyser the editor keeps per document (see `incrementalMemo`). */
+function timeMemoIncremental(text: string, language: Language, options: AnalyzeOptions, repeats: number): Spread {
+  const analyzer = createIncrementalAnalyzer();
+  analyzer.update(text, language, options);
   const times = timeRepeated((i) => {
-    const next = keystrokeText(text, i);
-    parsed = parsePython(next, parsed, [changedRange(current, next)]);
-    analyzePython(next, options, parsed, memo);
-    current = next;
+    analyzer.update(keystrokeText(text, i), language, options);
   }, repeats);
   return spreadOf(times);
 }
@@ -128,7 +106,7 @@ function timeFile(name: string, group: FileTiming['group'], text: string, langua
     cold: spread,
     coldCpu: spreadOf(cpu.slice(-repeats)),
     incremental: spreadOf(incremental),
-    incrementalMemo: language === 'python' ? timeMemoIncremental(text, options, repeats) : undefined,
+    incrementalMemo: language === 'python' ? timeMemoIncremental(text, language, options, repeats) : undefined,
     linesPerSecond: (lines / spread.median) * 1000,
     modelsFound: last.models.length,
     modulesFound: last.models.reduce((n, m) => n + m.modules.length, 0),

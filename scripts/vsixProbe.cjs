@@ -47,15 +47,17 @@ const checks = [
       .map((c) => `${c.command}: ${JSON.stringify(c.title)}`);
     assert.deepEqual(untitled, []);
   }],
-  ['the package holds its entry points and no source maps, sources or tests', async () => {
+  ['the package holds its entry points and the examples, and no source maps, sources or tests', async () => {
     const extension = vscode.extensions.getExtension(extensionId);
     const files = listFiles(extension.extensionPath);
     const manifest = extension.packageJSON;
     for (const entry of [manifest.main, manifest.browser]) {
       assert.ok(fs.existsSync(path.join(extension.extensionPath, entry)), `entry point ${entry} missing from the package`);
     }
-    const unwanted = files.filter((f) => /\.map$|^src\/|^test\/|^dist\/test\/|^node_modules\/|\.ts$/.test(f));
+    // The tutorial's examples ship for the walkthrough, TensorFlow.js ones included; no other TypeScript.
+    const unwanted = files.filter((f) => /\.map$|^src\/|^test\/|^dist\/test\/|^node_modules\/|\.ts$/.test(f) && !/^examples\/[\w/]+\.(py|ts|md)$/.test(f));
     assert.deepEqual(unwanted, []);
+    assert.ok(files.includes('examples/linear_classifier.py'), 'the walkthrough examples are packaged');
   }],
   ['a Python document opens with the extension active', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nlayer = nn.Linear(4, 2)\n' });

@@ -13,6 +13,7 @@ import {
   layerLens,
   lensTitles,
   nextEvent,
+  openUntitled,
   positionOf,
   withSetting,
 } from './editorHelpers';
@@ -58,7 +59,7 @@ describe('editor: an untitled model with a shape error', () => {
   let document: vscode.TextDocument;
 
   before(async () => {
-    document = await vscode.workspace.openTextDocument({ language: 'python', content: brokenModel });
+    document = await openUntitled(brokenModel);
     await vscode.window.showTextDocument(document);
   });
 
@@ -119,7 +120,7 @@ describe('editor: commands and settings', () => {
   let editor: vscode.TextEditor;
 
   before(async () => {
-    document = await vscode.workspace.openTextDocument({ language: 'python', content: fixedModel });
+    document = await openUntitled(fixedModel);
     editor = await vscode.window.showTextDocument(document);
   });
 
@@ -141,7 +142,7 @@ describe('editor: commands and settings', () => {
   });
 
   it('keeps the summary current while its source changes', async () => {
-    const source = await vscode.workspace.openTextDocument({ language: 'python', content: fixedModel });
+    const source = await openUntitled(fixedModel);
     try {
       await vscode.window.showTextDocument(source);
       const summary = await vscode.commands.executeCommand<vscode.TextDocument>('layerLens.showModelSummary', {
@@ -226,10 +227,7 @@ describe('editor: commands and settings', () => {
   });
 
   it('hides inference gaps when asked', async () => {
-    const gappy = await vscode.workspace.openTextDocument({
-      language: 'python',
-      content: fixedModel.replace('return self.fc2(h)', 'return self.fc2(some_unknown_function(h))'),
-    });
+    const gappy = await openUntitled(fixedModel.replace('return self.fc2(h)', 'return self.fc2(some_unknown_function(h))'));
     try {
       const hasGap = (ds: vscode.Diagnostic[]) => ds.some((d) => d.code === 'inference-gap');
       await diagnosticsWhen(gappy.uri, hasGap);
@@ -262,7 +260,7 @@ describe('editor: from a hover into the panel', () => {
   ].join('\n');
 
   it('opens the panel on the hovered convolution through the hover link', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'python', content: tinyCnn });
+    const document = await openUntitled(tinyCnn);
     try {
       await vscode.window.showTextDocument(document);
       const text = await hoverText(document, positionOf(document, 'nn.Conv2d', 'nn.C'.length));
@@ -283,7 +281,7 @@ describe('editor: from a hover into the panel', () => {
 
 describe('editor: closing a document', () => {
   it('drops its analysis and its diagnostics', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'python', content: brokenModel });
+    const document = await openUntitled(brokenModel);
     await vscode.window.showTextDocument(document);
     await hintLabels(document);
     await diagnosticsWhen(document.uri, (ds) => ds.length > 0);

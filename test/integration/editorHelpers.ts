@@ -93,6 +93,23 @@ export function positionOf(document: vscode.TextDocument, needle: string, delta 
   return document.positionAt(index + delta);
 }
 
+let untitledCount = 0;
+
+/**
+ * Opens a new untitled document holding `content`. It is named (`untitled:/layerLensTest-N.py`)
+ * because anonymous ones are all "Untitled-1" once the previous one closes, and a suite could then
+ * be handed a document another suite is still closing. The path is absolute for the web host.
+ */
+export async function openUntitled(content: string, extension = 'py'): Promise<vscode.TextDocument> {
+  untitledCount += 1;
+  const uri = vscode.Uri.parse(`untitled:/layerLensTest-${Date.now().toString(36)}-${untitledCount}.${extension}`);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), content);
+  check(await vscode.workspace.applyEdit(edit), `could not fill ${uri.toString()}`);
+  return document;
+}
+
 /** Closes a document for good (reverting an untitled one) and resolves when VS Code closed it. */
 export async function closeDocument(document: vscode.TextDocument): Promise<void> {
   if (document.isClosed) return;
