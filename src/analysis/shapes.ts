@@ -82,7 +82,7 @@ function mulKeys(a: string, b: string): string {
 }
 
 /** Splits a monomial key into atoms, respecting parentheses inside floor-division atoms. */
-function splitAtoms(key: string): string[] {
+export function splitAtoms(key: string): string[] {
   const atoms: string[] = [];
   let depth = 0;
   let start = 0;

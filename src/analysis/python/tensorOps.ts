@@ -7,7 +7,7 @@
 import { lookupLayer, type ConfigValue, type LayerConfig, type LayerContext, type LayerValue } from '../layers/catalogue';
 import { attentionNotation, convNotation, matmulNotation, notationShape } from '../notation';
 import { composeField, mergeFields } from '../receptiveField';
-import { addDim, ceilDivDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, mulDim, productDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
+import { addDim, ceilDivDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, mulDim, productDim, splitAtoms, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
 import { sliceIndices } from './interpreter';
@@ -98,23 +98,6 @@ function arg(args: Value[], kwargs: Map<string, Value>, i: number, ...names: str
 
 function tensorArg(v: Value | undefined): TensorV | null {
   return v && v.k === 'tensor' ? v : null;
-}
-
-function splitAtoms(key: string): string[] {
-  const atoms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < key.length; i++) {
-    const c = key[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '*' && depth === 0) {
-      atoms.push(key.slice(start, i));
-      start = i + 1;
-    }
-  }
-  atoms.push(key.slice(start));
-  return atoms;
 }
 
 /** Structural equality of two dims without allocating (the fast path before compareDims). */
