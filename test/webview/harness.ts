@@ -116,6 +116,8 @@ export interface OpenOptions {
   bodyClass?: string;
   width?: number;
   height?: number;
+  /** Makes every WebGL context request fail, as on a machine where WebGL is blocked or missing. */
+  withoutWebgl?: boolean;
 }
 
 /** Opens the panel in a new page and waits for its `ready` message. */
@@ -126,6 +128,18 @@ export async function openPanel(browser: Browser, origin: string, o: OpenOptions
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') console.error(`  [page ${m.type()}] ${m.text()}`);
   });
+  if (o.withoutWebgl) {
+    // Chromium's flags do not reliably remove WebGL in headless mode, so the page's canvases refuse it.
+    await page.addInitScript(`(() => {
+      for (const C of [HTMLCanvasElement, typeof OffscreenCanvas === 'undefined' ? null : OffscreenCanvas]) {
+        if (!C) continue;
+        const original = C.prototype.getContext;
+        C.prototype.getContext = function (kind, ...rest) {
+          return /webgl/i.test(String(kind)) ? null : original.call(this, kind, ...rest);
+        };
+      }
+    })();`);
+  }
   // A string, not a function: tsx would wrap a function with helpers that do not exist in the page.
   await page.addInitScript(`(() => {
     const saved = ${JSON.stringify(o.savedState ?? null)};

@@ -56,6 +56,18 @@ describe('webview: plumbing and security', function () {
     await panel.close();
   });
 
+  it('falls back to the CPU backend with a note when WebGL is unavailable, and still computes', async () => {
+    const panel = await openPanel(browser, origin, { withoutWebgl: true });
+    const backend = await panel.waitFor('backend');
+    assert.equal(backend.backend, 'cpu');
+    assert.match(backend.note, /WebGL unavailable/);
+    assert.equal(await panel.page.getAttribute('.ll-badge', 'data-backend'), 'cpu');
+    await panel.send(snapshot(panelModelAt(analysis(cnnModel()), 105)));
+    const rendered = await panel.waitFor('rendered');
+    assert.equal(rendered.view, 'conv', 'the convolution view was computed and drawn on the CPU backend');
+    await panel.close();
+  });
+
   it('drops malformed messages and logs them, without acting on them', async () => {
     const panel = await openPanel(browser, origin);
     await panel.send({ type: 'snapshot', seq: 'x', model: '<img src=x onerror=alert(1)>' });
