@@ -74,4 +74,31 @@ describe('panel: the layer panel in VS Code', function () {
     checkEqual(state.dropped, 0, 'no malformed messages from the webview');
     await closeEditors();
   });
+
+  it('survives being closed while it has work pending, and opens again', async () => {
+    const { document, editor } = await openExample('spectrogram_cnn.py');
+    const first = positionOf(document, 'nn.Conv2d', 4);
+    editor.selection = new vscode.Selection(first, first);
+    const opened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
+    check(opened?.ready, 'ready before the close');
+    // A cursor move schedules a snapshot (debounced) and presenter mode posts a message; the panel
+    // is closed before either is delivered, so both land on a disposed webview.
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    const target = positionOf(document, 'nn.Conv2d', 4, 1);
+    editor.selection = new vscode.Selection(target, target);
+    const toggled = vscode.commands.executeCommand('layerLens.togglePresenterMode');
+    await closeEditors();
+    await toggled;
+    const closed = await vscode.commands.executeCommand<PanelState | null>('layerLens._panelState');
+    check(!closed || !closed.open, `the panel is gone: ${JSON.stringify(closed)}`);
+    // Opening again gives a fresh, working panel.
+    const { document: again, editor: againEditor } = await openExample('laplacian_edge.py');
+    const at = positionOf(again, 'nn.Conv2d', 4);
+    againEditor.selection = new vscode.Selection(at, at);
+    const reopened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
+    check(reopened?.ready, `ready after reopening: ${JSON.stringify(reopened)}`);
+    const drawn = await panelState(0);
+    checkEqual(drawn.rendered?.layerId, 'conv', 'the reopened panel draws the layer under the cursor');
+    await closeEditors();
+  });
 });
