@@ -56,6 +56,8 @@ export class TorchWorld {
   readonly recordById = new Map<number, ModuleRec>();
   readonly extra = new Map<number, RecExtra>();
   private nextId = 1;
+  /** Qualified torch names being resolved right now (see importModule). */
+  private readonly resolvingTorchNames = new Set<string>();
   readonly objectClass: ClassV;
   readonly moduleClass: ClassV;
   readonly sequentialClass: ClassV;
@@ -653,10 +655,19 @@ export class TorchWorld {
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
         if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils')) return interp.opaqueNamespace(name);
         if (name.startsWith('torch.')) {
-          const parts = name.split('.');
-          let v: Value | undefined = this.torchNamespace();
-          for (const p of parts.slice(1)) v = v?.k === 'namespace' ? v.get(p) : undefined;
-          return v;
+          // Walking the namespace asks opaque namespaces for their attributes, and they ask this
+          // function back for the same qualified name: answering undefined the second time ends
+          // that cycle (`import torch.utils.c.t`) with an unknown instead of a stack overflow.
+          if (this.resolvingTorchNames.has(name)) return undefined;
+          this.resolvingTorchNames.add(name);
+          try {
+            const parts = name.split('.');
+            let v: Value | undefined = this.torchNamespace();
+            for (const p of parts.slice(1)) v = v?.k === 'namespace' ? v.get(p) : undefined;
+            return v;
+          } finally {
+            this.resolvingTorchNames.delete(name);
+          }
         }
         return undefined;
       }
