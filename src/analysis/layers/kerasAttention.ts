@@ -5,7 +5,7 @@ import { addDim, compareDims, formatDim, formatShape, mulDim, type Dim } from '.
 import { attentionNotation } from '../notation';
 import type { LayerValue } from './catalogue';
 import { constArg, dimArg, tensorArg, tensorOf, tupleOf, UNKNOWN_VALUE } from './common';
-import { exact, flag, inputTensors, sumCounts, type KerasCall, type KerasLayerDef } from './kerasShared';
+import { exact, firstOutput, flag, inputTensors, type KerasCall, type KerasLayerDef, sumCounts } from './kerasShared';
 
 /** Whether a call asked for its attention scores (`return_attention_scores=True`). */
 function wantsScores(kwargs: Record<string, LayerValue>): boolean {
@@ -80,7 +80,7 @@ const multiHeadAttention: KerasLayerDef = {
   notation: (call, inputs, output) => {
     const query = inputs[0]?.kind === 'tensor' ? inputs[0] : null;
     const value = inputs[1]?.kind === 'tensor' ? inputs[1] : query;
-    const out = output.kind === 'tensor' ? output : output.kind === 'tuple' && output.items[0].kind === 'tensor' ? output.items[0] : null;
+    const out = firstOutput(output);
     if (!query || !value || !out || query.shape.length !== 3) return null;
     const heads = dimArg(call.cfg.num_heads);
     const k = dimArg(call.cfg.key_dim);
@@ -150,7 +150,7 @@ function dotAttentionDef(className: 'Attention' | 'AdditiveAttention'): KerasLay
     },
     notation: (call, inputs, output) => {
       const tensors = inputTensors(inputs);
-      const out = output.kind === 'tensor' ? output : output.kind === 'tuple' && output.items[0].kind === 'tensor' ? output.items[0] : null;
+      const out = firstOutput(output);
       if (tensors.length < 2 || !tensors[0] || !tensors[1] || !out) return null;
       const [q, v] = tensors as [NonNullable<(typeof tensors)[0]>, NonNullable<(typeof tensors)[0]>];
       return additive

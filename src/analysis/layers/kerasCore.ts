@@ -78,6 +78,12 @@ const dense: KerasLayerDef = {
   },
 };
 
+/** Notation of a layer that only rearranges values: `(N,4,4,8) → (N,128)`. */
+const reshapeNotation: KerasLayerDef['notation'] = (_call, inputs, output) => {
+  const input = firstInput(inputs);
+  return input && output.kind === 'tensor' ? `${formatShape(input.shape)} → ${formatShape(output.shape)}` : null;
+};
+
 const flatten: KerasLayerDef = {
   className: 'Flatten',
   keras: 'Flatten',
@@ -97,10 +103,7 @@ const flatten: KerasLayerDef = {
     return tensorOf([input.shape[0], productDim(input.shape.slice(1))], input.dtype);
   },
   params: () => 0,
-  notation: (call, inputs, output) => {
-    const input = firstInput(inputs);
-    return input && output.kind === 'tensor' ? `${formatShape(input.shape)} → ${formatShape(output.shape)}` : null;
-  },
+  notation: reshapeNotation,
 };
 
 const reshape: KerasLayerDef = {
@@ -145,10 +148,7 @@ const reshape: KerasLayerDef = {
     return tensorOf([input.shape[0], ...dims], input.dtype);
   },
   params: () => 0,
-  notation: (call, inputs, output) => {
-    const input = firstInput(inputs);
-    return input && output.kind === 'tensor' ? `${formatShape(input.shape)} → ${formatShape(output.shape)}` : null;
-  },
+  notation: reshapeNotation,
 };
 
 const permute: KerasLayerDef = {

@@ -7,17 +7,7 @@ import { recurrenceNotation } from '../notation';
 import type { LayerConfig, LayerContext, LayerValue, ParamSpec } from './catalogue';
 import { tensorOf, tupleOf, UNKNOWN_VALUE } from './common';
 import { lowerArg, unitsOf } from './kerasCore';
-import {
-  exact,
-  expectNdim,
-  firstInput,
-  flag,
-  kerasClassNameOf,
-  nestedLayer,
-  sumCounts,
-  type KerasCall,
-  type KerasLayerDef,
-} from './kerasShared';
+import { exact, expectNdim, firstInput, firstOutput, flag, type KerasCall, kerasClassNameOf, type KerasLayerDef, nestedLayer, sumCounts } from './kerasShared';
 
 type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
 
@@ -108,7 +98,7 @@ function recurrentDef(cell: Cell): KerasLayerDef {
     notation: (call, inputs, output) => {
       const input = firstInput(inputs);
       if (!input || input.shape.length !== 3) return null;
-      const out = output.kind === 'tensor' ? output : output.kind === 'tuple' && output.items[0].kind === 'tensor' ? output.items[0] : null;
+      const out = firstOutput(output);
       if (!out) return null;
       return recurrenceNotation(input.shape, cell, input.shape[2], unitsOf(call.cfg), out.shape);
     },
@@ -164,7 +154,7 @@ const bidirectional: KerasLayerDef = {
   },
   notation: (call, inputs, output) => {
     const input = firstInput(inputs);
-    const out = output.kind === 'tensor' ? output : output.kind === 'tuple' && output.items[0].kind === 'tensor' ? output.items[0] : null;
+    const out = firstOutput(output);
     const inner = nestedLayer(call.fw, call.cfg.layer);
     if (!input || !out || !inner) return null;
     return `${formatShape(input.shape)} ⇄ ${kerasClassNameOf(inner.spec)} (merge ${String(call.cfg.merge_mode)}) → ${formatShape(out.shape)}`;

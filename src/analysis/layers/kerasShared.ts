@@ -200,6 +200,12 @@ export function firstInput(inputs: readonly LayerValue[]): TensorArg | null {
   return inputTensors(inputs)[0] ?? null;
 }
 
+/** The main output tensor: the tensor itself, or the first item of a tuple (RNN and attention states). */
+export function firstOutput(output: LayerValue): TensorArg | null {
+  if (output.kind === 'tensor') return output;
+  return output.kind === 'tuple' && output.items[0]?.kind === 'tensor' ? output.items[0] : null;
+}
+
 /** Checks the rank of the input the way Keras's InputSpec does; reports and returns false on a mismatch. */
 export function expectNdim(call: KerasCall, input: TensorArg, ndim: number, layout?: string): boolean {
   if (input.shape.length === ndim) return true;
