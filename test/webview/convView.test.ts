@@ -2,26 +2,12 @@
 // dilation, groups, transposed and 1-D convolutions, and the effective field of a stack, each
 // driven through the real protocol and checked against what tfjs computed and what was drawn.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { panelModelAt, transposedOverlap } from '../../src/analysis/panelModel';
 import type { SnapshotMessage } from '../../src/shared/protocol';
 import { analysis, cnnModel, model, moduleInfo } from '../unit/panelModelFixtures';
-import { launch, openPanel, screenshot, startServer, type PanelPage } from './harness';
+import { type PanelPage, screenshot, sharedPanelBrowser } from './harness';
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const panels = sharedPanelBrowser();
 
 let seq = 0;
 
@@ -67,7 +53,7 @@ describe('webview: convolution view', function () {
   this.timeout(60_000);
 
   it('computes the tutorial Laplacian over the 6×6 image with tfjs: exactly the published output', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send({ type: 'snapshot', seq: ++seq, document: null, model: null, requestedView: null, forceLayer: false });
     const rendered = await panel.waitFor('rendered');
     assert.equal(rendered.layerId, 'example:laplacian');
@@ -88,7 +74,7 @@ describe('webview: convolution view', function () {
   });
 
   it('fills the output step by step: the cell of the current step is drawn, later cells are empty', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send({ type: 'snapshot', seq: ++seq, document: null, model: null, requestedView: null, forceLayer: false });
     await panel.waitFor('rendered');
     await panel.idle();
@@ -113,7 +99,7 @@ describe('webview: convolution view', function () {
   });
 
   it('plays at the chosen speed to the last step, then stops', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send({ type: 'snapshot', seq: ++seq, document: null, model: null, requestedView: null, forceLayer: false });
     await panel.waitFor('rendered');
     await panel.idle();
@@ -134,7 +120,7 @@ describe('webview: convolution view', function () {
   });
 
   it('shows a strided, dilated, padded layer of a model and follows the cursor to it', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(cnnSnapshot(4));
     const rendered = await panel.waitFor('rendered');
     assert.equal(rendered.layerId, 'down');
@@ -150,7 +136,7 @@ describe('webview: convolution view', function () {
   });
 
   it('draws grouped channels and the transposed checkerboard overlap computed by tfjs', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(cnnSnapshot(5));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -172,7 +158,7 @@ describe('webview: convolution view', function () {
   });
 
   it('runs a 1-D dilated strided convolution through tf.conv1d with the values of a direct sum', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     const m = model('Seq', [moduleInfo('conv', 'Conv1d', 1, { geometry: { kind: 'conv', kernel: [3], stride: [2], padding: [1], dilation: [2] } })]);
     await panel.send({ type: 'snapshot', seq: ++seq, document: null, model: panelModelAt(analysis(m), 105), requestedView: null, forceLayer: false });
     await panel.waitFor('rendered');
@@ -196,7 +182,7 @@ describe('webview: convolution view', function () {
   });
 
   it('computes the effective field with tf.grad: non-zero exactly inside the theoretical field, growing with depth', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(cnnSnapshot(2));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -225,7 +211,7 @@ describe('webview: convolution view', function () {
   });
 
   it('chooses the effective-field unit by clicking an output cell', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(cnnSnapshot(2));
     await panel.waitFor('rendered');
     await panel.idle();

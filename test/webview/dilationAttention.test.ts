@@ -3,27 +3,13 @@
 // kernels, attention rows that are distributions with the causal mask respected, long sequences
 // aggregated without freezing, and the Tacotron alignment's diagonality.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { panelModelAt } from '../../src/analysis/panelModel';
 import type { SnapshotMessage } from '../../src/shared/protocol';
 import { analysis, attentionModel, waveNetModel } from '../unit/panelModelFixtures';
-import { launch, openPanel, screenshot, startServer, type PanelPage } from './harness';
+import { type PanelPage, screenshot, sharedPanelBrowser } from './harness';
 
-let browser: Browser;
-let server: Server;
-let origin: string;
+const panels = sharedPanelBrowser();
 let seq = 100;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 function snapshot(model: SnapshotMessage['model'], requestedView: SnapshotMessage['requestedView'] = null): SnapshotMessage {
   return { type: 'snapshot', seq: ++seq, document: { uri: 'file:///m.py', fileName: 'm.py', version: 1 }, model, requestedView, forceLayer: false };
@@ -53,7 +39,7 @@ describe('webview: WaveNet dilation view', function () {
   this.timeout(60_000);
 
   it('writes the tutorial context (k=2, d=1,2,4 → 8) and generates samples that match a direct computation', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(waveNetModel(1, 3)), 205)));
     const rendered = await panel.waitFor('rendered');
     assert.equal(rendered.view, 'dilation');
@@ -78,7 +64,7 @@ describe('webview: WaveNet dilation view', function () {
   });
 
   it('two blocks give 2·8 − 1 = 15 (the tutorial example and a model)', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(waveNetModel(2, 3)), 205)));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -95,7 +81,7 @@ describe('webview: WaveNet dilation view', function () {
   });
 
   it('keeps 10 layers × 3 blocks readable: blocks collapsed, a zoom window, drawn quickly', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(waveNetModel(3, 10)), 205)));
     const rendered = await panel.waitFor('rendered');
     await panel.idle();
@@ -120,7 +106,7 @@ describe('webview: attention view', function () {
   this.timeout(90_000);
 
   it('runs scaled dot-product attention per head: rows are distributions, causal mask zeroes the future', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(attentionModel({ kind: 'dot', embedDim: 32, numHeads: 4, headDim: 8, causal: true })), 105)));
     const rendered = await panel.waitFor('rendered');
     assert.equal(rendered.view, 'attention');
@@ -146,7 +132,7 @@ describe('webview: attention view', function () {
   });
 
   it('takes typed tokens as the sample sequence, inserted as text', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(attentionModel({ kind: 'dot', embedDim: 16, numHeads: 2, headDim: 8, causal: false })), 105)));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -162,7 +148,7 @@ describe('webview: attention view', function () {
   });
 
   it('reduces a 2048-token sequence to a 512×512 map in chunks without freezing the page', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(attentionModel({ kind: 'dot', embedDim: 64, numHeads: 2, headDim: 32, causal: true })), 105)));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -198,7 +184,7 @@ describe('webview: attention view', function () {
   });
 
   it('animates the Tacotron additive alignment over decoder steps with its diagonality', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(null, 'attention'));
     await panel.waitFor('rendered');
     await panel.page.evaluate(() => {

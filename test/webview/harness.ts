@@ -207,3 +207,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * The server and browser a suite file shares: started in a `before` hook, closed in an `after`
+ * hook. `open` opens a panel page on them, as openPanel does.
+ */
+export function sharedPanelBrowser(): { open(options?: OpenOptions): Promise<PanelPage> } {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  let origin = '';
+  before(async () => {
+    ({ server, origin } = await startServer());
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return {
+    open(options?: OpenOptions) {
+      if (!browser) throw new Error('the panel browser is not started: call open() inside a test');
+      return openPanel(browser, origin, options);
+    },
+  };
+}

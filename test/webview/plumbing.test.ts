@@ -2,27 +2,13 @@
 // reported, malformed and hostile messages dropped or shown as text, tfjs memory returning to its
 // baseline after 100 layer switches, the tensor cap, presenter mode, restored UI state, timings.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { panelModelAt } from '../../src/analysis/panelModel';
 import type { SnapshotMessage, UiState } from '../../src/shared/protocol';
 import { analysis, attentionModel, cnnModel, conv2d, model, moduleInfo, waveNetModel } from '../unit/panelModelFixtures';
-import { HIGH_CONTRAST_THEME, launch, openPanel, screenshot, startServer } from './harness';
+import { HIGH_CONTRAST_THEME, screenshot, sharedPanelBrowser } from './harness';
 
-let browser: Browser;
-let server: Server;
-let origin: string;
+const panels = sharedPanelBrowser();
 let seq = 1000;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 function snapshot(m: SnapshotMessage['model'], extra: Partial<SnapshotMessage> = {}): SnapshotMessage {
   return { type: 'snapshot', seq: ++seq, document: { uri: 'file:///m.py', fileName: 'm.py', version: 1 }, model: m, requestedView: null, forceLayer: false, ...extra };
@@ -32,7 +18,7 @@ describe('webview: plumbing and security', function () {
   this.timeout(120_000);
 
   it('says ready first, under the real CSP (nonce, no unsafe-eval), and reports its tfjs backend', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     const posted = await panel.posted();
     assert.equal(posted[0].type, 'ready');
     const ready = posted[0] as Extract<typeof posted[0], { type: 'ready' }>;
@@ -57,7 +43,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('falls back to the CPU backend with a note when WebGL is unavailable, and still computes', async () => {
-    const panel = await openPanel(browser, origin, { withoutWebgl: true });
+    const panel = await panels.open({ withoutWebgl: true });
     const backend = await panel.waitFor('backend');
     assert.equal(backend.backend, 'cpu');
     assert.match(backend.note, /WebGL unavailable/);
@@ -69,7 +55,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('drops malformed messages and logs them, without acting on them', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send({ type: 'snapshot', seq: 'x', model: '<img src=x onerror=alert(1)>' });
     await panel.send({ type: 'evaluate', code: 'document.body.remove()' });
     await panel.send('just a string');
@@ -81,7 +67,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('shows hostile layer names as text: no element is created and no handler runs', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     const hostile = '<img src=x onerror="window.__pwned=1">';
     const link = '<a href="javascript:window.__pwned=2">x</a>';
     const m = model(hostile, [
@@ -103,7 +89,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('releases tfjs memory: tensors return to the baseline after 100 layer switches', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     const models = [
       panelModelAt(analysis(cnnModel()), 105),
       panelModelAt(analysis(cnnModel()), 405),
@@ -130,7 +116,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('caps tensor sizes with a clear message instead of building a huge tensor', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(panelModelAt(analysis(attentionModel({ kind: 'dot', embedDim: 4096, numHeads: 8, headDim: 512, causal: false })), 105)));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -143,7 +129,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('presenter mode: large type, thick strokes and the step as "n / N"', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(null));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -162,7 +148,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('follows a high-contrast theme: canvas background and strokes from the theme variables', async () => {
-    const panel = await openPanel(browser, origin, { theme: HIGH_CONTRAST_THEME, bodyClass: 'vscode-high-contrast' });
+    const panel = await panels.open({ theme: HIGH_CONTRAST_THEME, bodyClass: 'vscode-high-contrast' });
     await panel.send(snapshot(null));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -182,7 +168,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('persists only UI state and restores it after a reload', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     await panel.send(snapshot(null));
     await panel.waitFor('rendered');
     await panel.idle();
@@ -193,7 +179,7 @@ describe('webview: plumbing and security', function () {
     assert.equal(saved.step, 4);
     assert.equal(saved.followCursor, false);
     await panel.close();
-    const restored = await openPanel(browser, origin, { savedState: saved });
+    const restored = await panels.open({ savedState: saved });
     const ready = await restored.waitFor('ready');
     assert.equal(ready.ui.step, 4);
     assert.equal(ready.ui.followCursor, false);
@@ -206,7 +192,7 @@ describe('webview: plumbing and security', function () {
   });
 
   it('ignores stale snapshots (a lower seq than one already shown)', async () => {
-    const panel = await openPanel(browser, origin);
+    const panel = await panels.open();
     const fresh = snapshot(panelModelAt(analysis(cnnModel()), 105));
     const stale = { ...snapshot(panelModelAt(analysis(cnnModel()), 205)), seq: fresh.seq - 500 };
     await panel.send(fresh);

@@ -3,25 +3,11 @@
 // through the presenter-sync logic over a loopback, and the follower's panel receives
 // `applyUiState`. After the sequence both panels show the same layer, view and step.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { defaultUiState, type UiState } from '../../src/shared/protocol';
 import { PresenterBroadcaster, PresenterFollower, followPresenter, presenterStateOf, type PresenterUpdate } from '../../src/shared/presenterSync';
-import { launch, openPanel, screenshot, startServer, type PanelPage } from './harness';
+import { type PanelPage, screenshot, sharedPanelBrowser } from './harness';
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const panels = sharedPanelBrowser();
 
 /** The last UI state a panel reported. */
 async function lastUi(panel: PanelPage): Promise<UiState> {
@@ -38,8 +24,8 @@ async function shown(panel: PanelPage): Promise<string> {
 
 describe('presenter sync between two real panels', () => {
   it('the follower shows the presenter’s frame after a sequence of presenter actions', async () => {
-    const presenter = await openPanel(browser, origin, { width: 900, height: 700 });
-    const follower = await openPanel(browser, origin, { width: 900, height: 700 });
+    const presenter = await panels.open({ width: 900, height: 700 });
+    const follower = await panels.open({ width: 900, height: 700 });
     const snapshot = { type: 'snapshot', seq: 1, document: null, model: null, requestedView: 'conv', forceLayer: false };
     await presenter.send(snapshot);
     await follower.send(snapshot);
