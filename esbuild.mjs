@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-web, webview, cli, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-web, webview, cli, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { mkdirSync, copyFileSync } from 'node:fs';
@@ -19,6 +19,16 @@ const common = {
   target: 'es2022',
 };
 
+/**
+ * Leaves `require(specifier)` for a bundle built beside this one to run time (esbuild would
+ * otherwise look for the file next to the source).
+ * @returns {import('esbuild').Plugin}
+ */
+function siblingBundle(specifier) {
+  const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  return { name: `sibling ${specifier}`, setup: (build) => build.onResolve({ filter }, () => ({ path: specifier, external: true })) };
+}
+
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
   // The extension for the Node extension host (desktop, remote, code-server). tfjs never appears here.
@@ -28,6 +38,14 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
+    plugins: [siblingBundle('./analysis.js')],
+  },
+  // The analysis core for the Node host, required by node.js on the first analysis (src/editor/core.ts).
+  'extension-core': {
+    entryPoints: ['src/analysis/api.ts'],
+    outfile: 'dist/extension/analysis.js',
+    platform: 'node',
+    format: 'cjs',
   },
   // The same extension for the web worker host (vscode.dev): no Node built-ins may be reached.
   'extension-web': {
@@ -74,6 +92,8 @@ const targets = {
   },
 };
 
+// The Node extension is two bundles: building one builds the other.
+if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));
 if (selected.length === 0) {
   console.error(`esbuild.mjs: no target named ${only.join(', ')}; targets are ${Object.keys(targets).join(', ')}`);

@@ -5,6 +5,7 @@
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
+const fs = require('node:fs');
 
 /** An object that accepts any property access, call or construction and returns another such object. */
 function anything(name) {
@@ -44,7 +45,7 @@ const overrides = {
 };
 // Bundlers copy the module's own keys (esbuild's __toESM), so the stub lists every name the real
 // API exports, read from @types/vscode.
-const apiNames = [...require('node:fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8').matchAll(/^\s{1,4}export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]);
+const apiNames = [...fs.readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8').matchAll(/^\s{1,4}export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]);
 for (const name of apiNames) if (!(name in overrides)) overrides[name] = anything(name);
 const vscodeStub = overrides;
 
@@ -71,11 +72,20 @@ try {
   error = String(e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e);
 }
 const t2 = performance.now();
+// The Node bundle leaves the analysis core to a sibling bundle that the first analysis requires.
+const core = path.join(path.dirname(bundle), 'analysis.js');
+let coreLoadMs = null;
+if (fs.existsSync(core)) {
+  const t3 = performance.now();
+  require(core);
+  coreLoadMs = performance.now() - t3;
+}
 process.stdout.write(
   JSON.stringify({
     requireMs: t1 - t0,
     activateMs: t2 - t1,
     totalMs: t2 - t0,
+    coreLoadMs,
     insideActivateMs: api && typeof api.activationMs === 'number' ? api.activationMs : null,
     subscriptions: context.subscriptions.length,
     error,

@@ -28,6 +28,11 @@ export interface FileTiming {
    * runs it: Lezer reparses from the previous tree and unchanged models are replayed, not re-run.
    */
   incrementalMemo?: Spread;
+  /**
+   * Python only: a keystroke on a cold document as the editor's hints see it — the edited text
+   * analysed with `focus` on the 60 lines around the edit (the visible models and their users).
+   */
+  coldVisible?: Spread;
   /** Lines per second of a cold analysis at the median. */
   linesPerSecond: number;
   modelsFound: number;
@@ -74,6 +79,23 @@ function keystrokeText(text: string, i: number): string {
   return lines.join('\n');
 }
 
+/** The 60 lines around the line `keystrokeText` edits, as offsets: what an editor shows of the file. */
+function visibleWindow(text: string): { from: number; to: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const middle = Math.floor(starts.length / 2);
+  return { from: starts[Math.max(0, middle - 30)], to: starts[Math.min(starts.length - 1, middle + 30)] };
+}
+
+/** Keystrokes on a cold document, analysed for the visible lines only (the editor's first hints). */
+function timeColdVisible(text: string, options: AnalyzeOptions, repeats: number): Spread {
+  const times = timeRepeated((i) => {
+    const edited = keystrokeText(text, i);
+    analyze(edited, 'python', { ...options, focus: visibleWindow(edited) });
+  }, repeats);
+  return spreadOf(times);
+}
+
 /** Keystrokes through `createIncrementalAnalyzer`, the analyser the editor keeps per document (see `incrementalMemo`). */
 function timeMemoIncremental(text: string, language: Language, options: AnalyzeOptions, repeats: number): Spread {
   const analyzer = createIncrementalAnalyzer();
@@ -107,6 +129,7 @@ function timeFile(name: string, group: FileTiming['group'], text: string, langua
     coldCpu: spreadOf(cpu.slice(-repeats)),
     incremental: spreadOf(incremental),
     incrementalMemo: language === 'python' ? timeMemoIncremental(text, language, options, repeats) : undefined,
+    coldVisible: language === 'python' && !options.model ? timeColdVisible(text, options, repeats) : undefined,
     linesPerSecond: (lines / spread.median) * 1000,
     modelsFound: last.models.length,
     modulesFound: last.models.reduce((n, m) => n + m.modules.length, 0),

@@ -148,6 +148,11 @@ export interface Analysis {
   findings: Finding[];
   /** Wall time of the analysis in milliseconds (informational). */
   elapsedMs: number;
+  /**
+   * Set when `AnalyzeOptions.focus` limited the analysis: only models defined in that range were
+   * built, so models, annotations and findings elsewhere are missing, not absent.
+   */
+  partial?: Span;
 }
 
 /** A user binding of an input's shape: `x=(N,3,224,224)`, `:long` marking token ids. */
@@ -172,4 +177,10 @@ export interface AnalyzeOptions {
   readModule?: (path: string) => string | undefined;
   /** Interpreter step budget (default generous; lowered in fuzz tests). */
   stepBudget?: number;
+  /**
+   * Build only the models whose definitions overlap this range of the text (an editor's visible
+   * lines), so a cold document shows its visible hints before the whole file is interpreted. The
+   * whole file is still parsed and its top level run. Python only; ignored with `model`.
+   */
+  focus?: Span;
 }

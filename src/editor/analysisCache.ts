@@ -4,7 +4,7 @@
 // fires after typing pauses. Nothing is kept for a document once it closes.
 
 import * as vscode from 'vscode';
-import { createIncrementalAnalyzer, type IncrementalAnalyzer } from '../analysis/incremental';
+import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { parseInputBinding } from './inputComment';
 
@@ -83,7 +83,7 @@ export class AnalysisCache implements vscode.Disposable {
     private readonly analyzer: Analyzer,
     private readonly log?: vscode.LogOutputChannel,
     /** Makes a per-document incremental analyser (null: every analysis calls `analyzer` afresh). */
-    private readonly incrementalFactory: (() => IncrementalAnalyzer) | null = createIncrementalAnalyzer,
+    private readonly incrementalFactory: (() => IncrementalAnalyzer) | null = null,
   ) {
     this.subscriptions.push(
       this.emitter,
@@ -129,6 +129,33 @@ export class AnalysisCache implements vscode.Disposable {
     this.log?.trace(`analysed ${key} (version ${document.version}) in ${analysis.elapsedMs.toFixed(1)} ms`);
     // A closed document keeps no entry: a provider may still ask for it while it closes.
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
+    return analysis;
+  }
+
+  /**
+   * What the hints of a range need. A document analysed before gets its full analysis (an
+   * incremental update when stale). A cold one (just opened, or dropped) gets the models defined in
+   * the range only, which skips interpreting the rest of a long file; its full analysis is
+   * scheduled at once, and its update refreshes the hints. Partial results are never cached.
+   */
+  getForRange(document: vscode.TextDocument, from: number, to: number): Analysis {
+    const key = document.uri.toString();
+    const cached = this.entries.get(key);
+    if (this.isFresh(cached, document) || this.incremental.has(key) || !this.incrementalFactory || document.isClosed) return this.get(document);
+    const language = analysisLanguage(document) ?? 'python';
+    if (language !== 'python') return this.get(document);
+    // Without a full analysis on its way (a document of a historical scheme), the range waits for it.
+    if (!this.timers.has(key)) this.schedule(document, 0);
+    if (!this.timers.has(key)) return this.get(document);
+    let analysis: Analysis;
+    this.analysisCount++;
+    try {
+      analysis = this.analyzer(document.getText(), language, { ...this.optionsFor(document, new Set()), focus: { from, to } });
+    } catch (error) {
+      this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return this.get(document);
+    }
+    this.log?.trace(`analysed the models of ${key} (version ${document.version}) in ${from}..${to} in ${analysis.elapsedMs.toFixed(1)} ms`);
     return analysis;
   }
 

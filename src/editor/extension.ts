@@ -1,8 +1,8 @@
 // Activation shared by the Node and web entry points. Each capability registers itself here;
 // nothing is analysed until a document or a command needs it, and tfjs never loads here.
 import * as vscode from 'vscode';
-import { analyze } from '../analysis/analyze';
 import { AnalysisCache, layerLensSelector } from './analysisCache';
+import { analysisCore, analysisCoreLoadMs } from './core';
 import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
@@ -20,6 +20,8 @@ import { registerWalkthrough } from './walkthrough';
 export interface LayerLensApi {
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
+  /** Milliseconds the first analysis spent loading the analysis core, undefined until then (src/editor/core.ts). */
+  coreLoadMs(): number | undefined;
   /** Analyses run during `activate` (zero: analysis waits until a document or command needs it). */
   readonly analysesDuringActivation: number;
   /** URIs of documents the analysis cache holds state for (none after they close). */
@@ -36,7 +38,12 @@ export interface LayerLensApi {
 export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
-  const cache = new AnalysisCache(analyze, log);
+  // The core loads on the first analysis, not here (src/editor/core.ts).
+  const cache = new AnalysisCache(
+    (text, language, options) => analysisCore().analyze(text, language, options),
+    log,
+    () => analysisCore().createIncrementalAnalyzer(),
+  );
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);
@@ -84,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);
   return {
     activationMs,
+    coreLoadMs: analysisCoreLoadMs,
     analysesDuringActivation: cache.analysisCount,
     heldDocuments: () => cache.heldDocuments(),
     heldModules: () => cache.heldModules(),

@@ -2,9 +2,9 @@
 // Markdown, CodeLens titles, the status text. Pure on purpose (no `vscode` import), so the unit
 // tests run it without an editor; the adapters pass `vscode.l10n.t` in as `t`.
 
-import { lookupLayer } from '../analysis/layers/catalogue';
 import { formatCompact, formatCount, formatShapeList, formatShapesOut } from '../analysis/summaryTable';
 import type { Analysis, ModelInfo, ModuleInfo, ReceptiveField, ShapeAnnotation, Span } from '../analysis/types';
+import { analysisCore } from './core';
 
 /** Translates a message with `{0}`-style placeholders (vscode.l10n.t in the editor). */
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
@@ -201,7 +201,7 @@ function code(text: string): string {
 export function formatConfig(config: Record<string, unknown>, framework: ModuleInfo['framework'], type?: string, maxLength = 120): string {
   const python = framework !== 'tfjs';
   const defaults = new Map<string, string>();
-  for (const p of (type ? lookupLayer(framework, type)?.signature : undefined) ?? []) {
+  for (const p of (type ? analysisCore().lookupLayer(framework, type)?.signature : undefined) ?? []) {
     if ('default' in p) defaults.set(p.name, JSON.stringify(p.default));
   }
   const value = (v: unknown): string => {

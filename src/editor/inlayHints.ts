@@ -21,10 +21,10 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
   provideInlayHints(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] {
     const settings = editorSettings(document);
     if (settings.hintMode === 'off' || token.isCancellationRequested) return [];
-    const analysis = this.cache.get(document);
-    if (token.isCancellationRequested) return [];
     const from = document.offsetAt(range.start);
     const to = document.offsetAt(range.end);
+    const analysis = this.cache.getForRange(document, from, to);
+    if (token.isCancellationRequested) return [];
     const shown = hintsToShow(analysis, document.getText(), settings.hintMode, settings.hintWhere).filter(
       (h) => h.annotation.span.to >= from && h.annotation.span.to <= to,
     );

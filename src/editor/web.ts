@@ -1,2 +1,8 @@
-// Entry point for the web worker extension host (vscode.dev, github.dev): no Node built-ins.
+// Entry point for the web worker extension host (vscode.dev, github.dev): no Node built-ins. A web
+// worker host cannot load a second script without evaluating text, so the core is bundled in.
+import * as analysisApi from '../analysis/api';
+import { provideAnalysisCore } from './core';
+
+provideAnalysisCore(() => analysisApi);
+
 export { activate, deactivate } from './extension';

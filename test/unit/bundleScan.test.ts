@@ -12,6 +12,7 @@ const repoRoot = join(__dirname, '..', '..');
 /** Each shipped bundle and the esbuild.mjs target that builds it. */
 const bundles = {
   'extension-node': 'dist/extension/node.js',
+  'extension-core': 'dist/extension/analysis.js',
   'extension-web': 'dist/extension/web.js',
   cli: 'dist/cli/layerLens.js',
   webview: 'dist/webview/main.js',
@@ -67,7 +68,7 @@ const TFJS_MARKERS = ['tfjs-core', 'registerKernel', 'WEBGL_VERSION', '@tensorfl
 describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', function () {
   this.timeout(120_000);
 
-  for (const target of ['extension-node', 'extension-web', 'cli'] as const) {
+  for (const target of ['extension-node', 'extension-core', 'extension-web', 'cli'] as const) {
     it(`${bundles[target]}: no eval( or Function constructor`, () => {
       const sites = dynamicCodeSites(bundleText(target));
       assert.deepEqual(sites, [], `dynamic code in ${bundles[target]}:\n${sites.join('\n')}`);
@@ -79,6 +80,16 @@ describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', fu
       assert.deepEqual(found, [], `tfjs markers in ${bundles[target]}: ${found.join(', ')}`);
     });
   }
+
+  it('dist/extension/node.js leaves the analysis core to dist/extension/analysis.js (activation compiles only the adapters)', () => {
+    // Layer names live in the catalogue, which only the core registers (attention and convolution
+    // names also appear in the adapters' wording, so the marker is a layer only the catalogue names).
+    const adapters = bundleText('extension-node');
+    const core = bundleText('extension-core');
+    assert.match(adapters, /require\("\.\/analysis\.js"\)/);
+    assert.ok(!adapters.includes('PixelShuffle') && core.includes('PixelShuffle'), 'the catalogue is in node.js, or missing from analysis.js');
+    assert.ok(adapters.length * 4 < core.length, `node.js is ${adapters.length} bytes beside a ${core.length}-byte core`);
+  });
 
   it('dist/webview/main.js: contains tfjs (the scan above would notice if the markers changed)', () => {
     const text = bundleText('webview');

@@ -1,7 +1,7 @@
 // The editor's pure presentation: hint labels, hover Markdown, lens titles, status text and the
 // summary table, on a small hand-written Analysis (the analysis itself is tested elsewhere).
 import assert from 'node:assert/strict';
-import '../../src/analysis/layers/index';
+import * as analysisApi from '../../src/analysis/api';
 import { formatCompact, formatCount, formatShapesOut, formatSummaryTable } from '../../src/analysis/summaryTable';
 import type { Analysis, ModelInfo, ModuleInfo } from '../../src/analysis/types';
 import {
@@ -23,6 +23,10 @@ import {
   variableAnnotation,
   type Translate,
 } from '../../src/editor/format';
+import { provideAnalysisCore } from '../../src/editor/core';
+
+// The editor reads the catalogue through the core its entry point provides; here, the sources.
+provideAnalysisCore(() => analysisApi);
 
 /** vscode.l10n.t's placeholder substitution, without an editor. */
 const t: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));

@@ -20,7 +20,9 @@ describe('editor: web-safe imports', () => {
       const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
       const allowed = (s: string) => s === 'vscode' || /^\.\/[\w.]+$/.test(s) || /^\.\.\/(analysis|shared)\//.test(s);
       assert.deepEqual(specifiers.filter((s) => !allowed(s)), []);
-      assert.doesNotMatch(text, /\brequire\(|\bprocess\.|\bBuffer\b|\b__dirname\b/);
+      // The Node entry point alone requires the core's sibling bundle (src/editor/core.ts).
+      const checked = file === 'node.ts' ? text.replace("require('./analysis.js')", '') : text;
+      assert.doesNotMatch(checked, /\brequire\(|\bprocess\.|\bBuffer\b|\b__dirname\b/);
     });
   }
 });

@@ -53,15 +53,18 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
     memo?.clear();
     findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
   }
-  return { language: 'python', models, annotations, findings, elapsedMs: now() - t0 };
+  const partial = options.focus && !options.model ? { from: options.focus.from, to: options.focus.to } : undefined;
+  return { language: 'python', models, annotations, findings, elapsedMs: now() - t0, ...(partial ? { partial } : {}) };
 }
 
 function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython, memo?: ModelMemo): void {
   const fileName = options.fileName ?? 'model.py';
   const parsed = reuse ?? parsePython(text);
   const module = convertTree(parsed.tree, text, memo?.convertCache);
-  // An explicit model expression is one model: nothing to memoise per model.
-  const memoRun: MemoRun | null = memo && !options.model ? memo.begin(text, module.body, options) : null;
+  // An explicit model expression is one model: nothing to memoise per model. A focused run builds
+  // some models only: a memo must not take it for the file.
+  const focus = options.model ? undefined : options.focus;
+  const memoRun: MemoRun | null = memo && !options.model && !focus ? memo.begin(text, module.body, options) : null;
   if (memo && !memoRun) memo.clear();
   const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
   const main = interp.main as SourceFile;
@@ -81,7 +84,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     if (!(e instanceof BudgetExhausted)) throw e;
   }
 
-  const candidates = pickModels(interp, module.body, options);
+  const picked = pickModels(interp, module.body, options);
+  const candidates = focus ? focusedCandidates(picked, focus, text) : picked;
   // Modules made by the top level (a module-level Sequential, Keras functional models) are shared
   // by every model's build: such files are analysed whole each time.
   // Two candidates of the same name (a class defined twice) would share a memo key.
@@ -177,6 +181,33 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
   findings.push(...interp.findings);
   findings.sort((a, b) => a.span.from - b.span.from);
+}
+
+/**
+ * The candidates a focused run builds: those defined in the range, and every candidate that names
+ * one of them (transitively), because a class that a later model builds shows the shapes that model
+ * gives it — the full run's hints — rather than its own defaults.
+ */
+function focusedCandidates(all: Candidate[], focus: Span, text: string): Candidate[] {
+  const keep = new Set(all.filter((c) => c.span.from <= focus.to && focus.from <= c.span.to));
+  const users = new Map<string, Candidate[]>();
+  for (const c of all) {
+    for (const name of new Set(text.slice(c.span.from, c.span.to).match(/[A-Za-z_][A-Za-z_0-9]*/g) ?? [])) {
+      const list = users.get(name);
+      if (list) list.push(c);
+      else users.set(name, [c]);
+    }
+  }
+  const pending = [...keep];
+  while (pending.length > 0) {
+    const named = pending.pop()!;
+    for (const user of users.get(named.name) ?? []) {
+      if (keep.has(user)) continue;
+      keep.add(user);
+      pending.push(user);
+    }
+  }
+  return all.filter((c) => keep.has(c));
 }
 
 function lineStartsOf(text: string): number[] {
