@@ -7,9 +7,12 @@ const Mocha = require('mocha');
 class CountingSpecReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
-    const results = { passed: 0, failed: 0, pending: 0, failures: [] };
+    const results = { passed: 0, failed: 0, pending: 0, pendingTitles: [], failures: [] };
     runner.on('pass', () => results.passed++);
-    runner.on('pending', () => results.pending++);
+    runner.on('pending', (test) => {
+      results.pending++;
+      results.pendingTitles.push(test.fullTitle());
+    });
     runner.on('fail', (test, error) => {
       results.failed++;
       results.failures.push({ title: test.fullTitle(), message: String(error?.message ?? error) });

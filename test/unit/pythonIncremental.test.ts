@@ -8,9 +8,9 @@ import { syntheticModel } from '../../bench/syntheticModel';
 import { analyze } from '../../src/analysis/analyze';
 import { createIncrementalAnalyzer } from '../../src/analysis/incremental';
 import type { Analysis, AnalyzeOptions } from '../../src/analysis/types';
+import { requireTorchvisionRoot } from './torchvisionSources';
 
 const examples = join(__dirname, '..', '..', 'examples');
-const torchvision = '/usr/lib/python3/dist-packages/torchvision/models';
 
 /** A small deterministic generator, so a failure replays. */
 function rng(seed: number): () => number {
@@ -84,10 +84,10 @@ describe('incremental analysis equals fresh analysis', function () {
     checkSequence('synthetic', syntheticModel(2000).text, { fileName: '/bench/synthetic.py' }, 12, seed);
   });
 
-  it('random edits of torchvision resnet.py with its imports read', function () {
-    const path = join(torchvision, 'resnet.py');
-    if (!existsSync(path)) this.skip();
-    const readModule = (p: string) => (p.startsWith('/usr/lib/python3/dist-packages/torchvision/') && existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+  it('random edits of torchvision resnet.py with its imports read', () => {
+    const torchvision = join(requireTorchvisionRoot(), 'torchvision');
+    const path = join(torchvision, 'models', 'resnet.py');
+    const readModule = (p: string) => (p.startsWith(torchvision + '/') && existsSync(p) ? readFileSync(p, 'utf8') : undefined);
     checkSequence('resnet.py', readFileSync(path, 'utf8'), { fileName: path, readModule }, 8, seed);
   });
 

@@ -5,11 +5,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import type { Analysis, AnalyzeOptions, Language, Span } from '../../src/analysis/types';
+import { debianDistPackages, findTorchvisionRoot } from './torchvisionSources';
 
 const repoRoot = join(__dirname, '..', '..');
 
-/** Where Debian's python3-torchvision keeps the model zoo (absent on CI machines without it). */
-export const torchvisionModelsDir = '/usr/lib/python3/dist-packages/torchvision/models';
+/**
+ * torchvision's model zoo as test/unit/torchvisionSources.ts finds it (Debian's package, or the copy
+ * `npm install` unpacks). Where there is none this names Debian's absent folder and loadSeeds leaves
+ * torchvision out, which the fuzz run accepts; the unit suite fails on it instead.
+ */
+export const torchvisionModelsDir = join(findTorchvisionRoot() ?? debianDistPackages, 'torchvision', 'models');
 
 /** One real file the mutations start from. */
 export interface SeedFile {
