@@ -1,5 +1,5 @@
-// The command layerLens.exportView: the panel's current view as PNG, SVG, or a self-contained HTML
-// file that replays every step offline. The webview draws the export (webview/render/export*.ts);
+// The command layerLens.exportView: the panel's current view as PNG, SVG, an animated GIF of every
+// step, or a self-contained HTML file that replays every step offline. The webview draws the export (webview/render/export*.ts);
 // this side asks for a file name and writes it through workspace.fs (so it works on the web too).
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../shared/protocol';
@@ -22,13 +22,14 @@ const formats: { format: ExportFormat; label: string; detail: string; extension:
   { format: 'png', label: 'PNG image', detail: 'The current step, as on screen.', extension: 'png' },
   { format: 'svg', label: 'SVG drawing', detail: 'The current step as vector shapes and text, for slides.', extension: 'svg' },
   { format: 'html', label: 'HTML replay', detail: 'Every step with a player, in one file that works offline.', extension: 'html' },
+  { format: 'gif', label: 'Animated GIF', detail: 'Every step at the panel\'s playback speed, looping, for slides and chats.', extension: 'gif' },
 ];
 
-/** The bytes of what the webview sent: a PNG data URL decoded, or text as UTF-8. */
+/** The bytes of what the webview sent: a PNG or GIF data URL decoded, or text as UTF-8. */
 export function exportBytes(format: ExportFormat, data: string): Uint8Array {
-  if (format !== 'png') return new TextEncoder().encode(data);
-  const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(data);
-  if (!match) throw new Error('The panel did not return a PNG image.');
+  if (format !== 'png' && format !== 'gif') return new TextEncoder().encode(data);
+  const match = new RegExp(`^data:image/${format};base64,([A-Za-z0-9+/=]+)$`).exec(data);
+  if (!match) throw new Error(`The panel did not return a ${format.toUpperCase()} image.`);
   const binary = atob(match[1]);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -69,8 +70,9 @@ function safeName(text: string): string {
 }
 
 /**
- * Every view of every layer of the model on the panel, each as an HTML replay and a PNG, with an
- * index.html that links them: a whole lesson for guests without the extension. Returns the index.
+ * Every view of every layer of the model on the panel, each as an HTML replay, a PNG and an
+ * animated GIF (the one a slide deck can embed), with an index.html that links them: a whole lesson
+ * for guests without the extension. Returns the index.
  */
 async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | undefined> {
   let folder = args?.folder ? vscode.Uri.parse(args.folder) : undefined;
@@ -79,9 +81,11 @@ async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | un
     folder = picked?.[0];
   }
   if (!folder) return undefined;
-  const pages = await exportPanelLesson(['html', 'png']);
+  const pages = await exportPanelLesson(['html', 'png', 'gif']);
   const entries: string[] = [];
   const numbers = new Map<string, number>();
+  // The entry of each view, by its key, so that the GIF written after its replay can be linked from it.
+  const entryOf = new Map<string, number>();
   for (const page of pages) {
     if (page.exported.error) continue;
     const extension = page.exported.format;
@@ -89,7 +93,13 @@ async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | un
     if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
     const name = `${String(numbers.get(key)).padStart(2, '0')}-${safeName(page.layerId)}-${page.view}.${extension}`;
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), exportBytes(extension, page.exported.data));
-    if (extension === 'html') entries.push(`<li><a href="${escapeHtml(name)}">${escapeHtml(page.label)}</a> · ${escapeHtml(page.view)}</li>`);
+    if (extension === 'html') {
+      entryOf.set(key, entries.length);
+      entries.push(`<li><a href="${escapeHtml(name)}">${escapeHtml(page.label)}</a> · ${escapeHtml(page.view)}</li>`);
+    } else if (extension === 'gif' && entryOf.has(key)) {
+      const at = entryOf.get(key)!;
+      entries[at] = `${entries[at].slice(0, -'</li>'.length)} · <a href="${escapeHtml(name)}">GIF</a></li>`;
+    }
   }
   if (entries.length === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens could not export the lesson: the panel shows no model views.'));

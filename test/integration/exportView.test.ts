@@ -1,5 +1,5 @@
 // The export command in a real editor: the panel draws the tutorial's convolution, and
-// layerLens.exportView writes PNG, SVG and the offline HTML replay through workspace.fs.
+// layerLens.exportView writes PNG, SVG, an animated GIF and the offline HTML replay through workspace.fs.
 import * as vscode from 'vscode';
 import type { PanelState } from '../../src/editor/panel';
 import { check, checkEqual, examplesFolder, layerLens, positionOf } from './editorHelpers';
@@ -27,7 +27,7 @@ describe('export: the panel view to files', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  async function exportTo(format: 'png' | 'svg' | 'html'): Promise<Uint8Array> {
+  async function exportTo(format: 'png' | 'svg' | 'html' | 'gif'): Promise<Uint8Array> {
     const target = vscode.Uri.joinPath(folder, `.layer-lens-export-test.${format}`);
     written.push(target);
     const result = await vscode.commands.executeCommand<vscode.Uri | undefined>('layerLens.exportView', { format, uri: target.toString() });
@@ -38,6 +38,13 @@ describe('export: the panel view to files', function () {
   it('writes a PNG', async () => {
     const bytes = await exportTo('png');
     checkEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'PNG signature');
+    check(bytes.length > 1000, `${bytes.length} bytes`);
+  });
+
+  it('writes an animated GIF', async () => {
+    const bytes = await exportTo('gif');
+    checkEqual(String.fromCharCode(...bytes.subarray(0, 6)), 'GIF89a', 'GIF signature');
+    checkEqual(bytes[bytes.length - 1], 0x3b, 'GIF trailer');
     check(bytes.length > 1000, `${bytes.length} bytes`);
   });
 
@@ -57,8 +64,12 @@ describe('export: the panel view to files', function () {
     const replays = files.filter((f) => f.endsWith('.html') && f !== 'index.html');
     check(replays.length >= 1 && replays.some((f) => /-conv\.html$/.test(f)), files.join(', '));
     checkEqual(files.filter((f) => f.endsWith('.png')).length, replays.length, 'one PNG per replay');
+    const gifs = files.filter((f) => f.endsWith('.gif'));
+    checkEqual(gifs.length, replays.length, 'one GIF per replay');
     const html = new TextDecoder().decode(await vscode.workspace.fs.readFile(index));
-    for (const replay of replays) check(html.includes(`href="${replay}"`), `index does not link ${replay}`);
+    for (const file of [...replays, ...gifs]) check(html.includes(`href="${file}"`), `index does not link ${file}`);
+    const gif = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lesson, gifs[0]));
+    checkEqual(String.fromCharCode(...gif.subarray(0, 6)), 'GIF89a', `${gifs[0]} is a GIF`);
   });
 
   it('writes an offline HTML replay', async () => {

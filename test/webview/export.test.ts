@@ -1,7 +1,8 @@
 // Exports of the panel's view (issue 8.4) in headless Chromium: the real panel is asked through the
-// protocol for PNG, SVG and an offline HTML replay of the tutorial's convolution; each file is then
-// opened on its own with every network request blocked, checked, and screenshotted under
-// test-results/webview/ (export-*.png) for a person to look at.
+// protocol for PNG, SVG, an offline HTML replay and an animated GIF of the tutorial's convolution.
+// The SVG and the replay are opened on their own with every network request blocked, the GIF is
+// decoded frame by frame by Chromium's own ImageDecoder, and everything is saved under
+// test-results/webview/ (export-*) for a person to look at.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -109,6 +110,85 @@ describe('exports of the current view', () => {
     assert.deepEqual(errors, []);
     await screenshot(page, 'export-replay');
     await page.close();
+  });
+
+  it('exports an animated GIF of every step that Chromium decodes frame by frame', async () => {
+    const stepCount = await panel.page.evaluate(() => (window as unknown as { layerLensDebug: { app: { view: { stepCount: number } } } }).layerLensDebug.app.view.stepCount);
+    // The step on show and the speed, as the panel last reported them.
+    const { step, speed } = (await panel.posted()).flatMap((m) => (m.type === 'ready' || m.type === 'uiState' ? [m.ui] : [])).at(-1)!;
+    const png = (await exportAs('png')).data;
+    const { data } = await exportAs('gif');
+    assert.match(data, /^data:image\/gif;base64,/);
+    const bytes = Buffer.from(data.replace(/^data:image\/gif;base64,/, ''), 'base64');
+    assert.equal(bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
+    writeFileSync(join(outDir, 'export-view.gif'), bytes);
+    // Chromium's own GIF decoder (WebCodecs ImageDecoder) reads the file: frames, timing, looping,
+    // and each frame's pixels, compared with the PNG export of the step on show and with each other.
+    const shownFrame = Math.min(3, stepCount - 1);
+    const report = await panel.page.evaluate(
+      async ({ gif, png, step, shownFrame }) => {
+        // Bytes from the data URLs by hand: fetching a data: URL is refused by the panel's CSP.
+        const bytesOf = (url: string) => Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
+        const decoder = new ImageDecoder({ data: bytesOf(gif), type: 'image/gif' });
+        await decoder.tracks.ready;
+        await decoder.completed;
+        const track = decoder.tracks.selectedTrack!;
+        const pixelsOf = async (frameIndex: number) => {
+          const { image } = await decoder.decode({ frameIndex });
+          const canvas = document.createElement('canvas');
+          canvas.width = image.displayWidth;
+          canvas.height = image.displayHeight;
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(image, 0, 0);
+          const duration = image.duration ?? 0;
+          image.close();
+          return { canvas, duration, data: ctx.getImageData(0, 0, canvas.width, canvas.height).data };
+        };
+        const changed = (a: Uint8ClampedArray, b: Uint8ClampedArray) => {
+          let n = 0;
+          for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
+          return n;
+        };
+        const first = await pixelsOf(0);
+        const second = await pixelsOf(1);
+        const last = await pixelsOf(track.frameCount - 1);
+        const current = await pixelsOf(step);
+        const shown = await pixelsOf(shownFrame);
+        const pngDecoder = new ImageDecoder({ data: bytesOf(png), type: 'image/png' });
+        const bitmap = (await pngDecoder.decode()).image;
+        const reference = document.createElement('canvas');
+        reference.width = bitmap.displayWidth;
+        reference.height = bitmap.displayHeight;
+        reference.getContext('2d')!.drawImage(bitmap, 0, 0);
+        const pngPixels = reference.getContext('2d')!.getImageData(0, 0, reference.width, reference.height).data;
+        let difference = 0;
+        for (let i = 0; i < pngPixels.length; i++) if (i % 4 !== 3) difference += Math.abs(pngPixels[i] - current.data[i]);
+        return {
+          frameCount: track.frameCount,
+          repetitionCount: track.repetitionCount,
+          size: [first.canvas.width, first.canvas.height],
+          pngSize: [reference.width, reference.height],
+          durations: [first.duration, last.duration],
+          changedFirstToSecond: changed(first.data, second.data),
+          changedFirstToLast: changed(first.data, last.data),
+          meanDifferenceFromPng: difference / (pngPixels.length * 0.75),
+          shownPng: shown.canvas.toDataURL('image/png'),
+        };
+      },
+      { gif: data, png, step, shownFrame },
+    );
+    const { shownPng, ...facts } = report;
+    assert.equal(report.frameCount, Math.min(stepCount, 240), JSON.stringify(facts));
+    assert.equal(report.repetitionCount, Infinity, 'loops forever');
+    // One frame per step at the panel's speed (microseconds); the last step stays up for at least a second.
+    assert.deepEqual(report.durations, [Math.round(100 / speed) * 10_000, Math.max(Math.round(100 / speed), 100) * 10_000]);
+    assert.ok(report.changedFirstToSecond > 50, `the window moves between steps 1 and 2: ${JSON.stringify(facts)}`);
+    assert.ok(report.changedFirstToLast > 50, JSON.stringify(facts));
+    // The screen's pixel ratio is 1 here, so the PNG and the GIF have the same size; the GIF's
+    // frame of the step on show matches the PNG up to the palette's rounding.
+    assert.deepEqual(report.size, report.pngSize);
+    assert.ok(report.meanDifferenceFromPng < 2, JSON.stringify(facts));
+    writeFileSync(join(outDir, 'export-gif-frame.png'), Buffer.from(shownPng.replace(/^data:image\/png;base64,/, ''), 'base64'));
   });
 
   it('leaves the panel drawing the step it was on, without CSP violations', async () => {
