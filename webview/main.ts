@@ -13,7 +13,8 @@ if (app) {
   const backend = new Promise<{ backend: BackendName; note: string }>((resolve) => (backendStarted = (b) => void b.then(resolve)));
   app.start(ui, backend);
   onHostMessage((message) => app.receive(message));
-  post({ type: 'ready', ui, bootMs: performance.now() });
+  // The app's state, not the saved one: a panel saved while playing restarts paused.
+  post({ type: 'ready', ui: app.uiState, bootMs: performance.now() });
   // tfjs starts after `ready` is out: probing WebGL can take a while, and snapshots queue until then.
   backendStarted(initBackend());
   void backend.then((b) => post({ type: 'backend', backend: b.backend, note: b.note }));

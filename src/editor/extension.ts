@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       lenses.refresh();
     }),
   );
-  // The panel owns layerLens.showPanel, visualiseReceptiveField, showAttention and togglePresenterMode.
+  // The panel owns layerLens.showPanel, visualiseReceptiveField, showAttention, togglePresenterMode and togglePlayback.
   registerLayerPanel(context, cache);
   // The walkthrough's links open examples through layerLens.openExample.
   registerWalkthrough(context);

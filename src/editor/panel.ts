@@ -80,6 +80,8 @@ interface LayerTarget {
 /** What the panel commands resolve to, and what `layerLens._panelState` returns (for tests). */
 export interface PanelState {
   open: boolean;
+  /** Open and on screen (not behind another tab). */
+  visible: boolean;
   /** True once the webview's `ready` message arrived for the current page load. */
   ready: boolean;
   /** Milliseconds from the command (or restore) to the `ready` message. */
@@ -92,6 +94,14 @@ export interface PanelState {
   cursorLayerId: string | null;
   snapshots: number;
   dropped: number;
+  /** How many UI state reports (`ready` and `uiState`) the webview has sent. */
+  uiReports: number;
+  /** Lines this panel logged at error level (failed posts, analysis failures, webview errors). */
+  errorsLogged: number;
+  /** Messages something tried to send after the panel closed; dropped without touching the webview. */
+  postsAfterClose: number;
+  /** Host-side timers still scheduled (cursor debounce, bounded waits); none once the panel closed. */
+  pendingTimers: number;
 }
 
 function isLayerTarget(x: unknown): x is LayerTarget {
@@ -115,6 +125,10 @@ class LayerPanel implements vscode.Disposable {
   private lastModel: PanelModel | null = null;
   private lastSentKey = '';
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private uiReports = 0;
+  private errorsLogged = 0;
+  private postsAfterClose = 0;
   private disposed = false;
   private stateWaiters: { test: (s: PanelState) => boolean; resolve: (s: PanelState) => void }[] = [];
 
@@ -188,7 +202,7 @@ class LayerPanel implements vscode.Disposable {
         model = panelModelAt(this.cache.get(target.document), target.offset);
       } catch (error) {
         // The core does not throw on user code; if it ever does, the panel shows the examples.
-        this.log.error(`panel: analysis failed: ${(error as Error).message}`);
+        this.logError(`panel: analysis failed: ${(error as Error).message}`);
       }
     }
     const document = target
@@ -248,6 +262,56 @@ class LayerPanel implements vscode.Disposable {
     this.post({ type: 'setPresenter', enabled });
   }
 
+  /**
+   * Starts or stops playback and resolves with the state once the webview reported it (or after
+   * 15 s, or when the panel closes first): the host records what the webview does, not what it asked.
+   */
+  async setPlaying(playing: boolean): Promise<PanelState> {
+    const before = this.uiReports;
+    this.post({ type: 'setPlaying', playing });
+    return (await this.stateWithin((s) => !s.open || (s.uiReports > before && s.ui?.playing === playing), 15_000)) ?? this.state();
+  }
+
+  /** Shows the panel if another tab hides it; a hidden webview was torn down, so this waits for its new `ready`. */
+  async revealForPlayback(): Promise<void> {
+    if (this.panel.visible) return;
+    const before = this.uiReports;
+    this.panel.reveal(undefined, true);
+    await this.stateWithin((s) => !s.open || s.uiReports > before, 15_000);
+  }
+
+  /** Like stateWhen, but resolves null after `ms` (the timer is tracked and cleared on close). */
+  private async stateWithin(test: (s: PanelState) => boolean, ms: number): Promise<PanelState | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = this.schedule(() => resolve(null), ms)));
+    try {
+      return await Promise.race([this.stateWhen(test), timeout]);
+    } finally {
+      if (timer !== undefined) this.cancel(timer);
+    }
+  }
+
+  /** A setTimeout the panel counts in `pendingTimers` and clears when it closes. */
+  private schedule(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: ReturnType<typeof setTimeout> | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private logError(text: string): void {
+    this.errorsLogged += 1;
+    this.log.error(text);
+  }
+
   /** True once the current page load of the webview has said `ready`. */
   get isReady(): boolean {
     return this.ready;
@@ -259,15 +323,25 @@ class LayerPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
+    // A command racing the close (or a caller holding this object) must not touch a disposed
+    // webview: its getter throws. Such messages are counted and dropped; nothing is left to show.
+    if (this.disposed) {
+      this.postsAfterClose += 1;
+      return;
+    }
+    try {
+      this.panel.webview.postMessage(message).then(undefined, (error: unknown) => this.logError(`panel: could not send ${message.type}: ${String(error)}`));
+    } catch (error) {
+      this.logError(`panel: could not send ${message.type}: ${(error as Error).message}`);
+    }
   }
 
   private onSelection(event: vscode.TextEditorSelectionChangeEvent): void {
     if (!this.ui.followCursor || !analysisLanguage(event.textEditor.document)) return;
     const document = event.textEditor.document;
     const offset = document.offsetAt(event.selections[0].active);
-    clearTimeout(this.cursorTimer);
-    this.cursorTimer = setTimeout(() => {
+    this.cancel(this.cursorTimer);
+    this.cursorTimer = this.schedule(() => {
       this.retarget(document, offset);
       this.sendSnapshot(null, false);
     }, CURSOR_DEBOUNCE_MS);
@@ -283,6 +357,7 @@ class LayerPanel implements vscode.Disposable {
     const message: WebviewMessage = raw;
     switch (message.type) {
       case 'ready':
+        this.uiReports += 1;
         this.ready = true;
         this.readyMs = performance.now() - this.openedAt;
         this.ui = message.ui;
@@ -298,6 +373,7 @@ class LayerPanel implements vscode.Disposable {
         this.log.info(`panel: tfjs backend ${message.backend} (${message.note})`);
         break;
       case 'uiState':
+        this.uiReports += 1;
         this.ui = message.ui;
         break;
       case 'rendered':
@@ -319,7 +395,8 @@ class LayerPanel implements vscode.Disposable {
         void this.reveal(message.layerId);
         break;
       case 'log':
-        this.log[message.level === 'error' ? 'error' : message.level === 'warn' ? 'warn' : 'info'](`panel: ${message.message}`);
+        if (message.level === 'error') this.logError(`panel: ${message.message}`);
+        else this.log[message.level === 'warn' ? 'warn' : 'info'](`panel: ${message.message}`);
         break;
     }
   }
@@ -358,6 +435,7 @@ class LayerPanel implements vscode.Disposable {
   state(): PanelState {
     return {
       open: !this.disposed,
+      visible: !this.disposed && this.panel.visible,
       ready: this.ready,
       readyMs: this.readyMs,
       backend: this.backend,
@@ -366,18 +444,28 @@ class LayerPanel implements vscode.Disposable {
       cursorLayerId: this.lastModel?.cursorLayerId ?? null,
       snapshots: this.seq,
       dropped: this.dropped,
+      uiReports: this.uiReports,
+      errorsLogged: this.errorsLogged,
+      postsAfterClose: this.postsAfterClose,
+      pendingTimers: this.timers.size,
     };
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.cursorTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     for (const w of this.stateWaiters.splice(0)) w.resolve(this.state());
+    // A command awaiting `ready` of a panel closed while loading resolves (and sees open: false).
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
     for (const [requestId, resolve] of this.exportRequests) resolve({ type: 'exported', requestId, format: 'png', data: '', error: 'The panel was closed.' });
     this.exportRequests.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
+    // The closed panel stays reachable (for `_panelState` with `closed`), so it lets go of the document.
+    this.target = null;
+    this.lastModel = null;
     this.onDispose();
   }
 }
@@ -390,18 +478,24 @@ function describeRaw(raw: unknown): string {
 
 /**
  * Registers the panel's commands (layerLens.showPanel, layerLens.visualiseReceptiveField,
- * layerLens.showAttention, layerLens.togglePresenterMode, and the internal layerLens._panelState)
+ * layerLens.showAttention, layerLens.togglePresenterMode, layerLens.togglePlayback, and the internal
+ * layerLens._panelState)
  * and the serializer that restores the panel after a reload.
  */
 export function registerLayerPanel(context: vscode.ExtensionContext, cache: AnalysisCache): void {
   const log = vscode.window.createOutputChannel('Layer Lens Panel', { log: true });
   let current: LayerPanel | undefined;
+  // The panel closed last, kept for `layerLens._panelState` with `{ closed: true }`: tests check that
+  // nothing was posted to it and no timer of it survived the close.
+  let closedPanel: LayerPanel | undefined;
 
   const create = (panel: vscode.WebviewPanel, ui: UiState): LayerPanel => {
-    current = new LayerPanel(panel, context.extensionUri, cache, log, ui, () => {
-      if (current?.panel === panel) current = undefined;
+    const created: LayerPanel = new LayerPanel(panel, context.extensionUri, cache, log, ui, () => {
+      closedPanel = created;
+      if (current === created) current = undefined;
     });
-    return current;
+    current = created;
+    return created;
   };
 
   const open = async (requestedView: ViewKind | null, args: unknown): Promise<PanelState> => {
@@ -482,11 +576,32 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
       const state = current ? current.state() : await open(null, undefined);
       current?.setPresenter(!(state.ui?.presenter ?? false));
     }),
+    // Play/pause from the keyboard or the palette. With no panel open it opens one and plays: the
+    // key a teacher presses should start the animation, not answer with an error.
+    vscode.commands.registerCommand('layerLens.togglePlayback', async (): Promise<PanelState | null> => {
+      const existing = current;
+      if (existing) {
+        await existing.revealForPlayback();
+        await existing.whenReady();
+        // Closed while it was being shown: nothing to play, and nothing to send to it.
+        if (!existing.state().open) return existing.state();
+        return existing.setPlaying(!existing.uiState.playing);
+      }
+      await open(null, undefined);
+      return current ? current.setPlaying(true) : null;
+    }),
     // Internal, for integration tests: what the panel has received from its webview so far. With
     // `{ renderedAfter: n }` it resolves once the webview reports its (n+1)-th drawn view, so tests
     // await the real event instead of sleeping; `layerId` also waits for that layer.
-    vscode.commands.registerCommand('layerLens._panelState', (args?: { renderedAfter?: number; layerId?: string }): Promise<PanelState | null> | PanelState | null => {
+    // `{ uiReportsAfter: n }` waits likewise for the (n+1)-th UI state report; `{ closed: true }`
+    // answers for the panel closed last.
+    vscode.commands.registerCommand('layerLens._panelState', (args?: { renderedAfter?: number; layerId?: string; uiReportsAfter?: number; closed?: boolean }): Promise<PanelState | null> | PanelState | null => {
+      if (args?.closed) return closedPanel?.state() ?? null;
       if (!current) return null;
+      if (typeof args?.uiReportsAfter === 'number') {
+        const after = args.uiReportsAfter;
+        return current.stateWhen((s) => !s.open || s.uiReports > after);
+      }
       if (!args || typeof args.renderedAfter !== 'number') return current.state();
       const after = args.renderedAfter;
       return current.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > after && (args.layerId === undefined || s.rendered?.layerId === args.layerId)));

@@ -83,6 +83,12 @@ export interface SetPresenterMessage {
   enabled: boolean;
 }
 
+/** Starts or stops playback of the view on show (the command `layerLens.togglePlayback`); the webview reports the new state. */
+export interface SetPlayingMessage {
+  type: 'setPlaying';
+  playing: boolean;
+}
+
 /** Replaces the panel's UI state: a Live Share guest's panel following the presenter's (src/editor/liveShare.ts). */
 export interface ApplyUiStateMessage {
   type: 'applyUiState';
@@ -90,9 +96,9 @@ export interface ApplyUiStateMessage {
 }
 
 /** The formats the panel exports the current view to. */
-export type ExportFormat = 'png' | 'svg' | 'html';
+export type ExportFormat = 'png' | 'svg' | 'html' | 'gif';
 
-/** Asks the webview for the current view as PNG, SVG or an offline HTML replay (command layerLens.exportView). */
+/** Asks the webview for the current view as PNG, SVG, an offline HTML replay or an animated GIF (command layerLens.exportView). */
 export interface ExportViewMessage {
   type: 'exportView';
   requestId: number;
@@ -100,7 +106,7 @@ export interface ExportViewMessage {
 }
 
 /** Every message the extension sends to the webview. */
-export type HostMessage = SnapshotMessage | SetPresenterMessage | ApplyUiStateMessage | ExportViewMessage;
+export type HostMessage = SnapshotMessage | SetPresenterMessage | SetPlayingMessage | ApplyUiStateMessage | ExportViewMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → extension
@@ -148,7 +154,7 @@ export interface LogMessage {
   message: string;
 }
 
-/** The answer to exportView: a PNG data URL, or SVG or HTML text; `error` when nothing could be exported. */
+/** The answer to exportView: a PNG or GIF data URL, or SVG or HTML text; `error` when nothing could be exported. */
 export interface ExportedMessage {
   type: 'exported';
   requestId: number;
@@ -197,7 +203,7 @@ function isNumArray(x: unknown, max = 8): x is number[] {
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
 function isExportFormat(x: unknown): x is ExportFormat {
-  return x === 'png' || x === 'svg' || x === 'html';
+  return x === 'png' || x === 'svg' || x === 'html' || x === 'gif';
 }
 
 /** True when `x` is a well-formed UiState. */
@@ -280,6 +286,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
       );
     case 'setPresenter':
       return typeof x.enabled === 'boolean';
+    case 'setPlaying':
+      return typeof x.playing === 'boolean';
     case 'applyUiState':
       return isUiState(x.ui);
     case 'exportView':

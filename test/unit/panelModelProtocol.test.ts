@@ -34,6 +34,8 @@ describe('panel protocol: validation on receipt', () => {
     assert.equal(isHostMessage({ type: 'snapshot', seq: 1, document: null, model: { modelName: 1 }, requestedView: null, forceLayer: false }), false);
     assert.equal(isHostMessage({ type: 'snapshot', seq: 1, document: null, model: null, requestedView: 'html', forceLayer: false }), false);
     assert.ok(isHostMessage({ type: 'setPresenter', enabled: true }));
+    assert.ok(isHostMessage({ type: 'setPlaying', playing: false }));
+    assert.equal(isHostMessage({ type: 'setPlaying', playing: 'yes' }), false);
   });
 
   it('UI state: the defaults are valid and follow the cursor', () => {

@@ -191,6 +191,40 @@ describe('webview: plumbing and security', function () {
     await restored.close();
   });
 
+  it('setPlaying: sent with the first snapshot it waits for the view, plays, pauses; a panel saved playing restarts paused', async () => {
+    const panel = await panels.open();
+    // As the command does on a new panel: the snapshot, then setPlaying before anything is drawn.
+    await panel.send(snapshot(null));
+    await panel.send({ type: 'setPlaying', playing: true });
+    // A uiState report after the first `from` messages, with the given playing flag and at least that step.
+    const uiReport = async (playing: boolean, minStep: number, from: number) =>
+      panel.page.waitForFunction(
+        ({ playing, minStep, from }) =>
+          (window as unknown as { __posted: { type: string; ui?: UiState }[] }).__posted
+            .slice(from)
+            .some((m) => m.type === 'uiState' && m.ui?.playing === playing && m.ui.step >= minStep),
+        { playing, minStep, from },
+        { timeout: 10_000 },
+      );
+    await uiReport(true, 1, 0);
+    assert.equal((await panel.page.textContent('.ll-play'))?.trim(), '❚❚ Pause');
+    const posted = await panel.posted();
+    const rendered = posted.findIndex((m) => m.type === 'rendered');
+    const firstPlaying = posted.findIndex((m) => m.type === 'uiState' && m.ui.playing);
+    assert.ok(rendered >= 0 && rendered < firstPlaying, 'playback started after the view was drawn');
+    const saved = await panel.page.evaluate(() => (window as unknown as { __state: UiState }).__state);
+    assert.equal(saved.playing, true, 'the persisted state says playing');
+    await panel.send({ type: 'setPlaying', playing: false });
+    await uiReport(false, 1, posted.length);
+    assert.equal((await panel.page.textContent('.ll-play'))?.trim(), '▶ Play');
+    await panel.close();
+    const restored = await panels.open({ savedState: saved });
+    const ready = await restored.waitFor('ready');
+    assert.equal(ready.ui.playing, false, 'ready reports the restored panel paused, as it is');
+    assert.equal(ready.ui.step, saved.step);
+    await restored.close();
+  });
+
   it('ignores stale snapshots (a lower seq than one already shown)', async () => {
     const panel = await panels.open();
     const fresh = snapshot(panelModelAt(analysis(cnnModel()), 105));

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { PanelLayer, PanelModel } from '../../src/analysis/panelModel';
 import type { BackendName, ExportFormat, HostMessage, SnapshotMessage, UiState, ViewKind } from '../../src/shared/protocol';
-import { viewAsPng, viewAsReplay, viewAsSvg } from '../render/exportView';
+import { viewAsGif, viewAsPng, viewAsReplay, viewAsSvg } from '../render/exportView';
 import { persistUiState, post } from '../host';
 import { readPalette } from '../render/palette';
 import { TensorCapError } from '../render/tfBackend';
@@ -42,6 +42,8 @@ export class LlApp extends HTMLElement {
   private loading: Promise<void> = Promise.resolve();
   private playStarted: number | null = null;
   private playFrom = 0;
+  /** Counts calls to play(), so a superseded animation-frame loop stops instead of running twice. */
+  private playRun = 0;
   private lastUiPost = 0;
   /** The layer last shown, to tell a change of layer from a redraw of the same one. */
   private shownLayerId: string | null = null;
@@ -143,6 +145,17 @@ export class LlApp extends HTMLElement {
       this.applyUiState(message.ui);
       return;
     }
+    if (message.type === 'setPlaying') {
+      // The command can arrive while a view is still loading (it may have just opened the panel):
+      // play once that view is drawn, or playback would stop at once on an empty step count.
+      const playing = message.playing;
+      void this.loading.then(() => {
+        if (playing === this.ui.playing) this.reportUi(true);
+        else if (playing) this.play();
+        else this.pause();
+      });
+      return;
+    }
     if (message.type === 'exportView') {
       this.exportView(message.requestId, message.format);
       return;
@@ -150,7 +163,7 @@ export class LlApp extends HTMLElement {
     this.onSnapshot(message);
   }
 
-  /** Answers exportView with the current view as PNG, SVG or an offline HTML replay. */
+  /** Answers exportView with the current view as PNG, SVG, an offline HTML replay or an animated GIF. */
   private exportView(requestId: number, format: ExportFormat): void {
     const view = this.current;
     if (!view) {
@@ -169,7 +182,9 @@ export class LlApp extends HTMLElement {
           ? viewAsPng(view, background)
           : format === 'svg'
             ? viewAsSvg(view, this.ui.step, settings, background, `${title}, step ${this.ui.step + 1}`)
-            : viewAsReplay(view, this.ui.step, settings, { background, foreground }, title, this.ui.speed);
+            : format === 'gif'
+              ? viewAsGif(view, this.ui.step, settings, background, this.ui.speed)
+              : viewAsReplay(view, this.ui.step, settings, { background, foreground }, title, this.ui.speed);
       post({ type: 'exported', requestId, format, data, error: null });
     } catch (error) {
       post({ type: 'exported', requestId, format, data: '', error: (error as Error).message });
@@ -370,9 +385,10 @@ export class LlApp extends HTMLElement {
     this.ui.playing = true;
     this.playStarted = performance.now();
     this.playFrom = this.ui.step;
+    const run = ++this.playRun;
     this.reportUi(true);
     const tick = (now: number) => {
-      if (!this.ui.playing || this.playStarted === null) return;
+      if (!this.ui.playing || this.playStarted === null || run !== this.playRun) return;
       const total = this.current?.stepCount ?? 1;
       const step = this.playFrom + Math.floor(((now - this.playStarted) / 1000) * this.ui.speed);
       if (step !== this.ui.step) this.setStep(Math.min(step, total - 1));
@@ -409,6 +425,11 @@ export class LlApp extends HTMLElement {
     }
     this.lastUiPost = t;
     post({ type: 'uiState', ui: { ...this.ui } });
+  }
+
+  /** A copy of the UI state as the app holds it (playback never resumes by itself after a load). */
+  get uiState(): UiState {
+    return { ...this.ui };
   }
 
   /** The backend in use, once known. */
