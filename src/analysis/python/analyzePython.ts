@@ -66,7 +66,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const focus = options.model ? undefined : options.focus;
   const memoRun: MemoRun | null = memo && !options.model && !focus ? memo.begin(text, module.body, options) : null;
   if (memo && !memoRun) memo.clear();
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 512, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of parsed.unread ?? []) {
