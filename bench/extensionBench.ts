@@ -34,7 +34,13 @@ export interface HostProbe {
   ok: boolean;
   error: string | null;
   activateCallMs?: number;
+  /** `extension.activate()` in further fresh hosts (activation only), for a median. */
+  activateCallSamples?: number[];
   activationMs?: number;
+  /** What the first analysis spent requiring the core bundle (dist/extension/analysis.js). */
+  coreLoadMs?: number | null;
+  /** The extension folder the host loaded: the production bundles, as the .vsix ships them. */
+  extensionPath?: string;
   wasActiveBefore?: boolean;
   baseline?: { rssMb: number; heapUsedMb: number };
   steps?: { open: number; rssMb: number; heapUsedMb: number; heapGrowthMb: number; rssGrowthMb: number; held: number }[];
@@ -109,20 +115,47 @@ function modelWorkspace(dir: string): void {
   }
 }
 
-async function hostProbe(temp: string): Promise<HostProbe> {
+/**
+ * The extension as installed: the manifest and assets of the working tree beside the staging
+ * copy's production bundles (the working tree's dist/ holds whatever the last test build left).
+ */
+function productionExtension(temp: string, staging: string): string {
+  const dir = join(temp, 'extension');
+  mkdirSync(dir);
+  for (const name of readdirSync(repoRoot)) {
+    if (name === 'package.json' || /^package\.nls.*\.json$/.test(name) || ['media', 'l10n', 'examples', 'README.md', 'LICENSE'].includes(name)) symlinkSync(join(repoRoot, name), join(dir, name));
+  }
+  symlinkSync(join(staging, 'dist'), join(dir, 'dist'));
+  return dir;
+}
+
+/** Fresh hosts that only activate the extension, for a median of the one-per-launch figure. */
+const ACTIVATION_LAUNCHES = 5;
+
+async function hostProbe(temp: string, extensionPath: string, quick: boolean): Promise<HostProbe> {
   const probe = join(temp, 'hostProbe.js');
   await esbuild.build({ entryPoints: [join(repoRoot, 'bench/hostProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'error' });
   const folder = join(temp, 'workspace');
   modelWorkspace(folder);
-  writeFileSync(join(temp, 'hostProbe.json'), JSON.stringify({ folder }));
   const { runExtensionTests } = (await import(join(repoRoot, 'scripts/runInWorkbench.mjs'))) as {
     runExtensionTests(o: { extensionTestsPath: string; extensionDevelopmentPath: string; folder: string; timeoutMs: number }): Promise<{ exitCode: number | null; results: Record<string, unknown> | null; diagnostics: string }>;
   };
-  const outcome = await runExtensionTests({ extensionTestsPath: probe, extensionDevelopmentPath: repoRoot, folder, timeoutMs: 6 * 60_000 });
-  const r = outcome.results;
-  if (!r) return { ok: false, error: `no result from the host (exit ${outcome.exitCode}): ${outcome.diagnostics.slice(0, 600)}` };
-  if (r.failed) return { ok: false, error: String(r.error).slice(0, 600) };
-  return { ok: true, error: null, ...(r as object) } as HostProbe;
+  const launch = async (activationOnly: boolean): Promise<HostProbe> => {
+    writeFileSync(join(temp, 'hostProbe.json'), JSON.stringify({ folder, activationOnly }));
+    const outcome = await runExtensionTests({ extensionTestsPath: probe, extensionDevelopmentPath: extensionPath, folder, timeoutMs: 6 * 60_000 });
+    const r = outcome.results;
+    if (!r) return { ok: false, error: `no result from the host (exit ${outcome.exitCode}): ${outcome.diagnostics.slice(0, 600)}` };
+    if (r.failed) return { ok: false, error: String(r.error).slice(0, 600) };
+    return { ok: true, error: null, ...(r as object) } as HostProbe;
+  };
+  const full = await launch(false);
+  if (!full.ok || quick) return { ...full, extensionPath };
+  const samples = [full.activateCallMs!];
+  for (let i = 1; i < ACTIVATION_LAUNCHES; i++) {
+    const more = await launch(true);
+    if (more.ok && more.wasActiveBefore === false && typeof more.activateCallMs === 'number') samples.push(more.activateCallMs);
+  }
+  return { ...full, activateCallSamples: samples, extensionPath };
 }
 
 /** Runs the extension measurements; `withHost` starts code-server (a minute or two). */
@@ -156,7 +189,7 @@ export async function runExtensionBench(quick: boolean, withHost: boolean, log: 
     let host: HostProbe = { ok: false, error: 'skipped (--quick or --no-host)' };
     if (withHost) {
       try {
-        host = await hostProbe(temp);
+        host = await hostProbe(temp, productionExtension(temp, staging), quick);
       } catch (error) {
         host = { ok: false, error: String((error as Error).message).slice(0, 600) };
       }

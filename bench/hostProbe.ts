@@ -42,7 +42,12 @@ export async function run(): Promise<void> {
     out.activationMs = api?.activationMs ?? null;
     out.memoryBeforeActivation = before;
     // The model files' folder is written beside this bundle by bench/extensionBench.ts.
-    const folder = (JSON.parse(readFileSync(join(__dirname, 'hostProbe.json'), 'utf8')) as { folder: string }).folder;
+    const { folder, activationOnly } = JSON.parse(readFileSync(join(__dirname, 'hostProbe.json'), 'utf8')) as { folder: string; activationOnly?: boolean };
+    if (activationOnly) {
+      out.passed = 1;
+      writeFileSync(process.env.LAYER_LENS_TEST_RESULTS!, JSON.stringify(out));
+      return;
+    }
     // In code-server the workspace lives behind the vscode-remote scheme, so URIs come from the folder's URI.
     const root = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(folder);
     const files = readdirSync(folder).filter((f) => f.endsWith('.py')).sort().map((f) => vscode.Uri.joinPath(root, f));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FileTiming, Growth } from './analysisBench';
 import { groupedBars, renderPngs, scatterWithFit } from './charts';
 import type { ExtensionResults } from './extensionBench';
-import { ms, type Spread } from './stats';
+import { ms, spreadOf, type Spread } from './stats';
 import type { BaselineRow } from './torchBaseline';
 
 /** Panel figures as bench/panelBench.mjs returns them. */
@@ -120,7 +120,7 @@ function extensionSection(e: ExtensionResults): string[] {
   out.push('', '### In the real extension host (code-server 4.100.3, Node host)', '');
   if (h.ok) {
     out.push(
-      `\`extension.activate()\` from a probe extension: ${h.activateCallMs?.toFixed(1)} ms (already active before the probe: ${h.wasActiveBefore}); \`activate()\` measured inside itself: ${h.activationMs?.toFixed(2)} ms.`,
+      `The host loads the production bundles (${h.extensionPath ? 'a folder of the manifest and the staging build' : 'the working tree'}). \`extension.activate()\` from a probe extension: ${h.activateCallSamples ? `${spread(spreadOf(h.activateCallSamples))} ms over ${h.activateCallSamples.length} fresh hosts (${h.activateCallSamples.map((v) => v.toFixed(1)).join(', ')})` : `${h.activateCallMs?.toFixed(1)} ms`} (already active before the probe: ${h.wasActiveBefore}); \`activate()\` measured inside itself: ${h.activationMs?.toFixed(2)} ms. Activation loads only the editor adapters (dist/extension/node.js); the first analysis then requires the analysis core (dist/extension/analysis.js)${typeof h.coreLoadMs === 'number' ? `, which took ${h.coreLoadMs.toFixed(1)} ms here` : ''}.`,
       '',
       'Memory of the extension-host process after opening model files (`workspace.openTextDocument`, each analysed: the probe awaits the API\'s `settled`), lowest of five samples 0.4 s apart. The files are copies of examples/ and torchvision\'s model files. The growth includes the documents\' text, which the host mirrors whether or not Layer Lens is installed.',
       '',
