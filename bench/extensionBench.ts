@@ -36,6 +36,8 @@ export interface HostProbe {
   activateCallMs?: number;
   /** `extension.activate()` in further fresh hosts (activation only), for a median. */
   activateCallSamples?: number[];
+  /** The same call on an extension that does nothing, in fresh hosts launched in turn with ours: VS Code's own share. */
+  emptyActivateCallSamples?: number[];
   activationMs?: number;
   /** What the first analysis spent requiring the core bundle (dist/extension/analysis.js). */
   coreLoadMs?: number | null;
@@ -132,6 +134,19 @@ function productionExtension(temp: string, staging: string): string {
 /** Fresh hosts that only activate the extension, for a median of the one-per-launch figure. */
 const ACTIVATION_LAUNCHES = 5;
 
+/** An extension whose activate() does nothing, with our activation events: what VS Code itself costs. */
+function emptyExtension(temp: string): string {
+  const dir = join(temp, 'empty-extension');
+  mkdirSync(dir);
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { activationEvents?: string[]; engines: unknown };
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'layer-lens-empty', publisher: 'layer-lens', version: '0.0.0', engines: manifest.engines, main: './extension.js', activationEvents: manifest.activationEvents ?? [] }),
+  );
+  writeFileSync(join(dir, 'extension.js'), 'exports.activate = () => ({});\nexports.deactivate = () => {};\n');
+  return dir;
+}
+
 async function hostProbe(temp: string, extensionPath: string, quick: boolean): Promise<HostProbe> {
   const probe = join(temp, 'hostProbe.js');
   await esbuild.build({ entryPoints: [join(repoRoot, 'bench/hostProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'error' });
@@ -140,9 +155,10 @@ async function hostProbe(temp: string, extensionPath: string, quick: boolean): P
   const { runExtensionTests } = (await import(join(repoRoot, 'scripts/runInWorkbench.mjs'))) as {
     runExtensionTests(o: { extensionTestsPath: string; extensionDevelopmentPath: string; folder: string; timeoutMs: number }): Promise<{ exitCode: number | null; results: Record<string, unknown> | null; diagnostics: string }>;
   };
-  const launch = async (activationOnly: boolean): Promise<HostProbe> => {
-    writeFileSync(join(temp, 'hostProbe.json'), JSON.stringify({ folder, activationOnly }));
-    const outcome = await runExtensionTests({ extensionTestsPath: probe, extensionDevelopmentPath: extensionPath, folder, timeoutMs: 6 * 60_000 });
+  const empty = emptyExtension(temp);
+  const launch = async (activationOnly: boolean, which: 'ours' | 'empty' = 'ours'): Promise<HostProbe> => {
+    writeFileSync(join(temp, 'hostProbe.json'), JSON.stringify({ folder, activationOnly, extensionName: which === 'ours' ? 'layer-lens' : 'layer-lens-empty' }));
+    const outcome = await runExtensionTests({ extensionTestsPath: probe, extensionDevelopmentPath: which === 'ours' ? extensionPath : empty, folder, timeoutMs: 6 * 60_000 });
     const r = outcome.results;
     if (!r) return { ok: false, error: `no result from the host (exit ${outcome.exitCode}): ${outcome.diagnostics.slice(0, 600)}` };
     if (r.failed) return { ok: false, error: String(r.error).slice(0, 600) };
@@ -150,12 +166,18 @@ async function hostProbe(temp: string, extensionPath: string, quick: boolean): P
   };
   const full = await launch(false);
   if (!full.ok || quick) return { ...full, extensionPath };
-  const samples = [full.activateCallMs!];
-  for (let i = 1; i < ACTIVATION_LAUNCHES; i++) {
-    const more = await launch(true);
-    if (more.ok && more.wasActiveBefore === false && typeof more.activateCallMs === 'number') samples.push(more.activateCallMs);
+  // The first launch also warmed the disk cache; the figures come from the launches after it,
+  // ours and the empty extension's in turn so that both see the same machine.
+  const samples: number[] = [];
+  const emptySamples: number[] = [];
+  const activated = (p: HostProbe) => (p.ok && p.wasActiveBefore === false && typeof p.activateCallMs === 'number' ? p.activateCallMs : null);
+  for (let i = 0; i < ACTIVATION_LAUNCHES; i++) {
+    const ours = activated(await launch(true, 'ours'));
+    if (ours !== null) samples.push(ours);
+    const baseline = activated(await launch(true, 'empty'));
+    if (baseline !== null) emptySamples.push(baseline);
   }
-  return { ...full, activateCallSamples: samples, extensionPath };
+  return { ...full, activateCallSamples: samples, emptyActivateCallSamples: emptySamples, extensionPath };
 }
 
 /** Runs the extension measurements; `withHost` starts code-server (a minute or two). */

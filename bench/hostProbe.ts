@@ -32,8 +32,10 @@ async function settledSample(): Promise<{ rssMb: number; heapUsedMb: number }> {
 export async function run(): Promise<void> {
   const out: Record<string, unknown> = { passed: 0, failed: 0 };
   try {
-    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'layer-lens');
-    if (!extension) throw new Error('Layer Lens is not loaded in this host');
+    // The model files' folder and the mode are written beside this bundle by bench/extensionBench.ts.
+    const { folder, activationOnly, extensionName = 'layer-lens' } = JSON.parse(readFileSync(join(__dirname, 'hostProbe.json'), 'utf8')) as { folder: string; activationOnly?: boolean; extensionName?: string };
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === extensionName);
+    if (!extension) throw new Error(`${extensionName} is not loaded in this host`);
     out.wasActiveBefore = extension.isActive;
     const before = sample();
     const started = performance.now();
@@ -41,8 +43,6 @@ export async function run(): Promise<void> {
     out.activateCallMs = performance.now() - started;
     out.activationMs = api?.activationMs ?? null;
     out.memoryBeforeActivation = before;
-    // The model files' folder is written beside this bundle by bench/extensionBench.ts.
-    const { folder, activationOnly } = JSON.parse(readFileSync(join(__dirname, 'hostProbe.json'), 'utf8')) as { folder: string; activationOnly?: boolean };
     if (activationOnly) {
       out.passed = 1;
       writeFileSync(process.env.LAYER_LENS_TEST_RESULTS!, JSON.stringify(out));

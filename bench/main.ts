@@ -86,10 +86,12 @@ export function measuredFigures(r: BenchResults): Record<string, { value: number
   const twenty = host?.ok ? host.steps?.find((s) => s.open === 20) : undefined;
   const launches = host?.ok && host.wasActiveBefore === false ? (host.activateCallSamples ?? (host.activateCallMs !== undefined ? [host.activateCallMs] : [])) : [];
   const activationHost = launches.length > 0 ? spreadOf(launches).median : null;
+  const emptyLaunches = host?.ok ? (host.emptyActivateCallSamples ?? []) : [];
+  const emptyMedian = emptyLaunches.length > 0 ? spreadOf(emptyLaunches).median : null;
   const cpuField = r.panelCpu?.rows.find((row: { channels: number }) => row.channels === 2);
   return {
     activation: activationHost !== null
-      ? { value: activationHost, how: `real extension host (code-server), production bundle: extension.activate() call, bundle load included; median of ${launches.length} fresh host${launches.length === 1 ? '' : 's'}${typeof host?.coreLoadMs === 'number' ? `; the first analysis then loads the core in ${host.coreLoadMs.toFixed(0)} ms` : ''}` }
+      ? { value: activationHost, how: `real extension host (code-server), production bundle: extension.activate() call, bundle load included; median of ${launches.length} fresh host${launches.length === 1 ? '' : 's'}${emptyMedian !== null ? ` (an extension whose activate() does nothing: ${emptyMedian.toFixed(1)} ms in the same launches, so ours adds ${(activationHost! - emptyMedian).toFixed(1)} ms)` : ''}${typeof host?.coreLoadMs === 'number' ? `; the first analysis then loads the core in ${host.coreLoadMs.toFixed(0)} ms` : ''}` }
       : { value: r.extension?.activation?.total.median ?? null, how: 'plain Node with a vscode stand-in: require(dist/extension/node.js) + activate(), production build' },
     keystrokeIncremental2000: synthetic2000?.incrementalMemo
       ? { value: synthetic2000.incrementalMemo.median, how: `createIncrementalAnalyzer().update, as the editor runs it (previous parse tree, unchanged models replayed); a full analyze() of the edited text takes ${synthetic2000.incremental.median.toFixed(0)} ms` }

@@ -113,6 +113,27 @@ describe('editor: an untitled model with a shape error', () => {
     const labels = await hintLabels(document);
     check(labels.includes('(N,64)·(64,2)=(N,2)'), `hints after the fix: ${JSON.stringify(labels)}`);
   });
+
+  it('after a burst of edits, diagnostics and hints are those of the last version only', async () => {
+    // Twelve edits inside one debounce period, each a different wrong width for fc2 (fc1 gives 64),
+    // so a result of any earlier version would name another number than the last one's, 21. Hints
+    // asked between some of them analyse those intermediate versions on the spot.
+    const width = () => positionOf(document, 'self.fc2 = nn.Linear(', 'self.fc2 = nn.Linear('.length);
+    for (let i = 0; i < 12; i++) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(width(), width().translate(0, 2)), String(10 + i));
+      check(await vscode.workspace.applyEdit(edit), `edit ${i} applied`);
+      if (i % 4 === 1) await hintLabels(document);
+    }
+    check(document.getText().includes('self.fc2 = nn.Linear(21, 2)'), `the last edit is the text: ${document.lineAt(width().line).text}`);
+    await api.settled(document.uri.toString());
+    const diagnostics = await diagnosticsWhen(document.uri, (ds) => ds.some((d) => d.code === 'shape-mismatch' && /\b21\b/.test(d.message)));
+    const errors = diagnostics.filter((d) => d.code === 'shape-mismatch');
+    checkEqual(errors.length, 1, 'one shape error');
+    check(!/\((1\d|20),2\)|expects (1\d|20)\b|≠ (1\d|20)\b/.test(errors[0].message), `the error names no earlier version's width: ${errors[0].message}`);
+    const labels = await hintLabels(document);
+    check(labels.some((l) => l.includes('(21,2)')) && !labels.some((l) => /\((1\d|20),2\)/.test(l)), `hints of the last version: ${JSON.stringify(labels)}`);
+  });
 });
 
 describe('editor: commands and settings', () => {
