@@ -39,11 +39,14 @@ async function closeEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-async function openExample(name: string): Promise<{ document: vscode.TextDocument; editor: vscode.TextEditor }> {
+/** Opens an example in the first column with the cursor inside the layer call `layer` begins. */
+async function openExample(name: string, layer: string): Promise<{ document: vscode.TextDocument; editor: vscode.TextEditor; at: vscode.Position }> {
   const { extension } = await layerLens();
   const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(extension.extensionUri, 'examples', name));
   const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-  return { document, editor };
+  const at = positionOf(document, layer, 4);
+  editor.selection = new vscode.Selection(at, at);
+  return { document, editor, at };
 }
 
 describe('panel: the layer panel in VS Code', function () {
@@ -52,9 +55,7 @@ describe('panel: the layer panel in VS Code', function () {
   after(closeEditors);
 
   it('opens from "Visualise Receptive Field" with the cursor on a layer and receives ready', async () => {
-    const { document, editor } = await openExample('laplacian_edge.py');
-    const at = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(at, at);
+    await openExample('laplacian_edge.py', 'nn.Conv2d');
     const started = Date.now();
     const result = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(result && result.ready, `the command resolved without the webview's ready: ${JSON.stringify(result)}`);
@@ -69,10 +70,8 @@ describe('panel: the layer panel in VS Code', function () {
   });
 
   it('follows the cursor to another layer', async () => {
-    const { document, editor } = await openExample('spectrogram_cnn.py');
     // `self.reduce = nn.Conv2d(...)` first, then the conv built by conv_block() (block1.0).
-    const first = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(first, first);
+    const { document, editor } = await openExample('spectrogram_cnn.py', 'nn.Conv2d');
     await vscode.commands.executeCommand('layerLens.showPanel');
     const before = await panelState(0, 'reduce');
     const count = before.rendered?.count ?? 0;
@@ -87,9 +86,7 @@ describe('panel: the layer panel in VS Code', function () {
   });
 
   it('opens the attention view from "Show Attention"', async () => {
-    const { document, editor } = await openExample('transformer_block.py');
-    const at = positionOf(document, 'nn.MultiheadAttention(d_model', 4);
-    editor.selection = new vscode.Selection(at, at);
+    await openExample('transformer_block.py', 'nn.MultiheadAttention(d_model');
     await vscode.commands.executeCommand('layerLens.showAttention');
     const state = await panelState(0);
     checkEqual(state.rendered?.view, 'attention', 'view drawn');
@@ -98,9 +95,7 @@ describe('panel: the layer panel in VS Code', function () {
   });
 
   it('survives being closed while it has work pending, and opens again', async () => {
-    const { document, editor } = await openExample('spectrogram_cnn.py');
-    const first = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(first, first);
+    const { document, editor } = await openExample('spectrogram_cnn.py', 'nn.Conv2d');
     const opened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(opened?.ready, 'ready before the close');
     // A cursor move schedules a snapshot (debounced) and presenter mode posts a message; the panel
@@ -114,9 +109,7 @@ describe('panel: the layer panel in VS Code', function () {
     const closed = await vscode.commands.executeCommand<PanelState | null>('layerLens._panelState');
     check(!closed || !closed.open, `the panel is gone: ${JSON.stringify(closed)}`);
     // Opening again gives a fresh, working panel.
-    const { document: again, editor: againEditor } = await openExample('laplacian_edge.py');
-    const at = positionOf(again, 'nn.Conv2d', 4);
-    againEditor.selection = new vscode.Selection(at, at);
+    await openExample('laplacian_edge.py', 'nn.Conv2d');
     const reopened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(reopened?.ready, `ready after reopening: ${JSON.stringify(reopened)}`);
     const drawn = await panelState(0);
@@ -125,9 +118,7 @@ describe('panel: the layer panel in VS Code', function () {
   });
 
   it('plays from "Play/Pause Animation", is closed mid-animation cleanly, and reopens paused', async () => {
-    const { document, editor } = await openExample('laplacian_edge.py');
-    const at = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(at, at);
+    const { editor, at } = await openExample('laplacian_edge.py', 'nn.Conv2d');
     const opened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(opened?.ready, 'ready before playing');
     const drawn = await panelState(0);
@@ -152,9 +143,7 @@ describe('panel: the layer panel in VS Code', function () {
     checkEqual(closed.dropped, 0, 'malformed messages');
     console.log(`      drew steps ${steps.join(', ')} while playing, then closed`);
     // A new panel is a fresh one: it draws and starts paused at the first step, as a new panel always does.
-    const { document: again, editor: againEditor } = await openExample('laplacian_edge.py');
-    const againAt = positionOf(again, 'nn.Conv2d', 4);
-    againEditor.selection = new vscode.Selection(againAt, againAt);
+    await openExample('laplacian_edge.py', 'nn.Conv2d');
     const reopened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(reopened?.ready, `ready after reopening: ${JSON.stringify(reopened)}`);
     const redrawn = await panelState(0);
@@ -167,9 +156,7 @@ describe('panel: the layer panel in VS Code', function () {
   it('"Play/Pause Animation" with no panel open opens one and plays; again, it pauses', async () => {
     await closeEditors();
     check((await vscode.commands.executeCommand<PanelState | null>('layerLens._panelState')) === null, 'no panel before the command');
-    const { document, editor } = await openExample('laplacian_edge.py');
-    const at = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(at, at);
+    await openExample('laplacian_edge.py', 'nn.Conv2d');
     const started = await vscode.commands.executeCommand<PanelState | null>('layerLens.togglePlayback');
     check(started?.open && started.ready, `the command opened the panel: ${JSON.stringify(started)}`);
     checkEqual(started.rendered?.layerId, 'conv', 'it shows the layer under the cursor');
@@ -186,9 +173,7 @@ describe('panel: the layer panel in VS Code', function () {
   });
 
   it('"Play/Pause Animation" on a panel hidden behind another tab shows it again and plays', async () => {
-    const { document, editor } = await openExample('laplacian_edge.py');
-    const at = positionOf(document, 'nn.Conv2d', 4);
-    editor.selection = new vscode.Selection(at, at);
+    await openExample('laplacian_edge.py', 'nn.Conv2d');
     const opened = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
     check(opened?.ready, 'ready before hiding');
     await panelState(0);
