@@ -59,10 +59,28 @@ const checks = [
     assert.deepEqual(unwanted, []);
     assert.ok(files.includes('examples/linear_classifier.py'), 'the walkthrough examples are packaged');
   }],
-  ['a Python document opens with the extension active', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nlayer = nn.Linear(4, 2)\n' });
+  ['a Python document opens with the extension active, and the installed core analyses it', async () => {
+    const content = [
+      'import torch.nn as nn',
+      'class Classifier(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 2)',
+      '    # layer-lens: x: (8, 4)',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content });
     await vscode.window.showTextDocument(document);
-    assert.equal(vscode.extensions.getExtension(extensionId).isActive, true);
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.equal(extension.isActive, true);
+    // The Node host requires dist/extension/analysis.js on the first analysis: a package without it
+    // would activate and then show nothing.
+    const hints = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, new vscode.Range(0, 0, document.lineCount, 0));
+    const labels = (hints ?? []).map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    assert.ok(labels.some((l) => l.includes('(8,2)')), `hints from the installed copy: ${JSON.stringify(labels)}`);
+    assert.equal(typeof extension.exports.coreLoadMs(), 'number', 'the core was loaded');
   }],
 ];
 
