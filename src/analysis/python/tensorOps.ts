@@ -11,7 +11,7 @@ import { addDim, ceilDivDim, compareDims, floorDivDim, formatDim, isKnown, isUnk
 import type { ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
 import { sliceIndices } from './interpreter';
-import { FALSE, NONE, TRUE, describe, formatTensorShape, int, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from './values';
+import { FALSE, NONE, TRUE, describe, formatTensorShape, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from './values';
 
 /** What a rule needs from its surroundings: the interpreter (for findings) and the call site. */
 interface OpContext {
@@ -675,27 +675,6 @@ export function layerContext(ctx: OpContext, suffix = ''): LayerContext {
   };
 }
 
-function configOf(v: Value | undefined): ConfigValue {
-  if (!v) return null;
-  switch (v.k) {
-    case 'int':
-      return v.v as ConfigValue;
-    case 'float':
-      return v.v;
-    case 'bool':
-      return v.v;
-    case 'str':
-      return v.v;
-    case 'none':
-      return null;
-    case 'tuple':
-    case 'list':
-      return v.items.map(configOf);
-    default:
-      return null;
-  }
-}
-
 function convFunctional(n: number, transposed: boolean): Rule {
   return (ctx, _self, args, kwargs) => {
     const x = tensorArg(arg(args, kwargs, 0, 'input'));
@@ -709,7 +688,7 @@ function convFunctional(n: number, transposed: boolean): Rule {
     const cfg: LayerConfig = {};
     names.forEach((name, i) => {
       const v = arg(args, kwargs, 3 + i, name);
-      if (v !== undefined) cfg[name] = configOf(v);
+      if (v !== undefined) cfg[name] = toConfig(v);
     });
     const groups = intOf(arg(args, kwargs, transposed ? 6 : 6, 'groups')) ?? (typeof cfg.groups === 'number' ? cfg.groups : 1);
     cfg.groups = groups;
@@ -733,7 +712,7 @@ function poolFunctional(layer: string, names: string[]): Rule {
     const cfg: LayerConfig = {};
     names.forEach((name, i) => {
       const v = arg(args, kwargs, 1 + i, name);
-      if (v !== undefined) cfg[name] = configOf(v);
+      if (v !== undefined) cfg[name] = toConfig(v);
     });
     if (cfg.stride === null || (Array.isArray(cfg.stride) && cfg.stride.length === 0)) delete cfg.stride;
     return viaLayer(ctx, layer, cfg, x);
@@ -1298,7 +1277,7 @@ const functional: Record<string, Rule> = {
     const cfg: LayerConfig = {};
     ['size', 'scale_factor', 'mode', 'align_corners'].forEach((n, i) => {
       const v = arg(args, kwargs, 1 + i, n);
-      if (v !== undefined) cfg[n] = configOf(v);
+      if (v !== undefined) cfg[n] = toConfig(v);
     });
     return viaLayer(ctx, 'Upsample', cfg, x);
   },

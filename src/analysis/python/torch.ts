@@ -19,6 +19,7 @@ import {
   formatTensorShape,
   int,
   str,
+  toConfig,
   tuple,
   unknown,
   force,
@@ -812,43 +813,6 @@ function firstTensorOf(v: Value): TensorV | null {
     if (t) return t;
   }
   return null;
-}
-
-/** A Python value as a catalogue config value. */
-export function toConfig(v: Value): ConfigValue {
-  v = force(v);
-  switch (v.k) {
-    case 'int':
-      return v.v as ConfigValue;
-    case 'float': {
-      const dim = (v as unknown as { dim?: Dim }).dim;
-      if (dim !== undefined) return dim as ConfigValue;
-      return Number.isNaN(v.v) ? (unknownDim() as ConfigValue) : v.v;
-    }
-    case 'bool':
-      return v.v;
-    case 'str':
-      return v.v;
-    case 'none':
-      return null;
-    case 'tuple':
-    case 'list':
-      return v.items.map(toConfig);
-    case 'dict': {
-      const o: Record<string, ConfigValue> = {};
-      for (const e of v.entries.values()) if (e.key.k === 'str') o[e.key.v] = toConfig(e.value);
-      return o;
-    }
-    case 'instance':
-      if (v.mod?.spec && v.mod.config) return { layer: v.mod.spec.name, config: v.mod.config };
-      return null;
-    case 'class':
-      return v.layer ? { layer: v.layer.name, config: {} } : v.name;
-    case 'unknown':
-      return unknownDim() as ConfigValue;
-    default:
-      return null;
-  }
 }
 
 /** A catalogue config value as a Python value. */

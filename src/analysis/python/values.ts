@@ -5,7 +5,7 @@
 
 import type { Dim } from '../shapes';
 import { compareDims, formatDim, formatShape, isKnown, unknownDim } from '../shapes';
-import type { LayerConfig, LayerSpec } from '../layers/catalogue';
+import type { ConfigValue, LayerConfig, LayerSpec } from '../layers/catalogue';
 import type { Framework, Geometry, ReceptiveField, Span } from '../types';
 import type { ClassDef, Expr, FunctionDef } from './ast';
 
@@ -392,4 +392,41 @@ export function describe(v: Value): string {
 /** The unknown dimension as a value-level integer. */
 export function unknownInt(): Value {
   return { k: 'int', v: unknownDim() };
+}
+
+/** A Python value as a catalogue config value. */
+export function toConfig(v: Value): ConfigValue {
+  v = force(v);
+  switch (v.k) {
+    case 'int':
+      return v.v as ConfigValue;
+    case 'float': {
+      const dim = (v as unknown as { dim?: Dim }).dim;
+      if (dim !== undefined) return dim as ConfigValue;
+      return Number.isNaN(v.v) ? (unknownDim() as ConfigValue) : v.v;
+    }
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v;
+    case 'none':
+      return null;
+    case 'tuple':
+    case 'list':
+      return v.items.map(toConfig);
+    case 'dict': {
+      const o: Record<string, ConfigValue> = {};
+      for (const e of v.entries.values()) if (e.key.k === 'str') o[e.key.v] = toConfig(e.value);
+      return o;
+    }
+    case 'instance':
+      if (v.mod?.spec && v.mod.config) return { layer: v.mod.spec.name, config: v.mod.config };
+      return null;
+    case 'class':
+      return v.layer ? { layer: v.layer.name, config: {} } : v.name;
+    case 'unknown':
+      return unknownDim() as ConfigValue;
+    default:
+      return null;
+  }
 }
