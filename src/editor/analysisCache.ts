@@ -75,6 +75,8 @@ export class AnalysisCache implements vscode.Disposable {
   private generation = 0;
   /** How many analyses ran, for tests and logs. */
   analysisCount = 0;
+  /** How many of them were focused on a range (a cold document's visible hints). */
+  focusedCount = 0;
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
@@ -87,7 +89,9 @@ export class AnalysisCache implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       this.emitter,
-      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
+      // An opened document is analysed whole after the usual pause, not at once: the editor asks
+      // for the visible hints first, and `getForRange` answers them from the visible models.
+      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.contentChanges.length > 0) this.schedule(event.document);
         this.moduleChanged(event.document.uri.toString());
@@ -103,7 +107,7 @@ export class AnalysisCache implements vscode.Disposable {
       }),
     );
     // Documents already open when the extension activates get their push analysis too.
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+    for (const document of vscode.workspace.textDocuments) this.schedule(document);
   }
 
   /** The analysis of the document's current version; analyses now if the cached one is stale. */
@@ -149,6 +153,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (!this.timers.has(key)) return this.get(document);
     let analysis: Analysis;
     this.analysisCount++;
+    this.focusedCount++;
     try {
       analysis = this.analyzer(document.getText(), language, { ...this.optionsFor(document, new Set()), focus: { from, to } });
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   diagnosticsWhen,
   hintLabels,
   hoverText,
+  labelText,
   layerLens,
   lensTitles,
   nextEvent,
@@ -133,6 +134,46 @@ describe('editor: an untitled model with a shape error', () => {
     check(!/\((1\d|20),2\)|expects (1\d|20)\b|≠ (1\d|20)\b/.test(errors[0].message), `the error names no earlier version's width: ${errors[0].message}`);
     const labels = await hintLabels(document);
     check(labels.some((l) => l.includes('(21,2)')) && !labels.some((l) => /\((1\d|20),2\)/.test(l)), `hints of the last version: ${JSON.stringify(labels)}`);
+  });
+});
+
+describe("editor: a just-opened file's first hints", () => {
+  it('come from the models on screen, and equal the whole analysis once it runs', async () => {
+    // Forty small models; the whole-file analysis waits for the pause after opening, which the
+    // setting stretches so that the hints below are surely asked first.
+    const blocks = Array.from({ length: 40 }, (_, i) => [
+      `class Block${i}(nn.Module):`,
+      '    def __init__(self):',
+      '        super().__init__()',
+      `        self.fc = nn.Linear(${i + 4}, ${i + 5})`,
+      '',
+      `    # layer-lens: x: (N, ${i + 4})`,
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+    ]);
+    const text = ['import torch.nn as nn', '', ...blocks.flat()].join('\n');
+    const restore = await withSetting('analysis.debounceMs', 5000);
+    try {
+      const before = api.analysisCounts();
+      const document = await openUntitled(text);
+      const first = positionOf(document, 'class Block30');
+      const visible = new vscode.Range(first.line, 0, first.line + 18, 0);
+      const hints = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, visible)).map(labelText);
+      const after = api.analysisCounts();
+      checkEqual(after.focused - before.focused, 1, 'analyses focused on the visible lines');
+      checkEqual(after.all - before.all, 1, 'analyses run (the whole file waits for the pause)');
+      check(hints.includes('(N,34)·(34,35)=(N,35)') && hints.includes('(N,35)·(35,36)=(N,36)'), `visible hints: ${JSON.stringify(hints)}`);
+      // A CodeLens needs the whole file: asking for one analyses it now.
+      check((await lensTitles(document)).length >= 40, 'a lens above every model');
+      checkEqual(api.analysisCounts().all - after.all, 1, 'one whole-file analysis');
+      const again = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, visible)).map(labelText);
+      checkEqual(again, hints, 'the same hints from the whole analysis');
+      checkEqual(api.analysisCounts().all - after.all, 1, 'served from the cache');
+      await closeDocument(document);
+    } finally {
+      await restore();
+    }
   });
 });
 
