@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { analyze } from '../src/analysis/analyze.ts';
 import { panelModelAt } from '../src/analysis/panelModel.ts';
 import { defaultUiState } from '../src/shared/protocol.ts';
+import { MAX_REPLAY_STEPS } from '../webview/render/exportView.ts';
 import { makeNonce, panelHtml } from '../src/shared/panelHtml.ts';
-import { CHROMIUM_ARGS } from '../test/webview/harness.ts';
+import { CHROMIUM_ARGS, DARK_THEME } from '../test/webview/harness.ts';
 import { chromium } from 'playwright-core';
 import { spreadOf } from './stats.ts';
 
@@ -57,10 +58,13 @@ function snapshot(model, requestedView = null) {
   return { type: 'snapshot', seq: ++seq, document: { uri: 'file:///bench.py', fileName: 'bench.py', version: seq }, model, requestedView, forceLayer: true };
 }
 
-/** Opens the panel with message timestamps recorded in the page; `saved` is the restored UI state. */
-async function open(browser, origin, saved) {
+/**
+ * Opens the panel with message timestamps recorded in the page; `saved` is the restored UI state,
+ * `theme` the variables VS Code would set on <html> (none by default, as the older measures ran).
+ */
+async function open(browser, origin, saved, theme = null) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.addInitScript((state) => {
+  await page.addInitScript(({ state, theme }) => {
     // tsx may wrap functions passed to page.evaluate in __name(...) (esbuild keepNames).
     window.__name = (f) => f;
     const posted = [];
@@ -71,7 +75,13 @@ async function open(browser, origin, saved) {
       getState: () => window.__state,
       setState: (s) => (window.__state = s),
     });
-  }, saved ?? null);
+    if (theme) {
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
+        document.body.classList.add('vscode-dark');
+      });
+    }
+  }, { state: saved ?? null, theme });
   const started = Date.now();
   await page.goto(`${origin}/`);
   const ready = await waitFor(page, 'ready', 1);
@@ -134,11 +144,105 @@ async function frameIntervals(page, durationMs) {
   }, durationMs);
 }
 
+/**
+ * Posts `exportView` and waits for the `exported` answer. Returns the page time between the two, the
+ * size of the file the answer holds (base64 data URLs decoded, text as UTF-8) and its error; the
+ * answer's data is then dropped in the page so that large replays do not pile up.
+ */
+async function timeExport(page, format, requestId, timeout) {
+  const before = await countOf(page, 'exported');
+  const t = await send(page, { type: 'exportView', requestId, format });
+  const handle = await page.waitForFunction(
+    (count) => {
+      const answer = window.__posted.filter((p) => p.m.type === 'exported')[count - 1];
+      if (!answer) return null;
+      const { data, error, requestId: id } = answer.m;
+      const base64 = /^data:[^;,]+;base64,/.exec(data);
+      const bytes = base64 ? Math.floor(((data.length - base64[0].length) * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0) : new TextEncoder().encode(data).length;
+      answer.m.data = '';
+      return { t: answer.t, bytes, chars: data.length, error, requestId: id };
+    },
+    before + 1,
+    { timeout },
+  );
+  const answer = await handle.jsonValue();
+  if (answer.requestId !== requestId) throw new Error(`exported answered request ${answer.requestId}, not ${requestId}`);
+  return { ms: answer.t - t, bytes: answer.bytes, chars: answer.chars, error: answer.error };
+}
+
+/**
+ * Exports of the view on screen (issue 8.4): `exportView` to `exported` for each format, on the
+ * tutorial's Laplacian example (no document: 16 steps) and on the last convolution of the
+ * five-layer stack, whose 16×16 sample gives 256 steps (GIF and replay stop at their 240-step cap)
+ * and whose stack field crosses the stride-2 and dilation-2 layers. Formats take turns within each
+ * repeat, so a slow moment of the shared machine does not fall on one format only.
+ */
+export async function exportTimes(browser, origin, quick, log) {
+  const cases = [
+    {
+      view: 'tutorial Laplacian',
+      about: "the tutorial's own example (no document open): the Laplacian kernel over its 6×6 image, a 4×4 output",
+      message: { type: 'snapshot', seq: ++seq, document: null, model: null, requestedView: 'conv', forceLayer: false },
+      repeats: quick ? 1 : 5,
+    },
+    {
+      view: 'five-layer stack, conv5',
+      about: 'the last convolution of bench/fixtures/fiveLayerStack.py (3×3 over a 16×16 map, so a 16×16 sample and output), with the effective field of the whole stack, which crosses its stride-2 and dilation-2 layers',
+      message: snapshot(panelModelOf('bench/fixtures/fiveLayerStack.py', (l) => l.id === 'conv5')),
+      repeats: quick ? 1 : 5,
+    },
+  ];
+  const formats = ['png', 'svg', 'gif', 'html'];
+  const rows = [];
+  let requestId = 0;
+  for (const c of cases) {
+    // Exports read the theme's colours (background, text), so these pages get VS Code's dark theme.
+    const { page } = await open(browser, origin, null, DARK_THEME);
+    await timeRender(page, c.message);
+    // The conv view computes its stack field before `rendered`; wait for any queued load as well.
+    await page.evaluate(async () => {
+      for (let i = 0; i < 5; i++) await window.layerLensDebug.app.idle;
+    });
+    // The app's current view is a private field in TypeScript; the debug hook reaches it at run time.
+    const shape = await page.evaluate(() => {
+      const view = window.layerLensDebug.app.current;
+      const rect = view?.getBoundingClientRect();
+      return { steps: view?.stepCount ?? null, size: rect ? `${Math.round(rect.width)}×${Math.round(rect.height)}` : null };
+    });
+    const samples = Object.fromEntries(formats.map((f) => [f, { times: [], bytes: [], chars: [], failed: null }]));
+    for (let i = 0; i < c.repeats; i++) {
+      for (const format of formats) {
+        const s = samples[format];
+        if (s.failed) continue;
+        try {
+          const r = await timeExport(page, format, ++requestId, 180_000);
+          if (r.error) s.failed = r.error;
+          else {
+            s.times.push(r.ms);
+            s.bytes.push(r.bytes);
+            s.chars.push(r.chars);
+          }
+        } catch (error) {
+          s.failed = String(error?.message ?? error).split('\n')[0];
+        }
+      }
+    }
+    for (const format of formats) {
+      const s = samples[format];
+      const frames = format === 'gif' || format === 'html' ? Math.min(shape.steps ?? 1, MAX_REPLAY_STEPS) : 1;
+      rows.push({ view: c.view, about: c.about, steps: shape.steps, frames, size: shape.size, format, time: s.times.length ? spreadOf(s.times) : null, bytes: s.bytes.length ? Math.max(...s.bytes) : null, chars: s.chars.length ? Math.max(...s.chars) : null, failed: s.failed });
+    }
+    await page.close();
+    log(`exports measured: ${c.view}`);
+  }
+  return rows;
+}
+
 /** Runs the panel measurements. */
 export async function runPanelBench(quick, log) {
   const { server, origin } = await startServer();
   const browser = await launch();
-  const out = { backend: null, backendNote: null, ready: null, readyWall: null, firstRender: null, layerSwitch: null, frames: null, effectiveField: null, attention: [], errors: [] };
+  const out = { backend: null, backendNote: null, ready: null, readyWall: null, firstRender: null, layerSwitch: null, frames: null, effectiveField: null, attention: [], exports: [], errors: [] };
   try {
     // Time to ready: a fresh page each time (the command opens a new webview).
     const readies = [];
@@ -233,6 +337,8 @@ export async function runPanelBench(quick, log) {
       await page.close();
       log(`attention T=${T} measured`);
     }
+
+    out.exports = await exportTimes(browser, origin, quick, log);
   } catch (error) {
     out.errors.push(String(error?.stack ?? error).slice(0, 800));
   } finally {

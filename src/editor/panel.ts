@@ -22,6 +22,9 @@ import { analysisLanguage, type AnalysisCache } from './analysisCache';
 /** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'layerLens.panel';
 
+/** How long an export may take in the webview (240 large GIF frames take several seconds). */
+const EXPORT_TIMEOUT_MS = 120_000;
+
 /** A panel's UI state as its webview reported it, with the document it shows (for Live Share). */
 export interface PanelUiStateChange {
   ui: UiState;
@@ -228,7 +231,15 @@ class LayerPanel implements vscode.Disposable {
   requestExport(format: ExportFormat): Promise<ExportedMessage> {
     const requestId = ++this.exportSeq;
     return new Promise((resolve) => {
-      this.exportRequests.set(requestId, resolve);
+      // An answer the protocol drops (malformed, oversized) must not leave the command waiting forever.
+      const timer = this.schedule(() => {
+        if (!this.exportRequests.delete(requestId)) return;
+        resolve({ type: 'exported', requestId, format, data: '', error: `The panel did not answer within ${EXPORT_TIMEOUT_MS / 1000} s.` });
+      }, EXPORT_TIMEOUT_MS);
+      this.exportRequests.set(requestId, (message) => {
+        this.cancel(timer);
+        resolve(message);
+      });
       this.post({ type: 'exportView', requestId, format });
     });
   }

@@ -4,12 +4,14 @@
 // decoded frame by frame by Chromium's own ImageDecoder, and everything is saved under
 // test-results/webview/ (export-*) for a person to look at.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { ExportedMessage, ExportFormat } from '../../src/shared/protocol';
+import { analyze } from '../../src/analysis/analyze';
+import { panelModelAt } from '../../src/analysis/panelModel';
+import { MAX_EXPORT_CHARS, type ExportedMessage, type ExportFormat } from '../../src/shared/protocol';
 import { launch, openPanel, screenshot, startServer, type PanelPage } from './harness';
 
 const outDir = join(__dirname, '../../test-results/webview');
@@ -197,5 +199,32 @@ describe('exports of the current view', () => {
     assert.deepEqual(violations.filter((v) => !/^script-src wasm-eval\b/.test(v)), []);
     await panel.idle();
     await screenshot(panel.page, 'export-panel-after');
+  });
+
+  it('keeps the replay of a busy 256-step view within what one message carries, and says which steps it holds', async function () {
+    this.timeout(120_000);
+    // The last convolution of the bench's five-layer stack: a 16×16 output (256 steps) whose
+    // effective-field heat map makes every step's SVG a few hundred KiB; 240 of them were 66 MiB.
+    const file = join(__dirname, '../../bench/fixtures/fiveLayerStack.py');
+    const analysis = analyze(readFileSync(file, 'utf8'), 'python', { fileName: file });
+    const conv5 = analysis.models.flatMap((m) => m.modules).find((m) => m.path === 'conv5');
+    assert.ok(conv5, 'the fixture has conv5');
+    const busy = await openPanel(browser, origin, { width: 1100, height: 900 });
+    try {
+      const model = panelModelAt(analysis, conv5.span.from);
+      await busy.send({ type: 'snapshot', seq: 1, document: { uri: 'file:///stack.py', fileName: 'stack.py', version: 1 }, model, requestedView: 'conv', forceLayer: true });
+      await busy.waitFor('rendered');
+      await busy.idle();
+      await busy.send({ type: 'exportView', requestId: 1, format: 'html' });
+      const answer = await busy.waitFor('exported');
+      assert.equal(answer.error, null);
+      assert.ok(answer.data.length <= MAX_EXPORT_CHARS, `${answer.data.length} characters`);
+      const title = /<title>([^<]*)<\/title>/.exec(answer.data)?.[1] ?? '';
+      const held = /steps 1–(\d+) of 256/.exec(title);
+      assert.ok(held, `the title says which steps the replay holds: ${title}`);
+      assert.ok(Number(held[1]) >= 10 && Number(held[1]) < 240, title);
+    } finally {
+      await busy.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { PanelLayer, PanelModel } from '../../src/analysis/panelModel';
-import type { BackendName, ExportFormat, HostMessage, SnapshotMessage, UiState, ViewKind } from '../../src/shared/protocol';
+import { MAX_EXPORT_CHARS, type BackendName, type ExportFormat, type HostMessage, type SnapshotMessage, type UiState, type ViewKind } from '../../src/shared/protocol';
 import { viewAsGif, viewAsPng, viewAsReplay, viewAsSvg } from '../render/exportView';
 import { persistUiState, post } from '../host';
 import { readPalette } from '../render/palette';
@@ -185,6 +185,11 @@ export class LlApp extends HTMLElement {
             : format === 'gif'
               ? viewAsGif(view, this.ui.step, settings, background, this.ui.speed)
               : viewAsReplay(view, this.ui.step, settings, { background, foreground }, title, this.ui.speed);
+      // The extension drops a larger message as malformed; an error is an answer it can show.
+      if (data.length > MAX_EXPORT_CHARS) {
+        post({ type: 'exported', requestId, format, data: '', error: `The ${format.toUpperCase()} export is ${Math.ceil(data.length / 2 ** 20)} MB, over the ${MAX_EXPORT_CHARS / 2 ** 20} MB a message may carry.` });
+        return;
+      }
       post({ type: 'exported', requestId, format, data, error: null });
     } catch (error) {
       post({ type: 'exported', requestId, format, data: '', error: (error as Error).message });

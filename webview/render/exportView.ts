@@ -9,6 +9,9 @@ import { SvgRecorder, svgDocument, type PlacedDrawing } from './exportSvg';
 /** Steps beyond this are left out of a replay, which keeps the file to a few megabytes. */
 export const MAX_REPLAY_STEPS = 240;
 
+/** Characters of SVG frames a replay holds at most: half of what the extension accepts in one message. */
+export const MAX_REPLAY_CHARS = MAX_EXPORT_CHARS / 2;
+
 /** The visible canvases of a view with their offsets from the view's top-left corner. */
 function placedCanvases(view: AnimatedView): { canvas: HTMLCanvasElement; x: number; y: number }[] {
   const origin = view.getBoundingClientRect();
@@ -163,10 +166,17 @@ export function viewAsReplay(
   const count = Math.min(view.stepCount, MAX_REPLAY_STEPS);
   const frames: string[] = [];
   const captions: string[] = [];
+  let chars = 0;
   for (let step = 0; step < count; step++) {
-    frames.push(viewAsSvg(view, step, settings, colours.background, `${title}, step ${step + 1}`));
+    const frame = viewAsSvg(view, step, settings, colours.background, `${title}, step ${step + 1}`);
+    // A busy view draws a few hundred KiB of shapes per step: stop before the file outgrows what
+    // the extension accepts, and say so in the title (the first frame is always kept).
+    if (step > 0 && chars + frame.length > MAX_REPLAY_CHARS) break;
+    chars += frame.length;
+    frames.push(frame);
     captions.push(view.describe(step));
   }
   view.draw(currentStep, settings);
-  return replayHtml({ title, frames, captions, speed, startStep: Math.min(currentStep, count - 1), ...colours });
+  const shown = frames.length < view.stepCount ? `${title} (steps 1–${frames.length} of ${view.stepCount})` : title;
+  return replayHtml({ title: shown, frames, captions, speed, startStep: Math.min(currentStep, frames.length - 1), ...colours });
 }
