@@ -5,10 +5,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { syntheticModel } from './syntheticModel';
 
 interface Api {
   activationMs: number;
   coreLoadMs?(): number | undefined;
+  analysisCounts?(): { all: number; focused: number; ms: number };
   settled(uri: string): Promise<void>;
   heldDocuments(): string[];
 }
@@ -81,10 +83,76 @@ export async function run(): Promise<void> {
       steps.push({ open: target, ...m, heapGrowthMb: m.heapUsedMb - baseline.heapUsedMb, rssGrowthMb: m.rssMb - baseline.rssMb, held: api.heldDocuments().length });
     }
     out.steps = steps;
+    out.editor = await keystrokes(api);
     out.passed = 1;
   } catch (error) {
     out.failed = 1;
     out.error = String((error as Error).stack ?? error);
   }
   writeFileSync(process.env.LAYER_LENS_TEST_RESULTS!, JSON.stringify(out));
+}
+
+/** Hint labels of a range, through VS Code's command (as the editor asks for them). */
+async function hintsOf(document: vscode.TextDocument, range: vscode.Range): Promise<number> {
+  const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, range);
+  return hints.length;
+}
+
+/**
+ * Keystroke to fresh hints in the real host, IPC included: a 2,000-line synthetic model opened as an
+ * untitled document, its visible 60 lines' hints asked at once (the cold, focused path), then
+ * one-character edits in the middle, each followed by the same request (the incremental path). The
+ * same text as plain text, which no provider reads, measures what VS Code's round trips cost alone.
+ */
+async function keystrokes(api: Api): Promise<Record<string, unknown>> {
+  const { text } = syntheticModel(2000);
+  const run = async (language: string) => {
+    const focusedAtOpen = api.analysisCounts?.().focused ?? 0;
+    const document = await vscode.workspace.openTextDocument({ language, content: text });
+    await vscode.window.showTextDocument(document);
+    const lines = document.lineCount;
+    const middle = Math.floor(lines / 2);
+    let line = middle;
+    while (line < lines - 1 && !/^\s{8}\S/.test(document.lineAt(line).text)) line++;
+    const visible = new vscode.Range(middle - 30, 0, middle + 30, 0);
+    const focusedBefore = api.analysisCounts?.().focused ?? 0;
+    let started = performance.now();
+    const coldHints = await hintsOf(document, visible);
+    const coldVisibleMs = performance.now() - started;
+    const focusedPath = (api.analysisCounts?.().focused ?? 0) > focusedBefore;
+    // VS Code asks for the shown editor's hints by itself as it opens: whether that took the focused path.
+    const focusedOnOpen = (api.analysisCounts?.().focused ?? 0) - focusedAtOpen;
+    await api.settled(document.uri.toString());
+    const times: number[] = [];
+    const before = api.analysisCounts?.();
+    for (let i = 0; i < 21; i++) {
+      const end = document.lineAt(line).range.end;
+      const edit = new vscode.WorkspaceEdit();
+      if (i % 2 === 0) edit.insert(document.uri, end, ' ');
+      else edit.delete(document.uri, new vscode.Range(end.translate(0, -1), end));
+      started = performance.now();
+      await vscode.workspace.applyEdit(edit);
+      await hintsOf(document, visible);
+      if (i > 0) times.push(performance.now() - started);
+    }
+    const after = api.analysisCounts?.();
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // What the analyses themselves took over the 21 edits, as the core measured them.
+    const analyses = before && after ? { count: after.all - before.all, meanMs: (after.ms - before.ms) / Math.max(1, after.all - before.all) } : null;
+    return { lines, coldVisibleMs, coldHints, focusedPath, focusedOnOpen, keystrokeMs: times, analyses };
+  };
+  const plain = await run('plaintext');
+  // Python with our hints off: VS Code's round trips and Python tokenization, without our analysis.
+  const config = vscode.workspace.getConfiguration('layerLens');
+  await config.update('inlayHints.mode', 'off', vscode.ConfigurationTarget.Global);
+  const hintsOff = await run('python');
+  await config.update('inlayHints.mode', undefined, vscode.ConfigurationTarget.Global);
+  const python = await run('python');
+  return {
+    ...python,
+    plainColdMs: plain.coldVisibleMs,
+    plainKeystrokeMs: plain.keystrokeMs,
+    hintsOffColdMs: hintsOff.coldVisibleMs,
+    hintsOffKeystrokeMs: hintsOff.keystrokeMs,
+  };
 }

@@ -77,6 +77,8 @@ export class AnalysisCache implements vscode.Disposable {
   analysisCount = 0;
   /** How many of them were focused on a range (a cold document's visible hints). */
   focusedCount = 0;
+  /** Milliseconds all analyses took together, as the core measured them. */
+  analysisMs = 0;
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
@@ -130,6 +132,7 @@ export class AnalysisCache implements vscode.Disposable {
       this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
+    this.analysisMs += analysis.elapsedMs;
     this.log?.trace(`analysed ${key} (version ${document.version}) in ${analysis.elapsedMs.toFixed(1)} ms`);
     // A closed document keeps no entry: a provider may still ask for it while it closes.
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
@@ -160,8 +163,23 @@ export class AnalysisCache implements vscode.Disposable {
       this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return this.get(document);
     }
+    this.analysisMs += analysis.elapsedMs;
     this.log?.trace(`analysed the models of ${key} (version ${document.version}) in ${from}..${to} in ${analysis.elapsedMs.toFixed(1)} ms`);
     return analysis;
+  }
+
+  /**
+   * The full analysis, for consumers that need the whole file (CodeLens). On a cold document it
+   * yields first: the whole-file run moves to the next turn of the event loop, so a hint request
+   * already waiting is answered from the visible models before the whole file is interpreted.
+   */
+  async getWhole(document: vscode.TextDocument): Promise<Analysis> {
+    const key = document.uri.toString();
+    if (this.peek(document) === undefined && !this.incremental.has(key) && analysisLanguage(document) === 'python') {
+      this.schedule(document, 0);
+      if (this.timers.has(key)) await this.settled(document);
+    }
+    return this.get(document);
   }
 
   /** The cached analysis if it is fresh, without analysing. */

@@ -24,9 +24,10 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
-  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!editorSettings(document).codeLensEnabled || token.isCancellationRequested) return [];
-    const analysis = this.cache.get(document);
+    const analysis = await this.cache.getWhole(document);
+    if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     const uri = document.uri.toString();
     for (const model of analysis.models) {
