@@ -134,7 +134,7 @@ function productionExtension(temp: string, staging: string): string {
 }
 
 /** Fresh hosts that only activate the extension, for a median of the one-per-launch figure. */
-const ACTIVATION_LAUNCHES = 5;
+const ACTIVATION_LAUNCHES = 9;
 
 /** An extension whose activate() does nothing, with our activation events: what VS Code itself costs. */
 function emptyExtension(temp: string): string {
