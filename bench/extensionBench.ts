@@ -44,7 +44,7 @@ export interface HostProbe {
   /** The extension folder the host loaded: the production bundles, as the .vsix ships them. */
   extensionPath?: string;
   /** Keystroke to fresh hints through VS Code's commands in the host (bench/hostProbe.ts `keystrokes`). */
-  editor?: { lines: number; coldVisibleMs: number; coldHints: number; focusedPath: boolean; focusedOnOpen?: number; keystrokeMs: number[]; plainColdMs?: number; plainKeystrokeMs?: number[]; hintsOffColdMs?: number; hintsOffKeystrokeMs?: number[]; analyses?: { count: number; meanMs: number } | null };
+  editor?: { lines: number; coldVisibleMs: number; coldHints: number; focusedPath: boolean; focusedOnOpen?: number; keystrokeMs: number[]; repeatMs?: number[]; plainRepeatMs?: number[]; plainColdMs?: number; plainKeystrokeMs?: number[]; hintsOffColdMs?: number; hintsOffKeystrokeMs?: number[]; analyses?: { count: number; meanMs: number; hintCalls?: number; hintMeanMs?: number } | null };
   wasActiveBefore?: boolean;
   baseline?: { rssMb: number; heapUsedMb: number };
   steps?: { open: number; rssMb: number; heapUsedMb: number; heapGrowthMb: number; rssGrowthMb: number; held: number }[];

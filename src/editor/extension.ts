@@ -22,8 +22,8 @@ export interface LayerLensApi {
   readonly activationMs: number;
   /** Milliseconds the first analysis spent loading the analysis core, undefined until then (src/editor/core.ts). */
   coreLoadMs(): number | undefined;
-  /** Analyses run so far, how many were focused on a cold document's visible range, and their total milliseconds. */
-  analysisCounts(): { all: number; focused: number; ms: number };
+  /** Analyses run so far, how many were focused on a cold document's visible range, and their total milliseconds; hint requests answered and their total milliseconds. */
+  analysisCounts(): { all: number; focused: number; ms: number; hintCalls: number; hintMs: number };
   /** Analyses run during `activate` (zero: analysis waits until a document or command needs it). */
   readonly analysesDuringActivation: number;
   /** URIs of documents the analysis cache holds state for (none after they close). */
@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   return {
     activationMs,
     coreLoadMs: analysisCoreLoadMs,
-    analysisCounts: () => ({ all: cache.analysisCount, focused: cache.focusedCount, ms: cache.analysisMs }),
+    analysisCounts: () => ({ all: cache.analysisCount, focused: cache.focusedCount, ms: cache.analysisMs, hintCalls: hints.timing.calls, hintMs: hints.timing.ms }),
     analysesDuringActivation: cache.analysisCount,
     heldDocuments: () => cache.heldDocuments(),
     heldModules: () => cache.heldModules(),
