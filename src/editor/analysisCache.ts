@@ -129,11 +129,10 @@ export class AnalysisCache implements vscode.Disposable {
     } catch (error) {
       // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
       this.incremental.delete(key);
-      this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.logFailure(key, error);
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
-    this.analysisMs += analysis.elapsedMs;
-    this.log?.trace(`analysed ${key} (version ${document.version}) in ${analysis.elapsedMs.toFixed(1)} ms`);
+    this.account(analysis, `${key} (version ${document.version})`);
     // A closed document keeps no entry: a provider may still ask for it while it closes.
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
     return analysis;
@@ -142,15 +141,13 @@ export class AnalysisCache implements vscode.Disposable {
   /**
    * What the hints of a range need. A document analysed before gets its full analysis (an
    * incremental update when stale). A cold one (just opened, or dropped) gets the models defined in
-   * the range only, which skips interpreting the rest of a long file; its full analysis is
-   * scheduled at once, and its update refreshes the hints. Partial results are never cached.
+   * the range only, which skips interpreting the rest of a long file; its full analysis follows (the
+   * run pending since it opened, or one scheduled now), and its update refreshes the hints. Partial
+   * results are never cached.
    */
   getForRange(document: vscode.TextDocument, from: number, to: number): Analysis {
+    if (!this.isCold(document)) return this.get(document);
     const key = document.uri.toString();
-    const cached = this.entries.get(key);
-    if (this.isFresh(cached, document) || this.incremental.has(key) || !this.incrementalFactory || document.isClosed) return this.get(document);
-    const language = analysisLanguage(document) ?? 'python';
-    if (language !== 'python') return this.get(document);
     // Without a full analysis on its way (a document of a historical scheme), the range waits for it.
     if (!this.timers.has(key)) this.schedule(document, 0);
     if (!this.timers.has(key)) return this.get(document);
@@ -158,13 +155,12 @@ export class AnalysisCache implements vscode.Disposable {
     this.analysisCount++;
     this.focusedCount++;
     try {
-      analysis = this.analyzer(document.getText(), language, { ...this.optionsFor(document, new Set()), focus: { from, to } });
+      analysis = this.analyzer(document.getText(), 'python', { ...this.optionsFor(document, new Set()), focus: { from, to } });
     } catch (error) {
-      this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.logFailure(key, error);
       return this.get(document);
     }
-    this.analysisMs += analysis.elapsedMs;
-    this.log?.trace(`analysed the models of ${key} (version ${document.version}) in ${from}..${to} in ${analysis.elapsedMs.toFixed(1)} ms`);
+    this.account(analysis, `the models of ${key} (version ${document.version}) in ${from}..${to}`);
     return analysis;
   }
 
@@ -174,12 +170,35 @@ export class AnalysisCache implements vscode.Disposable {
    * already waiting is answered from the visible models before the whole file is interpreted.
    */
   async getWhole(document: vscode.TextDocument): Promise<Analysis> {
-    const key = document.uri.toString();
-    if (this.peek(document) === undefined && !this.incremental.has(key) && analysisLanguage(document) === 'python') {
+    if (this.isCold(document)) {
       this.schedule(document, 0);
-      if (this.timers.has(key)) await this.settled(document);
+      if (this.timers.has(document.uri.toString())) await this.settled(document);
     }
     return this.get(document);
+  }
+
+  /**
+   * A Python document with no fresh analysis and no incremental analyser yet: the first full
+   * analysis would interpret the whole file from scratch, so a range can be answered sooner.
+   */
+  private isCold(document: vscode.TextDocument): boolean {
+    return (
+      this.incrementalFactory !== null &&
+      !document.isClosed &&
+      analysisLanguage(document) === 'python' &&
+      !this.incremental.has(document.uri.toString()) &&
+      this.peek(document) === undefined
+    );
+  }
+
+  private logFailure(key: string, error: unknown): void {
+    this.log?.error(`analysis of ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+
+  /** Adds an analysis to the running total and traces it. */
+  private account(analysis: Analysis, what: string): void {
+    this.analysisMs += analysis.elapsedMs;
+    this.log?.trace(`analysed ${what} in ${analysis.elapsedMs.toFixed(1)} ms`);
   }
 
   /** The cached analysis if it is fresh, without analysing. */
