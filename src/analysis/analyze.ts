@@ -4,6 +4,7 @@
 
 import './layers/index';
 import { binaryAnalysis, looksBinary } from './binaryText';
+import { finishAnalysis } from './finishAnalysis';
 import { analyzePython } from './python/analyzePython';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
@@ -12,8 +13,8 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
-    if (language === 'python') return analyzePython(text, options);
-    return analyzeTfjs(text, language, options);
+    if (language === 'python') return finishAnalysis(analyzePython(text, options), options);
+    return finishAnalysis(analyzeTfjs(text, language, options), options);
   } catch (e) {
     return {
       language,

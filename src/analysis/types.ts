@@ -183,4 +183,9 @@ export interface AnalyzeOptions {
    * whole file is still parsed and its top level run. Python only; ignored with `model`.
    */
   focus?: Span;
+  /**
+   * Every inference gap as its own Information finding, as the interpreter reported it. By default
+   * gaps are hints, and gaps with one cause are grouped into one finding (quietFindings.ts).
+   */
+  verboseFindings?: boolean;
 }

@@ -2,6 +2,7 @@
 // notation, formula, parameters, multiply-adds, receptive field and links into the panel.
 
 import * as vscode from 'vscode';
+import { layerAtCursor, moduleOfHit } from '../analysis/layerAtCursor';
 import type { Analysis, ShapeAnnotation, Span } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { annotationAt, hoverCommands, hoverMarkdown, modelAt, moduleAt, moduleOfAnnotation, variableAnnotation, type HoverSubject } from './format';
@@ -15,6 +16,11 @@ function subjectAt(analysis: Analysis, document: vscode.TextDocument, position: 
   const annotation = annotationAt(analysis, offset);
   const hit = moduleAt(analysis, offset);
   const expressionText = (a: ShapeAnnotation) => text.slice(a.span.from, a.span.to);
+
+  // The attribute name of a definition (`self.linear` in `self.linear = nn.Linear(...)`) is the layer.
+  const layer = layerAtCursor(analysis, text, offset);
+  const layerModule = layer && layer.via === 'name' ? moduleOfHit(analysis, layer) : null;
+  if (layer && layerModule) return { subject: { model: analysis.models[layer.model], module: layerModule, annotation: null }, span: layer.span };
 
   // A plain variable (`x` in `self.fc(x)`) shows the shape it was last given, not the call around it.
   const word = document.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z_0-9]*/);
