@@ -102,7 +102,7 @@ export class AnalysisCache implements vscode.Disposable {
         if (!isUriStillOpen(document)) this.forget(document.uri.toString());
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate')) {
+        if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate') || event.affectsConfiguration('layerLens.diagnostics.verbose')) {
           this.generation++;
           for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
         }
@@ -306,6 +306,7 @@ export class AnalysisCache implements vscode.Disposable {
       fileName: document.uri.path,
       inputs: inputs.length > 0 ? inputs : undefined,
       sampleRate: config.get<number>('sampleRate', 16000),
+      verboseFindings: config.get<boolean>('diagnostics.verbose', false),
       readModule: (path) => this.readModule(document.uri, path, imports),
     };
   }
