@@ -7,7 +7,7 @@ import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { installBuiltins } from './builtins';
-import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
@@ -388,6 +388,7 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   }
   const fromOptions = optionBindings(options.inputs);
   const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings] : [fileBindings, fromOptions]);
+  for (const w of bindingsNamingNoParameter(params, fileBindings)) interp.report('invalid-argument', 'warning', { ...w.site, file: interp.main }, w.message);
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
   const inputs: { name: string; tensor: TensorV }[] = [];
