@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { analyze } from '../analysis/analyze';
+import { ipynbCells, notebookProgram } from '../analysis/notebook';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
@@ -13,12 +14,14 @@ import { summaryJson } from './summaryJson';
 
 const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
 
-  FILE           a PyTorch/Keras .py file or a TensorFlow.js .ts/.js file
+  FILE           a PyTorch/Keras .py file, a Jupyter .ipynb notebook (its code cells in order, as
+                 one program) or a TensorFlow.js .ts/.js file
   --model EXPR   constructor or factory call to analyse, e.g. "WaveNet(stacks=2)" or "resnet18()"
                  (default: the file's last model class constructible with default arguments)
   --input SHAPE  an input shape such as "(1,3,224,224)" or "x=(N,3,224,224)"; repeat for several
                  inputs; a ":long" suffix marks token ids, e.g. "tokens=(1,32):long"
   --json         print JSON: {file, model, inputs, modules, total_params, findings}
+  --verbose      list every inference gap on its own (default: gaps are hints, grouped by cause)
   --help         show this help
 `;
 
@@ -28,6 +31,7 @@ interface CliArgs {
   model?: string;
   inputs: InputBinding[];
   json: boolean;
+  verbose: boolean;
 }
 
 class UsageError extends Error {}
@@ -36,7 +40,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, ...rest] = argv;
   if (command !== 'summary') throw new UsageError(`unknown command '${command}' (expected 'summary')`);
-  const args: CliArgs = { file: '', inputs: [], json: false };
+  const args: CliArgs = { file: '', inputs: [], json: false, verbose: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (flag: string) => {
@@ -47,6 +51,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
       return v;
     };
     if (a === '--json') args.json = true;
+    else if (a === '--verbose') args.verbose = true;
     else if (a === '--model' || a.startsWith('--model=')) args.model = value('--model');
     else if (a === '--input' || a.startsWith('--input=')) {
       const spec = value('--input');
@@ -99,11 +104,21 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     err(`layer-lens: cannot read ${args.file}: no such file\n`);
     return 1;
   }
+  // A notebook is its code cells in order, analysed as one program (src/analysis/notebook.ts).
+  if (extname(path).toLowerCase() === '.ipynb') {
+    const cells = ipynbCells(text);
+    if (cells === null) {
+      err(`layer-lens: ${args.file} is not a Jupyter notebook (no cells)\n`);
+      return 1;
+    }
+    text = notebookProgram(cells).text;
+  }
   const analysis = analyze(text, languageOf(path), {
     fileName: path,
     model: args.model,
     inputs: args.inputs.length ? args.inputs : undefined,
     readModule,
+    verboseFindings: args.verbose,
     ...{ inputsOverrideComments: true },
   });
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).
