@@ -30,8 +30,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     const uri = document.uri.toString();
+    const length = document.getText().length;
     for (const model of analysis.models) {
       if (token.isCancellationRequested) return [];
+      // In a notebook cell, a model defined in another cell has its lens there.
+      if (model.span.from < 0 || model.span.from > length) continue;
       const line = document.positionAt(model.span.from).line;
       const range = new vscode.Range(line, 0, line, 0);
       const summaryArgs: SummaryCommandArgs = { uri, model: model.name };
