@@ -39,7 +39,7 @@ describe('editor: the examples', () => {
     check(files.length >= 5, `examples found: ${files.map((f) => f.path).join(', ')}`);
   });
 
-  it('shows hints and a model lens in every example, and no shape errors', async () => {
+  it('shows hints and a model lens in every example, and no Error, Warning or Information diagnostic', async () => {
     const problems: string[] = [];
     for (const uri of files) {
       const document = await vscode.workspace.openTextDocument(uri);
@@ -48,7 +48,8 @@ describe('editor: the examples', () => {
       if (labels.length === 0) problems.push(`${name}: no inlay hints`);
       const titles = await lensTitles(document);
       if (!titles.some((t) => / params( ·|$)/.test(t))) problems.push(`${name}: no model lens (${JSON.stringify(titles)})`);
-      const errors = (await settledDiagnostics(api, document)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      // The examples are correct code: inference gaps may be hints, nothing more (issue 17).
+      const errors = (await settledDiagnostics(api, document)).filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint);
       if (errors.length > 0) problems.push(`${name}: ${errors.map((e) => `line ${e.range.start.line + 1}: ${e.message}`).join('; ')}`);
     }
     checkEqual(problems, []);

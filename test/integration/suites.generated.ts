@@ -2,6 +2,7 @@
 /** Every integration suite, loaded lazily after mocha has defined its globals. */
 export const integrationSuites: { file: string; load: () => Promise<unknown> }[] = [
   { file: "activation.test.ts", load: () => import("./activation.test") },
+  { file: "cursorAndNotebook.test.ts", load: () => import("./cursorAndNotebook.test") },
   { file: "editor.test.ts", load: () => import("./editor.test") },
   { file: "editorExamples.test.ts", load: () => import("./editorExamples.test") },
   { file: "exportView.test.ts", load: () => import("./exportView.test") },
