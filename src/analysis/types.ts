@@ -111,6 +111,27 @@ export interface ModelInfo {
   outputShapes: ShapesOut[] | null;
   totalParams: number | null;
   modules: ModuleInfo[];
+  /** Where the input shapes came from, when something bound them (absent: symbols). */
+  inputSource?: InputSource;
+}
+
+/** A place in the file that bound a model's inputs. */
+export interface InputSourcePlace {
+  /** The text there, shortened: the comment, or the call (`model(x)`, `model.build((None, 784))`). */
+  text: string;
+  span: Span;
+  line: number;
+}
+
+/**
+ * Where a model's input shapes came from, by precedence: a `# layer-lens:` comment (or jaxtyping
+ * annotation), the file's own use of the model (`model(torch.randn(8, 1, 28, 28))`), the setting or
+ * the CLI's --input, or the model that uses this block (`user`: the block was analysed as part of it).
+ */
+export interface InputSource extends InputSourcePlace {
+  kind: 'comment' | 'usage' | 'setting' | 'user';
+  /** Further uses of the model that were not taken (the first one binds). */
+  others: InputSourcePlace[];
 }
 
 /** The shape of one expression in forward()/call() or of one layer definition, for inline hints. */

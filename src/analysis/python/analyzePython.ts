@@ -4,9 +4,10 @@
 
 import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
-import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
+import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { installBuiltins } from './builtins';
+import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
 import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
@@ -27,6 +28,8 @@ function now(): number {
 export interface PythonOptions extends AnalyzeOptions {
   /** When true, options.inputs win over `# layer-lens:` comments (the CLI's explicit --input). */
   inputsOverrideComments?: boolean;
+  /** Set per model: the file's own use of it, which binds its inputs after a comment (usageInputs.ts). */
+  usage?: UsageChoice;
 }
 
 /**
@@ -106,8 +109,10 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   };
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cand = candidates[index];
-    const key = `${cand.name}\u0000${cand.expr}`;
-    const reuse = cand.cls ? built.get(cand.cls) : undefined;
+    // The file's own use of the model binds its inputs (usageInputs.ts): a new use is a new result.
+    const usage = options.model ? null : usageForModel(module, text, cand.name, !cand.cls && cand.expr === cand.name);
+    const key = `${cand.name}\u0000${cand.expr}\u0000${usageKey(usage)}`;
+    const reuse = cand.cls && !usage ? built.get(cand.cls) : undefined;
     if (recorder && !reuse) {
       const claimed = cand.cls ? claimedByReplay(cand.cls) : false;
       const entry = recorder.replay(key);
@@ -141,7 +146,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     }
     const claimedNow: ClassV[] = [];
     try {
-      slots[index] = buildModel(interp, world, cand, index, options, annotations, built, claimedByReplay, claimedNow);
+      slots[index] = buildModel(interp, world, cand, index, usage ? { ...options, usage } : options, annotations, built, claimedByReplay, claimedNow);
     } finally {
       interp.touched = null;
       interp.reportLog = null;
@@ -387,7 +392,10 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
     if (jax.length) fileBindings = [...(fileBindings ?? []), ...jax];
   }
   const fromOptions = optionBindings(options.inputs);
-  const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings] : [fileBindings, fromOptions]);
+  // Precedence: a comment, the file's own use of the model, then the setting (the CLI's --input first).
+  const usage = options.usage ?? null;
+  const fromUsage = usage?.first.bindings ?? null;
+  const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings, fromUsage] : [fileBindings, fromUsage, fromOptions]);
   for (const w of bindingsNamingNoParameter(params, fileBindings)) interp.report('invalid-argument', 'warning', { ...w.site, file: interp.main }, w.message);
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
@@ -479,7 +487,13 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
     outputShapes: output ? outputList(output) : null,
     totalParams: totals,
     modules,
+    ...withInputSource(inputSourceOf(bound, fileBindings, usage, fromOptions, interp.main.text, (offset) => lineOf(interp.main, offset))),
   };
+}
+
+/** The `inputSource` field when there is one (absent otherwise, so unbound models print as before). */
+function withInputSource(source: InputSource | undefined): { inputSource?: InputSource } {
+  return source ? { inputSource: source } : {};
 }
 
 function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {

@@ -6,8 +6,8 @@
 // and shape literals, so it cannot run user code and never throws.
 
 import { parseDim, type Dim } from '../shapes';
-import type { Span } from '../types';
-import type { Arg, Expr, Stmt } from './ast';
+import type { InputSource, InputSourcePlace, Span } from '../types';
+import type { Arg, Expr, Module, Stmt } from './ast';
 import type { ParsedBinding } from './inputs';
 
 /** One use of a model on tensors whose shapes the file states. */
@@ -61,6 +61,8 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
     ['tf', 'tensorflow'],
   ]);
   const classes = new Set<string>();
+  /** Top-level functions: `model = build_model()` holds the model that factory builds. */
+  const factories = new Set<string>();
   let summaryWithBatch: boolean | null = null;
   const out: ModelUsage[] = [];
 
@@ -311,6 +313,7 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
     if (t !== null) return void env.set(target.id, { k: 'tensor', dims: t.dims, dtype: t.dtype });
     const model = modelOf(value);
     if (model && model.className !== null) return void env.set(target.id, { k: 'model', className: model.className });
+    if (value.t === 'call' && value.fn.t === 'name' && factories.has(value.fn.id)) return void env.set(target.id, { k: 'model', className: value.fn.id });
     if (value.t === 'call') {
       const name = callName(value.fn, aliases) ?? '';
       // keras.Sequential([...]) / keras.Model(...) / a factory: a model held in a variable.
@@ -333,7 +336,10 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
           break;
         case 'def':
           // A `main()` or `test()` function of the script: its body uses the model the same way.
-          if (topLevel) visitBody(s.def.body, false);
+          if (topLevel) {
+            factories.add(s.def.name);
+            visitBody(s.def.body, false);
+          }
           break;
         case 'import':
           for (const n of s.names) if (n.alias) aliases.set(n.alias, n.module.join('.'));
@@ -380,14 +386,67 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
     }
   };
 
-  // Classes are known before their uses are read, wherever they are defined.
+  // Classes and factories are known before their uses are read, wherever they are defined.
   for (const s of body) if (s.t === 'class') classes.add(s.def.name);
+  for (const s of body) if (s.t === 'def') factories.add(s.def.name);
   visitBody(body, true);
   return out;
 }
 
 /** The usages that bind a model: by its class, or by the variable that holds it (a module-level Keras model). */
 export function usageFor(usages: readonly ModelUsage[], className: string | null, variable: string | null): UsageChoice | null {
-  const mine = usages.filter((u) => (className !== null && u.className === className) || (variable !== null && u.className === null && u.variable === variable));
+  const mine = usages.filter((u) => (className !== null && u.className === className) || (variable !== null && u.variable === variable));
   return mine.length === 0 ? null : { first: mine[0], others: mine.slice(1) };
+}
+
+const usagesByModule = new WeakMap<Module, ModelUsage[]>();
+
+/**
+ * The usage that binds a model of the analysed file, by its candidate name: a class or factory
+ * (`Net`, `build_model`) or a module-level model variable (`model`). Read once per parsed module.
+ */
+export function usageForModel(module: Module, text: string, name: string, isVariable: boolean): UsageChoice | null {
+  let usages = usagesByModule.get(module);
+  if (usages === undefined) {
+    try {
+      usages = modelUsages(module.body, text);
+    } catch {
+      // The pass is total by construction; should it ever throw, the file simply binds nothing from usage.
+      usages = [];
+    }
+    usagesByModule.set(module, usages);
+  }
+  return isVariable ? usageFor(usages, null, name) : usageFor(usages, name, null);
+}
+
+/** A key that changes whenever the usage binding a model changes (for per-model memoisation). */
+export function usageKey(usage: UsageChoice | null): string {
+  return usage ? JSON.stringify([usage.first.how, usage.first.bindings.map((b) => [b.name ?? null, b.dims, b.dtype])]) : '';
+}
+
+/**
+ * Where the bound inputs came from: the comment when one of its bindings was used, else the usage,
+ * else the setting; undefined when nothing was bound. `lineOf` maps an offset to its 1-based line.
+ */
+export function inputSourceOf(
+  bound: ReadonlyMap<string, ParsedBinding>,
+  fileBindings: readonly ParsedBinding[] | null,
+  usage: UsageChoice | null,
+  fromOptions: readonly ParsedBinding[],
+  text: string,
+  lineOf: (offset: number) => number,
+): InputSource | undefined {
+  const used = new Set(bound.values());
+  const place = (span: Span): InputSourcePlace => ({ text: text.slice(span.from, span.to).replace(/\s+/g, ' ').slice(0, 80), span, line: lineOf(span.from) });
+  const comment = (fileBindings ?? []).find((b) => used.has(b));
+  if (comment) {
+    const span = comment.site ?? { from: 0, to: 0 };
+    return { kind: 'comment', ...place(span), others: [] };
+  }
+  if (usage && usage.first.bindings.some((b) => used.has(b))) {
+    const others = usage.others.map((u) => place(u.site));
+    return { kind: 'usage', ...place(usage.first.site), others };
+  }
+  if (fromOptions.some((b) => used.has(b))) return { kind: 'setting', text: '', span: { from: 0, to: 0 }, line: 0, others: [] };
+  return undefined;
 }
