@@ -133,7 +133,14 @@ export function cellAnalysis(analysis: Analysis, program: NotebookProgram, cellI
   });
   const models: ModelInfo[] = [...keep.keys()].map((i) => {
     const m = analysis.models[i];
-    return { ...m, span: shift(m.span, by), line: m.line - lines, modules: m.modules.map((x) => shiftModule(x, by, lines)) };
+    const moved: ModelInfo = { ...m, span: shift(m.span, by), line: m.line - lines, modules: m.modules.map((x) => shiftModule(x, by, lines)) };
+    // The call that bound the inputs may sit in a later cell: its line is then outside this cell.
+    const source = m.inputSource;
+    if (source) {
+      const place = <T extends { span: Span; line: number }>(p: T): T => ({ ...p, span: shift(p.span, by), line: p.line - lines });
+      moved.inputSource = { ...place(source), others: source.others.map(place) };
+    }
+    return moved;
   });
   const annotations: ShapeAnnotation[] = annotationsHere
     .filter((a) => keep.has(a.model))

@@ -6,6 +6,7 @@ import { layerAtCursor, moduleOfHit } from '../analysis/layerAtCursor';
 import type { Analysis, ShapeAnnotation, Span } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { annotationAt, hoverCommands, hoverMarkdown, modelAt, moduleAt, moduleOfAnnotation, variableAnnotation, type HoverSubject } from './format';
+import { inputSourceMarkdown } from './inputSourceText';
 import { rangeOfSpan } from './ranges';
 import { editorSettings } from './settings';
 
@@ -77,13 +78,16 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
     if (module && module.path !== '' && module.span.from <= offset && offset <= module.span.to) {
       found.subject.instances = found.subject.model.modules.filter((m) => m.span.from === module.span.from && m.span.to === module.span.to);
     }
-    const markdown = new vscode.MarkdownString(
-      hoverMarkdown(found.subject, {
-        t: vscode.l10n.t,
-        sampleRate: settings.sampleRate,
-        link: { uri: document.uri.toString(), offset: found.subject.module?.span.from ?? found.span.from },
-      }),
+    const body = hoverMarkdown(found.subject, {
+      t: vscode.l10n.t,
+      sampleRate: settings.sampleRate,
+      link: { uri: document.uri.toString(), offset: found.subject.module?.span.from ?? found.span.from },
+    });
+    // Where the model's input shapes came from, with a link to that line (when it is in this document).
+    const source = inputSourceMarkdown(found.subject.model, vscode.l10n.t, (line) =>
+      line >= 1 && line <= document.lineCount ? document.uri.with({ fragment: `L${line}` }).toString() : null,
     );
+    const markdown = new vscode.MarkdownString(source ? `${body}\n\n${source}` : body);
     markdown.isTrusted = { enabledCommands: [...hoverCommands] };
     markdown.supportThemeIcons = false;
     return new vscode.Hover(markdown, rangeOfSpan(document, found.span));
