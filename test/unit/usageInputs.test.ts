@@ -107,3 +107,25 @@ describe('analyze: inputs from usage', () => {
     assert.equal(text, 'Input shapes from `model(torch.randn(8, 784))`, [line 13](file:///m.py#L13). Also used at [line 14](file:///m.py#L14).');
   });
 });
+
+describe('TensorFlow.js: inputs from model.predict(tf.zeros([...]))', () => {
+  it('binds the factory whose model the file predicts on, and says where from', () => {
+    const text = [
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'export function digitCnn(): tf.Sequential {',
+      '  return tf.sequential({',
+      '    layers: [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5 }), tf.layers.flatten(), tf.layers.dense({ units: 10 })],',
+      '  });',
+      '}',
+      '',
+      'const model = digitCnn();',
+      'const batch = 8;',
+      'model.predict(tf.zeros([batch, 28, 28, 1]));',
+    ].join('\n');
+    const model = analyze(text, 'typescript').models[0];
+    assert.deepEqual(model.inputs[0].shape, [8, 28, 28, 1]);
+    assert.deepEqual(model.outputShapes, [[8, 10]]);
+    assert.deepEqual([model.inputSource?.kind, model.inputSource?.line], ['usage', 11]);
+  });
+});

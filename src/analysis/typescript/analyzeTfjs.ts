@@ -8,10 +8,11 @@ import '../layers/index';
 import { isDimObject } from '../layers/common';
 import type { ConfigValue, LayerValue } from '../layers/catalogue';
 import { dimOut, shapeOut } from '../shapes';
-import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
+import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { BudgetExhausted, Interpreter, type Budgets } from './jsInterpreter';
 import { Scope, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
 import { TfjsRuntime, type RuntimeFinding } from './tfjsRuntime';
+import { tfjsInputSource, tfjsUsages } from './tfjsUsage';
 
 const DEFAULT_STEPS = 200_000;
 
@@ -139,6 +140,8 @@ interface Built {
   expr: string;
   span: Span;
   findings: RuntimeFinding[];
+  /** Where the inputs were bound, when the file's own use bound them. */
+  source?: InputSource;
 }
 
 function modelInfoOf(built: Built, lineOf: (offset: number) => number): ModelInfo {
@@ -157,6 +160,7 @@ function modelInfoOf(built: Built, lineOf: (offset: number) => number): ModelInf
     outputShapes: model.outputs.length ? model.outputs.map(tensorShape) : null,
     totalParams: modules.length ? total : 0,
     modules,
+    ...(built.source ? { inputSource: built.source } : {}),
   };
 }
 
@@ -250,8 +254,12 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
       const statements = statementsOf(tree);
       findings.push(...syntaxFindings(tree, text));
       const factories = factoriesOf(statements, text);
+      const usages = tfjsUsages(text);
       for (const factory of factories) {
-        const { runtime, interp, scope } = evaluateModule(text, statements, options, lineOf);
+        // The file's own `model.predict(tf.zeros([...]))` binds the model before the setting does (not before the CLI's --input).
+        const usage = tfjsInputSource(usages, factory.name, lineOf);
+        const explicit = (options as { inputsOverrideComments?: boolean }).inputsOverrideComments && options.inputs;
+        const { runtime, interp, scope } = evaluateModule(text, statements, usage && !explicit ? { ...options, inputs: [{ shape: usage.shape }] } : options, lineOf);
         runtime.resetNames();
         const before = runtime.findings.length;
         const fn = scope.lookup(factory.name)?.value;
@@ -259,7 +267,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
         if (fn?.t === 'func') guard(runtime, () => (value = interp.callFunction(fn, interp.factoryArguments(fn), fn.node)));
         const model = asModel(value);
         const own = runtime.findings.slice(before);
-        if (model) builds.push({ model, name: factory.name, expr: `${factory.name}()`, span: factory.span, findings: own });
+        if (model) builds.push({ model, name: factory.name, expr: `${factory.name}()`, span: factory.span, findings: own, source: usage && !explicit ? usage.source : undefined });
         // A helper that is not a model factory is only called to find out; its budget overruns still matter.
         else findings.push(...own.filter((f) => f.code === 'budget'));
       }
