@@ -10,7 +10,6 @@ import { markUserAttention } from './userAttention';
 
 /** Applies the passes every analysis gets before anyone reads it. */
 export function finishAnalysis(analysis: Analysis, options: AnalyzeOptions): Analysis {
-  adoptUsersShapes(analysis);
-  markUserAttention(analysis);
-  return options.verboseFindings ? analysis : withQuietFindings(analysis);
+  const finished = markUserAttention(adoptUsersShapes(analysis));
+  return options.verboseFindings ? finished : withQuietFindings(finished);
 }

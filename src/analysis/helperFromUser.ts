@@ -41,25 +41,25 @@ function reRooted(block: ModelInfo, user: ModelInfo, module: ModuleInfo): ModelI
 }
 
 /**
- * Replaces each unbound block model that a bound model of the same file calls by that use (in
- * place of the analysis' models and annotations; returns the analysis).
+ * The analysis with each unbound block model that a bound model of the same file calls replaced by
+ * that use. A new analysis object; the given one and its models are not changed.
  */
 export function adoptUsersShapes(analysis: Analysis): Analysis {
   const replaced = new Map<number, number>();
-  analysis.models.forEach((block, index) => {
+  const models = [...analysis.models];
+  models.forEach((block, index) => {
     if (block.inputSource) return;
     const use = firstUse(analysis, block);
     if (!use) return;
-    analysis.models[index] = reRooted(block, analysis.models[use.user], use.module);
+    models[index] = reRooted(block, analysis.models[use.user], use.module);
     replaced.set(index, use.user);
   });
   if (replaced.size === 0) return analysis;
   // The block's own annotations (from its unbound run) give way to the user's inside its definition.
-  const kept: ShapeAnnotation[] = analysis.annotations.filter((a) => !replaced.has(a.model));
+  const annotations: ShapeAnnotation[] = analysis.annotations.filter((a) => !replaced.has(a.model));
   for (const [index, user] of replaced) {
-    const span = analysis.models[index].span;
-    for (const a of analysis.annotations) if (a.model === user && inside(span, a.span)) kept.push({ ...a, model: index });
+    const span = models[index].span;
+    for (const a of analysis.annotations) if (a.model === user && inside(span, a.span)) annotations.push({ ...a, model: index });
   }
-  analysis.annotations = kept;
-  return analysis;
+  return { ...analysis, models, annotations };
 }

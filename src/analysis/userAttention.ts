@@ -53,13 +53,23 @@ export function userAttentionOf(model: ModelInfo, module: ModuleInfo): Attention
   return { kind: additive ? 'additive' : 'dot', embedDim, numHeads, headDim, causal: /causal|masked/i.test(module.type) };
 }
 
-/** Marks every hand-written attention block of the analysis (in place; returns the analysis). */
+/**
+ * The analysis with every hand-written attention block marked. Models and modules are copied where
+ * they change, never changed in place: an incremental analysis keeps the previous version's objects.
+ */
 export function markUserAttention(analysis: Analysis): Analysis {
-  for (const model of analysis.models) {
-    for (const module of model.modules) {
+  let changed = false;
+  const models = analysis.models.map((model) => {
+    let modules: ModuleInfo[] | null = null;
+    model.modules.forEach((module, i) => {
       const attention = userAttentionOf(model, module);
-      if (attention !== null) module.attention = attention;
-    }
-  }
-  return analysis;
+      if (attention === null) return;
+      modules ??= [...model.modules];
+      modules[i] = { ...module, attention };
+    });
+    if (modules === null) return model;
+    changed = true;
+    return { ...model, modules };
+  });
+  return changed ? { ...analysis, models } : analysis;
 }
