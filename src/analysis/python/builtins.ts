@@ -3,8 +3,8 @@
 // list, tuple and dict — each a small total rule over abstract values.
 
 import { addDim, compareDims, formatDim, isKnown, maxDim, mulDim, unknownDim, type Dim } from '../shapes';
-import type { Interpreter } from './interpreter';
-import { valuesEqual } from './interpreter';
+import type { BuiltinTable, Interpreter } from './interpreter';
+import { valuesEqual } from './operators';
 import {
   FALSE,
   NONE,
@@ -53,7 +53,8 @@ export function nativeClass(name: string, native: ClassV['native'], bases: Class
 }
 
 /** Installs the builtins and builtin methods into an interpreter. */
-export function installBuiltins(interp: Interpreter, objectClass: ClassV): void {
+/** Python's builtins for one interpreter (given to its constructor through InterpreterSetup). */
+export function builtinTable(interp: Interpreter, objectClass: ClassV): BuiltinTable {
   const b = new Map<string, Value>();
   const def = (name: string, fn: NativeFn) => b.set(name, builtin(name, fn));
   const iter = (v: Value, site: CallSite) => interp.iterate(v, site);
@@ -355,8 +356,7 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
   b.set('staticmethod', builtin('staticmethod', (args) => args[0] ?? NONE));
   b.set('classmethod', builtin('classmethod', (args) => args[0] ?? NONE));
   b.set('__name__', str('__layer_lens__'));
-  interp.builtins = b;
-  interp.builtinMethod = (obj, name, site) => builtinMethod(interp, obj, name, site);
+  return { names: b, method: (obj, name, site) => builtinMethod(interp, obj, name, site) };
 }
 
 function isInstance(v: Value, c: Value): boolean | undefined {

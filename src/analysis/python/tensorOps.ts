@@ -10,7 +10,7 @@ import { composeField, mergeFields } from '../receptiveField';
 import { addDim, ceilDivDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, mulDim, productDim, splitAtoms, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
-import { sliceIndices } from './interpreter';
+import { sliceIndices } from './operators';
 import { FALSE, NONE, TRUE, describe, formatTensorShape, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from './values';
 
 /** What a rule needs from its surroundings: the interpreter (for findings) and the call site. */
