@@ -96,7 +96,7 @@ export interface BuiltinTable {
 export interface InterpreterSetup {
   /** The framework plug-ins (torch, keras) as one set of hooks. */
   hooks(interp: Interpreter): FrameworkHooks;
-  /** The builtins (builtins.ts's builtinTable). */
+  /** The builtins (builtins/index.ts's builtinTable). */
   builtins(interp: Interpreter): BuiltinTable;
 }
 
@@ -978,8 +978,6 @@ export class Interpreter {
       }
     }
   }
-
-  /** Methods of built-in values (str, list, dict), implemented in builtins.ts. */
 
   getItem(obj: Value, idx: Value, site: CallSite): Value {
     obj = force(obj);
