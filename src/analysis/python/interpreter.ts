@@ -6,10 +6,10 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
-import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
+import { formatDim, isKnown, subDim, symDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
-import { loadSource, ModuleLoader, type LoadedFile } from './imports';
+import { ModuleLoader } from './imports';
 import { binaryOperation, compareValues, joinValues, sliceIndices, toStr, valuesEqual, type OperatorHost } from './operators';
 import {
   FALSE,
@@ -173,11 +173,6 @@ export class Interpreter {
     const table = setup.builtins(this);
     this.builtins = table.names;
     this.builtinMethod = table.method;
-  }
-
-  /** Loads and converts a source text. */
-  static load(path: string, text: string, isMain: boolean): LoadedFile {
-    return loadSource(path, text, isMain);
   }
 
   // ---------------------------------------------------------------- findings

@@ -288,7 +288,7 @@ export class Lowerer {
       case 'Ellipsis':
         return { t: 'ellipsis', ...at };
       case 'ParenthesizedExpression':
-        return this.parenthesizedExpression(n, at);
+        return this.parenthesizedExpression(n);
       case 'TupleExpression':
         return this.tupleExpression(n, at);
       case 'ArrayExpression':
@@ -300,7 +300,7 @@ export class Lowerer {
       case 'SetComprehensionExpression':
       case 'DictionaryComprehensionExpression':
       case 'ComprehensionExpression':
-        return this.comprehensionExpression(n, at);
+        return this.comprehensionExpression(n);
       case 'MemberExpression':
         return this.memberExpression(n, at);
       case 'CallExpression':
@@ -343,7 +343,7 @@ export class Lowerer {
     return { t: 'fstr', parts, ...at };
   }
 
-  private parenthesizedExpression(n: SyntaxNode, at: At): Expr {
+  private parenthesizedExpression(n: SyntaxNode): Expr {
     const inner = kids(n).filter(isExprNode);
     return inner.length ? this.expr(inner[0]) : this.err(n, 'parenthesis');
   }
@@ -383,7 +383,7 @@ export class Lowerer {
     return { t: 'dict', items, ...at };
   }
 
-  private comprehensionExpression(n: SyntaxNode, at: At): Expr {
+  private comprehensionExpression(n: SyntaxNode): Expr {
     const cs = kids(n).filter((c) => !['[', ']', '{', '}', '(', ')'].includes(c.name));
     const kind = n.name.startsWith('Array') ? 'list' : n.name.startsWith('Set') ? 'set' : n.name.startsWith('Dict') ? 'dict' : 'gen';
     return this.comprehension(cs, kind, n.from, n.to);
@@ -545,7 +545,7 @@ export class Lowerer {
       case 'Comment':
         return;
       case '⚠':
-        this.errorNode(n, cs, at, out);
+        this.errorNode(at, out);
         return;
       default:
         if (cs.length === 0 && /^[a-z]+$/.test(n.name)) return;
@@ -744,9 +744,8 @@ export class Lowerer {
     out.push({ t: 'assert', test: e ? this.expr(e) : this.err(n, 'assert'), ...at });
   }
 
-  private errorNode(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
-      this.errors.push(at);
-      out.push({ t: 'error', what: 'syntax', ...at });
-      return;
+  private errorNode(at: At, out: Stmt[]): void {
+    this.errors.push(at);
+    out.push({ t: 'error', what: 'syntax', ...at });
   }
 }
