@@ -5,11 +5,12 @@
 
 import { adoptUsersShapes } from './helperFromUser';
 import { withQuietFindings } from './quietFindings';
+import { withInputSolutions } from './solveInputs';
 import type { Analysis, AnalyzeOptions } from './types';
 import { markUserAttention } from './userAttention';
 
 /** Applies the passes every analysis gets before anyone reads it. */
 export function finishAnalysis(analysis: Analysis, options: AnalyzeOptions): Analysis {
-  const finished = markUserAttention(adoptUsersShapes(analysis));
+  const finished = withInputSolutions(markUserAttention(adoptUsersShapes(analysis)));
   return options.verboseFindings ? finished : withQuietFindings(finished);
 }

@@ -113,6 +113,26 @@ export interface ModelInfo {
   modules: ModuleInfo[];
   /** Where the input shapes came from, when something bound them (absent: symbols). */
   inputSource?: InputSource;
+  /** The input size a layer's fixed size implies, offered as the binding (solveInputs.ts). */
+  inputSolution?: InputSolution;
+}
+
+/** The binding a layer implies: `Linear(9216, 128)` after a flatten of (N,64,(H-4)//2,(W-4)//2) → H = W = 28. */
+export interface InputSolution {
+  /** The forward() parameter it binds. */
+  input: string;
+  /** Its shape with the solved symbols replaced (the batch stays symbolic). */
+  shape: DimOut[];
+  /** The smallest value of each solved symbol. */
+  values: Record<string, number>;
+  /** The largest value that fits as well (floor divisions admit a run of sizes). */
+  last: number;
+  /** True when two symbols were solved together as a square input (H = W). */
+  square: boolean;
+  /** The module whose fixed size implies it, and where it is defined. */
+  from: string;
+  span: Span;
+  line: number;
 }
 
 /** A place in the file that bound a model's inputs. */
@@ -154,7 +174,7 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 /** A shape error, an inference gap, a syntax problem or an exhausted budget. */
 export interface Finding {
   severity: Severity;
-  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer';
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'input-solution';
   span: Span;
   line: number;
   message: string;
