@@ -3,7 +3,7 @@
 // are one program, so the class cell knows the imports of the first cell.
 import * as vscode from 'vscode';
 import type { PanelState } from '../../src/editor/panel';
-import { check, checkEqual, examplesFolder, hintLabels, hoverText, layerLens, nextEvent, positionOf } from './editorHelpers';
+import { check, checkEqual, closeDocument, examplesFolder, hintLabels, hoverText, layerLens, lensTitles, nextEvent, openUntitled, positionOf } from './editorHelpers';
 
 /** The panel's state once it has drawn more than `renderedAfter` views of `layerId`. */
 async function drawn(renderedAfter: number, layerId: string): Promise<PanelState> {
@@ -18,6 +18,70 @@ async function openExample(name: string): Promise<{ document: vscode.TextDocumen
   const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
   return { document, editor };
 }
+
+describe('editor: inputs from the file own use of its model', function () {
+  this.timeout(60_000);
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows concrete shapes for a script that calls its model on torch.randn, with no comment and no setting', async () => {
+    const document = await openUntitled(
+      [
+        'import torch',
+        'from torch import nn',
+        '',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv = nn.Conv2d(1, 8, 3)',
+        '        self.fc = nn.Linear(8 * 26 * 26, 10)',
+        '',
+        '    def forward(self, x):',
+        '        return self.fc(torch.flatten(self.conv(x), 1))',
+        '',
+        'model = Net()',
+        'x = torch.randn(4, 1, 28, 28)',
+        'model(x)',
+        '',
+      ].join('\n'),
+    );
+    const labels = await hintLabels(document);
+    check(labels.some((l) => l.includes('(4,8,26,26)')), JSON.stringify(labels));
+    const lenses = await lensTitles(document);
+    check(lenses.some((t) => t.includes('input (4,1,28,28) → (4,10)')), JSON.stringify(lenses));
+    const hover = await hoverText(document, positionOf(document, 'class Net', 'class N'.length));
+    check(hover.includes('Input shapes from `model(x)`'), hover);
+    await closeDocument(document);
+  });
+
+  it('shows concrete shapes for a Keras model built with model.build(...)', async () => {
+    const document = await openUntitled(
+      [
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        '',
+        'class SmallCnn(keras.Model):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv = layers.Conv2D(16, 3)',
+        '        self.flatten = layers.Flatten()',
+        '        self.dense = layers.Dense(10)',
+        '',
+        '    def call(self, x):',
+        '        return self.dense(self.flatten(self.conv(x)))',
+        '',
+        'model = SmallCnn()',
+        'model.build((None, 28, 28, 1))',
+        '',
+      ].join('\n'),
+    );
+    const labels = await hintLabels(document);
+    check(labels.some((l) => l.includes('(N,26,26,16)')), JSON.stringify(labels));
+    await closeDocument(document);
+  });
+});
 
 describe('editor: where the cursor is', function () {
   this.timeout(60_000);
@@ -74,7 +138,7 @@ describe('editor: notebooks as one program', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('gives the class cell hints from the imports of an earlier cell, and diagnostics only where they belong', async () => {
+  it('gives the class cell concrete shapes from the imports of the first cell and the use two cells later', async () => {
     const { api } = await layerLens();
     const cells = [
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import torch\nfrom torch import nn\nimport torch.nn.functional as F', 'python'),
@@ -88,7 +152,6 @@ describe('editor: notebooks as one program', function () {
           '        self.conv1 = nn.Conv2d(1, 32, 3, 1)',
           '        self.fc = nn.Linear(32 * 26 * 26, 10)',
           '',
-          '    # layer-lens: x: (8, 1, 28, 28)',
           '    def forward(self, x):',
           '        x = F.relu(self.conv1(x))',
           '        return self.fc(torch.flatten(x, 1))',
@@ -96,6 +159,7 @@ describe('editor: notebooks as one program', function () {
         'python',
       ),
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'model = Net()', 'python'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%time\nlogits = model(torch.randn(8, 1, 28, 28))', 'python'),
     ];
     const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
     await vscode.window.showNotebookDocument(notebook);
@@ -103,7 +167,7 @@ describe('editor: notebooks as one program', function () {
     const labels = await hintLabels(classCell);
     check(labels.some((l) => l.includes('(8,32,26,26)')), `class cell hints: ${JSON.stringify(labels)}`);
     const hover = await hoverText(classCell, positionOf(classCell, 'self.fc =', 'self.f'.length));
-    check(hover.includes('**fc**') && hover.includes('(8,10)'), hover);
+    check(hover.includes('**fc**') && hover.includes('(8,10)') && hover.includes('model(torch.randn(8, 1, 28, 28))'), hover);
     await api.settled(classCell.uri.toString());
     const problems = vscode.languages.getDiagnostics(classCell.uri).filter((d) => d.source === 'Layer Lens' && d.severity !== vscode.DiagnosticSeverity.Hint);
     checkEqual(problems.map((d) => d.message), []);
