@@ -5,7 +5,11 @@
 import type { InputSource, ModelInfo } from '../analysis/types';
 import { escapeMarkdown, type Translate } from './format';
 
-/** Markdown naming the source of the model's input shapes, or null when the hover need not say (a comment, or nothing bound). */
+/**
+ * Markdown naming the source of the model's input shapes, or null when the hover need not say (a
+ * comment, or nothing bound). `linkToLine` gives a link to a line of the document, or null for a
+ * line it does not hold (in a notebook cell: the use is in another cell).
+ */
 export function inputSourceMarkdown(model: ModelInfo, t: Translate, linkToLine: (line: number) => string | null): string | null {
   const source: InputSource | undefined = model.inputSource;
   if (!source || source.kind === 'comment') return null;
@@ -13,7 +17,7 @@ export function inputSourceMarkdown(model: ModelInfo, t: Translate, linkToLine: 
   const code = `\`${source.text.replace(/`/g, "'")}\``;
   const at = (line: number) => {
     const link = linkToLine(line);
-    return link ? `[${t('line {0}', line)}](${link})` : t('line {0}', line);
+    return link ? `[${t('line {0}', line)}](${link})` : t('another cell');
   };
   const others = source.others.map((o) => at(o.line));
   if (source.kind === 'user') return t('Shapes of its use in {0}, {1}.', escapeMarkdown(source.text), at(source.line));
