@@ -1,6 +1,7 @@
-// Issue 17 in the real editor: the attribute name of a definition is its layer for the hover and
-// the panel; a command with the cursor on no layer opens the file's own layer; a notebook's cells
-// are one program, so the class cell knows the imports of the first cell.
+// Issue 17 in the real editor: the file's own use of its model binds its inputs; the attribute
+// name of a definition is its layer for the hover and the panel; a command with the cursor on no
+// layer opens the file's own layer; a notebook's cells are one program. (Named to run after
+// editor.test.ts: the documents it opens would count in that suite's analysis counts.)
 import * as vscode from 'vscode';
 import type { PanelState } from '../../src/editor/panel';
 import { check, checkEqual, closeDocument, examplesFolder, hintLabels, hoverText, layerLens, lensTitles, nextEvent, openUntitled, positionOf } from './editorHelpers';
