@@ -145,7 +145,7 @@ describe('tidy: the house rules', () => {
         if (!existsSync(join(repoRoot, path)) || !statSync(join(repoRoot, path)).isFile()) problems.push(`invariant ${number}: ${path} does not exist`);
       }
     }
-    assert.deepEqual(problems, []);
+    assert.deepEqual(problems, [], problems.join("\n"));
   });
 
   it('measures function lengths (the measure itself)', () => {
