@@ -1,7 +1,8 @@
 // Issue 10.2: pathological models. Each fixture in test/fixtures/robustness/ is a model that real
 // PyTorch rejects (its comment quotes PyTorch's error; checkWithPytorch.py beside them reproduces them).
-// The analysis must answer each with a clear finding at the right place, promptly and without
-// allocating anything near the size the model asks for.
+// The analysis must answer each with a clear finding at the right place, without allocating
+// anything near the size the model asks for. Time is bench/fuzz.mjs's business; a hang here fails
+// on the suite's timeout.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,14 +40,12 @@ const expectations: Expectation[] = [
 
 const rank = { error: 3, warning: 2, info: 1, hint: 0 } as const;
 
-/** Analyses a fixture and measures time and heap growth around it. */
-function run(file: string): { text: string; analysis: Analysis; ms: number; heapGrowthMb: number } {
+/** Analyses a fixture and measures the heap growth around it. */
+function run(file: string): { text: string; analysis: Analysis; heapGrowthMb: number } {
   const text = readFileSync(join(fixtures, file), 'utf8');
   const heapBefore = process.memoryUsage().heapUsed;
-  const started = performance.now();
   const analysis = analyze(text, 'python', { fileName: join(fixtures, file) });
-  const ms = performance.now() - started;
-  return { text, analysis, ms, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
+  return { text, analysis, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
 }
 
 function describeFindings(analysis: Analysis): string {
@@ -58,9 +57,7 @@ describe('robustness: pathological models give a clear finding, no hang, no gian
 
   for (const e of expectations) {
     it(`${e.file}: ${e.codes.join('/')} finding matching ${e.message.map(String).join(' and ')}`, () => {
-      const { text, analysis, ms, heapGrowthMb } = run(e.file);
-      // Generous: a hang detector, not a benchmark (a small file should take a few milliseconds).
-      assert.ok(ms < 2000, `analysis took ${ms.toFixed(0)} ms`);
+      const { text, analysis, heapGrowthMb } = run(e.file);
       assert.ok(heapGrowthMb < 256, `the heap grew by ${heapGrowthMb.toFixed(0)} MB`);
       assert.deepEqual(analysisProblems(text, analysis), []);
       const match = analysis.findings.find(
