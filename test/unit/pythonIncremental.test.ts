@@ -143,8 +143,8 @@ describe('incremental analysis equals fresh analysis', function () {
     incremental.update(text, 'python', { fileName: '/bench/synthetic.py' });
     const built = incremental.stats();
     assert.ok(built.rebuilt > 1 && built.replayed === 0, `first version: ${JSON.stringify(built)}`);
-    // An edit of Block1's docstring rebuilds Block1 and the models that contain it (its stage, the
-    // stages above it, Net); every other model is replayed.
+    // An edit of Block1's docstring rebuilds Block1 and the three models built on it; every other
+    // model is replayed.
     incremental.update(text.replace('Residual block 1:', 'Residual block one:'), 'python', { fileName: '/bench/synthetic.py' });
     assert.deepEqual(incremental.stats(), { replayed: built.rebuilt - 4, rebuilt: 4, fellBack: false, full: false });
   });
