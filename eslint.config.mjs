@@ -53,6 +53,24 @@ function restrict({ vscode = false, node = false, editor = false, cli = false, w
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
 
+/**
+ * `require()` and `import()` reach modules past `no-restricted-imports`: in the layers that must run
+ * in a browser or a web worker, neither may name vscode or a Node built-in.
+ */
+const noDynamicEscape = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "CallExpression[callee.name='require']",
+      message: 'No require() in a layer that runs in a browser or a web worker (invariant 1).',
+    },
+    {
+      selector: 'ImportExpression[source.value=/^(vscode|node:|fs|path|child_process|os)/]',
+      message: 'No dynamic import of vscode or a Node built-in in this layer (invariant 1).',
+    },
+  ],
+};
+
 export default [
   {
     ignores: [
@@ -77,6 +95,7 @@ export default [
     files: ['src/analysis/**/*.ts'],
     rules: {
       ...restrict({ vscode: true, node: true, editor: true, cli: true, webview: true, dom: true }),
+      ...noDynamicEscape,
       // The DOM's globals: the core's tsconfig has no DOM lib, and this says so at lint time too.
       'no-restricted-globals': [
         'error',
@@ -88,7 +107,10 @@ export default [
     },
   },
   // Shared between the extension and the webview: neither vscode nor Node nor either side.
-  { files: ['src/shared/**/*.ts'], rules: restrict({ vscode: true, node: true, editor: true, cli: true, webview: true }) },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true, webview: true }), ...noDynamicEscape },
+  },
   // The CLI reads files (Node is fine) but never reaches the editor.
   { files: ['src/cli/**/*.ts'], rules: restrict({ vscode: true, editor: true, webview: true }) },
   // The editor adapters run in the web worker host too, so Node built-ins stay out of them
@@ -96,5 +118,5 @@ export default [
   { files: ['src/editor/**/*.ts'], rules: restrict({ cli: true, webview: true, node: true }) },
   { files: ['src/editor/node.ts'], rules: restrict({ cli: true, webview: true }) },
   // The panel app: a sandboxed web page.
-  { files: ['webview/**/*.ts'], rules: restrict({ vscode: true, node: true, editor: true, cli: true }) },
+  { files: ['webview/**/*.ts'], rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true }), ...noDynamicEscape } },
 ];
