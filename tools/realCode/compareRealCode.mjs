@@ -21,7 +21,8 @@ const only = new Set(args.filter((a) => a !== 'keras' && a !== 'tfjs'));
 
 function sourceFile(kind, entry) {
   if (entry.source.startsWith('deb:')) return join('/usr/lib/python3/dist-packages', entry.path);
-  return join(corpusDir, kind === 'tfjs' ? 'tfjs' : entry.source.split('@')[0].replace('/', '+'), entry.path);
+  if (kind === 'tfjs') return join(corpusDir, 'tfjs', `${entry.id}.${entry.ext}`);
+  return join(corpusDir, entry.source.split('@')[0].replace('/', '+'), entry.path);
 }
 
 function runCli(file, model, inputs) {
@@ -52,7 +53,7 @@ const stem = (name) => name.replace(/_\d+$/, '').replace(/\d+$/, '');
 function pair(kind, truthLayers, modules) {
   const mine = modules.filter((m) => m.type !== 'InputLayer' && m.path !== '');
   const used = new Set();
-  return truthLayers.map((l, i) => {
+  return truthLayers.filter((l) => l.class !== 'InputLayer').map((l, i) => {
     let m = mine.find((x) => !used.has(x) && (x.path === l.name || x.path.endsWith(`.${l.name}`)));
     if (!m && kind === 'tfjs') {
       // tfjs's automatic names carry per-process counters: pair by position, then by class and stem.
@@ -70,7 +71,7 @@ function inputSpecs(truth) {
 
 function compareOne(kind, entry, truth) {
   const file = sourceFile(kind, entry);
-  const result = { id: entry.id, source: entry.source.split('@')[0], builder: entry.builder, layers: truth.layers.length, exact: 0, shapeExact: 0, paramsExact: 0, totalRight: false, total: null, truthTotal: truth.total_params, errors: { unbound: 0, bound: 0 }, crash: null, misses: [], errorMessages: [] };
+  const result = { id: entry.id, source: entry.source.split('@')[0], builder: entry.builder, layers: truth.layers.filter((l) => l.class !== 'InputLayer').length, exact: 0, shapeExact: 0, paramsExact: 0, totalRight: false, total: null, truthTotal: truth.total_params, errors: { unbound: 0, bound: 0 }, crash: null, misses: [], errorMessages: [] };
   if (!existsSync(file)) {
     result.crash = `corpus file missing: ${file}`;
     return result;
@@ -92,7 +93,8 @@ function compareOne(kind, entry, truth) {
   result.total = main.total_params;
   result.totalRight = main.total_params === truth.total_params;
   for (const [l, m] of pair(kind, truth.layers, main.modules)) {
-    const params = m ? (l.kind === 'subclass' ? m.params_total : m.params_own) : null;
+    const nested = l.kind === 'subclass' || ['Sequential', 'Functional', 'Model', 'LayersModel'].includes(l.class);
+    const params = m ? (nested ? m.params_total : m.params_own) : null;
     const shapeOk = !!m && sameShapes(m.output_shapes, l.output_shapes);
     const paramsOk = !!m && params === l.params;
     if (shapeOk) result.shapeExact++;
