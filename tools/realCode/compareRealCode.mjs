@@ -20,6 +20,7 @@ const kinds = args.filter((a) => a === 'keras' || a === 'tfjs');
 const only = new Set(args.filter((a) => a !== 'keras' && a !== 'tfjs'));
 
 function sourceFile(kind, entry) {
+  if (entry.boundCopy) return join(corpusDir, 'keras_applications_bound', entry.path.split('/').pop());
   if (entry.source.startsWith('deb:')) return join('/usr/lib/python3/dist-packages', entry.path);
   if (kind === 'tfjs') return join(corpusDir, 'tfjs', `${entry.id}.${entry.ext}`);
   return join(corpusDir, entry.source.split('@')[0].replace('/', '+'), entry.path);
@@ -116,7 +117,13 @@ function loadKind(kind) {
       out.push({ id: entry.id, source: entry.source.split('@')[0], builder: entry.builder, noTruth: true });
       continue;
     }
-    out.push(compareOne(kind, entry, JSON.parse(readFileSync(truthPath, 'utf8'))));
+    const truth = JSON.parse(readFileSync(truthPath, 'utf8'));
+    out.push(compareOne(kind, entry, truth));
+    // Keras Applications once more with its submodules imported instead of passed as arguments.
+    if (entry.source.startsWith('deb:python3-keras-applications')) {
+      const bound = { ...entry, id: `${entry.id}+import`, source: 'deb:python3-keras-applications (submodules imported)', boundCopy: true };
+      out.push(compareOne(kind, bound, truth));
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ usage: /usr/bin/python3 tools/realCode/measureKeras.py [ID...]
 """
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -43,7 +44,29 @@ def extract(entry):
     out.write_text('\n\n'.join(parts) + '\n')
 
 
+def bind_applications_submodules():
+    """A second copy of Keras Applications whose builders take Keras's modules from an import.
+
+    Keras Applications 1.0.8 receives backend/layers/models/utils as keyword arguments
+    (get_submodules_from_kwargs); tf.keras's own copies import them. The copy in
+    $CORPUS/keras_applications_bound/ replaces that one line by the import's equivalent
+    (`import keras` at the top, `backend, layers, models, keras_utils = keras.backend, ...`), so the
+    comparison can measure the layer code apart from the injection; the truth is the same."""
+    src = Path('/usr/lib/python3/dist-packages/keras_applications')
+    dst = CORPUS / 'keras_applications_bound'
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in src.glob('*.py'):
+        text = f.read_text()
+        text = re.sub(r'^(\s*)backend, (\w+), (\w+), (\w+) = get_submodules_from_kwargs\(kwargs\)',
+                      lambda m: f'{m.group(1)}backend, {m.group(2)}, {m.group(3)}, {m.group(4)} = keras.backend, keras.layers, keras.models, keras.utils',
+                      text, flags=re.M)
+        if f.name != '__init__.py':
+            text = text.replace('from __future__ import print_function\n', 'from __future__ import print_function\n\nimport keras\n', 1)
+        (dst / f.name).write_text(text)
+
+
 def main():
+    bind_applications_submodules()
     manifest = json.loads((ROOT / 'tools/realCode/kerasCorpus.json').read_text())
     only = set(sys.argv[1:])
     out_dir = ROOT / 'test/fixtures/realCode/keras'

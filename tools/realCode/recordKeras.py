@@ -94,6 +94,11 @@ class T:
     def __rtruediv__(self, o): return self._op('div', o, True)
     def __matmul__(self, o): return tensor_op('matmul', [self, o], {}, record=True)
     def __neg__(self): return tensor_op('unary', [self], {}, record=True)
+    # Comparisons make masks of the same shape (only != and ordering: == stays identity for `in`).
+    def __ne__(self, o): return tensor_op('add', [self, o], {}, record=True)
+    def __gt__(self, o): return tensor_op('add', [self, o], {}, record=True)
+    def __lt__(self, o): return tensor_op('add', [self, o], {}, record=True)
+    __hash__ = object.__hash__
     def __pow__(self, o): return tensor_op('unary', [self], {}, record=True)
 
     def __getitem__(self, idx):
@@ -132,6 +137,7 @@ def tensor_op(fn, inputs, args, record=False):
     results = []
     for i, s in enumerate(ans['shapes']):
         t = T.__new__(T)
+        t._producer = (None, [x for x in inputs if isinstance(x, T)])
         t.id = f'{out}_{i}'
         t.shape = Shape(s)
         t.dtype = 'float32'
@@ -239,8 +245,23 @@ class Layer:
             return SERVER.ask(op='params', layer=self._id)['params']
         return self._own_params + sum(s.count_params() for s in self._sublayers)
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, *args, **kwargs):
         cls = self._kclass
+        if cls == 'MultiHeadAttention':
+            q = args[0] if args else kwargs.pop('query')
+            v = args[1] if len(args) > 1 else kwargs.pop('value')
+            k = args[2] if len(args) > 2 else kwargs.pop('key', None)
+            inputs = [q, v] + ([k] if k is not None else [])
+            args = ()
+        elif args:
+            inputs, args = args[0], args[1:]
+        elif self._kclass is None and hasattr(self, 'call'):
+            # The first parameter of call() given by keyword (`layer(source=x, ...)`).
+            import inspect
+            first = list(inspect.signature(self.call).parameters)[0]
+            inputs = kwargs.pop(first)
+        else:
+            inputs = kwargs.pop('inputs')
         if cls == 'Lambda':
             fn = self._config['function']
             extra = self._config.get('arguments') or {}
@@ -254,12 +275,13 @@ class Layer:
                 init = None
             COUNTER['t'] += 1
             out_id = f'a{COUNTER["t"]}'
-            ans = SERVER.ask(op='apply', layer=self._id, inputs=[t.id for t in flat], list=isinstance(inputs, (list, tuple)), out=[out_id],
+            ans = SERVER.ask(op='apply', layer=self._id, inputs=[t.id for t in flat], list=isinstance(inputs, (list, tuple)) and cls != 'Bidirectional', out=[out_id],
                              initialState=[t.id for t in init] if init else None)
             outs = []
             for i, s in enumerate(ans['shapes']):
                 t = T.__new__(T)
                 t.id = out_id if i == 0 else f'{out_id}#{i}'
+                t._producer = (self, flat + (init or []))
                 t.shape = Shape(s)
                 t.dtype = 'float32'
                 outs.append(t)
@@ -269,8 +291,43 @@ class Layer:
                 self.build(_shapes(inputs))
                 object.__setattr__(self, '_built', True)
             out = self.call(inputs, *args, **{k: v for k, v in kwargs.items() if k != 'training'} | ({'training': kwargs['training']} if 'training' in kwargs else {}))
+        if cls == 'Lambda' or not cls:
+            # Keras sees one node of this layer from its inputs to its outputs.
+            flat_in = _flat(inputs) + _flat(list(args)) + _flat(list(kwargs.values()))
+            for t in _flat(out):
+                object.__setattr__(t, '_producer', (self, flat_in))
         self._calls.append(_shapes(out))
         return out
+
+
+def _flat(v):
+    if isinstance(v, T):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [t for x in v for t in _flat(x)]
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in _flat(x)]
+    return []
+
+
+def reachable_layers(inputs, outputs):
+    """Keras's functional model.layers: the layers on the paths from the inputs to the outputs."""
+    stop = {id(t) for t in _flat(inputs)}
+    seen, found, stack = set(), [], list(_flat(outputs))
+    while stack:
+        t = stack.pop()
+        if id(t) in stop or id(t) in seen:
+            continue
+        seen.add(id(t))
+        producer = getattr(t, '_producer', None)
+        if not producer:
+            continue
+        layer, ins = producer
+        if layer is not None and layer not in found:
+            found.append(layer)
+        stack.extend(ins)
+    order = {id(l): i for i, l in enumerate(CREATED)}
+    return sorted(found, key=lambda l: order.get(id(l), 0))
 
 
 def _shapes(v):
@@ -314,14 +371,10 @@ class Model(Layer):
             object.__setattr__(self, '_inputs', inputs)
             object.__setattr__(self, '_outputs', outputs)
             # A functional model owns every layer created since its inputs (approximation of the graph walk).
-            start = STARTS.get(id(inputs if isinstance(inputs, T) else inputs[0]) if inputs is not None else 0, 0)
         Layer.__init__(self, name=kwargs.get('name') or None) if not kwargs.get('name') else Layer.__init__(self, name=kwargs['name'])
         if inputs is not None:
-            nested = {id(s) for l in CREATED[:-1] for s in l._sublayers}
-            for l in CREATED[:-1]:
-                if l._calls and id(l) not in nested and l not in self._sublayers and not getattr(l, '_owned', False):
-                    self._sublayers.append(l)
-                    object.__setattr__(l, '_owned', True)
+            for l in reachable_layers(inputs, outputs):
+                self._sublayers.append(l)
 
     def build(self, input_shape):
         if isinstance(input_shape, tuple) and not self._built:
@@ -353,7 +406,6 @@ class Model(Layer):
         return Layer.__call__(self, inputs, *args, **kwargs)
 
 
-STARTS = {}
 
 
 class Sequential(Model):
@@ -433,6 +485,11 @@ def functional_merge(cls):
     return f
 
 
+def load_model(*a, **k):
+    # A saved model is not read: the statement is skipped and the built model stays bound.
+    raise NotImplementedError('load_model reads a saved file')
+
+
 def install():
     def mk(name, kind='other'):
         m = Catchall(name, kind)
@@ -449,17 +506,21 @@ def install():
     models = mk('keras.models')
     models.Model = Model
     models.Sequential = Sequential
+    models.load_model = load_model
     backend = mk('keras.backend')
     backend.image_data_format = lambda: 'channels_last'
     backend.int_shape = lambda t: tuple(t.shape)
     backend.is_keras_tensor = lambda t: isinstance(t, T)
     backend.backend = lambda: 'tensorflow'
     backend.shape = lambda t: t.shape
+    import contextlib
+    backend.name_scope = lambda *a, **k: contextlib.nullcontext()
+
     utils = mk('keras.utils')
     utils.get_source_inputs = lambda t: [t]
     utils.plot_model = lambda *a, **k: None
     ops = mk('keras.ops')
-    ops.reshape = lambda x, shape: tensor_op('reshape', [x], {'shape': list(shape)}, True)
+    ops.reshape = lambda x, shape: tensor_op('reshape', [x], {'shape': [None if d is None else int(d) for d in shape]}, True)
     ops.transpose = lambda x, axes=None: tensor_op('transpose', [x], {'perm': axes}, True)
     ops.concatenate = lambda xs, axis=0: tensor_op('concat', list(xs), {'axis': axis}, True)
     ops.matmul = lambda a, b: tensor_op('matmul', [a, b], {}, True)
@@ -474,6 +535,9 @@ def install():
     ops.sum = ops.mean
     ops.split = lambda x, n, axis=0: tensor_op('split', [x], {'num': n, 'axis': axis}, True)
     ops.arange = lambda *a, **k: None
+    ops.eye = lambda n, m=None, **k: tensor_op('const', [], {'shape': [n, m or n]})
+    ops.take = lambda a, idx, axis=None: tensor_op('take', [a, idx], {'axis': axis or 0}, True)
+    ops.cast = lambda x, dtype=None: x
     keras = mk('keras')
     keras.layers, keras.models, keras.backend, keras.utils, keras.ops = layers, models, backend, utils, ops
     keras.Input, keras.Model, keras.Sequential, keras.Layer = Input, Model, Sequential, Layer
@@ -483,6 +547,7 @@ def install():
     keras.activations.relu = lambda x, *a, **k: tensor_op('unary', [x], {}, True)
     keras.activations.relu.__name__ = 'relu'
     keras.activations.get = lambda name: keras.activations.relu
+    keras.saving.load_model = keras.models.load_model
     keras.saving.register_keras_serializable = lambda *a, **k: (lambda c: c)
     tf = mk('tensorflow')
     tf.keras = keras

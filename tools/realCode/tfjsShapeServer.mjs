@@ -204,6 +204,21 @@ function tensorOp(fn, args, inputs) {
     for (const s of shapes.slice(1)) out = tf.backend_util.assertAndGetBroadcastShape(out, s.map((d) => d ?? -1));
     return [out.map((d) => (d === -1 ? null : d))];
   }
+  if (fn === 'reshape') {
+    // Keras/NumPy reshape: one -1 takes what is left, unknown when an input size is unknown.
+    const inShape = tensors.get(inputs[0].ref).shape;
+    const target = args.shape.map((d) => (d === null ? -1 : d));
+    const known = inShape.every((d) => d !== null);
+    const total = known ? inShape.reduce((a, b) => a * b, 1) : null;
+    const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    return [target.map((d) => (d === -1 ? (total === null ? null : total / rest) : d))];
+  }
+  if (fn === 'take') {
+    const a = tensors.get(inputs[0].ref).shape, idx = tensors.get(inputs[1].ref).shape;
+    const axis = args.axis < 0 ? a.length + args.axis : args.axis;
+    return [[...a.slice(0, axis), ...idx, ...a.slice(axis + 1)]];
+  }
+  if (fn === 'const') return [args.shape];
   if (fn === 'getitem') return [getItemShape(tensors.get(inputs[0].ref).shape, args.index)];
   const vals = inputs.map((x) => (typeof x === 'object' && x !== null && 'ref' in x ? tf.zeros(tensors.get(x.ref).shape.map((d) => d ?? MARK)) : x));
   const hadNull = inputs.some((x) => typeof x === 'object' && x !== null && 'ref' in x && tensors.get(x.ref).shape.some((d) => d === null));
