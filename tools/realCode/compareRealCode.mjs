@@ -89,20 +89,27 @@ function compareOne(kind, entry, truth) {
     result.errors[how] = errs.length;
     result.errorMessages.push(...errs.slice(0, 3).map((f) => `${how} line ${f.line}: ${f.message}`));
   }
-  const main = runs.unbound.json ?? runs.bound?.json;
-  if (!main) return result;
-  result.total = main.total_params;
-  result.totalRight = main.total_params === truth.total_params;
-  for (const [l, m] of pair(kind, truth.layers, main.modules)) {
-    const nested = l.kind === 'subclass' || ['Sequential', 'Functional', 'Model', 'LayersModel'].includes(l.class);
-    const params = m ? (nested ? m.params_total : m.params_own) : null;
-    const shapeOk = !!m && sameShapes(m.output_shapes, l.output_shapes);
-    const paramsOk = !!m && params === l.params;
-    if (shapeOk) result.shapeExact++;
-    if (paramsOk) result.paramsExact++;
-    if (shapeOk && paramsOk) result.exact++;
-    else result.misses.push(`${l.name} (${l.class}): ${m ? `ours ${JSON.stringify(m.output_shapes)} ${params} vs ${JSON.stringify(l.output_shapes)} ${l.params}` : 'missing'}`);
+  // Layers and totals are counted on both runs: without --input (what the file alone gives) and
+  // with the truth's input shapes bound (what a user who states them gets).
+  for (const how of ['unbound', 'bound']) {
+    const json = (runs[how] ?? runs.unbound).json;
+    const r = { exact: 0, shapeExact: 0, paramsExact: 0, total: null, totalRight: false, misses: [] };
+    result[how] = r;
+    if (!json) continue;
+    r.total = json.total_params;
+    r.totalRight = json.total_params === truth.total_params;
+    for (const [l, m] of pair(kind, truth.layers, json.modules)) {
+      const nested = l.kind === 'subclass' || ['Sequential', 'Functional', 'Model', 'LayersModel'].includes(l.class);
+      const params = m ? (nested ? m.params_total : m.params_own) : null;
+      const shapeOk = !!m && sameShapes(m.output_shapes, l.output_shapes);
+      const paramsOk = !!m && params === l.params;
+      if (shapeOk) r.shapeExact++;
+      if (paramsOk) r.paramsExact++;
+      if (shapeOk && paramsOk) r.exact++;
+      else r.misses.push(`${l.name} (${l.class}): ${m ? `ours ${JSON.stringify(m.output_shapes)} ${params} vs ${JSON.stringify(l.output_shapes)} ${l.params}` : 'missing'}`);
+    }
   }
+  Object.assign(result, { exact: result.unbound.exact, total: result.unbound.total, totalRight: result.unbound.totalRight, misses: result.unbound.misses });
   return result;
 }
 
@@ -139,7 +146,9 @@ for (const [kind, list] of Object.entries(results)) {
   const measured = list.filter((r) => !r.noTruth);
   const bySource = new Map();
   for (const r of measured) {
-    const s = bySource.get(r.source) ?? { builders: 0, layers: 0, exact: 0, totals: 0, errU: 0, errB: 0, crashes: 0, errFiles: 0 };
+    const s = bySource.get(r.source) ?? { builders: 0, layers: 0, exact: 0, exactB: 0, totals: 0, totalsB: 0, errU: 0, errB: 0, crashes: 0, errFiles: 0 };
+    s.exactB += r.bound?.exact ?? 0;
+    s.totalsB += r.bound?.totalRight ? 1 : 0;
     s.builders++;
     s.layers += r.layers;
     s.exact += r.exact;
@@ -151,17 +160,18 @@ for (const [kind, list] of Object.entries(results)) {
     bySource.set(r.source, s);
   }
   console.log(`\n### ${kind}: ${measured.length} builders measured (${list.length - measured.length} without truth)\n`);
-  console.log('| source | builders | layers exact | totals right | error findings (unbound / bound) | files with errors | crashes |');
+  console.log('| source | builders | layers exact (unbound / inputs bound) | totals right (unbound / bound) | error findings (unbound / bound) | files with errors | crashes |');
   console.log('|---|---|---|---|---|---|---|');
-  const all = { builders: 0, layers: 0, exact: 0, totals: 0, errU: 0, errB: 0, crashes: 0, errFiles: 0 };
+  const all = { builders: 0, layers: 0, exact: 0, exactB: 0, totals: 0, totalsB: 0, errU: 0, errB: 0, crashes: 0, errFiles: 0 };
+  const pct = (a, b) => (b ? ((100 * a) / b).toFixed(1) : '0');
   for (const [src, s] of bySource) {
-    console.log(`| ${src} | ${s.builders} | ${fmt(s.exact)} / ${fmt(s.layers)} | ${s.totals} / ${s.builders} | ${s.errU} / ${s.errB} | ${s.errFiles} | ${s.crashes} |`);
+    console.log(`| ${src} | ${s.builders} | ${fmt(s.exact)} / ${fmt(s.exactB)} of ${fmt(s.layers)} | ${s.totals} / ${s.totalsB} of ${s.builders} | ${s.errU} / ${s.errB} | ${s.errFiles} | ${s.crashes} |`);
     for (const k of Object.keys(all)) all[k] += s[k];
   }
-  const pct = all.layers ? ((100 * all.exact) / all.layers).toFixed(1) : '0';
-  console.log(`| **all** | ${all.builders} | ${fmt(all.exact)} / ${fmt(all.layers)} (${pct}%) | ${all.totals} / ${all.builders} | ${all.errU} / ${all.errB} | ${all.errFiles} | ${all.crashes} |`);
-  console.log('\n| builder | layers exact | total (ours / truth) | errors u/b | crash |');
+  console.log(`| **all** | ${all.builders} | ${fmt(all.exact)} (${pct(all.exact, all.layers)}%) / ${fmt(all.exactB)} (${pct(all.exactB, all.layers)}%) of ${fmt(all.layers)} | ${all.totals} / ${all.totalsB} of ${all.builders} | ${all.errU} / ${all.errB} | ${all.errFiles} | ${all.crashes} |`);
+  console.log('\n| builder | layers exact (unbound / bound) | total ours unbound / bound / truth | errors u/b | crash |');
   console.log('|---|---|---|---|---|');
-  for (const r of measured) console.log(`| \`${r.id}\` | ${r.exact} / ${r.layers} | ${r.total === null ? '—' : fmt(r.total)} / ${fmt(r.truthTotal)} ${r.totalRight ? '✓' : '✗'} | ${r.errors.unbound} / ${r.errors.bound} | ${r.crash ? 'yes' : ''} |`);
+  const t = (x) => (x === null || x === undefined ? '—' : fmt(x));
+  for (const r of measured) console.log(`| \`${r.id}\` | ${r.unbound?.exact ?? 0} / ${r.bound?.exact ?? 0} of ${r.layers} | ${t(r.unbound?.total)} ${r.unbound?.totalRight ? '✓' : '✗'} / ${t(r.bound?.total)} ${r.bound?.totalRight ? '✓' : '✗'} / ${fmt(r.truthTotal)} | ${r.errors.unbound} / ${r.errors.bound} | ${r.crash ? 'yes' : ''} |`);
 }
 writeFileSync(process.env.OUT ?? '/tmp/realCodeComparison.json', JSON.stringify(results, null, 1));

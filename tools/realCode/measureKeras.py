@@ -83,7 +83,11 @@ def main():
         if r.returncode != 0:
             print(f"{e['id']}: FAILED {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''}")
             continue
-        truth = json.loads(r.stdout)
+        try:
+            truth = json.loads(r.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            print(f"{e['id']}: FAILED no truth printed")
+            continue
         truth['id'] = e['id']
         truth['source'] = e['source']
         truth['path'] = e['path']

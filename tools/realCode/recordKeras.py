@@ -11,6 +11,7 @@ usage: python3 recordKeras.py FILE BUILDER_EXPR [--input SHAPE]   (prints JSON)
 """
 
 import ast
+import contextlib
 import json
 import math
 import re
@@ -614,7 +615,9 @@ def main():
         for stmt in tree.body:
             code = compile(ast.Module(body=[stmt], type_ignores=[]), file, 'exec')
             try:
-                exec(code, scope)
+                # The notebooks print; stdout carries only the truth.
+                with contextlib.redirect_stdout(sys.stderr):
+                    exec(code, scope)
             except Exception as e:  # noqa: BLE001 - reported, not hidden
                 SKIPPED.append({'line': stmt.lineno, 'error': f'{type(e).__name__}: {e}'[:200]})
     try:
