@@ -234,7 +234,7 @@ class Layer:
     def add_weight(self, name=None, shape=None, *args, **kwargs):
         shape = shape if shape is not None else kwargs.get('shape', ())
         self._own_params += math.prod(int(d) for d in shape)
-        return T([int(d) for d in shape])
+        return tensor_op('const', [], {'shape': [int(d) for d in shape]})
 
     def build(self, input_shape):
         pass
@@ -435,8 +435,9 @@ class Sequential(Model):
             x = self._seq_input
             for l in self._seq:
                 x = l(x)
+            object.__setattr__(self, '_last_out', x)
         elif self._built:
-            object.__setattr__(self, '_last', layer(self._last_out))
+            object.__setattr__(self, '_last_out', layer(self._last_out))
 
     def call(self, x, training=None):
         for l in self._seq:
@@ -474,6 +475,10 @@ class Catchall(types.ModuleType):
             return self._cache[item]
         if self._kind == 'layers' and item[:1].isupper():
             v = make_layer_class(item)
+        elif self._kind == 'activations':
+            # keras.activations.<name>: an element-wise function (get(name) returns one as well).
+            v = lambda x=None, *a, **k: x if isinstance(x, str) or x is None else tensor_op('unary', [x], {}, True)
+            v.__name__ = item
         else:
             v = lambda *a, **k: None
         self._cache[item] = v
@@ -539,12 +544,15 @@ def install():
     ops.eye = lambda n, m=None, **k: tensor_op('const', [], {'shape': [n, m or n]})
     ops.take = lambda a, idx, axis=None: tensor_op('take', [a, idx], {'axis': axis or 0}, True)
     ops.cast = lambda x, dtype=None: x
+    ops.ones_like = lambda x, dtype=None: tensor_op('unary', [x], {}, True)
+    ops.zeros_like = ops.ones_like
+    ops.cumsum = lambda x, axis=None, dtype=None: tensor_op('unary', [x], {}, True)
     keras = mk('keras')
     keras.layers, keras.models, keras.backend, keras.utils, keras.ops = layers, models, backend, utils, ops
     keras.Input, keras.Model, keras.Sequential, keras.Layer = Input, Model, Sequential, Layer
     keras.__path__ = []
     for sub in ('regularizers', 'initializers', 'optimizers', 'losses', 'metrics', 'callbacks', 'activations', 'applications', 'datasets', 'preprocessing', 'constraints', 'mixed_precision', 'saving'):
-        setattr(keras, sub, mk(f'keras.{sub}'))
+        setattr(keras, sub, mk(f'keras.{sub}', 'activations' if sub == 'activations' else 'other'))
     keras.activations.relu = lambda x, *a, **k: tensor_op('unary', [x], {}, True)
     keras.activations.relu.__name__ = 'relu'
     keras.activations.get = lambda name: keras.activations.relu

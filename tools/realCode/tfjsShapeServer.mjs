@@ -38,7 +38,7 @@ const FACTORY = {
   AveragePooling1D: 'averagePooling1d', AveragePooling2D: 'averagePooling2d', AvgPool1D: 'averagePooling1d', AvgPool2D: 'averagePooling2d',
   GlobalAveragePooling1D: 'globalAveragePooling1d', GlobalAveragePooling2D: 'globalAveragePooling2d', GlobalAvgPool1D: 'globalAveragePooling1d', GlobalAvgPool2D: 'globalAveragePooling2d',
   GlobalMaxPooling1D: 'globalMaxPooling1d', GlobalMaxPooling2D: 'globalMaxPooling2d', GlobalMaxPool1D: 'globalMaxPooling1d', GlobalMaxPool2D: 'globalMaxPooling2d',
-  Flatten: 'flatten', Reshape: 'reshape', Permute: 'permute', RepeatVector: 'repeatVector', Embedding: 'embedding',
+  Reshape: 'reshape', Permute: 'permute', RepeatVector: 'repeatVector', Embedding: 'embedding',
   ZeroPadding2D: 'zeroPadding2d', Cropping2D: 'cropping2D', UpSampling2D: 'upSampling2d',
   Add: 'add', Multiply: 'multiply', Concatenate: 'concatenate', Average: 'average', Maximum: 'maximum', Minimum: 'minimum', Dot: 'dot',
   LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'simpleRNN', ConvLSTM2D: 'convLstm2d',
@@ -85,6 +85,9 @@ function tfjsConfig(cls, config) {
   if (cls === 'Dot' && out.axes === undefined) out.axes = -1;
   if (cls === 'ReLU' && out.maxValue === undefined && config.max_value !== undefined) out.maxValue = config.max_value;
   if (cls === 'Embedding') delete out.maskZero;
+  // Initial values do not change shapes or counts; tfjs's orthogonal initializer (a QR
+  // decomposition on the CPU) takes minutes on a 1024-unit recurrent kernel.
+  if (['LSTM', 'GRU', 'SimpleRNN', 'ConvLSTM2D'].includes(cls)) out.recurrentInitializer = 'zeros';
   return out;
 }
 
@@ -145,6 +148,12 @@ const FORMULAS = {
   GroupNormalization: {
     weights(s, c) { return c.scale === false ? [] : [['gamma', [last(s)]], ['beta', [last(s)]]]; },
     output(s) { return s; },
+  },
+  // keras/src/layers/reshaping/flatten.py compute_output_shape: (batch, product of the other
+  // sizes), also for a 2-D input, which tfjs's flatten rejects (min_ndim 3).
+  Flatten: {
+    weights() { return []; },
+    output(s) { const rest = s.slice(1); return [s[0], rest.some((d) => d === null) ? null : rest.reduce((a, b) => a * b, 1)]; },
   },
   // Shape-only layers without weights (keras/src/layers/reshaping/*, preprocessing/*, core/identity.py).
   Identity: { weights() { return []; }, output(s) { return s; } },
