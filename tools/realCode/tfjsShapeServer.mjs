@@ -22,6 +22,20 @@ const MARK = 97;
 
 const tensors = new Map();
 const layers = new Map();
+/** Weights Keras has and tfjs does not: layer id -> extra parameter count. */
+const extraParams = new Map();
+
+/**
+ * keras/src/layers/rnn/gru.py, GRUCell.build: with reset_after=True (Keras's default since
+ * TF 2.0) the bias has shape (2, 3 * units), one for the input and one for the recurrent kernel;
+ * tfjs's GRU has only the first. A Bidirectional wrapper holds two such cells.
+ */
+function gruExtra(cls, config) {
+  if (cls === 'GRU') return config.reset_after === false ? 0 : 3 * config.units;
+  if (cls === 'Bidirectional') return 2 * (extraParams.get(config.layer) ?? 0);
+  return 0;
+}
+const countOf = (id) => layers.get(id).countParams() + (extraParams.get(id) ?? 0);
 
 function camel(s) {
   return s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -294,6 +308,7 @@ function handle(req) {
     }
     case 'layer': {
       layers.set(req.id, realLayer(req.cls, req.config));
+      extraParams.set(req.id, gruExtra(req.cls, req.config));
       return {};
     }
     case 'apply': {
@@ -304,7 +319,7 @@ function handle(req) {
       let r = layer.apply(req.list || ins.length > 1 ? ins : ins[0], kwargs);
       const outs = Array.isArray(r) ? r : [r];
       outs.forEach((o, i) => tensors.set(req.out[i] ?? `${req.out[0]}#${i}`, o));
-      return { shapes: outs.map(shapeOf), params: layer.countParams() };
+      return { shapes: outs.map(shapeOf), params: countOf(req.layer) };
     }
     case 'tensorOp': {
       const shapes = tensorOp(req.fn, req.args ?? {}, req.inputs);
@@ -313,7 +328,7 @@ function handle(req) {
       return { shapes };
     }
     case 'params':
-      return { params: layers.get(req.layer).countParams() };
+      return { params: countOf(req.layer) };
     default:
       throw new Error(`unknown request ${req.op}`);
   }
