@@ -211,8 +211,6 @@ class Layer:
             object.__setattr__(self, '_config', cfg)
             if cls == 'Lambda':
                 return
-            if cls == 'Add' or cls == 'Concatenate' or cls == 'Multiply':
-                pass
             c = {k: config_value(v) for k, v in cfg.items() if k not in ('input_shape', 'batch_input_shape', 'input_dim') or cls == 'Embedding'}
             if cls != 'Embedding':
                 c.pop('input_length', None)

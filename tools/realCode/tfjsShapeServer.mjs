@@ -179,7 +179,6 @@ const FORMULAS = {
   RandomCrop: { weights() { return []; }, output(s, c) { return [s[0], c.height, c.width, last(s)]; } },
   ActivityRegularization: { weights() { return []; }, output(s) { return s; } },
   SpatialDropout2D: { weights() { return []; }, output(s) { return s; } },
-  // keras/src/layers/pooling/global_*: keepdims keeps the pooled axes as 1.
   // keras/src/layers/reshaping/zero_padding1d.py: the length grows by both pads.
   ZeroPadding1D: {
     weights() { return []; },
@@ -192,8 +191,8 @@ const FORMULAS = {
   },
   // keras/src/layers/reshaping/up_sampling1d.py.
   UpSampling1D: { weights() { return []; }, output(s, c) { const k = c.size ?? 2; return [s[0], s[1] === null ? null : s[1] * k, s[2]]; } },
-  // keras/src/layers/core/einsum_dense.py is not needed by the corpus; TextVectorization and
-  // StringLookup produce integer ids of output_sequence_length (preprocessing/text_vectorization.py).
+  // keras/src/layers/preprocessing/text_vectorization.py: integer ids of output_sequence_length,
+  // or one vector of max_tokens for the multi-hot/count/tf-idf modes.
   TextVectorization: {
     weights() { return []; },
     output(s, c) { return c.output_mode === 'int' || c.output_mode === undefined ? [s[0], c.output_sequence_length ?? null] : [s[0], c.max_tokens]; },
@@ -282,18 +281,17 @@ function getItemShape(shape, index) {
     else full.push(e);
   }
   let axis = 0;
-  const begin = [], end = [], strides = [], out = [];
+  const out = [];
   for (const e of full) {
     if (e.newaxis) { out.push(1); continue; }
     const n = x.shape[axis++];
     if (e.int !== undefined) continue;
     const [a, b, s] = e.slice;
     const step = s ?? 1;
-    if (n === null) { out.push(a === null && b === null ? null : null); continue; }
+    if (n === null) { out.push(null); continue; }
     const norm = (v, d) => (v === null ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
     const lo = norm(a, 0), hi = norm(b, n);
     out.push(Math.max(0, Math.ceil((hi - lo) / step)));
-    void begin; void end; void strides;
   }
   while (axis < rank) out.push(x.shape[axis++]);
   return out;
