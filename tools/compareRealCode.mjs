@@ -183,7 +183,7 @@ function writeAccuracy(rows, args) {
     const s = totals(list);
     lines.push(`| ${repo} | ${[...new Set(list.map((r) => r.kind))].join(', ')} | ${list.length} | ${s.paths} | ${s.present} | ${s.shapes} | ${s.params} | ${s.exact} | ${s.files} / ${list.length} | ${s.errorsBound} / ${s.errorsUnbound} | ${s.crashes} |`);
   }
-  lines.push(`| **Total** | | ${rows.length} | ${sum.paths} | ${sum.present} | ${sum.shapes} | ${sum.params} | ${sum.exact} | ${sum.files} / ${rows.length} | ${sum.errorsBound} / ${sum.errorsUnbound} | ${sum.crashes}`, '');
+  lines.push(`| **Total** | | ${rows.length} | ${sum.paths} | ${sum.present} | ${sum.shapes} | ${sum.params} | ${sum.exact} | ${sum.files} / ${rows.length} | ${sum.errorsBound} / ${sum.errorsUnbound} | ${sum.crashes} |`, '');
   const causes = join(ROOT, 'tools', 'realCode', 'torchGaps.md');
   if (existsSync(causes)) lines.push(readFileSync(causes, 'utf8').trimEnd(), '');
   lines.push(END);

@@ -96,10 +96,21 @@ def import_case(folder, file):
     return importlib.import_module(name)
 
 
+# Modules imported before the first case; the repository's own are dropped when the next case
+# comes from another repository (names such as `models` or `utils` recur), but kept within one:
+# generated protobuf modules cannot be imported twice in one process.
+_BASELINE = set(sys.modules)
+_current_repo = [None]
+
+
 def measure(corpus, case):
     folder = repo_folder(corpus, case["repo"])
     file = case_file(corpus, case)
-    saved_path, saved_modules = list(sys.path), set(sys.modules)
+    if _current_repo[0] != case["repo"]:
+        for name in set(sys.modules) - _BASELINE:
+            del sys.modules[name]
+        _current_repo[0] = case["repo"]
+    saved_path = list(sys.path)
     try:
         module = import_case(folder, file)
         torch.manual_seed(0)
@@ -135,8 +146,6 @@ def measure(corpus, case):
         return None, "".join(traceback.format_exception_only(type(exc), exc)).strip()
     finally:
         sys.path[:] = saved_path
-        for name in set(sys.modules) - saved_modules:
-            del sys.modules[name]
 
 
 def main():
