@@ -9,7 +9,8 @@ The manifest, tools/realCode/torchCorpus.json, names per case the repository, it
 model file, a model expression evaluated in that file's namespace and the forward inputs. The
 repositories themselves are never committed: they are read from a local folder (--corpus, else
 $LAYER_LENS_CORPUS, else /work/corpus) holding one folder per repository named owner+name, a
-checkout of the manifest's commit (or only its .py files).
+checkout of the manifest's commit (or only its .py files), e.g. for each repository:
+`git clone https://github.com/OWNER/NAME CORPUS/OWNER+NAME && git -C CORPUS/OWNER+NAME checkout COMMIT`.
 
 For every case: the model file is imported as Python would from the repository's root (its
 dotted path from the root, with the root and the file's folder on sys.path, so package-relative

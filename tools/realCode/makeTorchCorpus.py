@@ -1,5 +1,21 @@
+"""Writes tools/realCode/torchCorpus.json, the real-code PyTorch corpus of issue 15.
+
+    python3 tools/realCode/makeTorchCorpus.py [CORPUS]     # CORPUS defaults to /work/corpus
+
+Each case is one call of `case` below: an id, the repository, a kind, the model file, a model
+expression evaluated in that file's namespace, and the forward inputs (F: float, L: long token
+ids below `high`; `keyword` inputs are passed by name). Commits come from CORPUS/commits.txt,
+one "owner+name sha" line per repository, written when the repositories were brought into
+CORPUS (their .py/.json/.yaml files at that commit, one folder per repository named owner+name).
+"""
 import json
-commits = dict(l.split() for l in open('/work/corpus/commits.txt'))
+import os
+import sys
+
+CORPUS = sys.argv[1] if len(sys.argv) > 1 else "/work/corpus"
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(CORPUS, "commits.txt"), encoding="utf-8") as handle:
+    commits = dict(line.split() for line in handle if line.strip())
 L = lambda name, shape, high: {"name": name, "shape": shape, "dtype": "long", "high": high}
 F = lambda name, shape: {"name": name, "shape": shape, "dtype": "float"}
 C = []
@@ -108,5 +124,5 @@ case("pwg_generator", R, "speech vocoder", "parallel_wavegan/models/parallel_wav
 case("pwg_discriminator", R, "speech vocoder", "parallel_wavegan/models/parallel_wavegan.py", "ParallelWaveGANDiscriminator(layers=4, conv_channels=16)", [F("x", [1, 1, 1600])])
 case("pwg_melgan_generator", R, "speech vocoder", "parallel_wavegan/models/melgan.py", "MelGANGenerator(channels=64, upsample_scales=[4, 4], stack_kernel_size=3, stacks=2)", [F("c", [1, 80, 10])])
 case("pwg_hifigan_generator", R, "speech vocoder", "parallel_wavegan/models/hifigan.py", "HiFiGANGenerator(channels=64, upsample_scales=(4, 4), upsample_kernel_sizes=(8, 8))", [F("c", [1, 80, 10])])
-json.dump({"about": "Real PyTorch model files from public repositories (issue 15). Their code is never committed: tools/measureRealCode.py reads them from a local folder (default /work/corpus, one folder per repository named owner+name) and writes the truth to test/fixtures/realCode/torch.", "cases": C}, open('/work/wt/corpus-torch/tools/realCode/torchCorpus.json', 'w'), indent=1)
+json.dump({"about": "Real PyTorch model files from public repositories (issue 15). Their code is never committed: tools/measureRealCode.py reads them from a local folder (default /work/corpus, one folder per repository named owner+name) and writes the truth to test/fixtures/realCode/torch.", "cases": C}, open(os.path.join(HERE, 'torchCorpus.json'), 'w'), indent=1)
 print(len(C), len({c['repo'] for c in C}))
