@@ -60,6 +60,10 @@ describe('notebook: cells as one program', () => {
     assert.equal(fc1.line, 6);
     assert.ok(classCell.annotations.length > 0);
     for (const a of classCell.annotations) assert.ok(a.span.from >= 0 && a.span.to <= text.length, JSON.stringify(a));
+    // The model is used two cells later: its shapes are those of that use, which lies past this cell.
+    assert.deepEqual(classCell.models[0].inputs[0].shape, [8, 1, 28, 28]);
+    assert.equal(classCell.models[0].inputSource?.kind, 'usage');
+    assert.ok(classCell.models[0].inputSource!.span.from > text.length);
     // The imports cell has no model and no annotation.
     const importsCell = cellAnalysis(analysis, program, 1);
     assert.deepEqual([importsCell.models.length, importsCell.annotations.length], [0, 0]);
