@@ -6,13 +6,14 @@ import type { InputSource, ModelInfo } from '../analysis/types';
 import { escapeMarkdown, type Translate } from './format';
 
 /**
- * Markdown naming the source of the model's input shapes, or null when the hover need not say (a
- * comment, or nothing bound). `linkToLine` gives a link to a line of the document, or null for a
+ * Markdown naming the source of the model's input shapes (the comment, the call of the model, the
+ * model that uses the block, the setting), or null when nothing bound them. `linkToLine` gives a link to a line of the document, or null for a
  * line it does not hold (in a notebook cell: the use is in another cell).
  */
 export function inputSourceMarkdown(model: ModelInfo, t: Translate, linkToLine: (line: number) => string | null): string | null {
   const source: InputSource | undefined = model.inputSource;
-  if (!source || source.kind === 'comment') return null;
+  // A jaxtyping annotation has no comment to point at; it sits on the parameter itself.
+  if (!source || (source.kind === 'comment' && source.text === '')) return null;
   if (source.kind === 'setting') return t('Input shapes from the `layerLens.analysis.inputs` setting.');
   const code = `\`${source.text.replace(/`/g, "'")}\``;
   const at = (line: number) => {

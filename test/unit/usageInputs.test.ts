@@ -105,6 +105,8 @@ describe('analyze: inputs from usage', () => {
     const t = (m: string, ...args: (string | number | boolean)[]) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
     const text = inputSourceMarkdown(model, t, (line) => `file:///m.py#L${line}`);
     assert.equal(text, 'Input shapes from `model(torch.randn(8, 784))`, [line 13](file:///m.py#L13). Also used at [line 14](file:///m.py#L14).');
+    const commented = analyze(net.replace('    def forward', '    # layer-lens: x: (3, 784)\n    def forward'), 'python').models[0];
+    assert.equal(inputSourceMarkdown(commented, t, (line) => `#L${line}`), 'Input shapes from `# layer-lens: x: (3, 784)`, [line 9](#L9).');
   });
 });
 
