@@ -19,7 +19,7 @@ export function analyze(text: string, language: Language, options: AnalyzeOption
       language,
       models: [],
       annotations: [],
-      findings: [{ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] }],
+      findings: [{ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] }],
       elapsedMs: 0,
     };
   }

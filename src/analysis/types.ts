@@ -130,10 +130,14 @@ export interface ShapeAnnotation {
 /** Severity of a finding, mapped one-to-one onto editor diagnostics. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-/** A shape error, an inference gap, a syntax problem or an exhausted budget. */
+/**
+ * A shape error, an inference gap, a syntax problem, an exhausted budget, or an internal error: a
+ * crash inside the engine itself, kept apart from inference gaps so that hiding gaps never hides
+ * a bug of the analysis.
+ */
 export interface Finding {
   severity: Severity;
-  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer';
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'internal';
   span: Span;
   line: number;
   message: string;

@@ -275,7 +275,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
       }
     }
   } catch (e) {
-    findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
+    findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
   }
   const models = builds.map((b) => modelInfoOf(b, lineOf));
   const annotations: ShapeAnnotation[] = [];
