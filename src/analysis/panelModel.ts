@@ -120,8 +120,8 @@ function spatialSize(m: ModuleInfo, rank: number): number[] | null {
 function sequenceLengthOf(m: ModuleInfo): number | null {
   const input = firstInput(m);
   if (!input || input.length < 2) return null;
-  // PyTorch MultiheadAttention is (L, N, E) unless batch_first; Keras and most hand-written code use (N, T, E).
-  const batchFirst = m.framework !== 'pytorch' || m.config?.batch_first === true || m.type !== 'MultiheadAttention';
+  // The catalogue entry says where the sequence axis is: PyTorch's attention is (L, N, E) unless batch_first.
+  const batchFirst = m.attention?.batchFirst !== false;
   const length = input.length === 2 ? input[0] : batchFirst ? input[input.length - 2] : input[0];
   return typeof length === 'number' ? length : null;
 }

@@ -62,6 +62,11 @@ export interface AttentionInfo {
   numHeads: number | null;
   headDim: number | null;
   causal: boolean;
+  /**
+   * Whether the sequence axis follows the batch axis, (N, T, E); false for PyTorch's (T, N, E)
+   * without `batch_first=True`. Absent means batch-first (Keras, tfjs, hand-written attention).
+   */
+  batchFirst?: boolean;
 }
 
 /** A module (layer or user-defined block) constructed by a model, as `named_modules()` lists it. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
-import { kerasSnakeCase } from '../../src/analysis/layers/kerasShared';
+import { kerasSnakeCase } from '../../src/analysis/layers/kerasDefinitions';
 import type { ModuleInfo, ShapesOut } from '../../src/analysis/types';
 import { kerasEquivalents } from '../fixtures/keras/tfjsEquivalents';
 import { describeModel, type RealLayer } from '../fixtures/tfjs/realTfjs';

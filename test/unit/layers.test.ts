@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allLayers, bindConfig, lookupLayer } from '../../src/analysis/layers/index';
+import { allLayers, bindConfig, lookupLayer } from '../../src/analysis/layers/catalogue';
 import type { ConfigValue, LayerConfig, LayerValue } from '../../src/analysis/layers/catalogue';
 import { formatDim, isKnown, type Dim } from '../../src/analysis/shapes';
 

@@ -5,11 +5,11 @@
 import { convNotation, strideDilationSuffix } from '../notation';
 import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './catalogue';
+import { type ConfigValue, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   axisNames,
   boolArg,
+  channelsFirstLayout,
   checkCountable,
   constArg,
   dimArg,
@@ -27,7 +27,8 @@ import {
   strArg,
   tensorArg,
   tensorOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 import { convOutputLengthPadded, convTransposeOutputLength, effectiveKernel, samePadding } from './convArithmetic';
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -189,6 +190,15 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
     framework: 'pytorch',
     family: 'conv',
     signature,
+    weights: (cfg) => ({ weight: weightShape(cfg, n, transposed), bias: boolArg(cfg.bias) === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] }),
+    // PyTorch keeps a convolution's sizes as tuples (`conv.kernel_size == (3, 3)`).
+    storedAttributes(cfg) {
+      const stored: Record<string, ConfigValue> = {};
+      for (const key of ['kernel_size', 'stride', 'dilation', 'output_padding']) if (key in cfg) stored[key] = dimTuple(cfg[key], n);
+      if ('padding' in cfg && typeof cfg.padding !== 'string') stored.padding = dimTuple(cfg.padding, n);
+      return stored;
+    },
+    inputLayout: (cfg) => channelsFirstLayout(n, cfg.in_channels, true),
     validate: (cfg, ctx) => validateConv(name, n, transposed, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
@@ -281,11 +291,12 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
   return spec;
 }
 
-registerLayers([
+/** The conv family's entries. */
+export const convSpecs: readonly LayerSpec[] = [
   convSpec(1, false),
   convSpec(2, false),
   convSpec(3, false),
   convSpec(1, true),
   convSpec(2, true),
   convSpec(3, true),
-]);
+];

@@ -5,9 +5,9 @@
 import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../shapes';
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
-import type { LayerConfig, LayerValue, ParamSpec } from './catalogue';
+import type { LayerConfig, LayerValue, ParamSpec } from './layerSpec';
 import { effectiveKernel } from './convArithmetic';
-import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './common';
+import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
 import {
   assemble,
   exact,
@@ -25,7 +25,7 @@ import {
   tupleArg,
   type KerasCall,
   type KerasLayerDef,
-} from './kerasShared';
+} from './kerasDefinitions';
 
 type View = Omit<KerasCall, 'ctx'>;
 

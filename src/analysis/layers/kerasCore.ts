@@ -3,8 +3,8 @@
 // InputLayer, Embedding, BatchNormalization, LayerNormalization, Add/Concatenate and friends.
 
 import { addDim, compareDims, floorDivDim, formatDim, formatShape, isKnown, isUnknown, mulDim, productDim, unknownDim, type Dim } from '../shapes';
-import type { ConfigValue, LayerConfig, LayerValue } from './catalogue';
-import { dimArg, intArg, normaliseAxis, strArg, tensorOf, UNKNOWN_VALUE } from './common';
+import type { ConfigValue, LayerConfig, LayerValue } from './layerSpec';
+import { dimArg, intArg, normaliseAxis, strArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
 import {
   exact,
   expectMinNdim,
@@ -14,7 +14,7 @@ import {
   sumCounts,
   type KerasCall,
   type KerasLayerDef,
-} from './kerasShared';
+} from './kerasDefinitions';
 
 function identityForward(call: KerasCall, inputs: LayerValue[]): LayerValue {
   const input = firstInput(inputs);

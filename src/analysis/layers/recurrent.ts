@@ -3,11 +3,11 @@
 // single-step cells RNNCell, LSTMCell and GRUCell.
 
 import { recurrenceNotation } from '../notation';
-import { addDim, formatDim, mulDim, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec, type TensorArg } from './catalogue';
+import { addDim, formatDim, mulDim, symDim, type Dim } from '../shapes';
+import { type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec, type TensorArg } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   boolArg,
+  channelDim,
   checkCountable,
   dimArg,
   expectDim,
@@ -15,14 +15,15 @@ import {
   firstTensor,
   intArg,
   layerLabel,
-  safeCount,
   numArg,
+  safeCount,
   shapeText,
   strArg,
   tensorArg,
   tensorOf,
   tupleOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 type RnnKind = 'RNN' | 'LSTM' | 'GRU';
 
@@ -109,6 +110,7 @@ function rnnSpec(kind: RnnKind): LayerSpec {
     name: kind,
     framework: 'pytorch',
     family: 'recurrent',
+    inputLayout: (cfg) => ({ shape: cfg.batch_first === true ? [symDim('N'), symDim('T'), channelDim(cfg.input_size)] : [symDim('T'), symDim('N'), channelDim(cfg.input_size)], startsField: false }),
     signature: rnnSignature(kind),
     validate: (cfg, ctx) => validateRnn(kind, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
@@ -230,5 +232,6 @@ function cellSpec(kind: RnnKind): LayerSpec {
   return spec;
 }
 
-registerLayers([rnnSpec('RNN'), rnnSpec('LSTM'), rnnSpec('GRU'), cellSpec('RNN'), cellSpec('LSTM'), cellSpec('GRU')]);
+/** The recurrent family's entries. */
+export const recurrentSpecs: readonly LayerSpec[] = [rnnSpec('RNN'), rnnSpec('LSTM'), rnnSpec('GRU'), cellSpec('RNN'), cellSpec('LSTM'), cellSpec('GRU')];
 

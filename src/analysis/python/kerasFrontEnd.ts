@@ -5,7 +5,7 @@
 // (list or .add), keras.Model(inputs, outputs) and subclassed keras.Model with call().
 
 import { lookupLayer } from '../layers/catalogue';
-import { kerasAutoName } from '../layers/kerasShared';
+import { kerasAutoName } from '../layers/kerasDefinitions';
 import { identityField } from '../receptiveField';
 import { symDim, type Dim } from '../shapes';
 import type { Framework } from '../types';

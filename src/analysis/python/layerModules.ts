@@ -101,40 +101,20 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
   }
 }
 
-/** PyTorch stores conv sizes as tuples and creates weight/bias tensors; F.conv*(x, self.weight) needs them. */
+/**
+ * The attributes a layer's constructor creates beyond its arguments, from its catalogue entry:
+ * its weights as parameter tensors (`F.conv2d(x, self.weight)` needs them) and the sizes the
+ * framework stores in another form (PyTorch's conv tuples).
+ */
 export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
-  const m = spec.name.match(/^(Conv|ConvTranspose)(\d)d$/);
-  const dimV = (v: ConfigValue | undefined): Dim => (typeof v === 'number' ? v : v && typeof v === 'object' && !Array.isArray(v) && 'kind' in v ? (v as Dim) : unknownDim());
-  const tupleOf = (v: ConfigValue | undefined, n: number): Dim[] => (Array.isArray(v) ? v.map(dimV) : new Array(n).fill(dimV(v)));
-  const param = (shape: Dim[]): Value => ({ k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true });
-  const hasBias = cfg.bias !== false && cfg.bias !== null;
+  // Reassigning a layer's own weight or bias registers nothing new.
   for (const p of ['weight', 'bias']) host.bookkeeping(self.mod!).layerParams.add(p);
-  if (m) {
-    const n = Number(m[2]);
-    for (const key of ['kernel_size', 'stride', 'dilation', 'output_padding']) if (key in cfg) self.attrs.set(key, tuple(tupleOf(cfg[key], n).map(int)));
-    if (typeof cfg.padding !== 'string' && 'padding' in cfg) self.attrs.set('padding', tuple(tupleOf(cfg.padding, n).map(int)));
-    const groups = typeof cfg.groups === 'number' ? cfg.groups : 1;
-    const inC = dimV(cfg.in_channels);
-    const outC = dimV(cfg.out_channels);
-    const k = tupleOf(cfg.kernel_size, n);
-    const w = m[1] === 'Conv' ? [outC, divide(inC, groups), ...k] : [inC, divide(outC, groups), ...k];
-    self.attrs.set('weight', param(w));
-    self.attrs.set('bias', hasBias ? param([outC]) : NONE);
-  } else if (spec.name === 'Linear') {
-    self.attrs.set('weight', param([dimV(cfg.out_features), dimV(cfg.in_features)]));
-    self.attrs.set('bias', hasBias ? param([dimV(cfg.out_features)]) : NONE);
-  } else if (spec.name === 'Embedding') {
-    self.attrs.set('weight', param([dimV(cfg.num_embeddings), dimV(cfg.embedding_dim)]));
-  } else if (/^BatchNorm\dd$|^InstanceNorm\dd$/.test(spec.name)) {
-    self.attrs.set('weight', param([dimV(cfg.num_features)]));
-    self.attrs.set('bias', param([dimV(cfg.num_features)]));
-  } else if (spec.name === 'LayerNorm') {
-    const ns = cfg.normalized_shape;
-    self.attrs.set('weight', param(Array.isArray(ns) ? ns.map(dimV) : [dimV(ns)]));
-    self.attrs.set('bias', param(Array.isArray(ns) ? ns.map(dimV) : [dimV(ns)]));
+  for (const [key, value] of Object.entries(spec.storedAttributes?.(cfg) ?? {})) self.attrs.set(key, fromConfig(value));
+  for (const [name, shape] of Object.entries(spec.weights?.(cfg) ?? {})) {
+    host.bookkeeping(self.mod!).layerParams.add(name);
+    self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
   }
 }
-
 
 /** Applies a catalogue layer's rule to a call's arguments. */
 export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
@@ -157,7 +137,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
     res = { kind: 'unknown' };
   }
-  if (mismatches.length) reportLayerMismatch(host, rec, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
+  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
   const inputTensor = input ?? null;
   let geometry = null;
   try {
@@ -199,9 +179,20 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
 }
 
 /** Reports a layer's shape mismatch in the tutorial's words, naming where the input came from. */
-export function reportLayerMismatch(host: LayerModuleHost, rec: ModuleRec, spec: LayerSpec, cfg: LayerConfig, input: TensorV | null, layerArgs: LayerValue[], res: LayerValue, messages: string[], site: CallSite): void {
+export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg: LayerConfig, input: TensorV | null, layerArgs: LayerValue[], res: LayerValue, messages: string[], site: CallSite): void {
   const origin = input?.origin ?? null;
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
+  if (input && spec.mismatchMessage) {
+    const own = spec.mismatchMessage(cfg, {
+      shapeText: formatTensorShape(input),
+      last: input.shape.length ? input.shape[input.shape.length - 1] : null,
+      source: origin ? `${origin.what} (line ${origin.line})` : null,
+    });
+    if (own) {
+      host.interp.report('shape-mismatch', 'error', site, own, related);
+      return;
+    }
+  }
   let notation: string | null = null;
   try {
     notation = spec.notation?.(cfg, layerArgs, res) ?? null;
@@ -209,48 +200,21 @@ export function reportLayerMismatch(host: LayerModuleHost, rec: ModuleRec, spec:
     notation = null;
   }
   const operands = notation ? notation.split(/=|→/)[0].trim() : null;
-  const inF = cfg.in_features;
-  const last = input && input.shape.length ? input.shape[input.shape.length - 1] : null;
-  if (spec.name === 'Linear' && typeof inF === 'number' && last !== null && isKnown(last) && last !== inF && input) {
-    const outF = cfg.out_features;
-    // A half-typed constructor may leave out_features as None or a non-dimension.
-    const outLabel = typeof outF === 'number' ? String(outF) : outF && typeof outF === 'object' && 'kind' in outF ? formatDim(outF as Dim) : '?';
-    const label = `Linear(${inF}, ${outLabel})`;
-    const by = origin ? `${origin.what} (line ${origin.line}) gives ${last}` : `the input has ${last}`;
-    host.interp.report('shape-mismatch', 'error', site, `${formatTensorShape(input)}·(${inF},${typeof cfg.out_features === 'number' ? cfg.out_features : '?'}): inner dimensions ${last} ≠ ${inF} — ${label} expects ${inF} features but ${by}`, related);
-    return;
-  }
   const by = origin ? ` — ${origin.what} (line ${origin.line}) gives ${formatTensorShape(input!)}` : '';
   for (const m of messages) host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related);
-  void rec;
 }
 
-/** An unranked input meeting a layer that needs a rank: fix the rank with named symbols. */
+/** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */
 export function refineRank(host: LayerModuleHost, t: TensorV, spec: LayerSpec, cfg: LayerConfig): void {
-  const m = spec.name.match(/(\d)d$/);
-  const channels = cfg.in_channels ?? cfg.num_features ?? cfg.input_size ?? null;
-  const channelDim: Dim = typeof channels === 'number' ? channels : channels && typeof channels === 'object' && !Array.isArray(channels) && 'kind' in channels ? (channels as Dim) : symDim('C');
-  let shape: Dim[] | null = null;
-  if (m && /Conv|Pool|BatchNorm[23]|InstanceNorm|Upsample|ReflectionPad|ReplicationPad|ZeroPad|ConstantPad|Dropout[23]/.test(spec.name) && spec.framework === 'pytorch') {
-    const n = Number(m[1]);
-    const spatial = n === 1 ? ['L'] : n === 2 ? ['H', 'W'] : ['D', 'H', 'W'];
-    shape = [symDim('N'), channelDim, ...spatial.map(symDim)];
-  } else if (/^(RNN|LSTM|GRU)$/.test(spec.name)) {
-    shape = cfg.batch_first === true ? [symDim('N'), symDim('T'), channelDim] : [symDim('T'), symDim('N'), channelDim];
-  }
-  if (!shape) return;
+  const layout = spec.inputLayout?.(cfg);
+  if (!layout) return;
+  const shape = [...layout.shape];
   // Keep trailing facts already known.
   const known = t.shape;
   for (let i = 0; i < known.length && i < shape.length; i++) shape[shape.length - known.length + i] = known[i];
   t.shape = shape;
   t.ranked = true;
-  if (host.inputTensors.has(t) && shape.length >= 3 && /Conv|Pool/.test(spec.name)) t.field = identityField(shape.length - 2);
-}
-
-function divide(a: Dim, g: number): Dim {
-  if (g === 1) return a;
-  if (isKnown(a)) return a % g === 0 ? a / g : unknownDim();
-  return unknownDim();
+  if (host.inputTensors.has(t) && shape.length >= 3 && layout.startsField) t.field = identityField(shape.length - 2);
 }
 
 /** Copies output tensors with their origin (the module that produced them) for explanations. */

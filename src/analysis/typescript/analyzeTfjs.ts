@@ -4,8 +4,7 @@
 
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import '../layers/index';
-import { isDimObject } from '../layers/common';
+import { isDimObject } from '../layers/ruleHelpers';
 import type { ConfigValue, LayerValue } from '../layers/catalogue';
 import { dimOut, shapeOut } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
