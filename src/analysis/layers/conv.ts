@@ -22,7 +22,7 @@ import {
   knownInts,
   knownProduct,
   layerLabel,
-  safeCount,
+  weightCount,
   shapeText,
   strArg,
   tensorArg,
@@ -128,12 +128,14 @@ function weightShape(cfg: LayerConfig, n: number, transposed: boolean): Dim[] {
   return transposed ? [inC, divided, ...kernel] : [outC, divided, ...kernel];
 }
 
+/** The weight bank and bias a convolution creates; its parameter count derives from them. */
+function convWeights(cfg: LayerConfig, n: number, transposed: boolean): Record<string, Dim[] | null> {
+  return { weight: weightShape(cfg, n, transposed), bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] };
+}
+
 function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | null {
-  const weight = knownProduct(weightShape(cfg, n, transposed));
-  const bias = boolArg(cfg.bias);
-  const outC = dimArg(cfg.out_channels);
-  if (weight === null || bias === null || !isKnown(outC)) return null;
-  return safeCount(weight + (bias ? outC : 0));
+  // An undecidable bias (neither True nor False) leaves the count unknown.
+  return boolArg(cfg.bias) === null ? null : weightCount(convWeights(cfg, n, transposed));
 }
 
 function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {
@@ -190,7 +192,7 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
     framework: 'pytorch',
     family: 'conv',
     signature,
-    weights: (cfg) => ({ weight: weightShape(cfg, n, transposed), bias: boolArg(cfg.bias) === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] }),
+    weights: (cfg) => convWeights(cfg, n, transposed),
     // PyTorch keeps a convolution's sizes as tuples (`conv.kernel_size == (3, 3)`).
     storedAttributes(cfg) {
       const stored: Record<string, ConfigValue> = {};

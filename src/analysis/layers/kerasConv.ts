@@ -6,6 +6,7 @@ import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, un
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
 import type { LayerConfig, LayerValue, ParamSpec } from './layerSpec';
+import { convParameters } from './parameterFormulas';
 import { effectiveKernel } from './convArithmetic';
 import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
 import {
@@ -213,7 +214,7 @@ function convParams(kind: ConvKind, n: number) {
     }
     const groups = kind === 'conv' ? intArg(call.cfg.groups) ?? 1 : 1;
     const perGroup = isKnown(cin) ? cin / groups : unknownDim();
-    return sumCounts(exact(mulDim(mulDim(kprod, perGroup), filters)), bias ? exact(filters) : 0);
+    return exact(convParameters(kernel, perGroup, filters, bias));
   };
 }
 

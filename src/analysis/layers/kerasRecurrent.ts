@@ -5,6 +5,7 @@
 import { addDim, formatDim, formatShape, mulDim, type Dim } from '../shapes';
 import { recurrenceNotation } from '../notation';
 import type { LayerConfig, LayerContext, LayerValue, ParamSpec } from './layerSpec';
+import { gatedCellParameters } from './parameterFormulas';
 import { tensorOf, tupleOf, UNKNOWN_VALUE } from './ruleHelpers';
 import { lowerArg, unitsOf } from './kerasCore';
 import { exact, expectNdim, firstInput, firstOutput, flag, type KerasCall, kerasClassNameOf, type KerasLayerDef, nestedLayer, sumCounts } from './kerasDefinitions';
@@ -56,11 +57,9 @@ function recurrentParams(cell: Cell) {
     const units = unitsOf(call.cfg);
     const features = input.shape[2];
     const gates = GATES[cell];
-    const weights = mulDim(gates, mulDim(units, addDim(features, units)));
     // GRU with reset_after keeps separate input and recurrent biases (Keras 2+ default; not tfjs's).
-    const biasSets = cell === 'GRU' && flag(call.cfg, 'reset_after', true) ? 2 : 1;
-    const bias = flag(call.cfg, 'use_bias', true) ? exact(mulDim(gates * biasSets, units)) : 0;
-    return sumCounts(exact(weights), bias);
+    const biasSets = !flag(call.cfg, 'use_bias', true) ? 0 : cell === 'GRU' && flag(call.cfg, 'reset_after', true) ? 2 : 1;
+    return exact(gatedCellParameters(gates, features, units, units, biasSets));
   };
 }
 

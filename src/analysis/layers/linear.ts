@@ -3,8 +3,9 @@
 // matrix product on the last axis: (N,D)·(D,2)=(N,2).
 
 import { matmulNotation } from '../notation';
-import { addDim, formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
+import { addDim, formatDim, isKnown, productDim, type Dim } from '../shapes';
 import { type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type MismatchInput, type TensorArg } from './layerSpec';
+import { denseParameters } from './parameterFormulas';
 import {
   boolArg,
   checkCountable,
@@ -23,8 +24,9 @@ import {
 
 /** Parameter count of a weight of `inF × outF` plus an optional bias; null when symbolic. */
 function denseParams(inF: Dim, outF: Dim, bias: boolean | null): number | null {
-  const total = addDim(mulDim(inF, outF), bias === false ? 0 : outF);
-  return typeof total === 'number' && bias !== null ? safeCount(total) : null;
+  if (bias === null) return null;
+  const total = denseParameters(inF, outF, bias);
+  return typeof total === 'number' ? safeCount(total) : null;
 }
 
 /** Applies a matrix of `inF → outF` to the last axis of `x`, reporting a certain feature mismatch. */

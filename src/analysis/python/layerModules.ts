@@ -217,15 +217,6 @@ export function refineRank(host: LayerModuleHost, t: TensorV, spec: LayerSpec, c
   if (host.inputTensors.has(t) && shape.length >= 3 && layout.startsField) t.field = identityField(shape.length - 2);
 }
 
-/** Copies output tensors with their origin (the module that produced them) for explanations. */
-function withOrigin(v: Value, origin: TensorV['origin']): Value {
-  // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
-  // then points at the layer that produced the dimension (`head.2`), not at its container.
-  if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
-  if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
-  return v;
-}
-
 export function firstTensorOf(v: Value): TensorV | null {
   if (v.k === 'tensor') return v;
   if (v.k === 'tuple') for (const i of v.items) {
