@@ -70,7 +70,7 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
     // Loops stop at the iteration cap anyway: a longer range is materialised only up to it.
     const cap = interp.budgets.loopIterations + 1;
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-      if (items.length >= cap) return { k: 'list', items, ...{ truncated: true } } as Value;
+      if (items.length >= cap) return { k: 'list', items, truncated: true };
       items.push(int(i));
     }
     return { k: 'list', items };
@@ -85,7 +85,7 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
     }
     if (v.k === 'dict') return int(v.entries.size);
     if (v.k === 'str') return int(v.v.length);
-    if ((v as { truncated?: boolean }).truncated) return int(unknownDim());
+    if (v.k === 'list' && v.truncated) return int(unknownDim());
     const items = iter(v, site);
     return items ? int(items.length) : int(unknownDim());
   });
@@ -168,8 +168,7 @@ export function installBuiltins(interp: Interpreter, objectClass: ClassV): void 
     if (v.k === 'int') return v;
     if (v.k === 'bool') return int(v.v ? 1 : 0);
     if (v.k === 'float') {
-      const dim = (v as unknown as { dim?: Dim }).dim;
-      if (dim !== undefined) return int(dim);
+      if (v.dim !== undefined) return int(v.dim);
       return Number.isNaN(v.v) ? int(unknownDim()) : int(Math.trunc(v.v));
     }
     if (v.k === 'str' && /^-?\d+$/.test(v.v.trim())) return int(Number(v.v));
@@ -755,7 +754,7 @@ function intOf(a: Value[], f: (x: number) => number): Value {
   const v = a[0];
   if (v?.k === 'int') return v;
   const x = v ? asNumber(v) : null;
-  const dim = v ? (v as unknown as { dim?: Dim }).dim : undefined;
+  const dim = v?.k === 'float' ? v.dim : undefined;
   if (dim !== undefined) return int(dim);
   return x === null ? int(unknownDim()) : int(f(x));
 }

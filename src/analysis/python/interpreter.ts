@@ -344,7 +344,7 @@ export class Interpreter {
         this.loading.delete(path);
       }
     };
-    const ns: NamespaceV & { scope?: Scope; force?: () => void } = {
+    const ns: NamespaceV = {
       k: 'namespace',
       name: dotted.join('.'),
       get: (attr) => {
@@ -474,8 +474,8 @@ export class Interpreter {
           const mod = native ?? this.importDotted(s.module, s.level, scope.file, site);
           if (s.names === '*') {
             if (mod.k === 'namespace') {
-              (mod as NamespaceV & { force?: () => void }).force?.();
-              const inner = (mod as NamespaceV & { scope?: Scope }).scope;
+              mod.force?.();
+              const inner = mod.scope;
               if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
             }
             return null;
@@ -652,7 +652,7 @@ export class Interpreter {
     body.classOwner = cls;
     this.execBlockInClass(def.body, body, cls, scope);
     for (const [k, v] of body.vars) cls.ns.set(k, v);
-    (cls as ClassV & { fields?: string[] }).fields = body.fieldOrder;
+    cls.fields = body.fieldOrder;
     let v: Value = cls;
     for (const d of [...def.decorators].reverse()) v = this.applyDecorator(d, v, scope);
     scope.set(def.name, v);
@@ -834,7 +834,7 @@ export class Interpreter {
         const a = this.eval(e.left, scope);
         const b = this.eval(e.right, scope);
         const r = this.binop(e.op, a, b, this.site(e, scope));
-        if (this.annotating && scope.file.isMain && r.k === 'tensor' && e.op === '@') this.annotate(e, r, 'op', (r as TensorV & { notation?: string }).notation ?? null);
+        if (this.annotating && scope.file.isMain && r.k === 'tensor' && e.op === '@') this.annotate(e, r, 'op', r.notation ?? null);
         return r;
       }
       case 'boolop': {
@@ -971,7 +971,7 @@ export class Interpreter {
     if (failed) return unknown('comprehension over unknown values', e);
     if (e.kind === 'dict') return dict;
     if (e.kind === 'set') return { k: 'set', items: results };
-    if (e.kind === 'gen') return { k: 'list', items: results, ...{ generator: true } } as Value;
+    if (e.kind === 'gen') return { k: 'list', items: results, generator: true };
     return { k: 'list', items: results };
   }
 
@@ -987,7 +987,7 @@ export class Interpreter {
       const r = this.call(fn, args, kwargs, site);
       if (this.annotating && scope.file.isMain && (r.k === 'tensor' || (r.k === 'tuple' && r.items.some((i) => i.k === 'tensor')))) {
         const modRec = fn.k === 'instance' && fn.mod ? fn.mod : null;
-        this.annotate(e, r, 'op', (r as TensorV & { notation?: string }).notation ?? null, modRec?.id ?? null);
+        this.annotate(e, r, 'op', r.k === 'tensor' ? r.notation ?? null : null, modRec?.id ?? null);
       }
       return r;
     } finally {
@@ -1388,17 +1388,17 @@ export class Interpreter {
       return unknown(`${cls.name}(...)`, site);
     } else inst = { k: 'instance', cls, attrs: new Map(), mod: null };
     // Remembered so that a class built with its defaults inside a model can stand for itself.
-    if (args.length === 0 && kwargs.size === 0 && inst.mod) (inst as InstanceV & { defaultConstructed?: boolean }).defaultConstructed = true;
+    if (args.length === 0 && kwargs.size === 0 && inst.mod) inst.defaultConstructed = true;
     const initFn = this.lookupClassAttr(cls, '__init__');
     if (initFn) this.call(this.bindClassAttr(initFn, inst, cls), args, kwargs, site);
-    else if ((cls as ClassV & { fields?: string[] }).fields && cls.isDataclass) this.dataclassInit(cls, inst, args, kwargs);
+    else if (cls.fields && cls.isDataclass) this.dataclassInit(cls, inst, args, kwargs);
     return inst;
   }
 
   /** The generated `__init__` of a dataclass: fields from the class and its dataclass bases. */
   dataclassInit(cls: ClassV, inst: InstanceV, args: Value[], kwargs: Map<string, Value>): void {
     const fields: string[] = [];
-    for (const c of [...cls.mro].reverse()) for (const f of (c as ClassV & { fields?: string[] }).fields ?? []) if (!fields.includes(f)) fields.push(f);
+    for (const c of [...cls.mro].reverse()) for (const f of c.fields ?? []) if (!fields.includes(f)) fields.push(f);
     fields.forEach((f, i) => {
       const v = i < args.length ? args[i] : kwargs.get(f) ?? this.lookupClassAttr(cls, f) ?? unknown(`dataclass field ${f}`);
       inst.attrs.set(f, v);
@@ -1553,7 +1553,7 @@ function intOp(op: string, a: Dim, b: Dim): Value {
     case '/':
       if (isKnown(a) && isKnown(b)) return b === 0 ? unknown('division by zero') : { k: 'float', v: a / b };
       // `d_model / n_heads` used as a size: keep it exact when it divides.
-      return isKnown(b) && b !== 0 && compareDims(mulDim(floorDivDim(a, b), b), a) === 'equal' ? { k: 'float', v: NaN, ...{ dim: floorDivDim(a, b) } } as Value : { k: 'float', v: NaN };
+      return isKnown(b) && b !== 0 && compareDims(mulDim(floorDivDim(a, b), b), a) === 'equal' ? { k: 'float', v: NaN, dim: floorDivDim(a, b) } : { k: 'float', v: NaN };
     case '**':
       if (isKnown(a) && isKnown(b)) return b >= 0 ? int(a ** b) : { k: 'float', v: a ** b };
       return int(unknownDim());

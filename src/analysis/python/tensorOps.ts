@@ -25,7 +25,7 @@ type Rule = (ctx: OpContext, self: TensorV | null, args: Value[], kwargs: Map<st
 
 /** A tensor produced by an op: inherits dtype, sets field and notation. */
 function out(shape: Dim[], like: TensorV | null, opts: { dtype?: TensorV['dtype']; field?: ReceptiveField | null; ranked?: boolean; notation?: string | null } = {}): TensorV {
-  const t: TensorV & { notation?: string } = {
+  const t: TensorV = {
     k: 'tensor',
     shape,
     ranked: opts.ranked ?? like?.ranked ?? true,
@@ -53,8 +53,7 @@ function dimOf(v: Value | undefined): Dim | null {
   if (v.k === 'int') return v.v;
   if (v.k === 'bool') return v.v ? 1 : 0;
   if (v.k === 'float') {
-    const dim = (v as unknown as { dim?: Dim }).dim;
-    if (dim !== undefined) return dim;
+    if (v.dim !== undefined) return v.dim;
   }
   return null;
 }
