@@ -1,7 +1,6 @@
 // Output-length arithmetic of convolutions, transposed convolutions and pooling windows, on
 // dims that may be symbolic. Written once here: the catalogue entries and the functional ops
-// (F.conv2d, F.max_pool2d, F.interpolate) of the interpreters both call these. Importing this
-// file registers nothing.
+// (F.conv2d, F.max_pool2d, F.interpolate) of the interpreters both call these.
 
 import { addDim, ceilDivDim, floorDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../shapes';
 

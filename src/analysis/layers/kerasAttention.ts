@@ -1,5 +1,5 @@
 // Keras's attention layers: MultiHeadAttention, Attention (Luong dot-product) and
-// AdditiveAttention (Bahdanau). tfjs-layers 4.x has none of them, so they register for Keras only.
+// AdditiveAttention (Bahdanau). tfjs-layers 4.x has none of them, so they are Keras entries only.
 
 import { addDim, compareDims, formatDim, formatShape, mulDim, type Dim } from '../shapes';
 import { attentionNotation } from '../notation';

@@ -1,7 +1,7 @@
 // The machinery shared by the Keras and TensorFlow.js catalogues. tfjs-layers mirrors Keras, so
 // each layer family is written once, in Keras's spelling (snake_case keys, Keras's positional
-// order and defaults), and registered twice: as the Keras class (`Conv2D`) and as tfjs's factory
-// (`conv2d`, camelCase keys, tfjs's defaults where they differ). The rules read a canonical
+// order and defaults), and becomes two catalogue entries: the Keras class (`Conv2D`) and tfjs's
+// factory (`conv2d`, camelCase keys, tfjs's defaults where they differ). The rules read a canonical
 // snake_case config, so a tfjs config is translated before it reaches them.
 
 import {
@@ -123,7 +123,7 @@ function tfjsKeyOf(def: KerasLayerDef, snake: string): string {
 
 const classNames = new WeakMap<LayerSpec, string>();
 
-/** The class name (`LSTM`) of an entry built here, whichever framework spelling it is registered under. */
+/** The class name (`LSTM`) of an entry built here, whichever framework spelling it is listed under. */
 export function kerasClassNameOf(spec: LayerSpec): string {
   return classNames.get(spec) ?? spec.name;
 }
