@@ -4,6 +4,7 @@
 // receptiveField.ts so that the hover, the CLI and the animation print the same numbers; the webview
 // never re-derives them.
 
+import { effectiveKernel } from './layers/convArithmetic';
 import { causalContext, composeField, fieldOfStack, identityField } from './receptiveField';
 import type { AttentionInfo, Analysis, Geometry, ModelInfo, ModuleInfo, ReceptiveField, ShapesOut, Span } from './types';
 
@@ -361,7 +362,7 @@ export function kernelFootprint(g: Geometry, outIndex: readonly number[]): numbe
 
 /** Output length of a sliding window along one axis (PyTorch's formula with symmetric padding unless causal). */
 export function slidingOutputLength(g: Geometry, axis: number, inputLength: number): number {
-  const span = g.dilation[axis] * (g.kernel[axis] - 1) + 1;
+  const span = effectiveKernel(g.kernel[axis], g.dilation[axis]);
   if (g.kind === 'convTranspose') {
     return (inputLength - 1) * g.stride[axis] - 2 * g.padding[axis] + span + (g.outputPadding?.[axis] ?? 0);
   }

@@ -4,7 +4,13 @@
 
 import { addDim, ceilDivDim, floorDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../shapes';
 
-/** Extent a dilated kernel covers: d·(k−1)+1. */
+/**
+ * Extent a dilated kernel covers: d·(k−1)+1. The one place of this formula: the catalogue, the
+ * receptive fields, the panel model and the webview's drawings all call it (plain numbers give a
+ * plain number).
+ */
+export function effectiveKernel(kernel: number, dilation?: number): number;
+export function effectiveKernel(kernel: Dim, dilation?: Dim): Dim;
 export function effectiveKernel(kernel: Dim, dilation: Dim = 1): Dim {
   return addDim(mulDim(dilation, subDim(kernel, 1)), 1);
 }
