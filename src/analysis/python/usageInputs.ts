@@ -53,32 +53,43 @@ function callName(e: Expr, aliases: ReadonlyMap<string, string>): string | null 
 const tensorMakers = /^(?:torch|numpy|tensorflow|tensorflow\.random|torch\.random|numpy\.random|keras\.ops|keras\.random|tensorflow\.keras\.ops)\.(randn|rand|zeros|ones|empty|full|normal|uniform|random|random_sample|standard_normal|randint|integers)$/;
 const passThrough = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'contiguous', 'detach', 'clone', 'numpy', 'astype']);
 
-/** The statements' uses of models on tensors, in source order. */
-export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
-  const env = new Map<string, Known>();
-  const aliases = new Map<string, string>([
+/** Reads a file's statements in source order for uses of its models on tensors it builds. */
+class UsageReader {
+  private readonly env = new Map<string, Known>();
+  private readonly aliases = new Map<string, string>([
     ['np', 'numpy'],
     ['tf', 'tensorflow'],
   ]);
-  const classes = new Set<string>();
+  private readonly classes = new Set<string>();
   /** Top-level functions: `model = build_model()` holds the model that factory builds. */
-  const factories = new Set<string>();
-  let summaryWithBatch: boolean | null = null;
-  const out: ModelUsage[] = [];
+  private readonly factories = new Set<string>();
+  private summaryWithBatch: boolean | null = null;
+  readonly out: ModelUsage[] = [];
 
-  const intOf = (e: Expr): number | null => {
+  constructor(private readonly text: string) {}
+
+  /** Reads the statements (classes and factories first, wherever they are defined). */
+  read(body: readonly Stmt[]): ModelUsage[] {
+    // Classes and factories are known before their uses are read, wherever they are defined.
+    for (const s of body) if (s.t === 'class') this.classes.add(s.def.name);
+    for (const s of body) if (s.t === 'def') this.factories.add(s.def.name);
+    this.visitBody(body, true);
+    return this.out;
+  }
+
+  private intOf(e: Expr): number | null {
     if (e.t === 'num' && !e.isFloat) return e.value;
     if (e.t === 'name') {
-      const v = env.get(e.id);
+      const v = this.env.get(e.id);
       return v?.k === 'int' ? v.v : null;
     }
     if (e.t === 'unary' && e.op === '-') {
-      const v = intOf(e.operand);
+      const v = this.intOf(e.operand);
       return v === null ? null : -v;
     }
     if (e.t === 'binop') {
-      const a = intOf(e.left);
-      const b = intOf(e.right);
+      const a = this.intOf(e.left);
+      const b = this.intOf(e.right);
       if (a === null || b === null) return null;
       if (e.op === '+') return a + b;
       if (e.op === '-') return a - b;
@@ -87,310 +98,313 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
       if (e.op === '**' && b >= 0 && b < 64) return a ** b;
     }
     return null;
-  };
+  }
 
   /** A size element: an integer, `None` or `-1` (an open batch), or an unknown name read as a symbol. */
-  const dimOf = (e: Expr): Dim | null => {
+  private dimOf(e: Expr): Dim | null {
     if (e.t === 'none') return parseDim('N');
-    const n = intOf(e);
+    const n = this.intOf(e);
     if (n !== null) return n < 0 ? parseDim('N') : n;
     return null;
-  };
+  }
 
-  const dimsOf = (e: Expr): Dim[] | null => {
+  private dimsOf(e: Expr): Dim[] | null {
     if (e.t === 'tuple' || e.t === 'list') {
-      const dims = e.elts.map(dimOf);
+      const dims = e.elts.map((x) => this.dimOf(x));
       return dims.every((d): d is Dim => d !== null) ? dims : null;
     }
     if (e.t === 'name') {
-      const v = env.get(e.id);
+      const v = this.env.get(e.id);
       if (v?.k === 'shape') return v.dims;
     }
-    const single = dimOf(e);
+    const single = this.dimOf(e);
     return single === null ? null : [single];
-  };
+  }
 
   /** The nested-list shape of a literal (`[[1, 2], [3, 4]]` → (2, 2)) and whether it holds floats. */
-  const literalShape = (e: Expr): { dims: Dim[]; dtype: ParsedBinding['dtype'] } | null => {
+  private literalShape(e: Expr): { dims: Dim[]; dtype: ParsedBinding['dtype'] } | null {
     if (e.t === 'num') return { dims: [], dtype: e.isFloat ? 'float' : 'long' };
     if (e.t === 'bool') return { dims: [], dtype: 'bool' };
     if (e.t !== 'list' && e.t !== 'tuple') return null;
     if (e.elts.length === 0) return { dims: [0], dtype: 'float' };
-    const inner = e.elts.map(literalShape);
+    const inner = e.elts.map((x) => this.literalShape(x));
     if (inner.some((s) => s === null)) return null;
     const first = inner[0]!;
     if (inner.some((s) => JSON.stringify(s!.dims) !== JSON.stringify(first.dims))) return null;
     const dtype = inner.some((s) => s!.dtype === 'float') ? 'float' : first.dtype;
     return { dims: [e.elts.length, ...first.dims], dtype };
-  };
+  }
 
-  const positional = (args: readonly Arg[]) => args.filter((a) => a.kind === 'pos').map((a) => a.value);
-  const keyword = (args: readonly Arg[], name: string) => args.find((a) => a.kind === 'kw' && a.name === name)?.value;
+  private positional(args: readonly Arg[]) {
+    return args.filter((a) => a.kind === 'pos').map((a) => a.value);
+  }
+  private keyword(args: readonly Arg[], name: string) {
+    return args.find((a) => a.kind === 'kw' && a.name === name)?.value;
+  }
 
   /** The shape a tensor-building expression gives, or null. */
-  const tensorOf = (e: Expr): { dims: Dim[]; dtype: ParsedBinding['dtype'] } | null => {
+  private tensorOf(e: Expr): { dims: Dim[]; dtype: ParsedBinding['dtype'] } | null {
     if (e.t === 'name') {
-      const v = env.get(e.id);
+      const v = this.env.get(e.id);
       return v?.k === 'tensor' ? { dims: v.dims, dtype: v.dtype } : null;
     }
     if (e.t !== 'call') return null;
     // Chains that keep the shape: `.to(device)`, `.cuda()`, `.float()`, `.astype(np.float32)`.
     if (e.fn.t === 'attr' && passThrough.has(e.fn.attr) && dotted(e.fn.obj) === null) {
-      const inner = tensorOf(e.fn.obj);
+      const inner = this.tensorOf(e.fn.obj);
       return inner;
     }
     if (e.fn.t === 'attr' && (e.fn.attr === 'long' || e.fn.attr === 'int')) {
-      const inner = tensorOf(e.fn.obj);
+      const inner = this.tensorOf(e.fn.obj);
       return inner ? { ...inner, dtype: 'long' } : null;
     }
     if (e.fn.t === 'attr' && passThrough.has(e.fn.attr)) {
-      const inner = tensorOf(e.fn.obj);
+      const inner = this.tensorOf(e.fn.obj);
       if (inner) return inner;
     }
-    const name = callName(e.fn, aliases);
+    const name = callName(e.fn, this.aliases);
     if (name === null) return null;
-    const pos = positional(e.args);
+    const pos = this.positional(e.args);
     if (name === 'torch.tensor' || name === 'numpy.array' || name === 'numpy.asarray' || name === 'tensorflow.constant' || name === 'torch.as_tensor') {
-      return pos[0] ? literalShape(pos[0]) : null;
+      return pos[0] ? this.literalShape(pos[0]) : null;
     }
-    if (name === 'torch.from_numpy' || name === 'tensorflow.convert_to_tensor' || name === 'torch.as_tensor') return pos[0] ? tensorOf(pos[0]) : null;
+    if (name === 'torch.from_numpy' || name === 'tensorflow.convert_to_tensor' || name === 'torch.as_tensor') return pos[0] ? this.tensorOf(pos[0]) : null;
     const m = name.match(tensorMakers);
     if (!m) return null;
     const maker = m[1];
-    const size = keyword(e.args, 'size') ?? keyword(e.args, 'shape');
+    const size = this.keyword(e.args, 'size') ?? this.keyword(e.args, 'shape');
     if (maker === 'randint' || maker === 'integers') {
       // torch.randint(high, size) / (low, high, size); numpy's randint(low, high, size).
       const sizeArg = size ?? (pos.length >= 2 ? pos[pos.length - 1] : undefined);
-      const dims = sizeArg ? dimsOf(sizeArg) : null;
+      const dims = sizeArg ? this.dimsOf(sizeArg) : null;
       return dims ? { dims, dtype: 'long' } : null;
     }
     if (maker === 'full' || maker === 'normal' || maker === 'uniform') {
       // torch.full(size, value); tf.random.normal(shape); numpy's normal(loc, scale, size).
       const sizeArg = size ?? (name.startsWith('numpy') ? pos[2] : pos[0]);
-      const dims = sizeArg ? dimsOf(sizeArg) : null;
+      const dims = sizeArg ? this.dimsOf(sizeArg) : null;
       return dims ? { dims, dtype: 'float' } : null;
     }
     if (size) {
-      const dims = dimsOf(size);
+      const dims = this.dimsOf(size);
       return dims ? { dims, dtype: 'float' } : null;
     }
     // torch.randn(8, 1, 28, 28), torch.zeros((8, 1, 28, 28)), np.random.rand(2, 3).
-    if (pos.length === 1 && (pos[0].t === 'tuple' || pos[0].t === 'list' || (pos[0].t === 'name' && env.get(pos[0].id)?.k === 'shape'))) {
-      const dims = dimsOf(pos[0]);
+    if (pos.length === 1 && (pos[0].t === 'tuple' || pos[0].t === 'list' || (pos[0].t === 'name' && this.env.get(pos[0].id)?.k === 'shape'))) {
+      const dims = this.dimsOf(pos[0]);
       return dims ? { dims, dtype: 'float' } : null;
     }
-    const dims = pos.map(dimOf);
+    const dims = pos.map((x) => this.dimOf(x));
     return pos.length > 0 && dims.every((d): d is Dim => d !== null) ? { dims, dtype: 'float' } : null;
-  };
+  }
 
   /** The model an expression names: a variable holding one, or a class called in place (`Net()(x)`). */
-  const modelOf = (e: Expr): { className: string | null; variable: string | null } | null => {
+  private modelOf(e: Expr): { className: string | null; variable: string | null } | null {
     if (e.t === 'name') {
-      const v = env.get(e.id);
+      const v = this.env.get(e.id);
       if (v?.k === 'model') return { className: v.className, variable: e.id };
-      if (v === undefined && !classes.has(e.id)) return { className: null, variable: e.id };
+      if (v === undefined && !this.classes.has(e.id)) return { className: null, variable: e.id };
       return null;
     }
-    if (e.t === 'call' && e.fn.t === 'name' && classes.has(e.fn.id)) return { className: e.fn.id, variable: null };
-    if (e.t === 'call' && e.fn.t === 'attr' && passThrough.has(e.fn.attr)) return modelOf(e.fn.obj);
-    if (e.t === 'call' && e.fn.t === 'attr' && (e.fn.attr === 'eval' || e.fn.attr === 'train')) return modelOf(e.fn.obj);
+    if (e.t === 'call' && e.fn.t === 'name' && this.classes.has(e.fn.id)) return { className: e.fn.id, variable: null };
+    if (e.t === 'call' && e.fn.t === 'attr' && passThrough.has(e.fn.attr)) return this.modelOf(e.fn.obj);
+    if (e.t === 'call' && e.fn.t === 'attr' && (e.fn.attr === 'eval' || e.fn.attr === 'train')) return this.modelOf(e.fn.obj);
     return null;
-  };
+  }
 
-  const bindingsOfArgs = (args: readonly Arg[]): ParsedBinding[] | null => {
-    const out: ParsedBinding[] = [];
+  private bindingsOfArgs(args: readonly Arg[]): ParsedBinding[] | null {
+    const bindings: ParsedBinding[] = [];
     for (const a of args) {
       if (a.kind === 'star' || a.kind === 'dstar') return null;
-      const t = tensorOf(a.value);
+      const t = this.tensorOf(a.value);
       // A keyword the file does not build as a tensor (`mask=mask`) binds nothing; a positional one would shift the rest.
       if (t === null && a.kind === 'kw') continue;
       if (t === null) return null;
-      out.push({ name: a.kind === 'kw' ? a.name : undefined, dims: t.dims, ranked: true, dtype: t.dtype, site: { from: a.from, to: a.to } });
+      bindings.push({ name: a.kind === 'kw' ? a.name : undefined, dims: t.dims, ranked: true, dtype: t.dtype, site: { from: a.from, to: a.to } });
     }
-    return out.length > 0 ? out : null;
-  };
+    return bindings.length > 0 ? bindings : null;
+  }
 
-  const record = (model: { className: string | null; variable: string | null }, bindings: ParsedBinding[] | null, call: Expr) => {
+  private record(model: { className: string | null; variable: string | null }, bindings: ParsedBinding[] | null, call: Expr) {
     if (bindings === null || bindings.length === 0) return;
-    out.push({ ...model, bindings, site: { from: call.from, to: call.to }, how: text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
-  };
+    this.out.push({ ...model, bindings, site: { from: call.from, to: call.to }, how: this.text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
+  }
 
   /** Looks at one call for a use of a model. */
-  const visitCall = (e: Expr & { t: 'call' }) => {
+  private visitCall(e: Expr & { t: 'call' }) {
     // model(x), Net()(x), model.forward(x), model.predict(x)
-    const direct = e.fn.t === 'name' || (e.fn.t === 'call' && e.fn.fn.t === 'name') ? modelOf(e.fn) : null;
-    if (direct && (direct.className !== null || env.get(direct.variable ?? '')?.k === 'model')) {
-      record(direct, bindingsOfArgs(e.args), e);
+    const direct = e.fn.t === 'name' || (e.fn.t === 'call' && e.fn.fn.t === 'name') ? this.modelOf(e.fn) : null;
+    if (direct && (direct.className !== null || this.env.get(direct.variable ?? '')?.k === 'model')) {
+      this.record(direct, this.bindingsOfArgs(e.args), e);
       return;
     }
     if (e.fn.t === 'attr' && ['forward', 'predict', 'predict_on_batch', '__call__'].includes(e.fn.attr)) {
-      const model = modelOf(e.fn.obj);
-      if (model) record(model, bindingsOfArgs(e.args.filter((a) => a.kind === 'pos').slice(0, e.fn.attr === 'predict' ? 1 : undefined)), e);
+      const model = this.modelOf(e.fn.obj);
+      if (model) this.record(model, this.bindingsOfArgs(e.args.filter((a) => a.kind === 'pos').slice(0, e.fn.attr === 'predict' ? 1 : undefined)), e);
       return;
     }
     // Keras: model.build((None, 28, 28, 1)) or model.build(input_shape=...)
     if (e.fn.t === 'attr' && e.fn.attr === 'build') {
-      const model = modelOf(e.fn.obj);
-      const shape = keyword(e.args, 'input_shape') ?? positional(e.args)[0];
-      const dims = shape ? dimsOf(shape) : null;
-      if (model && dims) record(model, [{ dims, ranked: true, dtype: 'float', site: { from: shape!.from, to: shape!.to } }], e);
+      const model = this.modelOf(e.fn.obj);
+      const shape = this.keyword(e.args, 'input_shape') ?? this.positional(e.args)[0];
+      const dims = shape ? this.dimsOf(shape) : null;
+      if (model && dims) this.record(model, [{ dims, ranked: true, dtype: 'float', site: { from: shape!.from, to: shape!.to } }], e);
       return;
     }
     // torchinfo / torchsummary: summary(model, input_size=...) or summary(model, (1, 28, 28)).
-    const name = callName(e.fn, aliases);
+    const name = callName(e.fn, this.aliases);
     if (name === 'summary' || name === 'torchinfo.summary' || name === 'torchsummary.summary') {
-      const pos = positional(e.args);
-      const model = pos[0] ? modelOf(pos[0]) : null;
+      const pos = this.positional(e.args);
+      const model = pos[0] ? this.modelOf(pos[0]) : null;
       if (!model) return;
-      const data = keyword(e.args, 'input_data');
-      const t = data ? tensorOf(data) : null;
+      const data = this.keyword(e.args, 'input_data');
+      const t = data ? this.tensorOf(data) : null;
       if (t) {
-        record(model, [{ dims: t.dims, ranked: true, dtype: t.dtype, site: { from: data!.from, to: data!.to } }], e);
+        this.record(model, [{ dims: t.dims, ranked: true, dtype: t.dtype, site: { from: data!.from, to: data!.to } }], e);
         return;
       }
-      const size = keyword(e.args, 'input_size') ?? pos[1];
+      const size = this.keyword(e.args, 'input_size') ?? pos[1];
       if (!size) return;
-      const withBatch = name === 'torchinfo.summary' || (name === 'summary' && summaryWithBatch === true);
+      const withBatch = name === 'torchinfo.summary' || (name === 'summary' && this.summaryWithBatch === true);
       // A list of shapes is one per input; a flat tuple of sizes is one input.
       const shapes = (size.t === 'list' || size.t === 'tuple') && size.elts.length > 0 && size.elts.every((x) => x.t === 'tuple' || x.t === 'list') ? size.elts : [size];
       const bindings: ParsedBinding[] = [];
       for (const s of shapes) {
-        const dims = dimsOf(s);
+        const dims = this.dimsOf(s);
         if (!dims) return;
         bindings.push({ dims: withBatch ? dims : [parseDim('N'), ...dims], ranked: true, dtype: 'float', site: { from: s.from, to: s.to } });
       }
-      record(model, bindings, e);
+      this.record(model, bindings, e);
     }
-  };
+  }
 
-  const visitExpr = (e: Expr | null | undefined): void => {
+  private visitExpr(e: Expr | null | undefined): void {
     if (!e) return;
     switch (e.t) {
       case 'call':
-        visitExpr(e.fn);
-        for (const a of e.args) visitExpr(a.value);
-        visitCall(e);
+        this.visitExpr(e.fn);
+        for (const a of e.args) this.visitExpr(a.value);
+        this.visitCall(e);
         return;
       case 'attr':
-        return visitExpr(e.obj);
+        return this.visitExpr(e.obj);
       case 'subscript':
-        visitExpr(e.obj);
-        for (const i of e.index) visitExpr(i);
+        this.visitExpr(e.obj);
+        for (const i of e.index) this.visitExpr(i);
         return;
       case 'tuple':
       case 'list':
       case 'set':
-        for (const x of e.elts) visitExpr(x);
+        for (const x of e.elts) this.visitExpr(x);
         return;
       case 'binop':
       case 'boolop':
       case 'compare':
-        visitExpr(e.left);
-        visitExpr(e.right);
+        this.visitExpr(e.left);
+        this.visitExpr(e.right);
         return;
       case 'unary':
-        return visitExpr(e.operand);
+        return this.visitExpr(e.operand);
       case 'starred':
-        return visitExpr(e.value);
+        return this.visitExpr(e.value);
       case 'ifexp':
-        visitExpr(e.test);
-        visitExpr(e.body);
-        visitExpr(e.orelse);
+        this.visitExpr(e.test);
+        this.visitExpr(e.body);
+        this.visitExpr(e.orelse);
         return;
       case 'fstr':
-        for (const p of e.parts) if (typeof p !== 'string') visitExpr(p);
+        for (const p of e.parts) if (typeof p !== 'string') this.visitExpr(p);
         return;
       default:
         return;
     }
-  };
+  }
 
-  const assign = (target: Expr, value: Expr) => {
+  private assign(target: Expr, value: Expr) {
     if (target.t !== 'name') return;
-    const n = intOf(value);
-    if (n !== null) return void env.set(target.id, { k: 'int', v: n });
-    const t = tensorOf(value);
-    if (t !== null) return void env.set(target.id, { k: 'tensor', dims: t.dims, dtype: t.dtype });
-    const model = modelOf(value);
-    if (model && model.className !== null) return void env.set(target.id, { k: 'model', className: model.className });
-    if (value.t === 'call' && value.fn.t === 'name' && factories.has(value.fn.id)) return void env.set(target.id, { k: 'model', className: value.fn.id });
+    const n = this.intOf(value);
+    if (n !== null) return void this.env.set(target.id, { k: 'int', v: n });
+    const t = this.tensorOf(value);
+    if (t !== null) return void this.env.set(target.id, { k: 'tensor', dims: t.dims, dtype: t.dtype });
+    const model = this.modelOf(value);
+    if (model && model.className !== null) return void this.env.set(target.id, { k: 'model', className: model.className });
+    if (value.t === 'call' && value.fn.t === 'name' && this.factories.has(value.fn.id)) return void this.env.set(target.id, { k: 'model', className: value.fn.id });
     if (value.t === 'call') {
-      const name = callName(value.fn, aliases) ?? '';
+      const name = callName(value.fn, this.aliases) ?? '';
       // keras.Sequential([...]) / keras.Model(...) / a factory: a model held in a variable.
       if (/(?:^|\.)(?:Sequential|Model|sequential|model)$/.test(name) || /^(?:build|make|create|get)_?\w*model/i.test(name)) {
-        return void env.set(target.id, { k: 'model', className: null });
+        return void this.env.set(target.id, { k: 'model', className: null });
       }
     }
     if ((value.t === 'tuple' || value.t === 'list') && value.elts.length > 0) {
-      const dims = dimsOf(value);
-      if (dims) return void env.set(target.id, { k: 'shape', dims });
+      const dims = this.dimsOf(value);
+      if (dims) return void this.env.set(target.id, { k: 'shape', dims });
     }
-    env.delete(target.id);
-  };
+    this.env.delete(target.id);
+  }
 
-  const visitBody = (stmts: readonly Stmt[], topLevel: boolean): void => {
+  private visitBody(stmts: readonly Stmt[], topLevel: boolean): void {
     for (const s of stmts) {
       switch (s.t) {
         case 'class':
-          if (topLevel) classes.add(s.def.name);
+          if (topLevel) this.classes.add(s.def.name);
           break;
         case 'def':
           // A `main()` or `test()` function of the script: its body uses the model the same way.
           if (topLevel) {
-            factories.add(s.def.name);
-            visitBody(s.def.body, false);
+            this.factories.add(s.def.name);
+            this.visitBody(s.def.body, false);
           }
           break;
         case 'import':
-          for (const n of s.names) if (n.alias) aliases.set(n.alias, n.module.join('.'));
-          if (s.names.some((n) => n.module[0] === 'torchinfo')) summaryWithBatch = true;
+          for (const n of s.names) if (n.alias) this.aliases.set(n.alias, n.module.join('.'));
+          if (s.names.some((n) => n.module[0] === 'torchinfo')) this.summaryWithBatch = true;
           break;
         case 'importfrom':
-          if (s.module[0] === 'torchinfo') summaryWithBatch = true;
-          if (s.module[0] === 'torchsummary') summaryWithBatch = false;
-          if (s.names !== '*') for (const n of s.names) aliases.set(n.alias ?? n.name, [...s.module, n.name].join('.'));
+          if (s.module[0] === 'torchinfo') this.summaryWithBatch = true;
+          if (s.module[0] === 'torchsummary') this.summaryWithBatch = false;
+          if (s.names !== '*') for (const n of s.names) this.aliases.set(n.alias ?? n.name, [...s.module, n.name].join('.'));
           break;
         case 'assign':
           if (s.value) {
-            visitExpr(s.value);
-            for (const target of s.targets) assign(target, s.value);
+            this.visitExpr(s.value);
+            for (const target of s.targets) this.assign(target, s.value);
           }
           break;
         case 'expr':
-          visitExpr(s.value);
+          this.visitExpr(s.value);
           break;
         case 'return':
-          visitExpr(s.value);
+          this.visitExpr(s.value);
           break;
         case 'if':
           for (const b of s.branches) {
-            visitExpr(b.test);
-            visitBody(b.body, topLevel);
+            this.visitExpr(b.test);
+            this.visitBody(b.body, topLevel);
           }
-          if (s.orelse) visitBody(s.orelse, topLevel);
+          if (s.orelse) this.visitBody(s.orelse, topLevel);
           break;
         case 'with':
-          for (const item of s.items) visitExpr(item.expr);
-          visitBody(s.body, topLevel);
+          for (const item of s.items) this.visitExpr(item.expr);
+          this.visitBody(s.body, topLevel);
           break;
         case 'for':
         case 'while':
-          visitBody(s.body, topLevel);
+          this.visitBody(s.body, topLevel);
           break;
         case 'try':
-          visitBody(s.body, topLevel);
+          this.visitBody(s.body, topLevel);
           break;
         default:
           break;
       }
     }
-  };
+  }
+}
 
-  // Classes and factories are known before their uses are read, wherever they are defined.
-  for (const s of body) if (s.t === 'class') classes.add(s.def.name);
-  for (const s of body) if (s.t === 'def') factories.add(s.def.name);
-  visitBody(body, true);
-  return out;
+/** The statements' uses of models on tensors, in source order. */
+export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
+  return new UsageReader(text).read(body);
 }
 
 /** The usages that bind a model: by its class, or by the variable that holds it (a module-level Keras model). */
