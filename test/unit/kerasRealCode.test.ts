@@ -53,3 +53,39 @@ describe('Python text @lezer/python misreads', () => {
     assert.ok(s.t === 'assign' && s.value?.t === 'num' && s.value.value === 1.5);
   });
 });
+
+describe('TensorFlow.js written the way real projects write it', () => {
+  it('follows a model built in a class method and returned through `this.` (`new Head().build()`)', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+class Base { units = 5; }
+class Head extends Base {
+  numClasses = 3;
+  model: tf.Sequential;
+  constructor(extra: number) { super(); this.extra = extra; }
+  build(inputSize = 10) {
+    this.model = tf.sequential({layers: [tf.layers.dense({inputShape: [inputSize], units: this.units + this.extra}), tf.layers.dense({units: this.numClasses})]});
+    return this.model;
+  }
+}
+`;
+    const a = analyze(text, 'typescript', { model: 'new Head(2).build()' });
+    assert.deepEqual(errors(a), []);
+    const m = a.models.find((x) => x.framework === 'tfjs');
+    assert.ok(m, a.findings.map((f) => f.message).join('; '));
+    // Dense(10 → 7): 77; Dense(7 → 3): 24 (tfjs's countParams()).
+    assert.equal(m.totalParams, 101);
+  });
+
+  it("derives a sequential model's input from the first Embedding's inputLength, as tfjs does", () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({layers: [tf.layers.embedding({inputDim: 100, outputDim: 8, inputLength: 10}), tf.layers.flatten(), tf.layers.dense({units: 2})]});
+`;
+    const a = analyze(text, 'typescript', { model: 'model' });
+    assert.deepEqual(errors(a), []);
+    const m = a.models.find((x) => x.framework === 'tfjs');
+    assert.ok(m);
+    assert.deepEqual(m.modules.find((x) => x.type === 'Embedding')?.outputShapes, [['N', 10, 8]]);
+    // Embedding 800 + Dense(80 → 2) 162.
+    assert.equal(m.totalParams, 962);
+  });
+});

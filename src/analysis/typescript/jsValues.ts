@@ -93,6 +93,16 @@ export interface ModelObject {
   inputLayer: LayerInstance | null;
 }
 
+/** A user class (`class Head { build() {...} }`): `new` makes an object of its fields and methods. */
+export interface ClassValue {
+  t: 'class';
+  node: SyntaxNode;
+  env: Scope;
+  name: string;
+  /** The class it extends, when that is a class of the file; another base (a tfjs class) is `unknown`. */
+  base: Value | null;
+}
+
 /** A value of the evaluator. */
 export type Value =
   | { t: 'num'; v: number }
@@ -104,6 +114,7 @@ export type Value =
   | { t: 'object'; props: Map<string, Value> }
   | { t: 'func'; node: SyntaxNode; env: Scope; name: string }
   | { t: 'builtin'; name: string; call: (args: Value[], node: SyntaxNode) => Value }
+  | ClassValue
   | { t: 'ns'; path: string }
   | { t: 'layer'; layer: LayerInstance }
   | { t: 'model'; model: ModelObject }
@@ -173,6 +184,8 @@ export function describe(v: Value): string {
       return `function ${v.name}`;
     case 'builtin':
       return v.name;
+    case 'class':
+      return `class ${v.name}`;
     case 'ns':
       return v.path;
     case 'layer':

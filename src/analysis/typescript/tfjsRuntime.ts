@@ -430,7 +430,13 @@ export class TfjsRuntime implements InterpreterHost {
     const batchSize = layer.raw.get('batchSize');
     const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
     const inputDim = layer.raw.get('inputDim');
-    const declared = batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    let declared = batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    if (!declared && layer.factory === 'embedding') {
+      // tfjs's Embedding sets its own batchInputShape, [batchSize, ...inputLength] or [batchSize, null].
+      const inputLength = layer.raw.get('inputLength');
+      const lengths = inputLength === undefined || inputLength.t === 'undef' || inputLength.t === 'null' ? [symDim('T')] : inputLength.t === 'num' ? [inputLength.v] : this.dimsOf(inputLength);
+      if (lengths) declared = [batch, ...lengths];
+    }
     const shape = this.chooseShape(name, declared, layer.span);
     let why: string | undefined;
     if (!shape) {
