@@ -88,4 +88,28 @@ const model = tf.sequential({layers: [tf.layers.embedding({inputDim: 100, output
     // Embedding 800 + Dense(80 → 2) 162.
     assert.equal(m.totalParams, 962);
   });
+
+  it('follows a model applied as a layer of another, one row with its parameters as tfjs lists it', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+const inner = tf.sequential({layers: [tf.layers.dense({units: 3, inputShape: [4]})]});
+const x = tf.input({shape: [4]});
+const y = tf.layers.dense({units: 2}).apply(inner.apply(x));
+const outer = tf.model({inputs: x, outputs: y});
+const stacked = tf.sequential();
+stacked.add(inner);
+stacked.add(tf.layers.dense({units: 5}));
+`;
+    for (const [expr, rows, total] of [
+      ['outer', [['sequential_1', 'Sequential', 15], ['dense_Dense2', 'Dense', 8]], 23],
+      ['stacked', [['sequential_1', 'Sequential', 15], ['dense_Dense3', 'Dense', 20]], 35],
+    ] as const) {
+      const a = analyze(text, 'typescript', { model: expr });
+      assert.deepEqual(errors(a), []);
+      const m = a.models.find((x) => x.framework === 'tfjs');
+      assert.ok(m);
+      // Real tfjs 4.22: model.layers names, getClassName() and countParams().
+      assert.deepEqual(m.modules.filter((x) => x.type !== 'InputLayer').map((x) => [x.path, x.type, x.paramsTotal]), rows);
+      assert.equal(m.totalParams, total);
+    }
+  });
 });

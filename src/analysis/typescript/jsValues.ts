@@ -53,6 +53,8 @@ export interface LayerInstance {
   order: number;
   /** For InputLayers: the tensor they produce. */
   inputTensor?: SymbolicTensor;
+  /** For a model used as a layer of another (`inner.apply(x)`, `seq.add(inner)`): that model. */
+  nested?: ModelObject;
   geometry: Geometry | null;
   receptiveField: ReceptiveField | null;
 }

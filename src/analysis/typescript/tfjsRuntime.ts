@@ -120,12 +120,7 @@ export class TfjsRuntime implements InterpreterHost {
     if (prop === 'inputs') return { t: 'array', items: model.inputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
     if (prop === 'outputs') return { t: 'array', items: model.outputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
     if (prop === 'name') return model.name !== null ? str(model.name) : unknown('the model name', node.from);
-    if (prop === 'apply') {
-      return this.builtin('model.apply', (_, n) => {
-        this.gap(n, 'applying a whole model as a layer (a nested model) is not followed; shapes after it are unknown');
-        return unknown('a nested model', n.from);
-      });
-    }
+    if (prop === 'apply') return this.builtin('model.apply', (args, n) => this.apply(this.modelAsLayer(model), args[0] ?? UNDEF, spanOf(n), false));
     return this.opaque(`model.${prop}`);
   }
 
@@ -320,6 +315,19 @@ export class TfjsRuntime implements InterpreterHost {
       else this.report('info', 'inference-gap', callSpan, `the input of ${layer.name} is not known statically (${input.why})`);
       return unknownOut('unknown input');
     }
+    if (layer.nested) {
+      const output = this.applyNested(layer, layer.nested, tensors, callSpan);
+      const callNode: CallNode = { id: this.nextId++, layer, inputs: tensors };
+      const arg: LayerValue = tensors.length === 1 ? this.layerValueOf(tensors[0]) : { kind: 'tuple', items: tensors.map((t) => this.layerValueOf(t)) };
+      if (!layer.firstCall) {
+        layer.firstCall = { inputs: [arg], output, span: callSpan, inputTensors: tensors };
+        layer.addedToSequential = fromSequential;
+      }
+      const poisoned = tensors.some((t) => t.poisoned);
+      const wrap = (v: LayerValue): Value =>
+        v.kind === 'tensor' ? { t: 'tensor', tensor: { shape: v.shape, dtype: v.dtype, node: callNode, field: null, poisoned } } : v.kind === 'tuple' ? { t: 'array', items: v.items.map(wrap) } : unknownOut(`the output of ${layer.name} is not known`, tensors);
+      return wrap(output);
+    }
     const spec = layer.spec;
     if (!spec) return unknownOut(`${layer.factory} is not catalogued`, tensors);
     if (tensors.some((t) => t.shape === null)) return unknownOut(tensors.find((t) => t.shape === null)?.why ?? 'an unknown input', tensors);
@@ -379,17 +387,56 @@ export class TfjsRuntime implements InterpreterHost {
     this.models.push(model);
     const raw = arg?.t === 'object' ? arg.props : null;
     const name = raw?.get('name');
-    if (name?.t === 'str') model.name = name.v;
+    model.name = name?.t === 'str' ? name.v : this.containerName('sequential');
     const layers = raw?.get('layers');
     if (layers?.t === 'array') for (const l of layers.items) this.add(model, l, node);
     else if (layers && layers.t === 'unknown') this.gap(node, `the layers of this tf.sequential are not known statically (${layers.why})`);
     return { t: 'model', model };
   }
 
+  /** tfjs's automatic name of a model: `sequential_1` (getUid('sequential_')), `model1` (getUid('model')). */
+  private containerName(kind: ModelObject['kind']): string {
+    const prefix = kind === 'sequential' ? 'sequential_' : 'model';
+    const n = (this.counters.get(`container:${prefix}`) ?? 0) + 1;
+    this.counters.set(`container:${prefix}`, n);
+    return `${prefix}${n}`;
+  }
+
+  /**
+   * The layer a model is when used inside another (tfjs's LayersModel is a Layer): one row named
+   * like tfjs names containers (`sequential1`, `model1`: class name lower-cased and a counter).
+   */
+  private modelAsLayer(model: ModelObject): LayerInstance {
+    const known = this.layers.find((l) => l.nested === model);
+    if (known) return known;
+    const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
+    const layer = this.newLayer('model', className, {}, new Map(), model.span, model.name ?? this.containerName(model.kind));
+    layer.nested = model;
+    return layer;
+  }
+
+  /** A nested model's outputs for inputs of the shapes it was built for (other shapes are not re-derived). */
+  private applyNested(layer: LayerInstance, model: ModelObject, tensors: SymbolicTensor[], span: Span): LayerValue {
+    const fits =
+      tensors.length === model.inputs.length &&
+      tensors.every((t, i) => {
+        const want = model.inputs[i].shape;
+        return t.shape !== null && want !== null && t.shape.length === want.length && t.shape.every((d, k) => k === 0 || !isKnown(d) || !isKnown(want[k]) || d === want[k]);
+      });
+    const outputs = model.outputs.map((o) => o.shape);
+    if (!fits || outputs.some((o) => o === null)) {
+      this.report('info', 'inference-gap', span, `${layer.name} (a model used as a layer) is applied to inputs of shapes other than those it was built for, or its outputs are unknown; shapes after it are unknown`);
+      return { kind: 'unknown' };
+    }
+    const batch = tensors[0].shape![0];
+    const items: LayerValue[] = outputs.map((o, i) => ({ kind: 'tensor', shape: [batch, ...o!.slice(1)], dtype: model.outputs[i].dtype }));
+    return items.length === 1 ? items[0] : { kind: 'tuple', items };
+  }
+
   private add(model: ModelObject, value: Value, node: SyntaxNode): Value {
+    if (value.t === 'model') value = { t: 'layer', layer: this.modelAsLayer(value.model) };
     if (value.t !== 'layer') {
-      if (value.t === 'model') this.gap(node, 'adding a model to a sequential model (a nested model) is not followed; shapes after it are unknown');
-      else this.gap(node, `model.add of ${describe(value)}${value.t === 'unknown' ? ` (${value.why})` : ''} is not followed`);
+      this.gap(node, `model.add of ${describe(value)}${value.t === 'unknown' ? ` (${value.why})` : ''} is not followed`);
       model.outputs = [{ shape: null, dtype: 'float', node: null, field: null, why: 'a layer the analysis could not follow' }];
       return UNDEF;
     }
@@ -430,7 +477,8 @@ export class TfjsRuntime implements InterpreterHost {
     const batchSize = layer.raw.get('batchSize');
     const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
     const inputDim = layer.raw.get('inputDim');
-    let declared = batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    const nestedInput = layer.nested?.inputs.length === 1 ? layer.nested.inputs[0].shape : null;
+    let declared = nestedInput ?? batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
     if (!declared && layer.factory === 'embedding') {
       // tfjs's Embedding sets its own batchInputShape, [batchSize, ...inputLength] or [batchSize, null].
       const inputLength = layer.raw.get('inputLength');
@@ -464,7 +512,7 @@ export class TfjsRuntime implements InterpreterHost {
     const model: ModelObject = {
       kind: 'functional',
       id: this.nextId++,
-      name: name?.t === 'str' ? name.v : null,
+      name: name?.t === 'str' ? name.v : this.containerName('functional'),
       span: spanOf(node),
       layers: [],
       inputs: inputs ?? [],
