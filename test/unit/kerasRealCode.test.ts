@@ -112,4 +112,34 @@ stacked.add(tf.layers.dense({units: 5}));
       assert.equal(m.totalParams, total);
     }
   });
+
+  it('follows a user layer (extends tf.layers.Layer) through its build, addWeight and computeOutputShape', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';
+class Scale extends tf.layers.Layer {
+  static className = 'Scale';
+  constructor(config) { super(config); this.units = config.units; }
+  build(inputShape) {
+    this.w = this.addWeight('w', [inputShape[inputShape.length - 1], this.units], 'float32', tf.initializers.ones());
+    this.b = this.addWeight('b', [this.units], 'float32', tf.initializers.zeros());
+  }
+  computeOutputShape(inputShape) { return [inputShape[0], this.units]; }
+  call(inputs) { return tf.matMul(inputs, this.w.read()); }
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({units: 8, inputShape: [4]}));
+model.add(new Scale({units: 3}));
+model.add(tf.layers.dense({units: 2}));
+`;
+    const a = analyze(text, 'javascript', { model: 'model' });
+    assert.deepEqual(errors(a), []);
+    const m = a.models.find((x) => x.framework === 'tfjs');
+    assert.ok(m);
+    // Real tfjs 4.22: names, getClassName() and countParams() of model.layers.
+    assert.deepEqual(m.modules.map((x) => [x.path, x.type, x.paramsTotal, x.outputShapes?.[0]]), [
+      ['dense_Dense1', 'Dense', 40, ['N', 8]],
+      ['scale_Scale1', 'Scale', 27, ['N', 3]],
+      ['dense_Dense2', 'Dense', 8, ['N', 2]],
+    ]);
+    assert.equal(m.totalParams, 75);
+  });
 });

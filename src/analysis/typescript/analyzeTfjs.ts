@@ -104,6 +104,7 @@ function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): Mod
   let params: number | null = null;
   if (isInput) params = 0;
   else if (layer.nested) params = nestedParams(layer.nested, lineOf);
+  else if (layer.custom) params = layer.custom.weights;
   else if (spec) params = spec.params(layer.config, inputs);
   const output = call?.output ?? null;
   const known = output !== null && output.kind !== 'unknown' && !isInput;
@@ -183,6 +184,7 @@ function evaluateModule(text: string, statements: SyntaxNode[], options: Analyze
   const runtime = new TfjsRuntime(options, lineOf);
   const budgets: Budgets = { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 64 };
   const interp = new Interpreter(text, runtime, budgets);
+  runtime.interp = interp;
   const scope = new Scope(null);
   const budgetFinding = guard(runtime, () => interp.runBody(statements, scope));
   return { runtime, interp, scope, budgetFinding };

@@ -18,6 +18,12 @@ export interface InterpreterHost {
   gap(node: SyntaxNode, message: string): void;
   /** A global the page provides without an import (tfjs's `tf` from a script tag), if any. */
   global(name: string): Value | undefined;
+  /**
+   * `new C(...)` of a user class whose root base is a host class (`extends tf.layers.Layer`): the
+   * host may give the instance its base's members before `construct` runs the class's own
+   * construction, and returns the value `new` gives (a layer), or null to keep the plain object.
+   */
+  constructForeign?(base: Value, cls: ClassValue, instance: Extract<Value, { t: 'object' }>, args: Value[], node: SyntaxNode, construct: () => void): Value | null;
 }
 
 /** Budgets of one evaluation. */
@@ -880,7 +886,13 @@ export class Interpreter {
     }
     const cls = ctor ? this.eval(ctor, scope) : null;
     if (cls?.t === 'class') {
-      const instance: Value = { t: 'object', props: new Map() };
+      const instance: Extract<Value, { t: 'object' }> = { t: 'object', props: new Map() };
+      let root: ClassValue = cls;
+      while (root.base?.t === 'class') root = root.base;
+      if (root.base && this.host.constructForeign) {
+        const made = this.host.constructForeign(root.base, cls, instance, args, node, () => this.construct(cls, instance, args, node));
+        if (made) return made;
+      }
       this.construct(cls, instance, args, node);
       return instance;
     }

@@ -55,6 +55,12 @@ export interface LayerInstance {
   inputTensor?: SymbolicTensor;
   /** For a model used as a layer of another (`inner.apply(x)`, `seq.add(inner)`): that model. */
   nested?: ModelObject;
+  /**
+   * For a user layer (`class X extends tf.layers.Layer`): its instance, whose `build` and
+   * `computeOutputShape` give weights and output shape, and the weights `addWeight` made
+   * (null while unknown).
+   */
+  custom?: { instance: Extract<Value, { t: 'object' }>; weights: number | null; built: boolean };
   geometry: Geometry | null;
   receptiveField: ReceptiveField | null;
 }

@@ -10,8 +10,8 @@ import { tfjsClassName } from '../layers/tfjsLayers';
 import { composeField, identityField, mergeFields } from '../receptiveField';
 import { formatShape, isKnown, parseDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { AnalyzeOptions, Finding, ReceptiveField, Span } from '../types';
-import { BudgetExhausted, type InterpreterHost } from './jsInterpreter';
-import { describe, num, str, UNDEF, unknown, type CallNode, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
+import { BudgetExhausted, type Interpreter, type InterpreterHost } from './jsInterpreter';
+import { describe, num, str, UNDEF, unknown, type CallNode, type ClassValue, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
 
 /** Module specifiers that provide the tfjs layers API. */
 const TFJS_MODULE = /^@tensorflow\/tfjs(-node(-gpu)?|-layers)?$/;
@@ -36,6 +36,8 @@ export class TfjsRuntime implements InterpreterHost {
   readonly findings: RuntimeFinding[] = [];
   private counters = new Map<string, number>();
   private nextId = 1;
+  /** The evaluator running the file, for the methods of user layers (set once it exists). */
+  interp: Interpreter | null = null;
   private inputsBound = 0;
 
   constructor(
@@ -315,8 +317,9 @@ export class TfjsRuntime implements InterpreterHost {
       else this.report('info', 'inference-gap', callSpan, `the input of ${layer.name} is not known statically (${input.why})`);
       return unknownOut('unknown input');
     }
-    if (layer.nested) {
-      const output = this.applyNested(layer, layer.nested, tensors, callSpan);
+    if (layer.nested || layer.custom) {
+      if (tensors.some((t) => t.shape === null)) return unknownOut(tensors.find((t) => t.shape === null)?.why ?? 'an unknown input', tensors);
+      const output = layer.nested ? this.applyNested(layer, layer.nested, tensors, callSpan) : this.applyCustom(layer, tensors, callSpan);
       const callNode: CallNode = { id: this.nextId++, layer, inputs: tensors };
       const arg: LayerValue = tensors.length === 1 ? this.layerValueOf(tensors[0]) : { kind: 'tuple', items: tensors.map((t) => this.layerValueOf(t)) };
       if (!layer.firstCall) {
@@ -378,6 +381,72 @@ export class TfjsRuntime implements InterpreterHost {
     if (geometry) return fields.length === 1 && fields[0]!.size.length === geometry.kernel.length ? composeField(fields[0]!, geometry) : null;
     if (!PASSTHROUGH_FAMILIES.has(family)) return null;
     return fields.slice(1).reduce<ReceptiveField>((acc, f) => mergeFields(acc, f!), fields[0]!);
+  }
+
+  // ---- User layers ----
+
+  /**
+   * `new X(config)` where `class X extends tf.layers.Layer`: a layer whose output shape comes from
+   * its own `computeOutputShape` (tfjs's default returns the input shape) and whose parameters are
+   * the weights its `build` makes with `this.addWeight(name, shape, ...)`.
+   */
+  constructForeign(base: Value, cls: ClassValue, instance: Extract<Value, { t: 'object' }>, args: Value[], node: SyntaxNode, construct: () => void): Value | null {
+    if (base.t !== 'builtin' || base.name !== 'tf.layers.Layer') return null;
+    const config = args[0]?.t === 'object' ? args[0].props : new Map<string, Value>();
+    const layer = this.newLayer('custom', this.customClassName(cls), {}, config, node);
+    const custom = { instance, weights: 0 as number | null, built: false };
+    layer.custom = custom;
+    instance.props.set('addWeight', this.builtin('addWeight', (a) => {
+      const shape = a[1];
+      const dims = shape?.t === 'array' && shape.items.every((d) => d.t === 'num') ? shape.items.map((d) => (d as { v: number }).v) : null;
+      // countParams() counts every weight, trainable or not.
+      custom.weights = custom.weights === null || dims === null ? null : custom.weights + dims.reduce((x, y) => x * y, 1);
+      return { t: 'object', props: new Map() };
+    }));
+    instance.props.set('apply', this.builtin(`${layer.name}.apply`, (a, n) => this.apply(layer, a[0] ?? UNDEF, spanOf(n), false)));
+    instance.props.set('name', str(layer.name));
+    construct();
+    return { t: 'layer', layer };
+  }
+
+  /** tfjs's class name of a user layer: its static `className` when it sets one, else the class's name. */
+  private customClassName(cls: ClassValue): string {
+    for (const m of cls.node.getChild('ClassBody')?.getChildren('PropertyDeclaration') ?? []) {
+      const name = m.getChild('PropertyDefinition');
+      const init = m.getChild('Equals')?.nextSibling;
+      if (m.getChild('static') && name && this.interp && this.interp.src(name) === 'className' && init?.name === 'String') return this.interp.src(init).slice(1, -1);
+    }
+    return cls.name;
+  }
+
+  /** Runs a user layer's `build` (once) and `computeOutputShape` on a tfjs shape array. */
+  private applyCustom(layer: LayerInstance, tensors: SymbolicTensor[], span: Span): LayerValue {
+    const custom = layer.custom!;
+    const interp = this.interp;
+    const toJs = (t: SymbolicTensor): Value => ({ t: 'array', items: t.shape!.map((d) => (isKnown(d) ? num(d as number) : { t: 'null' })) });
+    const shapeArg: Value = tensors.length === 1 ? toJs(tensors[0]) : { t: 'array', items: tensors.map(toJs) };
+    const method = (name: string) => {
+      const f = custom.instance.props.get(name);
+      return f?.t === 'func' ? f : null;
+    };
+    const node = { from: span.from, to: span.to } as unknown as SyntaxNode;
+    if (!interp) return { kind: 'unknown' };
+    if (!custom.built) {
+      custom.built = true;
+      const build = method('build');
+      if (build) interp.callFunction(build, [shapeArg], node);
+    }
+    const compute = method('computeOutputShape');
+    if (!compute) return tensors.length === 1 ? this.layerValueOf(tensors[0]) : { kind: 'unknown' };
+    const out = interp.callFunction(compute, [shapeArg], node);
+    const toShape = (v: Value, like: SymbolicTensor): LayerValue => {
+      if (v.t !== 'array') return { kind: 'unknown' };
+      const dims: Dim[] = v.items.map((d, i) => (d.t === 'num' ? d.v : i === 0 ? like.shape![0] : unknownDim()));
+      return { kind: 'tensor', shape: dims, dtype: like.dtype };
+    };
+    if (out.t === 'array' && out.items.length > 0 && out.items.every((x) => x.t === 'array')) return { kind: 'tuple', items: out.items.map((x) => toShape(x, tensors[0])) };
+    if (out.t !== 'array') this.report('info', 'inference-gap', span, `${layer.name}.computeOutputShape does not give a known shape; shapes after it are unknown`);
+    return toShape(out, tensors[0]);
   }
 
   // ---- Models ----
