@@ -294,6 +294,8 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    // Keras exports the long spellings too (`Convolution2D`, `SeparableConvolution2D`, `Convolution2DTranspose`).
+    kerasAliases: kind === 'depthwise' ? [] : [className.replace('Conv', 'Convolution')],
     tfjs: tfjsHas.has(tfjsName) ? tfjsName : null,
     family: 'conv',
     signature: convSignature(kind, n),
@@ -341,6 +343,7 @@ function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    kerasAliases: [`${op === 'Max' ? 'MaxPool' : 'AvgPool'}${suffix}`],
     tfjs: tfjsName,
     tfjsAliases: aliases,
     family: 'pool',
@@ -388,6 +391,7 @@ function globalPoolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    kerasAliases: [`Global${op === 'Max' ? 'Max' : 'Avg'}Pool${suffix}`],
     tfjs: tfjsName,
     tfjsAliases: op === 'Max' && n < 3 ? [`globalMaxPool${n}d`] : [],
     family: 'pool',

@@ -52,6 +52,8 @@ export interface KerasLayerDef {
   keras: string | null;
   /** tfjs's factory name under `tf.layers` (`conv2d`); null when tfjs-layers lacks the layer. */
   tfjs: string | null;
+  /** Further names Keras exports for the same class (`MaxPool2D` for `MaxPooling2D`). */
+  kerasAliases?: string[];
   /** Further tfjs factory names for the same class (`maxPool2d` for `maxPooling2d`). */
   tfjsAliases?: string[];
   family: string;
@@ -171,6 +173,13 @@ export function tfjsClassNames(defs: readonly KerasLayerDef[]): Map<string, stri
     if (def.tfjs) out.set(def.tfjs, def.className);
     for (const alias of def.tfjsAliases ?? []) out.set(alias, def.className);
   }
+  return out;
+}
+
+/** The class name of every Keras alias in the given definitions (`MaxPool2D` → `MaxPooling2D`). */
+export function kerasAliasClassNames(defs: readonly KerasLayerDef[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const def of defs) if (def.keras) for (const alias of def.kerasAliases ?? []) out.set(alias, def.keras);
   return out;
 }
 

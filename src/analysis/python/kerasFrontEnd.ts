@@ -4,7 +4,7 @@
 // and a few builtins give the model containers: keras.Input (batch dim N), keras.Sequential
 // (list or .add), keras.Model(inputs, outputs) and subclassed keras.Model with call().
 
-import { lookupLayer } from '../layers/catalogue';
+import { kerasClassOf, lookupLayer } from '../layers/catalogue';
 import { kerasAutoName } from '../layers/kerasDefinitions';
 import { identityField } from '../receptiveField';
 import { isKnown, symDim, type Dim } from '../shapes';
@@ -254,7 +254,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
         if (attr === 'Layer') return this.layerBaseClass;
         const merge = MERGE_FUNCTIONS[attr];
         if (merge) return this.mergeFunction(attr, merge);
-        return this.system.layerClass('keras', attr) ?? (lookupLayer('keras', attr) ? undefined : this.interp.builtinsOpaque(`keras.layers.${attr}`));
+        const className = kerasClassOf(attr);
+        return this.system.layerClass('keras', className) ?? (lookupLayer('keras', className) ? undefined : this.interp.builtinsOpaque(`keras.layers.${attr}`));
       },
     };
   }
