@@ -146,6 +146,33 @@ model = keras.Model(inputs, outputs)
   });
 });
 
+describe('Keras Lambda layers', () => {
+  it("runs a Lambda's function: a tuple output that splits channels (WaveNet's gated unit)", () => {
+    const a = run(`inputs = keras.Input(shape=(None, 4))
+x = layers.Conv1D(16, 2, padding="causal")(inputs)
+a, b = layers.Lambda(lambda t: (t[..., :8], t[..., 8:]))(x)
+z = layers.Multiply()([layers.Activation("tanh")(a), layers.Activation("sigmoid")(b)])
+outputs = layers.Conv1D(1, 1)(z)
+model = keras.Model(inputs, outputs)
+`);
+    assert.deepEqual(errors(a), []);
+    const m = kerasModel(a);
+    assert.deepEqual(rows(m).map((r) => r[0]), ['conv1d', 'lambda', 'activation', 'activation_1', 'multiply', 'conv1d_1']);
+    // Conv1D 2·4·16+16 = 144; Conv1D 8·1+1 = 9.
+    assert.equal(m.totalParams, 153);
+  });
+
+  it('passes arguments= to the function, as Inception-ResNet does', () => {
+    const a = run(`inputs = keras.Input(shape=(8,))
+up = layers.Dense(8)(inputs)
+x = layers.Lambda(lambda inputs, scale: inputs[0] + inputs[1] * scale, output_shape=(8,), arguments={'scale': 0.2})([inputs, up])
+model = keras.Model(inputs, layers.Dense(2)(x))
+`);
+    assert.deepEqual(errors(a), []);
+    assert.equal(kerasModel(a).totalParams, 72 + 18);
+  });
+});
+
 describe('Keras subclassed layers and models', () => {
   it('builds a subclassed Layer used in a functional model, named as Keras names it', () => {
     const a = run(`class ResidualBlock(layers.Layer):

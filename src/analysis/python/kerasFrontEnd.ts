@@ -103,6 +103,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   readonly sequentialClass: ClassV;
   /** `keras.layers.Layer`, the base of subclassed layers (a module whose forward is `call`). */
   readonly layerBaseClass: ClassV;
+  /** `keras.layers.Lambda`: a layer whose call is the function it wraps. */
+  readonly lambdaClass: ClassV;
   /** Tensors an operation (`a + b`, `x[..., :4]`, `ops.concatenate`) made from Keras tensors. */
   private readonly derivedFrom = new WeakMap<TensorV, TensorV[]>();
   /** Layers whose `build(input_shape)` already ran (Keras builds a layer on its first call). */
@@ -115,7 +117,9 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     this.layerBaseClass = nativeClass('Layer', 'KerasModel', [system.moduleClass]);
     this.modelClass = nativeClass('Model', 'KerasModel', [this.layerBaseClass]);
     this.sequentialClass = nativeClass('Sequential', 'KerasModel', [this.modelClass]);
+    this.lambdaClass = nativeClass('Lambda', 'KerasModel', [this.layerBaseClass]);
     this.installLayerBase();
+    this.installLambda();
     this.installModel();
     this.installSequential();
   }
@@ -252,6 +256,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       get: (attr) => {
         if (attr === 'Input') return this.inputFn();
         if (attr === 'Layer') return this.layerBaseClass;
+        if (attr === 'Lambda') return this.lambdaClass;
         const merge = MERGE_FUNCTIONS[attr];
         if (merge) return this.mergeFunction(attr, merge);
         const className = kerasClassOf(attr);
@@ -381,6 +386,47 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     }));
     L.ns.set('build', builtin('Layer.build', () => NONE));
     for (const n of ['compute_output_shape', 'get_config']) L.ns.set(n, builtin(`Layer.${n}`, (_a, _k, site) => unknown(`Layer.${n}`, site)));
+  }
+
+  /**
+   * `layers.Lambda(function, output_shape=None, arguments=None)`: calling it runs the function on
+   * the inputs (tensor arithmetic, slicing, ops; tuple outputs included). When the function cannot
+   * be followed, `output_shape=` states the output; otherwise the output is unknown, with a finding.
+   */
+  private installLambda(): void {
+    const L = this.lambdaClass;
+    L.ns.set('__init__', builtin('Lambda.__init__', (args, kwargs) => {
+      const self = args[0];
+      if (self?.k !== 'instance' || !self.mod) return NONE;
+      this.nameLayer(self, kwargs);
+      self.attrs.set('function', args[1] ?? kwargs.get('function') ?? NONE);
+      self.attrs.set('output_shape', args[2] ?? kwargs.get('output_shape') ?? NONE);
+      self.attrs.set('arguments', kwargs.get('arguments') ?? NONE);
+      return NONE;
+    }));
+    L.ns.set('call', builtin('Lambda.call', (args, kwargs, site) => {
+      const self = args[0];
+      if (self?.k !== 'instance') return unknown('Lambda', site);
+      const fn = self.attrs.get('function') ?? NONE;
+      const extra = new Map<string, Value>(kwargs);
+      const given = self.attrs.get('arguments');
+      if (given?.k === 'dict') for (const e of given.entries.values()) if (e.key.k === 'str') extra.set(e.key.v, e.value);
+      const x = args[1] ?? NONE;
+      const result = fn.k === 'none' ? unknown('a Lambda without a function', site) : this.interp.call(fn, [x], extra, site);
+      const known = (v: Value): boolean => (v.k === 'tensor' ? v.ranked : (v.k === 'tuple' || v.k === 'list') && v.items.length > 0 && v.items.every(known));
+      if (known(result)) return result;
+      const declared = self.attrs.get('output_shape');
+      const first = x.k === 'tensor' ? x : x.k === 'list' || x.k === 'tuple' ? x.items.find((i): i is TensorV => i.k === 'tensor') : undefined;
+      if (declared && declared.k !== 'none' && first?.ranked) {
+        const dims = this.interp.iterate(declared, site);
+        if (dims && dims.every((d) => d.k === 'int' || d.k === 'none')) {
+          const shape: Dim[] = [first.shape[0], ...dims.map((d, i) => (d.k === 'int' ? d.v : symDim(`D${i + 1}`)))];
+          return { k: 'tensor', shape, ranked: true, dtype: first.dtype, field: null, origin: null };
+        }
+      }
+      this.interp.gap(site, `${self.mod?.name ?? 'Lambda'}: its function is not followed statically and no output_shape= states its output; shapes after it are unknown`);
+      return result.k === 'unknown' ? result : unknown('the output of a Lambda', site);
+    }));
   }
 
   /** Runs a subclassed layer's own `build(input_shape)` once, before its first `call`, as Keras does. */
