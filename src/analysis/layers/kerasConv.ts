@@ -2,10 +2,10 @@
 // Keras and tfjs, written once in Keras's spelling. Tensors are channels-last unless the layer's
 // data_format says otherwise; kernels print in Keras's storage order (kh, kw, C_in, filters).
 
-import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../shapes';
+import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
-import type { LayerConfig, LayerValue, ParamSpec } from './layerSpec';
+import type { InputLayout, LayerConfig, LayerValue, ParamSpec } from './layerSpec';
 import { convParameters } from './parameterFormulas';
 import { effectiveKernel } from './convArithmetic';
 import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
@@ -298,6 +298,7 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
     kerasAliases: kind === 'depthwise' ? [] : [className.replace('Conv', 'Convolution')],
     tfjs: tfjsHas.has(tfjsName) ? tfjsName : null,
     family: 'conv',
+    inputLayout: (call) => kerasImageLayout(n, call.cfg),
     signature: convSignature(kind, n),
     forward: convForward(kind, n),
     params: convParams(kind, n),
@@ -333,6 +334,13 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
   };
 }
 
+/** Keras's image layout for an input of unknown rank: (N, spatial…, C), or (N, C, spatial…) with channels_first. */
+function kerasImageLayout(n: number, cfg: LayerConfig): InputLayout {
+  const spatial = (n === 1 ? ['L'] : n === 2 ? ['H', 'W'] : ['D', 'H', 'W']).map((a) => symDim(a));
+  const shape = cfg.data_format === 'channels_first' ? [symDim('N'), symDim('C'), ...spatial] : [symDim('N'), ...spatial, symDim('C')];
+  return { shape, startsField: true };
+}
+
 // ---- Pooling ----
 
 function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
@@ -347,6 +355,7 @@ function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
     tfjs: tfjsName,
     tfjsAliases: aliases,
     family: 'pool',
+    inputLayout: (call) => kerasImageLayout(n, call.cfg),
     signature: [
       { name: 'pool_size', default: tupleDefault(n, 2) },
       { name: 'strides', default: null },

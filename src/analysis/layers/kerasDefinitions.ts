@@ -20,6 +20,7 @@ import {
   bindConfig,
   type LayerLookup,
   type ConfigValue,
+  type InputLayout,
   type LayerConfig,
   type LayerContext,
   type LayerSpec,
@@ -71,6 +72,8 @@ export interface KerasLayerDef {
   /** Multiply-accumulates of a call, when every size is known. */
   macs?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[], output: LayerValue): number | null;
   attention?: LayerSpec['attention'];
+  /** The layout an input of unknown rank takes when it meets this layer first (see LayerSpec.inputLayout). */
+  inputLayout?(call: Omit<KerasCall, 'ctx'>): InputLayout | null;
 }
 
 /** `kernel_size` → `kernelSize`. */
@@ -159,6 +162,7 @@ export function specOf(def: KerasLayerDef, fw: KerasFramework, lookup: LayerLook
   if (def.notation) spec.notation = (cfg, inputs, output) => def.notation!(view(cfg), inputs, output);
   if (def.formula) spec.formula = (cfg, inputs, output) => def.formula!(view(cfg), inputs, output);
   if (def.macs) spec.macs = (cfg, inputs, output) => def.macs!(view(cfg), inputs, output);
+  if (def.inputLayout) spec.inputLayout = (cfg) => def.inputLayout!(view(cfg));
   if (def.attention) {
     const attention = def.attention;
     spec.attention = (cfg) => attention(canonicalConfig(cfg, def, fw));

@@ -142,6 +142,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       if (name === `${root}.backend`) return this.backendNamespace();
       if (name === `${root}.ops`) return this.opsNamespace(name);
       if (name === `${root}.utils`) return this.utilsNamespace();
+      if (name === `${root}.activations`) return this.activationsNamespace();
       if (name.startsWith(`${root}.`)) return this.interp.opaqueNamespace(name);
     }
     return undefined;
@@ -202,6 +203,30 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     };
     walk(t);
     return out;
+  }
+
+  /**
+   * `keras.activations`: every activation keeps its input's shape; `get(name_or_fn)` gives one
+   * (None gives the identity, as Keras's 'linear').
+   */
+  private activationsNamespace(): Value {
+    const activation = (name: string): Value =>
+      builtin(`keras.activations.${name}`, (args, _kw, site) => {
+        const x = args[0];
+        if (x?.k !== 'tensor') return unknown(`keras.activations.${name} of a non-tensor`, site);
+        const y: TensorV = { ...x, origin: x.origin };
+        this.tensorDerived(y, [x]);
+        return y;
+      });
+    const table: Record<string, Value> = {
+      get: builtin('keras.activations.get', (args) => {
+        const a = args[0];
+        if (a?.k === 'str') return activation(a.v);
+        return a && a.k !== 'none' ? a : activation('linear');
+      }),
+      serialize: builtin('keras.activations.serialize', (args) => (args[0]?.k === 'builtin' ? str(args[0].name.replace(/^keras\.activations\./, '')) : unknown('an activation'))),
+    };
+    return { k: 'namespace', name: 'keras.activations', get: (attr) => table[attr] ?? activation(attr) };
   }
 
   /** `keras.ops`, `tf.math`, `tf.nn`: tensor functions the shared rules model. */
@@ -287,6 +312,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       backend: this.backendNamespace(),
       ops: this.opsNamespace('keras.ops'),
       utils: this.utilsNamespace(),
+      activations: this.activationsNamespace(),
       models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass }),
     };
     return { k: 'namespace', name: 'keras', get: (attr) => table[attr] ?? this.interp.opaqueNamespace(`keras.${attr}`) };
@@ -366,7 +392,13 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     const L = this.layerBaseClass;
     L.ns.set('__init__', builtin('Layer.__init__', (args, kwargs) => {
       const self = args[0];
-      if (self?.k === 'instance' && self.mod) this.nameLayer(self, kwargs);
+      if (self?.k !== 'instance' || !self.mod) return NONE;
+      this.nameLayer(self, kwargs);
+      // The base keeps the input declarations a Sequential reads from its first layer.
+      for (const k of ['input_shape', 'batch_input_shape', 'input_dim']) {
+        const v = kwargs.get(k);
+        if (v) self.attrs.set(k, v);
+      }
       return NONE;
     }));
     L.ns.set('add_weight', builtin('Layer.add_weight', (args, kwargs, site) => {
@@ -487,7 +519,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       // Calling a functional model on new inputs gives the same shapes as its symbolic outputs.
       return out ?? unknown(`${self.cls.name} has no call()`, site);
     }));
-    for (const n of ['compile', 'summary', 'fit']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    for (const n of ['compile', 'summary', 'fit', 'save', 'save_weights', 'load_weights']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    for (const n of ['evaluate', 'predict', 'fit_generator']) M.ns.set(n, builtin(`Model.${n}`, () => unknown(`Model.${n} runs on data`)));
   }
 
   private installSequential(): void {
