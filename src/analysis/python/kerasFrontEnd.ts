@@ -77,6 +77,10 @@ const TENSOR_FUNCTIONS: Record<string, { torch: string; keys?: Record<string, st
   reduce_sum: { torch: 'sum', keys: { axis: 'dim', keepdims: 'keepdim' } },
   mean: { torch: 'mean', keys: { axis: 'dim', keepdims: 'keepdim' } },
   sum: { torch: 'sum', keys: { axis: 'dim', keepdims: 'keepdim' } },
+  cumsum: { torch: 'cumsum', keys: { axis: 'dim' } },
+  ones_like: { torch: 'ones_like' },
+  zeros_like: { torch: 'zeros_like' },
+  eye: { torch: 'eye' },
 };
 
 /** Keras's default backend facts: `image_data_format()` is 'channels_last' unless configured. */
@@ -240,6 +244,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
    * model's graph runs through it.
    */
   private tensorFunction(qualified: string, attr: string): Value | undefined {
+    const own = this.ownTensorFunction(qualified, attr);
+    if (own) return own;
     const entry = TENSOR_FUNCTIONS[attr];
     if (!entry) return undefined;
     const fn = torchFunction(this.interp, entry.torch);
@@ -261,6 +267,43 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       this.tensorDerived(result, inputs);
       return result;
     });
+  }
+
+  /** Keras tensor functions with no PyTorch twin: `cast`, `shape`, `take`. */
+  private ownTensorFunction(qualified: string, attr: string): Value | undefined {
+    const derive = (out: Value, inputs: Value[]) => {
+      this.tensorDerived(out, inputs);
+      return out;
+    };
+    if (attr === 'cast') {
+      return builtin(qualified, (args, kwargs, site) => {
+        const x = args[0];
+        const d = args[1] ?? kwargs.get('dtype');
+        if (x?.k !== 'tensor') return unknown(`${qualified} of a non-tensor`, site);
+        const dtype: TensorV['dtype'] = d?.k === 'str' ? (/int/.test(d.v) ? 'long' : d.v === 'bool' ? 'bool' : 'float') : d?.k === 'dtype' ? d.dtype : x.dtype;
+        return derive({ ...x, dtype }, [x]);
+      });
+    }
+    if (attr === 'shape') {
+      return builtin(qualified, (args, _kw, site) => {
+        const x = args[0];
+        if (x?.k !== 'tensor' || !x.ranked) return unknown(`${qualified} of a value that is not a known tensor`, site);
+        return tuple(x.shape.map((d) => int(d)));
+      });
+    }
+    if (attr === 'take' || attr === 'gather') {
+      // take(x, indices, axis): x's axes before `axis`, the indices' shape, x's axes after it.
+      return builtin(qualified, (args, kwargs, site) => {
+        const [x, idx] = [args[0], args[1] ?? kwargs.get('indices')];
+        const axisV = args[2] ?? kwargs.get('axis');
+        if (x?.k !== 'tensor' || !x.ranked || idx?.k !== 'tensor' || !idx.ranked) return unknown(`${qualified} of tensors the analysis does not know`, site);
+        const axis = axisV?.k === 'int' && isKnown(axisV.v) ? (axisV.v < 0 ? axisV.v + x.shape.length : axisV.v) : attr === 'gather' && !axisV ? 0 : null;
+        if (axis === null || axis < 0 || axis >= x.shape.length) return unknown(`${qualified} along an axis the analysis does not know`, site);
+        const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
+        return derive({ k: 'tensor', shape, ranked: true, dtype: x.dtype, field: null, origin: x.origin }, [x, idx]);
+      });
+    }
+    return undefined;
   }
 
   /** Records that an operation made `output` from Keras tensors among `inputs`. */
