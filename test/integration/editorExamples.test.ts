@@ -63,6 +63,16 @@ describe('editor: the examples', () => {
     check(hover.includes('(N,4)·(4,2)=(N,2)') && hover.includes('Params 10'), hover);
   });
 
+  it('shows a subclassed Keras model layer by layer, where Keras prints "multiple"', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'keras_subclassed.py'));
+    const labels = await hintLabels(document);
+    check(labels.includes('(N,21632)·(21632,128)=(N,128)'), JSON.stringify(labels));
+    const hover = await hoverText(document, positionOf(document, 'self.residual(x)', 'self.r'.length));
+    check(hover.includes('(N,128)') && /33,?024/.test(hover), hover);
+    const titles = await lensTitles(document);
+    check(titles.some((t) => /2,?803,?658 params/.test(t)), JSON.stringify(titles));
+  });
+
   it('gives the WaveNet context in samples and milliseconds', async () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'wavenet.py'));
     const hover = await hoverText(document, positionOf(document, 'self.filter_conv = CausalConv1d', 'self.filter_conv = C'.length));

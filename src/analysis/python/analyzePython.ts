@@ -195,7 +195,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     for (const a of kept) annotations.push(a.model === newIndex.get(a.model) ? a : { ...a, model: newIndex.get(a.model)! });
   }
   // An explicit EXPR that built nothing is worth saying.
-  if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
+  // Not an error: the expression may hold what the analysis cannot know (a model loaded from a file).
+  if (options.model && models.length === 0) findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
   findings.push(...interp.findings);
   findings.sort((a, b) => a.span.from - b.span.from);
 }

@@ -73,6 +73,11 @@ export interface FrameworkHooks {
   indexModule(inst: InstanceV, index: Value, site: CallSite): Value;
   /** `len()` of a module container. */
   lenModule(inst: InstanceV): number | null;
+  /**
+   * After an imported workspace module's top level ran: a front end may set globals there the way
+   * its framework does when it imports that package (Keras gives keras_applications its submodules).
+   */
+  workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
 }
 
 /** The 1-based line of an offset in a source file. */
@@ -273,6 +278,7 @@ export class Interpreter {
         const c = this.exec(st, scope);
         if (c) break;
       }
+      this.hooks.workspaceModuleRan?.(path, (name, v) => scope.set(name, v));
     } catch (e) {
       if (e instanceof BudgetExhausted) throw e;
       this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);

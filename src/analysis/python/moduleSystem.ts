@@ -42,7 +42,13 @@ export interface FrameworkFrontEnd {
   /** Called after one of the framework's catalogue layers is constructed (Keras names it here). */
   layerConstructed?(inst: InstanceV, kwargs: Map<string, Value>): void;
   /** Called after one of the framework's modules is called (Keras records functional history). */
-  moduleCalled?(inst: InstanceV, args: Value[], output: Value): void;
+  moduleCalled?(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, output: Value): void;
+  /** Called before a user module of the framework runs its forward (Keras builds a layer here). */
+  beforeCall?(inst: InstanceV, args: Value[], site: CallSite): void;
+  /** Called when a tensor operation (`a + b`, `x[..., :4]`) made `output` from `inputs`. */
+  tensorDerived?(output: Value, inputs: Value[]): void;
+  /** See FrameworkHooks.workspaceModuleRan. */
+  workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
   /** The path segment of a child held in attribute `attr` (default: the attribute's name). */
   pathSegment?(attr: string, child: ModuleRec): string;
 }
@@ -81,8 +87,8 @@ export class ModuleSystem implements LayerModuleHost {
     return {
       importModule: (name) => this.importModule(name),
       tensorAttr: (t, name, site) => tensorAttribute(interp, t, name, site),
-      tensorBinop: (op, a, b, site) => tensorBinop(interp, op, a, b, site),
-      tensorIndex: (t, idx, site) => indexTensor({ interp, site }, t, idx),
+      tensorBinop: (op, a, b, site) => this.derived(tensorBinop(interp, op, a, b, site), [a, b]),
+      tensorIndex: (t, idx, site) => this.derived(indexTensor({ interp, site }, t, idx), [t]),
       callModule: (inst, args, kwargs, site) => this.callModule(inst, args, kwargs, site),
       setModuleAttr: (inst, name, v) => this.setModuleAttr(inst, name, v),
       getModuleAttr: (inst, name) => inst.mod!.children.get(name),
@@ -90,7 +96,16 @@ export class ModuleSystem implements LayerModuleHost {
       iterateModule: (inst) => this.iterateModule(inst),
       indexModule: (inst, idx, site) => this.indexModule(inst, idx, site),
       lenModule: (inst) => (this.isContainer(inst) ? inst.mod!.children.size : null),
+      workspaceModuleRan: (path, setGlobal) => {
+        for (const f of this.frontEnds) f.workspaceModuleRan?.(path, setGlobal);
+      },
     };
+  }
+
+  /** Tells the front ends that a tensor operation made `output` from `inputs`; returns `output`. */
+  derived(output: Value, inputs: Value[]): Value {
+    for (const f of this.frontEnds) f.tensorDerived?.(output, inputs);
+    return output;
   }
 
   /** Plugs a framework in; the first one registered is the default for classes no front end claims. */
@@ -171,6 +186,13 @@ export class ModuleSystem implements LayerModuleHost {
       inst.attrs.delete(name);
       rec.children.set(name, v);
       return;
+    }
+    if (rec.framework === 'keras' && (v.k === 'list' || v.k === 'tuple' || v.k === 'dict')) {
+      // Keras tracks layers held in a list or dict attribute (PyTorch needs a ModuleList for that).
+      const items = v.k === 'dict' ? [...v.entries.values()].map((e) => e.value) : v.items;
+      items.forEach((item, i) => {
+        if (item.k === 'instance' && item.mod) rec.children.set(`${name}.${i}`, item);
+      });
     }
     if (v.k === 'tensor' && v.param) {
       if (!this.bookkeeping(rec).layerParams.has(name)) this.bookkeeping(rec).params.set(name, v.ranked ? v.shape : null);
@@ -428,7 +450,10 @@ export class ModuleSystem implements LayerModuleHost {
     if (!fwd) {
       this.interp.gap(site, `${inst.cls.name} has no ${forwardName}() the analysis can see`);
       result = unknown(`${inst.cls.name} without forward`, site);
-    } else result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
+    } else {
+      if (!inst.cls.layer) this.frontEnd(rec.framework).beforeCall?.(inst, args, site);
+      result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
+    }
     const extra = this.bookkeeping(rec);
     const at = this.interp.mainSpan(site);
     if (rec.calls++ === 0) {
@@ -446,7 +471,7 @@ export class ModuleSystem implements LayerModuleHost {
       rec.field = t?.field ?? null;
     }
     const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
-    this.frontEnd(rec.framework).moduleCalled?.(inst, args, out);
+    this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }
 

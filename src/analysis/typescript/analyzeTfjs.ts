@@ -85,6 +85,16 @@ function contains(outer: Span, inner: Span): boolean {
   return outer.from <= inner.from && inner.to <= outer.to;
 }
 
+/** The parameters of a model used as a layer: the sum over its own layers, as its countParams(). */
+function nestedParams(model: ModelObject, lineOf: (offset: number) => number): number | null {
+  let total: number | null = 0;
+  for (const l of model.layers) {
+    const p = moduleOf(l, lineOf).paramsTotal;
+    total = total === null || p === null ? null : total + p;
+  }
+  return total;
+}
+
 /** Builds the module table entry of one layer from its first call. */
 function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): ModuleInfo {
   const spec = layer.spec;
@@ -93,6 +103,8 @@ function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): Mod
   const inputs = call ? call.inputs : [];
   let params: number | null = null;
   if (isInput) params = 0;
+  else if (layer.nested) params = nestedParams(layer.nested, lineOf);
+  else if (layer.custom) params = layer.custom.weights;
   else if (spec) params = spec.params(layer.config, inputs);
   const output = call?.output ?? null;
   const known = output !== null && output.kind !== 'unknown' && !isInput;
@@ -175,6 +187,7 @@ function evaluateModule(text: string, statements: SyntaxNode[], options: Analyze
   const runtime = new TfjsRuntime(options, lineOf);
   const budgets: Budgets = { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 64 };
   const interp = new Interpreter(text, runtime, budgets);
+  runtime.interp = interp;
   const scope = new Scope(null);
   const budgetFinding = guard(runtime, () => interp.runBody(statements, scope));
   return { runtime, interp, scope, budgetFinding };
