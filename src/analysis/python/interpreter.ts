@@ -73,6 +73,8 @@ export interface FrameworkHooks {
   indexModule(inst: InstanceV, index: Value, site: CallSite): Value;
   /** `len()` of a module container. */
   lenModule(inst: InstanceV): number | null;
+  /** `copy.deepcopy` of a module: a new module with the same configuration and submodules cloned. */
+  cloneModule?(inst: InstanceV, site: CallSite): Value;
 }
 
 /** The 1-based line of an offset in a source file. */
@@ -594,6 +596,14 @@ export class Interpreter {
     if (obj.k === 'instance') {
       const prop = this.lookupClassAttr(obj.cls, name);
       if (prop && prop.k === 'property') return;
+      if (name === '__dict__') {
+        // `self.__dict__ = mapping`: the mapping's string keys become the attributes.
+        const src = force(v);
+        if (src.k === 'dict') {
+          for (const e of src.entries.values()) if (e.key.k === 'str') this.setAttr(obj, e.key.v, e.value, site);
+        } else if (src !== obj) this.gap(site, `assigning ${describe(src)} to __dict__ is not followed`);
+        return;
+      }
       if (obj.mod) this.hooks.setModuleAttr(obj, name, v);
       else obj.attrs.set(name, v);
     } else if (obj.k === 'class') obj.ns.set(name, v);
@@ -601,7 +611,9 @@ export class Interpreter {
   }
 
   setItem(obj: Value, idx: Value, v: Value, site: CallSite): void {
-    if (obj.k === 'list') {
+    const attributesOf = obj.k === 'namespace' ? (obj as NamespaceV & { attributesOf?: InstanceV }).attributesOf : undefined;
+    if (attributesOf && idx.k === 'str') this.setAttr(attributesOf, idx.v, v, site);
+    else if (obj.k === 'list') {
       if (idx.k === 'int' && isKnown(idx.v)) {
         const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
         if (i >= 0 && i < obj.items.length) obj.items[i] = v;
@@ -943,6 +955,8 @@ export class Interpreter {
         if (cv !== undefined) return this.bindClassAttr(cv, obj, obj.cls);
         if (name === '__class__') return obj.cls;
         if (name === '__module__') return str(obj.cls.file?.path ?? '');
+        const dataModel = this.dataModelAttr(obj, name);
+        if (dataModel) return dataModel;
         if (!quiet) this.gap(site, `${obj.cls.name} has no attribute '${name}' the analysis can see`);
         return unknown(`${obj.cls.name}.${name}`, site);
       }
@@ -974,9 +988,93 @@ export class Interpreter {
     }
   }
 
+  /**
+   * The object protocol's own attributes on an instance: `__dict__` (a live view of the
+   * attributes), `__setattr__`, `__getattr__`, `__getattribute__` and `__delattr__` as Python's
+   * defaults, so `self.__dict__.update(kw)` and `self.__setattr__(name, m)` behave as plain code.
+   */
+  private dataModelAttr(obj: InstanceV, name: string): Value | undefined {
+    switch (name) {
+      case '__dict__':
+        return this.attributeDict(obj);
+      case '__setattr__':
+        return { k: 'builtin', name: '__setattr__', fn: (args, _kw, site) => (args[0]?.k === 'str' && args[1] ? (this.setAttr(obj, args[0].v, args[1], site), NONE) : NONE) };
+      case '__getattr__':
+      case '__getattribute__':
+        return { k: 'builtin', name, fn: (args, _kw, site) => (args[0]?.k === 'str' ? this.getAttr(obj, args[0].v, site) : unknown(`${name} of a computed name`, site)) };
+      case '__delattr__':
+        return { k: 'builtin', name, fn: (args) => (args[0]?.k === 'str' ? (obj.attrs.delete(args[0].v), NONE) : NONE) };
+      default:
+        return undefined;
+    }
+  }
+
+  /** `obj.__dict__`: reads see the attributes now; `update`, item writes and deletes change them. */
+  private attributeDict(obj: InstanceV): NamespaceV {
+    const snapshot = (): DictV => {
+      const d: DictV = { k: 'dict', entries: new Map() };
+      for (const [k, x] of obj.attrs) d.entries.set(`s:${k}`, { key: str(k), value: x });
+      return d;
+    };
+    const view: NamespaceV & { attributesOf?: InstanceV } = {
+      k: 'namespace',
+      name: `${obj.cls.name}.__dict__`,
+      get: (attr) => {
+        if (attr === 'update')
+          return {
+            k: 'builtin',
+            name: '__dict__.update',
+            fn: (args, kwargs, site) => {
+              const src = args[0] ? force(args[0]) : null;
+              if (src?.k === 'dict') for (const e of src.entries.values()) if (e.key.k === 'str') this.setAttr(obj, e.key.v, e.value, site);
+              if (src && src.k !== 'dict' && src.k !== 'none') this.gap(site, `__dict__.update from ${describe(src)} is not followed`);
+              for (const [k, v] of kwargs) this.setAttr(obj, k, v, site);
+              return NONE;
+            },
+          };
+        return this.builtinMethod(snapshot(), attr, this.anchor);
+      },
+    };
+    view.attributesOf = obj;
+    return view;
+  }
+
+  /** `copy.deepcopy`: containers and plain objects copied all the way down, modules cloned by their plug-in. */
+  deepCopy(v: Value, site: CallSite, depth = 0): Value {
+    v = force(v);
+    if (depth > 32) return v;
+    switch (v.k) {
+      case 'list':
+      case 'tuple':
+      case 'set':
+        return { ...v, items: v.items.map((i) => this.deepCopy(i, site, depth + 1)) } as Value;
+      case 'dict': {
+        const d: DictV = { ...v, entries: new Map() };
+        for (const [k, e] of v.entries) d.entries.set(k, { key: e.key, value: this.deepCopy(e.value, site, depth + 1) });
+        return d;
+      }
+      case 'tensor':
+        return { ...v };
+      case 'instance': {
+        if (v.mod) {
+          if (this.hooks.cloneModule) return this.hooks.cloneModule(v, site);
+          this.gap(site, `deepcopy of module ${v.cls.name} is not followed; the copy is the same module`);
+          return v;
+        }
+        const copy: InstanceV = { k: 'instance', cls: v.cls, attrs: new Map(), mod: null };
+        for (const [k, x] of v.attrs) copy.attrs.set(k, this.deepCopy(x, site, depth + 1));
+        return copy;
+      }
+      default:
+        return v;
+    }
+  }
+
   getItem(obj: Value, idx: Value, site: CallSite): Value {
     obj = force(obj);
     idx = force(idx);
+    const attributesOf = obj.k === 'namespace' ? (obj as NamespaceV & { attributesOf?: InstanceV }).attributesOf : undefined;
+    if (attributesOf && idx.k === 'str') return this.getAttr(attributesOf, idx.v, site);
     switch (obj.k) {
       case 'tuple':
       case 'list': {
