@@ -203,13 +203,19 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
+  let hops = 0;
   while (v.k === 'lazy') {
+    // Lazy names that resolve to each other (a package re-exporting a module that imports the
+    // package back) form a ring of resolved values: a long chain is such a ring, not a value.
+    if (++hops > 64) return { k: 'unknown', reason: 'names that refer to each other in a ring', span: null };
     if (!v.value) {
       // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
       if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };
       v.resolving = true;
       try {
-        v.value = v.resolve();
+        // Forced while still marked as resolving, so that a ring of names (a package re-exporting
+        // a module that imports the name back from the package) ends in an unknown, not a loop.
+        v.value = force(v.resolve());
       } finally {
         v.resolving = false;
       }
