@@ -384,10 +384,9 @@ export class Interpreter {
         return null;
       }
       case 'augassign': {
-        const cur = this.eval(s.target, scope);
+        const cur = force(this.eval(s.target, scope));
         const rhs = this.eval(s.value, scope);
-        const v = this.binop(s.op, cur, rhs, this.site(s, scope));
-        this.assign(s.target, v, scope);
+        this.assign(s.target, this.inPlaceOperation(s.op, cur, rhs, this.site(s, scope)), scope);
         return null;
       }
       case 'if':
@@ -503,6 +502,26 @@ export class Interpreter {
     for (const [k, v] of varsB) if (!joined.has(k)) joined.set(k, v);
     (scope as { vars: Map<string, Value> }).vars = joined;
     return a ?? b;
+  }
+
+  /**
+   * `a op= b` as Python runs it: an object's `__iop__` first (ModuleList's `+=` extends it), a list's
+   * `+=` extends that very list (other names bound to it see the items), else `a op b`.
+   */
+  private inPlaceOperation(op: string, cur: Value, rhs: Value, site: CallSite): Value {
+    const inPlace: Record<string, string> = { '+': '__iadd__', '-': '__isub__', '*': '__imul__', '/': '__itruediv__', '|': '__ior__' };
+    if (cur.k === 'instance' && inPlace[op]) {
+      const m = this.lookupClassAttr(cur.cls, inPlace[op]);
+      if (m) return this.call(this.bindClassAttr(m, cur, cur.cls), [rhs], new Map(), site);
+    }
+    if (op === '+' && cur.k === 'list') {
+      const items = this.iterate(rhs, site);
+      if (items) {
+        cur.items.push(...items);
+        return cur;
+      }
+    }
+    return this.binop(op, cur, rhs, site);
   }
 
   private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope): Completion {
@@ -681,6 +700,8 @@ export class Interpreter {
       if (obj.mod) this.hooks.setModuleAttr(obj, name, v);
       else obj.attrs.set(name, v);
     } else if (obj.k === 'class') obj.ns.set(name, v);
+    else if (obj.k === 'namespace' && obj.set) obj.set(name, v);
+    else if (obj.k === 'namespace') this.gap(site, `assigning ${obj.name}.${name} is not followed`);
     void site;
   }
 
@@ -1051,6 +1072,7 @@ export class Interpreter {
         const cv = this.lookupClassAttr(obj, name);
         if (cv !== undefined) {
           if (cv.k === 'func' && cv.decorators.includes('classmethod')) return { k: 'bound', fn: cv, self: obj };
+          if (cv.k === 'builtin' && cv.classmethod) return { k: 'bound', fn: cv, self: obj };
           return cv;
         }
         if (name === '__name__' || name === '__qualname__') return str(obj.name);
@@ -1349,7 +1371,8 @@ export class Interpreter {
   instantiate(cls: ClassV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
     if (this.touched && cls.def && cls.file?.isMain) this.touched.add(cls.def.from);
     const init = this.lookupClassAttr(cls, '__new__');
-    if (init && cls.native === null && init.k === 'builtin') return this.call(init, [cls, ...args], kwargs, site);
+    // A native `__new__` makes the value itself (a named tuple's fields, `torch.Tensor(4, 16)`).
+    if (init && init.k === 'builtin' && (cls.native === null || cls.ns.get('__new__') === init)) return this.call(init, [cls, ...args], kwargs, site);
     let inst: InstanceV;
     if (cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) {
       inst = this.hooks.newModule(cls, site);

@@ -70,6 +70,8 @@ export interface BuiltinV {
   k: 'builtin';
   name: string;
   fn: NativeFn;
+  /** Read from a class, it binds to that class (a native classmethod: `Function.apply`). */
+  classmethod?: boolean;
 }
 
 /** A native function's signature: positional and keyword values, and the call site. */
@@ -165,6 +167,8 @@ export interface ModuleBookkeeping {
   inputs: LayerValue[] | null;
   /** Parameters the layer itself declares (weight, bias): reassigning them adds nothing. */
   layerParams: Set<string>;
+  /** Layer weights a parametrization moved to a child module (counted there, not here). */
+  movedParams?: Map<string, Dim[]>;
 }
 
 /** An instance of a class; modules carry a ModuleRec. */
@@ -186,6 +190,8 @@ export interface NamespaceV {
   scope?: Scope;
   /** Runs a lazily loaded workspace file's top level, so that its scope is complete. */
   force?: () => void;
+  /** Assigns an attribute (`nn.MaskedLinear = MaskedLinear`), for namespaces that accept it. */
+  set?: (attr: string, v: Value) => void;
 }
 
 /** A value the analysis cannot know, with the reason and where it arose. */
