@@ -261,3 +261,163 @@ class Net(nn.Module):
     assert.deepEqual(errors(a), []);
   });
 });
+
+describe('real-code Python: wrappers, containers and the module protocol', () => {
+  it('keeps weight_norm / spectral_norm / parametrizations wrapped modules with the parameters PyTorch registers', () => {
+    const { m } = model(
+      `import torch.nn as nn
+from torch.nn.utils import weight_norm, spectral_norm
+from torch.nn.utils.parametrizations import orthogonal
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.utils.weight_norm(nn.Conv1d(80, 64, 7))
+        self.s = nn.Sequential(nn.ReflectionPad1d(3), weight_norm(nn.Conv1d(64, 32, 7)), spectral_norm(nn.Conv1d(32, 16, 3, padding=1)))
+        self.p = nn.utils.parametrizations.spectral_norm(nn.Linear(16, 16))
+        self.q = orthogonal(nn.Linear(16, 16))
+        self.w = weight_norm(nn.Linear(16, 4), dim=None)
+        self.v = weight_norm(nn.Conv2d(4, 6, 3), dim=1)
+
+    def forward(self, x):
+        y = self.s(self.c(x)).transpose(1, 2)
+        return self.w(self.q(self.p(y)))
+`,
+      { x: [1, 80, 32] },
+    );
+    const t = table(m);
+    assert.deepEqual(Object.keys(t), ['', 'c', 's', 's.0', 's.1', 's.2', 'p', 'p.parametrizations', 'p.parametrizations.weight', 'p.parametrizations.weight.0', 'q', 'q.parametrizations', 'q.parametrizations.weight', 'q.parametrizations.weight.0', 'w', 'v']);
+    assert.deepEqual(t[''], [52759, '[1,26,4]']);
+    assert.deepEqual(t.c, [35968, '[1,64,26]']);
+    assert.deepEqual(t['s.1'], [14400, '[1,32,26]']);
+    assert.deepEqual(t['s.2'], [1552, '[1,16,26]']);
+    assert.deepEqual(t.p, [272, '[1,26,16]']);
+    assert.deepEqual(t['p.parametrizations.weight'][0], 256);
+    assert.deepEqual(t.w, [69, '[1,26,4]']);
+    assert.deepEqual(t.v[0], 226);
+    assert.equal(m.modules.find((x) => x.path === 'p')!.paramsOwn, 16);
+  });
+
+  it('applies weight_norm through self.apply(fn), children first', () => {
+    const { m } = model(
+      `${HEADER}
+def init_weights(m):
+    if isinstance(m, nn.Conv1d):
+        torch.nn.utils.weight_norm(m)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv1d(4, 8, 3)
+        self.b = nn.Conv1d(8, 8, 3)
+        self.apply(init_weights)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+`,
+      { x: [1, 4, 16] },
+    );
+    assert.deepEqual(table(m), { '': [320, '[1,8,12]'], a: [112, '[1,8,14]'], b: [208, '[1,8,12]'] });
+  });
+
+  it('follows ModuleList +=, extend, insert, append; Sequential subclasses iterating _modules; nn.X = Class; _triple', () => {
+    const lists = model(
+      `${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.ModuleList()
+        for i in range(2):
+            self.a += [nn.Linear(4, 4)]
+        self.a.extend([nn.ReLU(), nn.Linear(4, 4)])
+        self.a.insert(0, nn.Tanh())
+        self.a.append(nn.Linear(4, 2))
+
+    def forward(self, x):
+        for m in self.a:
+            x = m(x)
+        return x
+`,
+      { x: [2, 4] },
+    );
+    assert.deepEqual(table(lists.m), { '': [70, '[2,2]'], a: [70, 'null'], 'a.0': [0, '[2,4]'], 'a.1': [20, '[2,4]'], 'a.2': [20, '[2,4]'], 'a.3': [0, '[2,4]'], 'a.4': [20, '[2,4]'], 'a.5': [10, '[2,2]'] });
+    const seq = model(
+      `${HEADER}from torch.nn.modules.utils import _triple
+
+class MaskedLinear(nn.Linear):
+    pass
+
+nn.MaskedLinear = MaskedLinear
+
+class Seq(nn.Sequential):
+    def forward(self, x):
+        for m in self._modules.values():
+            x = m(x)
+        return x
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        k = _triple(3)
+        self.c = nn.Conv3d(1, 2, (1, k[1], k[2]), padding=(0, 1, 1))
+        self.s = Seq(nn.MaskedLinear(4, 5), nn.ReLU(), nn.Linear(5, 2))
+
+    def forward(self, x, v):
+        return self.c(x), self.s(v)
+`,
+      { x: [1, 1, 2, 4, 4], v: [2, 4] },
+    );
+    const t = table(seq.m);
+    assert.deepEqual(t.c, [20, '[1,2,2,4,4]']);
+    assert.deepEqual(t.s, [37, '[2,2]']);
+    assert.deepEqual(t['s.0'], [25, '[2,5]']);
+    assert.equal(seq.a.findings.filter((f) => f.code === 'unknown-layer').length, 0);
+  });
+
+  it('gives copy.deepcopy(layer) clones in a comprehension one module each', () => {
+    const { m } = model(
+      `${HEADER}import copy
+
+class Net(nn.Module):
+    def __init__(self, n=3):
+        super().__init__()
+        base = nn.Linear(8, 8)
+        self.layers = nn.ModuleList([copy.deepcopy(base) for _ in range(n)])
+
+    def forward(self, x):
+        for l in self.layers:
+            x = l(x)
+        return x
+`,
+      { x: [2, 8] },
+    );
+    assert.deepEqual(table(m), { '': [216, '[2,8]'], layers: [216, 'null'], 'layers.0': [72, '[2,8]'], 'layers.1': [72, '[2,8]'], 'layers.2': [72, '[2,8]'] });
+  });
+
+  it('runs autograd Function.apply through the static forward, and binds inputs given for **kwargs', () => {
+    const { m } = model(
+      `${HEADER}
+class Ste(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.save_for_backward(x)
+        return x * scale
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(10, 3)
+
+    def forward(self, x, **kwargs):
+        y = Ste.apply(kwargs['labels'].float(), 2.0)
+        return self.l(y) + x
+`,
+      { x: [2, 3], labels: [2, 10] },
+    );
+    assert.deepEqual(table(m), { '': [33, '[2,3]'], l: [33, '[2,3]'] });
+  });
+});
