@@ -83,7 +83,9 @@ export function numpyModule(interp: Interpreter): Value {
       return acc;
     }),
     arange: builtin('numpy.arange', fromSpecial('arange')),
-    array: builtin('numpy.array', fromSpecial('tensor')),
+    // An array of an array (or a tensor) is a copy of it, not a scalar.
+    array: builtin('numpy.array', (args, kwargs, site) => (args[0]?.k === 'tensor' ? { ...args[0], field: null } : fromSpecial('tensor')(args, kwargs, site))),
+    argsort: builtin('numpy.argsort', (args, _kw, site) => (args[0]?.k === 'tensor' ? { ...args[0], dtype: 'long', field: null } : unknown('numpy.argsort of a non-array', site))),
     asarray: builtin('numpy.asarray', (args, kwargs, site) => (args[0]?.k === 'tensor' ? args[0] : torchSpecial.tensor(ctx(site), null, args, kwargs))),
     linspace: builtin('numpy.linspace', fromSpecial('linspace')),
     eye: builtin('numpy.eye', fromSpecial('eye')),
