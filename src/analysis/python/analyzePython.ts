@@ -408,24 +408,44 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   const kwargs = new Map<string, Value>();
   const inputs: { name: string; tensor: TensorV }[] = [];
   let positional = true;
-  for (const p of params) {
-    if (p.kind !== 'pos') {
-      positional = false;
-      continue;
-    }
-    const b = bound.get(p.name);
-    if (!b && p.default) {
-      positional = false;
-      continue;
-    }
+  const inputTensor = (b: ParsedBinding | undefined): TensorV => {
     const t: TensorV = b
       ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
       : { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
     if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
     if (!t.ranked) world.inputTensors.add(t);
+    return t;
+  };
+  for (const p of params) {
+    const b = bound.get(p.name);
+    if (p.kind === 'kwonly' && b) {
+      // A keyword-only input (`def forward(self, x, *, mask)`) is given by name.
+      const t = inputTensor(b);
+      inputs.push({ name: p.name, tensor: t });
+      kwargs.set(p.name, t);
+      continue;
+    }
+    if (p.kind !== 'pos') {
+      positional = false;
+      continue;
+    }
+    if (!b && p.default) {
+      positional = false;
+      continue;
+    }
+    const t = inputTensor(b);
     inputs.push({ name: p.name, tensor: t });
     if (positional) args.push(t);
     else kwargs.set(p.name, t);
+  }
+  // Inputs named for `**kwargs` (`forward(self, x, **kwargs)` reading `kwargs['labels']`).
+  if (params.some((p) => p.kind === 'dstar')) {
+    for (const [name, b] of bound) {
+      if (params.some((p) => p.name === name)) continue;
+      const t = inputTensor(b);
+      inputs.push({ name, tensor: t });
+      kwargs.set(name, t);
+    }
   }
 
   let output: Value | null = null;
@@ -521,6 +541,11 @@ function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
     const p = productDim(shape);
     if (!isKnown(p)) return null;
     total += p;
+  }
+  for (const shape of world.bookkeeping(rec).movedParams?.values() ?? []) {
+    const p = productDim(shape);
+    if (!isKnown(p)) return null;
+    total -= p;
   }
   return total;
 }

@@ -6,7 +6,7 @@
 import { convertTree, type Module, type Stmt } from './ast';
 import { lineStartsOf } from '../lineIndex';
 import { parsePython } from './parse';
-import { Scope, str, unknown, type CallSite, type NamespaceV, type SourceFile, type Value } from './values';
+import { Scope, force, str, unknown, type CallSite, type NamespaceV, type SourceFile, type Value } from './values';
 
 /** What the loader needs of the interpreter. */
 export interface ImportHost {
@@ -37,6 +37,27 @@ export function loadSource(path: string, text: string, isMain: boolean): LoadedF
 
 /** Standard and common third-party modules whose unresolved import is not worth a finding. */
 const QUIET_MODULES = new Set(['typing', 'typing_extensions', 'warnings', 'os', 'sys', 'logging', 'abc', 'dataclasses', 'enum', 'inspect', 'copy', 're', 'json', '__future__', 'numbers', 'types', 'urllib', 'PIL', 'numpy', 'pathlib']);
+
+/**
+ * The binding a star import leaves for a name. Python rebinds the name to the module's object,
+ * which is often the very object the name had (`from .a import *` then `from .b import *` where b
+ * imported that name from the package); a lazy binding that comes back to the package would then
+ * refer to itself, so when it resolves to nothing the earlier binding stands.
+ */
+function starBinding(previous: Value | undefined, next: Value): Value {
+  if (!previous || next.k !== 'lazy' || previous === next) return next;
+  return {
+    k: 'lazy',
+    resolve: () => {
+      const r = force(next);
+      if (r.k !== 'unknown') return r;
+      const before = force(previous);
+      // The imported module's own binding named the same object too.
+      if (next.k === 'lazy' && before.k !== 'unknown') next.value = before;
+      return before;
+    },
+  };
+}
 
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
@@ -95,7 +116,7 @@ export class ModuleLoader {
         if (mod.k === 'namespace') {
           (mod as NamespaceV & { force?: () => void }).force?.();
           const inner = (mod as NamespaceV & { scope?: Scope }).scope;
-          if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
+          if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, starBinding(scope.vars.get(k), v));
         }
         return;
       }

@@ -173,7 +173,8 @@ export function bindByParams(params: readonly Param[], sources: (ParsedBinding[]
     const required = params.filter((p) => p.kind === 'pos' && !p.default);
     for (const b of list) {
       if (b.name) {
-        if (!out.has(b.name) && params.some((p) => p.name === b.name)) out.set(b.name, b);
+        // A name forward() does not declare still reaches it through `**kwargs`.
+        if (!out.has(b.name) && (params.some((p) => p.name === b.name && p.kind !== 'star' && p.kind !== 'dstar') || params.some((p) => p.kind === 'dstar'))) out.set(b.name, b);
       } else {
         while (next < required.length && out.has(required[next].name)) next++;
         if (next < required.length) out.set(required[next++].name, b);

@@ -91,7 +91,7 @@ export class ModuleSystem implements LayerModuleHost {
       tensorIndex: (t, idx, site) => this.derived(indexTensor({ interp, site }, t, idx), [t]),
       callModule: (inst, args, kwargs, site) => this.callModule(inst, args, kwargs, site),
       setModuleAttr: (inst, name, v) => this.setModuleAttr(inst, name, v),
-      getModuleAttr: (inst, name) => inst.mod!.children.get(name),
+      getModuleAttr: (inst, name) => inst.mod!.children.get(name) ?? (name === '_modules' ? this.modulesDict(inst) : undefined),
       newModule: (cls, site) => this.newModule(cls, site),
       iterateModule: (inst) => this.iterateModule(inst),
       indexModule: (inst, idx, site) => this.indexModule(inst, idx, site),
@@ -99,6 +99,7 @@ export class ModuleSystem implements LayerModuleHost {
       workspaceModuleRan: (path, setGlobal) => {
         for (const f of this.frontEnds) f.workspaceModuleRan?.(path, setGlobal);
       },
+      cloneModule: (inst, site) => this.cloneModule(inst, site, new Map()),
     };
   }
 
@@ -106,6 +107,39 @@ export class ModuleSystem implements LayerModuleHost {
   derived(output: Value, inputs: Value[]): Value {
     for (const f of this.frontEnds) f.tensorDerived?.(output, inputs);
     return output;
+  }
+
+  /** `self._modules`: the children by name, in registration order (a snapshot; writes go through setattr). */
+  private modulesDict(inst: InstanceV): Value {
+    const d: Value = { k: 'dict', entries: new Map(), ordered: true };
+    for (const [k, v] of inst.mod!.children) d.entries.set(`s:${k}`, { key: str(k), value: v });
+    return d;
+  }
+
+  /**
+   * `copy.deepcopy` of a module: a new record of the same class and configuration, its own
+   * parameters and attributes copied, its children cloned (a child shared twice stays shared in
+   * the copy, as deepcopy's memo keeps it).
+   */
+  cloneModule(inst: InstanceV, site: CallSite, memo: Map<number, InstanceV>): InstanceV {
+    const src = inst.mod!;
+    const seen = memo.get(src.id);
+    if (seen) return seen;
+    const copy = this.newModule(inst.cls, site);
+    memo.set(src.id, copy);
+    const rec = copy.mod!;
+    rec.type = src.type;
+    rec.spec = src.spec;
+    rec.config = src.config;
+    rec.extraParams = [...src.extraParams];
+    if (src.name !== undefined) rec.name = src.name;
+    for (const [k, v] of inst.attrs) copy.attrs.set(k, v.k === 'instance' && v.mod ? this.cloneModule(v, site, memo) : this.interp.deepCopy(v, site));
+    for (const [k, c] of src.children) rec.children.set(k, this.cloneModule(c, site, memo));
+    const from = this.bookkeeping(src);
+    const to = this.bookkeeping(rec);
+    to.params = new Map(from.params);
+    to.layerParams = new Set(from.layerParams);
+    return copy;
   }
 
   /** Plugs a framework in; the first one registered is the default for classes no front end claims. */
@@ -232,6 +266,7 @@ export class ModuleSystem implements LayerModuleHost {
           this.interp.report('invalid-argument', 'warning', site, `index ${idx.v} is out of range for a ${inst.cls.name} of ${children.length} modules`);
           return unknown('module index out of range', site);
         }
+        return c[1];
       }
       if (idx.k === 'slice') {
         const r = this.interp.getItem({ k: 'list', items: children.map((c) => c[1]) }, idx, site);
@@ -265,7 +300,22 @@ export class ModuleSystem implements LayerModuleHost {
     this.method(M, '__init__', () => NONE);
     const returnsSelf = ['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'requires_grad_', 'zero_grad', 'share_memory', 'type', 'bfloat16'];
     for (const n of returnsSelf) this.method(M, n, (self) => (n === 'zero_grad' ? NONE : self));
-    this.method(M, 'apply', (self) => self);
+    this.method(M, 'apply', (self, args, _kw, site) => {
+      // PyTorch's order: every child's subtree first, then the module itself.
+      const fn = args[0];
+      if (!fn) return self;
+      const visit = (m: InstanceV) => {
+        for (const child of [...m.mod!.children.values()]) visit(child);
+        this.interp.call(fn, [m], new Map(), site);
+      };
+      visit(self);
+      return self;
+    });
+    this.method(M, '__setattr__', (self, args, _kw, site) => {
+      if (args[0]?.k === 'str' && args[1]) this.interp.setAttr(self, args[0].v, args[1], site);
+      return NONE;
+    });
+    this.method(M, '__getattr__', (self, args, _kw, site) => (args[0]?.k === 'str' ? this.interp.getAttr(self, args[0].v, site) : unknown('__getattr__ of a computed name', site)));
     this.method(M, 'add_module', (self, args) => {
       if (args[0]?.k === 'str' && args[1]) this.setModuleAttr(self, args[0].v, args[1]);
       return NONE;
@@ -349,6 +399,13 @@ export class ModuleSystem implements LayerModuleHost {
         return NONE;
       });
       this.method(C, '__len__', (self) => int(self.mod!.children.size));
+      // `self.layers += [...]` extends the container in place, as PyTorch's __iadd__ does.
+      this.method(C, '__iadd__', (self, args, _kw, site) => {
+        const items = args[0] ? this.interp.iterate(args[0], site) : null;
+        if (items) this.registerSequence(self, items);
+        else this.interp.gap(site, `${self.cls.name} += of modules the analysis cannot enumerate`);
+        return self;
+      });
     }
     this.method(this.moduleListClass, '__init__', (self, args, kwargs, site) => {
       const src = args[0] ?? kwargs.get('modules');

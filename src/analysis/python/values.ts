@@ -70,6 +70,8 @@ export interface BuiltinV {
   k: 'builtin';
   name: string;
   fn: NativeFn;
+  /** Read from a class, it binds to that class (a native classmethod: `Function.apply`). */
+  classmethod?: boolean;
 }
 
 /** A native function's signature: positional and keyword values, and the call site. */
@@ -165,6 +167,8 @@ export interface ModuleBookkeeping {
   inputs: LayerValue[] | null;
   /** Parameters the layer itself declares (weight, bias): reassigning them adds nothing. */
   layerParams: Set<string>;
+  /** Layer weights a parametrization moved to a child module (counted there, not here). */
+  movedParams?: Map<string, Dim[]>;
 }
 
 /** An instance of a class; modules carry a ModuleRec. */
@@ -186,6 +190,8 @@ export interface NamespaceV {
   scope?: Scope;
   /** Runs a lazily loaded workspace file's top level, so that its scope is complete. */
   force?: () => void;
+  /** Assigns an attribute (`nn.MaskedLinear = MaskedLinear`), for namespaces that accept it. */
+  set?: (attr: string, v: Value) => void;
 }
 
 /** A value the analysis cannot know, with the reason and where it arose. */
@@ -242,13 +248,19 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
+  let hops = 0;
   while (v.k === 'lazy') {
+    // Lazy names that resolve to each other (a package re-exporting a module that imports the
+    // package back) form a ring of resolved values: a long chain is such a ring, not a value.
+    if (++hops > 64) return { k: 'unknown', reason: 'names that refer to each other in a ring', span: null };
     if (!v.value) {
       // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
       if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };
       v.resolving = true;
       try {
-        v.value = v.resolve();
+        // Forced while still marked as resolving, so that a ring of names (a package re-exporting
+        // a module that imports the name back from the package) ends in an unknown, not a loop.
+        v.value = force(v.resolve());
       } finally {
         v.resolving = false;
       }

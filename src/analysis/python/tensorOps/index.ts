@@ -44,6 +44,9 @@ export function tensorAttribute(interp: Interpreter, t: TensorV, name: string, s
     case 'requires_grad':
     case 'is_cuda':
       return FALSE;
+    case 'astype':
+      // numpy's conversion, on arrays that flow into torch.from_numpy.
+      return { k: 'builtin', name: 'ndarray.astype', fn: (args) => ({ ...t, dtype: dtypeOfConverter(args[0]) ?? t.dtype }) } as BuiltinV;
   }
   const rule = rules[name];
   if (!rule) {
@@ -89,7 +92,38 @@ export function likeRule(ctx: OpContext, _self: TensorV | null, args: Value[], k
   return t ? { ...t, field: null, origin: null, dtype: dt?.k === 'dtype' ? dt.dtype : t.dtype } : unrankedLike(null);
 }
 
+/** The dtype a dtype-like argument names: `torch.float32`, `np.float32`, `float`, `int`. */
+function dtypeOfConverter(v: Value | undefined): TensorV['dtype'] | null {
+  if (!v) return null;
+  if (v.k === 'dtype') return v.dtype;
+  const carried = (v as Value & { dtype?: TensorV['dtype'] }).dtype;
+  if (v.k === 'builtin' && carried) return carried;
+  if (v.k === 'builtin' && (v.name === 'float' || v.name === 'int' || v.name === 'bool')) return v.name === 'float' ? 'float' : v.name === 'int' ? 'long' : 'bool';
+  return null;
+}
+
+/**
+ * The legacy typed constructors (`torch.FloatTensor(4, 16)`, `torch.LongTensor([1, 2])`): sizes
+ * give an uninitialised tensor of that shape, a list or tuple gives its data, a tensor is converted.
+ */
+function legacyConstructor(dtype: TensorV['dtype']): Rule {
+  return (ctx, self, args, kwargs) => {
+    const first = args[0];
+    if (first?.k === 'tensor') return { ...first, dtype };
+    if (first && (first.k === 'list' || first.k === 'tuple') && args.length === 1) return torchSpecial.tensor(ctx, self, args, new Map([['dtype', { k: 'dtype', dtype }]]));
+    return creation(dtype)(ctx, self, args, kwargs);
+  };
+}
+
 export const torchSpecial: Record<string, Rule> = {
+  FloatTensor: legacyConstructor('float'),
+  DoubleTensor: legacyConstructor('float'),
+  HalfTensor: legacyConstructor('float'),
+  LongTensor: legacyConstructor('long'),
+  IntTensor: legacyConstructor('long'),
+  ByteTensor: legacyConstructor('long'),
+  BoolTensor: legacyConstructor('bool'),
+  from_numpy: (ctx, _self, args) => (args[0]?.k === 'tensor' ? { ...args[0], field: null } : unrankedLike(null)),
   zeros: creation('float'),
   ones: creation('float'),
   empty: creation('float'),
