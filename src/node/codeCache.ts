@@ -22,6 +22,8 @@ export interface LoadedBundle {
   /** What the bundle assigned to `module.exports`. */
   exports: unknown;
   status: CodeCacheStatus;
+  /** A hash of the bundle's bytes (and the engine): names caches that depend on this exact bundle. */
+  contentKey: string;
   /** The cache file for this bundle's text, or undefined when caching is off. */
   cacheFile: string | undefined;
   /**
@@ -92,10 +94,11 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const bytes = readFileSync(file);
   const source = bytes.toString('utf8');
   const stem = basename(file, '.js');
+  const contentKey = contentHash(bytes, engineKey());
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (cacheDir) {
-    cacheFile = join(cacheDir, `${stem}-${contentHash(bytes, engineKey())}.v8cache`);
+    cacheFile = join(cacheDir, `${stem}-${contentKey}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
@@ -114,6 +117,7 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   return {
     exports: bundleModule.exports,
     status,
+    contentKey,
     cacheFile,
     saveCache(): boolean {
       if (!cacheDir || !cacheFile || status === 'hit' || saved) return false;
