@@ -18,7 +18,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 
 /** The code cache status the bin reported on stderr. */
 function cacheStatus(...args: string[]): string | undefined {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CODE_CACHE: 'report' } });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report' } });
   return /code cache (\w+)/.exec(r.stderr)?.[1];
 }
 
