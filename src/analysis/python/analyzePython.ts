@@ -6,9 +6,10 @@ import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { convertTree, type FunctionDef, type Stmt } from './ast';
-import { installBuiltins } from './builtins';
+import { builtinTable } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
+import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
 import { KerasWorld } from './keras';
@@ -66,7 +67,16 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const focus = options.model ? undefined : options.focus;
   const memoRun: MemoRun | null = memo && !options.model && !focus ? memo.begin(text, module.body, options) : null;
   if (memo && !memoRun) memo.clear();
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
+  // The plug-ins hold the interpreter, so the interpreter makes them through these factories.
+  let world!: TorchWorld;
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule, {
+    hooks: (it) => {
+      world = new TorchWorld(it);
+      world.keras = new KerasWorld(it, world);
+      return world.frameworkHooks();
+    },
+    builtins: (it) => builtinTable(it, world.objectClass),
+  });
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of parsed.unread ?? []) {
@@ -75,9 +85,6 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   for (const e of module.errors.slice(0, 20)) {
     findings.push({ severity: 'error', code: 'syntax', span: { from: Math.min(e.from, text.length), to: Math.min(text.length, Math.max(e.to, e.from + 1)) }, line: lineOf(main, Math.min(e.from, text.length)), message: 'syntax error: the analysis reads around it, code here is unknown', related: [] });
   }
-  const world = new TorchWorld(interp);
-  world.keras = new KerasWorld(interp, world);
-  installBuiltins(interp, world.objectClass);
   try {
     interp.runMain();
   } catch (e) {
@@ -208,12 +215,6 @@ function focusedCandidates(all: Candidate[], focus: Span, text: string): Candida
     }
   }
   return all.filter((c) => keep.has(c));
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
 }
 
 interface Candidate {

@@ -8,7 +8,7 @@ import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, mulDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, ReceptiveField } from '../types';
 import { builtin, nativeClass, stdlibModule, tableNamespace } from './builtins';
-import { lineOf, type Interpreter } from './interpreter';
+import { lineOf, type FrameworkHooks, type Interpreter } from './interpreter';
 import type { KerasWorld } from './keras';
 import { functionalRule, layerContext, sameDim, tensorAttribute, tensorBinop, indexTensor, torchFunction } from './tensorOps';
 import {
@@ -81,7 +81,12 @@ export class TorchWorld {
     this.tensorClass = nativeClass('Tensor', 'object', [this.objectClass]);
     this.installModuleMethods();
     this.installContainers();
-    interp.hooks = {
+  }
+
+  /** The hooks through which the interpreter reaches torch (and, through it, keras); given to its constructor. */
+  frameworkHooks(): FrameworkHooks {
+    const interp = this.interp;
+    return {
       importModule: (name) => this.importModule(name),
       tensorAttr: (t, name, site) => tensorAttribute(interp, t, name, site),
       tensorBinop: (op, a, b, site) => tensorBinop(interp, op, a, b, site),
