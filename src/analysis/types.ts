@@ -2,6 +2,8 @@
 // (editor adapters, CLI, panel, benchmarks). Offsets are UTF-16 code-unit offsets into the
 // analysed text, exactly what `TextDocument.positionAt` expects; lines are 1-based.
 
+import type { ParseStore } from './python/parseStore';
+
 /** A language the core can read. */
 export type Language = 'python' | 'typescript' | 'javascript';
 
@@ -183,4 +185,10 @@ export interface AnalyzeOptions {
    * whole file is still parsed and its top level run. Python only; ignored with `model`.
    */
   focus?: Span;
+  /**
+   * Where parsed Python files are kept between analyses (python/parseStore.ts). Given, it answers
+   * the file itself when its text was parsed before and every imported module (the CLI passes one
+   * on disk); otherwise imported modules use the process's store in memory and the file is parsed.
+   */
+  parseStore?: ParseStore;
 }
