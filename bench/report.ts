@@ -64,7 +64,7 @@ function analysisSection(r: NonNullable<BenchResults['analysis']>): string[] {
   const out = [
     '## Analysis',
     '',
-    'Cold: `analyze()` of the file as it is, in a warmed-up process (JIT warm, no result cached: `analyze()` keeps no state between calls).',
+    'Cold: `analyze()` of the file as it is, in a warmed-up process (JIT warm, nothing cached: the parsed imported modules that analyses in one process share, src/analysis/python/parseStore.ts, are dropped before each cold run; the keystroke figures keep them, as the editor does).',
     'Incremental (analyze): a stateless `analyze()` of the text after a one-character edit in a function body in the middle of the file: a full re-analysis, for comparison.',
     '',
     'Milliseconds: median (10th–90th percentile); lines per second from the cold median.',

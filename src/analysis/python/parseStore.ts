@@ -37,7 +37,7 @@ export function parseThrough(store: ParseStore | undefined, text: string): Store
  * Keys are the texts themselves: a Map hashes a string once, and equal texts read again from
  * disk are equal keys.
  */
-export function memoryParseStore(maxTexts = 64, maxChars = 1_500_000): ParseStore {
+export function memoryParseStore(maxTexts = 64, maxChars = 1_500_000): ParseStore & { clear(): void } {
   const kept = new Map<string, StoredParse>();
   let chars = 0;
   return {
@@ -61,11 +61,15 @@ export function memoryParseStore(maxTexts = 64, maxChars = 1_500_000): ParseStor
         chars -= oldest.length;
       }
     },
+    clear() {
+      kept.clear();
+      chars = 0;
+    },
   };
 }
 
 /** The store for imported modules that every analysis in this process shares. */
-export const importedModuleParses: ParseStore = memoryParseStore();
+export const importedModuleParses = memoryParseStore();
 
 /** Version of the serialised form below; bump it when the syntax tree's shape changes. */
 const SERIAL_FORMAT = 1;
