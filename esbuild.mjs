@@ -2,7 +2,8 @@
 // Targets: extension-node, extension-core, extension-web, webview, cli, cli-main, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -100,6 +101,9 @@ const targets = {
   },
 };
 
+/** Targets loaded through the code cache loader; a watch build leaves them unmarked (the loader then hashes them itself). */
+const cachedBundles = new Set(['cli-main', 'extension-core']);
+
 // The Node extension is two bundles: building one builds the other.
 if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
 // So is the command: its bin loads the bundle with the analysis.
@@ -121,4 +125,11 @@ if (watch) {
   console.log(`esbuild: watching ${selected.map(([n]) => n).join(', ')}`);
 } else {
   await Promise.all(selected.map(([, options]) => esbuild.build({ ...common, ...options })));
+  // Bundles that load through the V8 code cache (src/node/codeCache.ts) end with their content
+  // hash, so a start reads the key instead of hashing half a megabyte before its JIT is warm.
+  for (const [name, options] of selected) {
+    if (!cachedBundles.has(name)) continue;
+    const hash = createHash('sha256').update(readFileSync(options.outfile)).digest('hex').slice(0, 20);
+    appendFileSync(options.outfile, `\n//# layerLensContentHash=${hash}\n`);
+  }
 }

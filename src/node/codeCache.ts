@@ -5,9 +5,12 @@
 // and `createCachedData()` taken after a real run also holds the functions that run compiled, so
 // the next start needs no lazy compilation for them either.
 //
-// The cache is keyed by the bundle's text (plus the Node version, architecture and V8 flags, which
-// V8 also checks): a rebuilt or updated bundle gets a new file and the old one is removed, never
-// judged by its age. Every failure to read or write the cache falls back to a plain compile.
+// The cache is keyed by the bundle's content (plus the Node version, architecture and V8 flags,
+// which V8 also checks): a rebuilt or updated bundle gets a new file and the old one is removed,
+// never judged by its age. The content hash is the one esbuild.mjs appends to the bundle at build
+// time (hashing it here, before the JIT has warmed up, costs more than the cache saves); a watch
+// build has none and is hashed here. Every failure to read or write the cache falls back to a
+// plain compile.
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -74,6 +77,15 @@ export function contentHash(bytes: Uint8Array, seed = ''): string {
   return (4294967296 * (2097151 & b) + (a >>> 0)).toString(16).padStart(14, '0');
 }
 
+/** The line esbuild.mjs appends to a bundle loaded through this file: its content hash at build time. */
+const BUILD_HASH = /\/\/# layerLensContentHash=([0-9a-f]+)\s*$/;
+
+/** The content hash a build wrote at the end of the bundle, or undefined (a watch build). */
+export function buildHash(bytes: Uint8Array): string | undefined {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).subarray(Math.max(0, bytes.length - 80)).toString('latin1');
+  return BUILD_HASH.exec(tail)?.[1];
+}
+
 /** Removes caches of earlier versions of the same bundle (best effort). */
 function removeStaleCaches(dir: string, stem: string, keep: string): void {
   try {
@@ -94,7 +106,8 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const bytes = readFileSync(file);
   const source = bytes.toString('utf8');
   const stem = basename(file, '.js');
-  const contentKey = contentHash(bytes, engineKey());
+  // The hash the build wrote names the bundle; an unmarked (watch) build is hashed here.
+  const contentKey = contentHash(Buffer.from(buildHash(bytes) ?? contentHash(bytes), 'latin1'), engineKey());
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (cacheDir) {

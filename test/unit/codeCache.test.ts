@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contentHash, loadBundle, userCacheDir } from '../../src/node/codeCache';
+import { buildHash, contentHash, loadBundle, userCacheDir } from '../../src/node/codeCache';
 
 const loaderPath = join(__dirname, '..', '..', 'src', 'node', 'codeCache.ts');
 
@@ -78,6 +78,20 @@ describe('code cache loader', function () {
     // An unaligned view hashes like an aligned copy of the same bytes.
     const padded = Buffer.concat([Buffer.from([0]), a]);
     assert.equal(contentHash(padded.subarray(1)), contentHash(a));
+  });
+
+  it('names a bundle by the content hash its build appended, or hashes an unmarked one itself', () => {
+    const marked = Buffer.from('exports.x = 1;\n\n//# layerLensContentHash=0123456789abcdef0123\n');
+    assert.equal(buildHash(marked), '0123456789abcdef0123');
+    assert.equal(buildHash(Buffer.from('exports.x = 1;\n')), undefined);
+    const caches = join(dir, 'caches');
+    const file = join(dir, 'marked.js');
+    writeFileSync(file, marked);
+    const a = loadBundle(file, caches);
+    writeFileSync(file, Buffer.from('exports.x = 2;\n\n//# layerLensContentHash=fedcba9876543210fedc\n'));
+    const b = loadBundle(file, caches);
+    assert.notEqual(a.contentKey, b.contentKey);
+    assert.equal((b.exports as { x: number }).x, 2);
   });
 
   it('keeps caches under $XDG_CACHE_HOME, else ~/.cache', () => {
