@@ -97,12 +97,6 @@ function removeStaleCaches(dir: string, stem: string, keep: string): void {
   }
 }
 
-/** The cache file `loadBundle` would use for this bundle in `cacheDir`. */
-function cacheFileOf(file: string, bytes: Buffer, cacheDir: string): string {
-  // The hash the build wrote names the bundle; an unmarked (watch) build is hashed here.
-  return join(cacheDir, `${basename(file, '.js')}-${contentHash(Buffer.from(buildHash(bytes) ?? contentHash(bytes), 'latin1'), engineKey())}.v8cache`);
-}
-
 /**
  * Runs the CommonJS bundle `file` as `require(file)` would, compiled with the V8 code cache kept
  * in `cacheDir` (undefined: no cache, a plain compile). The bundle's `require` resolves relative to
@@ -112,11 +106,12 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const bytes = readFileSync(file);
   const source = bytes.toString('utf8');
   const stem = basename(file, '.js');
+  // The hash the build wrote names the bundle; an unmarked (watch) build is hashed here.
   const contentKey = contentHash(Buffer.from(buildHash(bytes) ?? contentHash(bytes), 'latin1'), engineKey());
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (cacheDir) {
-    cacheFile = cacheFileOf(file, bytes, cacheDir);
+    cacheFile = join(cacheDir, `${stem}-${contentKey}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
