@@ -2,6 +2,8 @@
 // (editor adapters, CLI, panel, benchmarks). Offsets are UTF-16 code-unit offsets into the
 // analysed text, exactly what `TextDocument.positionAt` expects; lines are 1-based.
 
+import type { ParseStore } from './python/parseStore';
+
 /** A language the core can read. */
 export type Language = 'python' | 'typescript' | 'javascript';
 
@@ -238,4 +240,10 @@ export interface AnalyzeOptions {
    * gaps are hints, and gaps with one cause are grouped into one finding (quietFindings.ts).
    */
   verboseFindings?: boolean;
+  /**
+   * Where parsed Python files are kept between analyses (python/parseStore.ts). Given, it answers
+   * the file itself when its text was parsed before and every imported module (the CLI passes one
+   * on disk); otherwise imported modules use the process's store in memory and the file is parsed.
+   */
+  parseStore?: ParseStore;
 }

@@ -10,6 +10,7 @@ import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
 import type { InputBinding, Language } from '../analysis/types';
+import { diskParseStore } from './parseCacheDisk';
 import { summaryJson } from './summaryJson';
 
 const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
@@ -82,8 +83,14 @@ function readModule(path: string): string | undefined {
   }
 }
 
+/** How a run may keep work for the next one (the bin, src/cli/bin.ts, fills it in). */
+export interface CliCaches {
+  /** A folder for parsed Python files (src/cli/parseCacheDisk.ts); none: every file is parsed. */
+  parseCacheDir?: string;
+}
+
 /** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s), caches: CliCaches = {}): number {
   let args: CliArgs | 'help';
   try {
     args = parseArgs(argv);
@@ -119,6 +126,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     inputs: args.inputs.length ? args.inputs : undefined,
     readModule,
     verboseFindings: args.verbose,
+    parseStore: caches.parseCacheDir ? diskParseStore(caches.parseCacheDir) : undefined,
     ...{ inputsOverrideComments: true },
   });
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).

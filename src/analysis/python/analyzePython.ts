@@ -13,6 +13,7 @@ import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
+import { parseThrough } from './parseStore';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
@@ -64,8 +65,12 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
 
 function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython, memo?: ModelMemo): void {
   const fileName = options.fileName ?? 'model.py';
-  const parsed = reuse ?? parsePython(text);
-  const module = convertTree(parsed.tree, text, memo?.convertCache);
+  // A host's parse store (the CLI's on disk) answers a text parsed before; an editor's previous
+  // parse and model memo (incremental analysis) take their own path.
+  const stored = !reuse && !memo && options.parseStore ? parseThrough(options.parseStore, text) : undefined;
+  const parsed = stored ? undefined : (reuse ?? parsePython(text));
+  const module = stored ? stored.module : convertTree(parsed!.tree, text, memo?.convertCache);
+  const unread = stored ? stored.unread : (parsed!.unread ?? []);
   // An explicit model expression is one model: nothing to memoise per model. A focused run builds
   // some models only: a memo must not take it for the file.
   const focus = options.model ? undefined : options.focus;
@@ -74,7 +79,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   // The plug-ins hold the interpreter, so the interpreter makes them through these factories.
   let world!: ModuleSystem;
   let keras!: KerasFrontEnd;
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule, {
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule, options.parseStore, {
     hooks: (it) => {
       // One module system with PyTorch and Keras plugged in; PyTorch is the default framework.
       world = new ModuleSystem(it);
@@ -87,7 +92,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   });
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
-  for (const r of parsed.unread ?? []) {
+  for (const r of unread) {
     findings.push({ severity: 'error', code: 'syntax', span: { from: r.from, to: r.to }, line: lineOf(main, r.from), message: `brackets nest more than ${MAX_BRACKET_DEPTH} deep here: the analysis does not read this line`, related: [] });
   }
   for (const e of module.errors.slice(0, 20)) {

@@ -10,6 +10,7 @@ import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../sha
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
 import { ModuleLoader } from './imports';
+import type { ParseStore } from './parseStore';
 import { binaryOperation, compareValues, joinValues, sliceIndices, toStr, valuesEqual, type OperatorHost } from './operators';
 import {
   FALSE,
@@ -168,6 +169,7 @@ export class Interpreter {
     readonly mainModule: Module,
     readonly budgets: Budgets,
     readModule: ((path: string) => string | undefined) | undefined,
+    parseStore: ParseStore | undefined,
     setup: InterpreterSetup,
   ) {
     this.anchor = { from: 0, to: 0, file: main };
@@ -189,6 +191,7 @@ export class Interpreter {
         },
       },
       readModule,
+      parseStore,
     );
     this.operatorHost = {
       tensorBinop: (op, a, b, site) => this.hooks.tensorBinop(op, a, b, site),
