@@ -5,6 +5,7 @@
 import './layers/index';
 import { binaryAnalysis, looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
+import { withFixRanges } from './repairs';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -12,7 +13,11 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
-    if (language === 'python') return analyzePython(text, options);
+    if (language === 'python') {
+      const analysis = analyzePython(text, options);
+      withFixRanges(analysis.findings, text);
+      return analysis;
+    }
     return analyzeTfjs(text, language, options);
   } catch (e) {
     return {

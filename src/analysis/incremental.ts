@@ -8,6 +8,7 @@ import { analyze } from './analyze';
 import { looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo } from './python/modelMemo';
+import { withFixRanges } from './repairs';
 import { parsePython, type ParsedPython } from './python/parse';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -39,6 +40,7 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
         parsed = parsePython(text);
       }
       const analysis = analyzePython(text, options, parsed, memo);
+      withFixRanges(analysis.findings, text);
       return { ...analysis, elapsedMs: now() - t0 };
     },
     reset() {
