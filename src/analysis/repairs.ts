@@ -147,12 +147,12 @@ export function argumentFor(args: CallArgument[], name: string, index: number | 
 }
 
 /** An edit setting a parameter of the call at `span` to `newText`: replaces its argument, or adds `name=newText`. */
-export function argumentEdit(text: string, span: Span, name: string, index: number | null, newText: string): { span: Span; newText: string; old: string | null } | null {
+export function argumentEdit(text: string, span: Span, name: string, index: number | null, newText: string, insert = true): { span: Span; newText: string; old: string | null } | null {
   const call = callArguments(text, span);
   if (!call) return null;
   const arg = argumentFor(call.args, name, index);
   if (arg) return arg.text === newText ? null : { span: arg.value, newText, old: arg.text };
-  if (call.args.some((a) => a.starred || a.text.startsWith('**'))) return null;
+  if (!insert || call.args.some((a) => a.starred || a.text.startsWith('**'))) return null;
   const sep = call.args.length ? ', ' : '';
   return { span: { from: call.close, to: call.close }, newText: `${sep}${name}=${newText}`, old: null };
 }
@@ -349,4 +349,41 @@ export function catDimRepair(shapes: Size[][]): number | null {
     differing = d;
   }
   return differing;
+}
+
+/**
+ * The new text of a size argument written as `written` when the layers one constructor call
+ * made (in a loop, or a helper called several times) expected `want` and received `got`. One
+ * pair gives the literal; several give an expression when they differ by one constant offset or
+ * factor (`out_filters + 1` → `out_filters`, `ch * 2` → `ch`, `ch` → `ch * 2`); else null, since
+ * no single edit of the argument fixes them all.
+ */
+export function sizeArgumentRewrite(written: string, pairs: { want: number; got: number }[]): string | null {
+  const distinct = [...new Map(pairs.map((p) => [`${p.want}:${p.got}`, p])).values()];
+  if (distinct.length === 0 || distinct.some((p) => p.want === p.got)) return null;
+  if (distinct.length === 1) return String(distinct[0].got);
+  const text = written.trim();
+  const delta = distinct[0].got - distinct[0].want;
+  if (distinct.every((p) => p.got - p.want === delta)) {
+    const m = /^(.*?)\s*([+-])\s*(\d+)$/.exec(text);
+    if (m && (m[2] === '+' ? -Number(m[3]) : Number(m[3])) === delta) return m[1];
+    return delta > 0 ? `${wrapOperand(text)} + ${delta}` : `${wrapOperand(text)} - ${-delta}`;
+  }
+  const up = distinct[0].got / distinct[0].want;
+  if (Number.isInteger(up) && distinct.every((p) => p.got === p.want * up)) {
+    const m = /^(.*?)\s*\/\/\s*(\d+)$/.exec(text);
+    if (m && Number(m[2]) === up) return m[1];
+    return `${wrapOperand(text)} * ${up}`;
+  }
+  const down = distinct[0].want / distinct[0].got;
+  if (Number.isInteger(down) && distinct.every((p) => p.want === p.got * down)) {
+    const m = /^(.*?)\s*\*\s*(\d+)$/.exec(text);
+    if (m && Number(m[2]) === down) return m[1];
+    return `${wrapOperand(text)} // ${down}`;
+  }
+  return null;
+}
+
+function wrapOperand(text: string): string {
+  return /^[\w.]+(\([^()]*\)|\[[^\][]*\])*$/.test(text) ? text : `(${text})`;
 }

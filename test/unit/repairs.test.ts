@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/analyze';
-import { argumentEdit, callArguments, catDimRepair, layerRepairs, nearestDim, positionAt, rankFixes, reshapeRepairs } from '../../src/analysis/repairs';
+import { argumentEdit, callArguments, catDimRepair, layerRepairs, nearestDim, positionAt, rankFixes, reshapeRepairs, sizeArgumentRewrite } from '../../src/analysis/repairs';
 import { lineStartsOf } from '../../src/analysis/lineIndex';
 import { literalInt } from '../../src/analysis/python/tensorOps/repairSites';
 import type { Analysis, Finding, Fix } from '../../src/analysis/types';
@@ -93,6 +93,15 @@ describe('repairs: pure rules', () => {
     assert.equal(catDimRepair([[1, 3, 8], [1, 5, 8]]), 1);
     assert.equal(catDimRepair([[1, 3, 8], [2, 5, 8]]), null);
     assert.equal(catDimRepair([[1, null, 8], [1, 5, 8]]), null);
+  });
+
+  it('rewrites a size argument for every layer one constructor call made', () => {
+    assert.equal(sizeArgumentRewrite('129', [{ want: 129, got: 128 }]), '128');
+    assert.equal(sizeArgumentRewrite('out_filters + 1', [{ want: 65, got: 64 }, { want: 129, got: 128 }]), 'out_filters');
+    assert.equal(sizeArgumentRewrite('ch * 2', [{ want: 128, got: 64 }, { want: 256, got: 128 }]), 'ch');
+    assert.equal(sizeArgumentRewrite('ch', [{ want: 64, got: 128 }, { want: 128, got: 256 }]), 'ch * 2');
+    assert.equal(sizeArgumentRewrite('a + b', [{ want: 10, got: 13 }, { want: 20, got: 23 }]), '(a + b) + 3');
+    assert.equal(sizeArgumentRewrite('ch', [{ want: 64, got: 100 }, { want: 128, got: 130 }]), null, 'no one edit fixes both');
   });
 
   it('reads integer arithmetic on literals only', () => {

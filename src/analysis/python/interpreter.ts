@@ -111,7 +111,7 @@ export class BudgetExhausted extends Error {}
 /** The interpreter for one analysis run. */
 export class Interpreter {
   readonly findings: Finding[] = [];
-  private readonly findingKeys = new Set<string>();
+  private readonly findingKeys = new Map<string, Finding>();
   steps = 0;
   exhausted = false;
   private depth = 0;
@@ -200,8 +200,8 @@ export class Interpreter {
   /** Set by the incremental analysis while a model is built: start offsets of the main-file definitions it used. */
   touched: Set<number> | null = null;
 
-  /** Records a finding once per place and message. */
-  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = [], extra: FindingDetails = {}): void {
+  /** Records a finding once per place and message; returns it (the one already listed for a repeat). */
+  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = [], extra: FindingDetails = {}): Finding {
     if (code === 'budget') this.budgetHits++;
     const at = this.mainSpan(site);
     const finding: Finding = { severity, code, span: at.span, line: at.line, message: message + at.where, related };
@@ -210,16 +210,18 @@ export class Interpreter {
     if (extra.hint !== undefined) finding.hint = extra.hint;
     // Edits are offsets into the main file: a finding anchored there for another file offers none.
     if (extra.fixes?.length && site.file.isMain) finding.fixes = rankFixes(extra.fixes);
-    this.addFinding(finding);
+    return this.addFinding(finding);
   }
 
   /** Adds a finding unless the same place, code and message is already listed (also replays a logged finding). */
-  addFinding(finding: Finding): void {
+  addFinding(finding: Finding): Finding {
     this.reportLog?.push(finding);
     const key = `${finding.span.from}:${finding.code}:${finding.message}`;
-    if (this.findingKeys.has(key)) return;
-    this.findingKeys.add(key);
+    const listed = this.findingKeys.get(key);
+    if (listed) return listed;
+    this.findingKeys.set(key, finding);
     this.findings.push(finding);
+    return finding;
   }
 
   /** An inference gap: a construct the analysis cannot follow, named at its place. */
