@@ -27,8 +27,8 @@ For every case:
    unpacking raises, and the models' own shape asserts); others (TypeError, ...) are counted apart.
 4. Layer Lens: `node dist/cli/layerLens.js summary <mutant> --model EXPR --input ... --json`, run
    from the repository's folder on a copy of the repository (so imports resolve as Python's do).
-   Flagged: the mutant has an error finding the original does not have. Right line: one of those
-   errors is on the line PyTorch raised at.
+   Flagged: the mutant has an error finding on a line where the original has none. Right line: one
+   of those errors is on the line PyTorch raised at.
 5. Repair: the first new error's preferred fix (LSP TextEdits of the JSON) is applied to the
    mutant and PyTorch runs it again: repaired when it runs and gives the original's output shape.
    Every fix offered on a mutant that runs is applied as well: it must not break the file.
@@ -166,6 +166,9 @@ def run_pytorch(folder, file, case, trace=False, timeout=120):
     if pid == 0:
         os.close(read)
         try:
+            # A mutated dim can broadcast into a tensor of many gigabytes: the child gets 4 GB.
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
@@ -377,7 +380,8 @@ def measure_case(args, case, work):
         return {"id": case["id"], "skipped": f"original fails: {truth['error']}: {truth['message']}"}
     base_report = run_cli(args, copy, file, case)
     base_errors = errors_of(base_report)
-    known = {(f["line"], f["message"]) for f in base_errors}
+    # An error of the original (a false one: the original runs) is no news on its line in a mutant.
+    known = {f["line"] for f in base_errors}
     result = {"id": case["id"], "original_errors": [f"{f['line']}: {f['message']}" for f in base_errors],
               "cli_failed": base_report is None, "mutants": []}
     try:
@@ -393,13 +397,14 @@ def measure_case(args, case, work):
             handle.write(text)
         t = run_pytorch(copy, file, case, timeout=args.timeout)
         report = run_cli(args, copy, file, case)
-        new_errors = [f for f in errors_of(report) if (f["line"], f["message"]) not in known]
+        new_errors = [f for f in errors_of(report) if f["line"] not in known]
         entry = {"kind": site[0], "line": site[1], "what": site[5], "runs": t["ok"],
                  "shape_out": t.get("shape"), "error": None if t["ok"] else f"{t['error']}: {t['message']}",
                  "crash_line": t.get("line"), "cli_failed": report is None,
                  "flagged": [f"{f['line']}: {f['message']}" for f in new_errors]}
         entry["same_shape"] = t["ok"] and t.get("shape") == truth["shape"]
-        entry["shape_error"] = not t["ok"] and t["error"] in SHAPE_ERRORS
+        # Running out of memory (a broadcast blown up by a wrong dim) is a resource failure, not a shape error PyTorch names.
+        entry["shape_error"] = not t["ok"] and t["error"] in SHAPE_ERRORS and not any(w in t["message"] for w in ("alloc", "out of memory"))
         entry["right_line"] = any(f["line"] == t.get("line") for f in new_errors)
         fixable = sorted(new_errors, key=lambda f: (f["line"] != t.get("line"), f["line"]))
         fix = next((f["fixes"][0] for f in fixable if f.get("fixes")), None)
