@@ -62,6 +62,11 @@ export interface AttentionInfo {
   numHeads: number | null;
   headDim: number | null;
   causal: boolean;
+  /**
+   * Whether the sequence axis follows the batch axis, (N, T, E); false for PyTorch's (T, N, E)
+   * without `batch_first=True`. Absent means batch-first (Keras, tfjs, hand-written attention).
+   */
+  batchFirst?: boolean;
 }
 
 /** A module (layer or user-defined block) constructed by a model, as `named_modules()` lists it. */
@@ -153,20 +158,24 @@ export interface Fix {
   preferred?: boolean;
 }
 
-/** A shape error, an inference gap, a syntax problem or an exhausted budget. */
+/**
+ * A shape error, an inference gap, a syntax problem, an exhausted budget, or an internal error: a
+ * crash inside the engine itself, kept apart from inference gaps so that hiding gaps never hides
+ * a bug of the analysis.
+ */
 export interface Finding {
   severity: Severity;
-  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer';
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'internal';
   span: Span;
   line: number;
   message: string;
   /** Where the values involved came from (the module that made the arriving dimension first). */
   related: { span: Span; line: number; message: string }[];
-  /** What the code at the site expects, in words or a shape (`64 input features`). */
+  /** What the code at the site expects, in words or a shape (`in_features=64`). */
   expected?: string;
   /** What arrived instead (`(N,128)`). */
   got?: string;
-  /** The repair in words (`set in_features=128`), when the data flow determines one. */
+  /** The repair in words (`set in_features to 128`), when the data flow determines one. */
   hint?: string;
   /** Repairs as edits, the preferred one first; a handful at most. */
   fixes?: Fix[];
