@@ -55,8 +55,9 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
       case 'torch.Tensor':
         return this.tensorClass;
       default: {
+        if (name === 'torch.nn.utils' || name === 'torch.nn.utils.parametrizations' || name === 'torch.nn.utils.weight_norm' || name === 'torch.nn.utils.spectral_norm') return this.nnUtilsNamespace(name);
+        if (name.startsWith('torch.nn.utils')) return interp.opaqueNamespace(name);
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
-        if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils')) return interp.opaqueNamespace(name);
         if (name.startsWith('torch.')) {
           // Walking the namespace asks opaque namespaces for their attributes, and they ask this
           // function back for the same qualified name: answering undefined the second time ends
@@ -132,6 +133,18 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
     return ns;
   }
 
+  /**
+   * torch.nn.utils: weight_norm and spectral_norm (and their removal) reparametrise a module's
+   * weight in place and return the same module, so its shapes and its place in the model stay.
+   */
+  private nnUtilsNamespace(name: string): Value {
+    const same = (fn: string) => builtin(fn, (args, kwargs) => args[0] ?? kwargs.get('module') ?? NONE);
+    const table: Record<string, Value> = {};
+    for (const fn of ['weight_norm', 'spectral_norm', 'remove_weight_norm', 'remove_spectral_norm']) table[fn] = same(fn);
+    if (name === 'torch.nn.utils') table.parametrizations = tableNamespace('torch.nn.utils.parametrizations', { weight_norm: same('weight_norm'), spectral_norm: same('spectral_norm') }, (a) => this.interp.opaqueNamespace(`torch.nn.utils.parametrizations.${a}`));
+    return tableNamespace(name, table, (a) => this.interp.opaqueNamespace(`${name}.${a}`));
+  }
+
   private nnNamespace(): NamespaceV {
     const paramFn: NativeFn = (args) => {
       const t = args[0];
@@ -154,7 +167,7 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         if (table[attr]) return table[attr];
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
         if (attr === 'init') return this.system.importModule('torch.nn.init');
-        if (attr === 'utils') return this.interp.opaqueNamespace('torch.nn.utils');
+        if (attr === 'utils') return this.nnUtilsNamespace('torch.nn.utils');
         if (attr === 'modules') return this.nnNamespace();
         const cls = this.system.layerClass('pytorch', attr);
         if (cls) return cls;
