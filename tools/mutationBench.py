@@ -508,6 +508,10 @@ def main():
                 results.append(measure_case(args, case, work))
             except Exception as exc:  # noqa: BLE001 - one broken case must not stop the others.
                 results.append({"id": case["id"], "skipped": f"benchmark error: {exc}"})
+            if args.details:
+                # Written after every case, so a long run stopped early still leaves its measurements.
+                with open(args.details, "w", encoding="utf-8") as handle:
+                    json.dump({"totals": totals(results), "results": results}, handle, indent=1, ensure_ascii=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     t = totals(results)
