@@ -5,6 +5,7 @@
 import { binaryAnalysis, looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
 import { withFixRanges } from './repairs';
+import { rankFixesByReanalysis } from './verifyFixes';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -14,6 +15,8 @@ export function analyze(text: string, language: Language, options: AnalyzeOption
     if (looksBinary(text)) return binaryAnalysis(language);
     if (language === 'python') {
       const analysis = analyzePython(text, options);
+      // A focused analysis (a cold document's visible range) answers fast and ranks nothing.
+      if (!options.focus) rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options));
       withFixRanges(analysis.findings, text);
       return analysis;
     }

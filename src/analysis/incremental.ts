@@ -9,6 +9,7 @@ import { looksBinary } from './binaryText';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo, type MemoRun } from './python/modelMemo';
 import { withFixRanges } from './repairs';
+import { rankFixesByReanalysis } from './verifyFixes';
 import { parsePython, type ParsedPython } from './python/parse';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -89,6 +90,7 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
         parsed = parsePython(text);
       }
       const analysis = analyzePython(text, options, parsed, memo);
+      rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options));
       withFixRanges(analysis.findings, text);
       return { ...analysis, elapsedMs: now() - t0 };
     },

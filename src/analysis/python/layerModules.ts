@@ -8,7 +8,7 @@ import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, Geometry, ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
-import type { LayerRepairBook } from './layerRepairBook';
+import type { LayerProducer, LayerRepairBook } from './layerRepairBook';
 import { sizeParamOf } from '../repairs';
 import { layerContext, sameDim } from './tensorOps';
 import {
@@ -49,6 +49,8 @@ export interface LayerModuleHost {
   bookkeeping(rec: ModuleRec): ModuleBookkeeping;
   /** Repairs of layer mismatches, gathered per constructor call. */
   readonly repairBook: LayerRepairBook;
+  /** Every module record by id (the producer of a tensor is named by its origin's moduleId). */
+  readonly recordById: Map<number, ModuleRec>;
   /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
   isDirectCall(inst: InstanceV, site: CallSite): boolean;
 }
@@ -207,6 +209,7 @@ export function reportLayerMismatch(
     input,
     ctor: defSpan ? { file: host.interp.main, span: defSpan } : null,
     call: at?.direct && site.file.isMain ? site : null,
+    producer: producerOf(host, input),
   });
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
   if (input && spec.mismatchMessage) {
@@ -232,6 +235,15 @@ export function reportLayerMismatch(
     const finding = host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related, i === 0 ? repair.details : {});
     if (i === 0) repair.attach(finding);
   });
+}
+
+/** The catalogue layer whose call made a tensor, with its constructor call when that is in the analysed file. */
+function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
+  const id = input?.origin?.moduleId;
+  const rec = id === undefined ? undefined : host.recordById.get(id);
+  if (!rec || !rec.spec || !rec.config) return null;
+  const book = host.bookkeeping(rec);
+  return { layer: rec.spec.name, typeName: rec.type, config: rec.config, ctor: book.defSpan ? { file: host.interp.main, span: book.defSpan } : null, path: book.path || rec.name || rec.type };
 }
 
 /** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */

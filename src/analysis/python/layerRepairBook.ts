@@ -27,19 +27,51 @@ export interface LayerMismatchSite {
   call: CallSite | null;
 }
 
-const ARGUMENT_TITLE = 'Set ';
+/** A layer whose output size made the arriving dim (the producer), when it is a catalogue layer. */
+export interface LayerProducer {
+  layer: string;
+  typeName: string;
+  config: Record<string, unknown>;
+  ctor: { file: SourceFile; span: Span } | null;
+  path: string;
+}
 
-interface CtorEntry {
+/** The output-size parameter of layers that make a dim (the producer side of a mismatch). */
+const OUTPUT_SIZE: Record<string, { param: string; index: number }> = {
+  Linear: { param: 'out_features', index: 1 },
+  Conv1d: { param: 'out_channels', index: 1 },
+  Conv2d: { param: 'out_channels', index: 1 },
+  Conv3d: { param: 'out_channels', index: 1 },
+  ConvTranspose1d: { param: 'out_channels', index: 1 },
+  ConvTranspose2d: { param: 'out_channels', index: 1 },
+  ConvTranspose3d: { param: 'out_channels', index: 1 },
+  Embedding: { param: 'embedding_dim', index: 1 },
+};
+
+/** One constructor argument that several findings may want edited: what each of its layers needs. */
+interface ArgumentEntry {
   pairs: { want: number; got: number }[];
-  findings: Finding[];
+  ctor: { file: SourceFile; span: Span };
+  layer: string;
+  typeName: string;
+  param: { param: string; index: number };
+  /** The quick-fix title without the value. */
+  label: string;
+}
+
+/** Per finding: its layout fixes and the argument entries whose edits it offers. */
+interface FindingRepairs {
+  layout: Fix[];
+  entries: string[];
 }
 
 /** Per analysis: the constructor calls whose layers disagreed with their inputs. */
 export class LayerRepairBook {
-  private readonly ctors = new Map<string, CtorEntry>();
+  private readonly entries = new Map<string, ArgumentEntry>();
+  private readonly byFinding = new Map<Finding, FindingRepairs>();
 
   /** Expected, got, the repair in words and the fixes of one layer mismatch; `attach` the reported finding. */
-  details(site: LayerMismatchSite): { details: FindingDetails; attach(finding: Finding): void } {
+  details(site: LayerMismatchSite & { producer?: LayerProducer | null }): { details: FindingDetails; attach(finding: Finding): void } {
     const none = { details: {}, attach: () => undefined };
     const param = sizeParamOf(site.layer);
     const input = site.input;
@@ -50,39 +82,40 @@ export class LayerRepairBook {
     const repairs = layerRepairs(site.layer, expected, shape);
     if (!repairs.length) return none;
     const details: FindingDetails = { expected: `${param.param}=${Array.isArray(expected) ? `(${expected.join(', ')})` : expected}`, got: formatTensorShape(input) };
-    const fixes: Fix[] = [];
-    for (const r of repairs) if (r.kind === 'layout' && site.call) {
+    const layout: Fix[] = [];
+    for (const r of repairs) {
+      if (r.kind !== 'layout' || !site.call) continue;
       const fix = appendToArgument(site.call, 0, r.suffix, `Append ${r.suffix} to the input: ${r.words}`);
-      if (fix) fixes.push(fix);
+      if (fix) layout.push(fix);
     }
+    const keys: string[] = [];
     const argument = repairs.find((r) => r.kind === 'argument');
-    let entry: CtorEntry | null = null;
-    let key = '';
-    if (argument && argument.kind === 'argument' && site.ctor && !Array.isArray(site.expected)) {
-      key = `${site.ctor.span.from}:${site.ctor.span.to}:${param.param}`;
-      entry = this.ctors.get(key) ?? { pairs: [], findings: [] };
-      this.ctors.set(key, entry);
-      entry.pairs.push({ want: expected as number, got: Number(argument.value) });
+    if (argument && argument.kind === 'argument' && site.ctor) {
+      const got = Number(argument.value);
+      if (!Array.isArray(site.expected)) keys.push(this.note(site.ctor, site.layer, site.typeName, param, `Set ${param.param}`, { want: expected as number, got }));
+      else if (this.written(site.ctor, site.layer, site.typeName, param)) layout.push(this.literalFix(site.ctor, param, argument.value));
+      // The producer may be the one that is wrong: its output size set to what this layer expects.
+      const producer = site.producer;
+      const out = producer ? OUTPUT_SIZE[producer.layer] : undefined;
+      if (producer && out && producer.ctor && producer.config[out.param] === got && typeof expected === 'number')
+        keys.push(this.note(producer.ctor, producer.layer, producer.typeName, out, `Set ${out.param} of ${producer.path}`, { want: got, got: expected }));
     }
-    const argumentFix = entry ? this.argumentFix(site, param, entry) : argument && argument.kind === 'argument' && site.ctor ? this.literalFix(site, param, argument.value) : null;
-    if (argumentFix) fixes.push(argumentFix);
+    const own: FindingRepairs = { layout, entries: keys };
+    const fixes = this.fixesOf(own);
     if (fixes.length) {
-      fixes[0] = { ...fixes[0], preferred: true };
       details.fixes = fixes;
       details.hint = lowerFirst(fixes[0].title);
     }
     return {
       details,
       attach: (finding) => {
-        if (!entry) return;
-        if (!entry.findings.includes(finding)) entry.findings.push(finding);
-        // Every finding of this constructor call gets the argument edit that is right for all its layers.
-        const fix = this.argumentFix(site, param, entry);
-        for (const f of entry.findings) {
-          const rest = (f.fixes ?? []).filter((x) => !x.title.startsWith(ARGUMENT_TITLE));
-          const all = fix ? [...rest, fix] : rest;
+        if (!this.byFinding.has(finding)) this.byFinding.set(finding, own);
+        // Every finding that shares an argument gets the edit that is right for all its layers.
+        for (const [f, repairsOf] of this.byFinding) {
+          if (!repairsOf.entries.some((k) => keys.includes(k)) && f !== finding) continue;
+          const all = this.fixesOf(repairsOf);
           if (all.length) {
-            f.fixes = all.map((x, i) => ({ ...x, preferred: i === 0 ? true : undefined }));
+            f.fixes = all;
             f.hint = lowerFirst(all[0].title);
           } else {
             delete f.fixes;
@@ -93,30 +126,49 @@ export class LayerRepairBook {
     };
   }
 
-  private written(site: LayerMismatchSite, param: { param: string; index: number }): { span: Span; text: string } | null {
-    if (!site.ctor || !site.ctor.file.isMain) return null;
-    const call = callArguments(site.ctor.file.text, site.ctor.span);
+  /** Records what one layer made by a constructor call needs; returns the entry's key. */
+  private note(ctor: { file: SourceFile; span: Span }, layer: string, typeName: string, param: { param: string; index: number }, label: string, pair: { want: number; got: number }): string {
+    const key = `${ctor.span.from}:${ctor.span.to}:${param.param}`;
+    const entry = this.entries.get(key) ?? { pairs: [], ctor, layer, typeName, param, label };
+    this.entries.set(key, entry);
+    entry.pairs.push(pair);
+    return key;
+  }
+
+  private fixesOf(r: FindingRepairs): Fix[] {
+    const fixes = [...r.layout];
+    for (const key of r.entries) {
+      const fix = this.argumentFix(this.entries.get(key)!);
+      if (fix) fixes.push(fix);
+    }
+    return fixes.map((f, i) => ({ ...f, preferred: i === 0 ? true : undefined }));
+  }
+
+  private written(ctor: { file: SourceFile; span: Span }, layer: string, typeName: string, param: { param: string; index: number }): { span: Span; text: string } | null {
+    if (!ctor.file.isMain) return null;
+    const call = callArguments(ctor.file.text, ctor.span);
     if (!call) return null;
     // The call must be the layer's own constructor (a composite's children share the parent's call).
-    const callee = site.ctor.file.text.slice(site.ctor.span.from, call.open).trim();
+    const callee = ctor.file.text.slice(ctor.span.from, call.open).trim();
     const name = /([A-Za-z_]\w*)$/.exec(callee)?.[1];
-    if (name !== site.typeName && name !== site.layer) return null;
+    if (name !== typeName && name !== layer) return null;
     const arg = argumentFor(call.args, param.param, param.index);
     return arg && !arg.starred ? { span: arg.value, text: arg.text } : null;
   }
 
-  private argumentFix(site: LayerMismatchSite, param: { param: string; index: number }, entry: CtorEntry): Fix | null {
-    const written = this.written(site, param);
+  private argumentFix(entry: ArgumentEntry): Fix | null {
+    const written = this.written(entry.ctor, entry.layer, entry.typeName, entry.param);
     if (!written) return null;
     const newText = sizeArgumentRewrite(written.text, entry.pairs);
     if (newText === null || newText === written.text) return null;
-    return { title: `${ARGUMENT_TITLE}${param.param} to ${newText}${entry.pairs.length > 1 ? ` (right for the ${new Set(entry.pairs.map((p) => p.got)).size} layers this call makes)` : ''}`, edits: [fixEdit(site.ctor!.file.lineStarts, written.span, newText)] };
+    const layers = new Set(entry.pairs.map((p) => `${p.want}:${p.got}`)).size;
+    return { title: `${entry.label} to ${newText}${layers > 1 ? ` (right for the ${layers} layers this call makes)` : ''}`, edits: [fixEdit(entry.ctor.file.lineStarts, written.span, newText)] };
   }
 
-  private literalFix(site: LayerMismatchSite, param: { param: string; index: number }, value: string): Fix | null {
-    const written = this.written(site, param);
-    if (!written || written.text === value) return null;
-    return { title: `${ARGUMENT_TITLE}${param.param} to ${value}`, edits: [fixEdit(site.ctor!.file.lineStarts, written.span, value)] };
+  private literalFix(ctor: { file: SourceFile; span: Span }, param: { param: string; index: number }, value: string): Fix {
+    const call = callArguments(ctor.file.text, ctor.span)!;
+    const arg = argumentFor(call.args, param.param, param.index)!;
+    return { title: `Set ${param.param} to ${value}`, edits: [fixEdit(ctor.file.lineStarts, arg.value, value)] };
   }
 }
 

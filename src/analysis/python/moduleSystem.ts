@@ -459,7 +459,7 @@ export class ModuleSystem implements LayerModuleHost {
       const t = firstTensorOf(result);
       rec.field = t?.field ?? null;
     }
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id });
     this.frontEnd(rec.framework).moduleCalled?.(inst, args, out);
     return out;
   }
