@@ -207,4 +207,48 @@ describe('repairs: fixes on findings', () => {
     assert.deepEqual(errors(good), []);
     assert.deepEqual(good.models[0].outputShapes?.[0], [10, 2, 64]);
   });
+
+  it('prefers the producer when its size is the wrong one, and the consumer when that is', () => {
+    const block = (conv: string, norm: string) => `import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, ${conv}, 3, padding=1)
+        self.bn = nn.BatchNorm2d(${norm})
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.Sequential(Block(3, 16), Block(16, 32))
+
+    # layer-lens: x: (1, 3, 8, 8)
+    def forward(self, x):
+        return self.blocks(x)
+`;
+    for (const [text, edited] of [
+      [block('cout * 2', 'cout'), /nn\.Conv2d\(cin, cout, 3/],
+      [block('cout', 'cout + 1'), /nn\.BatchNorm2d\(cout\)/],
+    ] as const) {
+      const first = errors(analyze(text, 'python'))[0];
+      const fix = first.fixes?.[0];
+      assert.ok(fix?.preferred, first.message);
+      const fixed = apply(text, fix!);
+      assert.match(fixed, edited);
+      assert.deepEqual(errors(analyze(fixed, 'python')).map((f) => f.message), []);
+    }
+  });
+
+  it('offers the transpose a layer expects at its own call, not at a container', () => {
+    const text = model('return self.conv(x)', '(2, 100, 80)', '        self.conv = nn.Conv1d(80, 64, 3)');
+    const { fixed, left } = repairOnce(text);
+    assert.match(fixed, /self\.conv\(x\.transpose\(1, 2\)\)/);
+    assert.deepEqual(left, []);
+    const wrapped = model('return self.seq(x)', '(2, 100, 80)', '        self.seq = nn.Sequential(nn.Conv1d(80, 64, 3))');
+    const f = errors(analyze(wrapped, 'python'))[0];
+    assert.ok(!f.fixes?.some((x) => x.title.includes('transpose')), 'no edit of the Sequential\'s argument');
+  });
 });
