@@ -493,7 +493,18 @@ def main():
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--details")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--from-details", help="comma-separated --details files of earlier runs (say, two halves of the cases run side by side): "
+                        "their results are combined, in manifest order and each case once, and reported without running anything")
     args = parser.parse_args()
+    if args.from_details:
+        order = {c["id"]: i for i, c in enumerate(json.load(open(args.manifest, encoding="utf-8"))["cases"])}
+        combined = {}
+        for name in args.from_details.split(","):
+            with open(name, encoding="utf-8") as handle:
+                for r in json.load(handle)["results"]:
+                    combined.setdefault(r["id"], r)
+        report(args, sorted(combined.values(), key=lambda r: order.get(r["id"], len(order))))
+        return
     with open(args.manifest, encoding="utf-8") as handle:
         cases = json.load(handle)["cases"]
     if args.cases:
@@ -514,6 +525,10 @@ def main():
                     json.dump({"totals": totals(results), "results": results}, handle, indent=1, ensure_ascii=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    report(args, results)
+
+
+def report(args, results):
     t = totals(results)
     print(json.dumps({k: v for k, v in t.items() if k != "skipped"}, indent=1))
     if args.details:
