@@ -5,6 +5,8 @@
 import { binaryAnalysis, looksBinary } from './binaryText';
 import { finishAnalysis } from './finishAnalysis';
 import { analyzePython } from './python/analyzePython';
+import { withFixRanges } from './repairs';
+import { rankFixesByReanalysis } from './verifyFixes';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -12,7 +14,13 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
-    if (language === 'python') return finishAnalysis(analyzePython(text, options), options);
+    if (language === 'python') {
+      const analysis = analyzePython(text, options);
+      // A focused analysis (a cold document's visible range) answers fast and ranks nothing.
+      if (!options.focus) rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options));
+      withFixRanges(analysis.findings, text);
+      return finishAnalysis(analysis, options);
+    }
     return finishAnalysis(analyzeTfjs(text, language, options), options);
   } catch (e) {
     return {

@@ -178,6 +178,29 @@ export interface ShapeAnnotation {
 /** Severity of a finding, mapped one-to-one onto editor diagnostics. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
+/** A place in a text as the Language Server Protocol counts it: 0-based line, UTF-16 code units into it. */
+export interface TextPosition {
+  line: number;
+  character: number;
+}
+
+/** One replacement of a fix: an LSP TextEdit (`range`, `newText`) that also keeps its offsets (`span`). */
+export interface FixEdit {
+  /** Offsets in the analysed text; `range` is derived from them once the analysis is done. */
+  span: Span;
+  range: { start: TextPosition; end: TextPosition };
+  newText: string;
+}
+
+/** A repair of a finding: edits of the analysed document, offered and never applied unasked. */
+export interface Fix {
+  /** What the fix does, in words (the editor's quick-fix title). */
+  title: string;
+  edits: FixEdit[];
+  /** The fix the data flow points to first (at most one per finding). */
+  preferred?: boolean;
+}
+
 /**
  * A shape error, an inference gap, a syntax problem, an exhausted budget, or an internal error: a
  * crash inside the engine itself, kept apart from inference gaps so that hiding gaps never hides
@@ -189,7 +212,16 @@ export interface Finding {
   span: Span;
   line: number;
   message: string;
+  /** Where the values involved came from (the module that made the arriving dimension first). */
   related: { span: Span; line: number; message: string }[];
+  /** What the code at the site expects, in words or a shape (`in_features=64`). */
+  expected?: string;
+  /** What arrived instead (`(N,128)`). */
+  got?: string;
+  /** The repair in words (`set in_features to 128`), when the data flow determines one. */
+  hint?: string;
+  /** Repairs as edits, the preferred one first; a handful at most. */
+  fixes?: Fix[];
 }
 
 /** Everything the core knows about one document version. Plain data: serialisable as JSON. */

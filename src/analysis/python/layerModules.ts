@@ -8,6 +8,8 @@ import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, Geometry, ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
+import type { LayerProducer, LayerRepairBook } from './layerRepairBook';
+import { sizeParamOf } from '../repairs';
 import { layerContext, sameDim } from './tensorOps';
 import {
   FALSE,
@@ -45,6 +47,12 @@ export interface LayerModuleHost {
   setModuleAttr(inst: InstanceV, name: string, v: Value): void;
   layerClass(framework: Framework, name: string): ClassV | undefined;
   bookkeeping(rec: ModuleRec): ModuleBookkeeping;
+  /** Repairs of layer mismatches, gathered per constructor call. */
+  readonly repairBook: LayerRepairBook;
+  /** Every module record by id (the producer of a tensor is named by its origin's moduleId). */
+  readonly recordById: Map<number, ModuleRec>;
+  /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
+  isDirectCall(inst: InstanceV, site: CallSite): boolean;
 }
 
 /** Binds a layer's constructor arguments and exposes them as attributes, as PyTorch does. */
@@ -137,7 +145,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
     res = { kind: 'unknown' };
   }
-  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
+  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
   const inputTensor = input ?? null;
   let geometry = null;
   try {
@@ -179,8 +187,30 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
 }
 
 /** Reports a layer's shape mismatch in the tutorial's words, naming where the input came from. */
-export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg: LayerConfig, input: TensorV | null, layerArgs: LayerValue[], res: LayerValue, messages: string[], site: CallSite): void {
+export function reportLayerMismatch(
+  host: LayerModuleHost,
+  spec: LayerSpec,
+  cfg: LayerConfig,
+  input: TensorV | null,
+  layerArgs: LayerValue[],
+  res: LayerValue,
+  messages: string[],
+  site: CallSite,
+  at: { rec: ModuleRec; direct: boolean } | null = null,
+): void {
   const origin = input?.origin ?? null;
+  // The repair: the constructor argument (edited where the layer was made) or the restoring layout (at a direct call).
+  const param = sizeParamOf(spec.name);
+  const defSpan = at ? host.bookkeeping(at.rec).defSpan : null;
+  const repair = host.repairBook.details({
+    layer: spec.name,
+    typeName: at?.rec.type ?? spec.name,
+    expected: param ? cfg[param.param] : null,
+    input,
+    ctor: defSpan ? { file: host.interp.main, span: defSpan } : null,
+    call: at?.direct && site.file.isMain ? site : null,
+    producer: producerOf(host, input),
+  });
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
   if (input && spec.mismatchMessage) {
     const own = spec.mismatchMessage(cfg, {
@@ -189,7 +219,7 @@ export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg:
       source: origin ? `${origin.what} (line ${origin.line})` : null,
     });
     if (own) {
-      host.interp.report('shape-mismatch', 'error', site, own, related);
+      repair.attach(host.interp.report('shape-mismatch', 'error', site, own, related, repair.details));
       return;
     }
   }
@@ -201,7 +231,19 @@ export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg:
   }
   const operands = notation ? notation.split(/=|→/)[0].trim() : null;
   const by = origin ? ` — ${origin.what} (line ${origin.line}) gives ${formatTensorShape(input!)}` : '';
-  for (const m of messages) host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related);
+  messages.forEach((m, i) => {
+    const finding = host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related, i === 0 ? repair.details : {});
+    if (i === 0) repair.attach(finding);
+  });
+}
+
+/** The catalogue layer whose call made a tensor, with its constructor call when that is in the analysed file. */
+function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
+  const id = input?.origin?.moduleId;
+  const rec = id === undefined ? undefined : host.recordById.get(id);
+  if (!rec || !rec.spec || !rec.config) return null;
+  const book = host.bookkeeping(rec);
+  return { layer: rec.spec.name, typeName: rec.type, config: rec.config, ctor: book.defSpan ? { file: host.interp.main, span: book.defSpan } : null, path: book.path || rec.name || rec.type };
 }
 
 /** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */

@@ -220,7 +220,14 @@ export class MemoRun {
             }),
           },
           annotations: e.annotations.map((a) => ({ ...a, span: span(a.span) })),
-          reports: e.reports.map((f) => ({ ...f, span: span(f.span), line: line(f.span, f.line), related: f.related.map((r) => ({ ...r, span: span(r.span), line: line(r.span, r.line) })) })),
+          reports: e.reports.map((f) => ({
+            ...f,
+            span: span(f.span),
+            line: line(f.span, f.line),
+            related: f.related.map((r) => ({ ...r, span: span(r.span), line: line(r.span, r.line) })),
+            // Fix edits move with their offsets; their LSP ranges are recomputed after the analysis.
+            ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((ed) => ({ ...ed, span: span(ed.span) })) })) } : {}),
+          })),
         };
     return ok ? moved : null;
   }
@@ -250,6 +257,7 @@ export class MemoRun {
     for (const f of live.reports) {
       add(f.span);
       for (const r of f.related) add(r.span);
+      for (const fix of f.fixes ?? []) for (const ed of fix.edits) add(ed.span);
     }
     set.delete(-1);
     const { touched: _touched, ...rest } = live;

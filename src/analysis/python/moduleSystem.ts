@@ -5,6 +5,7 @@
 // of the forward method, naming a layer, recording a call, a path segment) comes from a
 // FrameworkFrontEnd; the front ends never import each other, analyzePython composes them.
 
+import { LayerRepairBook } from './layerRepairBook';
 import { lookupLayer } from '../layers/catalogue';
 import { isKnown } from '../shapes';
 import type { Framework } from '../types';
@@ -70,6 +71,10 @@ export class ModuleSystem implements LayerModuleHost {
   private readonly frontEnds: FrameworkFrontEnd[] = [];
   /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
   readonly inputTensors = new Set<TensorV>();
+  /** Repairs of layer mismatches, gathered per constructor call. */
+  readonly repairBook = new LayerRepairBook();
+  /** The module the interpreter called last by name, and where. */
+  private directCall: { inst: InstanceV; site: CallSite } | null = null;
 
   constructor(readonly interp: Interpreter) {
     this.objectClass = nativeClass('object', 'object');
@@ -89,7 +94,11 @@ export class ModuleSystem implements LayerModuleHost {
       tensorAttr: (t, name, site) => tensorAttribute(interp, t, name, site),
       tensorBinop: (op, a, b, site) => this.derived(tensorBinop(interp, op, a, b, site), [a, b]),
       tensorIndex: (t, idx, site) => this.derived(indexTensor({ interp, site }, t, idx), [t]),
-      callModule: (inst, args, kwargs, site) => this.callModule(inst, args, kwargs, site),
+      callModule: (inst, args, kwargs, site) => {
+        // A module called by name at this site (not by a container's forward): a layout fix may edit its argument.
+        this.directCall = { inst, site };
+        return this.callModule(inst, args, kwargs, site);
+      },
       setModuleAttr: (inst, name, v) => this.setModuleAttr(inst, name, v),
       getModuleAttr: (inst, name) => inst.mod!.children.get(name) ?? (name === '_modules' ? this.modulesDict(inst) : undefined),
       newModule: (cls, site) => this.newModule(cls, site),
@@ -140,6 +149,11 @@ export class ModuleSystem implements LayerModuleHost {
     to.params = new Map(from.params);
     to.layerParams = new Set(from.layerParams);
     return copy;
+  }
+
+  /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
+  isDirectCall(inst: InstanceV, site: CallSite): boolean {
+    return this.directCall?.inst === inst && this.directCall.site === site;
   }
 
   /** Plugs a framework in; the first one registered is the default for classes no front end claims. */
@@ -527,7 +541,7 @@ export class ModuleSystem implements LayerModuleHost {
       const t = firstTensorOf(result);
       rec.field = t?.field ?? null;
     }
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id });
     this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }

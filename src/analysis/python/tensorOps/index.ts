@@ -13,6 +13,7 @@ import { arg, dimOf, exactDiv, out, same, sizesOf, tensorArg, type OpContext, ty
 import { broadcastShapes, elementwise } from './broadcasting';
 import { matmul } from './matmul';
 import { catRule, reduceRule } from './reshaping';
+import { layerNormFunctional, multiHeadAttentionForward } from './normAttention';
 import { convFunctional, poolFunctional, viaLayer } from './layerFunctionals';
 import { einsumRule, elementwiseNames, firstTensor, rules } from './rules';
 
@@ -354,6 +355,12 @@ for (const loss of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'smooth_
     return out([], x, { field: null });
   };
 }
+// F.softmax and its kin check their dim as the tensor methods do.
+functional.softmax = rules.softmax;
+functional.log_softmax = rules.log_softmax;
+functional.softmin = rules.softmin;
+functional.layer_norm = layerNormFunctional;
+functional.multi_head_attention_forward = multiHeadAttentionForward;
 for (const name of ['softmax', 'log_softmax', 'softmin', 'gumbel_softmax', 'normalize', 'layer_norm', 'group_norm', 'batch_norm', 'instance_norm', 'local_response_norm', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout']) functional[name] ??= (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null));
 
 /** Operators on tensors: `@` as a matrix product, the rest element-wise with broadcasting. */

@@ -7,6 +7,7 @@ import { FALSE, TRUE, formatTensorShape, int, tuple, unknown, type TensorV, type
 import { arg, dimOf, exactDiv, intOf, normAxis, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
 import { broadcastShapes, elementwise, mapData } from './broadcasting';
 import { matmul } from './matmul';
+import { dimFix } from './repairSites';
 import { chunkRule, expandRule, flattenRule, permuteRule, reduceRule, repeatRule, splitRule, squeezeRule, transposeRule, unsqueezeRule, viewRule } from './reshaping';
 
 // ------------------------------------------------------------------ rule tables
@@ -32,18 +33,35 @@ export function restArgs(self: TensorV | null, args: Value[]): Value[] {
   return self ? args : args.slice(1);
 }
 
+/** softmax, log_softmax, softmin: the shape is kept; a dim out of range raises, with the nearest dim as the fix. */
+function softmaxLike(name: string): Rule {
+  return (ctx, self, args, kwargs) => {
+    const t = firstTensor(self, args)!;
+    const d = intOf(arg(restArgs(self, args), kwargs, 0, 'dim'));
+    if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) {
+      const fix = dimFix(ctx.site, 'dim', self ? 0 : 1, d, t.shape.length);
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${name} dim ${d} is out of range for ${formatTensorShape(t)}`, [], {
+        expected: `a dim in [${-t.shape.length}, ${t.shape.length - 1}]`,
+        got: `dim=${d} for ${formatTensorShape(t)}`,
+        ...(fix ? { fixes: [fix], hint: fix.title.replace(/^Use/, 'use') } : {}),
+      });
+    }
+    return same(t);
+  };
+}
+
 /** Rules shared by tensor methods and torch functions (the tensor is `self` or the first argument). */
 export const rules: Record<string, Rule> = {
   view: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
     if (rest.length === 1 && rest[0].k === 'dtype') return same(t, rest[0].dtype);
-    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('size') ?? kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'view');
+    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('size') ?? kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'view', self ? 0 : 1);
   },
   reshape: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'reshape');
+    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'reshape', self ? 0 : 1);
   },
   view_as: (ctx, self, args) => {
     const t = firstTensor(self, args)!;
@@ -59,7 +77,7 @@ export const rules: Record<string, Rule> = {
   transpose: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return transposeRule(ctx, t, intOf(arg(rest, kwargs, 0, 'dim0')), intOf(arg(rest, kwargs, 1, 'dim1')));
+    return transposeRule(ctx, t, intOf(arg(rest, kwargs, 0, 'dim0')), intOf(arg(rest, kwargs, 1, 'dim1')), self ? 0 : 1);
   },
   swapaxes: (ctx, self, args, kwargs) => rules.transpose(ctx, self, args, kwargs),
   t: (ctx, self, args) => {
@@ -70,7 +88,7 @@ export const rules: Record<string, Rule> = {
   flatten: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return flattenRule(ctx, t, intOf(arg(rest, kwargs, 0, 'start_dim')) ?? 0, intOf(arg(rest, kwargs, 1, 'end_dim')) ?? -1);
+    return flattenRule(ctx, t, intOf(arg(rest, kwargs, 0, 'start_dim')) ?? 0, intOf(arg(rest, kwargs, 1, 'end_dim')) ?? -1, self ? 0 : 1);
   },
   unflatten: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
@@ -82,7 +100,7 @@ export const rules: Record<string, Rule> = {
     if (inferAt >= 0) sizes[inferAt] = exactDiv(t.shape[d], productDim(sizes.filter((_, i) => i !== inferAt))) ?? unknownDim();
     return out([...t.shape.slice(0, d), ...sizes, ...t.shape.slice(d + 1)], t);
   },
-  unsqueeze: (ctx, self, args, kwargs) => unsqueezeRule(ctx, firstTensor(self, args)!, intOf(arg(restArgs(self, args), kwargs, 0, 'dim'))),
+  unsqueeze: (ctx, self, args, kwargs) => unsqueezeRule(ctx, firstTensor(self, args)!, intOf(arg(restArgs(self, args), kwargs, 0, 'dim')), self ? 0 : 1),
   squeeze: (ctx, self, args, kwargs) => squeezeRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim')),
   chunk: (ctx, self, args, kwargs) => {
     const rest = restArgs(self, args);
@@ -202,12 +220,9 @@ export const rules: Record<string, Rule> = {
     const t = firstTensor(self, args)!;
     return out([unknownDim(), t.ranked ? t.shape.length : unknownDim()], t, { dtype: 'long' });
   },
-  softmax: (ctx, self, args, kwargs) => {
-    const t = firstTensor(self, args)!;
-    const d = intOf(arg(restArgs(self, args), kwargs, 0, 'dim'));
-    if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) ctx.interp.report('shape-mismatch', 'error', ctx.site, `softmax dim ${d} is out of range for ${formatTensorShape(t)}`);
-    return same(t);
-  },
+  softmax: softmaxLike('softmax'),
+  log_softmax: softmaxLike('log_softmax'),
+  softmin: softmaxLike('softmin'),
   glu: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const d = normAxis(intOf(arg(restArgs(self, args), kwargs, 0, 'dim')) ?? -1, t.shape.length);
