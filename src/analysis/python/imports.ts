@@ -104,6 +104,8 @@ export class ModuleLoader {
     }
     const file = scope.file;
     let mod: Value | null = null;
+    const targetPath = this.resolveModulePath(s.module, s.level, file);
+    const targetLoading = targetPath !== null && this.loading.has(targetPath);
     for (const n of s.names) {
       const resolve = (): Value =>
         host.withoutForeignGaps(() => {
@@ -116,7 +118,12 @@ export class ModuleLoader {
           }
           return v;
         });
-      scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
+      // A circular import (a package's submodule importing from the package while the package's
+      // own top level is still running) reads the partly run module now, as Python does: later
+      // the name may be re-exported from this very module, and a lazy binding would then resolve
+      // to itself.
+      if (targetLoading) scope.set(n.alias ?? n.name, resolve());
+      else scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
     }
   }
 

@@ -839,7 +839,7 @@ export class Interpreter {
     // Zero-argument super() needs the defining class and the first parameter of the method.
     if (e.fn.t === 'name' && e.fn.id === 'super' && e.args.length === 0 && !scope.lookup('super')) return this.superProxy(scope, e);
     const fn = this.eval(e.fn, scope);
-    const { args, kwargs } = this.evalArgs(e.args, scope);
+    const { args, kwargs } = this.evalArgs(e.args, scope, force(fn).k === 'builtin');
     const site: CallSite = { from: e.from, to: e.to, file: scope.file, argNodes: e.args.map((a) => a.value) };
     const saved = this.anchor;
     if (scope.file.isMain) this.anchor = site;
@@ -855,7 +855,12 @@ export class Interpreter {
     }
   }
 
-  evalArgs(argNodes: Arg[], scope: Scope): { args: Value[]; kwargs: Map<string, Value> } {
+  /**
+   * Evaluates a call's arguments. A `*xs` that cannot be expanded is dropped for user code (its
+   * defaults run), but a built-in rule (`x.view(*shape)`) receives one unknown in its place, so it
+   * reads unknown sizes instead of a call with no arguments.
+   */
+  evalArgs(argNodes: Arg[], scope: Scope, unknownStarAsArg = false): { args: Value[]; kwargs: Map<string, Value> } {
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
     for (const a of argNodes) {
@@ -865,7 +870,11 @@ export class Interpreter {
       else if (a.kind === 'star') {
         const items = this.iterate(v, this.site(a, scope));
         if (items) args.push(...items);
-        else {
+        else if (unknownStarAsArg) {
+          const text = scope.file.text.slice(a.value.from, a.value.to);
+          this.gap(this.site(a, scope), `cannot expand *${text} statically; the sizes it gives are unknown`);
+          args.push(unknown(`*${text}`, this.site(a, scope)));
+        } else {
           this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically; no positional arguments assumed`);
         }
       } else if (a.kind === 'dstar') {

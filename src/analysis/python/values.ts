@@ -203,7 +203,12 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
+  const seen = new Set<LazyV>();
   while (v.k === 'lazy') {
+    // Lazies that resolve to each other in a ring (a name re-exported by the module it is
+    // imported from) have no value: unknown, never an endless loop.
+    if (seen.has(v)) return { k: 'unknown', reason: 'an import that resolves to itself', span: null };
+    seen.add(v);
     if (!v.value) {
       // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
       if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };

@@ -14,7 +14,7 @@ import { broadcastShapes, elementwise } from './broadcasting';
 import { matmul } from './matmul';
 import { catRule, reduceRule } from './reshaping';
 import { convFunctional, poolFunctional, viaLayer } from './layerFunctionals';
-import { einsumRule, elementwiseNames, firstTensor, rules } from './rules';
+import { einsumRule, elementwiseNames, firstTensor, inPlaceRule, rules } from './rules';
 
 // What the torch plug-in uses of the rules beside these entry points.
 export { sameDim } from './helpers';
@@ -45,7 +45,7 @@ export function tensorAttribute(interp: Interpreter, t: TensorV, name: string, s
     case 'is_cuda':
       return FALSE;
   }
-  const rule = rules[name];
+  const rule = rules[name] ?? inPlaceRule(name);
   if (!rule) {
     interp.gap(site, `tensor method .${name}() is not modelled`);
     return unknown(`Tensor.${name}`, site);

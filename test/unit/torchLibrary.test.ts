@@ -1,0 +1,113 @@
+// Minimal reproducers of library-side gaps seen on real PyTorch code: tensor methods the rules
+// lacked (Tensor.unfold, new_tensor, ger, in-place twins), a star-expanded unknown list passed to
+// a shape rule, and a package whose submodule imports from the package while it is loading.
+
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analysis/analyze';
+import type { Analysis, ShapesOut } from '../../src/analysis/types';
+
+function forward(body: string, inputs = 'x: (B, 6, 4), t: (B, T, 64)', params = 'x, t'): Analysis {
+  const src = `import torch
+import torch.nn as nn
+
+class M(nn.Module):
+    # layer-lens: ${inputs}
+    def forward(self, ${params}):
+${body.split('\n').map((l) => `        ${l}`).join('\n')}
+`;
+  return analyze(src, 'python');
+}
+
+function outputOf(body: string, inputs?: string, params?: string): ShapesOut | undefined {
+  return forward(body, inputs, params).models[0]?.outputShapes?.[0];
+}
+
+function errors(a: Analysis): string[] {
+  return a.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+}
+
+describe('torch library: tensor methods from real code', () => {
+  it('Tensor.unfold(dimension, size, step) makes windows and a new last axis', () => {
+    assert.deepEqual(outputOf('return x.unfold(2, 2, 1)'), ['B', 6, 3, 2]);
+    assert.deepEqual(outputOf('return torch.arange(0, 10).unfold(0, 4, 2)'), [4, 4]);
+  });
+
+  it('new_tensor takes the shape of its data; new_zeros takes sizes given as varargs or size=', () => {
+    assert.deepEqual(outputOf('return x.new_tensor([[1, 2, 3], [4, 5, 6]])'), [2, 3]);
+    assert.deepEqual(outputOf('return x.new_tensor(torch.arange(0, 10).unfold(0, 4, 2)).long()'), [4, 4]);
+    assert.deepEqual(outputOf('return x.new_zeros(size=(2, 5))'), [2, 5]);
+  });
+
+  it("Conv-TasNet's overlap_and_add: star-unpacked sizes, gcd, unfold, new_tensor, new_zeros, index_add_", () => {
+    const body = `import math
+outer_dimensions = x.size()[:-2]
+frames, frame_length = x.size()[-2:]
+frame_step = 2
+subframe_length = math.gcd(frame_length, frame_step)
+subframe_step = frame_step // subframe_length
+subframes_per_frame = frame_length // subframe_length
+output_size = frame_step * (frames - 1) + frame_length
+output_subframes = output_size // subframe_length
+subframe_signal = x.view(*outer_dimensions, -1, subframe_length)
+frame = torch.arange(0, output_subframes).unfold(0, subframes_per_frame, subframe_step)
+frame = x.new_tensor(frame).long()
+frame = frame.contiguous().view(-1)
+result = x.new_zeros(*outer_dimensions, output_subframes, subframe_length)
+result.index_add_(-2, frame, subframe_signal)
+result = result.view(*outer_dimensions, -1)
+return result`;
+    const a = forward(body, 'x: (2, 3, 6, 4)', 'x');
+    assert.deepEqual(errors(a), []);
+    assert.deepEqual(a.models[0]?.outputShapes?.[0], [2, 3, 14]);
+  });
+
+  it('*outer, a, b = x.size() binds the leading sizes as a list', () => {
+    assert.deepEqual(outputOf('*outer, a, b = x.size()\nreturn x.new_zeros(*outer, a * b)'), ['B', 24]);
+  });
+
+  it('ger and outer give the outer product of two vectors', () => {
+    assert.deepEqual(outputOf('return torch.zeros(5).ger(torch.zeros(3))'), [5, 3]);
+    assert.deepEqual(outputOf('return torch.outer(torch.zeros(5), torch.zeros(3))'), [5, 3]);
+  });
+
+  it('in-place twins: triu_ keeps the shape, unsqueeze_ changes the tensor itself', () => {
+    assert.deepEqual(outputOf('m = torch.ones(4, 4)\nm.triu_(1)\nreturn m'), [4, 4]);
+    assert.deepEqual(outputOf('x.unsqueeze_(1)\nreturn x'), ['B', 1, 6, 4]);
+    const a = forward('y = x.triu_(1)\nreturn y');
+    assert.ok(!a.findings.some((f) => /not modelled/.test(f.message)), a.findings.map((f) => f.message).join('; '));
+  });
+
+  it('a star-expanded list whose length is unknown is not read as view() with no sizes (no false error)', () => {
+    const a = forward('g = torch.zeros(64)\nshape = [-1] + [1] * (t.dim() - 1)\nreturn g.view(*shape)', 't', 't');
+    assert.deepEqual(errors(a), []);
+    assert.ok(a.findings.some((f) => /cannot expand \*shape/.test(f.message)), 'the unexpanded star is named');
+  });
+});
+
+describe('torch library: imports as Python runs them', () => {
+  it('a package whose submodule imports from the package while it loads finishes and resolves the name', () => {
+    const files: Record<string, string> = {
+      '/ws/pkg/__init__.py': '',
+      '/ws/pkg/layers/__init__.py': 'from .block import *\nfrom .up import *\n',
+      '/ws/pkg/layers/block.py': 'import torch\n\nclass Conv1d(torch.nn.Conv1d):\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n',
+      '/ws/pkg/layers/up.py': 'import torch\nfrom pkg.layers import Conv1d\n\nclass Up(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.c = Conv1d(2, 2, 3)\n',
+    };
+    const main = `import torch
+from pkg.layers import Conv1d, Up
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Conv1d(4, 2, 3)
+        self.b = Up()
+
+    def forward(self, x):
+        return self.b.c(self.a(x))
+`;
+    const a = analyze(main, 'python', { fileName: '/ws/pkg/models/net.py', model: 'Net()', inputs: [{ name: 'x', shape: [1, 4, 16] }], readModule: (p) => files[p] });
+    const model = a.models[a.models.length - 1];
+    assert.ok(model, a.findings.map((f) => f.message).join('; '));
+    assert.deepEqual(model.outputShapes?.[0], [1, 2, 12]);
+    assert.equal(model.totalParams, 4 * 2 * 3 + 2 + 2 * 2 * 3 + 2);
+  });
+});
