@@ -175,6 +175,12 @@ export interface AnalyzeOptions {
   sampleRate?: number;
   /** Returns the text of another module of the workspace, by resolved path, or undefined. */
   readModule?: (path: string) => string | undefined;
+  /**
+   * Folders searched, in order, for absolute imports that the importing file's own package does
+   * not answer, as Python searches `sys.path`: `PYTHONPATH` entries and the environment's
+   * site-packages (so `from torchvision.models import resnet18` reads the installed sources).
+   */
+  pythonPath?: readonly string[];
   /** Interpreter step budget (default generous; lowered in fuzz tests). */
   stepBudget?: number;
   /**

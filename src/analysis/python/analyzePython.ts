@@ -76,7 +76,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
       return world.frameworkHooks();
     },
     builtins: (it) => builtinTable(it, world.objectClass),
-  });
+  }, options.pythonPath);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of parsed.unread ?? []) {

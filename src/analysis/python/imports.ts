@@ -38,6 +38,13 @@ export function loadSource(path: string, text: string, isMain: boolean): LoadedF
 /** Standard and common third-party modules whose unresolved import is not worth a finding. */
 const QUIET_MODULES = new Set(['typing', 'typing_extensions', 'warnings', 'os', 'sys', 'logging', 'abc', 'dataclasses', 'enum', 'inspect', 'copy', 're', 'json', '__future__', 'numbers', 'types', 'urllib', 'PIL', 'numpy', 'pathlib']);
 
+/**
+ * Installed packages never read from the search path: compiled libraries whose Python sources
+ * say nothing about shapes (numpy is a C extension), and helpers the analysis models or ignores.
+ * Their imports keep the behaviour they have without a search path.
+ */
+const NOT_FROM_SEARCH_PATH = new Set(['numpy', 'scipy', 'pandas', 'matplotlib', 'sklearn', 'h5py', 'yaml', 'tqdm', 'PIL', 'cv2', 'tensorflow', 'keras', 'jax', 'librosa', 'soundfile', 'sympy', 'numba', 'einops', 'torch', 'typeguard', 'filelock', 'setuptools', 'pkg_resources', 'distutils', 'six', 'requests', 'tensorboard', 'tensorboardX', 'wandb', 'omegaconf', 'hydra', 'transformers']);
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i <= 0 ? (i === 0 ? '/' : '') : p.slice(0, i);
@@ -66,6 +73,12 @@ export class ModuleLoader {
   constructor(
     private readonly host: ImportHost,
     private readonly readModule: ((path: string) => string | undefined) | undefined,
+    /**
+     * Folders searched for absolute imports after the importing file's own package tree, in
+     * order, as Python searches `sys.path`: the user's `PYTHONPATH` and the environment's
+     * site-packages, where installed packages such as torchvision live.
+     */
+    private readonly searchPath: readonly string[] = [],
   ) {}
 
   /** Runs an `import a.b [as c], …` statement in a scope. */
@@ -185,6 +198,7 @@ export class ModuleLoader {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
+      if (!NOT_FROM_SEARCH_PATH.has(dotted[0])) for (const root of this.searchPath) candidates.push(`${joinPath(root, ...dotted)}.py`, joinPath(root, ...dotted, '__init__.py'));
     }
     for (const c of candidates) {
       if (this.moduleCache.has(c)) return c;

@@ -50,7 +50,13 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
           for (const v of args[2] ? items : items.slice(1)) acc = interp.call(args[0], [acc, v], new Map(), site);
           return acc;
         }),
-        wraps: builtin('wraps', () => builtin('wraps', (a) => a[0] ?? NONE)),
+        // `wraps(f)(g)` is g under f's name (a registry keyed by `fn.__name__` sees each model once).
+        wraps: builtin('wraps', (outer) => builtin('wraps', (a) => {
+          const wrapped = outer[0];
+          const g = a[0];
+          if (!g) return NONE;
+          return g.k === 'func' && wrapped?.k === 'func' ? { ...g, name: wrapped.name } : g;
+        })),
         lru_cache: builtin('lru_cache', (a) => (a[0] && a[0].k === 'func' ? a[0] : builtin('lru_cache', (b) => b[0] ?? NONE))),
         cache: builtin('cache', (a) => a[0] ?? NONE),
       });
