@@ -84,6 +84,19 @@ return result`;
   });
 });
 
+describe('torch library: no false errors from uncertain ranks', () => {
+  it('squeeze(d) of a symbolic size leaves the rank uncertain (crnn: b, c, h, w = conv.size(); assert h == 1)', () => {
+    const a = forward('b, c, h, w = x.size()\nassert h == 1\ny = x.squeeze(2)\nreturn y.permute(2, 0, 1)', 'x', 'x');
+    assert.deepEqual(errors(a), []);
+  });
+
+  it('an index whose value is unknown may drop an axis: no rank error after it (autovc)', () => {
+    const body = 'outs = []\nfor i in range(0, t.size(1), 4):\n    outs.append(t[:, i, :])\nreturn outs[0].unsqueeze(1).expand(-1, 3, -1)';
+    assert.deepEqual(errors(forward(body, 't')), []);
+    assert.deepEqual(outputOf(body, 't: (2, 8, 5)'), [2, 3, 5]);
+  });
+});
+
 describe('torch library: imports as Python runs them', () => {
   it('a package whose submodule imports from the package while it loads finishes and resolves the name', () => {
     const files: Record<string, string> = {
@@ -109,5 +122,63 @@ class Net(torch.nn.Module):
     assert.ok(model, a.findings.map((f) => f.message).join('; '));
     assert.deepEqual(model.outputShapes?.[0], [1, 2, 12]);
     assert.equal(model.totalParams, 4 * 2 * 3 + 2 + 2 * 2 * 3 + 2);
+  });
+
+  it('absolute imports search the pythonPath folders after the package (an installed model zoo used as a backbone)', () => {
+    const files: Record<string, string> = {
+      '/site/zoo/__init__.py': 'from .nets import *\n',
+      '/site/zoo/nets.py': `import functools
+import torch.nn as nn
+
+def legacy(**renames):
+    def outer(builder):
+        @functools.wraps(builder)
+        def inner(*args, **kwargs):
+            for new, old in renames.items():
+                if old in kwargs:
+                    del kwargs[old]
+                    kwargs[new] = None
+            return builder(*args, **kwargs)
+        return inner
+    return outer
+
+class Net(nn.Module):
+    def __init__(self, width=8, num_classes=10):
+        super().__init__()
+        self.conv = nn.Conv2d(3, width, 3)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(width, num_classes)
+
+    def forward(self, x):
+        return self.fc(self.pool(self.conv(x)).flatten(1))
+
+@legacy(weights='pretrained')
+def net(*, weights=None, **kwargs):
+    return Net(**kwargs)
+`,
+    };
+    const main = `import torch.nn as nn
+from zoo import net
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        backbone = net(pretrained=False, width=16)
+        self.features = nn.Sequential(*list(backbone.children())[:-1])
+        self.out = nn.Linear(backbone.fc.in_features, 2)
+
+    def forward(self, x):
+        return self.out(self.features(x).flatten(1))
+`;
+    const options = { fileName: '/ws/head.py', model: 'Head()', inputs: [{ name: 'x', shape: [1, 3, 10, 10] }], readModule: (p: string) => files[p] };
+    const without = analyze(main, 'python', options);
+    assert.notEqual(without.models.at(-1)?.totalParams, 3 * 16 * 9 + 16 + 16 * 2 + 2, 'without the search path the package is not found');
+    const a = analyze(main, 'python', { ...options, pythonPath: ['/site'] });
+    const model = a.models.at(-1);
+    assert.ok(model, a.findings.map((f) => f.message).join('; '));
+    assert.deepEqual(model.outputShapes?.[0], [1, 2]);
+    assert.equal(model.totalParams, 3 * 16 * 9 + 16 + 16 * 2 + 2);
+    assert.deepEqual(errors(a), []);
+    assert.ok(!a.findings.some((f) => f.severity === 'warning'), a.findings.map((f) => f.message).join('; '));
   });
 });

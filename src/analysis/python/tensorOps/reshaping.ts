@@ -115,6 +115,9 @@ export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): V
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `squeeze dimension out of range for ${formatTensorShape(t)}`);
     return unrankedLike(t);
   }
+  // A symbolic size may or may not be 1 (code often asserts `h == 1` first): whether the axis
+  // goes is not certain, so neither is the rank after it.
+  if (axes.some((a) => !isKnown(t.shape[a!]))) return unrankedLike(t);
   return out(t.shape.filter((x, i) => !(axes.includes(i) && x === 1)), t);
 }
 
