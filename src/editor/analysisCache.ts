@@ -307,6 +307,7 @@ export class AnalysisCache implements vscode.Disposable {
       inputs: inputs.length > 0 ? inputs : undefined,
       sampleRate: config.get<number>('sampleRate', 16000),
       readModule: (path) => this.readModule(document.uri, path, imports),
+      pythonPath: config.get<string[]>('analysis.pythonPath', []).filter((dir) => typeof dir === 'string' && dir.length > 0),
     };
   }
 
