@@ -61,6 +61,17 @@ return result`;
     assert.deepEqual(a.models[0]?.outputShapes?.[0], [2, 3, 14]);
   });
 
+  it('F.multi_head_attention_forward gives the output and the weights PyTorch 1.13 gives', () => {
+    const setup = 'import torch.nn.functional as F\nq = torch.randn(5, 2, 16)\nk = torch.randn(7, 2, 16)\nw = torch.randn(48, 16)\nb = torch.randn(48)\now = torch.randn(16, 16)\nob = torch.randn(16)';
+    // Shapes printed by PyTorch 1.13 for the same calls.
+    assert.deepEqual(outputOf(`${setup}\nreturn F.multi_head_attention_forward(q, k, k, 16, 4, w, b, None, None, False, 0.0, ow, ob, training=False)`), { tuple: [[5, 2, 16], [2, 5, 7]] });
+    assert.deepEqual(
+      outputOf(`${setup}\nreturn F.multi_head_attention_forward(q, k, k, 16, 4, w, b, torch.randn(1, 1, 16), torch.randn(1, 1, 16), True, 0.0, ow, ob, training=False, average_attn_weights=False)`),
+      { tuple: [[5, 2, 16], [2, 4, 5, 9]] },
+    );
+    assert.deepEqual(outputOf(`${setup}\nreturn F.multi_head_attention_forward(q, k, k, 16, 4, w, b, None, None, False, 0.0, ow, ob, need_weights=False)[0]`), [5, 2, 16]);
+  });
+
   it('*outer, a, b = x.size() binds the leading sizes as a list', () => {
     assert.deepEqual(outputOf('*outer, a, b = x.size()\nreturn x.new_zeros(*outer, a * b)'), ['B', 24]);
   });

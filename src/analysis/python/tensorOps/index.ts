@@ -8,7 +8,7 @@ import type { LayerConfig } from '../../layers/catalogue';
 import { attentionNotation, convNotation } from '../../notation';
 import { addDim, ceilDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../../shapes';
 import type { Interpreter } from '../interpreter';
-import { FALSE, NONE, TRUE, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from '../values';
+import { FALSE, NONE, TRUE, formatTensorShape, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from '../values';
 import { arg, dimOf, exactDiv, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
 import { broadcastShapes, elementwise } from './broadcasting';
 import { matmul } from './matmul';
@@ -307,6 +307,7 @@ export const functional: Record<string, Rule> = {
     const a = tensorArg(args[0]);
     return a && a.ranked ? out(a.shape.slice(0, -1), a) : unrankedLike(a);
   },
+  multi_head_attention_forward: (ctx, _self, args, kwargs) => multiHeadAttentionForward(ctx, args, kwargs),
   unfold: (ctx) => {
     ctx.interp.gap(ctx.site, 'F.unfold is not modelled');
     return unrankedLike(null);
@@ -321,6 +322,45 @@ for (const loss of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'smooth_
   };
 }
 for (const name of ['softmax', 'log_softmax', 'softmin', 'gumbel_softmax', 'normalize', 'layer_norm', 'group_norm', 'batch_norm', 'instance_norm', 'local_response_norm', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout']) functional[name] ??= (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null));
+
+// The positional parameters of F.multi_head_attention_forward in PyTorch 1.13's order.
+const MHA_PARAMS = ['query', 'key', 'value', 'embed_dim_to_check', 'num_heads', 'in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'add_zero_attn', 'dropout_p', 'out_proj_weight', 'out_proj_bias', 'training', 'key_padding_mask', 'need_weights', 'attn_mask', 'use_separate_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'static_k', 'static_v', 'average_attn_weights'];
+
+/**
+ * `F.multi_head_attention_forward`: query (L, N, E) or unbatched (L, E), key and value (S, N, E);
+ * gives the attention output (L, N, E_out) with E_out the rows of `out_proj_weight`, and the
+ * weights (N, L, S), per head (N, heads, L, S) when `average_attn_weights=False`, or None when
+ * `need_weights=False`. `bias_k` and `add_zero_attn` each add one key position.
+ */
+function multiHeadAttentionForward(ctx: OpContext, args: Value[], kwargs: Map<string, Value>): Value {
+  const get = (name: string): Value | undefined => arg(args, kwargs, MHA_PARAMS.indexOf(name), name);
+  const q = tensorArg(get('query'));
+  const k = tensorArg(get('key'));
+  const needWeights = get('need_weights');
+  const average = get('average_attn_weights');
+  const heads = dimOf(get('num_heads'));
+  const outW = tensorArg(get('out_proj_weight'));
+  if (!q || !q.ranked || (q.shape.length !== 2 && q.shape.length !== 3)) return tuple([unrankedLike(q), unrankedLike(q)]);
+  const batched = q.shape.length === 3;
+  const e = q.shape[q.shape.length - 1];
+  const want = dimOf(get('embed_dim_to_check'));
+  if (want !== null && isKnown(want) && isKnown(e) && want !== e) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `multi_head_attention_forward: query ${formatTensorShape(q)} has embedding size ${e}, expected embed_dim_to_check ${want}`);
+  }
+  const eOut = outW && outW.ranked && outW.shape.length === 2 ? outW.shape[0] : e;
+  const attn = out([...q.shape.slice(0, -1), eOut], q, { field: null });
+  if (needWeights?.k === 'bool' && !needWeights.v) return tuple([attn, NONE]);
+  let s: Dim = k && k.ranked && k.shape.length === q.shape.length ? k.shape[0] : unknownDim();
+  const biasK = get('bias_k');
+  if (biasK && biasK.k === 'tensor') s = addDim(s, 1);
+  const zero = get('add_zero_attn');
+  if (zero?.k === 'bool' && zero.v) s = addDim(s, 1);
+  const l = q.shape[0];
+  const perHead = average?.k === 'bool' && !average.v;
+  const lead: Dim[] = batched ? [q.shape[1]] : [];
+  const weights = out([...lead, ...(perHead ? [heads ?? unknownDim()] : []), l, s], q, { field: null });
+  return tuple([attn, weights]);
+}
 
 /** Operators on tensors: `@` as a matrix product, the rest element-wise with broadcasting. */
 export function tensorBinop(interp: Interpreter, op: string, a: Value, b: Value, site: CallSite): Value {
