@@ -53,6 +53,12 @@ export interface ReceptiveField {
    * squeeze-and-excitation that does): size, stride and padding then describe the local path only.
    */
   global?: boolean;
+  /**
+   * The tensor axes the spatial entries describe, in order, when they are not the trailing ones:
+   * a channels-last view (`x.permute(0, 2, 3, 1)` before a LayerNorm over channels) keeps its
+   * field here until it is permuted back. Absent for the usual channels-first layout.
+   */
+  axes?: number[];
 }
 
 /** Attention dimensions of a layer, for the panel's attention view and the hover. */
