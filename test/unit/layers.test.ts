@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allLayers, bindConfig, lookupLayer } from '../../src/analysis/layers/index';
+import { allLayers, bindConfig, lookupLayer } from '../../src/analysis/layers/catalogue';
 import type { ConfigValue, LayerConfig, LayerValue } from '../../src/analysis/layers/catalogue';
 import { formatDim, isKnown, type Dim } from '../../src/analysis/shapes';
 
@@ -193,6 +193,27 @@ describe('PyTorch layer catalogue against PyTorch ' + fixture.torch, () => {
       assert.equal(spec.params(config, inputs), c.params, 'parameters');
       assert.equal((spec.ownParams ?? spec.params)(config, inputs), c.own_params, 'own parameters');
       assert.deepEqual(namedModules(c.layer, config), c.modules ?? [], 'named_modules()');
+    });
+  }
+});
+
+describe('PyTorch layer weights against PyTorch ' + fixture.torch, () => {
+  // The weights an entry declares are what `self.conv.weight` reads and what its parameters
+  // derive from: where the entry's weights follow the config (bias=False leaves the bias out),
+  // their element count is PyTorch's own parameter count.
+  const followsConfig = /^(Conv|ConvTranspose)[123]d$|^Linear$|^Embedding$|^LayerNorm$/;
+  const cases = fixture.cases.filter((c) => followsConfig.test(c.layer) && !c.error && typeof c.own_params === 'number' && c.kwargs.elementwise_affine !== false);
+  it('covers the layers whose weights follow their config', () => {
+    assert.deepEqual([...new Set(cases.map((c) => c.layer.replace(/\d/, 'n')))].sort(), ['ConvTransposend', 'Convnd', 'Embedding', 'LayerNorm', 'Linear']);
+  });
+  for (const c of cases) {
+    it(`${c.layer}(${JSON.stringify(c.args).slice(1, -1)}${Object.keys(c.kwargs).length ? `, ${JSON.stringify(c.kwargs)}` : ''}) weights count ${c.own_params}`, () => {
+      const spec = lookupLayer('pytorch', c.layer)!;
+      const config = bindConfig(spec, c.args.map(configValue), mapValues(c.kwargs, configValue)).config;
+      const weights = spec.weights!(config);
+      let total = 0;
+      for (const shape of Object.values(weights)) if (shape) total += shape.reduce<number>((n, d) => n * (d as number), 1);
+      assert.equal(total, c.own_params);
     });
   }
 });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { allLayers, bindConfig } from '../../src/analysis/layers/index';
+import { allLayers, bindConfig } from '../../src/analysis/layers/catalogue';
 import type { ConfigValue, LayerSpec, LayerValue } from '../../src/analysis/layers/catalogue';
 import { symDim, unknownDim, type Dim } from '../../src/analysis/shapes';
 import { composeField, fieldOfStack, identityField } from '../../src/analysis/receptiveField';

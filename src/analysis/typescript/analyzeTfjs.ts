@@ -4,8 +4,7 @@
 
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import '../layers/index';
-import { isDimObject } from '../layers/common';
+import { isDimObject } from '../layers/ruleHelpers';
 import type { ConfigValue, LayerValue } from '../layers/catalogue';
 import { dimOut, shapeOut } from '../shapes';
 import { lineIndex } from '../lineIndex';
@@ -261,7 +260,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
       }
     }
   } catch (e) {
-    findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
+    findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
   }
   const models = builds.map((b) => modelInfoOf(b, lineOf));
   const annotations: ShapeAnnotation[] = [];

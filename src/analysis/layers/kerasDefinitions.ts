@@ -1,7 +1,7 @@
 // The machinery shared by the Keras and TensorFlow.js catalogues. tfjs-layers mirrors Keras, so
 // each layer family is written once, in Keras's spelling (snake_case keys, Keras's positional
-// order and defaults), and registered twice: as the Keras class (`Conv2D`) and as tfjs's factory
-// (`conv2d`, camelCase keys, tfjs's defaults where they differ). The rules read a canonical
+// order and defaults), and becomes two catalogue entries: the Keras class (`Conv2D`) and tfjs's
+// factory (`conv2d`, camelCase keys, tfjs's defaults where they differ). The rules read a canonical
 // snake_case config, so a tfjs config is translated before it reaches them.
 
 import {
@@ -18,7 +18,7 @@ import {
 import type { Framework, Geometry } from '../types';
 import {
   bindConfig,
-  lookupLayer,
+  type LayerLookup,
   type ConfigValue,
   type LayerConfig,
   type LayerContext,
@@ -26,8 +26,8 @@ import {
   type LayerValue,
   type ParamSpec,
   type TensorArg,
-} from './catalogue';
-import { dimTuple, strArg } from './common';
+} from './layerSpec';
+import { dimTuple, strArg } from './ruleHelpers';
 import { convOutputLength, convTransposeOutputLength, effectiveKernel } from './convArithmetic';
 
 /** The two frameworks that share these rules. */
@@ -40,6 +40,8 @@ export interface KerasCall {
   ctx: LayerContext;
   /** The class name users see in messages (`Conv2D`), the same in both frameworks. */
   label: string;
+  /** The catalogue, for wrappers whose argument is another layer (Bidirectional, TimeDistributed). */
+  lookup: LayerLookup;
 }
 
 /** One layer family member, written once for both frameworks. */
@@ -121,13 +123,13 @@ function tfjsKeyOf(def: KerasLayerDef, snake: string): string {
 
 const classNames = new WeakMap<LayerSpec, string>();
 
-/** The class name (`LSTM`) of an entry built here, whichever framework spelling it is registered under. */
+/** The class name (`LSTM`) of an entry built here, whichever framework spelling it is listed under. */
 export function kerasClassNameOf(spec: LayerSpec): string {
   return classNames.get(spec) ?? spec.name;
 }
 
 /** Builds the catalogue entry of a definition for one framework; null when that framework lacks the layer. */
-export function specOf(def: KerasLayerDef, fw: KerasFramework, name?: string): LayerSpec | null {
+export function specOf(def: KerasLayerDef, fw: KerasFramework, lookup: LayerLookup, name?: string): LayerSpec | null {
   const specName = name ?? (fw === 'keras' ? def.keras : def.tfjs);
   if (specName === null) return null;
   // tfjs factories take one config object, so every tfjs parameter is keyword-only.
@@ -140,7 +142,7 @@ export function specOf(def: KerasLayerDef, fw: KerasFramework, name?: string): L
           else if ('default' in p) out.default = p.default;
           return out;
         });
-  const view = (cfg: LayerConfig) => ({ cfg: canonicalConfig(cfg, def, fw), fw, label: def.className });
+  const view = (cfg: LayerConfig) => ({ cfg: canonicalConfig(cfg, def, fw), fw, label: def.className, lookup });
   const spec: LayerSpec = {
     name: specName,
     framework: fw,
@@ -173,12 +175,12 @@ export function tfjsClassNames(defs: readonly KerasLayerDef[]): Map<string, stri
 }
 
 /** Every catalogue entry of the definitions for a framework, tfjs aliases included. */
-export function specsFor(defs: readonly KerasLayerDef[], fw: KerasFramework): LayerSpec[] {
+export function specsFor(defs: readonly KerasLayerDef[], fw: KerasFramework, lookup: LayerLookup): LayerSpec[] {
   const out: LayerSpec[] = [];
   for (const def of defs) {
-    const spec = specOf(def, fw);
+    const spec = specOf(def, fw, lookup);
     if (spec) out.push(spec);
-    if (fw === 'tfjs' && def.tfjs) for (const alias of def.tfjsAliases ?? []) out.push(specOf(def, fw, alias)!);
+    if (fw === 'tfjs' && def.tfjs) for (const alias of def.tfjsAliases ?? []) out.push(specOf(def, fw, lookup, alias)!);
   }
   return out;
 }
@@ -331,12 +333,12 @@ export function flag(cfg: LayerConfig, key: string, fallback: boolean): boolean 
 }
 
 /** A nested layer argument (Bidirectional's, TimeDistributed's `layer`): its entry and bound config. */
-export function nestedLayer(fw: KerasFramework, v: ConfigValue | undefined): { spec: LayerSpec; cfg: LayerConfig } | null {
+export function nestedLayer(call: Pick<KerasCall, 'fw' | 'lookup'>, v: ConfigValue | undefined): { spec: LayerSpec; cfg: LayerConfig } | null {
   if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) return null;
   const rec = v as { readonly [key: string]: ConfigValue };
   const name = rec.layer;
   if (typeof name !== 'string') return null;
-  const spec = lookupLayer(fw, name);
+  const spec = call.lookup(call.fw, name);
   if (!spec) return null;
   const given = rec.config;
   const keywords = given !== null && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, ConfigValue>) : {};

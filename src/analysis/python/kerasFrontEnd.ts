@@ -1,16 +1,18 @@
-// Keras in Python through the same interpreter: `keras.layers.X` / `tf.keras.layers.X` /
+// Keras in Python as a front end of the module system: `keras.layers.X` / `tf.keras.layers.X` /
 // `from keras import layers` resolve to the catalogue's Keras entries (a table, not code per
 // layer), layer instances called on symbolic tensors record their calls like PyTorch modules,
 // and a few builtins give the model containers: keras.Input (batch dim N), keras.Sequential
 // (list or .add), keras.Model(inputs, outputs) and subclassed keras.Model with call().
 
 import { lookupLayer } from '../layers/catalogue';
+import { kerasAutoName } from '../layers/kerasDefinitions';
 import { identityField } from '../receptiveField';
-import { formatDim, symDim, type Dim } from '../shapes';
+import { symDim, type Dim } from '../shapes';
+import type { Framework } from '../types';
 import { builtin, nativeClass, tableNamespace } from './builtins';
 import type { Interpreter } from './interpreter';
-import type { TorchWorld } from './torch';
-import { NONE, str, tuple, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type TensorV, type Value } from './values';
+import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
+import { NONE, tuple, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type NativeKind, type TensorV, type Value } from './values';
 
 /** How a framework spelling maps onto the catalogue: module path → catalogue framework. */
 const LAYER_NAMESPACES: Record<string, 'keras'> = {
@@ -29,8 +31,12 @@ interface KerasHistory {
   inputs: TensorV[];
 }
 
-/** Keras support: namespaces, model containers and layer naming. */
-export class KerasWorld {
+/** The Keras front end: namespaces, model containers, layer naming and functional history. */
+export class KerasFrontEnd implements FrameworkFrontEnd {
+  readonly framework: Framework = 'keras';
+  readonly modelBase: NativeKind = 'KerasModel';
+  /** Subclassed Keras models run `call` (a model defining only `forward` still runs). */
+  readonly forwardMethod = 'call';
   private readonly nameCounts = new Map<string, number>();
   readonly history = new WeakMap<TensorV, KerasHistory>();
   /** Layers in the order of their first call (functional models list layers in this order). */
@@ -38,11 +44,11 @@ export class KerasWorld {
   readonly modelClass: ClassV;
   readonly sequentialClass: ClassV;
 
-  constructor(
-    private readonly interp: Interpreter,
-    private readonly torch: TorchWorld,
-  ) {
-    this.modelClass = nativeClass('Model', 'KerasModel', [torch.moduleClass]);
+  private readonly interp: Interpreter;
+
+  constructor(private readonly system: ModuleSystem) {
+    this.interp = system.interp;
+    this.modelClass = nativeClass('Model', 'KerasModel', [system.moduleClass]);
     this.sequentialClass = nativeClass('Sequential', 'KerasModel', [this.modelClass]);
     this.installModel();
     this.installSequential();
@@ -67,7 +73,7 @@ export class KerasWorld {
       name: 'keras.layers',
       get: (attr) => {
         if (attr === 'Input') return this.inputFn();
-        return this.torch.layerClass('keras', attr) ?? (lookupLayer('keras', attr) ? undefined : this.interp.builtinsOpaque(`keras.layers.${attr}`));
+        return this.system.layerClass('keras', attr) ?? (lookupLayer('keras', attr) ? undefined : this.interp.builtinsOpaque(`keras.layers.${attr}`));
       },
     };
   }
@@ -96,9 +102,9 @@ export class KerasWorld {
       const nameV = kwargs.get('name');
       const shape = shapeV ? [symDim('N'), ...dims] : dims;
       const t: TensorV = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
-      const cls = this.torch.layerClass('keras', 'InputLayer');
+      const cls = this.system.layerClass('keras', 'InputLayer');
       if (cls) {
-        const inst = this.torch.newModule(cls, site);
+        const inst = this.system.newModule(cls, site);
         inst.mod!.framework = 'keras';
         const init = new Map<string, Value>([['shape', shapeV ?? NONE]]);
         if (nameV) init.set('name', nameV);
@@ -112,21 +118,19 @@ export class KerasWorld {
     });
   }
 
-  /** Keras's automatic layer names: `dense`, `dense_1`, ... per base name. */
-  autoName(base: string): string {
-    const n = this.nameCounts.get(base) ?? 0;
-    this.nameCounts.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n}`;
+  /** Names a new Keras layer from `name=` or its class, as Keras does (`dense`, `dense_1`, …). */
+  layerConstructed(inst: InstanceV, kwargs: Map<string, Value>): void {
+    const nameV = kwargs.get('name');
+    inst.mod!.name = nameV?.k === 'str' ? nameV.v : kerasAutoName(inst.cls.name, this.nameCounts);
   }
 
-  /** Names a new Keras layer from `name=` or its class, as Keras does. */
-  nameLayer(inst: InstanceV, kwargs: Map<string, Value>): void {
-    const nameV = kwargs.get('name');
-    inst.mod!.name = nameV?.k === 'str' ? nameV.v : this.autoName(snake(inst.cls.name));
+  /** Keras lists layers by their names (`dense_1`), not by the attribute holding them. */
+  pathSegment(attr: string, child: ModuleRec): string {
+    return child.name || attr;
   }
 
   /** Records a Keras layer call for functional models. */
-  recordCall(inst: InstanceV, args: Value[], output: Value): void {
+  moduleCalled(inst: InstanceV, args: Value[], output: Value): void {
     if (!inst.mod || inst.mod.framework !== 'keras') return;
     if (inst.mod.calls === 1) this.callOrder.push(inst.mod.id);
     const inputs: TensorV[] = [];
@@ -185,7 +189,7 @@ export class KerasWorld {
       const self = args[0];
       if (self?.k !== 'instance' || !self.mod) return unknown('Sequential', site);
       let x: Value = args[1] ?? NONE;
-      for (const child of self.mod.children.values()) x = this.torch.callModule(child, [x], new Map(), site);
+      for (const child of self.mod.children.values()) x = this.system.callModule(child, [x], new Map(), site);
       return x;
     }));
   }
@@ -201,9 +205,9 @@ export class KerasWorld {
       this.interp.gap(site, 'keras.Sequential item the analysis cannot read');
       return;
     }
-    this.torch.setModuleAttr(self, item.mod.name ?? String(self.mod!.children.size), item);
+    this.system.setModuleAttr(self, item.mod.name ?? String(self.mod!.children.size), item);
     const current = self.attrs.get('_outputs');
-    if (current) self.attrs.set('_outputs', this.torch.callModule(item, [current], new Map(), site));
+    if (current) self.attrs.set('_outputs', this.system.callModule(item, [current], new Map(), site));
   }
 
   /** `keras.Model(inputs, outputs)`: the layers between them, in call order. */
@@ -230,20 +234,9 @@ export class KerasWorld {
     const order = [...new Set(this.callOrder)].filter((id) => used.has(id));
     for (const id of order) {
       const inst = used.get(id)!;
-      this.torch.setModuleAttr(self, inst.mod!.name ?? String(id), inst);
+      this.system.setModuleAttr(self, inst.mod!.name ?? String(id), inst);
     }
     self.attrs.set('_inputs', inputs.k === 'tensor' ? tuple([inputs]) : inputs);
     self.attrs.set('_outputs', outputs);
   }
 }
-
-/** `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`, as Keras names layers. */
-export function snake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/(\d)_d\b/g, '$1d');
-}
-
-export { formatDim, str };

@@ -1,5 +1,6 @@
-// Small helpers shared by the PyTorch family files: reading resolved constructor arguments,
-// building and checking tensor values, and printing layers the way users wrote them. Every
+// Helpers the layer rules of every framework share (PyTorch's families and Keras's): reading
+// resolved constructor arguments, building and checking tensor values, input layouts, weight
+// counts, and printing layers the way users wrote them. Every
 // helper is total; a value of the wrong kind reads as "not known" rather than throwing.
 
 import {
@@ -9,11 +10,12 @@ import {
   isKnown,
   isUnknown,
   productDim,
+  symDim,
   unknownDim,
   type Dim,
   type Shape,
 } from '../shapes';
-import { bindConfig, lookupLayer, type ConfigValue, type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type TensorArg } from './catalogue';
+import { bindConfig, type ConfigValue, type InputLayout, type LayerChild, type LayerConfig, type LayerContext, type LayerLookup, type LayerSpec, type LayerValue, type TensorArg } from './layerSpec';
 
 /** The unknown layer value, returned when a rule cannot say anything about its output. */
 export const UNKNOWN_VALUE: LayerValue = Object.freeze({ kind: 'unknown' }) as LayerValue;
@@ -260,17 +262,17 @@ export function passThroughNotation(op: string): (cfg: LayerConfig, inputs: Laye
  * A child module's config, bound to the child's catalogue signature with defaults filled. An
  * entry missing from the catalogue keeps just the given keywords.
  */
-export function childConfig(layer: string, keywords: Record<string, ConfigValue>, positional: ConfigValue[] = []): LayerConfig {
-  const spec = lookupLayer('pytorch', layer);
+export function childConfig(lookup: LayerLookup, layer: string, keywords: Record<string, ConfigValue>, positional: ConfigValue[] = []): LayerConfig {
+  const spec = lookup('pytorch', layer);
   return spec ? bindConfig(spec, positional, keywords).config : { ...keywords };
 }
 
 /** Total parameters of a composite's children (catalogue layers only; containers own none). */
-export function childrenParams(children: readonly LayerChild[]): number | null {
+export function childrenParams(lookup: LayerLookup, children: readonly LayerChild[]): number | null {
   let total = 0;
   for (const child of children) {
     if (child.layer === 'ModuleList' || child.layer === 'Sequential') continue;
-    const spec = lookupLayer('pytorch', child.layer);
+    const spec = lookup('pytorch', child.layer);
     if (!spec) return null;
     // Grandchildren are counted by the child's own `params`, which includes them.
     const n = spec.params(child.config);
@@ -287,4 +289,31 @@ export function moduleArg(v: ConfigValue | undefined): { layer: string; config: 
   const config = (v as { config?: unknown }).config;
   if (typeof layer !== 'string' || config === null || typeof config !== 'object' || Array.isArray(config)) return null;
   return { layer, config: config as LayerConfig };
+}
+
+/**
+ * The channels-first input `(N, C, L)`, `(N, C, H, W)` or `(N, C, D, H, W)` a layer with `n`
+ * spatial axes expects; C is the layer's channel count when its config gives one.
+ */
+export function channelsFirstLayout(n: number, channels: ConfigValue | undefined, startsField: boolean): InputLayout {
+  const spatial = n === 1 ? ['L'] : n === 2 ? ['H', 'W'] : ['D', 'H', 'W'];
+  return { shape: [symDim('N'), channelDim(channels), ...spatial.map((a) => symDim(a))], startsField };
+}
+
+/** A channel count from the config: the given size, or the symbol C. */
+export function channelDim(channels: ConfigValue | undefined): Dim {
+  if (typeof channels === 'number') return channels;
+  return channels !== undefined && isDimObject(channels) ? channels : symDim('C');
+}
+
+/** Parameters counted from named weight shapes (absent weights count nothing); null when a size is symbolic. */
+export function weightCount(weights: Record<string, Dim[] | null>): number | null {
+  let total = 0;
+  for (const shape of Object.values(weights)) {
+    if (!shape) continue;
+    const n = knownProduct(shape);
+    if (n === null) return null;
+    total += n;
+  }
+  return safeCount(total);
 }
