@@ -558,7 +558,7 @@ function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<nu
     config: rec.config ? (configJson(rec.config) as Record<string, unknown>) : {},
     paramsOwn: own.get(rec.id) ?? null,
     paramsTotal: total,
-    inputShapes: call ? call.inputs.map(shapesOut).filter((s): s is ShapesOut => s !== null) : null,
+    inputShapes: call ? call.inputs.map((v) => shapesOut(v)).filter((s): s is ShapesOut => s !== null) : null,
     outputShapes: call ? outputList(call.output) : null,
     callSpan: call ? call.span : null,
     notation: call?.notation ?? null,
@@ -578,7 +578,7 @@ function outputList(v: Value): ShapesOut[] {
 const printedShapes = new WeakMap<TensorV, ShapesOut>();
 
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
-export function shapesOut(v: Value): ShapesOut | null {
+export function shapesOut(v: Value, nested = false): ShapesOut | null {
   if (v.k === 'tensor') {
     // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
     const cached = printedShapes.get(v);
@@ -589,8 +589,10 @@ export function shapesOut(v: Value): ShapesOut | null {
     return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
-    const items = v.items.map(shapesOut);
-    if (items.every((i) => i === null)) return null;
+    const items = v.items.map((item) => shapesOut(item, true));
+    // A tuple of non-tensors inside an output (segnet returns `x.size()` beside its tensors) is
+    // listed item by item, as PyTorch's hooks record it; a whole output without tensors is none.
+    if (items.every((i) => i === null) && !nested) return null;
     // None inside a tuple (MultiheadAttention's weights with need_weights=False) is an empty tuple.
     return { tuple: items.map((i) => i ?? { tuple: [] }) };
   }
