@@ -108,6 +108,30 @@ describe('torch library: no false errors from uncertain ranks', () => {
   });
 });
 
+describe('torch library: an unknown dtype is not float', () => {
+  const src = `import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 8)
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, ids):
+        return self.fc(self.emb(ids + 0))
+`;
+
+  it('an unbound input reaching nn.Embedding is not reported as a float tensor', () => {
+    const a = analyze(src, 'python', { model: 'Net()' });
+    assert.deepEqual(errors(a), []);
+  });
+
+  it('a bound float input still is', () => {
+    const a = analyze(src, 'python', { model: 'Net()', inputs: [{ name: 'ids', shape: [2, 5], dtype: 'float' }] });
+    assert.equal(errors(a).filter((m) => /integer token ids/.test(m)).length, 1, errors(a).join('; '));
+  });
+});
+
 describe('torch library: imports as Python runs them', () => {
   it('a package whose submodule imports from the package while it loads finishes and resolves the name', () => {
     const files: Record<string, string> = {

@@ -25,6 +25,8 @@ export interface TensorArg {
   readonly kind: 'tensor';
   readonly shape: Shape;
   readonly dtype: 'float' | 'long' | 'bool';
+  /** The dtype is a default, not a fact (an unbound model input): dtype checks must not fail on it. */
+  readonly dtypeUncertain?: boolean;
 }
 
 /** A tuple of values (RNN states, MultiheadAttention's `(output, weights)`). */

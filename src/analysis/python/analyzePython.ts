@@ -410,7 +410,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     }
     const t: TensorV = b
       ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
-      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
+      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', dtypeUncertain: true, field: null, origin: null };
     if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
     if (!t.ranked) world.inputTensors.add(t);
     inputs.push({ name: p.name, tensor: t });

@@ -247,7 +247,7 @@ export function toLayerValue(v: Value): LayerValue {
   v = force(v);
   switch (v.k) {
     case 'tensor':
-      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };
+      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype, ...(v.dtypeUncertain ? { dtypeUncertain: true } : {}) };
     case 'tuple':
     case 'list':
       return { kind: 'tuple', items: v.items.map(toLayerValue) };

@@ -30,6 +30,11 @@ export interface TensorV {
   shape: Dim[];
   ranked: boolean;
   dtype: 'float' | 'long' | 'bool';
+  /**
+   * Set when the dtype is a default, not a fact: a model input nobody bound may hold token ids as
+   * well as floats, so no dtype check may fail on it (or on what is computed from it).
+   */
+  dtypeUncertain?: boolean;
   field: ReceptiveField | null;
   /** Where the tensor was produced, for explanations in findings. */
   origin: { span: Span; line: number; what: string } | null;
