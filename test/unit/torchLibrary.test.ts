@@ -132,6 +132,35 @@ class Net(nn.Module):
   });
 });
 
+describe('torch library: parameters as PyTorch counts them', () => {
+  it('a tied weight counts once in every subtree holding it twice, and once per holder as its own', () => {
+    const src = `import torch.nn as nn
+
+class Body(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(100, 16)
+        self.ln = nn.LayerNorm(16)
+
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.transformer = Body()
+        self.lm_head = nn.Linear(16, 100, bias=False)
+        self.transformer.wte.weight = self.lm_head.weight
+
+    def forward(self, ids):
+        return self.lm_head(self.transformer.ln(self.transformer.wte(ids)))
+`;
+    const a = analyze(src, 'python', { model: 'GPT()', inputs: [{ name: 'ids', shape: [2, 5], dtype: 'long' }] });
+    const model = a.models.at(-1)!;
+    // Printed by PyTorch 1.13: parameters() and parameters(recurse=False) of each named module.
+    const want: [string, number, number][] = [['', 1632, 0], ['transformer', 1632, 0], ['transformer.wte', 1600, 1600], ['transformer.ln', 32, 32], ['lm_head', 1600, 1600]];
+    assert.deepEqual(model.modules.map((m) => [m.path, m.paramsTotal, m.paramsOwn]), want);
+    assert.equal(model.totalParams, 1632);
+  });
+});
+
 describe('torch library: imports as Python runs them', () => {
   it('a package whose submodule imports from the package while it loads finishes and resolves the name', () => {
     const files: Record<string, string> = {

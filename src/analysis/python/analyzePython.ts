@@ -375,7 +375,10 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
 
   // Inputs: comments and jaxtyping in the file, then the caller's bindings (or the reverse for the CLI).
   const fwd = interp.lookupClassAttr(inst.cls, inst.mod!.framework === 'keras' && !inst.cls.layer ? 'call' : 'forward') ?? interp.lookupClassAttr(inst.cls, 'forward');
-  let params: FunctionDef['params'] = [{ name: 'input', kind: 'pos', default: null, annotation: null, from: 0, to: 0 }];
+  // A catalogue layer as the model (`--model 'nn.MultiheadAttention(16, 4)'`) takes every input
+  // given, in the order given (query, key, value; src, tgt).
+  const givenNames = options.inputs && options.inputs.length > 1 ? options.inputs.map((b, i) => b.name ?? `input${i === 0 ? '' : i + 1}`) : ['input'];
+  let params: FunctionDef['params'] = givenNames.map((name) => ({ name, kind: 'pos' as const, default: null, annotation: null, from: 0, to: 0 }));
   let fileBindings: ParsedBinding[] | null = null;
   let fwdSite: CallSite = { from: cand.span.from, to: cand.span.from, file: interp.main };
   if (fwd && fwd.k === 'func' && !('lambda' in fwd.def)) {
@@ -444,6 +447,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
   const subtotals = subtreeTotals(named, ownParams);
   const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams, subtotals));
+  countSharedWeightsOnce(world, named, modules);
 
   // Annotations of this model.
   const recById = world.recordById;
@@ -485,6 +489,33 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     totalParams: totals,
     modules,
   };
+}
+
+/**
+ * Tied weights (`self.lm_head.weight = self.wte.weight`): one parameter held by several layers.
+ * Each holder lists it among its own parameters, as `parameters(recurse=False)` does, but a
+ * subtree holding it several times counts it once, as `parameters()` does.
+ */
+function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][], modules: ModuleInfo[]): void {
+  const holders = new Map<TensorV, string[]>();
+  for (const [path, m] of named) {
+    for (const name of world.bookkeeping(m.mod!).layerParams) {
+      const w = m.attrs.get(name);
+      if (w?.k !== 'tensor' || !w.param) continue;
+      const list = holders.get(w) ?? [];
+      list.push(path);
+      holders.set(w, list);
+    }
+  }
+  for (const [w, paths] of holders) {
+    if (paths.length < 2) continue;
+    const size = w.ranked ? productDim(w.shape) : null;
+    for (const info of modules) {
+      const inside = paths.filter((p) => info.path === '' || p === info.path || p.startsWith(`${info.path}.`)).length;
+      if (inside < 2 || info.paramsTotal === null) continue;
+      info.paramsTotal = size !== null && isKnown(size) ? info.paramsTotal - (inside - 1) * size : null;
+    }
+  }
 }
 
 function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {

@@ -106,6 +106,8 @@ export class BudgetExhausted extends Error {}
 /** The interpreter for one analysis run. */
 export class Interpreter {
   readonly findings: Finding[] = [];
+  /** Modules whose children are being run by their catalogue rule (a guard against re-entry). */
+  readonly callingChildren = new Set<number>();
   private readonly findingKeys = new Set<string>();
   steps = 0;
   exhausted = false;

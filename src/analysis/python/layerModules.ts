@@ -138,6 +138,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     res = { kind: 'unknown' };
   }
   if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
+  else if (spec.forwardChildren && !host.interp.callingChildren.has(rec.id)) runChildren(host, self, spec, cfg, layerArgs, layerKwargs, site);
   const inputTensor = input ?? null;
   let geometry = null;
   try {
@@ -145,7 +146,10 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   } catch {
     geometry = null;
   }
-  let outValue = fromLayerValue(res, inputTensor, geometry, spec.framework !== 'pytorch');
+  // Attention (and every transformer built on it) mixes every position with every other: no
+  // local field survives it.
+  const mixesPositions = Boolean(spec.attention) || spec.family === 'transformer' || spec.family === 'attention';
+  let outValue = fromLayerValue(res, mixesPositions ? null : inputTensor, geometry, spec.framework !== 'pytorch');
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
   const all: TensorV[] = [];
   const collect = (v: Value) => {
@@ -153,7 +157,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
   };
   args.forEach(collect);
-  if (!geometry && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
+  if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
     outValue = { ...outValue, field };
@@ -202,6 +206,32 @@ export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg:
   const operands = notation ? notation.split(/=|→/)[0].trim() : null;
   const by = origin ? ` — ${origin.what} (line ${origin.line}) gives ${formatTensorShape(input!)}` : '';
   for (const m of messages) host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related);
+}
+
+/**
+ * Runs a composite layer's children as its forward does (LayerSpec.forwardChildren), so each
+ * records its first call. A child named with dots (`layers.0`) is found through the registered
+ * containers.
+ */
+function runChildren(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, site: CallSite): void {
+  const rec = self.mod!;
+  const call = (name: string, childArgs: LayerValue[], childKwargs: Record<string, LayerValue> = {}): LayerValue => {
+    let child: Value | undefined = self;
+    for (const part of name.split('.')) child = child?.k === 'instance' ? child.mod?.children.get(part) : undefined;
+    if (!child || child.k !== 'instance') return { kind: 'unknown' };
+    const toValue = (v: LayerValue): Value => fromLayerValue(v, null, null);
+    const pyKwargs = new Map<string, Value>();
+    for (const [k, v] of Object.entries(childKwargs)) pyKwargs.set(k, toValue(v));
+    return toLayerValue(host.interp.call(child, childArgs.map(toValue), pyKwargs, site));
+  };
+  host.interp.callingChildren.add(rec.id);
+  try {
+    spec.forwardChildren!(cfg, args, kwargs, call);
+  } catch (e) {
+    host.interp.report('internal', 'info', site, `internal error in the ${spec.name} children rule: ${(e as Error).message}`);
+  } finally {
+    host.interp.callingChildren.delete(rec.id);
+  }
 }
 
 /** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */
@@ -280,7 +310,13 @@ export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: G
       }
       let field: ReceptiveField | null = null;
       if (input?.field && ranked) {
-        if (geometry) field = composeField(input.field, geometry);
+        const axes = input.field.axes;
+        if (axes) {
+          // A channels-last view (convnext's LayerNorm and pointwise Linears between two
+          // permutes): a layer that keeps the spatial axes keeps the field; a kernel's geometry
+          // describes other axes, so it ends the field.
+          if (!geometry && input.ranked && shape.length === input.shape.length && axes.every((a) => sameDim(input.shape[a], shape[a]) || compareDims(input.shape[a], shape[a]) === 'equal')) field = input.field;
+        } else if (geometry) field = composeField(input.field, geometry);
         else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length, channelsLast)) field = input.field;
       }
       return { k: 'tensor', shape, ranked, dtype: v.dtype, field, origin: null };
