@@ -161,6 +161,37 @@ class GPT(nn.Module):
   });
 });
 
+describe('torch library: receptive fields through channels-last views', () => {
+  it("convnext's pattern: a field survives permute → LayerNorm/Linear → permute back", () => {
+    const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 4, stride=4)
+        self.norm = nn.LayerNorm(8)
+        self.dw = nn.Conv2d(8, 8, 7, padding=3, groups=8)
+        self.pw = nn.Linear(8, 32)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = self.norm(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        y = self.dw(x)
+        y = self.pw(y.permute(0, 2, 3, 1))
+        return y.permute(0, 3, 1, 2)
+`;
+    const a = analyze(src, 'python', { model: 'Block()', inputs: [{ name: 'x', shape: [1, 3, 32, 32] }] });
+    const field = (path: string) => a.models.at(-1)!.modules.find((m) => m.path === path)?.receptiveField ?? null;
+    assert.deepEqual(field('stem'), { size: [4, 4], stride: [4, 4], padding: [0, 0] });
+    assert.deepEqual(field('norm')?.axes, [1, 2], 'the channels-last view records where its spatial axes are');
+    // Kernel 7 at stride 4 adds 6·4 to the size and 3·4 to the padding, as for convnext's blocks.
+    assert.deepEqual(field('dw'), { size: [28, 28], stride: [4, 4], padding: [12, 12] });
+    assert.deepEqual(field('pw'), { size: [28, 28], stride: [4, 4], padding: [12, 12], axes: [1, 2] });
+    assert.deepEqual(field(''), { size: [28, 28], stride: [4, 4], padding: [12, 12] });
+  });
+});
+
 describe('torch library: imports as Python runs them', () => {
   it('a package whose submodule imports from the package while it loads finishes and resolves the name', () => {
     const files: Record<string, string> = {
