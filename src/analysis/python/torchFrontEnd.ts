@@ -155,7 +155,8 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
         if (attr === 'init') return this.system.importModule('torch.nn.init');
         if (attr === 'utils') return this.interp.opaqueNamespace('torch.nn.utils');
-        if (attr === 'modules') return this.nnNamespace();
+        // `nn.parameter.Parameter` and `nn.modules.*` name the same classes as `nn.*`.
+        if (attr === 'modules' || attr === 'parameter') return this.nnNamespace();
         const cls = this.system.layerClass('pytorch', attr);
         if (cls) return cls;
         if (/^[A-Z]/.test(attr)) return this.unknownLayerClass(attr);

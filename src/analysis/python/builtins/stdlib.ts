@@ -132,7 +132,23 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
       return tableNamespace('enum', { Enum: enumClass(objectClass), IntEnum: enumClass(objectClass), auto: builtin('auto', () => int(unknownDim())) });
     case 'typing':
     case 'typing_extensions':
-      return { k: 'namespace', name, get: (attr) => (attr === 'NamedTuple' ? nativeClass('NamedTuple', 'NamedTuple', [objectClass]) : attr === 'cast' ? builtin('cast', (a) => a[1] ?? NONE) : attr === 'TYPE_CHECKING' ? FALSE : builtin(attr, (a) => a[0] ?? NONE)) };
+      return {
+        k: 'namespace',
+        name,
+        get: (attr) => {
+          if (attr === 'NamedTuple') return nativeClass('NamedTuple', 'NamedTuple', [objectClass]);
+          if (attr === 'cast') return builtin('cast', (a) => a[1] ?? NONE);
+          if (attr === 'TYPE_CHECKING') return FALSE;
+          // typing's aliases of collections classes can be instantiated (torchvision's MaxViT
+          // builds `OrderedDict()` from typing).
+          if (attr === 'OrderedDict' || attr === 'DefaultDict' || attr === 'Counter' || attr === 'Deque') {
+            const collections = stdlibModule(interp, 'collections', objectClass);
+            const alias = collections?.k === 'namespace' ? collections.get(attr === 'DefaultDict' ? 'defaultdict' : attr === 'Deque' ? 'deque' : attr) : undefined;
+            if (alias && alias.k !== 'unknown') return alias;
+          }
+          return builtin(attr, (a) => a[0] ?? NONE);
+        },
+      };
     case 'warnings':
       return { k: 'namespace', name, get: () => builtin('warn', () => NONE) };
     case 'types':
