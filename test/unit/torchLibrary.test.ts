@@ -132,6 +132,29 @@ class Net(nn.Module):
   });
 });
 
+describe('torch library: containers', () => {
+  it('self.layers[i] and self.layers[-1] give the module at that index (autovc Postnet)', () => {
+    const src = `import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.convolutions = nn.ModuleList()
+        for i in range(3):
+            self.convolutions.append(nn.Sequential(nn.Conv1d(4, 4, 3, padding=1), nn.BatchNorm1d(4)))
+
+    def forward(self, x):
+        for i in range(len(self.convolutions) - 1):
+            x = torch.tanh(self.convolutions[i](x))
+        return self.convolutions[-1](x)
+`;
+    const a = analyze(src, 'python', { model: 'Net()', inputs: [{ name: 'x', shape: [1, 4, 10] }] });
+    assert.deepEqual(a.models.at(-1)?.outputShapes?.[0], [1, 4, 10]);
+    assert.ok(!a.findings.some((f) => /module index/.test(f.message)), a.findings.map((f) => f.message).join('; '));
+  });
+});
+
 describe('torch library: parameters as PyTorch counts them', () => {
   it('a tied weight counts once in every subtree holding it twice, and once per holder as its own', () => {
     const src = `import torch.nn as nn

@@ -210,6 +210,7 @@ export class ModuleSystem implements LayerModuleHost {
           this.interp.report('invalid-argument', 'warning', site, `index ${idx.v} is out of range for a ${inst.cls.name} of ${children.length} modules`);
           return unknown('module index out of range', site);
         }
+        return c[1];
       }
       if (idx.k === 'slice') {
         const r = this.interp.getItem({ k: 'list', items: children.map((c) => c[1]) }, idx, site);
