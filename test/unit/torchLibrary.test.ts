@@ -132,6 +132,42 @@ class Net(nn.Module):
   });
 });
 
+describe('torch library: packed sequences', () => {
+  const src = (lengths: string, padArgs = 'batch_first=True') => `import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(32, 5)
+
+    def forward(self, x):
+        packed = pack_padded_sequence(x, ${lengths}, batch_first=True)
+        out, (h, c) = self.lstm(packed)
+        y, lengths = pad_packed_sequence(out, ${padArgs})
+        return self.out(y), h
+`;
+  const run = (code: string) => analyze(code, 'python', { model: 'Tagger()', inputs: [{ name: 'x', shape: [3, 7, 8] }] });
+
+  // Shapes printed by PyTorch 1.13 for x (3, 7, 8): lengths [7, 5, 2] pad to 7 steps, [6, 5, 2] to 6,
+  // total_length=9 to 9; h is (2, 3, 16).
+  it('an LSTM given a PackedSequence runs on its padded batch; pad_packed_sequence pads to the longest length', () => {
+    const a = run(src('torch.tensor([7, 5, 2])'));
+    assert.deepEqual(a.models.at(-1)?.outputShapes?.[0], { tuple: [[3, 7, 5], [2, 3, 16]] });
+    assert.deepEqual(run(src('[6, 5, 2]')).models.at(-1)?.outputShapes?.[0], { tuple: [[3, 6, 5], [2, 3, 16]] });
+    assert.deepEqual(errors(a), []);
+  });
+
+  it('total_length fixes the padded length; lengths of unknown values leave it unknown, never a guess', () => {
+    assert.deepEqual(run(src('lengths_unknown', 'batch_first=True, total_length=9')).models.at(-1)?.outputShapes?.[0], { tuple: [[3, 9, 5], [2, 3, 16]] });
+    const shapes = run(src('x.new_ones(3).long()')).models.at(-1)?.outputShapes?.[0] as { tuple: string[][] };
+    assert.equal(shapes.tuple[0][0], 3);
+    assert.notEqual(shapes.tuple[0][1], 7);
+  });
+});
+
 describe('torch library: containers', () => {
   it('self.layers[i] and self.layers[-1] give the module at that index (autovc Postnet)', () => {
     const src = `import torch

@@ -8,6 +8,7 @@ import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, Geometry, ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
+import { packedPadding, repackLayerOutput, unpackForLayer } from './packedSequence';
 import { layerContext, sameDim } from './tensorOps';
 import {
   FALSE,
@@ -121,6 +122,13 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const rec = self.mod!;
   const cfg = rec.config ?? {};
   const extra = host.bookkeeping(rec);
+  // An RNN given a PackedSequence runs on the padded batch behind it and packs its output again.
+  const packed = spec.family === 'recurrent' && args[0] ? packedPadding(args[0]) : null;
+  if (packed) {
+    const batchFirst = cfg.batch_first === true;
+    const out = applyLayer(host, self, spec, [unpackForLayer(args[0], batchFirst), ...args.slice(1)], kwargs, site);
+    return repackLayerOutput(args[0] as InstanceV, out, batchFirst);
+  }
   for (const a of args) if (a.k === 'tensor' && !a.ranked) refineRank(host, a, spec, cfg);
   const layerArgs = args.map(toLayerValue);
   const layerKwargs: Record<string, LayerValue> = {};

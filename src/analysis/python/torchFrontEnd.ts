@@ -6,6 +6,7 @@ import type { Framework } from '../types';
 import { builtin, nativeClass, tableNamespace } from './builtins';
 import type { Interpreter } from './interpreter';
 import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
+import { rnnUtilsNamespace } from './packedSequence';
 import { functionalRule, torchFunction } from './tensorOps';
 import { FALSE, NONE, int, str, tuple, unknown, type ClassV, type NamespaceV, type NativeFn, type NativeKind, type Value } from './values';
 
@@ -54,6 +55,8 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         return tableNamespace(name, { load_state_dict_from_url: builtin('load_state_dict_from_url', () => unknown('weights')) });
       case 'torch.Tensor':
         return this.tensorClass;
+      case 'torch.nn.utils.rnn':
+        return rnnUtilsNamespace(interp, this.system.objectClass);
       default: {
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
         if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils')) return interp.opaqueNamespace(name);
@@ -154,7 +157,10 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         if (table[attr]) return table[attr];
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
         if (attr === 'init') return this.system.importModule('torch.nn.init');
-        if (attr === 'utils') return this.interp.opaqueNamespace('torch.nn.utils');
+        if (attr === 'utils') {
+          const opaque = this.interp.opaqueNamespace('torch.nn.utils');
+          return { k: 'namespace', name: 'torch.nn.utils', get: (a: string) => (a === 'rnn' ? this.system.importModule('torch.nn.utils.rnn') : opaque.get(a)) } as NamespaceV;
+        }
         // `nn.parameter.Parameter` and `nn.modules.*` name the same classes as `nn.*`.
         if (attr === 'modules' || attr === 'parameter') return this.nnNamespace();
         const cls = this.system.layerClass('pytorch', attr);
