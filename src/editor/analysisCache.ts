@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { parseInputBinding } from './inputComment';
+import { editorSettings } from './settings';
 
 /** The analysis entry point, as src/analysis/analyze.ts exports it. */
 export type Analyzer = (text: string, language: Language, options?: AnalyzeOptions) => Analysis;
@@ -307,7 +308,7 @@ export class AnalysisCache implements vscode.Disposable {
       inputs: inputs.length > 0 ? inputs : undefined,
       sampleRate: config.get<number>('sampleRate', 16000),
       readModule: (path) => this.readModule(document.uri, path, imports),
-      pythonPath: config.get<string[]>('analysis.pythonPath', []).filter((dir) => typeof dir === 'string' && dir.length > 0),
+      pythonPath: editorSettings(document).pythonPath,
     };
   }
 
