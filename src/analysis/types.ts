@@ -55,6 +55,12 @@ export interface ReceptiveField {
    * squeeze-and-excitation that does): size, stride and padding then describe the local path only.
    */
   global?: boolean;
+  /**
+   * The tensor axes the spatial entries describe, in order, when they are not the trailing ones:
+   * a channels-last view (`x.permute(0, 2, 3, 1)` before a LayerNorm over channels) keeps its
+   * field here until it is permuted back. Absent for the usual channels-first layout.
+   */
+  axes?: number[];
 }
 
 /** Attention dimensions of a layer, for the panel's attention view and the hover. */
@@ -259,6 +265,12 @@ export interface AnalyzeOptions {
   sampleRate?: number;
   /** Returns the text of another module of the workspace, by resolved path, or undefined. */
   readModule?: (path: string) => string | undefined;
+  /**
+   * Folders searched, in order, for absolute imports that the importing file's own package does
+   * not answer, as Python searches `sys.path`: `PYTHONPATH` entries and the environment's
+   * site-packages (so `from torchvision.models import resnet18` reads the installed sources).
+   */
+  pythonPath?: readonly string[];
   /** Interpreter step budget (default generous; lowered in fuzz tests). */
   stepBudget?: number;
   /**

@@ -2,8 +2,8 @@
 // editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
 // (the core never touches the file system): imports resolve through `readModule`.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, extname, join, resolve } from 'node:path';
 import { analyze } from '../analysis/analyze';
 import { ipynbCells, notebookProgram } from '../analysis/notebook';
 import { parseShapeSpec } from '../analysis/python/inputs';
@@ -13,7 +13,7 @@ import type { InputBinding, Language } from '../analysis/types';
 import { diskParseStore } from './parseCacheDisk';
 import { summaryJson } from './summaryJson';
 
-const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
+const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--python-path DIR]... [--json]
 
   FILE           a PyTorch/Keras .py file, a Jupyter .ipynb notebook (its code cells in order, as
                  one program) or a TensorFlow.js .ts/.js file
@@ -21,6 +21,10 @@ const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... 
                  (default: the file's last model class constructible with default arguments)
   --input SHAPE  an input shape such as "(1,3,224,224)" or "x=(N,3,224,224)"; repeat for several
                  inputs; a ":long" suffix marks token ids, e.g. "tokens=(1,32):long"
+  --python-path DIR
+                 a folder searched for imports (as on sys.path), e.g. a site-packages holding
+                 torchvision; repeat or join with '${delimiter}'. PYTHONPATH is searched too, then
+                 the site-packages of VIRTUAL_ENV or CONDA_PREFIX when set
   --json         print JSON: {file, model, inputs, modules, total_params, findings}
   --verbose      list every inference gap on its own (default: gaps are hints, grouped by cause)
   --help         show this help
@@ -31,6 +35,7 @@ interface CliArgs {
   file: string;
   model?: string;
   inputs: InputBinding[];
+  pythonPath: string[];
   json: boolean;
   verbose: boolean;
 }
@@ -41,7 +46,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, ...rest] = argv;
   if (command !== 'summary') throw new UsageError(`unknown command '${command}' (expected 'summary')`);
-  const args: CliArgs = { file: '', inputs: [], json: false, verbose: false };
+  const args: CliArgs = { file: '', inputs: [], pythonPath: [], json: false, verbose: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (flag: string) => {
@@ -59,7 +64,8 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
       const b = parseShapeSpec(spec);
       if (!b) throw new UsageError(`bad --input '${spec}': expected a shape like (1,3,224,224) or x=(N,3,224,224):long`);
       args.inputs.push({ name: b.name, shape: b.dims.map((d) => (typeof d === 'number' ? d : formatDim(d))), dtype: b.dtype });
-    } else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
+    } else if (a === '--python-path' || a.startsWith('--python-path=')) args.pythonPath.push(...value('--python-path').split(delimiter).filter(Boolean));
+    else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
     else if (!args.file) args.file = a;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -87,6 +93,38 @@ function readModule(path: string): string | undefined {
 export interface CliCaches {
   /** A folder for parsed Python files (src/cli/parseCacheDisk.ts); none: every file is parsed. */
   parseCacheDir?: string;
+}
+
+/**
+ * The folders Python would search for installed packages, after the importing file's own
+ * package: `--python-path` folders, then `PYTHONPATH`, then the site-packages of the active
+ * virtual environment or conda environment (`lib/python3.X/site-packages`, or `Lib/site-packages`
+ * on Windows).
+ */
+export function pythonSearchPath(explicit: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = [...explicit, ...(env.PYTHONPATH ?? '').split(delimiter).filter(Boolean)];
+  for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX]) {
+    if (!prefix) continue;
+    dirs.push(...sitePackagesOf(prefix));
+  }
+  return [...new Set(dirs.map((d) => resolve(d)))];
+}
+
+/** The site-packages folders of an environment prefix that exist on disk. */
+function sitePackagesOf(prefix: string): string[] {
+  const found: string[] = [];
+  const lib = join(prefix, 'lib');
+  try {
+    for (const name of readdirSync(lib).sort()) {
+      const site = join(lib, name, 'site-packages');
+      if (/^python\d/.test(name) && existsSync(site)) found.push(site);
+    }
+  } catch {
+    // No lib folder: not a POSIX environment, or not an environment at all.
+  }
+  const windows = join(prefix, 'Lib', 'site-packages');
+  if (existsSync(windows)) found.push(windows);
+  return found;
 }
 
 /** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
@@ -127,6 +165,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     readModule,
     verboseFindings: args.verbose,
     parseStore: caches.parseCacheDir ? diskParseStore(caches.parseCacheDir) : undefined,
+    pythonPath: pythonSearchPath(args.pythonPath),
     ...{ inputsOverrideComments: true },
   });
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).

@@ -8,6 +8,7 @@ import type { IncrementalAnalyzer } from '../analysis/incremental';
 import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { parseInputBinding } from './inputComment';
+import { editorSettings } from './settings';
 
 /** The analysis entry point, as src/analysis/analyze.ts exports it. */
 export type Analyzer = (text: string, language: Language, options?: AnalyzeOptions) => Analysis;
@@ -410,6 +411,7 @@ export class AnalysisCache implements vscode.Disposable {
       sampleRate: config.get<number>('sampleRate', 16000),
       verboseFindings: config.get<boolean>('diagnostics.verbose', false),
       readModule: (path) => this.readModule(document.uri, path, imports),
+      pythonPath: editorSettings(document).pythonPath,
     };
   }
 

@@ -89,7 +89,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
       return world.frameworkHooks();
     },
     builtins: (it) => builtinTable(it, world.objectClass),
-  });
+  }, options.pythonPath);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of unread) {
@@ -386,7 +386,10 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
 
   // Inputs: comments and jaxtyping in the file, then the caller's bindings (or the reverse for the CLI).
   const fwd = interp.lookupClassAttr(inst.cls, inst.mod!.framework === 'keras' && !inst.cls.layer ? 'call' : 'forward') ?? interp.lookupClassAttr(inst.cls, 'forward');
-  let params: FunctionDef['params'] = [{ name: 'input', kind: 'pos', default: null, annotation: null, from: 0, to: 0 }];
+  // A catalogue layer as the model (`--model 'nn.MultiheadAttention(16, 4)'`) takes every input
+  // given, in the order given (query, key, value; src, tgt).
+  const givenNames = options.inputs && options.inputs.length > 1 ? options.inputs.map((b, i) => b.name ?? `input${i === 0 ? '' : i + 1}`) : ['input'];
+  let params: FunctionDef['params'] = givenNames.map((name) => ({ name, kind: 'pos' as const, default: null, annotation: null, from: 0, to: 0 }));
   let fileBindings: ParsedBinding[] | null = null;
   let fwdSite: CallSite = { from: cand.span.from, to: cand.span.from, file: interp.main };
   if (fwd && fwd.k === 'func' && !('lambda' in fwd.def)) {
@@ -416,7 +419,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   const inputTensor = (b: ParsedBinding | undefined): TensorV => {
     const t: TensorV = b
       ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
-      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
+      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', dtypeUncertain: true, field: null, origin: null };
     if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
     if (!t.ranked) world.inputTensors.add(t);
     return t;
@@ -479,6 +482,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
   const subtotals = subtreeTotals(named, ownParams);
   const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams, subtotals));
+  countSharedWeightsOnce(world, named, modules);
 
   // Annotations of this model.
   const recById = world.recordById;
@@ -526,6 +530,33 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
 /** The `inputSource` field when there is one (absent otherwise, so unbound models print as before). */
 function withInputSource(source: InputSource | undefined): { inputSource?: InputSource } {
   return source ? { inputSource: source } : {};
+}
+
+/**
+ * Tied weights (`self.lm_head.weight = self.wte.weight`): one parameter held by several layers.
+ * Each holder lists it among its own parameters, as `parameters(recurse=False)` does, but a
+ * subtree holding it several times counts it once, as `parameters()` does.
+ */
+function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][], modules: ModuleInfo[]): void {
+  const holders = new Map<TensorV, string[]>();
+  for (const [path, m] of named) {
+    for (const name of world.bookkeeping(m.mod!).layerParams) {
+      const w = m.attrs.get(name);
+      if (w?.k !== 'tensor' || !w.param) continue;
+      const list = holders.get(w) ?? [];
+      list.push(path);
+      holders.set(w, list);
+    }
+  }
+  for (const [w, paths] of holders) {
+    if (paths.length < 2) continue;
+    const size = w.ranked ? productDim(w.shape) : null;
+    for (const info of modules) {
+      const inside = paths.filter((p) => info.path === '' || p === info.path || p.startsWith(`${info.path}.`)).length;
+      if (inside < 2 || info.paramsTotal === null) continue;
+      info.paramsTotal = size !== null && isKnown(size) ? info.paramsTotal - (inside - 1) * size : null;
+    }
+  }
 }
 
 function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
@@ -604,7 +635,7 @@ function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<nu
     config: rec.config ? (configJson(rec.config) as Record<string, unknown>) : {},
     paramsOwn: own.get(rec.id) ?? null,
     paramsTotal: total,
-    inputShapes: call ? call.inputs.map(shapesOut).filter((s): s is ShapesOut => s !== null) : null,
+    inputShapes: call ? call.inputs.map((v) => shapesOut(v)).filter((s): s is ShapesOut => s !== null) : null,
     outputShapes: call ? outputList(call.output) : null,
     callSpan: call ? call.span : null,
     notation: call?.notation ?? null,
@@ -624,7 +655,7 @@ function outputList(v: Value): ShapesOut[] {
 const printedShapes = new WeakMap<TensorV, ShapesOut>();
 
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
-export function shapesOut(v: Value): ShapesOut | null {
+export function shapesOut(v: Value, nested = false): ShapesOut | null {
   if (v.k === 'tensor') {
     // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
     const cached = printedShapes.get(v);
@@ -635,8 +666,10 @@ export function shapesOut(v: Value): ShapesOut | null {
     return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
-    const items = v.items.map(shapesOut);
-    if (items.every((i) => i === null)) return null;
+    const items = v.items.map((item) => shapesOut(item, true));
+    // A tuple of non-tensors inside an output (segnet returns `x.size()` beside its tensors) is
+    // listed item by item, as PyTorch's hooks record it; a whole output without tensors is none.
+    if (items.every((i) => i === null) && !nested) return null;
     // None inside a tuple (MultiheadAttention's weights with need_weights=False) is an empty tuple.
     return { tuple: items.map((i) => i ?? { tuple: [] }) };
   }

@@ -59,6 +59,13 @@ function starBinding(previous: Value | undefined, next: Value): Value {
   };
 }
 
+/**
+ * Installed packages never read from the search path: compiled libraries whose Python sources
+ * say nothing about shapes (numpy is a C extension), and helpers the analysis models or ignores.
+ * Their imports keep the behaviour they have without a search path.
+ */
+const NOT_FROM_SEARCH_PATH = new Set(['numpy', 'scipy', 'pandas', 'matplotlib', 'sklearn', 'h5py', 'yaml', 'tqdm', 'PIL', 'cv2', 'tensorflow', 'keras', 'jax', 'librosa', 'soundfile', 'sympy', 'numba', 'einops', 'torch', 'typeguard', 'filelock', 'setuptools', 'pkg_resources', 'distutils', 'six', 'requests', 'tensorboard', 'tensorboardX', 'wandb', 'omegaconf', 'hydra', 'transformers']);
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i <= 0 ? (i === 0 ? '/' : '') : p.slice(0, i);
@@ -89,6 +96,12 @@ export class ModuleLoader {
     private readonly readModule: ((path: string) => string | undefined) | undefined,
     /** Where parsed modules are kept between analyses: the process's shared store unless a host gives one. */
     private readonly parseStore: ParseStore = importedModuleParses,
+    /**
+     * Folders searched for absolute imports after the importing file's own package tree, in
+     * order, as Python searches `sys.path`: the user's `PYTHONPATH` and the environment's
+     * site-packages, where installed packages such as torchvision live.
+     */
+    private readonly searchPath: readonly string[] = [],
   ) {}
 
   /** Runs an `import a.b [as c], …` statement in a scope. */
@@ -127,6 +140,8 @@ export class ModuleLoader {
     }
     const file = scope.file;
     let mod: Value | null = null;
+    const targetPath = this.resolveModulePath(s.module, s.level, file);
+    const targetLoading = targetPath !== null && this.loading.has(targetPath);
     for (const n of s.names) {
       const resolve = (): Value =>
         host.withoutForeignGaps(() => {
@@ -139,7 +154,12 @@ export class ModuleLoader {
           }
           return v;
         });
-      scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
+      // A circular import (a package's submodule importing from the package while the package's
+      // own top level is still running) reads the partly run module now, as Python does: later
+      // the name may be re-exported from this very module, and a lazy binding would then resolve
+      // to itself.
+      if (targetLoading) scope.set(n.alias ?? n.name, resolve());
+      else scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
     }
   }
 
@@ -201,6 +221,7 @@ export class ModuleLoader {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
+      if (!NOT_FROM_SEARCH_PATH.has(dotted[0])) for (const root of this.searchPath) candidates.push(`${joinPath(root, ...dotted)}.py`, joinPath(root, ...dotted, '__init__.py'));
     }
     for (const c of candidates) {
       if (this.moduleCache.has(c)) return c;

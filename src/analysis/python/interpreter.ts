@@ -142,6 +142,8 @@ interface LoopFrame {
 export class Interpreter {
   readonly findings: Finding[] = [];
   private readonly findingKeys = new Map<string, Finding>();
+  /** Modules whose children are being run by their catalogue rule (a guard against re-entry). */
+  readonly callingChildren = new Set<number>();
   steps = 0;
   exhausted = false;
   private depth = 0;
@@ -176,6 +178,8 @@ export class Interpreter {
     readModule: ((path: string) => string | undefined) | undefined,
     parseStore: ParseStore | undefined,
     setup: InterpreterSetup,
+    /** Folders searched for absolute imports after the importing file's package (AnalyzeOptions.pythonPath). */
+    searchPath: readonly string[] = [],
   ) {
     this.anchor = { from: 0, to: 0, file: main };
     this.mainScope = new Scope(null, main, true);
@@ -197,6 +201,7 @@ export class Interpreter {
       },
       readModule,
       parseStore,
+      searchPath,
     );
     this.operatorHost = {
       tensorBinop: (op, a, b, site) => this.hooks.tensorBinop(op, a, b, site),
@@ -468,7 +473,9 @@ export class Interpreter {
         // A raise ends this path; the caller sees an unknown result.
         return { kind: 'return', value: unknown('raises an exception', s) };
       case 'assert':
+        return null;
       case 'delete':
+        for (const t of s.targets) this.deleteTarget(t, scope);
         return null;
       case 'scope':
         scope.globalNames ??= new Set();
@@ -750,6 +757,29 @@ export class Interpreter {
     else if (obj.k === 'namespace' && obj.set) obj.set(name, v);
     else if (obj.k === 'namespace') this.gap(site, `assigning ${obj.name}.${name} is not followed`);
     void site;
+  }
+
+  /**
+   * `del d[k]`, `del xs[i]`, `del name`: the entry or binding goes, as in Python (torchvision's
+   * model builders delete the legacy `pretrained` keyword this way). Deleting an attribute or
+   * a slice is not followed.
+   */
+  private deleteTarget(target: Expr, scope: Scope): void {
+    if (target.t === 'tuple' || target.t === 'list') {
+      for (const e of target.elts) this.deleteTarget(e, scope);
+    } else if (target.t === 'name') {
+      scope.vars.delete(target.id);
+    } else if (target.t === 'subscript') {
+      const obj = force(this.eval(target.obj, scope));
+      const idx = this.evalIndex(target, scope);
+      if (obj.k === 'dict') {
+        const key = dictKey(idx);
+        if (key) obj.entries.delete(key);
+      } else if (obj.k === 'list' && idx.k === 'int' && isKnown(idx.v)) {
+        const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
+        if (i >= 0 && i < obj.items.length) obj.items.splice(i, 1);
+      }
+    }
   }
 
   setItem(obj: Value, idx: Value, v: Value, site: CallSite): void {
@@ -1567,3 +1597,4 @@ export type { BuiltinV };
 // Kept here for the callers that imported them from the interpreter before operators.ts existed.
 export { joinValues, sliceIndices, valuesEqual };
 export { lineStartsOf } from '../lineIndex';
+

@@ -10,6 +10,7 @@ import type { Framework, Geometry, ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
 import type { LayerProducer, LayerRepairBook } from './layerRepairBook';
 import { sizeParamOf } from '../repairs';
+import { packedPadding, repackLayerOutput, unpackForLayer } from './packedSequence';
 import { layerContext, sameDim } from './tensorOps';
 import {
   FALSE,
@@ -129,6 +130,13 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const rec = self.mod!;
   const cfg = rec.config ?? {};
   const extra = host.bookkeeping(rec);
+  // An RNN given a PackedSequence runs on the padded batch behind it and packs its output again.
+  const packed = spec.family === 'recurrent' && args[0] ? packedPadding(args[0]) : null;
+  if (packed) {
+    const batchFirst = cfg.batch_first === true;
+    const out = applyLayer(host, self, spec, [unpackForLayer(args[0], batchFirst), ...args.slice(1)], kwargs, site);
+    return repackLayerOutput(args[0] as InstanceV, out, batchFirst);
+  }
   for (const a of args) if (a.k === 'tensor' && !a.ranked) refineRank(host, a, spec, cfg);
   const layerArgs = args.map(toLayerValue);
   const layerKwargs: Record<string, LayerValue> = {};
@@ -146,6 +154,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     res = { kind: 'unknown' };
   }
   if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
+  else if (spec.forwardChildren && !host.interp.callingChildren.has(rec.id)) runChildren(host, self, spec, cfg, layerArgs, layerKwargs, site);
   const inputTensor = input ?? null;
   let geometry = null;
   try {
@@ -153,7 +162,10 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   } catch {
     geometry = null;
   }
-  let outValue = fromLayerValue(res, inputTensor, geometry, spec.framework !== 'pytorch');
+  // Attention (and every transformer built on it) mixes every position with every other: no
+  // local field survives it.
+  const mixesPositions = Boolean(spec.attention) || spec.family === 'transformer' || spec.family === 'attention';
+  let outValue = fromLayerValue(res, mixesPositions ? null : inputTensor, geometry, spec.framework !== 'pytorch');
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
   const all: TensorV[] = [];
   const collect = (v: Value) => {
@@ -161,7 +173,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
   };
   args.forEach(collect);
-  if (!geometry && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
+  if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
     outValue = { ...outValue, field };
@@ -246,6 +258,32 @@ function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer
   return { layer: rec.spec.name, typeName: rec.type, config: rec.config, ctor: book.defSpan ? { file: host.interp.main, span: book.defSpan } : null, path: book.path || rec.name || rec.type };
 }
 
+/**
+ * Runs a composite layer's children as its forward does (LayerSpec.forwardChildren), so each
+ * records its first call. A child named with dots (`layers.0`) is found through the registered
+ * containers.
+ */
+function runChildren(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, site: CallSite): void {
+  const rec = self.mod!;
+  const call = (name: string, childArgs: LayerValue[], childKwargs: Record<string, LayerValue> = {}): LayerValue => {
+    let child: Value | undefined = self;
+    for (const part of name.split('.')) child = child?.k === 'instance' ? child.mod?.children.get(part) : undefined;
+    if (!child || child.k !== 'instance') return { kind: 'unknown' };
+    const toValue = (v: LayerValue): Value => fromLayerValue(v, null, null);
+    const pyKwargs = new Map<string, Value>();
+    for (const [k, v] of Object.entries(childKwargs)) pyKwargs.set(k, toValue(v));
+    return toLayerValue(host.interp.call(child, childArgs.map(toValue), pyKwargs, site));
+  };
+  host.interp.callingChildren.add(rec.id);
+  try {
+    spec.forwardChildren!(cfg, args, kwargs, call);
+  } catch (e) {
+    host.interp.report('internal', 'info', site, `internal error in the ${spec.name} children rule: ${(e as Error).message}`);
+  } finally {
+    host.interp.callingChildren.delete(rec.id);
+  }
+}
+
 /** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */
 export function refineRank(host: LayerModuleHost, t: TensorV, spec: LayerSpec, cfg: LayerConfig): void {
   const layout = spec.inputLayout?.(cfg);
@@ -289,7 +327,7 @@ export function toLayerValue(v: Value): LayerValue {
   v = force(v);
   switch (v.k) {
     case 'tensor':
-      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };
+      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype, ...(v.dtypeUncertain ? { dtypeUncertain: true } : {}) };
     case 'tuple':
     case 'list':
       return { kind: 'tuple', items: v.items.map(toLayerValue) };
@@ -322,7 +360,13 @@ export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: G
       }
       let field: ReceptiveField | null = null;
       if (input?.field && ranked) {
-        if (geometry) field = composeField(input.field, geometry);
+        const axes = input.field.axes;
+        if (axes) {
+          // A channels-last view (convnext's LayerNorm and pointwise Linears between two
+          // permutes): a layer that keeps the spatial axes keeps the field; a kernel's geometry
+          // describes other axes, so it ends the field.
+          if (!geometry && input.ranked && shape.length === input.shape.length && axes.every((a) => sameDim(input.shape[a], shape[a]) || compareDims(input.shape[a], shape[a]) === 'equal')) field = input.field;
+        } else if (geometry) field = composeField(input.field, geometry);
         else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length, channelsLast)) field = input.field;
       }
       return { k: 'tensor', shape, ranked, dtype: v.dtype, field, origin: null };

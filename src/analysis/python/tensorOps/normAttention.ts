@@ -4,7 +4,7 @@
 // sizes that are certain, as PyTorch 1.13 raises.
 
 import { layerRepairs } from '../../repairs';
-import { compareDims, formatDim, isKnown, mulDim, type Dim } from '../../shapes';
+import { addDim, compareDims, formatDim, isKnown, mulDim, unknownDim, type Dim } from '../../shapes';
 import type { Fix } from '../../types';
 import { formatTensorShape, NONE, tuple, type TensorV, type Value } from '../values';
 import { related } from './broadcasting';
@@ -110,9 +110,16 @@ export const multiHeadAttentionForward: Rule = (ctx, _self, args, kwargs) => {
   }
   if (!ok) return none;
   const L = q.shape[0];
-  const S = k && k.ranked ? k.shape[0] : null;
+  let S: Dim | null = k && k.ranked ? k.shape[0] : null;
+  // bias_k and add_zero_attn each add one key position.
+  if (S !== null && arg(args, kwargs, 7, 'bias_k')?.k === 'tensor') S = addDim(S, 1);
+  const zero = arg(args, kwargs, 9, 'add_zero_attn');
+  if (S !== null && zero?.k === 'bool' && zero.v) S = addDim(S, 1);
   const attn = out(batched ? [L, q.shape[1], eOut] : [L, eOut], q, { field: null });
   const need = arg(args, kwargs, 15, 'need_weights');
-  const weights: Value = need && need.k === 'bool' && !need.v ? NONE : S === null ? unrankedLike(q) : out(batched ? [q.shape[1], L, S] : [L, S], q, { field: null });
+  // average_attn_weights=False keeps a weight map per head.
+  const average = arg(args, kwargs, 23, 'average_attn_weights');
+  const perHead: Dim[] = average?.k === 'bool' && !average.v ? [heads ?? unknownDim()] : [];
+  const weights: Value = need && need.k === 'bool' && !need.v ? NONE : S === null ? unrankedLike(q) : out(batched ? [q.shape[1], ...perHead, L, S] : [...perHead, L, S], q, { field: null });
   return tuple([attn, weights]);
 };

@@ -115,10 +115,25 @@ export function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[])
   }
   const axes = dims.map((d) => normAxis(d, t.shape.length));
   if (axes.some((a) => a === null)) return out(t.shape.map(() => unknownDim()), t);
-  // Moving only non-spatial axes (batch, channels, groups) keeps each spatial unit's field.
-  const k = t.field?.size.length ?? 0;
-  const spatialFixed = k > 0 && axes.every((a, i) => (i >= t.shape.length - k ? a === i : a! < t.shape.length - k));
-  return out(axes.map((a) => t.shape[a!]), t, { field: spatialFixed ? t.field : null });
+  return out(axes.map((a) => t.shape[a!]), t, { field: permutedField(t, axes as number[]) });
+}
+
+/**
+ * The receptive field after a permutation: the spatial axes move with the permutation; while they
+ * keep their order the field stays, recording their new positions when those are not trailing
+ * (channels-last), and dropping the record once they are trailing again (permuted back).
+ */
+function permutedField(t: TensorV, axes: number[]): ReceptiveField | null {
+  const field = t.field;
+  if (!field) return null;
+  const rank = t.shape.length;
+  const k = field.size.length;
+  const from = field.axes ?? Array.from({ length: k }, (_, i) => rank - k + i);
+  const to = from.map((a) => axes.indexOf(a));
+  if (to.some((p, i) => p < 0 || (i > 0 && p <= to[i - 1]))) return null;
+  const trailing = to.every((p, i) => p === rank - k + i);
+  const { axes: _old, ...rest } = field;
+  return trailing ? rest : { ...rest, axes: to };
 }
 
 export function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number | null, argOffset: number | null = null): Value {
@@ -132,8 +147,9 @@ export function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1:
   }
   const shape = [...t.shape];
   [shape[a], shape[b]] = [shape[b], shape[a]];
-  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
-  return out(shape, t, { field: a === b || (a < spatialFrom && b < spatialFrom) ? t.field : null });
+  const order = t.shape.map((_, i) => i);
+  [order[a], order[b]] = [order[b], order[a]];
+  return out(shape, t, { field: permutedField(t, order) });
 }
 
 export function flattenRule(ctx: OpContext, t: TensorV, start: number, end: number, argOffset: number | null = null): Value {
@@ -177,6 +193,9 @@ export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): V
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `squeeze dimension out of range for ${formatTensorShape(t)}`);
     return unrankedLike(t);
   }
+  // A symbolic size may or may not be 1 (code often asserts `h == 1` first): whether the axis
+  // goes is not certain, so neither is the rank after it.
+  if (axes.some((a) => !isKnown(t.shape[a!]))) return unrankedLike(t);
   return out(t.shape.filter((x, i) => !(axes.includes(i) && x === 1)), t);
 }
 
