@@ -18,6 +18,7 @@ import {
   type WebviewMessage,
 } from '../shared/protocol';
 import { analysisLanguage, type AnalysisCache } from './analysisCache';
+import { openAnalysedDocument } from './commandTarget';
 
 /** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'layerLens.panel';
@@ -514,7 +515,8 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     let document: vscode.TextDocument | undefined;
     let offset = 0;
     if (isLayerTarget(args)) {
-      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)));
+      // Only an open document is accepted: a link's arguments never make the editor open a URI.
+      document = openAnalysedDocument(args.uri);
       offset = args.offset;
     } else if (editor && analysisLanguage(editor.document)) {
       document = editor.document;
