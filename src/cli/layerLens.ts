@@ -2,22 +2,25 @@
 // editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
 // (the core never touches the file system): imports resolve through `readModule`.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, resolve, sep } from 'node:path';
 import { analyze } from '../analysis/analyze';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
 import type { InputBinding, Language } from '../analysis/types';
+import { importRoots, isWithinFolder, MAX_IMPORTED_FILE_BYTES, mayImport } from '../shared/importScope';
 import { summaryJson } from './summaryJson';
 
-const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
+const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--root DIR] [--json]
 
   FILE           a PyTorch/Keras .py file or a TensorFlow.js .ts/.js file
   --model EXPR   constructor or factory call to analyse, e.g. "WaveNet(stacks=2)" or "resnet18()"
                  (default: the file's last model class constructible with default arguments)
   --input SHAPE  an input shape such as "(1,3,224,224)" or "x=(N,3,224,224)"; repeat for several
                  inputs; a ":long" suffix marks token ids, e.g. "tokens=(1,32):long"
+  --root DIR     the project folder imports may read from (default: the current folder when FILE
+                 lies in it, else FILE's folder); imports never leave it, nor FILE's Python environment
   --json         print JSON: {file, model, inputs, modules, total_params, findings}
   --help         show this help
 `;
@@ -27,6 +30,7 @@ interface CliArgs {
   file: string;
   model?: string;
   inputs: InputBinding[];
+  root?: string;
   json: boolean;
 }
 
@@ -48,6 +52,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
     };
     if (a === '--json') args.json = true;
     else if (a === '--model' || a.startsWith('--model=')) args.model = value('--model');
+    else if (a === '--root' || a.startsWith('--root=')) args.root = value('--root');
     else if (a === '--input' || a.startsWith('--input=')) {
       const spec = value('--input');
       const b = parseShapeSpec(spec);
@@ -68,13 +73,40 @@ function languageOf(file: string): Language {
   return 'python';
 }
 
-/** Reads workspace modules for imports; unreadable paths are simply absent. */
-function readModule(path: string): string | undefined {
-  try {
-    return existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+/** A path with `/` separators, as the analysis core writes them. */
+function portable(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/**
+ * Reads the modules a file imports, only within the roots: a path outside them, or one whose real
+ * location (symbolic links followed) is outside them, or a file too large, is simply absent.
+ */
+export function moduleReader(roots: readonly string[]): (path: string) => string | undefined {
+  const realRoots = roots.flatMap((root) => {
+    try {
+      return [portable(realpathSync.native(root))];
+    } catch {
+      return [];
+    }
+  });
+  return (path) => {
+    try {
+      if (!mayImport(portable(resolve(path)), roots) || !existsSync(path)) return undefined;
+      if (!realRoots.some((root) => isWithinFolder(portable(realpathSync.native(path)), root))) return undefined;
+      const stat = statSync(path);
+      return stat.isFile() && stat.size <= MAX_IMPORTED_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The folders imports of the file may read: --root, else the current folder if it holds the file, else the file's folder. */
+function cliImportRoots(file: string, root: string | undefined): string[] {
+  const cwd = process.cwd();
+  const project = root !== undefined ? resolve(root) : isWithinFolder(portable(file), portable(cwd)) ? cwd : dirname(file);
+  return importRoots(portable(file), [portable(project)]);
 }
 
 /** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
@@ -103,7 +135,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     fileName: path,
     model: args.model,
     inputs: args.inputs.length ? args.inputs : undefined,
-    readModule,
+    readModule: moduleReader(cliImportRoots(path, args.root)),
     ...{ inputsOverrideComments: true },
   });
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).

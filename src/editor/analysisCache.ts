@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
+import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 
 /** The analysis entry point, as src/analysis/analyze.ts exports it. */
@@ -100,6 +101,11 @@ export class AnalysisCache implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (!isUriStillOpen(document)) this.forget(document.uri.toString());
+      }),
+      // Trust granted: imports refused in Restricted Mode are followed now.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.generation++;
+        for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate')) {
@@ -317,6 +323,8 @@ export class AnalysisCache implements vscode.Disposable {
    */
   private readModule(importer: vscode.Uri, path: string, imports: Set<string>): string | undefined {
     const uri = importer.with({ path, query: '', fragment: '' });
+    // Restricted Mode follows no imports; elsewhere only files in the workspace (importGuard.ts).
+    if (!mayFollowImport(importer, uri)) return undefined;
     const key = uri.toString();
     imports.add(key);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
@@ -327,7 +335,7 @@ export class AnalysisCache implements vscode.Disposable {
       return undefined;
     }
     this.moduleTexts.set(key, undefined);
-    vscode.workspace.fs.readFile(uri).then(
+    readImportedFile(importer, uri).then(
       (bytes) => {
         if (!this.moduleTexts.has(key)) return;
         this.moduleTexts.set(key, new TextDecoder().decode(bytes));

@@ -7,6 +7,7 @@
 import type { Finding, Severity, Span } from '../types';
 import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import { convertTree, type Arg, type Expr, type FunctionDef, type Module, type Param, type Stmt } from './ast';
+import { relativeImportBase } from './importPaths';
 import { parsePython } from './parse';
 import {
   FALSE,
@@ -271,8 +272,9 @@ export class Interpreter {
     if (!this.readModule) return null;
     const candidates: string[] = [];
     if (level > 0) {
-      let base = dirname(from.path);
-      for (let i = 1; i < level; i++) base = dirname(base);
+      // Python refuses a relative import beyond the top-level package; so does the analysis.
+      const base = relativeImportBase(from.path, level, (folder) => this.readText(joinPath(folder, '__init__.py')) !== undefined);
+      if (base === null) return null;
       const rel = joinPath(base, ...dotted);
       candidates.push(dotted.length ? `${rel}.py` : joinPath(base, '__init__.py'), joinPath(rel, '__init__.py'));
     } else {
@@ -283,7 +285,8 @@ export class Interpreter {
       candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
       const parts = dir.split('/');
       const rootAt = parts.lastIndexOf(dotted[0]);
-      if (rootAt > 0) {
+      // An ancestor at the root of the file system (`/home` for `import home.x`) is never a project's package.
+      if (rootAt > 1) {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
