@@ -4,7 +4,7 @@
 
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, resolve, sep } from 'node:path';
-import { analyze } from '../analysis/analyze';
+import { analyzeInChild, CHILD_FLAG, serveChildAnalysis } from './analysisChild';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
@@ -131,13 +131,15 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     err(`layer-lens: cannot read ${args.file}: no such file\n`);
     return 1;
   }
-  const analysis = analyze(text, languageOf(path), {
-    fileName: path,
-    model: args.model,
-    inputs: args.inputs.length ? args.inputs : undefined,
-    readModule: moduleReader(cliImportRoots(path, args.root)),
-    ...{ inputsOverrideComments: true },
-  });
+  // The analysis runs in a child process with the editor's limits (2 s, 256 MB): a hostile file
+  // ends in a finding, not in a crash or a hang of this process.
+  const analysis = analyzeInChild(
+    __filename,
+    text,
+    languageOf(path),
+    { fileName: path, model: args.model, inputs: args.inputs.length ? args.inputs : undefined, ...{ inputsOverrideComments: true } },
+    cliImportRoots(path, args.root),
+  );
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).
   const model = analysis.models.length ? analysis.models[analysis.models.length - 1] : null;
   if (args.json) {
@@ -155,4 +157,5 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 
 // Run when executed as the bundled bin (not when imported by tests).
 const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly && process.argv[2] === CHILD_FLAG) process.stdout.write(serveChildAnalysis(readFileSync(0, 'utf8'), moduleReader));
+else if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
+import { isPendingAnalysis } from './analysisWorkerProtocol';
 import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 
@@ -88,7 +89,7 @@ export class AnalysisCache implements vscode.Disposable {
     private readonly analyzer: Analyzer,
     private readonly log?: vscode.LogOutputChannel,
     /** Makes a per-document incremental analyser (null: every analysis calls `analyzer` afresh). */
-    private readonly incrementalFactory: (() => IncrementalAnalyzer) | null = null,
+    private readonly incrementalFactory: ((key: string) => IncrementalAnalyzer) | null = null,
   ) {
     this.subscriptions.push(
       this.emitter,
@@ -130,7 +131,7 @@ export class AnalysisCache implements vscode.Disposable {
     try {
       const options = this.optionsFor(document, imports);
       let incremental = this.incremental.get(key);
-      if (!incremental && this.incrementalFactory && !document.isClosed) this.incremental.set(key, (incremental = this.incrementalFactory()));
+      if (!incremental && this.incrementalFactory && !document.isClosed) this.incremental.set(key, (incremental = this.incrementalFactory(key)));
       analysis = incremental ? incremental.update(document.getText(), language, options) : this.analyzer(document.getText(), language, options);
     } catch (error) {
       // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
@@ -139,8 +140,9 @@ export class AnalysisCache implements vscode.Disposable {
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
     this.account(analysis, `${key} (version ${document.version})`);
-    // A closed document keeps no entry: a provider may still ask for it while it closes.
-    if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
+    // A closed document keeps no entry: a provider may still ask for it while it closes. A stand-in
+    // for an analysis still running in a worker is not kept either: the real one follows.
+    if (!document.isClosed && !isPendingAnalysis(analysis)) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
     return analysis;
   }
 
@@ -268,9 +270,18 @@ export class AnalysisCache implements vscode.Disposable {
         this.timers.delete(key);
         if (document.isClosed) return;
         const analysis = this.get(document);
-        this.emitter.fire({ document, analysis });
+        // Still running in a worker: `reanalyse` pushes the result when it comes.
+        if (!isPendingAnalysis(analysis)) this.emitter.fire({ document, analysis });
       }, Math.max(0, wait)),
     );
+  }
+
+  /** A document's analysis finished after the editor stopped waiting for it: analyse (from the result) and push it. */
+  reanalyse(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) entry.generation = -1;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+    if (document) this.schedule(document, 0);
   }
 
   /** Drops everything held for a closed document, and imported modules nothing else uses. */
@@ -279,6 +290,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
     this.entries.delete(key);
+    this.incremental.get(key)?.reset();
     this.incremental.delete(key);
     const inUse = new Set<string>();
     for (const entry of this.entries.values()) for (const m of entry.imports) inUse.add(m);

@@ -2,7 +2,7 @@
 // nothing is analysed until a document or a command needs it, and tfjs never loads here.
 import * as vscode from 'vscode';
 import { AnalysisCache, layerLensSelector } from './analysisCache';
-import { analysisCore, analysisCoreLoadMs } from './core';
+import { analysisCore, analysisCoreLoadMs, createAnalysisRunner } from './core';
 import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
@@ -41,11 +41,14 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
   // The core loads on the first analysis, not here (src/editor/core.ts).
-  const cache = new AnalysisCache(
-    (text, language, options) => analysisCore().analyze(text, language, options),
+  // The Node host analyses in worker threads (a hostile file costs a worker, never the host).
+  const runner = createAnalysisRunner();
+  const cache: AnalysisCache = new AnalysisCache(
+    runner ? runner.analyze : (text, language, options) => analysisCore().analyze(text, language, options),
     log,
-    () => analysisCore().createIncrementalAnalyzer(),
+    runner ? (key) => runner.incremental(key, () => cache.reanalyse(key)) : () => analysisCore().createIncrementalAnalyzer(),
   );
+  if (runner) context.subscriptions.push(runner);
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);
