@@ -206,20 +206,23 @@ function isExportFormat(x: unknown): x is ExportFormat {
   return x === 'png' || x === 'svg' || x === 'html' || x === 'gif';
 }
 
+/** The bounds of a UiState's fields, shared by every place that accepts one from outside (webview, Live Share). */
+export const UI_STATE_BOUNDS = { layerIdChars: 1024, tokensChars: 20000, maxSequenceLength: 8192, unitAxes: 3, maxStep: 1_000_000 } as const;
+
 /** True when `x` is a well-formed UiState. */
 export function isUiState(x: unknown): x is UiState {
   return (
     isObj(x) &&
-    (x.layerId === null || isStr(x.layerId, 1024)) &&
+    (x.layerId === null || isStr(x.layerId, UI_STATE_BOUNDS.layerIdChars)) &&
     isView(x.view) &&
     Number.isInteger(x.step) && (x.step as number) >= 0 &&
     typeof x.playing === 'boolean' &&
     isFiniteNum(x.speed) && x.speed > 0 && x.speed <= 64 &&
     typeof x.followCursor === 'boolean' &&
     typeof x.presenter === 'boolean' &&
-    (x.unit === null || isNumArray(x.unit, 3)) &&
-    isStr(x.tokens, 20000) &&
-    Number.isInteger(x.sequenceLength) && (x.sequenceLength as number) >= 1 && (x.sequenceLength as number) <= 8192
+    (x.unit === null || isNumArray(x.unit, UI_STATE_BOUNDS.unitAxes)) &&
+    isStr(x.tokens, UI_STATE_BOUNDS.tokensChars) &&
+    Number.isInteger(x.sequenceLength) && (x.sequenceLength as number) >= 1 && (x.sequenceLength as number) <= UI_STATE_BOUNDS.maxSequenceLength
   );
 }
 
