@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { panelModelAt, type PanelModel } from '../analysis/panelModel';
 import { makeNonce, panelHtml } from '../shared/panelHtml';
 import {
+  answerInFormat,
   defaultUiState,
   isUiState,
   isWebviewMessage,
@@ -239,7 +240,8 @@ class LayerPanel implements vscode.Disposable {
       }, EXPORT_TIMEOUT_MS);
       this.exportRequests.set(requestId, (message) => {
         this.cancel(timer);
-        resolve(message);
+        // The answer must be in the format asked for: a compromised webview must not write HTML into a .png.
+        resolve(answerInFormat(format, message));
       });
       this.post({ type: 'exportView', requestId, format });
     });

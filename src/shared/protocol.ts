@@ -299,3 +299,12 @@ export function isHostMessage(x: unknown): x is HostMessage {
       return false;
   }
 }
+
+/**
+ * The webview's answer to an export request, held to the format asked for: an answer in another
+ * format (a compromised webview answering a PNG request with HTML) becomes an error, so what is
+ * written to disk is always what the user chose.
+ */
+export function answerInFormat(requested: ExportFormat, answer: ExportedMessage): ExportedMessage {
+  return answer.format === requested ? answer : { ...answer, format: requested, data: '', error: `The panel answered a ${requested} request with ${answer.format}.` };
+}

@@ -2,8 +2,22 @@
 // panel's tensor cap (issue 19, item 6): a layer with thousands of heads cannot make the panel
 // allocate heads × display² floats. tfjs runs here on its CPU backend.
 import assert from 'node:assert/strict';
-import { runSelfAttention } from '../../webview/render/attentionCompute';
-import { MAX_TENSOR_ELEMENTS, TensorCapError, tf } from '../../webview/render/tfBackend';
+
+// The webview's modules are loaded untyped: their types need the DOM library, which the unit tests'
+// project leaves out on purpose (the editor side must not use DOM types).
+interface AttentionRunLike {
+  heads: number;
+  display: number;
+  maps: Float32Array[];
+}
+const { runSelfAttention } = require('../../webview/render/attentionCompute') as {
+  runSelfAttention(o: { tokens: string[]; embedDim: number; numHeads: number; causal: boolean; seed: number; headsDrawn?: number }): Promise<AttentionRunLike>;
+};
+const { MAX_TENSOR_ELEMENTS, TensorCapError, tf } = require('../../webview/render/tfBackend') as {
+  MAX_TENSOR_ELEMENTS: number;
+  TensorCapError: new () => Error;
+  tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
+};
 
 describe('attention view memory (issue 19)', function () {
   this.timeout(60_000);
