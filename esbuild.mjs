@@ -47,9 +47,9 @@ const targets = {
     platform: 'node',
     format: 'cjs',
   },
-  // The analysis worker of the Node host (src/editor/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
+  // The analysis worker of the Node host (src/node/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
   'extension-worker': {
-    entryPoints: ['src/editor/analysisWorker.ts'],
+    entryPoints: ['src/node/analysisWorker.ts'],
     outfile: 'dist/extension/analysisWorker.js',
     platform: 'node',
     format: 'cjs',

@@ -1,8 +1,8 @@
 // What the analysis worker and its host say to each other, and the limits they share (issue 19):
 // the analysis of a hostile or huge file runs in a worker thread with a heap limit and a
 // wall-clock deadline, so the extension host (and the CLI) never blocks for long and never dies
-// with it. Plain data only: the Node pool (analysisWorkerPool.ts), the worker
-// (analysisWorkerMain.ts) and the unit tests import this file.
+// with it. Plain data only: the Node pool (src/node/analysisWorkerPool.ts), the worker
+// (src/node/analysisWorkerMain.ts) and the unit tests import this file.
 
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
 

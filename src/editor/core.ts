@@ -36,7 +36,7 @@ export function analysisCoreLoadMs(): number | undefined {
 }
 
 /**
- * How the Node host runs analyses off its own thread (src/editor/analysisWorkerPool.ts), so a
+ * How the Node host runs analyses off its own thread (src/node/analysisWorkerPool.ts), so a
  * hostile file never blocks or crashes it. The web host provides none and analyses in place.
  */
 export interface AnalysisRunner {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
 import type { Analysis } from '../../src/analysis/types';
 import { isPendingAnalysis } from '../../src/editor/analysisWorkerProtocol';
-import { AnalysisWorkerPool, workerIncrementalAnalyzer } from '../../src/editor/analysisWorkerPool';
+import { AnalysisWorkerPool, workerIncrementalAnalyzer } from '../../src/node/analysisWorkerPool';
 
 const root = join(__dirname, '..', '..');
 const workerFile = join(root, 'dist', 'extension', 'analysisWorker.js');

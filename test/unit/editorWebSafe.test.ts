@@ -18,7 +18,8 @@ describe('editor: web-safe imports', () => {
     it(`${file} imports only vscode, the core, the shared protocol and its siblings`, () => {
       const text = readFileSync(join(editorDir, file), 'utf8');
       const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
-      const allowed = (s: string) => s === 'vscode' || /^\.\/[\w.]+$/.test(s) || /^\.\.\/(analysis|shared)\//.test(s);
+      // The Node entry point alone may reach src/node/ (worker threads, symbolic links): the web entry never imports it.
+      const allowed = (s: string) => s === 'vscode' || /^\.\/[\w.]+$/.test(s) || /^\.\.\/(analysis|shared)\//.test(s) || (file === 'node.ts' && /^\.\.\/node\//.test(s));
       assert.deepEqual(specifiers.filter((s) => !allowed(s)), []);
       // The Node entry point alone requires the core's sibling bundle (src/editor/core.ts).
       const checked = file === 'node.ts' ? text.replace("require('./analysis.js')", '') : text;

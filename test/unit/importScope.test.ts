@@ -1,12 +1,13 @@
 // Imports never read above the workspace, above a top-level package, or through a symbolic link
 // that leads outside (issue 19, item 2); the manifest limits what an untrusted workspace may set.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
 import { relativeImportBase } from '../../src/analysis/python/importPaths';
-import { main, moduleReader } from '../../src/cli/layerLens';
+import { moduleReader } from '../../src/cli/layerLens';
 import { importRoots, isWithinFolder, mayImport, normalisePath, pythonEnvironmentFolder } from '../../src/shared/importScope';
 
 /** An in-memory file system for readModule, recording every path the analysis asked for. */
@@ -64,9 +65,13 @@ describe('import scope (issue 19)', () => {
     assert.deepEqual(importRoots('/w/alone/net.py', []), ['/w/alone']);
   });
 
-  describe('in the CLI, on real files', () => {
+  describe('in the CLI, on real files', function () {
+    this.timeout(60_000);
     let base: string;
+    const bin = join(__dirname, '..', '..', 'dist', 'cli', 'layerLens.js');
     before(() => {
+      const build = spawnSync(process.execPath, ['esbuild.mjs', 'cli'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+      assert.equal(build.status, 0, build.stderr);
       base = mkdtempSync(join(tmpdir(), 'layer-lens-imports-'));
       mkdirSync(join(base, 'repo', 'pkg'), { recursive: true });
       writeFileSync(join(base, 'secrets.py'), secret);
@@ -82,9 +87,10 @@ describe('import scope (issue 19)', () => {
     const inFeatures = (importLine: string): unknown => {
       const file = join(base, 'repo', 'pkg', 'net.py');
       writeFileSync(file, netUsing(importLine));
-      let out = '';
-      const status = main(['summary', file, '--root', join(base, 'repo'), '--json'], (s) => (out += s), () => {});
-      assert.equal(status, 0);
+      // The bundled CLI, as users run it (its analysis runs in a child process).
+      const run = spawnSync(process.execPath, [bin, 'summary', file, '--root', join(base, 'repo'), '--json'], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const out = run.stdout;
       const json = JSON.parse(out) as { modules: { path: string; params_own: number | null }[] };
       assert.doesNotMatch(out, /API_TOKEN = 7/);
       // nn.Linear(API_TOKEN, 2) holds 2·API_TOKEN + 2 parameters: they tell which value was imported.

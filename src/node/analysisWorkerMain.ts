@@ -6,7 +6,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { analyze } from '../analysis/analyze';
 import { createIncrementalAnalyzer, type IncrementalAnalyzer } from '../analysis/incremental';
-import type { FromWorker, ToWorker, WorkerStart } from './analysisWorkerProtocol';
+import type { FromWorker, ToWorker, WorkerStart } from '../editor/analysisWorkerProtocol';
 
 /** Starts serving analyses on the port the host sent in `workerData`. */
 export function startAnalysisWorker(port: MessagePort, start: WorkerStart): void {

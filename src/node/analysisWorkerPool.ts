@@ -17,7 +17,7 @@ import {
   type FromWorker,
   type ToWorker,
   type WorkerStart,
-} from './analysisWorkerProtocol';
+} from '../editor/analysisWorkerProtocol';
 
 /** How the pool is set up. */
 export interface PoolOptions {
