@@ -108,6 +108,7 @@ class Slot {
     if (message.type === 'ready') {
       this.ready = true;
       this.readyAt = performance.now();
+      this.pool.everReady = true;
       this.next();
       return;
     }
@@ -192,6 +193,8 @@ export class AnalysisWorkerPool {
   private nextId = 1;
   /** Analyses stopped by the deadline or the heap limit, for tests and logs. */
   stoppedCount = 0;
+  /** Whether any worker of the pool has started. */
+  everReady = false;
 
   constructor(options: PoolOptions) {
     this.limits = options.limits ?? ANALYSIS_LIMITS;
@@ -215,8 +218,8 @@ export class AnalysisWorkerPool {
   }
 
   /**
-   * Waits synchronously up to `ms` for the job, counted from when its worker is ready (a new
-   * worker's start-up adds at most `startupMs`). Returns the analysis, or undefined when late.
+   * Waits synchronously up to `ms` for the job, counted from when its worker is ready (the pool's
+   * first worker's start-up adds at most `startupMs`). Returns the analysis, or undefined when late.
    */
   waitSync(job: Job, ms: number, startupMs = 3000): Analysis | undefined {
     const started = performance.now();
@@ -224,7 +227,9 @@ export class AnalysisWorkerPool {
       if (job.result) return job.result;
       const slot = this.slots.find((s) => s.current === job || s.queue.includes(job));
       if (!slot) return job.result;
-      const until = slot.ready ? Math.max(started, slot.readyAt) + ms : started + startupMs;
+      // Only the pool's first worker is waited for while it starts (the first analysis of a session);
+      // later ones start in the background while the host answers with what it has.
+      const until = slot.ready ? Math.max(started, slot.readyAt) + ms : started + (this.everReady ? ms : startupMs);
       if (performance.now() >= until) return undefined;
       slot.waitFor(job, until);
     }
