@@ -7,5 +7,6 @@ export const integrationSuites: { file: string; load: () => Promise<unknown> }[]
   { file: "exportView.test.ts", load: () => import("./exportView.test") },
   { file: "liveShare.test.ts", load: () => import("./liveShare.test") },
   { file: "panel.test.ts", load: () => import("./panel.test") },
+  { file: "security.test.ts", load: () => import("./security.test") },
   { file: "walkthrough.test.ts", load: () => import("./walkthrough.test") },
 ];
