@@ -6,6 +6,7 @@
 import type { ChangedRange } from '@lezer/common';
 import { analyze } from './analyze';
 import { looksBinary } from './binaryText';
+import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo } from './python/modelMemo';
 import { parsePython, type ParsedPython } from './python/parse';
@@ -38,7 +39,7 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
       } catch {
         parsed = parsePython(text);
       }
-      const analysis = analyzePython(text, options, parsed, memo);
+      const analysis = clipAnalysisStrings(analyzePython(text, options, parsed, memo));
       return { ...analysis, elapsedMs: now() - t0 };
     },
     reset() {

@@ -299,19 +299,23 @@ export const HOST_WAIT_MS = 100;
 export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string, onLate: () => void, waitMs = HOST_WAIT_MS): IncrementalAnalyzer {
   let last: { signature: string; analysis: Analysis } | null = null;
   let inFlight: { signature: string; job: Job } | null = null;
+  // A document whose last analysis took longer than the wait (a pathological file) is not waited
+  // for at all: the host answers with what it has at once, and the result follows.
+  let slow = false;
   return {
     update(text, language, options = {}) {
-      const signature = `${language}\u0000${JSON.stringify({ ...options, readModule: undefined })}\u0000${text}`;
+      const signature = signatureOf(text, language, options);
       if (last?.signature === signature) return last.analysis;
       if (inFlight?.signature === signature) return pendingAnalysis(language, last?.analysis);
       const job = pool.submit(key, text, language, options);
       let waiting = true;
       pool.whenDone(job, (analysis) => {
         last = { signature, analysis };
+        slow = analysis.elapsedMs > waitMs;
         if (inFlight?.job === job) inFlight = null;
         if (!waiting) onLate();
       });
-      const analysis = pool.waitSync(job, waitMs);
+      const analysis = pool.waitSync(job, slow ? 0 : waitMs);
       waiting = false;
       if (analysis) return analysis;
       inFlight = { signature, job };
@@ -325,7 +329,33 @@ export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string,
   };
 }
 
-/** A one-off analysis in the pool, waited for up to `waitMs` (an empty analysis when it is late). */
-export function workerAnalyze(pool: AnalysisWorkerPool, text: string, language: Language, options: AnalyzeOptions | undefined, waitMs = HOST_WAIT_MS): Analysis {
-  return pool.waitSync(pool.submit(null, text, language, options), waitMs) ?? pendingAnalysis(language);
+/** What identifies an analysis request: its text, language and options (imports aside). */
+function signatureOf(text: string, language: Language, options: AnalyzeOptions): string {
+  return `${language}\u0000${JSON.stringify({ ...options, readModule: undefined })}\u0000${text}`;
+}
+
+/** One-off analyses still running, per pool, so asking again does not start (or wait for) another. */
+const oneOffJobs = new WeakMap<AnalysisWorkerPool, Map<string, Job>>();
+
+/**
+ * A one-off analysis in the pool, waited for up to `waitMs` (a pending stand-in when it is late).
+ * The same request asked again while it runs is answered at once; once done, with its result.
+ */
+export function workerAnalyze(pool: AnalysisWorkerPool, text: string, language: Language, options: AnalyzeOptions = {}, waitMs = HOST_WAIT_MS): Analysis {
+  let jobs = oneOffJobs.get(pool);
+  if (!jobs) oneOffJobs.set(pool, (jobs = new Map()));
+  const signature = signatureOf(text, language, options);
+  const running = jobs.get(signature);
+  if (running) {
+    if (!running.result) return pendingAnalysis(language);
+    jobs.delete(signature);
+    return running.result;
+  }
+  const job = pool.submit(null, text, language, options);
+  const analysis = pool.waitSync(job, waitMs);
+  if (analysis) return analysis;
+  // Remembered until asked again; a few at most (the oldest is dropped).
+  jobs.set(signature, job);
+  if (jobs.size > 8) jobs.delete(jobs.keys().next().value as string);
+  return pendingAnalysis(language);
 }
