@@ -195,6 +195,11 @@ export class AnalysisWorkerPool {
   stoppedCount = 0;
   /** Whether any worker of the pool has started. */
   everReady = false;
+  /**
+   * Files (by `fileName`) whose last analysis outlasted the host's wait: a pathological file is
+   * waited for once, not on every request, until one of its analyses is quick again.
+   */
+  readonly slowFiles = new Set<string>();
 
   constructor(options: PoolOptions) {
     this.limits = options.limits ?? ANALYSIS_LIMITS;
@@ -288,8 +293,13 @@ export class AnalysisWorkerPool {
   }
 }
 
-/** How long the extension host waits for a result before it answers with what it has. */
-export const HOST_WAIT_MS = 100;
+/**
+ * How long the extension host waits for a result before it answers with what it has: long enough
+ * that an ordinary file's analysis (milliseconds, a few hundred on a loaded machine) is always
+ * waited for, as when it ran in the host; a document whose analysis outlasts it is not waited for
+ * again until one of its analyses finishes within it.
+ */
+export const HOST_WAIT_MS = 1000;
 
 /**
  * An incremental analyser whose work happens in the pool. It answers synchronously when the
@@ -299,9 +309,6 @@ export const HOST_WAIT_MS = 100;
 export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string, onLate: () => void, waitMs = HOST_WAIT_MS): IncrementalAnalyzer {
   let last: { signature: string; analysis: Analysis } | null = null;
   let inFlight: { signature: string; job: Job } | null = null;
-  // A document whose last analysis took longer than the wait (a pathological file) is not waited
-  // for at all: the host answers with what it has at once, and the result follows.
-  let slow = false;
   return {
     update(text, language, options = {}) {
       const signature = signatureOf(text, language, options);
@@ -311,11 +318,10 @@ export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string,
       let waiting = true;
       pool.whenDone(job, (analysis) => {
         last = { signature, analysis };
-        slow = analysis.elapsedMs > waitMs;
         if (inFlight?.job === job) inFlight = null;
         if (!waiting) onLate();
       });
-      const analysis = pool.waitSync(job, slow ? 0 : waitMs);
+      const analysis = waitNoticingSlowFiles(pool, job, options, waitMs);
       waiting = false;
       if (analysis) return analysis;
       inFlight = { signature, job };
@@ -327,6 +333,20 @@ export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string,
       pool.forget(key);
     },
   };
+}
+
+/**
+ * Waits for a job up to `waitMs`, or not at all for a file known to be slow; a wait that runs out
+ * marks the file slow, and a quick analysis of it clears the mark.
+ */
+function waitNoticingSlowFiles(pool: AnalysisWorkerPool, job: Job, options: AnalyzeOptions, waitMs: number): Analysis | undefined {
+  const file = options.fileName ?? '';
+  pool.whenDone(job, (done) => {
+    if (done.elapsedMs <= waitMs) pool.slowFiles.delete(file);
+  });
+  const analysis = pool.waitSync(job, pool.slowFiles.has(file) ? 0 : waitMs);
+  if (!analysis) pool.slowFiles.add(file);
+  return analysis;
 }
 
 /** What identifies an analysis request: its text, language and options (imports aside). */
@@ -352,7 +372,7 @@ export function workerAnalyze(pool: AnalysisWorkerPool, text: string, language: 
     return running.result;
   }
   const job = pool.submit(null, text, language, options);
-  const analysis = pool.waitSync(job, waitMs);
+  const analysis = waitNoticingSlowFiles(pool, job, options, waitMs);
   if (analysis) return analysis;
   // Remembered until asked again; a few at most (the oldest is dropped).
   jobs.set(signature, job);
