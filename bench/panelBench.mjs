@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { analyze } from '../src/analysis/analyze.ts';
 import { panelModelAt } from '../src/analysis/panelModel.ts';
 import { defaultUiState } from '../src/shared/protocol.ts';
-import { MAX_REPLAY_STEPS } from '../webview/render/exportView.ts';
+import { MAX_REPLAY_STEPS } from '../webview/render/captureView.ts';
 import { makeNonce, panelHtml } from '../src/shared/panelHtml.ts';
 import { CHROMIUM_ARGS, DARK_THEME } from '../test/webview/harness.ts';
 import { chromium } from 'playwright-core';

@@ -1,10 +1,10 @@
-// `npm test`: build, type-check, then the four suites, with a per-suite summary and, as the last
+// `npm test`: build, type-check, lint, then the four suites, with a per-suite summary and, as the last
 // line, `N passed, N failed` over all of them. A suite that cannot run counts as failed; nothing
 // is skipped silently: a pending (skipped) test is listed by title and counted as failed, because
 // a test whose tool is missing must fail with the reason, and CI reads only the last line.
 //
 //   npm test                      everything
-//   npm test -- unit              one or more of: build typecheck unit integration web webview package
+//   npm test -- unit              one or more of: build typecheck lint unit integration web webview package
 //   LAYER_LENS_TEST_GREP=hover    only tests whose title matches, in every mocha suite
 //   VSCODE_EXECUTABLE=/path/code  run the integration and package suites in a desktop VS Code
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,17 @@ import { packageExtension } from './package.mjs';
 import { installIntoExtensionsDir, runExtensionTests } from './runInWorkbench.mjs';
 import { runWebExtensionTests } from './testWeb.mjs';
 
-const steps = ['build', 'typecheck', 'unit', 'integration', 'web', 'webview', 'package'];
+const steps = ['build', 'typecheck', 'lint', 'unit', 'integration', 'web', 'webview', 'package'];
+/** The files Prettier keeps (configuration, with .prettierrc.json's options); see lintSuite. */
+const FORMATTED = [
+  'eslint.config.mjs',
+  '.prettierrc.json',
+  'package.json',
+  'tsconfig.json',
+  'src/analysis/tsconfig.json',
+  'webview/tsconfig.json',
+  'test/webview/tsconfig.json',
+];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = requested.filter((name) => !steps.includes(name));
 if (unknown.length) {
@@ -172,6 +182,10 @@ if (selected.includes('typecheck')) {
   });
 }
 
+if (selected.includes('lint')) {
+  await step('lint', lintSuite);
+}
+
 if (selected.includes('unit')) {
   await step('unit', () => nodeSuite('test/unit', { timeoutMs: 10_000 }));
 }
@@ -234,6 +248,40 @@ if (selected.includes('package')) {
       temp.remove();
     }
   });
+}
+
+/**
+ * The lint suite: ESLint's layer rules (eslint.config.mjs) over src/ and webview/, one test per
+ * file, and Prettier's check over the files it is trusted to format (FORMATTED below), one test per
+ * file. The TypeScript sources keep their hand-made layout: Prettier would rewrite most of them.
+ */
+async function lintSuite() {
+  const { ESLint } = await import('eslint');
+  const eslint = new ESLint({ cwd: repoRoot });
+  const results = await eslint.lintFiles(['src', 'webview']);
+  const failures = [];
+  for (const result of results) {
+    const errors = result.messages.filter((m) => m.severity === 2 || m.fatal);
+    if (errors.length === 0) continue;
+    const where = relative(repoRoot, result.filePath);
+    for (const e of errors) console.log(`  ✘ ${where}:${e.line}:${e.column} ${e.message} (${e.ruleId ?? 'parse'})`);
+    failures.push({ title: `eslint ${where}`, message: errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ') });
+  }
+  console.log(`eslint: ${results.length} file(s), ${failures.length} with errors`);
+  const prettier = await import('prettier');
+  const formatted = FORMATTED.filter((f) => existsSync(join(repoRoot, f)));
+  let unformatted = 0;
+  for (const file of formatted) {
+    const path = join(repoRoot, file);
+    const options = { ...(await prettier.resolveConfig(path)), filepath: path };
+    if (await prettier.check(readFileSync(path, 'utf8'), options)) continue;
+    unformatted += 1;
+    console.log(`  ✘ ${file} is not formatted: npx prettier --write ${file}`);
+    failures.push({ title: `prettier ${file}`, message: 'not formatted' });
+  }
+  console.log(`prettier: ${formatted.length} file(s), ${unformatted} not formatted`);
+  const checked = results.length + formatted.length;
+  return { passed: checked - failures.length, failed: failures.length, failures, note: `${results.length} linted, ${formatted.length} format-checked` };
 }
 
 /**

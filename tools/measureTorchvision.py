@@ -429,8 +429,17 @@ def write_accuracy(rows, fields, cli, baseline_ms):
             agree = "✓" if f["cli"] == f["gradient"] else "✗"
             lines.append(f"| `{f['model']}` | `{f['path']}` | {field_text(f['expected'])} | "
                          f"{field_text(f['gradient'])} | {field_text(f['cli'])} | {agree} |")
-    with open(os.path.join(ROOT, "docs", "accuracy.md"), "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    target = os.path.join(ROOT, "docs", "accuracy.md")
+    # tools/compareRealCode.mjs owns the section between its markers: keep it.
+    kept = ""
+    if os.path.exists(target):
+        with open(target, encoding="utf-8") as handle:
+            text = handle.read()
+        start, end = text.find("<!-- realCode:torch:start -->"), text.find("<!-- realCode:torch:end -->")
+        if 0 <= start < end:
+            kept = "\n" + text[start:end] + "<!-- realCode:torch:end -->\n"
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n" + kept)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // Entry point of the panel app: define the elements, start tfjs, and tell the extension we are
-// ready. Data arrives only by message after `ready` (STYLE.md invariant 4).
+// ready. Data arrives only by message after `ready` (ARCHITECTURE.md, invariant 4).
 import './components/llApp';
 import type { LlApp } from './components/llApp';
 import { onHostMessage, post, restoredUiState } from './host';

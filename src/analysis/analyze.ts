@@ -1,8 +1,7 @@
 // The single entry point of the analysis core: text in, plain data out. Python (PyTorch and
 // Keras) goes through the abstract interpreter in python/; TypeScript/JavaScript (TensorFlow.js)
-// through typescript/. Importing the catalogue here registers every layer family once.
+// through typescript/. Both read the one layer catalogue (layers/catalogue.ts).
 
-import './layers/index';
 import { binaryAnalysis, looksBinary } from './binaryText';
 import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
@@ -25,7 +24,7 @@ function analyzeUnclipped(text: string, language: Language, options: AnalyzeOpti
       language,
       models: [],
       annotations: [],
-      findings: [{ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] }],
+      findings: [{ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] }],
       elapsedMs: 0,
     };
   }

@@ -8,7 +8,7 @@ import { analyze } from './analyze';
 import { looksBinary } from './binaryText';
 import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
-import { ModelMemo } from './python/modelMemo';
+import { ModelMemo, type MemoRun } from './python/modelMemo';
 import { parsePython, type ParsedPython } from './python/parse';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -18,17 +18,66 @@ export interface IncrementalAnalyzer {
   update(text: string, language: Language, options?: AnalyzeOptions): Analysis;
   /** Drops everything held (the document closed). */
   reset(): void;
+  /** What the last update reused: for tests and benchmarks, which must see replays, not infer them. */
+  stats(): IncrementalStats;
+}
+
+/** How the last update came about. */
+export interface IncrementalStats {
+  /** Models whose previous result was moved into the new version without running them. */
+  replayed: number;
+  /** Models built by running them (new, edited, or depending on what the edit touched). */
+  rebuilt: number;
+  /** True when a replay could not reproduce a fresh run and the update analysed afresh. */
+  fellBack: boolean;
+  /** True when the update did not use the memo at all (another language, binary text). */
+  full: boolean;
+}
+
+/**
+ * The memo, counting what each run replays and what it rebuilds. A run that falls back begins
+ * again on the cleared memo, so a second begin within one update marks the fallback.
+ */
+class CountingMemo extends ModelMemo {
+  counts: IncrementalStats = { replayed: 0, rebuilt: 0, fellBack: false, full: false };
+  private runsThisUpdate = 0;
+
+  startUpdate(): void {
+    this.counts = { replayed: 0, rebuilt: 0, fellBack: false, full: false };
+    this.runsThisUpdate = 0;
+  }
+
+  override begin(...args: Parameters<ModelMemo['begin']>): MemoRun | null {
+    const run = super.begin(...args);
+    this.runsThisUpdate += 1;
+    this.counts = { replayed: 0, rebuilt: 0, fellBack: this.runsThisUpdate > 1, full: false };
+    if (!run) return run;
+    const counts = () => this.counts;
+    const keepReplayed = run.keepReplayed.bind(run);
+    const keepLive = run.keepLive.bind(run);
+    run.keepReplayed = (key, entry) => {
+      counts().replayed += 1;
+      keepReplayed(key, entry);
+    };
+    run.keepLive = (key, live) => {
+      counts().rebuilt += 1;
+      keepLive(key, live);
+    };
+    return run;
+  }
 }
 
 /** Creates an analyser that reuses work between versions of one document. */
 export function createIncrementalAnalyzer(): IncrementalAnalyzer {
   let parsed: ParsedPython | undefined;
-  const memo = new ModelMemo();
+  const memo = new CountingMemo();
   return {
     update(text, language, options = {}) {
+      memo.startUpdate();
       if (language !== 'python' || looksBinary(text)) {
         parsed = undefined;
         memo.clear();
+        memo.counts.full = true;
         return analyze(text, language, options);
       }
       const t0 = now();
@@ -45,6 +94,9 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
     reset() {
       parsed = undefined;
       memo.clear();
+    },
+    stats() {
+      return { ...memo.counts };
     },
   };
 }

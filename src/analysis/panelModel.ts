@@ -4,6 +4,7 @@
 // receptiveField.ts so that the hover, the CLI and the animation print the same numbers; the webview
 // never re-derives them.
 
+import { effectiveKernel } from './layers/convArithmetic';
 import { causalContext, composeField, fieldOfStack, identityField } from './receptiveField';
 import type { AttentionInfo, Analysis, Geometry, ModelInfo, ModuleInfo, ReceptiveField, ShapesOut, Span } from './types';
 
@@ -120,8 +121,8 @@ function spatialSize(m: ModuleInfo, rank: number): number[] | null {
 function sequenceLengthOf(m: ModuleInfo): number | null {
   const input = firstInput(m);
   if (!input || input.length < 2) return null;
-  // PyTorch MultiheadAttention is (L, N, E) unless batch_first; Keras and most hand-written code use (N, T, E).
-  const batchFirst = m.framework !== 'pytorch' || m.config?.batch_first === true || m.type !== 'MultiheadAttention';
+  // The catalogue entry says where the sequence axis is: PyTorch's attention is (L, N, E) unless batch_first.
+  const batchFirst = m.attention?.batchFirst !== false;
   const length = input.length === 2 ? input[0] : batchFirst ? input[input.length - 2] : input[0];
   return typeof length === 'number' ? length : null;
 }
@@ -361,7 +362,7 @@ export function kernelFootprint(g: Geometry, outIndex: readonly number[]): numbe
 
 /** Output length of a sliding window along one axis (PyTorch's formula with symmetric padding unless causal). */
 export function slidingOutputLength(g: Geometry, axis: number, inputLength: number): number {
-  const span = g.dilation[axis] * (g.kernel[axis] - 1) + 1;
+  const span = effectiveKernel(g.kernel[axis], g.dilation[axis]);
   if (g.kind === 'convTranspose') {
     return (inputLength - 1) * g.stride[axis] - 2 * g.padding[axis] + span + (g.outputPadding?.[axis] ?? 0);
   }

@@ -7,6 +7,7 @@
 // Transposed convolutions divide the stride; their fields are computed from the set of inputs
 // one output actually touches, because that set differs from output to output.
 
+import { effectiveKernel } from './layers/convArithmetic';
 import type { Geometry, ReceptiveField } from './types';
 
 /** The field of the input itself: one pixel, stride 1, no padding, on `rank` axes. */
@@ -40,12 +41,12 @@ function composeAxis(
   dilation: number,
 ): { r: number; j: number; P: number } {
   if (kind !== 'convTranspose') {
-    const extent = dilation * (kernel - 1) + 1;
+    const extent = effectiveKernel(kernel, dilation);
     return { r: r + (extent - 1) * j, j: j * stride, P: P + padding * j };
   }
   // Outputs repeat their tap pattern with period stride·dilation; the widest pattern sets the
   // field. Absurdly large layers use the bound ⌈extent/stride⌉ − 1 instead of enumerating.
-  const extent = dilation * (kernel - 1) + 1;
+  const extent = effectiveKernel(kernel, dilation);
   let widest = 0;
   if (stride * dilation * kernel > 1e6) {
     widest = Math.max(0, Math.ceil(extent / stride) - 1);

@@ -62,6 +62,11 @@ export interface AttentionInfo {
   numHeads: number | null;
   headDim: number | null;
   causal: boolean;
+  /**
+   * Whether the sequence axis follows the batch axis, (N, T, E); false for PyTorch's (T, N, E)
+   * without `batch_first=True`. Absent means batch-first (Keras, tfjs, hand-written attention).
+   */
+  batchFirst?: boolean;
 }
 
 /** A module (layer or user-defined block) constructed by a model, as `named_modules()` lists it. */
@@ -130,10 +135,14 @@ export interface ShapeAnnotation {
 /** Severity of a finding, mapped one-to-one onto editor diagnostics. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-/** A shape error, an inference gap, a syntax problem or an exhausted budget. */
+/**
+ * A shape error, an inference gap, a syntax problem, an exhausted budget, or an internal error: a
+ * crash inside the engine itself, kept apart from inference gaps so that hiding gaps never hides
+ * a bug of the analysis.
+ */
 export interface Finding {
   severity: Severity;
-  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer';
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'internal';
   span: Span;
   line: number;
   message: string;

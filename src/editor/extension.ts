@@ -12,7 +12,7 @@ import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
 import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
-import { registerExportView } from './exportView';
+import { registerExportView } from './exportCommands';
 import { registerLiveShare } from './liveShare';
 import { registerWalkthrough } from './walkthrough';
 

@@ -1,6 +1,6 @@
 // The panel's HTML, built in one place so the extension and the webview tests serve the same page
 // under the same Content-Security-Policy. Nothing from the user's files goes into this HTML: the
-// data arrives later by message (STYLE.md invariant 4).
+// data arrives later by message (ARCHITECTURE.md, invariant 4).
 
 /** What the page needs to know about where it is served from. */
 export interface PanelHtmlOptions {

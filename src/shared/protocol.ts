@@ -1,9 +1,11 @@
 // The one message protocol between the extension (src/editor/panel.ts) and the panel app (webview/).
 // Every message is a discriminated union member on `type` and carries a complete snapshot, never a
 // delta, so a message lost or reordered is repaired by the next one. Both sides validate what they
-// receive with the guards at the bottom and drop (and log) anything that does not fit.
+// receive with the guards at the bottom (one validator per message type, in a table the compiler
+// checks for completeness) and drop (and log) anything that does not fit.
 
-import type { PanelModel, ViewKind } from '../analysis/panelModel';
+import type { DilationRow, DilationStack, PanelLayer, PanelModel, StackStep, ViewKind } from '../analysis/panelModel';
+import type { AttentionInfo, Geometry, ReceptiveField, Span } from '../analysis/types';
 
 export type { PanelModel, ViewKind };
 
@@ -226,78 +228,142 @@ export function isUiState(x: unknown): x is UiState {
   );
 }
 
+/** One validator per message type: a message type without one does not compile. */
+type Validators<M extends { type: string }> = { readonly [K in M['type']]: (m: Obj) => m is Extract<M, { type: K }> & Obj };
+
+/** The validator of the message's own `type`, or false for an unknown type. */
+function validate<M extends { type: string }>(validators: Validators<M>, x: unknown): x is M {
+  if (!isObj(x) || typeof x.type !== 'string' || !Object.hasOwn(validators, x.type)) return false;
+  const check = (validators as Record<string, (m: Obj) => boolean>)[x.type];
+  return check(x);
+}
+
+function isLayerId(x: unknown): x is string | null {
+  return x === null || isStr(x, 1024);
+}
+
+/** What the webview may send, by message type. */
+export const webviewMessageValidators: Validators<WebviewMessage> = {
+  ready: (m): m is ReadyMessage & Obj => isUiState(m.ui) && isFiniteNum(m.bootMs),
+  backend: (m): m is BackendMessage & Obj => (m.backend === 'webgl' || m.backend === 'cpu') && isStr(m.note),
+  uiState: (m): m is UiStateMessage & Obj => isUiState(m.ui),
+  rendered: (m): m is RenderedMessage & Obj => isView(m.view) && isLayerId(m.layerId) && isFiniteNum(m.ms),
+  reveal: (m): m is RevealMessage & Obj => isStr(m.layerId, 1024),
+  log: (m): m is LogMessage & Obj => (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isStr(m.message),
+  exported: (m): m is ExportedMessage & Obj =>
+    isFiniteNum(m.requestId) && isExportFormat(m.format) && isStr(m.data, MAX_EXPORT_CHARS) && (m.error === null || isStr(m.error)),
+};
+
 /** True when `x` is a message the webview may send; anything else is dropped by the extension. */
 export function isWebviewMessage(x: unknown): x is WebviewMessage {
-  if (!isObj(x)) return false;
-  switch (x.type) {
-    case 'ready':
-      return isUiState(x.ui) && isFiniteNum(x.bootMs);
-    case 'backend':
-      return (x.backend === 'webgl' || x.backend === 'cpu') && isStr(x.note);
-    case 'uiState':
-      return isUiState(x.ui);
-    case 'rendered':
-      return isView(x.view) && (x.layerId === null || isStr(x.layerId, 1024)) && isFiniteNum(x.ms);
-    case 'reveal':
-      return isStr(x.layerId, 1024);
-    case 'log':
-      return (x.level === 'info' || x.level === 'warn' || x.level === 'error') && isStr(x.message);
-    case 'exported':
-      return isFiniteNum(x.requestId) && isExportFormat(x.format) && isStr(x.data, MAX_EXPORT_CHARS) && (x.error === null || isStr(x.error));
-    default:
-      return false;
-  }
+  return validate(webviewMessageValidators, x);
 }
 
-function isGeometryLike(x: unknown): boolean {
+function isNullableNum(x: unknown): x is number | null {
+  return x === null || isFiniteNum(x);
+}
+
+function isOptional<T>(x: unknown, check: (y: unknown) => y is T): boolean {
+  return x === undefined || check(x);
+}
+
+function isBool(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+
+function isSpan(x: unknown): x is Span {
+  return isObj(x) && isFiniteNum(x.from) && isFiniteNum(x.to);
+}
+
+function isGeometry(x: unknown): x is Geometry {
   return (
-    x === null ||
-    (isObj(x) &&
-      (x.kind === 'conv' || x.kind === 'pool' || x.kind === 'convTranspose') &&
-      isNumArray(x.kernel) && isNumArray(x.stride) && isNumArray(x.padding) && isNumArray(x.dilation))
+    isObj(x) &&
+    (x.kind === 'conv' || x.kind === 'pool' || x.kind === 'convTranspose') &&
+    isNumArray(x.kernel) && isNumArray(x.stride) && isNumArray(x.padding) && isNumArray(x.dilation) &&
+    isOptional(x.outputPadding, isNumArray) && isOptional(x.groups, isFiniteNum) &&
+    isOptional(x.causal, isBool) && isOptional(x.global, isBool)
   );
 }
 
-function isPanelModel(x: unknown): x is PanelModel {
-  if (!isObj(x) || !isStr(x.modelName, 1024) || !Array.isArray(x.layers) || x.layers.length > 10000) return false;
-  if (!(x.cursorLayerId === null || isStr(x.cursorLayerId, 1024))) return false;
-  if (!(x.dilation === null || (isObj(x.dilation) && Array.isArray(x.dilation.rows) && isFiniteNum(x.dilation.context)))) return false;
-  return x.layers.every(
-    (l: unknown) =>
-      isObj(l) &&
-      isStr(l.id, 1024) &&
-      isStr(l.label, 1024) &&
-      isStr(l.type, 256) &&
-      Array.isArray(l.views) && l.views.length > 0 && l.views.every(isView) &&
-      isGeometryLike(l.geometry) &&
-      Array.isArray(l.stack),
+function isReceptiveField(x: unknown): x is ReceptiveField {
+  return (
+    isObj(x) && isNumArray(x.size) && isNumArray(x.stride) && isNumArray(x.padding) &&
+    isOptional(x.misaligned, isBool) && isOptional(x.global, isBool)
   );
 }
+
+function isStackStep(x: unknown): x is StackStep {
+  return isObj(x) && isStr(x.id, 1024) && isStr(x.label, 1024) && isGeometry(x.geometry) && isReceptiveField(x.field);
+}
+
+function isAttentionInfo(x: unknown): x is AttentionInfo {
+  return (
+    isObj(x) && (x.kind === 'dot' || x.kind === 'additive') &&
+    isNullableNum(x.embedDim) && isNullableNum(x.numHeads) && isNullableNum(x.headDim) && isBool(x.causal)
+  );
+}
+
+/** The largest layer count and stack depth a snapshot may carry. */
+const MAX_LAYERS = 10000;
+
+function isPanelLayer(x: unknown): x is PanelLayer {
+  return (
+    isObj(x) &&
+    isStr(x.id, 1024) && isStr(x.label, 1024) && isStr(x.type, 256) &&
+    Number.isInteger(x.line) && isSpan(x.span) &&
+    Array.isArray(x.views) && x.views.length > 0 && x.views.every(isView) &&
+    (x.geometry === null || isGeometry(x.geometry)) &&
+    Number.isInteger(x.rank) &&
+    isObj(x.channels) && isNullableNum(x.channels.in) && isNullableNum(x.channels.out) && isFiniteNum(x.channels.groups) &&
+    (x.inputSize === null || isNumArray(x.inputSize)) &&
+    Array.isArray(x.stack) && x.stack.length <= MAX_LAYERS && x.stack.every(isStackStep) &&
+    (x.attention === null || isAttentionInfo(x.attention)) &&
+    isNullableNum(x.sequenceLength)
+  );
+}
+
+function isDilationRow(x: unknown): x is DilationRow {
+  return isObj(x) && isStr(x.id, 1024) && isStr(x.label, 1024) && isFiniteNum(x.kernel) && isFiniteNum(x.dilation) && isFiniteNum(x.block);
+}
+
+function isDilationStack(x: unknown): x is DilationStack {
+  return (
+    isObj(x) && Array.isArray(x.rows) && x.rows.length <= MAX_LAYERS && x.rows.every(isDilationRow) &&
+    isFiniteNum(x.context) && isFiniteNum(x.blocks) && isFiniteNum(x.blockContext) && isStr(x.formula)
+  );
+}
+
+/** True when `x` is a PanelModel, down to every layer, stack step, field and dilation row. */
+export function isPanelModel(x: unknown): x is PanelModel {
+  return (
+    isObj(x) && isStr(x.modelName, 1024) &&
+    Array.isArray(x.layers) && x.layers.length <= MAX_LAYERS && x.layers.every(isPanelLayer) &&
+    isLayerId(x.cursorLayerId) &&
+    (x.dilation === null || isDilationStack(x.dilation))
+  );
+}
+
+function isDocumentRef(x: unknown): x is DocumentRef {
+  return isObj(x) && isStr(x.uri) && isStr(x.fileName) && isFiniteNum(x.version);
+}
+
+/** What the extension may send, by message type. */
+export const hostMessageValidators: Validators<HostMessage> = {
+  snapshot: (m): m is SnapshotMessage & Obj =>
+    isFiniteNum(m.seq) &&
+    (m.document === null || isDocumentRef(m.document)) &&
+    (m.model === null || isPanelModel(m.model)) &&
+    (m.requestedView === null || isView(m.requestedView)) &&
+    isBool(m.forceLayer),
+  setPresenter: (m): m is SetPresenterMessage & Obj => isBool(m.enabled),
+  setPlaying: (m): m is SetPlayingMessage & Obj => isBool(m.playing),
+  applyUiState: (m): m is ApplyUiStateMessage & Obj => isUiState(m.ui),
+  exportView: (m): m is ExportViewMessage & Obj => isFiniteNum(m.requestId) && isExportFormat(m.format),
+};
 
 /** True when `x` is a message the extension may send; the webview drops anything else. */
 export function isHostMessage(x: unknown): x is HostMessage {
-  if (!isObj(x)) return false;
-  switch (x.type) {
-    case 'snapshot':
-      return (
-        isFiniteNum(x.seq) &&
-        (x.document === null ||
-          (isObj(x.document) && isStr(x.document.uri) && isStr(x.document.fileName) && isFiniteNum(x.document.version))) &&
-        (x.model === null || isPanelModel(x.model)) &&
-        (x.requestedView === null || isView(x.requestedView)) &&
-        typeof x.forceLayer === 'boolean'
-      );
-    case 'setPresenter':
-      return typeof x.enabled === 'boolean';
-    case 'setPlaying':
-      return typeof x.playing === 'boolean';
-    case 'applyUiState':
-      return isUiState(x.ui);
-    case 'exportView':
-      return isFiniteNum(x.requestId) && isExportFormat(x.format);
-    default:
-      return false;
-  }
+  return validate(hostMessageValidators, x);
 }
 
 /**

@@ -6,9 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import '../../src/analysis/layers/index';
+import '../../src/analysis/layers/catalogue';
 import { allLayers, bindConfig, lookupLayer, type ConfigValue, type LayerValue } from '../../src/analysis/layers/catalogue';
-import { camelKey } from '../../src/analysis/layers/kerasShared';
+import { camelKey } from '../../src/analysis/layers/kerasDefinitions';
 import { shapeOut, symDim } from '../../src/analysis/shapes';
 import type { ShapeOut } from '../../src/analysis/types';
 import { outputShapesOf, tf } from '../fixtures/tfjs/realTfjs';

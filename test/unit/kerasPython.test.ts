@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
+import { kerasSnakeCase } from '../../src/analysis/layers/kerasDefinitions';
 import type { ModuleInfo, ShapesOut } from '../../src/analysis/types';
 import { kerasEquivalents } from '../fixtures/keras/tfjsEquivalents';
 import { describeModel, type RealLayer } from '../fixtures/tfjs/realTfjs';
@@ -72,5 +73,46 @@ describe('Keras (Python) shape errors', () => {
   it('reports a Lambda without output_shape as an inference gap', () => {
     const gaps = run('lambda_gap()').findings.filter((f) => f.code === 'inference-gap');
     assert.ok(gaps.some((f) => f.line === 28 && /Lambda/.test(f.message)));
+  });
+});
+
+describe('Keras (Python) automatic layer names', () => {
+  // The names Keras gives (tf.keras's to_snake_case, then `_1`, `_2` per name); the Python front
+  // end, tfjs and the catalogue share one function for them.
+  it('snake-cases class names as Keras does', () => {
+    const expected: Record<string, string> = {
+      Conv2D: 'conv2d',
+      Conv2DTranspose: 'conv2d_transpose',
+      MaxPooling2D: 'max_pooling2d',
+      BatchNormalization: 'batch_normalization',
+      LSTM: 'lstm',
+      PReLU: 'p_re_lu',
+      GlobalAveragePooling1D: 'global_average_pooling1d',
+      Dense: 'dense',
+    };
+    for (const [cls, name] of Object.entries(expected)) assert.equal(kerasSnakeCase(cls), name, cls);
+  });
+
+  it('names the layers of a Sequential model by class, numbering repeats', () => {
+    const text = [
+      'import keras',
+      'from keras import layers',
+      'def build():',
+      '    return keras.Sequential([',
+      '        keras.Input(shape=(8, 8, 3)),',
+      '        layers.Conv2DTranspose(4, 3),',
+      '        layers.MaxPooling2D(),',
+      '        layers.BatchNormalization(),',
+      '        layers.Flatten(),',
+      '        layers.Dense(10),',
+      '        layers.Dense(2, name="head"),',
+      '        layers.Dense(2),',
+      '    ])',
+      '',
+    ].join('\n');
+    const model = analyze(text, 'python', { fileName: 'names.py', model: 'build()' }).models[0];
+    assert.ok(model, 'the model builds');
+    const paths = model.modules.filter((m) => m.path !== '').map((m) => m.path);
+    assert.deepEqual(paths, ['conv2d_transpose', 'max_pooling2d', 'batch_normalization', 'flatten', 'dense', 'head', 'dense_1']);
   });
 });

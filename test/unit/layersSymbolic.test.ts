@@ -3,7 +3,7 @@
 // and parameter counts are null when a size is symbolic. Also the notation and formula lines.
 
 import assert from 'node:assert/strict';
-import { bindConfig, lookupLayer } from '../../src/analysis/layers/index';
+import { bindConfig, lookupLayer } from '../../src/analysis/layers/catalogue';
 import type { ConfigValue, LayerValue } from '../../src/analysis/layers/catalogue';
 import { convOutputLength, convTransposeOutputLength, poolOutputLength } from '../../src/analysis/layers/convArithmetic';
 import { formatDim, formatShape, symDim, type Dim } from '../../src/analysis/shapes';

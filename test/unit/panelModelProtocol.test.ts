@@ -3,8 +3,25 @@
 import assert from 'node:assert/strict';
 import { panelModelAt } from '../../src/analysis/panelModel';
 import { makeNonce, panelCsp, panelHtml } from '../../src/shared/panelHtml';
-import { defaultUiState, isHostMessage, isUiState, isWebviewMessage } from '../../src/shared/protocol';
-import { analysis, cnnModel, waveNetModel } from './panelModelFixtures';
+import {
+  defaultUiState,
+  hostMessageValidators,
+  isHostMessage,
+  isPanelModel,
+  isUiState,
+  isWebviewMessage,
+  webviewMessageValidators,
+} from '../../src/shared/protocol';
+import { analysis, attentionModel, cnnModel, waveNetModel } from './panelModelFixtures';
+
+/** A deep copy of `value` with the field at `path` replaced by `replacement`. */
+function withField(value: unknown, path: (string | number)[], replacement: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(value));
+  let at = copy;
+  for (const key of path.slice(0, -1)) at = at[key];
+  at[path[path.length - 1]] = replacement;
+  return copy;
+}
 
 describe('panel protocol: validation on receipt', () => {
   it('accepts every well-formed webview message', () => {
@@ -36,6 +53,73 @@ describe('panel protocol: validation on receipt', () => {
     assert.ok(isHostMessage({ type: 'setPresenter', enabled: true }));
     assert.ok(isHostMessage({ type: 'setPlaying', playing: false }));
     assert.equal(isHostMessage({ type: 'setPlaying', playing: 'yes' }), false);
+  });
+
+  it('has one validator per message type, and each accepts a well-formed sample', () => {
+    const ui = defaultUiState();
+    const webviewSamples = {
+      ready: { type: 'ready', ui, bootMs: 12 },
+      backend: { type: 'backend', backend: 'webgl', note: '' },
+      uiState: { type: 'uiState', ui },
+      rendered: { type: 'rendered', view: 'attention', layerId: 'attn', ms: 3 },
+      reveal: { type: 'reveal', layerId: 'conv1' },
+      log: { type: 'log', level: 'error', message: 'x' },
+      exported: { type: 'exported', requestId: 1, format: 'svg', data: '<svg/>', error: null },
+    };
+    const hostSamples = {
+      snapshot: { type: 'snapshot', seq: 1, document: { uri: 'file:///m.py', fileName: 'm.py', version: 3 }, model: null, requestedView: 'conv', forceLayer: true },
+      setPresenter: { type: 'setPresenter', enabled: false },
+      setPlaying: { type: 'setPlaying', playing: true },
+      applyUiState: { type: 'applyUiState', ui },
+      exportView: { type: 'exportView', requestId: 2, format: 'gif' },
+    };
+    assert.deepEqual(Object.keys(webviewMessageValidators).sort(), Object.keys(webviewSamples).sort());
+    assert.deepEqual(Object.keys(hostMessageValidators).sort(), Object.keys(hostSamples).sort());
+    for (const m of Object.values(webviewSamples)) assert.ok(isWebviewMessage(m), JSON.stringify(m));
+    for (const m of Object.values(hostSamples)) assert.ok(isHostMessage(m), JSON.stringify(m));
+    // A message of one direction is not accepted in the other.
+    for (const m of Object.values(webviewSamples)) assert.equal(isHostMessage(m), false, JSON.stringify(m));
+    for (const m of Object.values(hostSamples)) assert.equal(isWebviewMessage(m), false, JSON.stringify(m));
+  });
+
+  it('drops types that are names of Object.prototype', () => {
+    for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      assert.equal(isHostMessage({ type }), false, type);
+      assert.equal(isWebviewMessage({ type }), false, type);
+    }
+  });
+
+  it('checks a PanelModel down to its nested fields, not only the top level', () => {
+    const cnn = JSON.parse(JSON.stringify(panelModelAt(analysis(cnnModel()), 105)));
+    const waveNet = JSON.parse(JSON.stringify(panelModelAt(analysis(waveNetModel(2, 3)), 205)));
+    const attention = JSON.parse(
+      JSON.stringify(panelModelAt(analysis(attentionModel({ kind: 'dot', embedDim: 64, numHeads: 4, headDim: 16, causal: false })), 0)),
+    );
+    for (const model of [cnn, waveNet, attention]) assert.ok(isPanelModel(model), JSON.stringify(model).slice(0, 200));
+    assert.ok(cnn.layers[1].stack.length > 0, 'the CNN fixture has a stack to break');
+    assert.ok(waveNet.dilation && waveNet.dilation.rows.length > 0, 'the WaveNet fixture has dilation rows to break');
+    const attentionLayer = attention.layers.findIndex((l: { attention: unknown }) => l.attention !== null);
+    assert.ok(attentionLayer >= 0, 'the attention fixture has an attention layer to break');
+    const broken: [string, unknown, (string | number)[], unknown][] = [
+      ['a layer without a span', cnn, ['layers', 0, 'span'], undefined],
+      ['a fractional line', cnn, ['layers', 0, 'line'], 1.5],
+      ['a geometry kernel of strings', cnn, ['layers', 0, 'geometry', 'kernel'], ['3']],
+      ['an unknown geometry kind', cnn, ['layers', 0, 'geometry', 'kind'], 'lstm'],
+      ['a channel count that is a string', cnn, ['layers', 0, 'channels', 'out'], '16'],
+      ['an input size of strings', cnn, ['layers', 0, 'inputSize'], ['H']],
+      ['a stack step without a field', cnn, ['layers', 1, 'stack', 0, 'field'], null],
+      ['a field whose size is not numbers', cnn, ['layers', 1, 'stack', 0, 'field', 'size'], 'big'],
+      ['a stack step with a null geometry', cnn, ['layers', 1, 'stack', 0, 'geometry'], null],
+      ['a dilation row without its kernel', waveNet, ['dilation', 'rows', 0, 'kernel'], undefined],
+      ['a dilation formula that is a number', waveNet, ['dilation', 'formula'], 8],
+      ['an attention kind the view does not know', attention, ['layers', attentionLayer, 'attention', 'kind'], 'sparse'],
+      ['an attention with heads as a string', attention, ['layers', attentionLayer, 'attention', 'numHeads'], '4'],
+    ];
+    for (const [what, model, path, replacement] of broken) {
+      assert.equal(isPanelModel(withField(model, path, replacement)), false, what);
+      const snapshot = { type: 'snapshot', seq: 1, document: null, model: withField(model, path, replacement), requestedView: null, forceLayer: false };
+      assert.equal(isHostMessage(snapshot), false, `snapshot with ${what}`);
+    }
   });
 
   it('UI state: the defaults are valid and follow the cursor', () => {

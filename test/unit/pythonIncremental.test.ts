@@ -116,15 +116,36 @@ describe('incremental analysis equals fresh analysis', function () {
     ].join('\n');
     const incremental = createIncrementalAnalyzer();
     const first = incremental.update(text, 'python');
-    // A line typed inside A moves B down a line: B's result is replayed, moved.
+    // The first version has nothing to replay: both models are built.
+    assert.deepEqual(incremental.stats(), { replayed: 0, rebuilt: 2, fellBack: false, full: false });
+    // A line typed inside A moves B down a line: B's result is replayed, moved; A is rebuilt.
     const moved = text.replace('        self.fc = nn.Linear(8, 4)', '        self.fc = nn.Linear(8, 4)\n        self.act = nn.ReLU()');
     const second = incremental.update(moved, 'python');
+    assert.deepEqual(incremental.stats(), { replayed: 1, rebuilt: 1, fellBack: false, full: false });
     assert.deepEqual(comparable(second), comparable(analyze(moved, 'python')));
     assert.equal(second.models.find((m) => m.name === 'B')!.line, first.models.find((m) => m.name === 'B')!.line + 1);
-    // Editing B's Linear changes B only.
+    // Editing B's Linear changes B only: A, untouched, is replayed.
     const edited = moved.replace('nn.Linear(16, 2)', 'nn.Linear(16, 3)');
     const third = incremental.update(edited, 'python');
+    assert.deepEqual(incremental.stats(), { replayed: 1, rebuilt: 1, fellBack: false, full: false });
     assert.deepEqual(third.models.find((m) => m.name === 'B')!.outputShapes, [['N', 3]]);
     assert.deepEqual(comparable(third), comparable(analyze(edited, 'python')));
+    // The same text again replays everything; another language does not use the memo at all.
+    incremental.update(edited, 'python');
+    assert.deepEqual(incremental.stats(), { replayed: 2, rebuilt: 0, fellBack: false, full: false });
+    incremental.update('const x = 1;', 'typescript');
+    assert.deepEqual(incremental.stats(), { replayed: 0, rebuilt: 0, fellBack: false, full: true });
+  });
+
+  it('replays the untouched models of a large file after a one-line edit', () => {
+    const { text } = syntheticModel(2000);
+    const incremental = createIncrementalAnalyzer();
+    incremental.update(text, 'python', { fileName: '/bench/synthetic.py' });
+    const built = incremental.stats();
+    assert.ok(built.rebuilt > 1 && built.replayed === 0, `first version: ${JSON.stringify(built)}`);
+    // An edit of Block1's docstring rebuilds Block1 and the three models built on it; every other
+    // model is replayed.
+    incremental.update(text.replace('Residual block 1:', 'Residual block one:'), 'python', { fileName: '/bench/synthetic.py' });
+    assert.deepEqual(incremental.stats(), { replayed: built.rebuilt - 4, rebuilt: 4, fellBack: false, full: false });
   });
 });

@@ -1,7 +1,9 @@
 // Issue 10.1: whatever the text, analyze() returns, in time proportional to the text, with every
 // finding inside the document. Real model files are mutated the way typing and damage mutate
 // them; the extreme inputs (1 MB lines, 200-deep nesting, 50,000 lines, binary garbage) run once.
-// A modest number of cases runs here; bench/fuzz.mjs runs 100,000+ with a recorded seed.
+// A modest number of cases runs here, from a fixed seed so that a run is the same every time;
+// bench/fuzz.mjs runs 100,000+ with a recorded seed and holds each case to a time bound
+// (timeBoundMs): timings belong there, not in a unit test, where a busy machine would fail them.
 //
 //   LAYER_LENS_FUZZ_SEED=123 npx mocha --import=tsx test/unit/robustness.test.ts   replay a run
 //   LAYER_LENS_FUZZ_RUNS=5000 ...                                                   more cases
@@ -19,28 +21,22 @@ import {
   mutatedCaseArb,
   mutatedText,
   trackedOptions,
-  timeBoundMs,
 } from './robustnessInputs';
 import { relocateTorchvisionPath, requireTorchvisionRoot } from './torchvisionSources';
 
-const seed = Number(process.env.LAYER_LENS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** The fixed seed of this suite; another one (a replay, or a new exploration) comes from the environment. */
+const seed = Number(process.env.LAYER_LENS_FUZZ_SEED ?? 20261206);
 const runs = Number(process.env.LAYER_LENS_FUZZ_RUNS ?? 1500);
-// CI machines are shared and slow; the bound catches hangs and super-linear blow-ups, not jitter.
-const slack = Number(process.env.LAYER_LENS_TIME_SLACK ?? 4);
 
-/** Analyses one text and checks it: no exception, within the time bound, every span inside the text. */
+/** Analyses one text and checks it: no exception, every span inside the text. */
 function checkCase(text: string, language: Language, fileName: string | undefined, what: string): void {
-  const { options, importedLines } = trackedOptions(fileName);
-  const started = performance.now();
+  const { options } = trackedOptions(fileName);
   let analysis: Analysis;
   try {
     analysis = analyze(text, language, options);
   } catch (error) {
     throw new Error(`analyze() threw on ${what}: ${(error as Error).stack ?? error}`);
   }
-  const ms = performance.now() - started;
-  const bound = timeBoundMs(text, slack, importedLines());
-  assert.ok(ms <= bound, `analysis of ${what} took ${ms.toFixed(0)} ms, more than the bound ${bound.toFixed(0)} ms`);
   const problems = analysisProblems(text, analysis);
   assert.deepEqual(problems, [], `${what}: ${problems.slice(0, 5).join('; ')}`);
 }
@@ -57,7 +53,7 @@ describe('robustness: analyze() on mutated and extreme inputs', function () {
     console.log(`      fuzz seed ${seed} (replay with LAYER_LENS_FUZZ_SEED=${seed}), ${runs} + ${Math.max(1, Math.round(runs / 25))} mutated cases over ${allSeeds.length} seed files`);
   });
 
-  it('never throws, stays in bounds and in time on mutated example files', () => {
+  it('never throws, stays in bounds on mutated example files', () => {
     fc.assert(
       fc.property(mutatedCaseArb(exampleSeeds.length), (c) => {
         const s = exampleSeeds[c.seed];
@@ -67,7 +63,7 @@ describe('robustness: analyze() on mutated and extreme inputs', function () {
     );
   });
 
-  it('never throws, stays in bounds and in time on mutated torchvision files (imports resolved)', () => {
+  it('never throws, stays in bounds on mutated torchvision files (imports resolved)', () => {
     requireTorchvisionRoot();
     assert.ok(torchvisionSeeds.length > 0, 'no torchvision model files were loaded as seeds');
     fc.assert(

@@ -1,5 +1,5 @@
 // Inputs and checks shared by the robustness suite (test/unit/robustness.test.ts) and the long fuzz
-// run (bench/fuzz.ts): real model files as seeds, mutations that imitate half-typed and damaged
+// run (bench/fuzz.mjs): real model files as seeds, mutations that imitate half-typed and damaged
 // code, the extreme inputs of issue 10.1, and the invariants every analysis must satisfy.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,8 @@
 // Issue 10.2: pathological models. Each fixture in test/fixtures/robustness/ is a model that real
 // PyTorch rejects (its comment quotes PyTorch's error; checkWithPytorch.py beside them reproduces them).
-// The analysis must answer each with a clear finding at the right place, promptly and without
-// allocating anything near the size the model asks for.
+// The analysis must answer each with a clear finding at the right place, without allocating
+// anything near the size the model asks for. Time is bench/fuzz.mjs's business; a hang here fails
+// on the suite's timeout.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,42 +12,61 @@ import { analysisProblems } from './robustnessInputs';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'robustness');
 
-/** What one fixture must produce. */
-interface Expectation {
-  file: string;
-  /** Acceptable finding codes. */
-  codes: Finding['code'][];
-  /** Every pattern must match the message of one and the same finding. */
-  message: RegExp[];
-  /** Lines the finding may point at (the constructor or the call that fails). */
-  lines: number[];
-  /** Severity at least this serious. */
-  severity: 'error' | 'warning';
-}
+/** A finding as the test compares it: severity, code, line and message. */
+type Expected = [Finding['severity'], Finding['code'], number, string];
 
-const expectations: Expectation[] = [
-  { file: 'kernel_larger_than_input.py', codes: ['shape-mismatch', 'invalid-argument'], message: [/kernel/i, /7/, /5/], lines: [8, 12], severity: 'error' },
-  { file: 'negative_dims.py', codes: ['invalid-argument', 'shape-mismatch'], message: [/negative|-5/i], lines: [8], severity: 'error' },
-  { file: 'zero_dims.py', codes: ['shape-mismatch', 'invalid-argument'], message: [/kernel|zero|empty|\b0\b/i], lines: [8, 12], severity: 'error' },
-  { file: 'stride_zero.py', codes: ['invalid-argument'], message: [/stride/i], lines: [8], severity: 'error' },
-  { file: 'dilation_zero.py', codes: ['invalid-argument'], message: [/dilation/i], lines: [8], severity: 'error' },
-  { file: 'groups_not_dividing.py', codes: ['invalid-argument'], message: [/groups/i, /divisible|divide/i], lines: [8], severity: 'error' },
-  { file: 'mutual_recursion.py', codes: ['budget', 'inference-gap', 'invalid-argument'], message: [/recurs|cycle|itself|depth|nest/i], lines: [10, 19], severity: 'warning' },
-  { file: 'self_containing.py', codes: ['budget', 'inference-gap', 'invalid-argument'], message: [/recurs|cycle|itself|depth|nest/i], lines: [9], severity: 'warning' },
-  { file: 'billion_iterations.py', codes: ['budget', 'inference-gap'], message: [/budget|iteration|steps|too many|loop|gave up/i], lines: [9, 10], severity: 'warning' },
-  { file: 'huge_linear.py', codes: ['invalid-argument', 'budget', 'inference-gap', 'shape-mismatch'], message: [/large|exceed|overflow|memory|precision|too many|10\^?\*?\*?12|1e\+?12|\b10{12}\b/i], lines: [9], severity: 'warning' },
-];
+/**
+ * Every finding each fixture must produce, exactly: the code says what kind of problem it is, the
+ * line is where PyTorch raises (the constructor, or the call in forward), and the message names the
+ * numbers that disagree. A fixture that gained or lost a finding fails here.
+ */
+const expectations: Record<string, Expected[]> = {
+  'kernel_larger_than_input.py': [
+    ['error', 'shape-mismatch', 12, 'Conv2d(3, 8, 7): kernel extent 7 along H is larger than the padded input (5 + padding 0)'],
+    ['error', 'shape-mismatch', 12, 'Conv2d(3, 8, 7): kernel extent 7 along W is larger than the padded input (5 + padding 0)'],
+  ],
+  'negative_dims.py': [
+    ['error', 'invalid-argument', 8, 'Linear: in_features must be non-negative but got -5'],
+    ['error', 'shape-mismatch', 12, '(4,16)·(-5,10): inner dimensions 16 ≠ -5 — Linear(-5, 10) expects -5 features but the input has 16'],
+  ],
+  'zero_dims.py': [
+    ['error', 'shape-mismatch', 12, 'Conv2d(3, 16, 3): kernel extent 3 along H is larger than the padded input (0 + padding 0)'],
+    ['error', 'shape-mismatch', 12, 'Conv2d(3, 16, 3): kernel extent 3 along W is larger than the padded input (0 + padding 0)'],
+  ],
+  'stride_zero.py': [
+    ['error', 'invalid-argument', 8, 'Conv2d: non-positive stride is not supported'],
+  ],
+  'dilation_zero.py': [
+    ['error', 'invalid-argument', 8, 'Conv1d: dilation should be greater than zero'],
+  ],
+  'groups_not_dividing.py': [
+    ['error', 'invalid-argument', 8, 'Conv2d: in_channels (6) must be divisible by groups (4)'],
+  ],
+  'mutual_recursion.py': [
+    ['warning', 'budget', 10, 'call depth limit 48 reached at __init__; its result is unknown'],
+    ['warning', 'budget', 13, 'call depth limit 48 reached at forward; its result is unknown'],
+    ['warning', 'budget', 20, 'call depth limit 48 reached at __init__; its result is unknown'],
+    ['warning', 'budget', 23, 'call depth limit 48 reached at forward; its result is unknown'],
+  ],
+  'self_containing.py': [
+    ['warning', 'budget', 9, 'call depth limit 48 reached at __init__; its result is unknown'],
+    ['warning', 'budget', 12, 'call depth limit 48 reached at forward; its result is unknown'],
+  ],
+  'billion_iterations.py': [
+    ['warning', 'budget', 9, 'loop stopped after 256 iterations'],
+  ],
+  'huge_linear.py': [
+    ['error', 'invalid-argument', 9, 'Linear(1000000000000, 1000000000000): the weight would hold about 1.00e+24 parameters, too large to allocate or count exactly (more than 2^53)'],
+  ],
+};
 
-const rank = { error: 3, warning: 2, info: 1, hint: 0 } as const;
 
-/** Analyses a fixture and measures time and heap growth around it. */
-function run(file: string): { text: string; analysis: Analysis; ms: number; heapGrowthMb: number } {
+/** Analyses a fixture and measures the heap growth around it. */
+function run(file: string): { text: string; analysis: Analysis; heapGrowthMb: number } {
   const text = readFileSync(join(fixtures, file), 'utf8');
   const heapBefore = process.memoryUsage().heapUsed;
-  const started = performance.now();
   const analysis = analyze(text, 'python', { fileName: join(fixtures, file) });
-  const ms = performance.now() - started;
-  return { text, analysis, ms, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
+  return { text, analysis, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
 }
 
 function describeFindings(analysis: Analysis): string {
@@ -56,18 +76,13 @@ function describeFindings(analysis: Analysis): string {
 describe('robustness: pathological models give a clear finding, no hang, no giant allocation', function () {
   this.timeout(30_000);
 
-  for (const e of expectations) {
-    it(`${e.file}: ${e.codes.join('/')} finding matching ${e.message.map(String).join(' and ')}`, () => {
-      const { text, analysis, ms, heapGrowthMb } = run(e.file);
-      // Generous: a hang detector, not a benchmark (a small file should take a few milliseconds).
-      assert.ok(ms < 2000, `analysis took ${ms.toFixed(0)} ms`);
+  for (const [file, expected] of Object.entries(expectations)) {
+    it(`${file}: ${expected.map(([severity, code, line]) => `${severity} ${code} at line ${line}`).join(', ')}`, () => {
+      const { text, analysis, heapGrowthMb } = run(file);
       assert.ok(heapGrowthMb < 256, `the heap grew by ${heapGrowthMb.toFixed(0)} MB`);
       assert.deepEqual(analysisProblems(text, analysis), []);
-      const match = analysis.findings.find(
-        (f) => e.codes.includes(f.code) && rank[f.severity] >= rank[e.severity] && e.message.every((r) => r.test(f.message)),
-      );
-      assert.ok(match, `expected a ${e.severity}+ ${e.codes.join('/')} finding matching ${e.message.join(', ')}; got:\n${describeFindings(analysis)}`);
-      assert.ok(e.lines.includes(match.line), `the finding points at line ${match.line}, expected one of ${e.lines.join(', ')}`);
+      const got = analysis.findings.map((f): Expected => [f.severity, f.code, f.line, f.message]);
+      assert.deepEqual(got, expected, `findings of ${file}:\n${describeFindings(analysis)}`);
     });
   }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeTfjs } from '../../src/analysis/typescript/analyzeTfjs';
 import type { Analysis, ModelInfo } from '../../src/analysis/types';
+import { analysisProblems } from './robustnessInputs';
 
 const fixtures = resolve(__dirname, '../fixtures/tfjs');
 const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
@@ -170,13 +171,18 @@ export function f(flag: boolean) {
 });
 
 describe('tfjs front end: robustness', () => {
-  it('never throws on any prefix of a model file', function () {
+  it('never throws on any prefix of a model file, and every prefix points inside itself', function () {
     this.timeout(60_000);
     const text = read('functional.ts');
     for (let end = 0; end <= text.length; end += 7) {
-      const a = analyzeTfjs(text.slice(0, end), 'typescript');
-      assert.ok(Array.isArray(a.models));
+      const prefix = text.slice(0, end);
+      const a = analyzeTfjs(prefix, 'typescript');
+      assert.deepEqual(analysisProblems(prefix, a), [], `prefix of ${end} characters`);
     }
+    // The whole file, the last "prefix", builds its model: the loop above ran on real work.
+    const whole = analyzeTfjs(text, 'typescript');
+    assert.ok(whole.models.length > 0 && whole.models.every((m) => m.modules.length > 0), 'functional.ts builds a model with layers');
+    assert.deepEqual(analysisProblems(text, whole), []);
   });
 
   it('stops an endless loop with a budget finding', () => {

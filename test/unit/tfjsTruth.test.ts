@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { allLayers } from '../../src/analysis/layers/index';
+import { allLayers } from '../../src/analysis/layers/catalogue';
 import { analyzeTfjs } from '../../src/analysis/typescript/analyzeTfjs';
 import type { ModelInfo, ShapesOut } from '../../src/analysis/types';
 import { describeModel, isModel, tf, type RealLayer } from '../fixtures/tfjs/realTfjs';

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { analyze } from '../../src/analysis/analyze';
 import { panelModelAt } from '../../src/analysis/panelModel';
 import { MAX_EXPORT_CHARS, type ExportedMessage, type ExportFormat } from '../../src/shared/protocol';
+import { decodePng } from './decodePng';
 import { launch, openPanel, screenshot, startServer, type PanelPage } from './harness';
 
 const outDir = join(__dirname, '../../test-results/webview');
@@ -65,11 +66,73 @@ describe('exports of the current view', () => {
   it('exports a PNG of the view as laid out', async () => {
     const { data } = await exportAs('png');
     const bytes = Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
-    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-    const width = bytes.readUInt32BE(16);
-    const height = bytes.readUInt32BE(20);
-    assert.ok(width > 200 && height > 100, `${width}×${height}`);
     writeFileSync(join(outDir, 'export-view.png'), bytes);
+    const png = decodePng(bytes);
+    // What the page has on screen: the view's box, the pixel ratio, and samples of each canvas's
+    // own pixels with the canvas's place in the view.
+    const screen = await panel.page.evaluate(() => {
+      const view = (window as unknown as { layerLensDebug: { app: { view: HTMLElement } } }).layerLensDebug.app.view;
+      const box = view.getBoundingClientRect();
+      const canvases = [...view.querySelectorAll('canvas'), ...(view.shadowRoot ? [...view.shadowRoot.querySelectorAll('canvas')] : [])]
+        .filter((c) => c.offsetWidth > 0 && c.offsetHeight > 0)
+        .map((c) => {
+          const r = c.getBoundingClientRect();
+          const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const samples: { cx: number; cy: number; rgba: number[] }[] = [];
+          for (let gy = 1; gy < 32; gy++) {
+            for (let gx = 1; gx < 32; gx++) {
+              const cx = Math.floor((gx * c.width) / 32);
+              const cy = Math.floor((gy * c.height) / 32);
+              const i = (cy * c.width + cx) * 4;
+              // Only where the canvas is uniform around the sample: a canvas placed at a fractional
+              // offset is resampled, which blends the pixels along every edge.
+              let uniform = true;
+              for (let dy = -1; dy <= 1; dy++) {
+                for (let dx = -1; dx <= 1; dx++) {
+                  const j = ((cy + dy) * c.width + cx + dx) * 4;
+                  for (let k = 0; k < 4; k++) if (pixels[j + k] !== pixels[i + k]) uniform = false;
+                }
+              }
+              if (uniform) samples.push({ cx, cy, rgba: [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]] });
+            }
+          }
+          return { x: r.left - box.left, y: r.top - box.top, width: c.width, height: c.height, cssWidth: c.offsetWidth, cssHeight: c.offsetHeight, samples };
+        });
+      // The background the export paints under the canvases (as the app chooses it), in RGB.
+      const style = getComputedStyle(document.body);
+      const probe = document.createElement('div');
+      probe.style.background = style.getPropertyValue('--vscode-editor-background').trim() || style.backgroundColor || '#ffffff';
+      document.body.append(probe);
+      const background = (getComputedStyle(probe).backgroundColor.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+      probe.remove();
+      return { width: box.width, height: box.height, ratio: Math.max(1, Math.min(3, window.devicePixelRatio || 1)), canvases, background };
+    });
+    assert.equal(png.width, Math.round(screen.width * screen.ratio), 'the PNG is as wide as the view on screen');
+    assert.equal(png.height, Math.round(screen.height * screen.ratio), 'the PNG is as tall as the view on screen');
+    // Every sample of a canvas drawn one to one appears at its place in the PNG, over the background.
+    const oneToOne = screen.canvases.filter((c) => c.width === Math.round(c.cssWidth * screen.ratio) && c.height === Math.round(c.cssHeight * screen.ratio));
+    assert.ok(oneToOne.length > 0, `no canvas drawn at the screen's ratio among ${screen.canvases.length}`);
+    let compared = 0;
+    const wrong: string[] = [];
+    for (const c of oneToOne) {
+      for (const { cx, cy, rgba } of c.samples) {
+        const alpha = rgba[3] / 255;
+        const expected = [0, 1, 2].map((k) => Math.round(rgba[k] * alpha + screen.background[k] * (1 - alpha)));
+        const px = Math.round(c.x * screen.ratio) + cx;
+        const py = Math.round(c.y * screen.ratio) + cy;
+        const at = (py * png.width + px) * 4;
+        const got = [...png.rgba.subarray(at, at + 3)];
+        compared += 1;
+        if (got.some((v, k) => Math.abs(v - expected[k]) > 2)) wrong.push(`(${px},${py}) ${got} ≠ ${expected}`);
+      }
+    }
+    assert.equal(screen.background.length, 3, 'the background colour was read');
+    assert.ok(compared >= 100, `only ${compared} samples to compare`);
+    assert.deepEqual(wrong, [], `${wrong.length} of ${compared} samples differ`);
+    // And it is a drawing, not a filled rectangle: many distinct colours.
+    const colours = new Set<number>();
+    for (let i = 0; i < png.rgba.length; i += 4) colours.add((png.rgba[i] << 16) | (png.rgba[i + 1] << 8) | png.rgba[i + 2]);
+    assert.ok(colours.size >= 16, `${colours.size} distinct colours`);
   });
 
   it('exports an SVG drawn with shapes and text that opens on its own', async () => {

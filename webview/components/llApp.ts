@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { PanelLayer, PanelModel } from '../../src/analysis/panelModel';
 import { MAX_EXPORT_CHARS, type BackendName, type ExportFormat, type HostMessage, type SnapshotMessage, type UiState, type ViewKind } from '../../src/shared/protocol';
-import { viewAsGif, viewAsPng, viewAsReplay, viewAsSvg } from '../render/exportView';
+import { viewAsGif, viewAsPng, viewAsReplay, viewAsSvg } from '../render/captureView';
 import { persistUiState, post } from '../host';
 import { readPalette } from '../render/palette';
 import { TensorCapError } from '../render/tfBackend';

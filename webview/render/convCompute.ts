@@ -2,6 +2,7 @@
 // in the grid), the overlap counts of a transposed convolution, and the effective receptive field
 // of a stack (Luo et al. 2016) as |∂ output unit / ∂ input| from tf.grad. Every function releases
 // its intermediate tensors (tf.tidy) and returns plain arrays.
+import { effectiveKernel } from '../../src/analysis/layers/convArithmetic';
 import type { Geometry } from '../../src/analysis/types';
 import { seededNormals } from './seededRandom';
 import { checkTensorSize, tf } from './tfBackend';
@@ -54,8 +55,8 @@ export function applyLayer(x: tf.Tensor4D, g: Geometry, weights: tf.Tensor4D | n
   if (g2.kind === 'convTranspose') {
     const w = weights as tf.Tensor4D;
     const [, h, wd] = x.shape;
-    const kh = (g2.kernel[0] - 1) * g2.dilation[0] + 1;
-    const kw = (g2.kernel[1] - 1) * g2.dilation[1] + 1;
+    const kh = effectiveKernel(g2.kernel[0], g2.dilation[0]);
+    const kw = effectiveKernel(g2.kernel[1], g2.dilation[1]);
     const full = [(h - 1) * g2.stride[0] + kh, (wd - 1) * g2.stride[1] + kw];
     const y = tf.conv2dTranspose(x, w, [1, full[0], full[1], w.shape[2]], [g2.stride[0], g2.stride[1]], 'valid');
     // PyTorch's padding crops the full output; output_padding adds zeros at the far end.

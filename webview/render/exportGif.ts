@@ -1,6 +1,6 @@
 // The panel's animation as an animated GIF (issue 8.4), encoded here from the GIF89a specification:
 // no dependency, and no DOM, so the unit tests run it under Node on plain RGBA arrays. The webview
-// composites each step (render/exportView.ts) and hands the pixels to encodeAnimatedGif.
+// composites each step (render/captureView.ts) and hands the pixels to encodeAnimatedGif.
 //
 // Layout of the file written: header, logical screen with one global colour table, the NETSCAPE2.0
 // looping extension, then per frame a graphic control extension (delay, disposal) and an image

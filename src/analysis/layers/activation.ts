@@ -2,7 +2,7 @@
 // `dim` exists, GLU halves its axis, PReLU owns one slope per channel (or one in all).
 
 import { floorDivDim, formatDim, isKnown } from '../shapes';
-import { registerLayers, type LayerSpec, type ParamSpec } from './catalogue';
+import { type LayerSpec, type ParamSpec } from './layerSpec';
 import {
   UNKNOWN_VALUE,
   dimArg,
@@ -14,7 +14,7 @@ import {
   strArg,
   tensorArg,
   tensorOf,
-} from './common';
+} from './ruleHelpers';
 
 function elementwise(name: string, signature: ParamSpec[], validate?: LayerSpec['validate']): LayerSpec {
   return {
@@ -132,7 +132,8 @@ const gelu = elementwise('GELU', [{ name: 'approximate', default: 'none' }], (cf
   if (mode !== null && mode !== 'none' && mode !== 'tanh') ctx.invalid(`GELU: approximate must be 'none' or 'tanh' but got '${mode}'`);
 });
 
-registerLayers([
+/** The activation family's entries. */
+export const activationSpecs: readonly LayerSpec[] = [
   elementwise('ReLU', [INPLACE]),
   elementwise('ReLU6', [INPLACE]),
   gelu,
@@ -161,4 +162,4 @@ registerLayers([
   softmax2d,
   glu,
   prelu,
-]);
+];

@@ -2,9 +2,10 @@
 // `(output, weights)`: output shaped like the query, weights (N,L,S) averaged over heads, or
 // (N,heads,L,S), or None with need_weights=False. Notation: notation.ts's attentionNotation.
 
+import { linearSpecs } from './linear';
 import { attentionNotation } from '../notation';
 import { addDim, floorDivDim, formatDim, isKnown, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerSpec } from './catalogue';
+import { type LayerConfig, type LayerSpec } from './layerSpec';
 import {
   NONE_VALUE,
   UNKNOWN_VALUE,
@@ -23,7 +24,7 @@ import {
   tensorArg,
   tensorOf,
   tupleOf,
-} from './common';
+} from './ruleHelpers';
 
 /** Key and value feature sizes: kdim/vdim, or embed_dim when None. */
 function kvDims(cfg: LayerConfig): { embed: Dim; kdim: Dim; vdim: Dim } {
@@ -46,9 +47,14 @@ function ownAttentionParams(cfg: LayerConfig): number | null {
   return safeCount(projections + (bias ? 3 * embed : 0) + (biasKv ? 2 * embed : 0));
 }
 
+/** The out-projection is a linear layer: the only child this family creates. */
+function linearLayer(_framework: string, name: string): LayerSpec | undefined {
+  return linearSpecs.find((spec) => spec.name === name);
+}
+
 function outProjConfig(cfg: LayerConfig): LayerConfig {
   const embed = cfg.embed_dim ?? null;
-  return childConfig('NonDynamicallyQuantizableLinear', { in_features: embed, out_features: embed, bias: cfg.bias ?? true });
+  return childConfig(linearLayer, 'NonDynamicallyQuantizableLinear', { in_features: embed, out_features: embed, bias: cfg.bias ?? true });
 }
 
 const multiheadAttention: LayerSpec = {
@@ -126,7 +132,7 @@ const multiheadAttention: LayerSpec = {
   attention(cfg) {
     const embed = intArg(cfg.embed_dim);
     const heads = intArg(cfg.num_heads);
-    return { kind: 'dot', embedDim: embed, numHeads: heads, headDim: embed !== null && heads ? Math.floor(embed / heads) : null, causal: false };
+    return { kind: 'dot', embedDim: embed, numHeads: heads, headDim: embed !== null && heads ? Math.floor(embed / heads) : null, causal: false, batchFirst: cfg.batch_first === true };
   },
   notation(cfg, inputs, output) {
     const q = firstTensor(inputs[0]);
@@ -162,4 +168,5 @@ const multiheadAttention: LayerSpec = {
   },
 };
 
-registerLayers([multiheadAttention]);
+/** The attention family's entries. */
+export const attentionSpecs: readonly LayerSpec[] = [multiheadAttention];

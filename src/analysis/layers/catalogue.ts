@@ -1,177 +1,69 @@
-// The layer catalogue's contract: each layer declares once its constructor signature with the
-// framework's defaults, its output-shape rule, its parameter count, its geometry, its notation
-// and its hover formula. The interpreters, the receptive-field pass, the editor, the CLI and the
-// panel all read the same entry. Families live one per file beside this one and register here.
+// The layer catalogue: every family file's entries gathered into one frozen map, the single
+// place that answers "what is an nn.Conv2d / a keras Dense / a tf.layers.conv2d". Nothing
+// registers itself on import: a second copy of this module holds the same entries, and a family
+// that holds other layers (Bidirectional, TimeDistributed) receives this lookup when it is built.
 
-import type { Dim, Shape } from '../shapes';
-import type { AttentionInfo, Framework, Geometry } from '../types';
+import type { Framework } from '../types';
+import { activationSpecs } from './activation';
+import { attentionSpecs } from './attention';
+import { convSpecs } from './conv';
+import { dropoutSpecs } from './dropout';
+import { embeddingSpecs } from './embedding';
+import { kerasAttentionDefs } from './kerasAttention';
+import { kerasConvDefs } from './kerasConv';
+import { kerasCoreDefs } from './kerasCore';
+import { specsFor, tfjsClassNames, type KerasLayerDef } from './kerasDefinitions';
+import { kerasRecurrentDefs } from './kerasRecurrent';
+import type { LayerSpec } from './layerSpec';
+import { linearSpecs } from './linear';
+import { normSpecs } from './norm';
+import { paddingSpecs } from './padding';
+import { poolSpecs } from './pool';
+import { recurrentSpecs } from './recurrent';
+import { reshapeSpecs } from './reshape';
+import { transformerSpecs } from './transformer';
+import { upsampleSpecs } from './upsample';
 
-/** A resolved constructor argument: plain data, with dimensions where a size is symbolic. */
-export type ConfigValue =
-  | number
-  | string
-  | boolean
-  | null
-  | Dim
-  | ConfigValue[]
-  | { readonly [key: string]: ConfigValue };
+export type * from './layerSpec';
+export { bindConfig } from './layerSpec';
 
-/** Constructor arguments after binding to the signature (every declared name present). */
-export type LayerConfig = Record<string, ConfigValue>;
+/** Every Keras definition; each becomes a Keras entry and, where tfjs has the layer, a tfjs one. */
+const kerasLayerDefs: readonly KerasLayerDef[] = [...kerasCoreDefs, ...kerasConvDefs, ...kerasRecurrentDefs, ...kerasAttentionDefs];
 
-/** A tensor flowing through a layer: its shape and dtype. */
-export interface TensorArg {
-  readonly kind: 'tensor';
-  readonly shape: Shape;
-  readonly dtype: 'float' | 'long' | 'bool';
-}
+const pytorchSpecs: readonly LayerSpec[] = [
+  ...linearSpecs,
+  ...reshapeSpecs,
+  ...convSpecs,
+  ...poolSpecs,
+  ...normSpecs,
+  ...dropoutSpecs,
+  ...embeddingSpecs,
+  ...recurrentSpecs,
+  ...attentionSpecs,
+  ...transformerSpecs,
+  ...activationSpecs,
+  ...upsampleSpecs,
+  ...paddingSpecs,
+];
 
-/** A tuple of values (RNN states, MultiheadAttention's `(output, weights)`). */
-export interface TupleArg {
-  readonly kind: 'tuple';
-  readonly items: LayerValue[];
-}
+/** The catalogue: `framework:name` → entry. Later entries of the same key win, as listed. */
+const catalogue: ReadonlyMap<string, LayerSpec> = new Map(
+  [...pytorchSpecs, ...specsFor(kerasLayerDefs, 'keras', lookupLayer), ...specsFor(kerasLayerDefs, 'tfjs', lookupLayer)].map((spec) => [`${spec.framework}:${spec.name}`, Object.freeze(spec)]),
+);
 
-/** A non-tensor argument of a call, such as MultiheadAttention's `need_weights=False`. */
-export interface ConstArg {
-  readonly kind: 'const';
-  readonly value: ConfigValue;
-}
-
-/** What a layer takes and gives: a tensor, a tuple, None, a constant, or something the analysis could not know. */
-export type LayerValue = TensorArg | TupleArg | ConstArg | { readonly kind: 'none' } | { readonly kind: 'unknown' };
-
-/**
- * A submodule that a composite layer creates in its constructor (TransformerEncoderLayer's
- * `self_attn`, `linear1` ...). `name` is relative to the parent and may be dotted
- * (`layers.0`), exactly as `named_modules()` lists it; `layer` is a catalogue name or one of
- * the containers `ModuleList`/`Sequential`. Each child's own children come from its own hook.
- */
-export interface LayerChild {
-  name: string;
-  layer: string;
-  config: LayerConfig;
-}
-
-/** One constructor parameter. */
-export interface ParamSpec {
-  name: string;
-  /** Omitted means required. */
-  default?: ConfigValue;
-  /** Keyword-only (after `*` in the Python signature). */
-  keywordOnly?: boolean;
-  /** Collects the remaining positional arguments as a list (`*args`), as `Identity(*args)` does. */
-  variadic?: boolean;
-}
-
-/** Where a rule reports what it found; the rule still returns the best output it can. */
-export interface LayerContext {
-  /** A certain shape mismatch, e.g. `Linear(32, 2) expects 32 features but got 64`. */
-  mismatch(message: string): void;
-  /** An invalid constructor argument (stride 0, groups not dividing channels). */
-  invalid(message: string): void;
-  /** Something the rule cannot follow statically. */
-  gap(message: string): void;
-}
-
-/** One catalogue entry. Every function is total: bad input gives a finding and unknown dims, never a throw. */
-export interface LayerSpec {
-  /** Class name as written by users (`Conv2d`, `Dense`, `conv2d` for tfjs's factory). */
-  name: string;
-  framework: Framework;
-  /** Family file it lives in (`conv`, `linear`, `recurrent` ...), for docs and hovers. */
-  family: string;
-  /** Constructor parameters in positional order with the framework's defaults. */
-  signature: ParamSpec[];
-  /** Constructor-time checks. */
-  validate?(cfg: LayerConfig, ctx: LayerContext): void;
-  /** The output-shape rule for a call with these arguments. */
-  forward(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, ctx: LayerContext): LayerValue;
-  /**
-   * Parameter count as the framework counts it (`sum(p.numel() for p in m.parameters())`, so
-   * for composite layers it includes their children; buffers excluded); null when a size is symbolic.
-   */
-  params(cfg: LayerConfig, inputs?: LayerValue[]): number | null;
-  /**
-   * Parameters registered on the module itself (`m.parameters(recurse=False)`), for composite
-   * layers that also declare `children`; absent means the same as `params`.
-   */
-  ownParams?(cfg: LayerConfig, inputs?: LayerValue[]): number | null;
-  /**
-   * Submodules created by a composite layer's constructor, in registration order, so the
-   * interpreter can register them under their qualified names. A module-valued argument
-   * (TransformerEncoder's `encoder_layer`, `norm`) is passed in the config as
-   * `{ layer: 'TransformerEncoderLayer', config: {...} }`.
-   */
-  children?(cfg: LayerConfig): LayerChild[];
-  /** Kernel geometry for receptive fields, per spatial axis. */
-  geometry?(cfg: LayerConfig, inputs?: LayerValue[]): Geometry | null;
-  /** The tutorial's notation for a call, e.g. `(N,64)·(64,2)=(N,2)`. */
-  notation?(cfg: LayerConfig, inputs: LayerValue[], output: LayerValue): string | null;
-  /** The hover formula with numbers substituted. */
-  formula?(cfg: LayerConfig, inputs: LayerValue[], output: LayerValue): string | null;
-  /** Multiply-accumulates of a call, when known. */
-  macs?(cfg: LayerConfig, inputs: LayerValue[], output: LayerValue): number | null;
-  /** Attention dimensions, for attention layers. */
-  attention?(cfg: LayerConfig): AttentionInfo | null;
-  /**
-   * Keras/tfjs layers are built lazily: the input shape fixes sizes (Dense's input units).
-   * Rules that need it read `inputs` in `params`/`geometry`.
-   */
-  lazy?: boolean;
-}
-
-const registry = new Map<string, LayerSpec>();
-
-/** Adds entries to the catalogue; a family file calls this once at module load. */
-export function registerLayers(specs: readonly LayerSpec[]): void {
-  for (const spec of specs) registry.set(`${spec.framework}:${spec.name}`, spec);
-}
+const tfjsClasses = tfjsClassNames(kerasLayerDefs);
 
 /** The entry for a class name in a framework, if the catalogue has it. */
 export function lookupLayer(framework: Framework, name: string): LayerSpec | undefined {
-  return registry.get(`${framework}:${name}`);
+  return catalogue.get(`${framework}:${name}`);
 }
 
 /** Every entry, for docs and tests. */
 export function allLayers(): LayerSpec[] {
-  return [...registry.values()];
+  return [...catalogue.values()];
 }
 
-/**
- * Binds positional and keyword arguments to a signature, filling defaults. Unknown keywords and
- * missing required arguments are reported as messages; the config is returned regardless.
- */
-export function bindConfig(
-  spec: LayerSpec,
-  positional: readonly ConfigValue[],
-  keywords: Readonly<Record<string, ConfigValue>>,
-): { config: LayerConfig; problems: string[] } {
-  const config: LayerConfig = {};
-  const problems: string[] = [];
-  const positionalParams = spec.signature.filter((p) => !p.keywordOnly);
-  const variadicAt = positionalParams.findIndex((p) => p.variadic);
-  positional.forEach((value, i) => {
-    if (variadicAt >= 0 && i >= variadicAt) {
-      const rest = (config[positionalParams[variadicAt].name] ??= []) as ConfigValue[];
-      rest.push(value);
-    } else if (i < positionalParams.length) config[positionalParams[i].name] = value;
-    else problems.push(`${spec.name} takes ${positionalParams.length} positional arguments but ${positional.length} were given`);
-  });
-  for (const [name, value] of Object.entries(keywords)) {
-    if (spec.signature.some((p) => p.name === name)) {
-      if (name in config) problems.push(`${spec.name} got multiple values for argument '${name}'`);
-      config[name] = value;
-    } else {
-      // Framework-wide keywords (device, dtype, name, trainable ...) are accepted silently.
-      config[name] = value;
-    }
-  }
-  for (const p of spec.signature) {
-    if (!(p.name in config)) {
-      if ('default' in p) config[p.name] = p.default as ConfigValue;
-      else problems.push(`${spec.name} is missing the required argument '${p.name}'`);
-    }
-  }
-  return { config, problems };
+/** The class name tfjs's `getClassName()` reports for a factory (`conv2d` → `Conv2D`), if catalogued. */
+export function tfjsClassName(factory: string): string | undefined {
+  return tfjsClasses.get(factory);
 }

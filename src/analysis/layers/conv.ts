@@ -5,11 +5,11 @@
 import { convNotation, strideDilationSuffix } from '../notation';
 import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './catalogue';
+import { type ConfigValue, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   axisNames,
   boolArg,
+  channelsFirstLayout,
   checkCountable,
   constArg,
   dimArg,
@@ -22,12 +22,13 @@ import {
   knownInts,
   knownProduct,
   layerLabel,
-  safeCount,
+  weightCount,
   shapeText,
   strArg,
   tensorArg,
   tensorOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 import { convOutputLengthPadded, convTransposeOutputLength, effectiveKernel, samePadding } from './convArithmetic';
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -127,12 +128,14 @@ function weightShape(cfg: LayerConfig, n: number, transposed: boolean): Dim[] {
   return transposed ? [inC, divided, ...kernel] : [outC, divided, ...kernel];
 }
 
+/** The weight bank and bias a convolution creates; its parameter count derives from them. */
+function convWeights(cfg: LayerConfig, n: number, transposed: boolean): Record<string, Dim[] | null> {
+  return { weight: weightShape(cfg, n, transposed), bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] };
+}
+
 function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | null {
-  const weight = knownProduct(weightShape(cfg, n, transposed));
-  const bias = boolArg(cfg.bias);
-  const outC = dimArg(cfg.out_channels);
-  if (weight === null || bias === null || !isKnown(outC)) return null;
-  return safeCount(weight + (bias ? outC : 0));
+  // An undecidable bias (neither True nor False) leaves the count unknown.
+  return boolArg(cfg.bias) === null ? null : weightCount(convWeights(cfg, n, transposed));
 }
 
 function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {
@@ -189,6 +192,15 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
     framework: 'pytorch',
     family: 'conv',
     signature,
+    weights: (cfg) => convWeights(cfg, n, transposed),
+    // PyTorch keeps a convolution's sizes as tuples (`conv.kernel_size == (3, 3)`).
+    storedAttributes(cfg) {
+      const stored: Record<string, ConfigValue> = {};
+      for (const key of ['kernel_size', 'stride', 'dilation', 'output_padding']) if (key in cfg) stored[key] = dimTuple(cfg[key], n);
+      if ('padding' in cfg && typeof cfg.padding !== 'string') stored.padding = dimTuple(cfg.padding, n);
+      return stored;
+    },
+    inputLayout: (cfg) => channelsFirstLayout(n, cfg.in_channels, true),
     validate: (cfg, ctx) => validateConv(name, n, transposed, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
@@ -281,11 +293,12 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
   return spec;
 }
 
-registerLayers([
+/** The conv family's entries. */
+export const convSpecs: readonly LayerSpec[] = [
   convSpec(1, false),
   convSpec(2, false),
   convSpec(3, false),
   convSpec(1, true),
   convSpec(2, true),
   convSpec(3, true),
-]);
+];

@@ -1,11 +1,16 @@
 // Output-length arithmetic of convolutions, transposed convolutions and pooling windows, on
 // dims that may be symbolic. Written once here: the catalogue entries and the functional ops
-// (F.conv2d, F.max_pool2d, F.interpolate) of the interpreters both call these. Importing this
-// file registers nothing.
+// (F.conv2d, F.max_pool2d, F.interpolate) of the interpreters both call these.
 
 import { addDim, ceilDivDim, floorDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../shapes';
 
-/** Extent a dilated kernel covers: d·(k−1)+1. */
+/**
+ * Extent a dilated kernel covers: d·(k−1)+1. The one place of this formula: the catalogue, the
+ * receptive fields, the panel model and the webview's drawings all call it (plain numbers give a
+ * plain number).
+ */
+export function effectiveKernel(kernel: number, dilation?: number): number;
+export function effectiveKernel(kernel: Dim, dilation?: Dim): Dim;
 export function effectiveKernel(kernel: Dim, dilation: Dim = 1): Dim {
   return addDim(mulDim(dilation, subDim(kernel, 1)), 1);
 }

@@ -2,14 +2,25 @@
 // The channel-wise variants check the input rank, because PyTorch decides per rank whether a
 // batch axis is present.
 
-import { registerLayers, type LayerSpec } from './catalogue';
-import { UNKNOWN_VALUE, expectRank, layerLabel, numArg, passThroughNotation, tensorArg, tensorOf } from './common';
+import { type LayerSpec } from './layerSpec';
+import {
+  channelsFirstLayout,
+  expectRank,
+  layerLabel,
+  numArg,
+  passThroughNotation,
+  tensorArg,
+  tensorOf,
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
-function dropoutSpec(name: string, ranks: readonly number[] | null): LayerSpec {
+/** `spatial`: the spatial axes of a channel dropout (Dropout2d), whose input layout is then fixed. */
+function dropoutSpec(name: string, ranks: readonly number[] | null, spatial?: 2 | 3): LayerSpec {
   const spec: LayerSpec = {
     name,
     framework: 'pytorch',
     family: 'dropout',
+    inputLayout: spatial ? () => channelsFirstLayout(spatial, undefined, false) : undefined,
     signature: [
       { name: 'p', default: 0.5 },
       { name: 'inplace', default: false },
@@ -30,12 +41,13 @@ function dropoutSpec(name: string, ranks: readonly number[] | null): LayerSpec {
   return spec;
 }
 
-registerLayers([
+/** The dropout family's entries. */
+export const dropoutSpecs: readonly LayerSpec[] = [
   dropoutSpec('Dropout', null),
   dropoutSpec('Dropout1d', [2, 3]),
   // Dropout2d and Dropout3d accept other ranks with a warning in PyTorch, so only the shape is kept.
-  dropoutSpec('Dropout2d', null),
-  dropoutSpec('Dropout3d', null),
+  dropoutSpec('Dropout2d', null, 2),
+  dropoutSpec('Dropout3d', null, 3),
   dropoutSpec('AlphaDropout', null),
   dropoutSpec('FeatureAlphaDropout', null),
-]);
+];

@@ -2,9 +2,8 @@
 // float input is a certain mistake (PyTorch raises), so it is reported as a mismatch.
 
 import { formatDim, subDim } from '../shapes';
-import { registerLayers, type LayerSpec } from './catalogue';
+import { type LayerSpec } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   boolArg,
   checkCountable,
   dimArg,
@@ -17,12 +16,14 @@ import {
   strArg,
   tensorArg,
   tensorOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 const embedding: LayerSpec = {
   name: 'Embedding',
   framework: 'pytorch',
   family: 'embedding',
+  weights: (cfg) => ({ weight: [dimArg(cfg.num_embeddings), dimArg(cfg.embedding_dim)] }),
   // `_freeze` arrived in PyTorch 2.0 (after `_weight`); it is keyword-style in practice.
   signature: [
     { name: 'num_embeddings' },
@@ -119,5 +120,6 @@ const embeddingBag: LayerSpec = {
   },
 };
 
-registerLayers([embedding, embeddingBag]);
+/** The embedding family's entries. */
+export const embeddingSpecs: readonly LayerSpec[] = [embedding, embeddingBag];
 

@@ -1,11 +1,11 @@
 // Keras's attention layers: MultiHeadAttention, Attention (Luong dot-product) and
-// AdditiveAttention (Bahdanau). tfjs-layers 4.x has none of them, so they register for Keras only.
+// AdditiveAttention (Bahdanau). tfjs-layers 4.x has none of them, so they are Keras entries only.
 
 import { addDim, compareDims, formatDim, formatShape, mulDim, type Dim } from '../shapes';
 import { attentionNotation } from '../notation';
-import type { LayerValue } from './catalogue';
-import { constArg, dimArg, tensorArg, tensorOf, tupleOf, UNKNOWN_VALUE } from './common';
-import { exact, firstOutput, flag, inputTensors, type KerasCall, type KerasLayerDef, sumCounts } from './kerasShared';
+import type { LayerValue } from './layerSpec';
+import { constArg, dimArg, tensorArg, tensorOf, tupleOf, UNKNOWN_VALUE } from './ruleHelpers';
+import { exact, firstOutput, flag, inputTensors, type KerasCall, type KerasLayerDef, sumCounts } from './kerasDefinitions';
 
 /** Whether a call asked for its attention scores (`return_attention_scores=True`). */
 function wantsScores(kwargs: Record<string, LayerValue>): boolean {

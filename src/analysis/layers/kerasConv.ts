@@ -5,9 +5,10 @@
 import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../shapes';
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
-import type { LayerConfig, LayerValue, ParamSpec } from './catalogue';
+import type { LayerConfig, LayerValue, ParamSpec } from './layerSpec';
+import { convParameters } from './parameterFormulas';
 import { effectiveKernel } from './convArithmetic';
-import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './common';
+import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
 import {
   assemble,
   exact,
@@ -25,7 +26,7 @@ import {
   tupleArg,
   type KerasCall,
   type KerasLayerDef,
-} from './kerasShared';
+} from './kerasDefinitions';
 
 type View = Omit<KerasCall, 'ctx'>;
 
@@ -213,7 +214,7 @@ function convParams(kind: ConvKind, n: number) {
     }
     const groups = kind === 'conv' ? intArg(call.cfg.groups) ?? 1 : 1;
     const perGroup = isKnown(cin) ? cin / groups : unknownDim();
-    return sumCounts(exact(mulDim(mulDim(kprod, perGroup), filters)), bias ? exact(filters) : 0);
+    return exact(convParameters(kernel, perGroup, filters, bias));
   };
 }
 

@@ -3,8 +3,9 @@
 // InputLayer, Embedding, BatchNormalization, LayerNormalization, Add/Concatenate and friends.
 
 import { addDim, compareDims, floorDivDim, formatDim, formatShape, isKnown, isUnknown, mulDim, productDim, unknownDim, type Dim } from '../shapes';
-import type { ConfigValue, LayerConfig, LayerValue } from './catalogue';
-import { dimArg, intArg, normaliseAxis, strArg, tensorOf, UNKNOWN_VALUE } from './common';
+import type { ConfigValue, LayerConfig, LayerValue } from './layerSpec';
+import { denseParameters } from './parameterFormulas';
+import { dimArg, intArg, normaliseAxis, strArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
 import {
   exact,
   expectMinNdim,
@@ -14,7 +15,7 @@ import {
   sumCounts,
   type KerasCall,
   type KerasLayerDef,
-} from './kerasShared';
+} from './kerasDefinitions';
 
 function identityForward(call: KerasCall, inputs: LayerValue[]): LayerValue {
   const input = firstInput(inputs);
@@ -53,7 +54,7 @@ const dense: KerasLayerDef = {
     if (!input || input.shape.length < 2) return null;
     const units = dimArg(call.cfg.units);
     const fanIn = input.shape[input.shape.length - 1];
-    return sumCounts(exact(mulDim(fanIn, units)), flag(call.cfg, 'use_bias', true) ? exact(units) : 0);
+    return exact(denseParameters(fanIn, units, flag(call.cfg, 'use_bias', true)));
   },
   notation: (call, inputs, output) => {
     const input = firstInput(inputs);

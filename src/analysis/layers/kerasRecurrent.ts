@@ -4,10 +4,11 @@
 
 import { addDim, formatDim, formatShape, mulDim, type Dim } from '../shapes';
 import { recurrenceNotation } from '../notation';
-import type { LayerConfig, LayerContext, LayerValue, ParamSpec } from './catalogue';
-import { tensorOf, tupleOf, UNKNOWN_VALUE } from './common';
+import type { LayerConfig, LayerContext, LayerValue, ParamSpec } from './layerSpec';
+import { gatedCellParameters } from './parameterFormulas';
+import { tensorOf, tupleOf, UNKNOWN_VALUE } from './ruleHelpers';
 import { lowerArg, unitsOf } from './kerasCore';
-import { exact, expectNdim, firstInput, firstOutput, flag, type KerasCall, kerasClassNameOf, type KerasLayerDef, nestedLayer, sumCounts } from './kerasShared';
+import { exact, expectNdim, firstInput, firstOutput, flag, type KerasCall, kerasClassNameOf, type KerasLayerDef, nestedLayer, sumCounts } from './kerasDefinitions';
 
 type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
 
@@ -56,11 +57,9 @@ function recurrentParams(cell: Cell) {
     const units = unitsOf(call.cfg);
     const features = input.shape[2];
     const gates = GATES[cell];
-    const weights = mulDim(gates, mulDim(units, addDim(features, units)));
     // GRU with reset_after keeps separate input and recurrent biases (Keras 2+ default; not tfjs's).
-    const biasSets = cell === 'GRU' && flag(call.cfg, 'reset_after', true) ? 2 : 1;
-    const bias = flag(call.cfg, 'use_bias', true) ? exact(mulDim(gates * biasSets, units)) : 0;
-    return sumCounts(exact(weights), bias);
+    const biasSets = !flag(call.cfg, 'use_bias', true) ? 0 : cell === 'GRU' && flag(call.cfg, 'reset_after', true) ? 2 : 1;
+    return exact(gatedCellParameters(gates, features, units, units, biasSets));
   };
 }
 
@@ -129,13 +128,13 @@ const bidirectional: KerasLayerDef = {
   signature: [{ name: 'layer' }, { name: 'merge_mode', default: 'concat' }, { name: 'weights', default: null }, { name: 'backward_layer', default: null }],
   forward: (call, inputs) => {
     const input = firstInput(inputs);
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!inner) {
       call.ctx.gap(`${call.label}: the wrapped layer is not a recurrent layer the analysis knows`);
       return UNKNOWN_VALUE;
     }
     if (!input) return UNKNOWN_VALUE;
-    const back = nestedLayer(call.fw, call.cfg.backward_layer) ?? inner;
+    const back = nestedLayer(call, call.cfg.backward_layer) ?? inner;
     const fwd = runNested(call, inner, input);
     const bwd = runNested(call, back, input);
     const mode = call.cfg.merge_mode === null ? null : lowerArg(call.cfg, 'merge_mode');
@@ -147,15 +146,15 @@ const bidirectional: KerasLayerDef = {
     return mergeDirections(mode, fwd, bwd);
   },
   params: (call, inputs) => {
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!inner) return null;
-    const back = nestedLayer(call.fw, call.cfg.backward_layer) ?? inner;
+    const back = nestedLayer(call, call.cfg.backward_layer) ?? inner;
     return sumCounts(inner.spec.params(inner.cfg, inputs), back.spec.params(back.cfg, inputs));
   },
   notation: (call, inputs, output) => {
     const input = firstInput(inputs);
     const out = firstOutput(output);
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!input || !out || !inner) return null;
     return `${formatShape(input.shape)} ⇄ ${kerasClassNameOf(inner.spec)} (merge ${String(call.cfg.merge_mode)}) → ${formatShape(out.shape)}`;
   },
@@ -174,7 +173,7 @@ const timeDistributed: KerasLayerDef = {
   signature: [{ name: 'layer' }],
   forward: (call, inputs) => {
     const input = firstInput(inputs);
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!inner) {
       call.ctx.gap(`${call.label}: the wrapped layer is not one the analysis knows`);
       return UNKNOWN_VALUE;
@@ -190,13 +189,13 @@ const timeDistributed: KerasLayerDef = {
   },
   params: (call, inputs) => {
     const input = firstInput(inputs);
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!input || !inner || input.shape.length < 3) return null;
     return inner.spec.params(inner.cfg, [tensorOf(stepShape(input.shape), input.dtype)]);
   },
   notation: (call, inputs, output) => {
     const input = firstInput(inputs);
-    const inner = nestedLayer(call.fw, call.cfg.layer);
+    const inner = nestedLayer(call, call.cfg.layer);
     if (!input || !inner || output.kind !== 'tensor') return null;
     return `${formatShape(input.shape)} → ${kerasClassNameOf(inner.spec)} on each of ${formatDim(input.shape[1])} steps → ${formatShape(output.shape)}`;
   },

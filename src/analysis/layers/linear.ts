@@ -3,27 +3,30 @@
 // matrix product on the last axis: (N,D)·(D,2)=(N,2).
 
 import { matmulNotation } from '../notation';
-import { addDim, formatDim, mulDim, productDim, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type TensorArg } from './catalogue';
+import { addDim, formatDim, isKnown, productDim, type Dim } from '../shapes';
+import { type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type MismatchInput, type TensorArg } from './layerSpec';
+import { denseParameters } from './parameterFormulas';
 import {
-  UNKNOWN_VALUE,
   boolArg,
   checkCountable,
   dimArg,
   expectDim,
   firstTensor,
+  isDimObject,
   knownProduct,
   layerLabel,
   safeCount,
   shapeText,
   tensorArg,
   tensorOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 /** Parameter count of a weight of `inF × outF` plus an optional bias; null when symbolic. */
 function denseParams(inF: Dim, outF: Dim, bias: boolean | null): number | null {
-  const total = addDim(mulDim(inF, outF), bias === false ? 0 : outF);
-  return typeof total === 'number' && bias !== null ? safeCount(total) : null;
+  if (bias === null) return null;
+  const total = denseParameters(inF, outF, bias);
+  return typeof total === 'number' ? safeCount(total) : null;
 }
 
 /** Applies a matrix of `inF → outF` to the last axis of `x`, reporting a certain feature mismatch. */
@@ -69,10 +72,27 @@ const LINEAR_SIGNATURE = [
   { name: 'dtype', default: null },
 ];
 
+/**
+ * A feature mismatch in the words of the matrix product it is: `(N,64)·(32,2): inner dimensions
+ * 64 ≠ 32 — Linear(32, 2) expects 32 features but fc1 (line 12) gives 64`.
+ */
+function linearMismatch(name: string, cfg: LayerConfig, input: MismatchInput): string | null {
+  const inF = cfg.in_features;
+  const last = input.last;
+  if (typeof inF !== 'number' || last === null || !isKnown(last) || last === inF) return null;
+  const outF = cfg.out_features;
+  // A half-typed constructor may leave out_features as None or a non-dimension.
+  const outLabel = typeof outF === 'number' ? String(outF) : outF !== undefined && isDimObject(outF) ? formatDim(outF) : '?';
+  const by = input.source ? `${input.source} gives ${last}` : `the input has ${last}`;
+  return `${input.shapeText}·(${inF},${typeof outF === 'number' ? outF : '?'}): inner dimensions ${last} ≠ ${inF} — ${name}(${inF}, ${outLabel}) expects ${inF} features but ${by}`;
+}
+
 function linearSpec(name: string): LayerSpec {
   const spec: LayerSpec = {
     name,
     framework: 'pytorch',
+    weights: (cfg) => ({ weight: [dimArg(cfg.out_features), dimArg(cfg.in_features)], bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_features)] }),
+    mismatchMessage: (cfg, input) => linearMismatch(name, cfg, input),
     family: 'linear',
     signature: LINEAR_SIGNATURE,
     validate(cfg, ctx) {
@@ -194,4 +214,5 @@ const identity: LayerSpec = {
   params: () => 0,
 };
 
-registerLayers([linearSpec('Linear'), linearSpec('NonDynamicallyQuantizableLinear'), lazyLinear, bilinear, identity]);
+/** The linear family's entries. */
+export const linearSpecs: readonly LayerSpec[] = [linearSpec('Linear'), linearSpec('NonDynamicallyQuantizableLinear'), lazyLinear, bilinear, identity];

@@ -3,10 +3,10 @@
 // trailing shape for LayerNorm). Running statistics are buffers, so they are not parameters.
 
 import { formatDim, productDim, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerSpec } from './catalogue';
+import { type ConfigValue, type LayerConfig, type LayerSpec } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   boolArg,
+  channelsFirstLayout,
   dimArg,
   expectDim,
   expectRank,
@@ -16,7 +16,8 @@ import {
   shapeText,
   tensorArg,
   tensorOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 const DEVICE = [
   { name: 'device', default: null },
@@ -30,6 +31,14 @@ function affineParams(channels: Dim, affine: boolean | null): number | null {
   return knownProduct([2, channels]);
 }
 
+/**
+ * The affine weight and bias of a batch or instance norm, as the analysis has always exposed them
+ * to code reading `bn.weight` (also when `affine=False`, where PyTorch holds None).
+ */
+function affineWeights(channels: ConfigValue | undefined): Record<string, Dim[] | null> {
+  return { weight: [dimArg(channels)], bias: [dimArg(channels)] };
+}
+
 function batchNormSpec(n: 1 | 2 | 3): LayerSpec {
   const name = `BatchNorm${n}d`;
   const ranks = n === 1 ? [2, 3] : [n + 2];
@@ -37,6 +46,9 @@ function batchNormSpec(n: 1 | 2 | 3): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'norm',
+    // BatchNorm1d takes (N, C) or (N, C, L): its input rank is not fixed.
+    inputLayout: (cfg) => (n === 1 ? null : channelsFirstLayout(n, cfg.num_features, false)),
+    weights: (cfg) => affineWeights(cfg.num_features),
     signature: [
       { name: 'num_features' },
       { name: 'eps', default: 1e-5 },
@@ -70,6 +82,8 @@ function instanceNormSpec(n: 1 | 2 | 3): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'norm',
+    inputLayout: (cfg) => channelsFirstLayout(n, cfg.num_features, false),
+    weights: (cfg) => affineWeights(cfg.num_features),
     signature: [
       { name: 'num_features' },
       { name: 'eps', default: 1e-5 },
@@ -107,6 +121,7 @@ const layerNorm: LayerSpec = {
   name: 'LayerNorm',
   framework: 'pytorch',
   family: 'norm',
+  weights: (cfg) => ({ weight: normalizedShape(cfg), bias: normalizedShape(cfg) }),
   // `bias` arrived in PyTorch 2.1; earlier versions always have a bias when elementwise_affine.
   signature: [
     { name: 'normalized_shape' },
@@ -182,7 +197,8 @@ const localResponseNorm: LayerSpec = {
   notation: passThroughNotation('lrn'),
 };
 
-registerLayers([
+/** The norm family's entries. */
+export const normSpecs: readonly LayerSpec[] = [
   batchNormSpec(1),
   batchNormSpec(2),
   batchNormSpec(3),
@@ -192,4 +208,4 @@ registerLayers([
   layerNorm,
   groupNorm,
   localResponseNorm,
-]);
+];

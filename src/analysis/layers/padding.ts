@@ -3,8 +3,17 @@
 // applied from the last axis backwards, as F.pad reads it.
 
 import { addDim, formatDim, isKnown, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerSpec, type ParamSpec } from './catalogue';
-import { UNKNOWN_VALUE, dimArg, firstTensor, layerLabel, shapeText, tensorArg, tensorOf } from './common';
+import { type LayerConfig, type LayerSpec, type ParamSpec } from './layerSpec';
+import {
+  channelsFirstLayout,
+  dimArg,
+  firstTensor,
+  layerLabel,
+  shapeText,
+  tensorArg,
+  tensorOf,
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 type PadMode = 'constant' | 'zero' | 'reflect' | 'replicate' | 'circular';
 
@@ -35,6 +44,8 @@ function padSpec(mode: PadMode, n: 1 | 2 | 3): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'padding',
+    // Circular padding takes several input ranks; the other modes expect channels-first input.
+    inputLayout: mode === 'circular' ? undefined : () => channelsFirstLayout(n, undefined, false),
     signature,
     validate(cfg, ctx) {
       if (!padAmounts(cfg, n)) ctx.invalid(`${name}: padding must be an int or a tuple of ${2 * n} ints`);
@@ -97,4 +108,5 @@ function padSpec(mode: PadMode, n: 1 | 2 | 3): LayerSpec {
 }
 
 const dims = [1, 2, 3] as const;
-registerLayers((['constant', 'zero', 'reflect', 'replicate', 'circular'] as const).flatMap((mode) => dims.map((n) => padSpec(mode, n))));
+/** The padding family's entries. */
+export const paddingSpecs: readonly LayerSpec[] = (['constant', 'zero', 'reflect', 'replicate', 'circular'] as const).flatMap((mode) => dims.map((n) => padSpec(mode, n)));

@@ -5,11 +5,11 @@
 import { poolNotation } from '../notation';
 import { formatDim, isKnown, type Dim } from '../shapes';
 import type { Geometry } from '../types';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './catalogue';
+import { type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './layerSpec';
 import {
-  UNKNOWN_VALUE,
   axisNames,
   boolArg,
+  channelsFirstLayout,
   dimArg,
   dimText,
   dimTuple,
@@ -21,7 +21,8 @@ import {
   tensorArg,
   tensorOf,
   tupleOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 import { poolOutputLength } from './convArithmetic';
 
 type PoolKind = 'max' | 'avg' | 'lp';
@@ -90,6 +91,7 @@ function poolSpec(kind: PoolKind, n: 1 | 2 | 3): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'pool',
+    inputLayout: () => channelsFirstLayout(n, undefined, true),
     signature: poolSignature(kind, n),
     validate: (cfg, ctx) => validatePool(name, n, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
@@ -166,6 +168,7 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'pool',
+    inputLayout: () => channelsFirstLayout(n, undefined, true),
     signature: kind === 'max' ? [{ name: 'output_size' }, { name: 'return_indices', default: false }] : [{ name: 'output_size' }],
     validate(cfg, ctx) {
       const sizes = adaptiveSizes(cfg, n, Array(n).fill(1));
@@ -225,12 +228,13 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
 }
 
 const dims = [1, 2, 3] as const;
-registerLayers([
+/** The pool family's entries. */
+export const poolSpecs: readonly LayerSpec[] = [
   ...dims.map((n) => poolSpec('max', n)),
   ...dims.map((n) => poolSpec('avg', n)),
   poolSpec('lp', 1),
   poolSpec('lp', 2),
   ...dims.map((n) => adaptiveSpec('avg', n)),
   ...dims.map((n) => adaptiveSpec('max', n)),
-]);
+];
 

@@ -3,11 +3,12 @@
 // single-step cells RNNCell, LSTMCell and GRUCell.
 
 import { recurrenceNotation } from '../notation';
-import { addDim, formatDim, mulDim, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec, type TensorArg } from './catalogue';
+import { addDim, formatDim, mulDim, symDim, type Dim } from '../shapes';
+import { type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec, type TensorArg } from './layerSpec';
+import { gatedCellParameters } from './parameterFormulas';
 import {
-  UNKNOWN_VALUE,
   boolArg,
+  channelDim,
   checkCountable,
   dimArg,
   expectDim,
@@ -15,14 +16,15 @@ import {
   firstTensor,
   intArg,
   layerLabel,
-  safeCount,
   numArg,
+  safeCount,
   shapeText,
   strArg,
   tensorArg,
   tensorOf,
   tupleOf,
-} from './common';
+  UNKNOWN_VALUE,
+} from './ruleHelpers';
 
 type RnnKind = 'RNN' | 'LSTM' | 'GRU';
 
@@ -87,13 +89,14 @@ function rnnParams(kind: RnnKind, cfg: LayerConfig): number | null {
   const bidirectional = boolArg(cfg.bidirectional);
   if (input === null || hidden === null || layers === null || proj === null || bias === null || bidirectional === null) return null;
   const directions = bidirectional ? 2 : 1;
-  const gate = GATES[kind] * hidden;
   const hOut = proj > 0 ? proj : hidden;
-  // Closed form of the per-layer sum (the first layer reads the input, the others the previous
-  // layer's output), so a num_layers of 10**9 costs nothing to count.
-  const perLayerFixed = gate * hOut + (bias ? 2 * gate : 0) + (proj > 0 ? proj * hidden : 0);
-  const total = layers <= 0 ? 0 : directions * (gate * input + (layers - 1) * gate * hOut * directions + layers * perLayerFixed);
-  return safeCount(total);
+  const projection = proj > 0 ? proj * hidden : 0;
+  // The first layer reads the input, the others the previous layer's output (both directions):
+  // a closed form, so that a num_layers of 10**9 costs nothing to count.
+  const first = addDim(gatedCellParameters(GATES[kind], input, hOut, hidden, bias ? 2 : 0), projection);
+  const later = addDim(gatedCellParameters(GATES[kind], hOut * directions, hOut, hidden, bias ? 2 : 0), projection);
+  const total = layers <= 0 ? 0 : mulDim(directions, addDim(first, mulDim(layers - 1, later)));
+  return typeof total === 'number' ? safeCount(total) : null;
 }
 
 /** Checks a provided initial state against the shape the layer expects. */
@@ -109,6 +112,7 @@ function rnnSpec(kind: RnnKind): LayerSpec {
     name: kind,
     framework: 'pytorch',
     family: 'recurrent',
+    inputLayout: (cfg) => ({ shape: cfg.batch_first === true ? [symDim('N'), symDim('T'), channelDim(cfg.input_size)] : [symDim('T'), symDim('N'), channelDim(cfg.input_size)], startsField: false }),
     signature: rnnSignature(kind),
     validate: (cfg, ctx) => validateRnn(kind, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
@@ -230,5 +234,6 @@ function cellSpec(kind: RnnKind): LayerSpec {
   return spec;
 }
 
-registerLayers([rnnSpec('RNN'), rnnSpec('LSTM'), rnnSpec('GRU'), cellSpec('RNN'), cellSpec('LSTM'), cellSpec('GRU')]);
+/** The recurrent family's entries. */
+export const recurrentSpecs: readonly LayerSpec[] = [rnnSpec('RNN'), rnnSpec('LSTM'), rnnSpec('GRU'), cellSpec('RNN'), cellSpec('LSTM'), cellSpec('GRU')];
 

@@ -2,7 +2,7 @@
 // ChannelShuffle permutes channels, Unfold/Fold turn sliding windows into columns and back.
 
 import { floorDivDim, formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
-import { registerLayers, type LayerSpec } from './catalogue';
+import { type LayerSpec } from './layerSpec';
 import {
   UNKNOWN_VALUE,
   dimArg,
@@ -16,7 +16,7 @@ import {
   shapeText,
   tensorArg,
   tensorOf,
-} from './common';
+} from './ruleHelpers';
 import { convOutputLength } from './convArithmetic';
 
 const flatten: LayerSpec = {
@@ -176,4 +176,5 @@ const fold: LayerSpec = {
   params: () => 0,
 };
 
-registerLayers([flatten, unflatten, channelShuffle, unfold, fold]);
+/** The reshape family's entries. */
+export const reshapeSpecs: readonly LayerSpec[] = [flatten, unflatten, channelShuffle, unfold, fold];

@@ -3,8 +3,20 @@
 // `linear1` ... under the right names, and `params` is the sum over those children. Shapes
 // are kept: a layer maps (L,N,E) (or (N,L,E) with batch_first) to the same shape.
 
+import { activationSpecs } from './activation';
+import { attentionSpecs } from './attention';
+import { convSpecs } from './conv';
+import { dropoutSpecs } from './dropout';
+import { embeddingSpecs } from './embedding';
+import { linearSpecs } from './linear';
+import { normSpecs } from './norm';
+import { paddingSpecs } from './padding';
+import { poolSpecs } from './pool';
+import { recurrentSpecs } from './recurrent';
+import { reshapeSpecs } from './reshape';
+import { upsampleSpecs } from './upsample';
 import { formatDim, type Dim } from '../shapes';
-import { registerLayers, type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec, type TensorArg } from './catalogue';
+import { type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec, type TensorArg } from './layerSpec';
 import {
   UNKNOWN_VALUE,
   boolArg,
@@ -19,7 +31,7 @@ import {
   shapeText,
   tensorArg,
   tensorOf,
-} from './common';
+} from './ruleHelpers';
 
 const DEVICE: ParamSpec[] = [
   { name: 'device', default: null },
@@ -64,15 +76,15 @@ function layerChildren(cfg: LayerConfig, cross: boolean): LayerChild[] {
   const p = cfg.dropout ?? 0.1;
   const bias = cfg.bias ?? true;
   const eps = cfg.layer_norm_eps ?? 1e-5;
-  const attention = () => childConfig('MultiheadAttention', { embed_dim: d, num_heads: cfg.nhead ?? null, dropout: p, bias, batch_first: cfg.batch_first ?? false });
-  const norm = () => childConfig('LayerNorm', { normalized_shape: d, eps, bias });
-  const dropout = () => childConfig('Dropout', { p });
+  const attention = () => childConfig(pytorchLayer, 'MultiheadAttention', { embed_dim: d, num_heads: cfg.nhead ?? null, dropout: p, bias, batch_first: cfg.batch_first ?? false });
+  const norm = () => childConfig(pytorchLayer, 'LayerNorm', { normalized_shape: d, eps, bias });
+  const dropout = () => childConfig(pytorchLayer, 'Dropout', { p });
   const children: LayerChild[] = [{ name: 'self_attn', layer: 'MultiheadAttention', config: attention() }];
   if (cross) children.push({ name: 'multihead_attn', layer: 'MultiheadAttention', config: attention() });
   children.push(
-    { name: 'linear1', layer: 'Linear', config: childConfig('Linear', { in_features: d, out_features: ff, bias }) },
+    { name: 'linear1', layer: 'Linear', config: childConfig(pytorchLayer, 'Linear', { in_features: d, out_features: ff, bias }) },
     { name: 'dropout', layer: 'Dropout', config: dropout() },
-    { name: 'linear2', layer: 'Linear', config: childConfig('Linear', { in_features: ff, out_features: d, bias }) },
+    { name: 'linear2', layer: 'Linear', config: childConfig(pytorchLayer, 'Linear', { in_features: ff, out_features: d, bias }) },
     { name: 'norm1', layer: 'LayerNorm', config: norm() },
     { name: 'norm2', layer: 'LayerNorm', config: norm() },
   );
@@ -107,7 +119,7 @@ const encoderLayer: LayerSpec = {
     checkSequence(layerLabel(encoderLayer, cfg), 'src', src, dimArg(cfg.d_model), ctx);
     return tensorOf(src.shape, src.dtype);
   },
-  params: (cfg) => childrenParams(layerChildren(cfg, false)),
+  params: (cfg) => childrenParams(pytorchLayer, layerChildren(cfg, false)),
   ownParams: () => 0,
   children: (cfg) => layerChildren(cfg, false),
   attention: (cfg) => attentionOf(cfg, false),
@@ -133,7 +145,7 @@ const decoderLayer: LayerSpec = {
     }
     return tensorOf(tgt.shape, tgt.dtype);
   },
-  params: (cfg) => childrenParams(layerChildren(cfg, true)),
+  params: (cfg) => childrenParams(pytorchLayer, layerChildren(cfg, true)),
   ownParams: () => 0,
   children: (cfg) => layerChildren(cfg, true),
   attention: (cfg) => attentionOf(cfg, false),
@@ -150,7 +162,7 @@ function checkSameBatch(label: string, a: TensorArg, b: TensorArg, batchFirst: b
 function attentionOf(cfg: LayerConfig, causal: boolean) {
   const embed = intArg(cfg.d_model);
   const heads = intArg(cfg.nhead);
-  return { kind: 'dot' as const, embedDim: embed, numHeads: heads, headDim: embed !== null && heads ? Math.floor(embed / heads) : null, causal };
+  return { kind: 'dot' as const, embedDim: embed, numHeads: heads, headDim: embed !== null && heads ? Math.floor(embed / heads) : null, causal, batchFirst: cfg.batch_first === true };
 }
 
 function sequenceNotation(what: string, input: LayerValue | undefined, output: LayerValue): string | null {
@@ -202,7 +214,7 @@ const encoder: LayerSpec = {
   },
   params(cfg) {
     const children = stackChildren(cfg, 'encoder_layer');
-    return children ? childrenParams(children) : null;
+    return children ? childrenParams(pytorchLayer, children) : null;
   },
   ownParams: () => 0,
   children: (cfg) => stackChildren(cfg, 'encoder_layer') ?? [],
@@ -229,7 +241,7 @@ const decoder: LayerSpec = {
   },
   params(cfg) {
     const children = stackChildren(cfg, 'decoder_layer');
-    return children ? childrenParams(children) : null;
+    return children ? childrenParams(pytorchLayer, children) : null;
   },
   ownParams: () => 0,
   children: (cfg) => stackChildren(cfg, 'decoder_layer') ?? [],
@@ -249,7 +261,7 @@ function transformerChildren(cfg: LayerConfig): LayerChild[] {
     norm_first: cfg.norm_first ?? false,
     bias: cfg.bias ?? true,
   });
-  const norm = { layer: 'LayerNorm', config: childConfig('LayerNorm', { normalized_shape: cfg.d_model ?? 512, eps: cfg.layer_norm_eps ?? 1e-5, bias: cfg.bias ?? true }) };
+  const norm = { layer: 'LayerNorm', config: childConfig(pytorchLayer, 'LayerNorm', { normalized_shape: cfg.d_model ?? 512, eps: cfg.layer_norm_eps ?? 1e-5, bias: cfg.bias ?? true }) };
   const customEncoder = moduleArg(cfg.custom_encoder);
   const customDecoder = moduleArg(cfg.custom_decoder);
   return [
@@ -258,8 +270,8 @@ function transformerChildren(cfg: LayerConfig): LayerChild[] {
       : {
           name: 'encoder',
           layer: 'TransformerEncoder',
-          config: childConfig('TransformerEncoder', {
-            encoder_layer: { layer: 'TransformerEncoderLayer', config: childConfig('TransformerEncoderLayer', layerConfig()) },
+          config: childConfig(pytorchLayer, 'TransformerEncoder', {
+            encoder_layer: { layer: 'TransformerEncoderLayer', config: childConfig(pytorchLayer, 'TransformerEncoderLayer', layerConfig()) },
             num_layers: cfg.num_encoder_layers ?? 6,
             norm,
           }),
@@ -269,8 +281,8 @@ function transformerChildren(cfg: LayerConfig): LayerChild[] {
       : {
           name: 'decoder',
           layer: 'TransformerDecoder',
-          config: childConfig('TransformerDecoder', {
-            decoder_layer: { layer: 'TransformerDecoderLayer', config: childConfig('TransformerDecoderLayer', layerConfig()) },
+          config: childConfig(pytorchLayer, 'TransformerDecoder', {
+            decoder_layer: { layer: 'TransformerDecoderLayer', config: childConfig(pytorchLayer, 'TransformerDecoderLayer', layerConfig()) },
             num_layers: cfg.num_decoder_layers ?? 6,
             norm,
           }),
@@ -310,7 +322,7 @@ const transformer: LayerSpec = {
     checkSameBatch(label, src, tgt, boolArg(cfg.batch_first) === true, ctx);
     return tensorOf(tgt.shape, tgt.dtype);
   },
-  params: (cfg) => childrenParams(transformerChildren(cfg)),
+  params: (cfg) => childrenParams(pytorchLayer, transformerChildren(cfg)),
   ownParams: () => 0,
   children: transformerChildren,
   attention: (cfg) => attentionOf(cfg, false),
@@ -322,5 +334,18 @@ const transformer: LayerSpec = {
   },
 };
 
-registerLayers([encoderLayer, decoderLayer, encoder, decoder, transformer]);
+/**
+ * The PyTorch layers a transformer's children may be: every other PyTorch family and this one.
+ * Built on first use, because this family's own entries are defined above.
+ */
+let pytorchLayers: Map<string, LayerSpec> | null = null;
+function pytorchLayer(_framework: string, name: string): LayerSpec | undefined {
+  pytorchLayers ??= new Map(
+    [activationSpecs, attentionSpecs, convSpecs, dropoutSpecs, embeddingSpecs, linearSpecs, normSpecs, paddingSpecs, poolSpecs, recurrentSpecs, reshapeSpecs, upsampleSpecs, transformerSpecs].flat().map((spec) => [spec.name, spec]),
+  );
+  return pytorchLayers.get(name);
+}
+
+/** The transformer family's entries. */
+export const transformerSpecs: readonly LayerSpec[] = [encoderLayer, decoderLayer, encoder, decoder, transformer];
 

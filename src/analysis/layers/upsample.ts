@@ -2,7 +2,7 @@
 // PixelShuffle/PixelUnshuffle, which trade channels for resolution.
 
 import { floorDivDim, formatDim, isKnown, mulDim, type Dim } from '../shapes';
-import { registerLayers, type LayerConfig, type LayerContext, type LayerSpec } from './catalogue';
+import { type LayerConfig, type LayerContext, type LayerSpec } from './layerSpec';
 import {
   UNKNOWN_VALUE,
   dimArg,
@@ -14,7 +14,7 @@ import {
   strArg,
   tensorArg,
   tensorOf,
-} from './common';
+} from './ruleHelpers';
 
 /**
  * ⌊L·scale⌋ as PyTorch computes an interpolated size. Symbolic lengths stay exact when the
@@ -195,10 +195,11 @@ function pixelShuffleSpec(unshuffle: boolean): LayerSpec {
   return spec;
 }
 
-registerLayers([
+/** The upsample family's entries. */
+export const upsampleSpecs: readonly LayerSpec[] = [
   upsampleSpec('Upsample', null),
   upsampleSpec('UpsamplingNearest2d', 'nearest'),
   upsampleSpec('UpsamplingBilinear2d', 'bilinear'),
   pixelShuffleSpec(false),
   pixelShuffleSpec(true),
-]);
+];

@@ -6,13 +6,15 @@ import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { convertTree, type FunctionDef, type Stmt } from './ast';
-import { installBuiltins } from './builtins';
+import { builtinTable } from './builtins';
 import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
+import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
-import { KerasWorld } from './keras';
-import { TorchWorld } from './torch';
+import { KerasFrontEnd } from './kerasFrontEnd';
+import { ModuleSystem } from './moduleSystem';
+import { TorchFrontEnd } from './torchFrontEnd';
 import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
@@ -51,7 +53,7 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
     }
   } catch (e) {
     memo?.clear();
-    findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
+    findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
   }
   const partial = options.focus && !options.model ? { from: options.focus.from, to: options.focus.to } : undefined;
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0, ...(partial ? { partial } : {}) };
@@ -66,7 +68,20 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   const focus = options.model ? undefined : options.focus;
   const memoRun: MemoRun | null = memo && !options.model && !focus ? memo.begin(text, module.body, options) : null;
   if (memo && !memoRun) memo.clear();
-  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule);
+  // The plug-ins hold the interpreter, so the interpreter makes them through these factories.
+  let world!: ModuleSystem;
+  let keras!: KerasFrontEnd;
+  const interp = new Interpreter({ path: fileName, text, isMain: true, lineStarts: [] }, module, { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 256, callDepth: 48 }, memoRun ? memoRun.readModule : options.readModule, {
+    hooks: (it) => {
+      // One module system with PyTorch and Keras plugged in; PyTorch is the default framework.
+      world = new ModuleSystem(it);
+      keras = new KerasFrontEnd(world);
+      world.register(new TorchFrontEnd(world));
+      world.register(keras);
+      return world.frameworkHooks();
+    },
+    builtins: (it) => builtinTable(it, world.objectClass),
+  });
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of parsed.unread ?? []) {
@@ -75,9 +90,6 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   for (const e of module.errors.slice(0, 20)) {
     findings.push({ severity: 'error', code: 'syntax', span: { from: Math.min(e.from, text.length), to: Math.min(text.length, Math.max(e.to, e.from + 1)) }, line: lineOf(main, Math.min(e.from, text.length)), message: 'syntax error: the analysis reads around it, code here is unknown', related: [] });
   }
-  const world = new TorchWorld(interp);
-  world.keras = new KerasWorld(interp, world);
-  installBuiltins(interp, world.objectClass);
   try {
     interp.runMain();
   } catch (e) {
@@ -141,7 +153,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     }
     const claimedNow: ClassV[] = [];
     try {
-      slots[index] = buildModel(interp, world, cand, index, options, annotations, built, claimedByReplay, claimedNow);
+      slots[index] = buildModel(interp, world, keras, cand, index, options, annotations, built, claimedByReplay, claimedNow);
     } finally {
       interp.touched = null;
       interp.reportLog = null;
@@ -208,12 +220,6 @@ function focusedCandidates(all: Candidate[], focus: Span, text: string): Candida
     }
   }
   return all.filter((c) => keep.has(c));
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
 }
 
 interface Candidate {
@@ -337,7 +343,7 @@ function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
 }
 
 /** A model whose class another model already built with default arguments: its subtree, re-rooted. */
-function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, inst: InstanceV): ModelInfo {
+function reusedModel(interp: Interpreter, world: ModuleSystem, cand: Candidate, inst: InstanceV): ModelInfo {
   const named = world.namedModules(inst);
   const own = new Map<number, number | null>();
   for (const [, m] of named) own.set(m.mod!.id, ownParamCount(world, m.mod!));
@@ -350,7 +356,7 @@ function reusedModel(interp: Interpreter, world: TorchWorld, cand: Candidate, in
   return { name: cand.name, expr: cand.expr, framework: inst.mod!.framework, span: cand.span, line: lineOf(interp.main, cand.span.from), inputs, outputShapes: outputList(call.output), totalParams: modules[0]?.paramsTotal ?? null, modules };
 }
 
-function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>, claimedElsewhere: (cls: ClassV) => boolean, claimedNow: ClassV[]): ModelInfo | null {
+function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontEnd, cand: Candidate, index: number, options: PythonOptions, annotations: ShapeAnnotation[], built: Map<ClassV, InstanceV>, claimedElsewhere: (cls: ClassV) => boolean, claimedNow: ClassV[]): ModelInfo | null {
   let root: Value;
   const budgetHitsBefore = interp.budgetHits;
   interp.reportForeignGaps = true;
@@ -421,7 +427,7 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
     interp.anchor = fwdSite;
     if (builtInputs && builtOutputs) {
       inputs.length = 0;
-      for (const t of interp.iterate(builtInputs, fwdSite) ?? []) if (t.k === 'tensor') inputs.push({ name: world.keras?.history.get(t)?.rec.name ?? 'input', tensor: t });
+      for (const t of interp.iterate(builtInputs, fwdSite) ?? []) if (t.k === 'tensor') inputs.push({ name: keras.history.get(t)?.rec.name ?? 'input', tensor: t });
       output = builtOutputs;
       inst.mod!.calls = Math.max(inst.mod!.calls, 1);
       inst.mod!.firstCall ??= { inputs: inputs.map((i) => i.tensor), output, span: fwdSite, notation: null, formula: null, macs: null, geometry: null };
@@ -444,12 +450,12 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   for (const a of interp.takeAnnotations()) {
     const shape = shapesOut(a.value);
     if (!shape) continue;
-    const path = a.modId !== null ? world.extra.get(a.modId)?.path ?? null : null;
+    const path = a.modId !== null ? world.bookkeepingById.get(a.modId)?.path ?? null : null;
     annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recById.get(a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
   }
   const seenDef = new Set<string>();
   for (const [path, m] of named) {
-    const extra = world.extraOf(m.mod!);
+    const extra = world.bookkeeping(m.mod!);
     const call = m.mod!.firstCall;
     if (!extra.defSpan || !call) continue;
     const key = `${extra.defSpan.from}:${extra.defSpan.to}`;
@@ -464,7 +470,7 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   if (!complete && modules[0]) modules[0].paramsTotal = null;
   const totals = complete ? modules[0]?.paramsTotal ?? null : null;
   // Only a complete build may stand in for the classes it constructed with their defaults.
-  if (complete) for (const [, m] of named) if ((m as InstanceV & { defaultConstructed?: boolean }).defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) {
+  if (complete) for (const [, m] of named) if (m.defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) {
       built.set(m.cls, m);
       claimedNow.push(m.cls);
     }
@@ -481,10 +487,10 @@ function buildModel(interp: Interpreter, world: TorchWorld, cand: Candidate, ind
   };
 }
 
-function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {
+function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
   let total = 0;
   if (rec.spec && rec.config) {
-    const inputs = world.extraOf(rec).inputs ?? undefined;
+    const inputs = world.bookkeeping(rec).inputs ?? undefined;
     let n: number | null;
     try {
       n = rec.spec.ownParams ? rec.spec.ownParams(rec.config, inputs) : rec.spec.params(rec.config, inputs);
@@ -494,7 +500,7 @@ function ownParamCount(world: TorchWorld, rec: ModuleRec): number | null {
     if (n === null) return null;
     total += n;
   }
-  for (const shape of world.extraOf(rec).params.values()) {
+  for (const shape of world.bookkeeping(rec).params.values()) {
     if (!shape) return null;
     const p = productDim(shape);
     if (!isKnown(p)) return null;
@@ -525,7 +531,7 @@ function subtreeTotals(named: [string, InstanceV][], own: Map<number, number | n
   return totals;
 }
 
-function moduleInfo(world: TorchWorld, path: string, m: InstanceV, own: Map<number, number | null>, totals: Map<number, number | null> | null): ModuleInfo {
+function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<number, number | null>, totals: Map<number, number | null> | null): ModuleInfo {
   const rec = m.mod!;
   let total: number | null = 0;
   if (totals && totals.has(rec.id)) total = totals.get(rec.id)!;

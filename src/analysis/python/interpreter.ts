@@ -1,14 +1,16 @@
 // The abstract interpreter: it runs Python statements over abstract values (values.ts). Module
-// construction, module calls and tensor operations are delegated to modules.ts and tensorOps.ts;
-// this file keeps the language itself: scopes, statements, expressions, calls, classes, imports.
+// construction, module calls and tensor operations belong to the framework plug-ins (torch.ts,
+// keras.ts), reached through FrameworkHooks; operators are operators.ts, imports imports.ts. This
+// file keeps the language itself: scopes, statements, expressions, calls, classes.
 // Every path is total. Budgets (steps, loop iterations, call depth) bound the work; when one
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
-import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
-import { convertTree, type Arg, type Expr, type FunctionDef, type Module, type Param, type Stmt } from './ast';
-import { relativeImportBase } from './importPaths';
-import { parsePython } from './parse';
+import { formatDim, isKnown, subDim, symDim, type Dim } from '../shapes';
+import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
+import { lineAt } from '../lineIndex';
+import { ModuleLoader } from './imports';
+import { binaryOperation, compareValues, joinValues, sliceIndices, toStr, valuesEqual, type OperatorHost } from './operators';
 import {
   FALSE,
   NONE,
@@ -73,48 +75,29 @@ export interface FrameworkHooks {
   lenModule(inst: InstanceV): number | null;
 }
 
-/** One parsed file and its converted statements. */
-interface LoadedFile {
-  file: SourceFile;
-  module: Module;
-}
-
-/** Splits a text into line start offsets. */
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of an offset. */
+/** The 1-based line of an offset in a source file. */
 export function lineOf(file: SourceFile, offset: number): number {
-  const starts = file.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lineAt(file.lineStarts, offset);
 }
 
-function dirname(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i <= 0 ? (i === 0 ? '/' : '') : p.slice(0, i);
+/** Python's builtins as an interpreter receives them. */
+export interface BuiltinTable {
+  /** Builtin names (`range`, `len`, `isinstance` …). */
+  names: Map<string, Value>;
+  /** A method of a builtin value (`str.join`, `list.append` …), or undefined when there is none. */
+  method(obj: Value, name: string, site: CallSite): Value | undefined;
 }
 
-function joinPath(...parts: string[]): string {
-  const segs: string[] = [];
-  const absolute = parts[0]?.startsWith('/');
-  for (const part of parts) {
-    for (const s of part.split('/')) {
-      if (s === '' || s === '.') continue;
-      if (s === '..') segs.pop();
-      else segs.push(s);
-    }
-  }
-  return (absolute ? '/' : '') + segs.join('/');
+/**
+ * What the front end plugs into an interpreter at construction (analyzePython.ts composes it):
+ * factories, because the plug-ins themselves hold the interpreter. Both are called once, in the
+ * constructor, `hooks` first.
+ */
+export interface InterpreterSetup {
+  /** The framework plug-ins (torch, keras) as one set of hooks. */
+  hooks(interp: Interpreter): FrameworkHooks;
+  /** The builtins (builtins/index.ts's builtinTable). */
+  builtins(interp: Interpreter): BuiltinTable;
 }
 
 /** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
@@ -127,33 +110,69 @@ export class Interpreter {
   steps = 0;
   exhausted = false;
   private depth = 0;
-  private readonly moduleCache = new Map<string, NamespaceV>();
-  private readonly loading = new Set<string>();
   /** Innermost call site in the main file: where effects in other files are reported. */
   anchor: CallSite;
   /** Set while a model is built and run: only then do gaps inside imported files matter. */
   reportForeignGaps = false;
   /** Set while a model's forward runs, so tensor-producing expressions are annotated. */
   annotating = false;
-  hooks!: FrameworkHooks;
-  builtins!: Map<string, Value>;
+  /** The framework plug-ins' behaviour (torch, keras), from the setup given to the constructor. */
+  readonly hooks: FrameworkHooks;
+  /** Python's builtin names, from the setup given to the constructor. */
+  readonly builtins: Map<string, Value>;
+  /** Methods of builtin values (`str.join`, `list.append` …), from the setup given to the constructor. */
+  readonly builtinMethod: BuiltinTable['method'];
   readonly mainScope: Scope;
+  /** Imports and the workspace modules they read (imports.ts). */
+  private readonly modules: ModuleLoader;
+  /** What the operators (operators.ts) ask of this interpreter. */
+  private readonly operatorHost: OperatorHost;
 
+  /**
+   * An interpreter for one analysis run. `setup` plugs in the framework hooks and the builtins:
+   * each factory receives this interpreter once its own state exists (scopes, budgets, the
+   * module loader), and is called exactly once, hooks first, so builtins may use what the
+   * hooks' plug-ins made (the `object` class). See InterpreterSetup.
+   */
   constructor(
     readonly main: SourceFile,
     readonly mainModule: Module,
     readonly budgets: Budgets,
-    private readonly readModule: ((path: string) => string | undefined) | undefined,
+    readModule: ((path: string) => string | undefined) | undefined,
+    setup: InterpreterSetup,
   ) {
     this.anchor = { from: 0, to: 0, file: main };
     this.mainScope = new Scope(null, main, true);
-  }
-
-  /** Loads and converts a source text. */
-  static load(path: string, text: string, isMain: boolean): LoadedFile {
-    const parsed = parsePython(text);
-    const module = convertTree(parsed.tree, text);
-    return { file: { path, text, isMain, lineStarts: lineStartsOf(text) }, module };
+    this.modules = new ModuleLoader(
+      {
+        importNative: (name) => this.hooks.importModule(name),
+        gap: (site, message) => this.gap(site, message),
+        runModuleBody: (stmts, scope, file, path) => this.runModuleBody(stmts, scope, file, path),
+        getAttr: (obj, name, site, quiet) => this.getAttr(obj, name, site, quiet),
+        withoutForeignGaps: (read) => {
+          const saved = this.reportForeignGaps;
+          this.reportForeignGaps = false;
+          try {
+            return read();
+          } finally {
+            this.reportForeignGaps = saved;
+          }
+        },
+      },
+      readModule,
+    );
+    this.operatorHost = {
+      tensorBinop: (op, a, b, site) => this.hooks.tensorBinop(op, a, b, site),
+      instanceOperator: (inst, method, arg, site) => {
+        const m = this.lookupClassAttr(inst.cls, method);
+        return m ? this.call(this.bindClassAttr(m, inst, inst.cls), [arg], new Map(), site) : undefined;
+      },
+      gap: (site, message) => this.gap(site, message),
+    };
+    this.hooks = setup.hooks(this);
+    const table = setup.builtins(this);
+    this.builtins = table.names;
+    this.builtinMethod = table.method;
   }
 
   // ---------------------------------------------------------------- findings
@@ -196,7 +215,7 @@ export class Interpreter {
   gap(site: { from: number; to: number; file: SourceFile }, message: string): void {
     // What an imported module's top level cannot follow matters only if the model uses it, and
     // then the model's own call reports it; reading the import itself stays quiet.
-    if (!site.file.isMain && (this.loading.size > 0 || !this.reportForeignGaps)) return;
+    if (!site.file.isMain && (this.modules.loading.size > 0 || !this.reportForeignGaps)) return;
     this.report('inference-gap', 'info', site, message);
   }
 
@@ -227,150 +246,37 @@ export class Interpreter {
 
   /** Resolves a dotted import from a file: framework packages first, then workspace files. */
   importDotted(dotted: string[], level: number, from: SourceFile, site: CallSite): Value {
-    const name = dotted.join('.');
-    if (level === 0) {
-      const native = this.hooks.importModule(name);
-      if (native) return native;
-    }
-    const path = this.resolveModulePath(dotted, level, from);
-    if (path) return this.loadWorkspaceModule(path, dotted.length ? dotted : [path]);
-    if (level > 0 || !this.isQuietModule(name)) this.gap(site, `cannot resolve import of ${'.'.repeat(level)}${name}; names from it are unknown`);
-    return this.opaqueNamespace(name);
-  }
-
-  private isQuietModule(name: string): boolean {
-    const root = name.split('.')[0];
-    return ['typing', 'typing_extensions', 'warnings', 'os', 'sys', 'logging', 'abc', 'dataclasses', 'enum', 'inspect', 'copy', 're', 'json', '__future__', 'numbers', 'types', 'urllib', 'PIL', 'numpy', 'pathlib'].includes(root);
+    return this.modules.importDotted(dotted, level, from, site);
   }
 
   /** A namespace whose every attribute is unknown (a library we do not model). */
   opaqueNamespace(name: string): NamespaceV {
-    const cache = new Map<string, Value>();
-    const self: NamespaceV = {
-      k: 'namespace',
-      name,
-      get: (attr) => {
-        let v = cache.get(attr);
-        if (!v) {
-          v = this.builtinsOpaque(`${name}.${attr}`);
-          cache.set(attr, v);
-        }
-        return v;
-      },
-    };
-    return self;
+    return this.modules.opaqueNamespace(name);
   }
 
   /** An opaque callable standing for an unmodelled library function or class. */
   builtinsOpaque(qualified: string): Value {
-    const known = this.hooks.importModule(qualified);
-    if (known) return known;
-    return unknown(`${qualified} is not modelled`);
+    return this.modules.opaque(qualified);
   }
 
-  private resolveModulePath(dotted: string[], level: number, from: SourceFile): string | null {
-    if (!this.readModule) return null;
-    const candidates: string[] = [];
-    if (level > 0) {
-      // Python refuses a relative import beyond the top-level package; so does the analysis.
-      const base = relativeImportBase(from.path, level, (folder) => this.readText(joinPath(folder, '__init__.py')) !== undefined);
-      if (base === null) return null;
-      const rel = joinPath(base, ...dotted);
-      candidates.push(dotted.length ? `${rel}.py` : joinPath(base, '__init__.py'), joinPath(rel, '__init__.py'));
-    } else {
-      // Absolute imports resolve inside the importing file's own package tree (torchvision's
-      // files importing `torchvision.ops`) or beside it (scripts importing a sibling module),
-      // never into third-party packages that happen to live further up the directory tree.
-      const dir = dirname(from.path);
-      candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
-      const parts = dir.split('/');
-      const rootAt = parts.lastIndexOf(dotted[0]);
-      // An ancestor at the root of the file system (`/home` for `import home.x`) is never a project's package.
-      if (rootAt > 1) {
-        const base = parts.slice(0, rootAt).join('/') || '/';
-        candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
-      }
-    }
-    for (const c of candidates) {
-      if (this.moduleCache.has(c)) return c;
-      if (this.readText(c) !== undefined) return c;
-    }
-    return null;
-  }
-
-  private readonly texts = new Map<string, string | undefined>();
-
-  /** Reads a workspace file once per analysis. */
-  private readText(path: string): string | undefined {
-    if (this.texts.has(path)) return this.texts.get(path);
-    const text = this.readModule?.(path);
-    this.texts.set(path, text);
-    return text;
-  }
-
-  /**
-   * A workspace module as a namespace. A package (`__init__.py`) is lazy: `pkg.sub` loads only
-   * `sub`, and the package's own code runs only when a name it defines is asked for — so reading
-   * torchvision's `resnet.py` does not drag in all of torchvision's datasets and transforms.
-   */
-  private loadWorkspaceModule(path: string, dotted: string[]): NamespaceV {
-    const cached = this.moduleCache.get(path);
-    if (cached) return cached;
-    const isPackage = path.endsWith('__init__.py');
-    const file: SourceFile = { path, text: '', isMain: false, lineStarts: [0] };
-    const scope = new Scope(null, file, true);
-    scope.vars.set('__name__', str(dotted.join('.')));
-    let ran = false;
-    const run = () => {
-      if (ran) return;
-      ran = true;
-      const text = this.readText(path) ?? '';
-      const loaded = Interpreter.load(path, text, false);
-      Object.assign(file, loaded.file);
-      this.loading.add(path);
-      try {
-        for (const st of loaded.module.body) {
-          // An imported module's top-level values (URL tables, metadata, registries) are
-          // computed when first used, so that reading one model does not evaluate them all.
-          if (st.t === 'assign' && st.value && st.targets.length === 1 && st.targets[0].t === 'name' && st.value.t !== 'name' && st.value.t !== 'num' && st.value.t !== 'str') {
-            const value = st.value;
-            scope.set(st.targets[0].id, { k: 'lazy', resolve: () => this.eval(value, scope) });
-            continue;
-          }
-          const c = this.exec(st, scope);
-          if (c) break;
+  /** Runs an imported module's top level (the loader's ImportHost.runModuleBody). */
+  private runModuleBody(stmts: readonly Stmt[], scope: Scope, file: SourceFile, path: string): void {
+    try {
+      for (const st of stmts) {
+        // An imported module's top-level values (URL tables, metadata, registries) are
+        // computed when first used, so that reading one model does not evaluate them all.
+        if (st.t === 'assign' && st.value && st.targets.length === 1 && st.targets[0].t === 'name' && st.value.t !== 'name' && st.value.t !== 'num' && st.value.t !== 'str') {
+          const value = st.value;
+          scope.set(st.targets[0].id, { k: 'lazy', resolve: () => this.eval(value, scope) });
+          continue;
         }
-      } catch (e) {
-        if (e instanceof BudgetExhausted) throw e;
-        this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);
-      } finally {
-        this.loading.delete(path);
+        const c = this.exec(st, scope);
+        if (c) break;
       }
-    };
-    const ns: NamespaceV & { scope?: Scope; force?: () => void } = {
-      k: 'namespace',
-      name: dotted.join('.'),
-      get: (attr) => {
-        if (isPackage) {
-          // A package's submodule: `import a.b` then `a.b.f`, or `from a import b`.
-          const v = scope.vars.get(attr);
-          if (v !== undefined && attr !== '__name__') return v;
-          const sub = this.resolveModulePath([attr], 1, file);
-          if (sub) {
-            const m = this.loadWorkspaceModule(sub, [...dotted, attr]);
-            scope.vars.set(attr, m);
-            return m;
-          }
-        }
-        run();
-        return scope.vars.get(attr);
-      },
-    };
-    ns.scope = scope;
-    ns.force = run;
-    this.moduleCache.set(path, ns);
-    if (!isPackage) run();
-    return ns;
+    } catch (e) {
+      if (e instanceof BudgetExhausted) throw e;
+      this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);
+    }
   }
 
   // ---------------------------------------------------------------- statements
@@ -455,60 +361,11 @@ export class Interpreter {
         this.execClass(s.def, scope);
         return null;
       case 'import':
-        for (const n of s.names) {
-          // A bare `import` being typed has no module name yet; there is nothing to bind.
-          if (n.module.length === 0 || n.module.some((part) => typeof part !== 'string')) continue;
-          const site = this.site(s, scope);
-          if (n.alias) scope.set(n.alias, this.importDotted(n.module, 0, scope.file, site));
-          else {
-            // `import a.b.c` binds `a`; framework packages resolve submodules by attribute.
-            const root = this.importDotted([n.module[0]], 0, scope.file, site);
-            if (n.module.length > 1) this.importDotted(n.module, 0, scope.file, site);
-            scope.set(n.module[0], root);
-          }
-        }
+        this.modules.execImport(s, scope, this.site(s, scope));
         return null;
-      case 'importfrom': {
-        const site = this.site(s, scope);
-        // Framework and standard modules are cheap and eager; workspace modules are read lazily,
-        // name by name, when a value is first used.
-        const native = s.level === 0 ? this.hooks.importModule(s.module.join('.')) : undefined;
-        if (s.names === '*' || native) {
-          const mod = native ?? this.importDotted(s.module, s.level, scope.file, site);
-          if (s.names === '*') {
-            if (mod.k === 'namespace') {
-              (mod as NamespaceV & { force?: () => void }).force?.();
-              const inner = (mod as NamespaceV & { scope?: Scope }).scope;
-              if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
-            }
-            return null;
-          }
-          for (const n of s.names) scope.set(n.alias ?? n.name, this.getAttr(mod, n.name, site, true));
-          return null;
-        }
-        const file = scope.file;
-        let mod: Value | null = null;
-        for (const n of s.names) {
-          const resolve = (): Value => {
-            const saved = this.reportForeignGaps;
-            this.reportForeignGaps = false;
-            try {
-              mod ??= this.importDotted(s.module, s.level, file, site);
-              let v = this.getAttr(mod, n.name, site, true);
-              if (v.k === 'unknown' && mod.k === 'namespace') {
-                // `from pkg import submodule`.
-                const sub = this.resolveModulePath([...s.module, n.name], s.level, file);
-                if (sub) v = this.loadWorkspaceModule(sub, [...s.module, n.name]);
-              }
-              return v;
-            } finally {
-              this.reportForeignGaps = saved;
-            }
-          };
-          scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
-        }
+      case 'importfrom':
+        this.modules.execImportFrom(s, scope, this.site(s, scope));
         return null;
-      }
       case 'with':
         for (const item of s.items) {
           const v = this.eval(item.expr, scope);
@@ -1117,9 +974,6 @@ export class Interpreter {
     }
   }
 
-  /** Methods of built-in values (str, list, dict), implemented in builtins.ts. */
-  builtinMethod!: (obj: Value, name: string, site: CallSite) => Value | undefined;
-
   getItem(obj: Value, idx: Value, site: CallSite): Value {
     obj = force(obj);
     idx = force(idx);
@@ -1209,133 +1063,19 @@ export class Interpreter {
 
   // ---------------------------------------------------------------- operators
 
+  /** Python's binary operators (operators.ts). */
   binop(op: string, a: Value, b: Value, site: CallSite): Value {
-    a = force(a);
-    b = force(b);
-    if (a.k === 'tensor' || b.k === 'tensor') return this.hooks.tensorBinop(op, a, b, site);
-    if (a.k === 'bool') a = int(a.v ? 1 : 0);
-    if (b.k === 'bool') b = int(b.v ? 1 : 0);
-    if (a.k === 'int' && b.k === 'int') return intOp(op, a.v, b.v);
-    if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) {
-      const x = a.k === 'int' ? (isKnown(a.v) ? a.v : null) : a.v;
-      const y = b.k === 'int' ? (isKnown(b.v) ? b.v : null) : b.v;
-      if (x === null || y === null) {
-        // Symbolic dims times a float (an expansion ratio) stay unknown ints.
-        return { k: 'float', v: NaN };
-      }
-      return floatOp(op, x, y);
-    }
-    if (op === '+' && a.k === 'str' && b.k === 'str') return str(a.v + b.v);
-    if (op === '+' && (a.k === 'list' || a.k === 'tuple') && b.k === a.k) return { k: a.k, items: [...a.items, ...(b as { items: Value[] }).items] };
-    if (op === '*' && (a.k === 'list' || a.k === 'tuple') && b.k === 'int' && isKnown(b.v)) return repeatSeq(a, b.v);
-    if (op === '*' && (b.k === 'list' || b.k === 'tuple') && a.k === 'int' && isKnown(a.v)) return repeatSeq(b, a.v);
-    if (op === '*' && a.k === 'str' && b.k === 'int' && isKnown(b.v)) return str(a.v.repeat(Math.max(0, b.v)));
-    if (op === '%' && a.k === 'str') return this.percentFormat(a.v, b);
-    if (op === '|' && a.k === 'dict' && b.k === 'dict') return { k: 'dict', entries: new Map([...a.entries, ...b.entries]) };
-    if (op === '|' && (a.k === 'class' || a.k === 'none')) return a;
-    if (a.k === 'instance') {
-      const m = this.lookupClassAttr(a.cls, dunder(op));
-      if (m) return this.call(this.bindClassAttr(m, a, a.cls), [b], new Map(), site);
-    }
-    return unknown(`${describe(a)} ${op} ${describe(b)}`, site);
+    return binaryOperation(this.operatorHost, op, a, b, site);
   }
 
+  /** Python's comparisons (operators.ts); undecidable ones are unknown. */
   compare(op: string, a: Value, b: Value, site: CallSite = this.anchor): Value {
-    a = force(a);
-    b = force(b);
-    if ((a.k === 'tensor' || b.k === 'tensor') && ['<', '>', '<=', '>=', '==', '!='].includes(op)) return this.hooks.tensorBinop(op, a, b, site);
-    if (op === 'is' || op === 'is not') {
-      const same = identical(a, b);
-      if (same === undefined) return unknown('identity of unknowns', null);
-      return (op === 'is') === same ? TRUE : FALSE;
-    }
-    if (op === 'in' || op === 'not in') {
-      let found: boolean | undefined;
-      if (b.k === 'str' && a.k === 'str') found = b.v.includes(a.v);
-      else if (b.k === 'dict') {
-        const k = dictKey(a);
-        found = k ? b.entries.has(k) : undefined;
-      } else if (b.k === 'list' || b.k === 'tuple' || b.k === 'set') {
-        found = false;
-        for (const item of b.items) {
-          const eq = valuesEqual(a, item);
-          if (eq === true) {
-            found = true;
-            break;
-          }
-          if (eq === undefined) found = undefined;
-        }
-      } else if (b.k === 'instance' && b.mod) {
-        found = a.k === 'str' ? b.mod.children.has(a.v) : undefined;
-      }
-      if (found === undefined) return unknown('membership of unknowns', null);
-      return (op === 'in') === found ? TRUE : FALSE;
-    }
-    if (op === '==' || op === '!=') {
-      const eq = valuesEqual(a, b);
-      if (eq === undefined) return unknown('comparison of unknowns', null);
-      return (op === '==') === eq ? TRUE : FALSE;
-    }
-    const x = numeric(a);
-    const y = numeric(b);
-    if (x !== null && y !== null) {
-      const d = typeof x === 'number' && typeof y === 'number' ? x - y : null;
-      let sign: number | null = d;
-      if (sign === null) {
-        const diff = subDim(x, y);
-        sign = isKnown(diff) ? diff : null;
-      }
-      if (sign === null) return unknown('comparison of symbolic sizes', null);
-      const r = op === '<' ? sign < 0 : op === '<=' ? sign <= 0 : op === '>' ? sign > 0 : op === '>=' ? sign >= 0 : null;
-      if (r === null) return unknown(`comparison ${op}`, null);
-      return r ? TRUE : FALSE;
-    }
-    if (a.k === 'str' && b.k === 'str') {
-      const r = op === '<' ? a.v < b.v : op === '<=' ? a.v <= b.v : op === '>' ? a.v > b.v : a.v >= b.v;
-      return r ? TRUE : FALSE;
-    }
-    return unknown(`comparison ${op}`, null);
+    return compareValues(this.operatorHost, op, a, b, site);
   }
 
-  /** Python's `"%d" % x` formatting; unknown parts make the result unknown. */
-  private percentFormat(fmt: string, arg: Value): Value {
-    const args = arg.k === 'tuple' ? arg.items : [arg];
-    let i = 0;
-    let failed = false;
-    const out = fmt.replace(/%([-+ 0#]*\d*(?:\.\d+)?)([sdifrx%])/g, (_m, _flags: string, conv: string) => {
-      if (conv === '%') return '%';
-      const v = args[i++];
-      const text = v ? this.toStr(v) : null;
-      if (text === null) {
-        failed = true;
-        return '';
-      }
-      if ((conv === 'd' || conv === 'i') && v && v.k === 'float') return String(Math.trunc(v.v));
-      return text;
-    });
-    return failed ? unknown('formatted string with an unknown part') : str(out);
-  }
-
+  /** `str(v)` when it is known, else null. */
   toStr(v: Value): string | null {
-    v = force(v);
-    switch (v.k) {
-      case 'str':
-        return v.v;
-      case 'int':
-        return isKnown(v.v) ? String(v.v) : formatDim(v.v);
-      case 'float':
-        return String(v.v);
-      case 'bool':
-        return v.v ? 'True' : 'False';
-      case 'none':
-        return 'None';
-      case 'class':
-        return `<class '${v.name}'>`;
-      case 'unknown':
-        return null;
-      default:
-        return describe(v);
-    }
+    return toStr(v);
   }
 
   // ---------------------------------------------------------------- calls
@@ -1523,162 +1263,7 @@ export function computeMro(cls: ClassV): ClassV[] {
   return out;
 }
 
-function dunder(op: string): string {
-  const names: Record<string, string> = { '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '@': '__matmul__', '//': '__floordiv__' };
-  return names[op] ?? '__op__';
-}
-
-function repeatSeq(a: { k: 'list' | 'tuple'; items: Value[] }, n: number): Value {
-  const items: Value[] = [];
-  for (let i = 0; i < Math.min(n, 100000); i++) items.push(...a.items);
-  return { k: a.k, items };
-}
-
-function numeric(v: Value): Dim | number | null {
-  if (v.k === 'int') return isUnknown(v.v) ? null : v.v;
-  if (v.k === 'float') return Number.isNaN(v.v) ? null : v.v;
-  if (v.k === 'bool') return v.v ? 1 : 0;
-  return null;
-}
-
-function intOp(op: string, a: Dim, b: Dim): Value {
-  switch (op) {
-    case '+':
-      return int(addDim(a, b));
-    case '-':
-      return int(subDim(a, b));
-    case '*':
-      return int(mulDim(a, b));
-    case '//':
-      return int(floorDivDim(a, b));
-    case '%':
-      return int(modDim(a, b));
-    case '/':
-      if (isKnown(a) && isKnown(b)) return b === 0 ? unknown('division by zero') : { k: 'float', v: a / b };
-      // `d_model / n_heads` used as a size: keep it exact when it divides.
-      return isKnown(b) && b !== 0 && compareDims(mulDim(floorDivDim(a, b), b), a) === 'equal' ? { k: 'float', v: NaN, ...{ dim: floorDivDim(a, b) } } as Value : { k: 'float', v: NaN };
-    case '**':
-      if (isKnown(a) && isKnown(b)) return b >= 0 ? int(a ** b) : { k: 'float', v: a ** b };
-      return int(unknownDim());
-    case '<<':
-      return isKnown(a) && isKnown(b) ? int(a << b) : int(unknownDim());
-    case '>>':
-      return isKnown(a) && isKnown(b) ? int(a >> b) : int(unknownDim());
-    case '&':
-      return isKnown(a) && isKnown(b) ? int(a & b) : int(unknownDim());
-    case '|':
-      return isKnown(a) && isKnown(b) ? int(a | b) : int(unknownDim());
-    case '^':
-      return isKnown(a) && isKnown(b) ? int(a ^ b) : int(unknownDim());
-    default:
-      return int(unknownDim());
-  }
-}
-
-function floatOp(op: string, a: number, b: number): Value {
-  switch (op) {
-    case '+':
-      return { k: 'float', v: a + b };
-    case '-':
-      return { k: 'float', v: a - b };
-    case '*':
-      return { k: 'float', v: a * b };
-    case '/':
-      return { k: 'float', v: b === 0 ? NaN : a / b };
-    case '//':
-      return { k: 'float', v: Math.floor(a / b) };
-    case '%':
-      return { k: 'float', v: ((a % b) + b) % b };
-    case '**':
-      return { k: 'float', v: a ** b };
-    default:
-      return { k: 'float', v: NaN };
-  }
-}
-
-/** Python slice indices over a known length. */
-export function sliceIndices(length: number, s: { lo: Value; hi: Value; step: Value }): { start: number; stop: number; step: number } | null {
-  const num = (v: Value): number | null | undefined => (v.k === 'none' ? undefined : v.k === 'int' && isKnown(v.v) ? v.v : null);
-  const step = num(s.step) ?? 1;
-  const lo = num(s.lo);
-  const hi = num(s.hi);
-  if (step === null || lo === null || hi === null || step === 0) return null;
-  const clamp = (x: number, lower: number, upper: number) => Math.max(lower, Math.min(upper, x));
-  let start: number;
-  let stop: number;
-  if (step > 0) {
-    start = lo === undefined ? 0 : clamp(lo < 0 ? lo + length : lo, 0, length);
-    stop = hi === undefined ? length : clamp(hi < 0 ? hi + length : hi, 0, length);
-  } else {
-    start = lo === undefined ? length - 1 : clamp(lo < 0 ? lo + length : lo, -1, length - 1);
-    stop = hi === undefined ? -1 : clamp(hi < 0 ? hi + length : hi, -1, length - 1);
-  }
-  return { start, stop, step };
-}
-
-/** Python `==` when decidable. */
-export function valuesEqual(a: Value, b: Value): boolean | undefined {
-  a = force(a);
-  b = force(b);
-  if (a.k === 'unknown' || b.k === 'unknown') return undefined;
-  const x = numeric(a);
-  const y = numeric(b);
-  if (x !== null && y !== null) {
-    if (typeof x === 'number' && typeof y === 'number') return x === y;
-    const c = compareDims(x, y);
-    return c === 'unknown' ? undefined : c === 'equal';
-  }
-  if (a.k === 'int' || b.k === 'int') {
-    if ((a.k === 'int' && isUnknown(a.v)) || (b.k === 'int' && isUnknown(b.v))) return undefined;
-  }
-  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
-  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
-  if ((a.k === 'tuple' || a.k === 'list') && (b.k === 'tuple' || b.k === 'list')) {
-    if (a.items.length !== b.items.length) return false;
-    let all: boolean | undefined = true;
-    for (let i = 0; i < a.items.length; i++) {
-      const e = valuesEqual(a.items[i], b.items[i]);
-      if (e === false) return false;
-      if (e === undefined) all = undefined;
-    }
-    return all;
-  }
-  if (a.k === 'tensor' || b.k === 'tensor') return undefined;
-  if (a.k === 'dtype' && b.k === 'dtype') return a.dtype === b.dtype;
-  if (a.k !== b.k) return a.k === 'str' || b.k === 'str' ? false : undefined;
-  return a === b;
-}
-
-function identical(a: Value, b: Value): boolean | undefined {
-  a = force(a);
-  b = force(b);
-  if (a.k === 'unknown' || b.k === 'unknown') return undefined;
-  if (a.k === 'none' || b.k === 'none') return a.k === b.k;
-  if (a.k === 'bool' && b.k === 'bool') return a.v === b.v;
-  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
-  if (a.k === 'tensor' || b.k === 'tensor') return a === b ? true : undefined;
-  return a === b;
-}
-
-/** The join of two values from different branches: equal values stay, tensors join dimension-wise. */
-export function joinValues(a: Value, b: Value): Value {
-  if (a === b) return a;
-  a = force(a);
-  b = force(b);
-  if (a.k === 'tensor' && b.k === 'tensor') {
-    if (a.ranked && b.ranked && a.shape.length === b.shape.length) {
-      const shape = a.shape.map((d, i) => (compareDims(d, b.shape[i]) === 'equal' ? d : unknownDim()));
-      return { ...a, shape, field: a.field && b.field && JSON.stringify(a.field) === JSON.stringify(b.field) ? a.field : null };
-    }
-    return { k: 'tensor', shape: [], ranked: false, dtype: a.dtype, field: null, origin: null };
-  }
-  const eq = valuesEqual(a, b);
-  if (eq === true) return a;
-  if (a.k === 'unknown') return b.k === 'tensor' ? { ...b, shape: b.shape.map(() => unknownDim()) } : a;
-  if (b.k === 'unknown') return a.k === 'tensor' ? { ...a, shape: a.shape.map(() => unknownDim()) } : b;
-  if (a.k === 'int' && b.k === 'int') return int(unknownDim());
-  if ((a.k === 'tuple' || a.k === 'list') && b.k === a.k && a.items.length === b.items.length) return { k: a.k, items: a.items.map((x, i) => joinValues(x, b.items[i])) };
-  return unknown('differs between branches', null);
-}
-
 export type { BuiltinV };
+// Kept here for the callers that imported them from the interpreter before operators.ts existed.
+export { joinValues, sliceIndices, valuesEqual };
+export { lineStartsOf } from '../lineIndex';

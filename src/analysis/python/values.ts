@@ -5,7 +5,7 @@
 
 import type { Dim } from '../shapes';
 import { compareDims, formatDim, formatShape, isKnown, unknownDim } from '../shapes';
-import type { ConfigValue, LayerConfig, LayerSpec } from '../layers/catalogue';
+import type { ConfigValue, LayerConfig, LayerSpec, LayerValue } from '../layers/catalogue';
 import type { Framework, Geometry, ReceptiveField, Span } from '../types';
 import type { ClassDef, Expr, FunctionDef } from './ast';
 
@@ -38,6 +38,10 @@ export interface TensorV {
    * row-major: configuration code (RegNet's widths) computes sizes this way.
    */
   data?: number[];
+  /** Set on tensors wrapped in nn.Parameter: assigning one to a module registers a parameter. */
+  param?: boolean;
+  /** The einsum-like notation of the operation that made this tensor (`@`), for its hint. */
+  notation?: string;
 }
 
 /** An ordered, mutable Python dict with str/int keys (enough for configs and ModuleDicts). */
@@ -112,6 +116,8 @@ export interface ClassV {
   /** Method resolution order, this class first (C3 is overkill here: depth-first, left-to-right, deduped). */
   mro: ClassV[];
   isDataclass?: boolean;
+  /** A dataclass's or NamedTuple's own fields in declaration order (the MRO supplies the rest). */
+  fields?: string[];
 }
 
 /** The bookkeeping of one nn.Module instance, mirroring what PyTorch keeps in `_modules`. */
@@ -142,12 +148,33 @@ export interface ModuleRec {
   name?: string;
 }
 
+/**
+ * What the module system tracks beside a ModuleRec while a model builds: the module's own
+ * parameters, its layer rule's first call, its path under the model being built.
+ */
+export interface ModuleBookkeeping {
+  /** Own nn.Parameter registrations: name → shape (null when unknown). */
+  params: Map<string, Dim[] | null>;
+  /** Notation etc. from the layer rule of this module's first call. */
+  layerCall: { notation: string | null; formula: string | null; macs: number | null; geometry: Geometry | null; inputs: LayerValue[] } | null;
+  /** Construction span when it is directly in the main file (for 'layer' hints). */
+  defSpan: { from: number; to: number } | null;
+  /** The qualified path under the model being built (`features.0`), once assigned. */
+  path: string | null;
+  /** The layer-rule values of the first call's inputs, for parameter counts that need them. */
+  inputs: LayerValue[] | null;
+  /** Parameters the layer itself declares (weight, bias): reassigning them adds nothing. */
+  layerParams: Set<string>;
+}
+
 /** An instance of a class; modules carry a ModuleRec. */
 export interface InstanceV {
   k: 'instance';
   cls: ClassV;
   attrs: Map<string, Value>;
   mod: ModuleRec | null;
+  /** Set when the instance was built with no arguments: such a model may reuse its subtree. */
+  defaultConstructed?: boolean;
 }
 
 /** A namespace: a Python module (torch, torch.nn, a workspace file) resolving attributes lazily. */
@@ -155,6 +182,10 @@ export interface NamespaceV {
   k: 'namespace';
   name: string;
   get(attr: string): Value | undefined;
+  /** A workspace file's top-level scope, once it has run (`from pkg import name` reads it). */
+  scope?: Scope;
+  /** Runs a lazily loaded workspace file's top level, so that its scope is complete. */
+  force?: () => void;
 }
 
 /** A value the analysis cannot know, with the reason and where it arose. */
@@ -169,10 +200,18 @@ export type Value =
   | { k: 'none' }
   | { k: 'bool'; v: boolean }
   | { k: 'int'; v: Dim }
-  | { k: 'float'; v: number }
+  /**
+   * A float; `dim` keeps the exact quotient when the float is a division of sizes that divides
+   * evenly (`int(a / b)` then stays a size).
+   */
+  | { k: 'float'; v: number; dim?: Dim }
   | { k: 'str'; v: string }
   | { k: 'tuple'; items: Value[] }
-  | { k: 'list'; items: Value[] }
+  /**
+   * A list; `truncated` marks one cut at the iteration cap (its length is then unknown), and
+   * `generator` one made by a generator expression.
+   */
+  | { k: 'list'; items: Value[]; truncated?: boolean; generator?: boolean }
   | { k: 'set'; items: Value[] }
   | DictV
   | { k: 'slice'; lo: Value; hi: Value; step: Value }
@@ -401,8 +440,7 @@ export function toConfig(v: Value): ConfigValue {
     case 'int':
       return v.v as ConfigValue;
     case 'float': {
-      const dim = (v as unknown as { dim?: Dim }).dim;
-      if (dim !== undefined) return dim as ConfigValue;
+      if (v.dim !== undefined) return v.dim as ConfigValue;
       return Number.isNaN(v.v) ? (unknownDim() as ConfigValue) : v.v;
     }
     case 'bool':

@@ -4,10 +4,10 @@
 
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import '../layers/index';
-import { isDimObject } from '../layers/common';
+import { isDimObject } from '../layers/ruleHelpers';
 import type { ConfigValue, LayerValue } from '../layers/catalogue';
 import { dimOut, shapeOut } from '../shapes';
+import { lineIndex } from '../lineIndex';
 import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { BudgetExhausted, Interpreter, type Budgets } from './jsInterpreter';
 import { Scope, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
@@ -20,21 +20,6 @@ const TS_PARSER = parser.configure({ dialect: 'ts' });
 const JS_PARSER = parser.configure({ dialect: '' });
 
 /** Offsets to 1-based lines. */
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
-
 function statementsOf(tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = tree.topNode.firstChild; c; c = c.nextSibling) out.push(c);
@@ -275,7 +260,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
       }
     }
   } catch (e) {
-    findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
+    findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, message: `The TensorFlow.js analysis stopped on an internal error: ${String(e)}`, related: [] });
   }
   const models = builds.map((b) => modelInfoOf(b, lineOf));
   const annotations: ShapeAnnotation[] = [];

@@ -4,9 +4,8 @@
 // class name, the class name, and a per-class counter), so paths match `model.layers[i].name`.
 
 import type { SyntaxNode } from '@lezer/common';
-import { bindConfig, lookupLayer, type ConfigValue, type LayerConfig, type LayerContext, type LayerValue } from '../layers/catalogue';
-import { kerasSnakeCase } from '../layers/kerasShared';
-import { tfjsClassName } from '../layers/tfjsLayers';
+import { bindConfig, lookupLayer, tfjsClassName, type ConfigValue, type LayerConfig, type LayerContext, type LayerValue } from '../layers/catalogue';
+import { kerasSnakeCase } from '../layers/kerasDefinitions';
 import { composeField, identityField, mergeFields } from '../receptiveField';
 import { formatShape, isKnown, parseDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { AnalyzeOptions, Finding, ReceptiveField, Span } from '../types';

@@ -1,0 +1,160 @@
+// The standard-library modules model files import (math, functools, collections, itertools,
+// typing, dataclasses, enum, copy, operator), each a table of small rules.
+
+import { unknownDim } from '../../shapes';
+import type { Interpreter } from '../interpreter';
+import { FALSE, NONE, int, tuple, unknown, type ClassV, type Value } from '../values';
+import { asNumber, builtin, intOf, nativeClass, num1, tableNamespace } from './native';
+
+/** Standard-library modules model files import, or undefined for the others. */
+export function stdlibModule(interp: Interpreter, name: string, objectClass: ClassV): Value | undefined {
+  switch (name) {
+    case 'math':
+      return tableNamespace('math', {
+        pi: { k: 'float', v: Math.PI },
+        e: { k: 'float', v: Math.E },
+        inf: { k: 'float', v: Infinity },
+        sqrt: builtin('sqrt', (a) => num1(a, Math.sqrt)),
+        log: builtin('log', (a) => num1(a, Math.log)),
+        log2: builtin('log2', (a) => num1(a, Math.log2)),
+        exp: builtin('exp', (a) => num1(a, Math.exp)),
+        cos: builtin('cos', (a) => num1(a, Math.cos)),
+        sin: builtin('sin', (a) => num1(a, Math.sin)),
+        floor: builtin('floor', (a) => intOf(a, Math.floor)),
+        ceil: builtin('ceil', (a) => intOf(a, Math.ceil)),
+        prod: builtin('prod', (a, _k, site) => {
+          const items = a[0] ? interp.iterate(a[0], site) : null;
+          if (!items) return unknown('prod');
+          let acc: Value = int(1);
+          for (const v of items) acc = interp.binop('*', acc, v, site);
+          return acc;
+        }),
+        gcd: builtin('gcd', (a) => {
+          const x = asNumber(a[0] ?? NONE);
+          const y = asNumber(a[1] ?? NONE);
+          if (x === null || y === null) return int(unknownDim());
+          let p = Math.abs(x);
+          let q = Math.abs(y);
+          while (q) [p, q] = [q, p % q];
+          return int(p);
+        }),
+        isclose: builtin('isclose', () => unknown('isclose')),
+      });
+    case 'functools':
+      return tableNamespace('functools', {
+        partial: builtin('partial', (args, kw) => ({ k: 'partial', fn: args[0] ?? unknown('partial'), args: args.slice(1), kwargs: kw })),
+        reduce: builtin('reduce', (args, _kw, site) => {
+          const items = args[1] ? interp.iterate(args[1], site) : null;
+          if (!items || !args[0]) return unknown('reduce');
+          let acc = args[2] ?? items[0];
+          for (const v of args[2] ? items : items.slice(1)) acc = interp.call(args[0], [acc, v], new Map(), site);
+          return acc;
+        }),
+        wraps: builtin('wraps', () => builtin('wraps', (a) => a[0] ?? NONE)),
+        lru_cache: builtin('lru_cache', (a) => (a[0] && a[0].k === 'func' ? a[0] : builtin('lru_cache', (b) => b[0] ?? NONE))),
+        cache: builtin('cache', (a) => a[0] ?? NONE),
+      });
+    case 'collections':
+      return tableNamespace('collections', {
+        OrderedDict: builtin('OrderedDict', (args, kw, site) => {
+          const d = interp.builtins.get('dict')!;
+          const r = interp.call(d, args, kw, site);
+          if (r.k === 'dict') r.ordered = true;
+          return r;
+        }),
+        defaultdict: builtin('defaultdict', () => ({ k: 'dict', entries: new Map() })),
+        namedtuple: builtin('namedtuple', () => unknown('namedtuple')),
+      });
+    case 'itertools':
+      return tableNamespace('itertools', {
+        chain: builtin('chain', (args, _kw, site) => {
+          const out: Value[] = [];
+          for (const a of args) {
+            const items = interp.iterate(a, site);
+            if (!items) return unknown('chain of unknowns');
+            out.push(...items);
+          }
+          return { k: 'list', items: out };
+        }),
+        product: builtin('product', (args, _kw, site) => {
+          const lists = args.map((a) => interp.iterate(a, site));
+          if (lists.some((l) => !l)) return unknown('product of unknowns');
+          let acc: Value[][] = [[]];
+          for (const l of lists) acc = acc.flatMap((p) => l!.map((x) => [...p, x]));
+          return { k: 'list', items: acc.map(tuple) };
+        }),
+        repeat: builtin('repeat', (args) => {
+          const n = args[1] ? asNumber(args[1]) : null;
+          return n === null ? unknown('repeat') : { k: 'list', items: new Array(n).fill(args[0]) };
+        }),
+        accumulate: builtin('accumulate', (args, _kw, site) => {
+          const items = args[0] ? interp.iterate(args[0], site) : null;
+          if (!items) return unknown('accumulate');
+          const out: Value[] = [];
+          let acc: Value | null = null;
+          for (const v of items) {
+            acc = acc ? interp.binop('+', acc, v, site) : v;
+            out.push(acc);
+          }
+          return { k: 'list', items: out };
+        }),
+      });
+    case 'copy':
+      return tableNamespace('copy', {
+        copy: builtin('copy', (a) => shallowCopy(a[0] ?? NONE)),
+        deepcopy: builtin('deepcopy', (a) => shallowCopy(a[0] ?? NONE)),
+      });
+    case 'operator':
+      return tableNamespace('operator', {
+        mul: builtin('mul', (a, _k, site) => interp.binop('*', a[0], a[1], site)),
+        add: builtin('add', (a, _k, site) => interp.binop('+', a[0], a[1], site)),
+      });
+    case 'dataclasses':
+      return tableNamespace('dataclasses', {
+        dataclass: builtin('dataclass', (a) => {
+          if (a[0]?.k === 'class') return makeDataclass(interp, a[0]);
+          return builtin('dataclass', (b) => (b[0]?.k === 'class' ? makeDataclass(interp, b[0]) : b[0] ?? NONE));
+        }),
+        field: builtin('field', (_a, kw, site) => {
+          const f = kw.get('default_factory');
+          if (f) return interp.call(f, [], new Map(), site);
+          return kw.get('default') ?? unknown('dataclass field');
+        }),
+        fields: builtin('fields', () => unknown('fields()')),
+      });
+    case 'enum':
+      return tableNamespace('enum', { Enum: enumClass(objectClass), IntEnum: enumClass(objectClass), auto: builtin('auto', () => int(unknownDim())) });
+    case 'typing':
+    case 'typing_extensions':
+      return { k: 'namespace', name, get: (attr) => (attr === 'NamedTuple' ? nativeClass('NamedTuple', 'NamedTuple', [objectClass]) : attr === 'cast' ? builtin('cast', (a) => a[1] ?? NONE) : attr === 'TYPE_CHECKING' ? FALSE : builtin(attr, (a) => a[0] ?? NONE)) };
+    case 'warnings':
+      return { k: 'namespace', name, get: () => builtin('warn', () => NONE) };
+    case 'types':
+      return tableNamespace('types', { FunctionType: builtin('FunctionType', () => unknown('FunctionType')), MethodType: builtin('MethodType', () => unknown('MethodType')) });
+    default:
+      return undefined;
+  }
+}
+
+/** Marks a class as a dataclass and gives it the generated `__init__` (fields in declaration order). */
+export function makeDataclass(interp: Interpreter, cls: ClassV): ClassV {
+  cls.isDataclass = true;
+  if (!cls.ns.has('__init__')) {
+    cls.ns.set('__init__', builtin(`${cls.name}.__init__`, (args, kwargs) => {
+      const self = args[0];
+      if (self?.k === 'instance') interp.dataclassInit(cls, self, args.slice(1), kwargs);
+      return NONE;
+    }));
+  }
+  return cls;
+}
+
+export function enumClass(objectClass: ClassV): ClassV {
+  return nativeClass('Enum', 'Enum', [objectClass]);
+}
+
+export function shallowCopy(v: Value): Value {
+  if (v.k === 'list') return { k: 'list', items: [...v.items] };
+  if (v.k === 'dict') return { k: 'dict', entries: new Map(v.entries) };
+  return v;
+}

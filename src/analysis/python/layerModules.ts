@@ -1,0 +1,307 @@
+// Catalogue layers as modules: binding a layer's constructor arguments, creating a composite
+// layer's children and weights, applying its shape rule to a call, and reporting its mismatches.
+// The module system calls these for every framework; they reach it only through LayerModuleHost,
+// so that this file and the module system do not import each other.
+
+import { bindConfig, type ConfigValue, type LayerConfig, type LayerSpec, type LayerValue } from '../layers/catalogue';
+import { composeField, identityField, mergeFields } from '../receptiveField';
+import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
+import type { Framework, Geometry, ReceptiveField } from '../types';
+import type { Interpreter } from './interpreter';
+import { layerContext, sameDim } from './tensorOps';
+import {
+  FALSE,
+  NONE,
+  TRUE,
+  dictKey,
+  formatTensorShape,
+  int,
+  str,
+  toConfig,
+  tuple,
+  unknown,
+  force,
+  type CallSite,
+  type ClassV,
+  type InstanceV,
+  type ModuleBookkeeping,
+  type ModuleRec,
+  type TensorV,
+  type Value,
+} from './values';
+
+/** The symbol that stands for the unknown leading dims of an unranked tensor inside a layer rule. */
+const ELLIPSIS_DIM = '…';
+
+/** What the layer functions need of the module system that owns the records. */
+export interface LayerModuleHost {
+  readonly interp: Interpreter;
+  readonly moduleClass: ClassV;
+  readonly moduleListClass: ClassV;
+  readonly sequentialClass: ClassV;
+  /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
+  readonly inputTensors: Set<TensorV>;
+  newModule(cls: ClassV, site: CallSite): InstanceV;
+  setModuleAttr(inst: InstanceV, name: string, v: Value): void;
+  layerClass(framework: Framework, name: string): ClassV | undefined;
+  bookkeeping(rec: ModuleRec): ModuleBookkeeping;
+}
+
+/** Binds a layer's constructor arguments and exposes them as attributes, as PyTorch does. */
+export function initLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, args: Value[], kwargs: Map<string, Value>, site: CallSite): void {
+  const positional = args.map((a) => toConfig(a));
+  const keywords: Record<string, ConfigValue> = {};
+  for (const [k, v] of kwargs) keywords[k] = toConfig(v);
+  const { config, problems } = bindConfig(spec, positional, keywords);
+  for (const p of problems) host.interp.report('invalid-argument', 'error', site, p);
+  spec.validate?.(config, layerContext({ interp: host.interp, site }));
+  configureLayer(host, self, spec, config, site);
+  // Attributes hold the Python values the user passed (or the defaults).
+  const posNames = spec.signature.filter((p) => !p.keywordOnly).map((p) => p.name);
+  args.forEach((a, i) => {
+    if (posNames[i]) self.attrs.set(posNames[i], a);
+  });
+  for (const [k, v] of kwargs) self.attrs.set(k, v);
+  normaliseLayerAttrs(host, self, spec, config);
+}
+
+/** Sets a module's layer spec/config and creates the composite layer's children. */
+export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, config: LayerConfig, site: CallSite): void {
+  const rec = self.mod!;
+  rec.spec = spec;
+  rec.config = config;
+  for (const p of spec.signature) if (!self.attrs.has(p.name)) self.attrs.set(p.name, fromConfig(config[p.name] ?? null));
+  const children = spec.children?.(config) ?? [];
+  for (const child of children) {
+    const parts = child.name.split('.');
+    let parent = self;
+    for (const part of parts.slice(0, -1)) {
+      let next = parent.mod!.children.get(part);
+      if (!next) {
+        next = host.newModule(host.moduleListClass, site);
+        host.setModuleAttr(parent, part, next);
+      }
+      parent = next;
+    }
+    let inst: InstanceV;
+    if (child.layer === 'ModuleList' || child.layer === 'Sequential') inst = host.newModule(child.layer === 'ModuleList' ? host.moduleListClass : host.sequentialClass, site);
+    else {
+      const cls = host.layerClass(spec.framework, child.layer);
+      inst = host.newModule(cls ?? host.moduleClass, site);
+      const childSpec = cls?.layer;
+      if (childSpec) {
+        const full: LayerConfig = {};
+        for (const p of childSpec.signature) if ('default' in p) full[p.name] = p.default as ConfigValue;
+        Object.assign(full, child.config);
+        configureLayer(host, inst, childSpec, full, site);
+        normaliseLayerAttrs(host, inst, childSpec, full);
+      }
+    }
+    host.setModuleAttr(parent, parts[parts.length - 1], inst);
+  }
+}
+
+/**
+ * The attributes a layer's constructor creates beyond its arguments, from its catalogue entry:
+ * its weights as parameter tensors (`F.conv2d(x, self.weight)` needs them) and the sizes the
+ * framework stores in another form (PyTorch's conv tuples).
+ */
+export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
+  // Reassigning a layer's own weight or bias registers nothing new.
+  for (const p of ['weight', 'bias']) host.bookkeeping(self.mod!).layerParams.add(p);
+  for (const [key, value] of Object.entries(spec.storedAttributes?.(cfg) ?? {})) self.attrs.set(key, fromConfig(value));
+  for (const [name, shape] of Object.entries(spec.weights?.(cfg) ?? {})) {
+    host.bookkeeping(self.mod!).layerParams.add(name);
+    self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
+  }
+}
+
+/** Applies a catalogue layer's rule to a call's arguments. */
+export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+  const rec = self.mod!;
+  const cfg = rec.config ?? {};
+  const extra = host.bookkeeping(rec);
+  for (const a of args) if (a.k === 'tensor' && !a.ranked) refineRank(host, a, spec, cfg);
+  const layerArgs = args.map(toLayerValue);
+  const layerKwargs: Record<string, LayerValue> = {};
+  for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
+  const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
+  // Mismatches are collected first so that the message can lead with the step's notation.
+  const mismatches: string[] = [];
+  const ctx = { ...layerContext({ interp: host.interp, site }), mismatch: (m: string) => mismatches.push(m) };
+  let res: LayerValue;
+  try {
+    res = spec.forward(cfg, layerArgs, layerKwargs, ctx);
+  } catch (e) {
+    // A rule that throws is a bug of the catalogue, not a construct the analysis cannot follow.
+    host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
+    res = { kind: 'unknown' };
+  }
+  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
+  const inputTensor = input ?? null;
+  let geometry = null;
+  try {
+    geometry = spec.geometry?.(cfg, layerArgs) ?? null;
+  } catch {
+    geometry = null;
+  }
+  let outValue = fromLayerValue(res, inputTensor, geometry, spec.framework !== 'pytorch');
+  // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
+  const all: TensorV[] = [];
+  const collect = (v: Value) => {
+    if (v.k === 'tensor') all.push(v);
+    else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
+  };
+  args.forEach(collect);
+  if (!geometry && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
+    let field: ReceptiveField | null = null;
+    for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
+    outValue = { ...outValue, field };
+  }
+  if (!extra.layerCall) {
+    const safe = <T>(f: () => T): T | null => {
+      try {
+        return f();
+      } catch {
+        return null;
+      }
+    };
+    extra.layerCall = {
+      notation: safe(() => spec.notation?.(cfg, layerArgs, res) ?? null),
+      formula: safe(() => spec.formula?.(cfg, layerArgs, res) ?? null),
+      macs: safe(() => spec.macs?.(cfg, layerArgs, res) ?? null),
+      geometry,
+      inputs: layerArgs,
+    };
+    extra.inputs = layerArgs;
+  }
+  return outValue;
+}
+
+/** Reports a layer's shape mismatch in the tutorial's words, naming where the input came from. */
+export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg: LayerConfig, input: TensorV | null, layerArgs: LayerValue[], res: LayerValue, messages: string[], site: CallSite): void {
+  const origin = input?.origin ?? null;
+  const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
+  if (input && spec.mismatchMessage) {
+    const own = spec.mismatchMessage(cfg, {
+      shapeText: formatTensorShape(input),
+      last: input.shape.length ? input.shape[input.shape.length - 1] : null,
+      source: origin ? `${origin.what} (line ${origin.line})` : null,
+    });
+    if (own) {
+      host.interp.report('shape-mismatch', 'error', site, own, related);
+      return;
+    }
+  }
+  let notation: string | null = null;
+  try {
+    notation = spec.notation?.(cfg, layerArgs, res) ?? null;
+  } catch {
+    notation = null;
+  }
+  const operands = notation ? notation.split(/=|→/)[0].trim() : null;
+  const by = origin ? ` — ${origin.what} (line ${origin.line}) gives ${formatTensorShape(input!)}` : '';
+  for (const m of messages) host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related);
+}
+
+/** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */
+export function refineRank(host: LayerModuleHost, t: TensorV, spec: LayerSpec, cfg: LayerConfig): void {
+  const layout = spec.inputLayout?.(cfg);
+  if (!layout) return;
+  const shape = [...layout.shape];
+  // Keep trailing facts already known.
+  const known = t.shape;
+  for (let i = 0; i < known.length && i < shape.length; i++) shape[shape.length - known.length + i] = known[i];
+  t.shape = shape;
+  t.ranked = true;
+  if (host.inputTensors.has(t) && shape.length >= 3 && layout.startsField) t.field = identityField(shape.length - 2);
+}
+
+export function firstTensorOf(v: Value): TensorV | null {
+  if (v.k === 'tensor') return v;
+  if (v.k === 'tuple') for (const i of v.items) {
+    const t = firstTensorOf(i);
+    if (t) return t;
+  }
+  return null;
+}
+
+/** A catalogue config value as a Python value. */
+export function fromConfig(c: ConfigValue): Value {
+  if (c === null) return NONE;
+  if (typeof c === 'number') return Number.isInteger(c) ? int(c) : { k: 'float', v: c };
+  if (typeof c === 'boolean') return c ? TRUE : FALSE;
+  if (typeof c === 'string') return str(c);
+  if (Array.isArray(c)) return tuple(c.map(fromConfig));
+  if (typeof c === 'object' && 'kind' in c && ((c as { kind: string }).kind === 'sym' || (c as { kind: string }).kind === 'unknown')) return int(c as Dim);
+  const d: Value = { k: 'dict', entries: new Map() };
+  for (const [k, v] of Object.entries(c as Record<string, ConfigValue>)) {
+    const key = str(k);
+    d.entries.set(dictKey(key)!, { key, value: fromConfig(v) });
+  }
+  return d;
+}
+
+/** A Python value as a layer-rule value; unranked tensors carry their unknown prefix as `…`. */
+export function toLayerValue(v: Value): LayerValue {
+  v = force(v);
+  switch (v.k) {
+    case 'tensor':
+      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };
+    case 'tuple':
+    case 'list':
+      return { kind: 'tuple', items: v.items.map(toLayerValue) };
+    case 'none':
+      return { kind: 'none' };
+    case 'unknown':
+      return { kind: 'unknown' };
+    default:
+      return { kind: 'const', value: toConfig(v) };
+  }
+}
+
+function isEllipsisDim(d: Dim): boolean {
+  return !isKnown(d) && !isUnknown(d) && formatDim(d) === ELLIPSIS_DIM;
+}
+
+/** A layer-rule value back as a Python value, with the receptive field composed. */
+export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: Geometry | null, channelsLast = false): Value {
+  switch (v.kind) {
+    case 'tensor': {
+      let shape = [...v.shape];
+      let ranked = true;
+      if (shape.length && isEllipsisDim(shape[0])) {
+        ranked = false;
+        shape = shape.slice(1);
+        while (shape.length && isUnknown(shape[0])) shape.shift();
+      } else if (shape.some(isEllipsisDim)) {
+        ranked = false;
+        shape = shape.slice(shape.findIndex(isEllipsisDim) + 1);
+      }
+      let field: ReceptiveField | null = null;
+      if (input?.field && ranked) {
+        if (geometry) field = composeField(input.field, geometry);
+        else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length, channelsLast)) field = input.field;
+      }
+      return { k: 'tensor', shape, ranked, dtype: v.dtype, field, origin: null };
+    }
+    case 'tuple':
+      return tuple(v.items.map((i) => fromLayerValue(i, input, geometry, channelsLast)));
+    case 'none':
+      return NONE;
+    case 'const':
+      return fromConfig(v.value);
+    default:
+      return unknown('layer output unknown');
+  }
+}
+
+/** Whether two shapes agree on their spatial axes: the last n (PyTorch's NC…) or the n after the batch (channels-last). */
+function sameSpatial(a: Dim[], b: Dim[], n: number, channelsLast: boolean): boolean {
+  for (let i = 0; i < n; i++) {
+    const ia = channelsLast ? 1 + i : a.length - n + i;
+    const ib = channelsLast ? 1 + i : b.length - n + i;
+    if (!sameDim(a[ia], b[ib]) && compareDims(a[ia], b[ib]) !== 'equal') return false;
+  }
+  return true;
+}

@@ -1,0 +1,468 @@
+// The module system every framework front end shares: module records and their bookkeeping,
+// the native module classes (Module and the containers Sequential, ModuleList, ModuleDict with
+// PyTorch's registration order), catalogue layers as classes, module calls that record each
+// module's first call, and qualified paths. What differs per framework (its namespaces, the name
+// of the forward method, naming a layer, recording a call, a path segment) comes from a
+// FrameworkFrontEnd; the front ends never import each other, analyzePython composes them.
+
+import { lookupLayer } from '../layers/catalogue';
+import { isKnown } from '../shapes';
+import type { Framework } from '../types';
+import { builtin, nativeClass, stdlibModule } from './builtins';
+import type { FrameworkHooks, Interpreter } from './interpreter';
+import { applyLayer, firstTensorOf, initLayer, type LayerModuleHost } from './layerModules';
+import { indexTensor, tensorAttribute, tensorBinop } from './tensorOps';
+import {
+  FALSE,
+  NONE,
+  TRUE,
+  int,
+  str,
+  tuple,
+  unknown,
+  type CallSite,
+  type ClassV,
+  type InstanceV,
+  type ModuleBookkeeping,
+  type ModuleRec,
+  type NativeKind,
+  type TensorV,
+  type Value,
+} from './values';
+
+/** What a framework plugs into the module system. */
+export interface FrameworkFrontEnd {
+  readonly framework: Framework;
+  /** The native class the framework's user models derive from (`Module`, `KerasModel`). */
+  readonly modelBase: NativeKind;
+  /** The method a user-defined model runs when called (`forward`, `call`). */
+  readonly forwardMethod: string;
+  /** The namespace an import of this dotted name gives, or undefined when it is not this framework's. */
+  namespace(name: string): Value | undefined;
+  /** Called after one of the framework's catalogue layers is constructed (Keras names it here). */
+  layerConstructed?(inst: InstanceV, kwargs: Map<string, Value>): void;
+  /** Called after one of the framework's modules is called (Keras records functional history). */
+  moduleCalled?(inst: InstanceV, args: Value[], output: Value): void;
+  /** The path segment of a child held in attribute `attr` (default: the attribute's name). */
+  pathSegment?(attr: string, child: ModuleRec): string;
+}
+
+/** The framework-neutral module system: owns module records and installs the interpreter's hooks. */
+export class ModuleSystem implements LayerModuleHost {
+  readonly records: ModuleRec[] = [];
+  /** Records by id, kept alongside the list so that lookups stay constant-time in large files. */
+  readonly recordById = new Map<number, ModuleRec>();
+  readonly bookkeepingById = new Map<number, ModuleBookkeeping>();
+  private nextId = 1;
+  readonly objectClass: ClassV;
+  readonly moduleClass: ClassV;
+  readonly sequentialClass: ClassV;
+  readonly moduleListClass: ClassV;
+  readonly moduleDictClass: ClassV;
+  private readonly layerClasses = new Map<string, ClassV>();
+  private readonly namespaces = new Map<string, Value>();
+  private readonly frontEnds: FrameworkFrontEnd[] = [];
+  /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
+  readonly inputTensors = new Set<TensorV>();
+
+  constructor(readonly interp: Interpreter) {
+    this.objectClass = nativeClass('object', 'object');
+    this.moduleClass = nativeClass('Module', 'Module', [this.objectClass]);
+    this.sequentialClass = nativeClass('Sequential', 'Sequential', [this.moduleClass]);
+    this.moduleListClass = nativeClass('ModuleList', 'ModuleList', [this.moduleClass]);
+    this.moduleDictClass = nativeClass('ModuleDict', 'ModuleDict', [this.moduleClass]);
+    this.installModuleMethods();
+    this.installContainers();
+  }
+
+  /** The hooks through which the interpreter reaches the module system; given to its constructor. */
+  frameworkHooks(): FrameworkHooks {
+    const interp = this.interp;
+    return {
+      importModule: (name) => this.importModule(name),
+      tensorAttr: (t, name, site) => tensorAttribute(interp, t, name, site),
+      tensorBinop: (op, a, b, site) => tensorBinop(interp, op, a, b, site),
+      tensorIndex: (t, idx, site) => indexTensor({ interp, site }, t, idx),
+      callModule: (inst, args, kwargs, site) => this.callModule(inst, args, kwargs, site),
+      setModuleAttr: (inst, name, v) => this.setModuleAttr(inst, name, v),
+      getModuleAttr: (inst, name) => inst.mod!.children.get(name),
+      newModule: (cls, site) => this.newModule(cls, site),
+      iterateModule: (inst) => this.iterateModule(inst),
+      indexModule: (inst, idx, site) => this.indexModule(inst, idx, site),
+      lenModule: (inst) => (this.isContainer(inst) ? inst.mod!.children.size : null),
+    };
+  }
+
+  /** Plugs a framework in; the first one registered is the default for classes no front end claims. */
+  register(frontEnd: FrameworkFrontEnd): void {
+    this.frontEnds.push(frontEnd);
+  }
+
+  private frontEnd(framework: Framework): Partial<FrameworkFrontEnd> & { forwardMethod: string } {
+    return this.frontEnds.find((f) => f.framework === framework) ?? { forwardMethod: 'forward' };
+  }
+
+  /** An import of a dotted name: the first front end that knows it, else the standard library, cached. */
+  importModule(name: string): Value | undefined {
+    const cached = this.namespaces.get(name);
+    if (cached) return cached;
+    let v: Value | undefined;
+    for (const f of this.frontEnds) {
+      v = f.namespace(name);
+      if (v) break;
+    }
+    v ??= stdlibModule(this.interp, name, this.objectClass);
+    if (v) this.namespaces.set(name, v);
+    return v;
+  }
+
+  /** A class cached under a key (front ends keep classes they make for unknown layers here). */
+  cachedClass(key: string, make: () => ClassV): ClassV {
+    const cached = this.layerClasses.get(key);
+    if (cached) return cached;
+    const cls = make();
+    this.layerClasses.set(key, cls);
+    return cls;
+  }
+
+  // -------------------------------------------------------------- records
+
+  newModule(cls: ClassV, site: CallSite): InstanceV {
+    const at = this.interp.mainSpan(site);
+    const spec = cls.layer;
+    const framework: Framework = spec?.framework ?? this.frameworkOfClass(cls);
+    const rec: ModuleRec = {
+      id: this.nextId++,
+      type: cls.name,
+      framework,
+      spec: null,
+      config: null,
+      children: new Map(),
+      extraParams: [],
+      span: at.span,
+      line: at.line,
+      calls: 0,
+      firstCall: null,
+      field: null,
+    };
+    this.records.push(rec);
+    this.recordById.set(rec.id, rec);
+    this.bookkeepingById.set(rec.id, { params: new Map(), layerCall: null, defSpan: site.file.isMain ? { from: site.from, to: site.to } : null, path: null, inputs: null, layerParams: new Set() });
+    return { k: 'instance', cls, attrs: new Map([['training', FALSE]]), mod: rec };
+  }
+
+  /** The bookkeeping beside a record. */
+  bookkeeping(rec: ModuleRec): ModuleBookkeeping {
+    return this.bookkeepingById.get(rec.id)!;
+  }
+
+  /** The framework of a user class: the one whose model base class is nearest in its MRO. */
+  private frameworkOfClass(cls: ClassV): Framework {
+    for (const c of cls.mro) {
+      const owner = c.native ? this.frontEnds.find((f) => f.modelBase === c.native) : undefined;
+      if (owner) return owner.framework;
+    }
+    return this.frontEnds[0]?.framework ?? 'pytorch';
+  }
+
+  setModuleAttr(inst: InstanceV, name: string, v: Value): void {
+    const rec = inst.mod!;
+    if (v.k === 'instance' && v.mod) {
+      inst.attrs.delete(name);
+      rec.children.set(name, v);
+      return;
+    }
+    if (v.k === 'tensor' && v.param) {
+      if (!this.bookkeeping(rec).layerParams.has(name)) this.bookkeeping(rec).params.set(name, v.ranked ? v.shape : null);
+    } else if (v.k === 'none' && rec.children.has(name)) {
+      rec.children.delete(name);
+    }
+    inst.attrs.set(name, v);
+  }
+
+  private isContainer(inst: InstanceV): boolean {
+    return inst.cls.mro.some((c) => c.native === 'Sequential' || c.native === 'ModuleList' || c.native === 'ModuleDict');
+  }
+
+  private iterateModule(inst: InstanceV): Value[] | null {
+    const mro = inst.cls.mro;
+    if (mro.some((c) => c.native === 'ModuleDict')) return [...inst.mod!.children.keys()].map(str);
+    if (this.isContainer(inst)) return [...inst.mod!.children.values()];
+    const it = this.interp.lookupClassAttr(inst.cls, '__iter__');
+    if (it) {
+      const r = this.interp.call({ k: 'bound', fn: it, self: inst }, [], new Map(), this.interp.anchor);
+      return this.interp.iterate(r, this.interp.anchor);
+    }
+    return null;
+  }
+
+  private indexModule(inst: InstanceV, idx: Value, site: CallSite): Value {
+    const children = [...inst.mod!.children.entries()];
+    if (inst.cls.mro.some((c) => c.native === 'ModuleDict')) {
+      if (idx.k === 'str') return inst.mod!.children.get(idx.v) ?? unknown(`no module '${idx.v}'`, site);
+      return unknown('ModuleDict key', site);
+    }
+    if (this.isContainer(inst)) {
+      if (idx.k === 'int' && isKnown(idx.v)) {
+        const i = idx.v < 0 ? children.length + idx.v : idx.v;
+        const c = children[i];
+        if (!c) {
+          this.interp.report('invalid-argument', 'warning', site, `index ${idx.v} is out of range for a ${inst.cls.name} of ${children.length} modules`);
+          return unknown('module index out of range', site);
+        }
+      }
+      if (idx.k === 'slice') {
+        const r = this.interp.getItem({ k: 'list', items: children.map((c) => c[1]) }, idx, site);
+        if (r.k !== 'list') return unknown('module slice', site);
+        const cls = inst.cls.mro.find((c) => c.native === 'ModuleList') ? this.moduleListClass : this.sequentialClass;
+        const sub = this.newModule(cls, site);
+        const names = children.map((c) => c[0]);
+        const picked = this.interp.getItem({ k: 'list', items: names.map(str) }, idx, site);
+        if (picked.k === 'list') picked.items.forEach((n, i) => sub.mod!.children.set((n as { v: string }).v, r.items[i] as InstanceV));
+        return sub;
+      }
+      return unknown('module index', site);
+    }
+    const gi = this.interp.lookupClassAttr(inst.cls, '__getitem__');
+    if (gi) return this.interp.call({ k: 'bound', fn: gi, self: inst }, [idx], new Map(), site);
+    return unknown(`${inst.cls.name}[...]`, site);
+  }
+
+  // -------------------------------------------------------------- native classes
+
+  private method(cls: ClassV, name: string, fn: (self: InstanceV, args: Value[], kwargs: Map<string, Value>, site: CallSite) => Value): void {
+    cls.ns.set(name, builtin(`${cls.name}.${name}`, (args, kwargs, site) => {
+      const self = args[0];
+      if (!self || self.k !== 'instance' || !self.mod) return unknown(`${name} on a non-module`, site);
+      return fn(self, args.slice(1), kwargs, site);
+    }));
+  }
+
+  private installModuleMethods(): void {
+    const M = this.moduleClass;
+    this.method(M, '__init__', () => NONE);
+    const returnsSelf = ['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'requires_grad_', 'zero_grad', 'share_memory', 'type', 'bfloat16'];
+    for (const n of returnsSelf) this.method(M, n, (self) => (n === 'zero_grad' ? NONE : self));
+    this.method(M, 'apply', (self) => self);
+    this.method(M, 'add_module', (self, args) => {
+      if (args[0]?.k === 'str' && args[1]) this.setModuleAttr(self, args[0].v, args[1]);
+      return NONE;
+    });
+    this.method(M, 'register_module', (self, args) => {
+      if (args[0]?.k === 'str' && args[1]) this.setModuleAttr(self, args[0].v, args[1]);
+      return NONE;
+    });
+    this.method(M, 'register_buffer', (self, args) => {
+      if (args[0]?.k === 'str') self.attrs.set(args[0].v, args[1] ?? NONE);
+      return NONE;
+    });
+    this.method(M, 'register_parameter', (self, args) => {
+      if (args[0]?.k === 'str' && args[1]) {
+        const p: Value = args[1].k === 'tensor' ? { ...args[1], param: true } : args[1];
+        this.setModuleAttr(self, args[0].v, p);
+      }
+      return NONE;
+    });
+    for (const n of ['register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', 'register_load_state_dict_post_hook', '_register_load_state_dict_pre_hook', '_register_state_dict_hook'])
+      this.method(M, n, () => unknown('hook handle'));
+    this.method(M, 'children', (self) => ({ k: 'list', items: [...self.mod!.children.values()] }));
+    this.method(M, 'named_children', (self) => ({ k: 'list', items: [...self.mod!.children].map(([k, v]) => tuple([str(k), v])) }));
+    this.method(M, 'modules', (self) => ({ k: 'list', items: this.namedModules(self).map(([, m]) => m) }));
+    this.method(M, 'named_modules', (self) => ({ k: 'list', items: this.namedModules(self).map(([p, m]) => tuple([str(p), m])) }));
+    this.method(M, 'parameters', () => ({ k: 'list', items: [] }));
+    this.method(M, 'named_parameters', () => ({ k: 'list', items: [] }));
+    this.method(M, 'buffers', () => ({ k: 'list', items: [] }));
+    this.method(M, 'state_dict', () => ({ k: 'dict', entries: new Map() }));
+    this.method(M, 'load_state_dict', () => NONE);
+    this.method(M, 'get_submodule', (self, args) => {
+      if (args[0]?.k !== 'str') return unknown('get_submodule');
+      let cur: InstanceV | undefined = self;
+      for (const part of args[0].v.split('.').filter(Boolean)) cur = cur?.mod?.children.get(part);
+      return cur ?? unknown('no such submodule');
+    });
+    this.method(M, 'extra_repr', () => str(''));
+  }
+
+  private registerSequence(self: InstanceV, items: Value[]): void {
+    let i = self.mod!.children.size;
+    for (const m of items) this.setModuleAttr(self, String(i++), m);
+  }
+
+  private installContainers(): void {
+    const S = this.sequentialClass;
+    this.method(S, '__init__', (self, args, _kw, site) => {
+      if (args.length === 1 && args[0].k === 'dict') {
+        for (const ent of args[0].entries.values()) if (ent.key.k === 'str') this.setModuleAttr(self, ent.key.v, ent.value);
+      } else {
+        for (const a of args) {
+          if (a.k !== 'instance' || !a.mod) this.interp.gap(site, `nn.Sequential argument ${a.k === 'unknown' ? `is unknown (${a.reason})` : 'is not a module'}`);
+        }
+        this.registerSequence(self, args.map((a) => (a.k === 'instance' && a.mod ? a : this.opaqueModule(site))));
+      }
+      return NONE;
+    });
+    this.method(S, 'forward', (self, args, kwargs, site) => {
+      let x: Value = args[0] ?? NONE;
+      for (const child of self.mod!.children.values()) x = this.callModule(child, [x], new Map(), site);
+      void kwargs;
+      return x;
+    });
+    for (const C of [S, this.moduleListClass]) {
+      this.method(C, 'append', (self, args) => {
+        if (args[0]) this.registerSequence(self, [args[0]]);
+        return self;
+      });
+      this.method(C, 'extend', (self, args, _kw, site) => {
+        const items = args[0] ? this.interp.iterate(args[0], site) : null;
+        if (items) this.registerSequence(self, items);
+        return self;
+      });
+      this.method(C, 'insert', (self, args) => {
+        const i = args[0]?.k === 'int' && isKnown(args[0].v) ? args[0].v : null;
+        if (i === null || !args[1] || args[1].k !== 'instance') return NONE;
+        const items = [...self.mod!.children.values()];
+        items.splice(i, 0, args[1]);
+        self.mod!.children.clear();
+        this.registerSequence(self, items);
+        return NONE;
+      });
+      this.method(C, '__len__', (self) => int(self.mod!.children.size));
+    }
+    this.method(this.moduleListClass, '__init__', (self, args, kwargs, site) => {
+      const src = args[0] ?? kwargs.get('modules');
+      if (src && src.k !== 'none') {
+        const items = this.interp.iterate(src, site);
+        if (items) this.registerSequence(self, items);
+        else this.interp.gap(site, 'ModuleList built from modules the analysis cannot enumerate');
+      }
+      return NONE;
+    });
+    const D = this.moduleDictClass;
+    this.method(D, '__init__', (self, args, kwargs, site) => {
+      const src = args[0] ?? kwargs.get('modules');
+      if (src) this.dictUpdate(self, src, site);
+      return NONE;
+    });
+    this.method(D, 'update', (self, args, _kw, site) => {
+      if (args[0]) this.dictUpdate(self, args[0], site);
+      return NONE;
+    });
+    this.method(D, 'items', (self) => ({ k: 'list', items: [...self.mod!.children].map(([k, v]) => tuple([str(k), v])) }));
+    this.method(D, 'keys', (self) => ({ k: 'list', items: [...self.mod!.children.keys()].map(str) }));
+    this.method(D, 'values', (self) => ({ k: 'list', items: [...self.mod!.children.values()] }));
+  }
+
+  private dictUpdate(self: InstanceV, src: Value, site: CallSite): void {
+    if (src.k === 'dict') {
+      for (const ent of src.entries.values()) if (ent.key.k === 'str') this.setModuleAttr(self, ent.key.v, ent.value);
+      return;
+    }
+    const items = this.interp.iterate(src, site);
+    for (const it of items ?? []) {
+      const pair = this.interp.iterate(it, site);
+      if (pair && pair[0]?.k === 'str' && pair[1]) this.setModuleAttr(self, pair[0].v, pair[1]);
+    }
+  }
+
+  /** A module standing for something the analysis could not build, so paths stay aligned. */
+  private opaqueModule(site: CallSite): InstanceV {
+    const cls = nativeClass('Unknown', 'Module', [this.moduleClass]);
+    return this.newModule(cls, site);
+  }
+
+  /** `named_modules()` order: depth-first, each module once (shared modules keep their first path). */
+  namedModules(root: InstanceV): [string, InstanceV][] {
+    const out: [string, InstanceV][] = [];
+    const seen = new Set<number>();
+    const visit = (m: InstanceV, path: string) => {
+      if (seen.has(m.mod!.id)) return;
+      seen.add(m.mod!.id);
+      out.push([path, m]);
+      for (const [name, child] of m.mod!.children) {
+        // Each framework names a child's path segment its own way (Keras by layer name).
+        const key = this.frontEnd(child.mod!.framework).pathSegment?.(name, child.mod!) ?? name;
+        visit(child, path ? `${path}.${key}` : key);
+      }
+    };
+    visit(root, '');
+    return out;
+  }
+
+  // -------------------------------------------------------------- catalogue layers as classes
+
+  /** The class for a catalogue layer (`nn.Conv2d`), created once per name. */
+  layerClass(framework: Framework, name: string): ClassV | undefined {
+    const key = `${framework}:${name}`;
+    const cached = this.layerClasses.get(key);
+    if (cached) return cached;
+    const spec = lookupLayer(framework, name);
+    if (!spec) return undefined;
+    const cls = nativeClass(name, null, [this.moduleClass]);
+    cls.layer = spec;
+    cls.ns.set('__init__', builtin(`${name}.__init__`, (args, kwargs, site) => {
+      const self = args[0];
+      if (self?.k === 'instance' && self.mod) {
+        initLayer(this, self, spec, args.slice(1), kwargs, site);
+        this.frontEnd(spec.framework).layerConstructed?.(self, kwargs);
+      }
+      return NONE;
+    }));
+    cls.ns.set('forward', builtin(`${name}.forward`, (args, kwargs, site) => {
+      const self = args[0];
+      if (self?.k !== 'instance' || !self.mod) return unknown('layer forward without a module', site);
+      return applyLayer(this, self, spec, args.slice(1), kwargs, site);
+    }));
+    if (name === 'Flatten' || name === 'Identity') cls.ns.set('__layer__', TRUE);
+    this.layerClasses.set(key, cls);
+    return cls;
+  }
+
+
+  /** Calls a module: runs its forward (user code or the layer rule) and records the first call. */
+  callModule(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
+    const rec = inst.mod!;
+    // Catalogue layer classes answer `forward`; user classes the framework's own method name.
+    const forwardName = inst.cls.layer ? 'forward' : this.frontEnd(rec.framework).forwardMethod;
+    const fwd = this.interp.lookupClassAttr(inst.cls, forwardName) ?? (forwardName !== 'forward' ? this.interp.lookupClassAttr(inst.cls, 'forward') : undefined);
+    let result: Value;
+    if (!fwd) {
+      this.interp.gap(site, `${inst.cls.name} has no ${forwardName}() the analysis can see`);
+      result = unknown(`${inst.cls.name} without forward`, site);
+    } else result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
+    const extra = this.bookkeeping(rec);
+    const at = this.interp.mainSpan(site);
+    if (rec.calls++ === 0) {
+      const inputs = [...args, ...[...kwargs.values()].filter((v) => v.k === 'tensor')];
+      rec.firstCall = {
+        inputs,
+        output: result,
+        span: at.span,
+        notation: extra.layerCall?.notation ?? null,
+        formula: extra.layerCall?.formula ?? null,
+        macs: extra.layerCall?.macs ?? null,
+        geometry: extra.layerCall?.geometry ?? null,
+      };
+      const t = firstTensorOf(result);
+      rec.field = t?.field ?? null;
+    }
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
+    this.frontEnd(rec.framework).moduleCalled?.(inst, args, out);
+    return out;
+  }
+
+  /** Assigns each record its qualified path under a root model (named_modules order). */
+  assignPaths(root: InstanceV): [string, InstanceV][] {
+    const named = this.namedModules(root);
+    for (const [path, m] of named) this.bookkeeping(m.mod!).path = path;
+    return named;
+  }
+}
+
+/** Copies output tensors with their origin (the module that produced them) for explanations. */
+function withOrigin(v: Value, origin: TensorV['origin']): Value {
+  // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
+  // then points at the layer that produced the dimension (`head.2`), not at its container.
+  if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
+  if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
+  return v;
+}

@@ -1,0 +1,271 @@
+// Rules that move or regroup axes: view/reshape, permute/transpose, flatten, (un)squeeze,
+// reductions, cat/stack, chunk/split, expand/repeat.
+
+import { notationShape } from '../../notation';
+import { mergeFields } from '../../receptiveField';
+import { addDim, ceilDivDim, compareDims, formatDim, isKnown, isUnknown, mulDim, productDim, symDim, unknownDim, type Dim } from '../../shapes';
+import type { ReceptiveField } from '../../types';
+import { formatTensorShape, tuple, unknown, type TensorV, type Value } from '../values';
+import { dimOf, exactDiv, intOf, normAxis, out, sameDim, tensorArg, type OpContext, unrankedLike } from './helpers';
+import { originText, related } from './broadcasting';
+
+// ------------------------------------------------------------------ reshaping rules
+
+export function viewRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null, what: string): Value {
+  if (!sizes) {
+    ctx.interp.gap(ctx.site, `${what} with sizes the analysis cannot read`);
+    return unrankedLike(t);
+  }
+  const inferAt = sizes.findIndex((s) => s === -1);
+  if (!t.ranked) {
+    if (inferAt >= 0) sizes[inferAt] = unknownDim();
+    return out(sizes, t, { ranked: true });
+  }
+  const total = productDim(t.shape);
+  if (inferAt >= 0) {
+    const rest = productDim(sizes.filter((_, i) => i !== inferAt));
+    const q = exactDiv(total, rest);
+    if (q === null && isKnown(total) && isKnown(rest)) {
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${total} elements, not divisible into ${notationShape(sizes.map((s, i) => (i === inferAt ? symDim('-1') : s)))}`);
+    }
+    sizes[inferAt] = q ?? unknownDim();
+  } else if (compareDims(total, productDim(sizes)) === 'different') {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${formatDim(total)} elements but ${notationShape(sizes)} needs ${formatDim(productDim(sizes))}${originText(t)}`, related(ctx, t));
+  }
+  return out(sizes, t, { field: keepsSpatialAxes(t, sizes) ? t.field : null });
+}
+
+/**
+ * True when a reshaping leaves the field's spatial axes (the last ones) exactly as they were, as
+ * ShuffleNet's channel shuffle does: each spatial unit still sees the same input region.
+ */
+export function keepsSpatialAxes(t: TensorV, shape: readonly Dim[]): boolean {
+  const k = t.field?.size.length ?? 0;
+  if (k === 0 || shape.length < k + 1 || t.shape.length < k + 1) return false;
+  for (let i = 1; i <= k; i++) {
+    if (compareDims(shape[shape.length - i], t.shape[t.shape.length - i]) !== 'equal') return false;
+  }
+  return true;
+}
+
+export function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[]): Value {
+  if (!t.ranked) return unrankedLike(t);
+  if (dims.length !== t.shape.length) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `permute of ${formatTensorShape(t)} needs ${t.shape.length} dimensions, got ${dims.length}`);
+    return unrankedLike(t);
+  }
+  const axes = dims.map((d) => normAxis(d, t.shape.length));
+  if (axes.some((a) => a === null)) return out(t.shape.map(() => unknownDim()), t);
+  // Moving only non-spatial axes (batch, channels, groups) keeps each spatial unit's field.
+  const k = t.field?.size.length ?? 0;
+  const spatialFixed = k > 0 && axes.every((a, i) => (i >= t.shape.length - k ? a === i : a! < t.shape.length - k));
+  return out(axes.map((a) => t.shape[a!]), t, { field: spatialFixed ? t.field : null });
+}
+
+export function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number | null): Value {
+  if (!t.ranked) return unrankedLike(t);
+  const a = normAxis(d0, t.shape.length);
+  const b = normAxis(d1, t.shape.length);
+  if (a === null || b === null) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `transpose(${d0}, ${d1}) is out of range for ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  const shape = [...t.shape];
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
+  return out(shape, t, { field: a === b || (a < spatialFrom && b < spatialFrom) ? t.field : null });
+}
+
+export function flattenRule(ctx: OpContext, t: TensorV, start: number, end: number): Value {
+  if (!t.ranked) return unrankedLike(t);
+  if (t.shape.length === 0) return out([1], t);
+  const s = normAxis(start, t.shape.length);
+  const e = normAxis(end, t.shape.length);
+  if (s === null || e === null || s > e) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `flatten(${start}, ${end}) is out of range for ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  return out([...t.shape.slice(0, s), productDim(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)], t);
+}
+
+export function unsqueezeRule(ctx: OpContext, t: TensorV, d: number | null): Value {
+  if (!t.ranked) return unrankedLike(t);
+  const a = normAxis(d, t.shape.length + 1);
+  if (a === null) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `unsqueeze(${d}) is out of range for ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  const shape = [...t.shape];
+  shape.splice(a, 0, 1);
+  return out(shape, t);
+}
+
+export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): Value {
+  if (!t.ranked) return unrankedLike(t);
+  if (d === undefined || d.k === 'none') {
+    if (t.shape.some((x) => !isKnown(x))) {
+      const shape = t.shape.filter((x) => x !== 1);
+      return out(shape, t);
+    }
+    return out(t.shape.filter((x) => x !== 1), t);
+  }
+  const dims = d.k === 'tuple' || d.k === 'list' ? d.items.map(intOf) : [intOf(d)];
+  const axes = dims.map((x) => normAxis(x, t.shape.length));
+  if (axes.some((a) => a === null)) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `squeeze dimension out of range for ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  return out(t.shape.filter((x, i) => !(axes.includes(i) && x === 1)), t);
+}
+
+export function reduceRule(ctx: OpContext, t: TensorV, dimV: Value | undefined, keepdim: boolean, dtype?: TensorV['dtype']): TensorV {
+  if (dimV === undefined || dimV.k === 'none') return out([], t, { dtype });
+  if (!t.ranked) return unrankedLike(t, dtype);
+  const dims = dimV.k === 'tuple' || dimV.k === 'list' ? dimV.items.map(intOf) : [intOf(dimV)];
+  const axes = dims.map((x) => normAxis(x, t.shape.length));
+  if (axes.some((a) => a === null)) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `reduction dimension out of range for ${formatTensorShape(t)}`);
+    return unrankedLike(t, dtype);
+  }
+  const shape: Dim[] = [];
+  t.shape.forEach((x, i) => {
+    if (!axes.includes(i)) shape.push(x);
+    else if (keepdim) shape.push(1);
+  });
+  // Reducing over batch or channel axes keeps each spatial unit's field; over spatial axes ends it.
+  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
+  const field = t.field && axes.every((a) => a! < spatialFrom) ? t.field : null;
+  return out(shape, t, { dtype, field });
+}
+
+export function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | undefined, stack: boolean): Value {
+  const items = seq ? ctx.interp.iterate(seq, ctx.site) : null;
+  if (!items || items.length === 0) {
+    ctx.interp.gap(ctx.site, `${stack ? 'stack' : 'cat'} of a sequence the analysis cannot enumerate`);
+    return unrankedLike(null);
+  }
+  const ts = items.map(tensorArg);
+  if (ts.some((t) => t === null)) return unrankedLike(ts.find((t) => t) ?? null);
+  const tensors = ts as TensorV[];
+  if (tensors.some((t) => !t.ranked)) return unrankedLike(tensors[0]);
+  const rank = tensors[0].shape.length;
+  const d = intOf(dimV) ?? (dimV === undefined ? 0 : null);
+  const axis = normAxis(d, stack ? rank + 1 : rank);
+  if (axis === null) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} dimension ${d} is out of range for rank ${rank}`);
+    return unrankedLike(tensors[0]);
+  }
+  for (const t of tensors.slice(1)) {
+    if (t.shape.length !== rank) {
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'}: tensors of rank ${rank} and ${t.shape.length} (${formatTensorShape(tensors[0])} and ${formatTensorShape(t)})`);
+      return unrankedLike(tensors[0]);
+    }
+  }
+  const shape = [...tensors[0].shape];
+  for (let i = 0; i < rank; i++) {
+    if (!stack && i === axis) continue;
+    for (const t of tensors.slice(1)) {
+      // The same dimension object (carried through unchanged) needs no symbolic comparison.
+      if (sameDim(shape[i], t.shape[i])) continue;
+      const c = compareDims(shape[i], t.shape[i]);
+      if (c === 'different') {
+        ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} along dim ${d}: sizes differ in dim ${i} (${formatTensorShape(tensors[0])} vs ${formatTensorShape(t)})${originText(tensors[0], t)}`, related(ctx, tensors[0], t));
+        shape[i] = unknownDim();
+      } else if (c === 'unknown' && isUnknown(shape[i])) shape[i] = t.shape[i];
+    }
+  }
+  let field: ReceptiveField | null = null;
+  if (!stack) {
+    shape[axis] = tensors.reduce<Dim>((acc, t) => addDim(acc, t.shape[axis]), 0);
+    // Concatenating feature maps along channels merges the branches' fields.
+    const spatialStart = rank - (tensors.find((t) => t.field)?.field?.size.length ?? 0);
+    if (axis < spatialStart) for (const t of tensors) if (t.field) field = field ? mergeFields(field, t.field) : t.field;
+    return out(shape, tensors[0], { field });
+  }
+  shape.splice(axis, 0, tensors.length);
+  // Stacking before the spatial axes keeps them last: the fields of the stacked tensors merge.
+  const fieldRank = tensors.find((t) => t.field)?.field?.size.length ?? 0;
+  if (fieldRank && axis <= rank - fieldRank) for (const t of tensors) if (t.field) field = field ? mergeFields(field, t.field) : t.field;
+  return out(shape, tensors[0], { field });
+}
+
+/** A piece of `t` cut along `axis`: it keeps the field when the cut is across channels, not space. */
+export function pieceOf(t: TensorV, shape: Dim[], axis: number): TensorV {
+  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
+  return out(shape, t, { field: axis < spatialFrom ? t.field : null });
+}
+
+export function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: number | null): Value {
+  if (!t.ranked || chunks === null || chunks <= 0) return unknown('chunk with unknown arguments', ctx.site);
+  const axis = normAxis(d, t.shape.length);
+  if (axis === null) return unknown('chunk dim out of range', ctx.site);
+  const size = t.shape[axis];
+  const each = ceilDivDim(size, chunks);
+  if (isKnown(size)) {
+    const parts: Value[] = [];
+    let left = size;
+    const step = Math.ceil(size / chunks);
+    while (left > 0) {
+      const s = Math.min(step, left);
+      const shape = [...t.shape];
+      shape[axis] = s;
+      parts.push(pieceOf(t, shape, axis));
+      left -= s;
+    }
+    return tuple(parts);
+  }
+  const shape = [...t.shape];
+  shape[axis] = exactDiv(size, chunks) ?? each;
+  return tuple(new Array(chunks).fill(null).map(() => pieceOf(t, [...shape], axis)));
+}
+
+export function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, d: number | null): Value {
+  if (!t.ranked || !sizeV) return unknown('split with unknown arguments', ctx.site);
+  const axis = normAxis(d, t.shape.length);
+  if (axis === null) return unknown('split dim out of range', ctx.site);
+  const total = t.shape[axis];
+  if (sizeV.k === 'list' || sizeV.k === 'tuple') {
+    const sizes = sizeV.items.map((v) => dimOf(v) ?? unknownDim());
+    const sum = sizes.reduce<Dim>((a, b) => addDim(a, b), 0);
+    if (compareDims(sum, total) === 'different') ctx.interp.report('shape-mismatch', 'error', ctx.site, `split sizes add up to ${formatDim(sum)} but dim ${d} of ${formatTensorShape(t)} is ${formatDim(total)}`);
+    return tuple(sizes.map((s) => pieceOf(t, t.shape.map((x, i) => (i === axis ? s : x)), axis)));
+  }
+  const size = dimOf(sizeV);
+  if (size === null) return unknown('split size unknown', ctx.site);
+  if (isKnown(total) && isKnown(size) && size > 0) {
+    const parts: Value[] = [];
+    for (let left = total; left > 0; left -= size) parts.push(pieceOf(t, t.shape.map((x, i) => (i === axis ? Math.min(size, left) : x)), axis));
+    return tuple(parts);
+  }
+  const n = exactDiv(total, size);
+  if (n !== null && isKnown(n)) return tuple(new Array(n).fill(null).map(() => pieceOf(t, t.shape.map((x, i) => (i === axis ? size : x)), axis)));
+  return unknown('split into an unknown number of pieces', ctx.site);
+}
+
+export function expandRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null): Value {
+  if (!sizes) return unrankedLike(t);
+  if (!t.ranked) return out(sizes.map((s) => (s === -1 ? unknownDim() : s)), t, { ranked: true });
+  const lead = sizes.length - t.shape.length;
+  if (lead < 0) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `expand to ${sizes.length} dims is fewer than the ${t.shape.length} of ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  const shape = sizes.map((s, i) => {
+    if (i < lead) return s;
+    const cur = t.shape[i - lead];
+    if (s === -1) return cur;
+    if (cur !== 1 && compareDims(cur, s) === 'different') ctx.interp.report('shape-mismatch', 'error', ctx.site, `expand: dim ${i} of ${formatTensorShape(t)} is ${formatDim(cur)}, cannot expand to ${formatDim(s)}`);
+    return s;
+  });
+  return out(shape, t);
+}
+
+export function repeatRule(ctx: OpContext, t: TensorV, reps: Dim[] | null): Value {
+  if (!reps || !t.ranked) return unrankedLike(t);
+  if (reps.length < t.shape.length) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `repeat needs at least ${t.shape.length} repeat counts for ${formatTensorShape(t)}`);
+    return unrankedLike(t);
+  }
+  const lead = reps.length - t.shape.length;
+  return out(reps.map((r, i) => (i < lead ? r : mulDim(r, t.shape[i - lead]))), t);
+}
