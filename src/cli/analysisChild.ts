@@ -1,12 +1,12 @@
 // The CLI's analysis runs in a child process with the editor's limits (2 s, 256 MB; see
-// src/editor/analysisWorkerProtocol.ts). A child, unlike a worker thread, can be killed at once
+// src/shared/analysisWorker.ts). A child, unlike a worker thread, can be killed at once
 // even inside a long built-in call, and a fatal V8 error in it (an invalid array size) ends the
 // child, not the CLI: a hostile file costs the finding that says what stopped.
 
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../analysis/analyze';
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
-import { ANALYSIS_LIMITS, deadlineMessage, memoryMessage, stoppedAnalysis, type AnalysisLimits, type WorkerAnalyzeOptions } from '../editor/analysisWorkerProtocol';
+import { ANALYSIS_LIMITS, deadlineMessage, memoryMessage, stoppedAnalysis, type AnalysisLimits, type WorkerAnalyzeOptions } from '../shared/analysisWorker';
 
 /** The argument that makes the CLI's bundle serve one analysis on stdin. */
 export const CHILD_FLAG = '--layer-lens-analysis-child';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
-import { isPendingAnalysis } from './analysisWorkerProtocol';
+import { isPendingAnalysis } from '../shared/analysisWorker';
 import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 

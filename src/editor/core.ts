@@ -3,8 +3,9 @@
 // host hands over the core it bundled. Everything that runs the analysis or reads the catalogue
 // goes through `analysisCore()`, so the registry it fills is the one the analysis used.
 import type * as AnalysisCoreModule from '../analysis/api';
-import type { IncrementalAnalyzer } from '../analysis/incremental';
-import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
+import type { AnalysisRunner } from '../shared/analysisWorker';
+
+export type { AnalysisRunner };
 
 /** The run-time surface of the analysis core (src/analysis/api.ts). */
 export type AnalysisCore = typeof AnalysisCoreModule;
@@ -33,17 +34,6 @@ export function analysisCore(): AnalysisCore {
 /** Milliseconds the first `analysisCore()` call spent loading the core, or undefined before it. */
 export function analysisCoreLoadMs(): number | undefined {
   return loadMs;
-}
-
-/**
- * How the Node host runs analyses off its own thread (src/node/analysisWorkerPool.ts), so a
- * hostile file never blocks or crashes it. The web host provides none and analyses in place.
- */
-export interface AnalysisRunner {
-  analyze(text: string, language: Language, options?: AnalyzeOptions): Analysis;
-  /** A document's incremental analyser; `onLate` fires when a result comes after the host stopped waiting. */
-  incremental(key: string, onLate: () => void): IncrementalAnalyzer;
-  dispose(): void;
 }
 
 let makeRunner: (() => AnalysisRunner) | undefined;

@@ -6,7 +6,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { analyze } from '../analysis/analyze';
 import { createIncrementalAnalyzer, type IncrementalAnalyzer } from '../analysis/incremental';
-import type { FromWorker, ToWorker, WorkerStart } from '../editor/analysisWorkerProtocol';
+import type { FromWorker, ToWorker, WorkerStart } from '../shared/analysisWorker';
 
 /** Starts serving analyses on the port the host sent in `workerData`. */
 export function startAnalysisWorker(port: MessagePort, start: WorkerStart): void {
@@ -48,7 +48,7 @@ export function startAnalysisWorker(port: MessagePort, start: WorkerStart): void
       let analyser = message.key === null ? undefined : analysers.get(message.key);
       if (message.key !== null && analyser === undefined) analysers.set(message.key, (analyser = createIncrementalAnalyzer()));
       const analysis = analyser ? analyser.update(message.text, message.language, options) : analyze(message.text, message.language, options);
-      post({ type: 'result', id: message.id, analysis });
+      post({ type: 'result', id: message.id, analysis, stats: analyser ? analyser.stats() : null });
     } catch (error) {
       if (message.key !== null) analysers.delete(message.key);
       post({ type: 'failed', id: message.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -5,7 +5,7 @@
 // providers are synchronous), and a late result arrives through `onLate`.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { IncrementalAnalyzer } from '../analysis/incremental';
+import type { IncrementalAnalyzer, IncrementalStats } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
 import {
   ANALYSIS_LIMITS,
@@ -17,7 +17,7 @@ import {
   type FromWorker,
   type ToWorker,
   type WorkerStart,
-} from '../editor/analysisWorkerProtocol';
+} from '../shared/analysisWorker';
 
 /** How the pool is set up. */
 export interface PoolOptions {
@@ -32,6 +32,8 @@ export interface PoolOptions {
 
 type Job = {
   id: number;
+  /** What the worker's incremental analyser reported for this job, if it used one. */
+  stats?: IncrementalStats | null;
   message: Extract<ToWorker, { type: 'analyze' }>;
   readModule: AnalyzeOptions['readModule'];
   started: number;
@@ -126,6 +128,7 @@ class Slot {
       Atomics.notify(this.signal, 1);
       return;
     }
+    if (message.type === 'result') job.stats = message.stats;
     const analysis =
       message.type === 'result' ? message.analysis : stoppedAnalysis(job.message.language, `Layer Lens's analysis failed: ${message.message.split('\n')[0]}`, 0);
     this.current = null;
@@ -309,6 +312,7 @@ export const HOST_WAIT_MS = 1000;
 export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string, onLate: () => void, waitMs = HOST_WAIT_MS): IncrementalAnalyzer {
   let last: { signature: string; analysis: Analysis } | null = null;
   let inFlight: { signature: string; job: Job } | null = null;
+  let stats: IncrementalStats = { replayed: 0, rebuilt: 0, fellBack: false, full: true };
   return {
     update(text, language, options = {}) {
       const signature = signatureOf(text, language, options);
@@ -318,6 +322,8 @@ export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string,
       let waiting = true;
       pool.whenDone(job, (analysis) => {
         last = { signature, analysis };
+        // A stopped analysis (deadline, memory) used no memo: it counts as a full one.
+        stats = job.stats ?? { replayed: 0, rebuilt: 0, fellBack: false, full: true };
         if (inFlight?.job === job) inFlight = null;
         if (!waiting) onLate();
       });
@@ -331,6 +337,9 @@ export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string,
       last = null;
       inFlight = null;
       pool.forget(key);
+    },
+    stats() {
+      return { ...stats };
     },
   };
 }

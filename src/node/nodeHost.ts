@@ -3,7 +3,7 @@
 // deadline (dist/extension/analysisWorker.js, bundled beside this file).
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnalysisRunner } from '../editor/core';
+import type { AnalysisRunner } from '../shared/analysisWorker';
 import { AnalysisWorkerPool, workerAnalyze, workerIncrementalAnalyzer } from './analysisWorkerPool';
 
 /** Resolves a `file:` path's symbolic links. */

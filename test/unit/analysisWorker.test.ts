@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
 import type { Analysis } from '../../src/analysis/types';
-import { isPendingAnalysis } from '../../src/editor/analysisWorkerProtocol';
+import { isPendingAnalysis } from '../../src/shared/analysisWorker';
 import { AnalysisWorkerPool, workerIncrementalAnalyzer } from '../../src/node/analysisWorkerPool';
 
 const root = join(__dirname, '..', '..');

@@ -1,10 +1,22 @@
 // What the analysis worker and its host say to each other, and the limits they share (issue 19):
-// the analysis of a hostile or huge file runs in a worker thread with a heap limit and a
-// wall-clock deadline, so the extension host (and the CLI) never blocks for long and never dies
-// with it. Plain data only: the Node pool (src/node/analysisWorkerPool.ts), the worker
-// (src/node/analysisWorkerMain.ts) and the unit tests import this file.
+// the analysis of a hostile or huge file runs in a worker thread (the Node extension host) or a
+// child process (the CLI) with a heap limit and a wall-clock deadline, so neither blocks for long
+// nor dies with it. Plain data and types only: the editor, the Node pool (src/node/), the CLI
+// and the unit tests import this file.
 
+import type { IncrementalAnalyzer, IncrementalStats } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
+
+/**
+ * How the Node host runs analyses off its own thread (src/node/analysisWorkerPool.ts), so a
+ * hostile file never blocks or crashes it. The web host provides none and analyses in place.
+ */
+export interface AnalysisRunner {
+  analyze(text: string, language: Language, options?: AnalyzeOptions): Analysis;
+  /** A document's incremental analyser; `onLate` fires when a result comes after the host stopped waiting. */
+  incremental(key: string, onLate: () => void): IncrementalAnalyzer;
+  dispose(): void;
+}
 
 /** The limits of one analysis in a worker. */
 export interface AnalysisLimits {
@@ -40,7 +52,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'module'; id: number; path: string }
-  | { type: 'result'; id: number; analysis: Analysis }
+  | { type: 'result'; id: number; analysis: Analysis; stats: IncrementalStats | null }
   | { type: 'failed'; id: number; message: string };
 
 /** The `workerData` a worker starts with. */
