@@ -20,6 +20,15 @@ export function fitsString(length: number): boolean {
   return Number.isFinite(length) && length >= 0 && length <= MAX_STRING_CHARS;
 }
 
+/**
+ * Steps charged for building `items` items: one per 16, so the step budget also bounds the total
+ * built in one analysis (60,000 steps: about a million items), while a table of a few thousand
+ * entries costs what a few hundred statements do.
+ */
+export function chargeFor(items: number): number {
+  return Math.ceil(items / 16);
+}
+
 /** The finding's message for a value beyond a bound. */
 export function beyondBoundMessage(what: string, size: number, bound: number): string {
   const amount = Number.isFinite(size) ? size.toLocaleString('en') : 'unboundedly many';

@@ -7,8 +7,25 @@
 import * as vscode from 'vscode';
 import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layerLens, openUntitled, positionOf } from './editorHelpers';
 
-/** Four nested ranges of 200: a loop the analysis cannot finish in 2 s. */
-const pathological = ['import itertools', 'for p in itertools.product(range(200), range(200), range(200), range(200)):', '    pass', ''].join('\n');
+/**
+ * Symbolic dims multiplied in a loop: a polynomial whose terms grow without a size bound, which
+ * only the worker's 2 s deadline stops (the allocation bounds stop the issue's other inputs at once).
+ */
+const pathological = [
+  'import torch',
+  'import torch.nn as nn',
+  'class Net(nn.Module):',
+  '    def __init__(self):',
+  '        super().__init__()',
+  '        self.fc = nn.Linear(4, 4)',
+  '    def forward(self, x):  # layer-lens: x: (A, B, C, D)',
+  '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + 1',
+  '        d = n',
+  '        for i in range(60):',
+  '            d = d * n',
+  '        return torch.zeros(d)',
+  '',
+].join('\n');
 
 const inWebWorker = typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
@@ -32,7 +49,7 @@ if (!inWebWorker) {
         // Asking for the pathological file's hints starts its analysis; the host waits for it once,
         // at most 1 s, and answers, while the analysis goes on in a worker up to its 2 s deadline.
         const hintsStarted = performance.now();
-        await vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 3, 0));
+        await vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 13, 0));
         const hintsMs = performance.now() - hintsStarted;
         check(!stoppedYet, `the pathological analysis ended before the hovers (its hints took ${hintsMs.toFixed(0)} ms)`);
         const latencies: number[] = [];
