@@ -20,7 +20,7 @@ import { registerWalkthrough } from './walkthrough';
 export interface LayerLensApi {
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
-  /** Milliseconds the first analysis spent loading the analysis core, undefined until then (src/editor/core.ts). */
+  /** Milliseconds the first analysis spent loading the analysis core (in the Node host: starting the analysis worker that loads it), undefined until then. */
   coreLoadMs(): number | undefined;
   /** Analyses run so far, how many were focused on a cold document's visible range, and their total milliseconds; hint requests answered and their total milliseconds. */
   analysisCounts(): { all: number; focused: number; ms: number; hintCalls: number; hintMs: number };
@@ -96,7 +96,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);
   return {
     activationMs,
-    coreLoadMs: analysisCoreLoadMs,
+    // In the Node host the core loads in the analysis worker; the host loads it only for hovers.
+    coreLoadMs: () => analysisCoreLoadMs() ?? runner?.coreLoadMs(),
     analysisCounts: () => ({ all: cache.analysisCount, focused: cache.focusedCount, ms: cache.analysisMs, hintCalls: hints.timing.calls, hintMs: hints.timing.ms }),
     analysesDuringActivation: cache.analysisCount,
     heldDocuments: () => cache.heldDocuments(),

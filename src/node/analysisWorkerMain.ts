@@ -3,6 +3,7 @@
 // posts the path and sleeps on a shared counter until the host answers (or a timeout passes), so
 // the core's synchronous `readModule` contract holds across the thread boundary.
 
+import { setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { analyze } from '../analysis/analyze';
 import { createIncrementalAnalyzer, type IncrementalAnalyzer } from '../analysis/incremental';
@@ -10,6 +11,16 @@ import type { FromWorker, ToWorker, WorkerStart } from '../shared/analysisWorker
 
 /** Starts serving analyses on the port the host sent in `workerData`. */
 export function startAnalysisWorker(port: MessagePort, start: WorkerStart): void {
+  // On Linux a thread has its own priority: the analysis yields the CPU to the extension host's
+  // own thread, so a long analysis does not slow the editor's answers. (Elsewhere the call would
+  // lower the whole process, so it is left out.)
+  if (process.platform === 'linux') {
+    try {
+      setPriority(10);
+    } catch {
+      // Not permitted here: the worker runs at the host's priority.
+    }
+  }
   const signal = new Int32Array(start.signal);
   const analysers = new Map<string, IncrementalAnalyzer>();
 

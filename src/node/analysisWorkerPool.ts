@@ -55,6 +55,8 @@ class Slot {
   readonly queue: Job[] = [];
   current: Job | null = null;
   readonly keys = new Set<string>();
+  /** When the worker was created (performance.now()). */
+  private readonly created = performance.now();
 
   constructor(private readonly pool: AnalysisWorkerPool, options: PoolOptions & { limits: AnalysisLimits }) {
     const shared = new SharedArrayBuffer(8);
@@ -110,6 +112,7 @@ class Slot {
     if (message.type === 'ready') {
       this.ready = true;
       this.readyAt = performance.now();
+      this.pool.firstStartMs ??= this.readyAt - this.created;
       this.pool.everReady = true;
       this.next();
       return;
@@ -198,6 +201,8 @@ export class AnalysisWorkerPool {
   stoppedCount = 0;
   /** Whether any worker of the pool has started. */
   everReady = false;
+  /** Milliseconds from the first worker's creation to its `ready` (it loads the core meanwhile). */
+  firstStartMs: number | undefined;
   /**
    * Files (by `fileName`) whose last analysis outlasted the host's wait: a pathological file is
    * waited for once, not on every request, until one of its analyses is quick again.

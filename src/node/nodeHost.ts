@@ -17,6 +17,7 @@ export function workerAnalysisRunner(): AnalysisRunner {
   return {
     analyze: (text, language, options) => workerAnalyze(pool, text, language, options),
     incremental: (key, onLate) => workerIncrementalAnalyzer(pool, key, onLate),
+    coreLoadMs: () => pool.firstStartMs,
     dispose: () => pool.dispose(),
   };
 }

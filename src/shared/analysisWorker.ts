@@ -15,6 +15,8 @@ export interface AnalysisRunner {
   analyze(text: string, language: Language, options?: AnalyzeOptions): Analysis;
   /** A document's incremental analyser; `onLate` fires when a result comes after the host stopped waiting. */
   incremental(key: string, onLate: () => void): IncrementalAnalyzer;
+  /** Milliseconds the first worker took to start and load the core, undefined before it did. */
+  coreLoadMs(): number | undefined;
   dispose(): void;
 }
 
