@@ -113,7 +113,6 @@ class Slot {
       this.ready = true;
       this.readyAt = performance.now();
       this.pool.firstStartMs ??= this.readyAt - this.created;
-      this.pool.everReady = true;
       this.next();
       return;
     }
@@ -199,8 +198,6 @@ export class AnalysisWorkerPool {
   private nextId = 1;
   /** Analyses stopped by the deadline or the heap limit, for tests and logs. */
   stoppedCount = 0;
-  /** Whether any worker of the pool has started. */
-  everReady = false;
   /** Milliseconds from the first worker's creation to its `ready` (it loads the core meanwhile). */
   firstStartMs: number | undefined;
   /**
@@ -231,8 +228,8 @@ export class AnalysisWorkerPool {
   }
 
   /**
-   * Waits synchronously up to `ms` for the job, counted from when its worker is ready (the pool's
-   * first worker's start-up adds at most `startupMs`). Returns the analysis, or undefined when late.
+   * Waits synchronously up to `ms` for the job, counted from when its worker is ready (a worker's
+   * start-up adds at most `startupMs`). Returns the analysis, or undefined when late.
    */
   waitSync(job: Job, ms: number, startupMs = 3000): Analysis | undefined {
     const started = performance.now();
@@ -240,9 +237,8 @@ export class AnalysisWorkerPool {
       if (job.result) return job.result;
       const slot = this.slots.find((s) => s.current === job || s.queue.includes(job));
       if (!slot) return job.result;
-      // Only the pool's first worker is waited for while it starts (the first analysis of a session);
-      // later ones start in the background while the host answers with what it has.
-      const until = slot.ready ? Math.max(started, slot.readyAt) + ms : started + (this.everReady ? ms : startupMs);
+      // A worker still starting is waited for (at most `startupMs`), unless nothing is to be waited for.
+      const until = slot.ready ? Math.max(started, slot.readyAt) + ms : started + (ms > 0 ? startupMs : 0);
       if (performance.now() >= until) return undefined;
       slot.waitFor(job, until);
     }
@@ -281,6 +277,9 @@ export class AnalysisWorkerPool {
     if (this.slots.length < this.options.maxWorkers) {
       const slot = new Slot(this, this.options);
       this.slots.push(slot);
+      // A spare worker starts with the first, so that one long analysis never makes the host wait
+      // for a worker to start.
+      if (this.slots.length === 1 && this.options.maxWorkers > 1) this.slots.push(new Slot(this, this.options));
       return slot;
     }
     return [...this.slots].sort((a, b) => a.load - b.load)[0];
