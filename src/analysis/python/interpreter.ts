@@ -6,6 +6,7 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
+import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS } from '../allocation';
 import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
@@ -210,6 +211,7 @@ export class Interpreter {
         return m ? this.call(this.bindClassAttr(m, inst, inst.cls), [arg], new Map(), site) : undefined;
       },
       gap: (site, message) => this.gap(site, message),
+      charge: (n, site) => this.charge(n, site),
     };
     this.hooks = setup.hooks(this);
     const table = setup.builtins(this);
@@ -1366,10 +1368,21 @@ export class Interpreter {
       case 'dict':
         return [...v.entries.values()].map((e) => e.key);
       case 'str':
+        if (!fitsCollection(v.v.length)) {
+          this.gap(site, beyondBoundMessage('iterating a string: a sequence', v.v.length, MAX_COLLECTION_ITEMS));
+          return null;
+        }
+        this.charge(chargeFor(v.v.length), site);
         return [...v.v].map(str);
       case 'tensor': {
         // Iterating a tensor yields its slices along dim 0 when that size is known.
         if (!v.ranked || v.shape.length === 0 || !isKnown(v.shape[0])) return null;
+        // `for row in torch.zeros(10**9, 1)` is not unrolled into a billion rows.
+        if (!fitsCollection(v.shape[0])) {
+          this.gap(site, beyondBoundMessage('iterating a tensor: a sequence', v.shape[0], MAX_COLLECTION_ITEMS));
+          return null;
+        }
+        this.charge(chargeFor(v.shape[0]), site);
         const slice = this.hooks.tensorIndex(v, int(0), site);
         return new Array(v.shape[0]).fill(slice);
       }
