@@ -278,6 +278,13 @@ describe('Keras and tfjs differences the catalogue keeps', () => {
     assert.deepEqual(runTfjs('conv1d', { filters: 2, kernelSize: 3, padding: 'causal' }, [[20, 1]]).shapes, [['N', 18, 2]]);
   });
 
+  it("Normalization: Keras's build adds mean and variance over the kept axis and a scalar count; tfjs has no such layer", () => {
+    const adapted = runKeras('Normalization', {}, [[5]]);
+    assert.deepEqual(outShapes(adapted.output), [['N', 5]]);
+    assert.equal(adapted.params, 11);
+    assert.equal(runKeras('Normalization', { mean: 0, variance: 1 }, [[5]]).params, 0);
+  });
+
   it('Lambda is an inference gap unless output_shape states the shape', () => {
     assert.match(runKeras('Lambda', { function: null }, [[4]]).messages.join(), /output_shape/);
     assert.deepEqual(outShapes(runKeras('Lambda', { function: null, output_shape: [2, 2] }, [[4]]).output), [['N', 2, 2]]);

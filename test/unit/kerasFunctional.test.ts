@@ -162,6 +162,18 @@ model = keras.Model(inputs, outputs)
     assert.equal(m.totalParams, 153);
   });
 
+  it('reports a Lambda whose function cannot be followed, and keeps every other layer', () => {
+    const a = run(`import some_library
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(4)(inputs)
+y = layers.Lambda(lambda t: some_library.transform(t))(x)
+model = keras.Model(inputs, layers.Dense(2)(layers.Concatenate()([x, y])))
+`);
+    assert.deepEqual(errors(a), []);
+    assert.ok(a.findings.some((f) => f.code === 'inference-gap' && f.line === 7 && /lambda/i.test(f.message)), a.findings.map((f) => `${f.line}: ${f.message}`).join('; '));
+    assert.deepEqual(rows(kerasModel(a)).map((r) => r[0]), ['dense', 'lambda', 'concatenate', 'dense_1']);
+  });
+
   it('passes arguments= to the function, as Inception-ResNet does', () => {
     const a = run(`inputs = keras.Input(shape=(8,))
 up = layers.Dense(8)(inputs)
