@@ -127,6 +127,23 @@ model = keras.Model([enc_in, dec_in], layers.Dense(100)(x))
   });
 });
 
+describe('Keras builders called without their arguments', () => {
+  it('keeps every layer, with unknown sizes and no error, when the input shape is a parameter', () => {
+    const a = run(`def build_model(input_shape, n_classes, filters=32):
+    inputs = keras.Input(shape=input_shape)
+    x = layers.Conv2D(filters, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(n_classes, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+`, 'build_model()');
+    assert.deepEqual(errors(a), []);
+    const m = kerasModel(a);
+    assert.deepEqual(rows(m).map((r) => r[1]), ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
+    assert.equal(m.totalParams, null);
+  });
+});
+
 describe('Keras tensor arithmetic in the functional API', () => {
   it('follows the graph through x + y, x * y and slicing of symbolic tensors', () => {
     const a = run(`inputs = keras.Input(shape=(10, 16))
