@@ -252,8 +252,8 @@ export class Interpreter {
   /** Loops now running, outermost first, each with its own step limit; and the lowest of those limits. */
   private readonly loopFrames: LoopFrame[] = [];
   private loopLimit = Infinity;
-  /** Steps given back by loops that were stopped; bounded so that a file's total work stays bounded. */
-  private refunded = 0;
+  /** Steps given back by loops that were stopped; bounded so that a model's total work stays bounded. */
+  refunded = 0;
   /** Module instances created so far (a stopped loop that made none did not cut the model short). */
   private modulesCreated = 0;
 
@@ -354,7 +354,16 @@ export class Interpreter {
 
   execBlock(stmts: readonly Stmt[], scope: Scope): Completion {
     for (const s of stmts) {
-      const c = this.exec(s, scope);
+      let c: Completion;
+      try {
+        c = this.exec(s, scope);
+      } catch (e) {
+        // A fault of the analysis itself costs the statement, not the model: its bindings stay
+        // as they were and the next statement runs. Budgets unwind as they always do.
+        if (e instanceof BudgetExhausted || !(e instanceof Error) || e instanceof RangeError) throw e;
+        this.report('internal', 'warning', this.site(s, scope), `internal error in the analysis at this statement (its values are unknown): ${e.message}`);
+        continue;
+      }
       if (c) return c;
     }
     return null;
