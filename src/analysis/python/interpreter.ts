@@ -107,6 +107,9 @@ export interface InterpreterSetup {
   builtins(interp: Interpreter): BuiltinTable;
 }
 
+/** Lists longer than this are walked only up to the loop-iteration cap. */
+const MAX_LISTED_ITERATIONS = 4096;
+
 /** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
 export class BudgetExhausted extends Error {}
 
@@ -562,9 +565,13 @@ export class Interpreter {
       const c = this.execBlock(s.body, scope);
       return c && c.kind === 'return' ? c : null;
     }
+    // A list the analysis holds in full (a model's 433 modules) is walked to its end, bounded by
+    // the loop's share of the step budget; a range cut short at the iteration cap stops there.
+    const forced = force(it);
+    const cap = (forced as { truncated?: boolean }).truncated === true || items.length > MAX_LISTED_ITERATIONS ? this.budgets.loopIterations : Infinity;
     let n = 0;
     for (const item of items) {
-      if (++n > this.budgets.loopIterations) {
+      if (++n > cap) {
         this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
         break;
       }
