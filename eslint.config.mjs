@@ -111,6 +111,8 @@ export default [
     files: ['src/shared/**/*.ts'],
     rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true, webview: true }), ...noDynamicEscape },
   },
+  // Node-only start-up helpers for the CLI and the Node host's entry: Node is fine, no side is reached.
+  { files: ['src/node/**/*.ts'], rules: restrict({ vscode: true, editor: true, cli: true, webview: true }) },
   // The CLI reads files (Node is fine) but never reaches the editor.
   { files: ['src/cli/**/*.ts'], rules: restrict({ vscode: true, editor: true, webview: true }) },
   // The editor adapters run in the web worker host too, so Node built-ins stay out of them

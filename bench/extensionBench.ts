@@ -65,6 +65,7 @@ const shipped: Record<string, string> = {
   'extension-web': 'dist/extension/web.js',
   webview: 'dist/webview/main.js',
   cli: 'dist/cli/layerLens.js',
+  'cli-main': 'dist/cli/layerLensMain.js',
 };
 
 /** A production build in a staging copy (never over the working tree's dist/, which others use). */

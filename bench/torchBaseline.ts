@@ -1,8 +1,11 @@
 // Side by side on the same models: PyTorch's forward-hooks method (bench/torchHooks.py, what
 // torchinfo does: import torch, build, run one forward pass, print), our CLI as a process, and
-// analyze() in-process. Processes are timed from spawn to exit, i.e. to the printed table.
+// analyze() in-process. Processes are timed from spawn to exit, i.e. to the printed table, and in
+// turns (hooks, CLI, CLI, hooks, …) so that both see the same load on a shared machine: the ratio
+// of their medians is the figure the budgets check.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/analysis/analyze';
 import type { AnalyzeOptions, InputBinding } from '../src/analysis/types';
@@ -11,7 +14,23 @@ import { spreadOf, timeRepeated, type Spread } from './stats';
 
 const repoRoot = join(__dirname, '..');
 const python = '/usr/bin/python3';
-const cli = join(repoRoot, 'dist/cli/layerLens.js');
+
+/**
+ * The CLI as users install it: a production build in a staging copy (the working tree's dist/
+ * holds whatever the last test build left, unminified). Returns the bin's path and the folder to
+ * remove afterwards, or the reason the build failed.
+ */
+function productionCli(): { bin: string; staging: string } | { error: string } {
+  const staging = mkdtempSync(join(tmpdir(), 'layer-lens-bench-cli-'));
+  for (const name of ['src', 'node_modules', 'esbuild.mjs', 'tsconfig.json', 'media']) symlinkSync(join(repoRoot, name), join(staging, name));
+  const run = spawnSync(process.execPath, ['esbuild.mjs', '--production', 'cli'], { cwd: staging, encoding: 'utf8' });
+  const bin = join(staging, 'dist/cli/layerLens.js');
+  if (run.status !== 0 || !existsSync(bin)) {
+    rmSync(staging, { recursive: true, force: true });
+    return { error: `the production build of the CLI failed: ${(run.stderr || run.stdout).trim().split('\n')[0] ?? ''}` };
+  }
+  return { bin, staging };
+}
 
 /** One model measured three ways. */
 export interface BaselineRow {
@@ -20,6 +39,13 @@ export interface BaselineRow {
   torchError: string | null;
   cli: Spread | null;
   cliError: string | null;
+  /**
+   * The CLI's first run with an empty code cache directory (it compiles the bundle from source and
+   * writes the cache); `cli` is the runs after it, which start from the cache as a user's do.
+   */
+  cliFirstRun?: number | null;
+  /** CLI median ÷ hooks median, both measured in the same turns. */
+  cliRatio?: number | null;
   analyze: Spread;
   analyzeModules: number;
 }
@@ -40,34 +66,66 @@ function cases(): { label: string; file: string; model: string; inputs: string[]
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { file: string; model: string; inputs: string[] })
     .filter((fx) => fx.file && fx.model && !fx.file.includes('broken'))
     .map((fx) => ({ label: `${fx.file.replace('examples/', '')} ${fx.model}`, file: join(repoRoot, fx.file), model: fx.model, inputs: fx.inputs, torchSource: join(repoRoot, fx.file) }));
-  for (const model of ['resnet18()', 'resnet50()']) {
-    out.push({ label: `torchvision ${model}`, file: join(torchvisionRoot, 'models/resnet.py'), model, inputs: ['x=(1,3,224,224)'], torchSource: 'torchvision' });
+  for (const [file, model] of [['resnet.py', 'resnet18()'], ['resnet.py', 'resnet50()'], ['mobilenetv2.py', 'mobilenet_v2()']]) {
+    out.push({ label: `torchvision ${model}`, file: join(torchvisionRoot, 'models', file), model, inputs: ['x=(1,3,224,224)'], torchSource: 'torchvision' });
   }
   return out;
 }
 
-function timeProcess(command: string, args: string[], repeats: number): { spread: Spread | null; error: string | null } {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const started = performance.now();
-    const run = spawnSync(command, args, { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-    const elapsed = performance.now() - started;
-    if (run.status !== 0) return { spread: null, error: `${command} exited ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-1)[0]?.slice(0, 200)}` };
-    times.push(elapsed);
-  }
-  return { spread: spreadOf(times), error: null };
+interface ProcessCommand {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Runs the comparison; the hooks method is slow (seconds per model), so repeats stay low. */
+/** Milliseconds from spawn to exit, or the reason the process failed. */
+function runProcess(c: ProcessCommand): number | string {
+  const started = performance.now();
+  const run = spawnSync(c.command, c.args, { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: c.env ?? process.env });
+  const elapsed = performance.now() - started;
+  if (run.status !== 0) return `${c.command} exited ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-1)[0]?.slice(0, 200)}`;
+  return elapsed;
+}
+
+/**
+ * Times the commands in turns: each round runs every command (`times[i]` times in a row), so a
+ * load change on the machine reaches all of them alike. A command that fails is dropped from
+ * later rounds and reports its error.
+ */
+function timeInTurns(commands: (ProcessCommand | null)[], times: number[], rounds: number): { spread: Spread | null; error: string | null }[] {
+  const samples: number[][] = commands.map(() => []);
+  const errors: (string | null)[] = commands.map(() => null);
+  for (let r = 0; r < rounds; r++) {
+    commands.forEach((c, i) => {
+      for (let k = 0; k < times[i] && c && !errors[i]; k++) {
+        const t = runProcess(c);
+        if (typeof t === 'string') errors[i] = t;
+        else samples[i].push(t);
+      }
+    });
+  }
+  return samples.map((s, i) => ({ spread: !errors[i] && s.length ? spreadOf(s) : null, error: errors[i] }));
+}
+
+/** Runs the comparison; the hooks method is slow (a second or more per model), so rounds stay few. */
 export function runBaseline(quick: boolean, log: (s: string) => void): BaselineRow[] {
   const rows: BaselineRow[] = [];
   const haveTorch = spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status === 0;
-  const list = quick ? cases().filter((c) => /linear_classifier|wavenet\(\)|resnet18/.test(c.label)) : cases();
+  const list = quick ? cases().filter((c) => /linear_classifier|wavenet\(\)|resnet18|mobilenet_v2/.test(c.label)) : cases();
+  // The CLI keeps its V8 code cache under $XDG_CACHE_HOME; the bench gives it an empty one of its own.
+  const cacheHome = mkdtempSync(join(tmpdir(), 'layer-lens-bench-cache-'));
+  const built = productionCli();
   for (const c of list) {
-    const torch = haveTorch ? timeProcess(python, [join(repoRoot, 'bench/torchHooks.py'), c.torchSource, c.model, ...c.inputs], quick ? 1 : 3) : { spread: null, error: 'python3-torch is not installed' };
-    const ours = existsSync(cli)
-      ? timeProcess(process.execPath, [cli, 'summary', c.file, '--model', c.model, ...c.inputs.flatMap((i) => ['--input', i]), '--json'], quick ? 2 : 5)
-      : { spread: null, error: 'dist/cli/layerLens.js is not built (src/cli/layerLens.ts missing when the bench ran)' };
+    const torch: ProcessCommand | null = haveTorch ? { command: python, args: [join(repoRoot, 'bench/torchHooks.py'), c.torchSource, c.model, ...c.inputs] } : null;
+    const ours: ProcessCommand | null = 'bin' in built
+      ? { command: process.execPath, args: [built.bin, 'summary', c.file, '--model', c.model, ...c.inputs.flatMap((i) => ['--input', i]), '--json'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } }
+      : null;
+    // The first run of the CLI fills the code cache, as a user's first run does; it is reported apart.
+    rmSync(join(cacheHome, 'layer-lens'), { recursive: true, force: true });
+    const first = ours ? runProcess(ours) : null;
+    const [torchTimes, cliTimes] = timeInTurns([torch, ours], [1, 2], quick ? 2 : 5);
+    const torchError = haveTorch ? torchTimes.error : 'python3-torch is not installed';
+    const cliError = 'error' in built ? built.error : typeof first === 'string' ? first : cliTimes.error;
     const readModule = (p: string) => (p.startsWith(torchvisionRoot + '/') && existsSync(p) ? readFileSync(p, 'utf8') : undefined);
     const options: AnalyzeOptions = { fileName: c.file, model: c.model, inputs: c.inputs.map(parseInput), readModule };
     const text = readFileSync(c.file, 'utf8');
@@ -75,8 +133,21 @@ export function runBaseline(quick: boolean, log: (s: string) => void): BaselineR
     const inProcess = timeRepeated(() => {
       modules = analyze(text, 'python', options).models.reduce((n, m) => n + m.modules.length, 0);
     }, quick ? 2 : 7);
-    rows.push({ label: c.label, torchHooks: torch.spread, torchError: torch.error, cli: ours.spread, cliError: ours.error, analyze: spreadOf(inProcess), analyzeModules: modules });
+    const cliSpread = cliError ? null : cliTimes.spread;
+    rows.push({
+      label: c.label,
+      torchHooks: torchTimes.spread,
+      torchError,
+      cli: cliSpread,
+      cliError,
+      cliFirstRun: typeof first === 'number' ? first : null,
+      cliRatio: cliSpread && torchTimes.spread ? cliSpread.median / torchTimes.spread.median : null,
+      analyze: spreadOf(inProcess),
+      analyzeModules: modules,
+    });
     log(`baseline ${c.label}`);
   }
+  rmSync(cacheHome, { recursive: true, force: true });
+  if ('staging' in built) rmSync(built.staging, { recursive: true, force: true });
   return rows;
 }

@@ -1,8 +1,39 @@
 // Entry point for the Node extension host (desktop, remote, code-server). The analysis core is a
-// second bundle beside this one (dist/extension/analysis.js, see esbuild.mjs), required on the
-// first analysis so that activation compiles only the adapters.
+// second bundle beside this one (dist/extension/analysis.js, see esbuild.mjs), loaded on the
+// first analysis so that activation compiles only the adapters. It loads through the V8 code
+// cache kept in the extension's global storage (src/node/codeCache.ts), so a host start after the
+// first skips compiling it.
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import { loadBundle } from '../node/codeCache';
 import { provideAnalysisCore, type AnalysisCore } from './core';
+import { activate as activateAdapters } from './extension';
 
-provideAnalysisCore(() => require('./analysis.js') as AnalysisCore);
+/** Where the code cache lives; undefined (no cache) until activation names the global storage. */
+let codeCacheDir: string | undefined;
 
-export { activate, deactivate } from './extension';
+/**
+ * After the first analyses have compiled the functions they need, the cache is written once, so
+ * it holds them too; the delay only decides how much of the core the cache covers, never whether
+ * the analysis is right.
+ */
+const saveCodeCacheAfterMs = 10_000;
+
+provideAnalysisCore(() => {
+  const bundle = loadBundle(join(__dirname, 'analysis.js'), codeCacheDir);
+  if (bundle.status === 'miss' || bundle.status === 'rejected') setTimeout(() => bundle.saveCache(), saveCodeCacheAfterMs).unref();
+  return bundle.exports as AnalysisCore;
+});
+
+/** Activation of the Node host: the shared activation, after noting where the code cache may live. */
+export function activate(context: vscode.ExtensionContext): ReturnType<typeof activateAdapters> {
+  try {
+    const storage = context.globalStorageUri;
+    if (storage?.scheme === 'file' && typeof storage.fsPath === 'string') codeCacheDir = join(storage.fsPath, 'codeCache');
+  } catch {
+    codeCacheDir = undefined;
+  }
+  return activateAdapters(context);
+}
+
+export { deactivate } from './extension';

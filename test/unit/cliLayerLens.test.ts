@@ -2,14 +2,24 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'layerLens.js');
+// The bin keeps a V8 code cache under $XDG_CACHE_HOME; the tests give it a directory of their own.
+const cacheHome = mkdtempSync(join(tmpdir(), 'layer-lens-cli-'));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The code cache status the bin reported on stderr. */
+function cacheStatus(...args: string[]): string | undefined {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report' } });
+  return /code cache (\w+)/.exec(r.stderr)?.[1];
 }
 
 describe('layer-lens CLI', function () {
@@ -18,6 +28,16 @@ describe('layer-lens CLI', function () {
   before(() => {
     const build = spawnSync(process.execPath, ['esbuild.mjs', 'cli'], { cwd: root, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
+  });
+
+  after(() => rmSync(cacheHome, { recursive: true, force: true }));
+
+  it('keeps one V8 code cache per bundle text in $XDG_CACHE_HOME/layer-lens and starts from it', () => {
+    rmSync(join(cacheHome, 'layer-lens'), { recursive: true, force: true });
+    assert.equal(cacheStatus('summary', 'examples/linear_classifier.py'), 'miss');
+    assert.equal(readdirSync(join(cacheHome, 'layer-lens')).filter((f) => f.endsWith('.v8cache')).length, 1);
+    assert.equal(cacheStatus('summary', 'examples/linear_classifier.py'), 'hit');
+    assert.equal(cli('summary', 'examples/linear_classifier.py').stdout, cli('summary', 'examples/linear_classifier.py').stdout);
   });
 
   it('prints help', () => {

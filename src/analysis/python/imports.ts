@@ -3,9 +3,10 @@
 // ModuleLoader and answers it through the small ImportHost interface below, so this file does
 // not depend on the interpreter.
 
-import { convertTree, type Module, type Stmt } from './ast';
+import type { Module, Stmt } from './ast';
 import { lineStartsOf } from '../lineIndex';
-import { parsePython } from './parse';
+import { ModulePlan } from './lazyModule';
+import { importedModuleParses, parseThrough, type ParseStore } from './parseStore';
 import { Scope, force, str, unknown, type CallSite, type NamespaceV, type SourceFile, type Value } from './values';
 
 /** What the loader needs of the interpreter. */
@@ -28,10 +29,9 @@ export interface LoadedFile {
   module: Module;
 }
 
-/** Parses and converts a source text. */
-export function loadSource(path: string, text: string, isMain: boolean): LoadedFile {
-  const parsed = parsePython(text);
-  const module = convertTree(parsed.tree, text);
+/** Parses and converts a source text, through a parse store when given (see parseStore.ts). */
+export function loadSource(path: string, text: string, isMain: boolean, store?: ParseStore): LoadedFile {
+  const { module } = parseThrough(store, text);
   return { file: { path, text, isMain, lineStarts: lineStartsOf(text) }, module };
 }
 
@@ -58,6 +58,13 @@ function starBinding(previous: Value | undefined, next: Value): Value {
     },
   };
 }
+
+/**
+ * Installed packages never read from the search path: compiled libraries whose Python sources
+ * say nothing about shapes (numpy is a C extension), and helpers the analysis models or ignores.
+ * Their imports keep the behaviour they have without a search path.
+ */
+const NOT_FROM_SEARCH_PATH = new Set(['numpy', 'scipy', 'pandas', 'matplotlib', 'sklearn', 'h5py', 'yaml', 'tqdm', 'PIL', 'cv2', 'tensorflow', 'keras', 'jax', 'librosa', 'soundfile', 'sympy', 'numba', 'einops', 'torch', 'typeguard', 'filelock', 'setuptools', 'pkg_resources', 'distutils', 'six', 'requests', 'tensorboard', 'tensorboardX', 'wandb', 'omegaconf', 'hydra', 'transformers']);
 
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
@@ -87,6 +94,14 @@ export class ModuleLoader {
   constructor(
     private readonly host: ImportHost,
     private readonly readModule: ((path: string) => string | undefined) | undefined,
+    /** Where parsed modules are kept between analyses: the process's shared store unless a host gives one. */
+    private readonly parseStore: ParseStore = importedModuleParses,
+    /**
+     * Folders searched for absolute imports after the importing file's own package tree, in
+     * order, as Python searches `sys.path`: the user's `PYTHONPATH` and the environment's
+     * site-packages, where installed packages such as torchvision live.
+     */
+    private readonly searchPath: readonly string[] = [],
   ) {}
 
   /** Runs an `import a.b [as c], …` statement in a scope. */
@@ -125,6 +140,8 @@ export class ModuleLoader {
     }
     const file = scope.file;
     let mod: Value | null = null;
+    const targetPath = this.resolveModulePath(s.module, s.level, file);
+    const targetLoading = targetPath !== null && this.loading.has(targetPath);
     for (const n of s.names) {
       const resolve = (): Value =>
         host.withoutForeignGaps(() => {
@@ -137,7 +154,12 @@ export class ModuleLoader {
           }
           return v;
         });
-      scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
+      // A circular import (a package's submodule importing from the package while the package's
+      // own top level is still running) reads the partly run module now, as Python does: later
+      // the name may be re-exported from this very module, and a lazy binding would then resolve
+      // to itself.
+      if (targetLoading) scope.set(n.alias ?? n.name, resolve());
+      else scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
     }
   }
 
@@ -199,6 +221,7 @@ export class ModuleLoader {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
+      if (!NOT_FROM_SEARCH_PATH.has(dotted[0])) for (const root of this.searchPath) candidates.push(`${joinPath(root, ...dotted)}.py`, joinPath(root, ...dotted, '__init__.py'));
     }
     for (const c of candidates) {
       if (this.moduleCache.has(c)) return c;
@@ -219,6 +242,9 @@ export class ModuleLoader {
    * A workspace module as a namespace. A package (`__init__.py`) is lazy: `pkg.sub` loads only
    * `sub`, and the package's own code runs only when a name it defines is asked for — so reading
    * torchvision's `resnet.py` does not drag in all of torchvision's datasets and transforms.
+   * Within a module, a name asked for runs only the top-level statements it needs (lazyModule.ts):
+   * `from torchvision.utils import _log_api_usage_once` runs that function's definition and the
+   * imports it reads, not the drawing helpers beside it. A module the plan cannot follow runs whole.
    */
   private loadWorkspaceModule(path: string, dotted: string[]): NamespaceV {
     const cached = this.moduleCache.get(path);
@@ -227,18 +253,38 @@ export class ModuleLoader {
     const file: SourceFile = { path, text: '', isMain: false, lineStarts: [0] };
     const scope = new Scope(null, file, true);
     scope.vars.set('__name__', str(dotted.join('.')));
-    let ran = false;
-    const run = () => {
-      if (ran) return;
-      ran = true;
-      const text = this.readText(path) ?? '';
-      const loaded = loadSource(path, text, false);
+    let body: readonly Stmt[] | null = null;
+    /** null: the module runs whole (once); a plan: statements run as names need them. */
+    let plan: ModulePlan | null = null;
+    let ranWhole = false;
+    const load = (): readonly Stmt[] => {
+      if (body) return body;
+      const loaded = loadSource(path, this.readText(path) ?? '', false, this.parseStore);
       Object.assign(file, loaded.file);
-      this.loading.add(path);
+      body = loaded.module.body;
+      plan = ModulePlan.of(body);
+      return body;
+    };
+    const runStatements = (stmts: readonly Stmt[]) => {
+      if (stmts.length === 0) return;
+      // A module asked for another of its names while its statements run (a decorator calling
+      // into a module that imports back) is still loading until the outer run ends.
+      const outer = !this.loading.has(path);
+      if (outer) this.loading.add(path);
       try {
-        this.host.runModuleBody(loaded.module.body, scope, file, path);
+        this.host.runModuleBody(stmts, scope, file, path);
       } finally {
-        this.loading.delete(path);
+        if (outer) this.loading.delete(path);
+      }
+    };
+    /** Runs what `attr` needs, or everything (undefined: a star import, or a module run whole). */
+    const run = (attr?: string) => {
+      const stmts = load();
+      const p = plan as ModulePlan | null;
+      if (p) runStatements(attr === undefined ? p.rest() : p.take([attr]));
+      else if (!ranWhole) {
+        ranWhole = true;
+        runStatements(stmts);
       }
     };
     const ns: NamespaceV & { scope?: Scope; force?: () => void } = {
@@ -256,14 +302,15 @@ export class ModuleLoader {
             return m;
           }
         }
-        run();
+        run(attr);
         return scope.vars.get(attr);
       },
     };
     ns.scope = scope;
-    ns.force = run;
+    ns.force = () => run();
     this.moduleCache.set(path, ns);
-    if (!isPackage) run();
+    // A plain module is read (parsed) at import, as before; its statements run as names are asked for.
+    if (!isPackage) load();
     return ns;
   }
 }

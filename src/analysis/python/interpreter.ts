@@ -9,13 +9,16 @@ import type { Finding, Severity, Span } from '../types';
 import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
+import { rankFixes } from '../repairs';
 import { ModuleLoader } from './imports';
+import type { ParseStore } from './parseStore';
 import { binaryOperation, compareValues, joinValues, sliceIndices, toStr, valuesEqual, type OperatorHost } from './operators';
 import {
   FALSE,
   NONE,
   Scope,
   force,
+  formatTensorShape,
   TRUE,
   describe,
   dictKey,
@@ -43,6 +46,9 @@ const BREAK: Completion = { kind: 'break' };
 const CONTINUE: Completion = { kind: 'continue' };
 
 /** Limits that keep every file bounded. */
+
+/** What a finding may say beyond its message: expected, got, the repair in words and as edits. */
+export type FindingDetails = Pick<Finding, 'expected' | 'got' | 'hint' | 'fixes'>;
 export interface Budgets {
   steps: number;
   loopIterations: number;
@@ -73,6 +79,11 @@ export interface FrameworkHooks {
   indexModule(inst: InstanceV, index: Value, site: CallSite): Value;
   /** `len()` of a module container. */
   lenModule(inst: InstanceV): number | null;
+  /**
+   * After an imported workspace module's top level ran: a front end may set globals there the way
+   * its framework does when it imports that package (Keras gives keras_applications its submodules).
+   */
+  workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
   /** `copy.deepcopy` of a module: a new module with the same configuration and submodules cloned. */
   cloneModule?(inst: InstanceV, site: CallSite): Value;
 }
@@ -133,7 +144,9 @@ interface LoopFrame {
 /** The interpreter for one analysis run. */
 export class Interpreter {
   readonly findings: Finding[] = [];
-  private readonly findingKeys = new Set<string>();
+  private readonly findingKeys = new Map<string, Finding>();
+  /** Modules whose children are being run by their catalogue rule (a guard against re-entry). */
+  readonly callingChildren = new Set<number>();
   steps = 0;
   exhausted = false;
   private depth = 0;
@@ -166,7 +179,10 @@ export class Interpreter {
     readonly mainModule: Module,
     readonly budgets: Budgets,
     readModule: ((path: string) => string | undefined) | undefined,
+    parseStore: ParseStore | undefined,
     setup: InterpreterSetup,
+    /** Folders searched for absolute imports after the importing file's package (AnalyzeOptions.pythonPath). */
+    searchPath: readonly string[] = [],
   ) {
     this.anchor = { from: 0, to: 0, file: main };
     this.mainScope = new Scope(null, main, true);
@@ -187,6 +203,8 @@ export class Interpreter {
         },
       },
       readModule,
+      parseStore,
+      searchPath,
     );
     this.operatorHost = {
       tensorBinop: (op, a, b, site) => this.hooks.tensorBinop(op, a, b, site),
@@ -222,20 +240,28 @@ export class Interpreter {
   /** Set by the incremental analysis while a model is built: start offsets of the main-file definitions it used. */
   touched: Set<number> | null = null;
 
-  /** Records a finding once per place and message. */
-  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = []): void {
+  /** Records a finding once per place and message; returns it (the one already listed for a repeat). */
+  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = [], extra: FindingDetails = {}): Finding {
     if (code === 'budget') this.budgetHits++;
     const at = this.mainSpan(site);
-    this.addFinding({ severity, code, span: at.span, line: at.line, message: message + at.where, related });
+    const finding: Finding = { severity, code, span: at.span, line: at.line, message: message + at.where, related };
+    if (extra.expected !== undefined) finding.expected = extra.expected;
+    if (extra.got !== undefined) finding.got = extra.got;
+    if (extra.hint !== undefined) finding.hint = extra.hint;
+    // Edits are offsets into the main file: a finding anchored there for another file offers none.
+    if (extra.fixes?.length && site.file.isMain) finding.fixes = rankFixes(extra.fixes);
+    return this.addFinding(finding);
   }
 
   /** Adds a finding unless the same place, code and message is already listed (also replays a logged finding). */
-  addFinding(finding: Finding): void {
+  addFinding(finding: Finding): Finding {
     this.reportLog?.push(finding);
     const key = `${finding.span.from}:${finding.code}:${finding.message}`;
-    if (this.findingKeys.has(key)) return;
-    this.findingKeys.add(key);
+    const listed = this.findingKeys.get(key);
+    if (listed) return listed;
+    this.findingKeys.set(key, finding);
     this.findings.push(finding);
+    return finding;
   }
 
   /** An inference gap: a construct the analysis cannot follow, named at its place. */
@@ -347,6 +373,7 @@ export class Interpreter {
         const c = this.exec(st, scope);
         if (c) break;
       }
+      this.hooks.workspaceModuleRan?.(path, (name, v) => scope.set(name, v));
     } catch (e) {
       if (e instanceof BudgetExhausted) throw e;
       this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);
@@ -390,7 +417,15 @@ export class Interpreter {
         }
         if (s.targets.length === 1) this.refineFromShapeUnpack(s.targets[0], s.value, scope);
         const v = this.eval(s.value, scope);
-        for (const t of s.targets) this.assign(t, v, scope);
+        // The shape of a tensor of certain rank has a certain length: unpacking it into the wrong
+        // number of names raises in Python every time, so it is an error, not a warning.
+        const certain = v.k === 'tuple' && s.targets.some((t) => t.t === 'tuple' || t.t === 'list') ? this.rankedShapeSource(s.value, scope) : null;
+        this.certainUnpack = certain;
+        try {
+          for (const t of s.targets) this.assign(t, v, scope);
+        } finally {
+          this.certainUnpack = null;
+        }
         if (s.annotation && s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
         if (this.annotating && scope.file.isMain && v.k === 'tensor' && s.targets.length === 1 && s.targets[0].t !== 'tuple') this.annotateAssign(s.targets[0], v);
         return null;
@@ -450,7 +485,9 @@ export class Interpreter {
         // A raise ends this path; the caller sees an unknown result.
         return { kind: 'return', value: unknown('raises an exception', s) };
       case 'assert':
+        return null;
       case 'delete':
+        for (const t of s.targets) this.deleteTarget(t, scope);
         return null;
       case 'scope':
         scope.globalNames ??= new Set();
@@ -465,6 +502,20 @@ export class Interpreter {
    * `B, T, D = x.shape` on a tensor of unknown rank states its rank: the tensor becomes
    * (B,T,D), named after the targets, so everything computed from it stays symbolic but exact.
    */
+  /** Set while assigning the shape of a tensor of certain rank: the tensor's name and shape, for the unpack error. */
+  private certainUnpack: { what: string; tensor: TensorV } | null = null;
+
+  /** `x.shape` or `x.size()` of a tensor whose rank is certain: its text and the tensor. */
+  private rankedShapeSource(value: Expr, scope: Scope): { what: string; tensor: TensorV } | null {
+    let objExpr: Expr | null = null;
+    if (value.t === 'attr' && value.attr === 'shape') objExpr = value.obj;
+    else if (value.t === 'call' && value.args.length === 0 && value.fn.t === 'attr' && value.fn.attr === 'size') objExpr = value.fn.obj;
+    if (!objExpr || (objExpr.t !== 'name' && objExpr.t !== 'attr')) return null;
+    const obj = this.eval(objExpr, scope);
+    if (obj.k !== 'tensor' || !obj.ranked) return null;
+    return { what: scope.file.text.slice(value.from, value.to), tensor: obj };
+  }
+
   private refineFromShapeUnpack(target: Expr, value: Expr, scope: Scope): void {
     if (target.t !== 'tuple' || target.elts.some((e) => e.t === 'starred')) return;
     let objExpr: Expr | null = null;
@@ -693,7 +744,10 @@ export class Interpreter {
       items = [...before, { k: 'list', items: middle }, ...after];
     }
     if (items.length !== n) {
-      this.report('invalid-argument', 'warning', site, `cannot unpack ${items.length} values into ${n} names`);
+      const certain = this.certainUnpack;
+      if (certain && starIdx < 0 && certain.tensor.shape.length === items.length)
+        this.report('shape-mismatch', 'error', site, `cannot unpack ${items.length} values into ${n} names: ${certain.what} of ${formatTensorShape(certain.tensor)} has ${items.length} dims`, [], { expected: `${n} dims`, got: `${items.length} dims ${formatTensorShape(certain.tensor)}` });
+      else this.report('invalid-argument', 'warning', site, `cannot unpack ${items.length} values into ${n} names`);
       return Array.from({ length: n }, (_, i) => items![i] ?? unknown('unpacking mismatch', site));
     }
     return items;
@@ -719,6 +773,29 @@ export class Interpreter {
     else if (obj.k === 'namespace' && obj.set) obj.set(name, v);
     else if (obj.k === 'namespace') this.gap(site, `assigning ${obj.name}.${name} is not followed`);
     void site;
+  }
+
+  /**
+   * `del d[k]`, `del xs[i]`, `del name`: the entry or binding goes, as in Python (torchvision's
+   * model builders delete the legacy `pretrained` keyword this way). Deleting an attribute or
+   * a slice is not followed.
+   */
+  private deleteTarget(target: Expr, scope: Scope): void {
+    if (target.t === 'tuple' || target.t === 'list') {
+      for (const e of target.elts) this.deleteTarget(e, scope);
+    } else if (target.t === 'name') {
+      scope.vars.delete(target.id);
+    } else if (target.t === 'subscript') {
+      const obj = force(this.eval(target.obj, scope));
+      const idx = this.evalIndex(target, scope);
+      if (obj.k === 'dict') {
+        const key = dictKey(idx);
+        if (key) obj.entries.delete(key);
+      } else if (obj.k === 'list' && idx.k === 'int' && isKnown(idx.v)) {
+        const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
+        if (i >= 0 && i < obj.items.length) obj.items.splice(i, 1);
+      }
+    }
   }
 
   setItem(obj: Value, idx: Value, v: Value, site: CallSite): void {
@@ -1536,3 +1613,4 @@ export type { BuiltinV };
 // Kept here for the callers that imported them from the interpreter before operators.ts existed.
 export { joinValues, sliceIndices, valuesEqual };
 export { lineStartsOf } from '../lineIndex';
+

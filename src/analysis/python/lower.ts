@@ -346,7 +346,10 @@ export class Lowerer {
     const raw = this.src(n).replace(/_/g, '');
     if (/[jJ]$/.test(raw)) return { t: 'error', what: 'complex number', ...at };
     if (/^0[xob]/i.test(raw)) return { t: 'num', value: Number(raw), isFloat: false, ...at };
-    const isFloat = /[.eE]/.test(raw);
+    // A float written without its fraction (`6.`): parse.ts blanked the dot, which follows the node.
+    const next = this.text[n.to + 1];
+    const trailingDot = this.text[n.to] === '.' && (next === undefined || (!/[A-Za-z0-9_.]/.test(next)));
+    const isFloat = trailingDot || /[.eE]/.test(raw);
     return { t: 'num', value: Number(raw), isFloat, ...at };
   }
 

@@ -8,6 +8,7 @@ import type { Interpreter } from './interpreter';
 import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
 import { functionalRule, torchFunction, torchSpecial } from './tensorOps';
 import { autogradNamespace, moduleUtilsNamespace, nnUtilsNamespace } from './torchUtils';
+import { rnnUtilsNamespace } from './packedSequence';
 import { FALSE, NONE, int, str, tuple, unknown, type ClassV, type NamespaceV, type NativeFn, type NativeKind, type Value } from './values';
 
 /** The PyTorch front end. */
@@ -66,6 +67,8 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
       case 'torch.autograd.function':
       case 'torch.autograd.variable':
         return autogradNamespace(this.system, name);
+      case 'torch.nn.utils.rnn':
+        return rnnUtilsNamespace(interp, this.system.objectClass);
       default: {
         if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils.')) return nnUtilsNamespace(this.system, name) ?? interp.opaqueNamespace(name);
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
@@ -171,7 +174,8 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
         if (attr === 'init') return this.system.importModule('torch.nn.init');
         if (attr === 'utils') return this.system.importModule('torch.nn.utils');
-        if (attr === 'modules') return this.nnNamespace();
+        // `nn.parameter.Parameter` and `nn.modules.*` name the same classes as `nn.*`.
+        if (attr === 'modules' || attr === 'parameter') return this.nnNamespace();
         const cls = this.system.layerClass('pytorch', attr);
         if (cls) return cls;
         if (/^[A-Z]/.test(attr)) return this.unknownLayerClass(attr);

@@ -150,7 +150,8 @@ function plainClass(system: ModuleSystem, name: string): ClassV {
 /** `torch.nn.utils` and its submodules. */
 export function nnUtilsNamespace(system: ModuleSystem, name: string): NamespaceV | undefined {
   const interp = system.interp;
-  const opaque = (attr: string) => interp.opaqueNamespace(`${name}.${attr}`);
+  // `nn.utils.rnn` is its own front-end namespace (PackedSequence); other unknown names are opaque.
+  const opaque = (attr: string) => (name === 'torch.nn.utils' && attr === 'rnn' ? system.importModule('torch.nn.utils.rnn') : undefined) ?? interp.opaqueNamespace(`${name}.${attr}`);
   const parametrizations = (): NamespaceV =>
     tableNamespace('torch.nn.utils.parametrizations', { spectral_norm: parametrize(system, 'spectral_norm'), orthogonal: parametrize(system, 'orthogonal') }, (a) => unknown(`torch.nn.utils.parametrizations.${a} is not modelled`));
   switch (name) {

@@ -30,9 +30,15 @@ export interface TensorV {
   shape: Dim[];
   ranked: boolean;
   dtype: 'float' | 'long' | 'bool';
+  /**
+   * Set when the dtype is a default, not a fact: a model input nobody bound may hold token ids as
+   * well as floats, so no dtype check may fail on it (or on what is computed from it).
+   */
+  dtypeUncertain?: boolean;
   field: ReceptiveField | null;
   /** Where the tensor was produced, for explanations in findings. */
-  origin: { span: Span; line: number; what: string } | null;
+  /** The module call that made the tensor last (`moduleId` names its record), for messages and repairs. */
+  origin: { span: Span; line: number; what: string; moduleId?: number } | null;
   /**
    * The values of a small tensor computed from constants (`torch.arange(depth) * w_a + w_0`),
    * row-major: configuration code (RegNet's widths) computes sizes this way.
@@ -248,11 +254,13 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
-  let hops = 0;
+  const seen = new Set<LazyV>();
   while (v.k === 'lazy') {
-    // Lazy names that resolve to each other (a package re-exporting a module that imports the
-    // package back) form a ring of resolved values: a long chain is such a ring, not a value.
-    if (++hops > 64) return { k: 'unknown', reason: 'names that refer to each other in a ring', span: null };
+    // Lazies that resolve to each other in a ring (a name re-exported by the module it is
+    // imported from) have no value: unknown, never an endless loop. A ring may also make new
+    // lazies on each turn (star imports re-binding a name), so a long chain counts as one too.
+    if (seen.has(v) || seen.size > 64) return { k: 'unknown', reason: 'names that refer to each other in a ring', span: null };
+    seen.add(v);
     if (!v.value) {
       // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
       if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };

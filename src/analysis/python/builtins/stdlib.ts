@@ -64,7 +64,13 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
           for (const v of args[2] ? items : items.slice(1)) acc = interp.call(args[0], [acc, v], new Map(), site);
           return acc;
         }),
-        wraps: builtin('wraps', () => builtin('wraps', (a) => a[0] ?? NONE)),
+        // `wraps(f)(g)` is g under f's name (a registry keyed by `fn.__name__` sees each model once).
+        wraps: builtin('wraps', (outer) => builtin('wraps', (a) => {
+          const wrapped = outer[0];
+          const g = a[0];
+          if (!g) return NONE;
+          return g.k === 'func' && wrapped?.k === 'func' ? { ...g, name: wrapped.name } : g;
+        })),
         lru_cache: builtin('lru_cache', (a) => (a[0] && a[0].k === 'func' ? a[0] : builtin('lru_cache', (b) => b[0] ?? NONE))),
         cache: builtin('cache', (a) => a[0] ?? NONE),
       });
@@ -140,7 +146,24 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
       return tableNamespace('enum', { Enum: enumClass(objectClass), IntEnum: enumClass(objectClass), auto: builtin('auto', () => int(unknownDim())) });
     case 'typing':
     case 'typing_extensions':
-      return { k: 'namespace', name, get: (attr) => (attr === 'NamedTuple' ? sharedNamedTupleBase(interp, objectClass) : attr === 'NamedTupleMeta' ? unknown('NamedTupleMeta') : attr === 'cast' ? builtin('cast', (a) => a[1] ?? NONE) : attr === 'TYPE_CHECKING' ? FALSE : builtin(attr, (a) => a[0] ?? NONE)) };
+      return {
+        k: 'namespace',
+        name,
+        get: (attr) => {
+          if (attr === 'NamedTuple') return sharedNamedTupleBase(interp, objectClass);
+          if (attr === 'NamedTupleMeta') return unknown('NamedTupleMeta');
+          if (attr === 'cast') return builtin('cast', (a) => a[1] ?? NONE);
+          if (attr === 'TYPE_CHECKING') return FALSE;
+          // typing's aliases of collections classes can be instantiated (torchvision's MaxViT
+          // builds `OrderedDict()` from typing).
+          if (attr === 'OrderedDict' || attr === 'DefaultDict' || attr === 'Counter' || attr === 'Deque') {
+            const collections = stdlibModule(interp, 'collections', objectClass);
+            const alias = collections?.k === 'namespace' ? collections.get(attr === 'DefaultDict' ? 'defaultdict' : attr === 'Deque' ? 'deque' : attr) : undefined;
+            if (alias && alias.k !== 'unknown') return alias;
+          }
+          return builtin(attr, (a) => a[0] ?? NONE);
+        },
+      };
     case 'warnings':
       return { k: 'namespace', name, get: () => builtin('warn', () => NONE) };
     case 'argparse':
