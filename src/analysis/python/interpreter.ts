@@ -119,6 +119,9 @@ export interface InterpreterSetup {
   builtins(interp: Interpreter): BuiltinTable;
 }
 
+/** Lists longer than this are walked only up to the loop-iteration cap. */
+const MAX_LISTED_ITERATIONS = 4096;
+
 /** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
 export class BudgetExhausted extends Error {}
 
@@ -280,8 +283,8 @@ export class Interpreter {
   /** Loops now running, outermost first, each with its own step limit; and the lowest of those limits. */
   private readonly loopFrames: LoopFrame[] = [];
   private loopLimit = Infinity;
-  /** Steps given back by loops that were stopped; bounded so that a file's total work stays bounded. */
-  private refunded = 0;
+  /** Steps given back by loops that were stopped; bounded so that a model's total work stays bounded. */
+  refunded = 0;
   /** Module instances created so far (a stopped loop that made none did not cut the model short). */
   private modulesCreated = 0;
 
@@ -383,7 +386,16 @@ export class Interpreter {
 
   execBlock(stmts: readonly Stmt[], scope: Scope): Completion {
     for (const s of stmts) {
-      const c = this.exec(s, scope);
+      let c: Completion;
+      try {
+        c = this.exec(s, scope);
+      } catch (e) {
+        // A fault of the analysis itself costs the statement, not the model: its bindings stay
+        // as they were and the next statement runs. Budgets unwind as they always do.
+        if (e instanceof BudgetExhausted || !(e instanceof Error) || e instanceof RangeError) throw e;
+        this.report('internal', 'warning', this.site(s, scope), `internal error in the analysis at this statement (its values are unknown): ${e.message}`);
+        continue;
+      }
       if (c) return c;
     }
     return null;
@@ -606,9 +618,13 @@ export class Interpreter {
       const c = this.execBlock(s.body, scope);
       return c && c.kind === 'return' ? c : null;
     }
+    // A list the analysis holds in full (a model's 433 modules) is walked to its end, bounded by
+    // the loop's share of the step budget; a range cut short at the iteration cap stops there.
+    const forced = force(it);
+    const cap = (forced as { truncated?: boolean }).truncated === true || items.length > MAX_LISTED_ITERATIONS ? this.budgets.loopIterations : Infinity;
     let n = 0;
     for (const item of items) {
-      if (++n > this.budgets.loopIterations) {
+      if (++n > cap) {
         this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
         break;
       }
