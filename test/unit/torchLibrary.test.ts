@@ -191,6 +191,27 @@ class Net(nn.Module):
   });
 });
 
+describe('torch library: budgets', () => {
+  it('an initialisation loop over more than 256 modules visits them all (DenseNet, EfficientNet)', () => {
+    const src = `import torch.nn as nn
+
+class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(*[nn.Sequential(*[nn.Linear(4, 4) for _ in range(15)]) for _ in range(20)])
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.body(x)
+`;
+    const a = analyze(src, 'python', { model: 'Deep()', inputs: [{ name: 'x', shape: [2, 4] }] });
+    assert.equal(a.models.at(-1)?.totalParams, 300 * 20);
+    assert.ok(!a.findings.some((f) => f.code === 'budget'), a.findings.map((f) => f.message).join('; '));
+  });
+});
+
 describe('torch library: parameters as PyTorch counts them', () => {
   it('a tied weight counts once in every subtree holding it twice, and once per holder as its own', () => {
     const src = `import torch.nn as nn

@@ -142,6 +142,7 @@ interface LoopFrame {
   limit: number;
 }
 
+
 /** The interpreter for one analysis run. */
 export class Interpreter {
   readonly findings: Finding[] = [];
