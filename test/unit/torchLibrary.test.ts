@@ -72,6 +72,14 @@ return result`;
     assert.deepEqual(outputOf(`${setup}\nreturn F.multi_head_attention_forward(q, k, k, 16, 4, w, b, None, None, False, 0.0, ow, ob, need_weights=False)[0]`), [5, 2, 16]);
   });
 
+  it('torch.qr, det, slogdet, sparse_coo_tensor and spmm give the shapes PyTorch 1.13 prints', () => {
+    assert.deepEqual(outputOf('return torch.qr(torch.randn(2, 5, 3))'), { tuple: [[2, 5, 3], [2, 3, 3]] });
+    assert.deepEqual(outputOf('return torch.qr(torch.randn(2, 5, 3), some=False)'), { tuple: [[2, 5, 5], [2, 5, 3]] });
+    assert.deepEqual(outputOf('return torch.det(torch.randn(4, 3, 3))'), [4]);
+    assert.deepEqual(outputOf('return torch.slogdet(torch.randn(3, 3))'), { tuple: [[], []] });
+    assert.deepEqual(outputOf('a = torch.sparse_coo_tensor(torch.zeros(2, 2).long(), torch.ones(2), (3, 4))\nreturn torch.spmm(a, torch.randn(4, 2))'), [3, 2]);
+  });
+
   it('*outer, a, b = x.size() binds the leading sizes as a list', () => {
     assert.deepEqual(outputOf('*outer, a, b = x.size()\nreturn x.new_zeros(*outer, a * b)'), ['B', 24]);
   });

@@ -1027,7 +1027,11 @@ export class Interpreter {
       }
       let n = 0;
       for (const item of items) {
-        if (++n > this.budgets.loopIterations) break;
+        if (++n > this.budgets.loopIterations) {
+          // Never silent: a comprehension cut short lists fewer items than Python would.
+          this.report('budget', 'warning', this.site(c.iter, scope), `comprehension stopped after ${this.budgets.loopIterations} items`);
+          break;
+        }
         this.assign(c.target, item, inner);
         run(ci + 1);
       }

@@ -6,7 +6,7 @@
 
 import type { LayerConfig } from '../../layers/catalogue';
 import { attentionNotation, convNotation } from '../../notation';
-import { addDim, ceilDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../../shapes';
+import { addDim, ceilDivDim, compareDims, isKnown, mulDim, subDim, unknownDim, type Dim } from '../../shapes';
 import type { Interpreter } from '../interpreter';
 import { FALSE, NONE, TRUE, formatTensorShape, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from '../values';
 import { arg, dimOf, exactDiv, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
@@ -116,7 +116,51 @@ function legacyConstructor(dtype: TensorV['dtype']): Rule {
   };
 }
 
+/** `torch.det`/`logdet`/`slogdet`: one value per matrix of a (…, n, n) batch. */
+function perMatrix(ctx: OpContext, args: Value[], name: string): TensorV {
+  const a = tensorArg(args[0]);
+  if (!a || !a.ranked) return unrankedLike(a);
+  if (a.shape.length < 2) {
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${name} needs a matrix or a batch of matrices, got ${formatTensorShape(a)}`);
+    return unrankedLike(a);
+  }
+  return out(a.shape.slice(0, -2), a, { field: null });
+}
+
+/** `torch.qr(A)` and `torch.linalg.qr(A)`: Q (…, m, k) and R (…, k, n), k = min(m, n) in the reduced mode (the default). */
+export function qrRule(ctx: OpContext, args: Value[], kwargs: Map<string, Value>): Value {
+  const a = tensorArg(args[0]);
+  if (!a || !a.ranked || a.shape.length < 2) return tuple([unrankedLike(a), unrankedLike(a)]);
+  const lead = a.shape.slice(0, -2);
+  const m = a.shape[a.shape.length - 2];
+  const n = a.shape[a.shape.length - 1];
+  const some = arg(args, kwargs, 1, 'some');
+  const mode = arg(args, kwargs, 1, 'mode');
+  const complete = (some?.k === 'bool' && !some.v) || (mode?.k === 'str' && mode.v === 'complete');
+  const k: Dim = complete ? m : isKnown(m) && isKnown(n) ? Math.min(m, n) : compareDims(m, n) === 'equal' ? m : unknownDim();
+  return tuple([out([...lead, m, k], a, { field: null }), out([...lead, complete ? m : k, n], a, { field: null })]);
+}
+
 export const torchSpecial: Record<string, Rule> = {
+  det: (ctx, _self, args) => perMatrix(ctx, args, 'det'),
+  logdet: (ctx, _self, args) => perMatrix(ctx, args, 'logdet'),
+  slogdet: (ctx, _self, args) => {
+    const v = perMatrix(ctx, args, 'slogdet');
+    return tuple([v, { ...v }]);
+  },
+  qr: (ctx, _self, args, kwargs) => qrRule(ctx, args, kwargs),
+  // A sparse matrix has the shape it is given; products with it follow the dense rule.
+  sparse_coo_tensor: (ctx, _self, args, kwargs) => {
+    const size = arg(args, kwargs, 2, 'size');
+    const values = tensorArg(arg(args, kwargs, 1, 'values'));
+    const sizes = size ? sizesOf([size], ctx.interp, ctx.site) : null;
+    return sizes ? out(sizes, values, { field: null }) : unrankedLike(values);
+  },
+  spmm: (ctx, _self, args) => {
+    const a = tensorArg(args[0]);
+    const b = tensorArg(args[1]);
+    return a && b ? matmul(ctx, a, b, 'spmm') : unrankedLike(a);
+  },
   FloatTensor: legacyConstructor('float'),
   DoubleTensor: legacyConstructor('float'),
   HalfTensor: legacyConstructor('float'),
