@@ -80,6 +80,10 @@ return result`;
     assert.deepEqual(outputOf('a = torch.sparse_coo_tensor(torch.zeros(2, 2).long(), torch.ones(2), (3, 4))\nreturn torch.spmm(a, torch.randn(4, 2))'), [3, 2]);
   });
 
+  it('linspace keeps its values, so a list of rates read back with tolist() drives the loops that build layers (MaxViT)', () => {
+    assert.deepEqual(outputOf('rates = torch.linspace(0, 0.2, 5).tolist()[1:4]\nlayers = [nn.Linear(4, 4) for _ in rates]\nreturn torch.zeros(len(layers), 2)'), [3, 2]);
+  });
+
   it('*outer, a, b = x.size() binds the leading sizes as a list', () => {
     assert.deepEqual(outputOf('*outer, a, b = x.size()\nreturn x.new_zeros(*outer, a * b)'), ['B', 24]);
   });

@@ -197,7 +197,18 @@ export const torchSpecial: Record<string, Rule> = {
     if (isKnown(len) && isKnown(start) && isKnown(step) && len <= 4096 && len >= 0) t.data = Array.from({ length: len }, (_, i) => (start as number) + i * (step as number));
     return t;
   },
-  linspace: (ctx, _self, args, kwargs) => out([dimOf(args[2] ?? kwargs.get('steps')) ?? unknownDim()], null),
+  linspace: (ctx, _self, args, kwargs) => {
+    const steps = dimOf(args[2] ?? kwargs.get('steps')) ?? unknownDim();
+    const t = out([steps], null, { dtype: 'float' });
+    // Known ends and count keep the values (stochastic-depth rates read back with tolist()).
+    const num = (v: Value | undefined): number | null => (v?.k === 'int' && isKnown(v.v) ? v.v : v?.k === 'float' && !Number.isNaN(v.v) ? v.v : null);
+    const start = num(args[0] ?? kwargs.get('start'));
+    const end = num(args[1] ?? kwargs.get('end') ?? kwargs.get('stop'));
+    if (start !== null && end !== null && isKnown(steps) && steps >= 1 && steps <= 4096) {
+      t.data = Array.from({ length: steps }, (_, i) => (steps === 1 ? start : start + ((end - start) * i) / (steps - 1)));
+    }
+    return t;
+  },
   eye: (ctx, _self, args) => {
     const n = dimOf(args[0]) ?? unknownDim();
     return out([n, dimOf(args[1]) ?? n], null);
