@@ -294,6 +294,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
     this.entries.delete(key);
+    this.lateDeliveries.delete(key);
     this.incremental.get(key)?.reset();
     this.incremental.delete(key);
     const inUse = new Set<string>();
