@@ -104,6 +104,8 @@ export class AnalysisCache implements vscode.Disposable {
   private readonly moduleTexts = new Map<string, ModuleText>();
   /** Per open notebook: its cells' program and analysis (cells read their share of it). */
   private readonly notebooks = new Map<string, NotebookEntry>();
+  /** Documents whose next `get` takes a result a worker delivered late (already counted). */
+  private readonly lateDeliveries = new Set<string>();
   /** Per open document: the previous parse and model results, so a keystroke re-analyses only what it touched. */
   private readonly incremental = new Map<string, IncrementalAnalyzer>();
   private readonly emitter = new vscode.EventEmitter<AnalysisUpdate>();
@@ -168,7 +170,8 @@ export class AnalysisCache implements vscode.Disposable {
     const language = analysisLanguage(document) ?? 'python';
     const imports = new Set<string>();
     let analysis: Analysis;
-    this.analysisCount++;
+    // A result delivered late by a worker was counted when it was asked for.
+    if (!this.lateDeliveries.delete(key)) this.analysisCount++;
     try {
       const options = this.optionsFor(document, imports);
       let incremental = this.incremental.get(key);
@@ -375,6 +378,7 @@ export class AnalysisCache implements vscode.Disposable {
 
   /** A document's analysis finished after the editor stopped waiting for it: analyse (from the result) and push it. */
   reanalyse(key: string): void {
+    this.lateDeliveries.add(key);
     const entry = this.entries.get(key);
     if (entry) entry.generation = -1;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
@@ -387,6 +391,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
     this.entries.delete(key);
+    this.lateDeliveries.delete(key);
     this.incremental.get(key)?.reset();
     this.incremental.delete(key);
     // A notebook's program goes with its last open cell.
