@@ -48,6 +48,11 @@ const OUTPUT_SIZE: Record<string, { param: string; index: number }> = {
   Embedding: { param: 'embedding_dim', index: 1 },
 };
 
+/** True for layers whose output size is a constructor argument (a mismatch downstream may be theirs). */
+export function producesSize(layer: string): boolean {
+  return layer in OUTPUT_SIZE;
+}
+
 /** One constructor argument that several findings may want edited: what each of its layers needs. */
 interface ArgumentEntry {
   pairs: { want: number; got: number }[];

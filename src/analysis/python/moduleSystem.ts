@@ -5,7 +5,7 @@
 // of the forward method, naming a layer, recording a call, a path segment) comes from a
 // FrameworkFrontEnd; the front ends never import each other, analyzePython composes them.
 
-import { LayerRepairBook } from './layerRepairBook';
+import { LayerRepairBook, producesSize } from './layerRepairBook';
 import { lookupLayer } from '../layers/catalogue';
 import { isKnown } from '../shapes';
 import type { Framework } from '../types';
@@ -545,7 +545,11 @@ export class ModuleSystem implements LayerModuleHost {
       const t = firstTensorOf(result);
       rec.field = t?.field ?? null;
     }
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id });
+    // The last layer that set a size (a convolution's channels) stays named through the layers that keep it.
+    // A catalogue layer that sets no size (an activation, a norm, a pool) passes its input's producer on.
+    const passedOn = rec.spec && args[0] ? firstTensorOf(args[0])?.origin?.producerId : undefined;
+    const producerId = rec.spec && producesSize(rec.spec.name) ? rec.id : (firstTensorOf(result)?.origin?.producerId ?? passedOn);
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id, ...(producerId !== undefined ? { producerId } : {}) });
     this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }

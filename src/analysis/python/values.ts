@@ -37,8 +37,11 @@ export interface TensorV {
   dtypeUncertain?: boolean;
   field: ReceptiveField | null;
   /** Where the tensor was produced, for explanations in findings. */
-  /** The module call that made the tensor last (`moduleId` names its record), for messages and repairs. */
-  origin: { span: Span; line: number; what: string; moduleId?: number } | null;
+  /**
+   * The module call that made the tensor last (`moduleId` names its record), for messages and
+   * repairs; `producerId` names the last layer that set a size of it (a convolution's channels).
+   */
+  origin: { span: Span; line: number; what: string; moduleId?: number; producerId?: number } | null;
   /**
    * The values of a small tensor computed from constants (`torch.arange(depth) * w_a + w_0`),
    * row-major: configuration code (RegNet's widths) computes sizes this way.

@@ -49,7 +49,8 @@ function viewDetails(ctx: OpContext, t: TensorV, sizes: Dim[], what: string, fir
   if (items.length === 1 && sizes.length !== 1 && items[0].text.startsWith('(')) items = callArguments(ctx.site.file.text, items[0].value)?.args ?? [];
   if (items.length !== sizes.length || items.some((a) => a.starred || a.name !== null)) return details;
   const marked = sizes.map((d, i) => (isKnown(d) ? d : i < t.shape.length && (sameDim(d, t.shape[i]) || compareDims(d, t.shape[i]) === 'equal') ? ('same' as const) : null));
-  const literal = items.map((a, i) => literalInt(a.text) !== null && literalInt(a.text) === sizes[i]);
+  // A size written as a literal is the likely slip; an expression of known value may be replaced too, after them.
+  const literal = items.map((a, i) => isKnown(sizes[i]) && sizes[i] !== -1 && (literalInt(a.text) === sizes[i] || !/^-?\d+$/.test(a.text)));
   const input = t.shape.map((d) => (isKnown(d) ? d : null));
   const repairs = reshapeRepairs(input, marked, literal);
   const fixes: Fix[] = repairs.map((r, k) => ({
@@ -200,13 +201,15 @@ export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): V
   return out(t.shape.filter((x, i) => !(axes.includes(i) && x === 1)), t);
 }
 
-export function reduceRule(ctx: OpContext, t: TensorV, dimV: Value | undefined, keepdim: boolean, dtype?: TensorV['dtype']): TensorV {
+export function reduceRule(ctx: OpContext, t: TensorV, dimV: Value | undefined, keepdim: boolean, dtype?: TensorV['dtype'], argOffset: number | null = null): TensorV {
   if (dimV === undefined || dimV.k === 'none') return out([], t, { dtype });
   if (!t.ranked) return unrankedLike(t, dtype);
   const dims = dimV.k === 'tuple' || dimV.k === 'list' ? dimV.items.map(intOf) : [intOf(dimV)];
   const axes = dims.map((x) => normAxis(x, t.shape.length));
   if (axes.some((a) => a === null)) {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `reduction dimension out of range for ${formatTensorShape(t)}`);
+    const single = dimV.k === 'int' ? intOf(dimV) : null;
+    const fixes = argOffset === null || single === null ? [] : [dimFix(ctx.site, 'dim', argOffset, single, t.shape.length)];
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `reduction dimension out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes));
     return unrankedLike(t, dtype);
   }
   const shape: Dim[] = [];

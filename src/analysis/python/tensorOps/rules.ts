@@ -170,13 +170,13 @@ export const rules: Record<string, Rule> = {
     if (!a || !b || !a.ranked || !b.ranked) return unrankedLike(a);
     return out([a.shape[0] ?? unknownDim(), b.shape[0] ?? unknownDim()], a);
   },
-  mean: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim', 'axis'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim')),
-  sum: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim', 'axis'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim')),
-  prod: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim')),
+  mean: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim', 'axis'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), undefined, self ? 0 : 1),
+  sum: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim', 'axis'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), undefined, self ? 0 : 1),
+  prod: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), undefined, self ? 0 : 1),
   std: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 2, 'keepdim')),
   var: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 2, 'keepdim')),
   norm: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 1, 'dim'), kwargBool(restArgs(self, args), kwargs, 2, 'keepdim')),
-  logsumexp: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim')),
+  logsumexp: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), undefined, self ? 0 : 1),
   all: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), 'bool'),
   any: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), 'bool'),
   argmax: (ctx, self, args, kwargs) => reduceRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim'), kwargBool(restArgs(self, args), kwargs, 1, 'keepdim'), 'long'),
