@@ -6,6 +6,12 @@
 //   node tools/compareRealCode.mjs                          # every case; rewrites docs/accuracy.md
 //   node tools/compareRealCode.mjs --cases bert,crnn --no-write --details /tmp/details.json
 //   node tools/compareRealCode.mjs --corpus /elsewhere      # else $LAYER_LENS_CORPUS, /work/corpus
+//   node tools/compareRealCode.mjs --python-path DIR        # else the site-packages holding the
+//                                                           # torchvision of /usr/bin/python3
+//
+// The CLI searches the Python environment that measured the truth (`--python-path`), as a user's
+// own environment would be searched, so installed packages (`from torchvision.models import
+// resnet18`) resolve to their sources.
 //
 // For every case of tools/realCode/torchCorpus.json that has a truth fixture, the CLI runs twice
 // from the repository's folder (so its imports resolve as Python's would from there): once with
@@ -42,14 +48,23 @@ function parseArgs(argv) {
     else if (a === '--details') args.details = argv[++i];
     else if (a === '--timeout') args.timeout = Number(argv[++i]);
     else if (a === '--no-write') args.write = false;
+    else if (a === '--python-path') args.pythonPath = argv[++i];
     else throw new Error(`unknown option ${a}`);
   }
+  args.pythonPath ??= truthSitePackages();
   return args;
+}
+
+/** The folder holding the torchvision of the Python that measured the truth, or undefined. */
+function truthSitePackages() {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import os, torchvision; print(os.path.dirname(os.path.dirname(torchvision.__file__)))'], { encoding: 'utf8' });
+  const dir = probe.status === 0 ? probe.stdout.trim() : '';
+  return dir && existsSync(dir) ? dir : undefined;
 }
 
 /** One CLI run: its JSON report, or the reason it gave none (a crash). */
 function runCli(args, folder, file, model, inputs) {
-  const command = [args.cli, 'summary', file, '--model', model, ...inputs.flatMap((i) => ['--input', i]), '--json'];
+  const command = [args.cli, 'summary', file, '--model', model, ...inputs.flatMap((i) => ['--input', i]), ...(args.pythonPath ? ['--python-path', args.pythonPath] : []), '--json'];
   const started = process.hrtime.bigint();
   const done = spawnSync('node', command, { cwd: folder, encoding: 'utf8', timeout: args.timeout * 1000, maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -80,6 +80,7 @@ MODELS = [
     ("vision_transformer", "vit_b_16()", 224),
     ("mnasnet", "mnasnet1_0()", 224),
     ("swin_transformer", "swin_t()", 224),
+    ("maxvit", "maxvit_t()", 224),
 ]
 
 # (factory, module path, expected {size, stride, padding} per axis or None, first input side)

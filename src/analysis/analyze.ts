@@ -3,7 +3,10 @@
 // through typescript/. Both read the one layer catalogue (layers/catalogue.ts).
 
 import { binaryAnalysis, looksBinary } from './binaryText';
+import { finishAnalysis } from './finishAnalysis';
 import { analyzePython } from './python/analyzePython';
+import { withFixRanges } from './repairs';
+import { rankFixesByReanalysis } from './verifyFixes';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -11,8 +14,14 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
-    if (language === 'python') return analyzePython(text, options);
-    return analyzeTfjs(text, language, options);
+    if (language === 'python') {
+      const analysis = analyzePython(text, options);
+      // A focused analysis (a cold document's visible range) answers fast and ranks nothing.
+      if (!options.focus) rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options));
+      withFixRanges(analysis.findings, text);
+      return finishAnalysis(analysis, options);
+    }
+    return finishAnalysis(analyzeTfjs(text, language, options), options);
   } catch (e) {
     return {
       language,

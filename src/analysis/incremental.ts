@@ -6,8 +6,11 @@
 import type { ChangedRange } from '@lezer/common';
 import { analyze } from './analyze';
 import { looksBinary } from './binaryText';
+import { finishAnalysis } from './finishAnalysis';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo, type MemoRun } from './python/modelMemo';
+import { withFixRanges } from './repairs';
+import { rankFixesByReanalysis } from './verifyFixes';
 import { parsePython, type ParsedPython } from './python/parse';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -87,7 +90,10 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
       } catch {
         parsed = parsePython(text);
       }
-      const analysis = analyzePython(text, options, parsed, memo);
+      const found = analyzePython(text, options, parsed, memo);
+      rankFixesByReanalysis(found, text, (fixed) => analyzePython(fixed, options));
+      withFixRanges(found.findings, text);
+      const analysis = finishAnalysis(found, options);
       return { ...analysis, elapsedMs: now() - t0 };
     },
     reset() {

@@ -4,6 +4,7 @@
 // receptiveField.ts so that the hover, the CLI and the animation print the same numbers; the webview
 // never re-derives them.
 
+import { layerAtCursor, layerForView } from './layerAtCursor';
 import { effectiveKernel } from './layers/convArithmetic';
 import { causalContext, composeField, fieldOfStack, identityField } from './receptiveField';
 import type { AttentionInfo, Analysis, Geometry, ModelInfo, ModuleInfo, ReceptiveField, ShapesOut, Span } from './types';
@@ -242,7 +243,8 @@ export function panelLayersOf(model: ModelInfo): PanelLayer[] {
   const dilationIds = new Set(dilation?.rows.map((r) => r.id) ?? []);
   const placed = new Map(placeInChains(model).map((e) => [e.module, e]));
   model.modules.forEach((m, index) => {
-    if (m.path === '' || !m.isLayer) return;
+    // Hand-written attention blocks (userAttention.ts) are shown too; other user containers are not.
+    if (m.path === '' || (!m.isLayer && m.attention === null)) return;
     const id = idOf(m, index);
     const entry = placed.get(m);
     if (entry) {
@@ -288,6 +290,14 @@ function contains(span: Span | null | undefined, offset: number): boolean {
   return !!span && span.from <= offset && offset <= span.to;
 }
 
+/** How `panelModelAt` finds the layer under the cursor. */
+export interface PanelCursorOptions {
+  /** The analysed text: with it, a definition's attribute name and a variable a layer assigns count as that layer (layerAtCursor.ts). */
+  text?: string;
+  /** The view a command asked for: with the cursor on no layer, the file's own layer for it is chosen (layerForView). */
+  view?: ViewKind;
+}
+
 /** The module under the cursor: the innermost construction or call span containing the offset. */
 function moduleAt(model: ModelInfo, analysis: Analysis, modelIndex: number, offset: number): ModuleInfo | null {
   let best: ModuleInfo | null = null;
@@ -311,23 +321,43 @@ function moduleAt(model: ModelInfo, analysis: Analysis, modelIndex: number, offs
   return null;
 }
 
+/** The nearest module of the model that the panel can show: the module itself or its closest ancestor that is a panel layer. */
+function shownAncestor(model: ModelInfo, path: string, layers: readonly PanelLayer[]): ModuleInfo | null {
+  for (let p = path; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const index = model.modules.findIndex((m) => m.path === p);
+    if (index >= 0 && layers.some((l) => l.id === idOf(model.modules[index], index))) return model.modules[index];
+  }
+  return model.modules.find((m) => m.path === path) ?? null;
+}
+
 /**
  * The panel's data for a cursor offset: the model whose definition holds the cursor (or the first
- * model with something to show), its layers, and the layer under the cursor. Null when the file has
- * no model with a convolution, pooling or attention layer.
+ * model with something to show), its layers, and the layer under the cursor. With the text, the
+ * cursor is resolved by `layerAtCursor` (names, constructors, calls and variables alike); with a
+ * requested view and no layer under the cursor, the file's own layer for that view is selected.
+ * Null when the file has no model with a convolution, pooling or attention layer.
  */
-export function panelModelAt(analysis: Analysis, offset: number): PanelModel | null {
+export function panelModelAt(analysis: Analysis, offset: number, options: PanelCursorOptions = {}): PanelModel | null {
   const candidates = analysis.models
     .map((model, index) => ({ model, index, layers: panelLayersOf(model) }))
     .filter((c) => c.layers.length > 0);
   if (candidates.length === 0) return null;
   let chosen = candidates.find((c) => contains(c.model.span, offset));
   let cursorModule: ModuleInfo | null = null;
-  for (const c of chosen ? [chosen, ...candidates.filter((x) => x !== chosen)] : candidates) {
-    cursorModule = moduleAt(c.model, analysis, c.index, offset);
-    if (cursorModule) {
-      chosen = c;
-      break;
+  const hit = options.text !== undefined ? layerAtCursor(analysis, options.text, offset) : null;
+  const viewHit = hit === null && options.view !== undefined && options.view !== 'dilation' ? layerForView(analysis, offset, options.view) : null;
+  const resolved = hit ?? viewHit;
+  const resolvedIn = resolved ? candidates.find((c) => c.index === resolved.model) : undefined;
+  if (resolved && resolvedIn) {
+    chosen = resolvedIn;
+    cursorModule = shownAncestor(resolvedIn.model, resolved.path, resolvedIn.layers);
+  } else if (options.text === undefined) {
+    for (const c of chosen ? [chosen, ...candidates.filter((x) => x !== chosen)] : candidates) {
+      cursorModule = moduleAt(c.model, analysis, c.index, offset);
+      if (cursorModule) {
+        chosen = c;
+        break;
+      }
     }
   }
   chosen ??= candidates[0];

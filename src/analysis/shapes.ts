@@ -132,10 +132,10 @@ export function floorDivDim(a: Dim, b: Dim): Dim {
       out.set('', Math.floor(c / b));
       return fromTerms(out);
     }
-    return atom(`(${formatDim(a)})//${b}`, { op: floorDivDim, a, b });
+    return atom(`(${canonicalDim(a)})//${b}`, { op: floorDivDim, a, b });
   }
-  const ka = formatDim(a);
-  const kb = formatDim(b);
+  const ka = canonicalDim(a);
+  const kb = canonicalDim(b);
   if (ka === kb) return 1;
   return atom(`(${ka})//(${kb})`, { op: floorDivDim, a, b });
 }
@@ -144,7 +144,7 @@ export function floorDivDim(a: Dim, b: Dim): Dim {
 export function modDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? UNKNOWN : ((a % b) + b) % b;
-  return atom(`(${formatDim(a)})%(${formatDim(b)})`, { op: modDim, a, b });
+  return atom(`(${canonicalDim(a)})%(${canonicalDim(b)})`, { op: modDim, a, b });
 }
 
 /** ⌈a / b⌉ */
@@ -158,7 +158,7 @@ export function maxDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   const diff = subDim(a, b);
   if (typeof diff === 'number') return diff >= 0 ? a : b;
-  return atom(`max(${formatDim(a)},${formatDim(b)})`, { op: maxDim, a, b });
+  return atom(`max(${canonicalDim(a)},${canonicalDim(b)})`, { op: maxDim, a, b });
 }
 
 /** How a compound atom was built, so that substitution can recompute it once its operands are known. */
@@ -201,27 +201,144 @@ export function compareDims(a: Dim, b: Dim): DimComparison {
   return 'unknown';
 }
 
-/** Prints a dimension: `64`, `N`, `H-2`, `2*T`, `(H-1)//2+1`, `?`. */
-export function formatDim(d: Dim): string {
-  if (typeof d === 'number') return String(d);
-  if (d.kind === 'unknown') return '?';
-  // Higher-degree monomials first, then by name; the constant last.
-  const keys = [...d.terms.keys()].sort((x, y) => {
+/** Monomial keys in printing order: higher degree first, then by name; the constant last. */
+function printingOrder(keys: Iterable<string>): string[] {
+  return [...keys].sort((x, y) => {
     if (x === '') return 1;
     if (y === '') return -1;
     const dx = splitAtoms(x).length;
     const dy = splitAtoms(y).length;
     return dx !== dy ? dy - dx : x < y ? -1 : x > y ? 1 : 0;
   });
+}
+
+/** Prints a sum of monomials with the given atom printer, `+`/`-` between terms. */
+function printSum(terms: ReadonlyMap<string, number>, printAtom: (atom: string, alone: boolean) => string): string {
   let out = '';
-  for (const k of keys) {
-    const v = d.terms.get(k)!;
+  for (const k of printingOrder(terms.keys())) {
+    const v = terms.get(k)!;
     const mag = Math.abs(v);
-    const body = k === '' ? String(mag) : mag === 1 ? k : `${mag}*${k}`;
+    const atoms = k === '' ? [] : splitAtoms(k);
+    const alone = atoms.length === 1 && mag === 1;
+    const body = k === '' ? String(mag) : [...(mag === 1 ? [] : [String(mag)]), ...atoms.map((a) => printAtom(a, alone))].join('*');
     if (out === '') out = v < 0 ? `-${body}` : body;
     else out += v < 0 ? `-${body}` : `+${body}`;
   }
   return out;
+}
+
+/**
+ * The canonical printed form: the normal form's monomials in a fixed order (`64*(H-6)//2*(W-6)//2+64`).
+ * Compound atoms are named by it, so equal expressions get one atom; people read `formatDim`.
+ */
+function canonicalDim(d: Dim): string {
+  if (typeof d === 'number') return String(d);
+  if (d.kind === 'unknown') return '?';
+  return printSum(d.terms, (a) => a);
+}
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Removes one occurrence of an atom from a monomial key. */
+function withoutAtom(key: string, atomName: string): string {
+  const atoms = splitAtoms(key);
+  atoms.splice(atoms.indexOf(atomName), 1);
+  return atoms.join('*');
+}
+
+/**
+ * Splits a polynomial into an integer factor and factors that are single atoms or sums that do
+ * not split further (`64*A*B+64*A+64*B+64` = 64·(A+1)·(B+1)), by pulling out the content and then,
+ * atom by atom, a factor `X + c` where the terms with X and those without differ by a constant c.
+ */
+function factorize(terms: ReadonlyMap<string, number>): { coefficient: number; factors: Map<string, number>[] } {
+  const values = [...terms.values()];
+  const g = values.reduce((acc, v) => gcd(acc, v), 0) || 1;
+  const rest = new Map([...terms].map(([k, v]) => [k, v / g]));
+  const factors: Map<string, number>[] = [];
+  for (;;) {
+    if (rest.size === 1) {
+      const [key, v] = [...rest][0];
+      if (key !== '') for (const a of splitAtoms(key)) factors.push(new Map([[a, 1]]));
+      return { coefficient: g * v, factors };
+    }
+    const atoms = [...new Set([...rest.keys()].flatMap((k) => (k === '' ? [] : splitAtoms(k))))].sort();
+    let split = false;
+    for (const x of atoms) {
+      const withX = new Map<string, number>();
+      const withoutX = new Map<string, number>();
+      for (const [k, v] of rest) {
+        if (k !== '' && splitAtoms(k).includes(x)) withX.set(withoutAtom(k, x), v);
+        else withoutX.set(k, v);
+      }
+      let c: number | null = withoutX.size === 0 ? 0 : null;
+      if (c === null && withoutX.size === withX.size) {
+        const ratios = [...withoutX].map(([k, v]) => (withX.has(k) && v % withX.get(k)! === 0 ? v / withX.get(k)! : NaN));
+        if (ratios.every((r) => r === ratios[0] && Number.isFinite(r))) c = ratios[0];
+      }
+      if (c === null) continue;
+      // P = (x + c)·Q with Q = withX: keep factoring Q.
+      factors.push(c === 0 ? new Map([[x, 1]]) : new Map([[x, 1], ['', c]]));
+      rest.clear();
+      for (const [k, v] of withX) rest.set(k, v);
+      split = true;
+      break;
+    }
+    if (!split) {
+      factors.push(new Map(rest));
+      return { coefficient: g, factors };
+    }
+  }
+}
+
+/** A floor-division atom's readable form with a constant folded in: (E)//k + c = (E + c·k)//k. */
+function foldedFloorDiv(atomName: string, c: number): string | null {
+  const definition = atomDefinitions.get(atomName);
+  if (!definition || definition.op !== floorDivDim || typeof definition.b !== 'number') return null;
+  const inner = formatDim(addDim(definition.a, c * definition.b));
+  return /^(?:[A-Za-z_][A-Za-z_0-9]*|\d+)$/.test(inner) ? `${inner}//${definition.b}` : `(${inner})//${definition.b}`;
+}
+
+/** An atom as people read it: compound atoms re-printed from their definition, readable inside. */
+function readableAtom(atomName: string): string {
+  return foldedFloorDiv(atomName, 0) ?? atomName;
+}
+
+/** One factor as text, and whether it needs parentheses when multiplied. */
+function printFactor(factor: ReadonlyMap<string, number>): { text: string; simple: boolean } {
+  const keys = [...factor.keys()];
+  if (keys.length === 1 && factor.get(keys[0]) === 1) {
+    const text = readableAtom(keys[0]);
+    return { text, simple: /^[A-Za-z_][A-Za-z_0-9]*$/.test(text) || (text.startsWith('max(') && text.endsWith(')')) };
+  }
+  const atomKey = keys.find((k) => k !== '');
+  if (keys.length === 2 && factor.has('') && atomKey !== undefined && factor.get(atomKey) === 1 && splitAtoms(atomKey).length === 1) {
+    const folded = foldedFloorDiv(atomKey, factor.get('')!);
+    if (folded !== null) return { text: folded, simple: false };
+  }
+  return { text: printSum(factor, (a, alone) => (alone || /^[A-Za-z_][A-Za-z_0-9]*$/.test(readableAtom(a)) ? readableAtom(a) : `(${readableAtom(a)})`)), simple: false };
+}
+
+/**
+ * Prints a dimension as people read it: `64`, `N`, `H-2`, `2*T`, `(H+1)//2`, `?`. Products stay
+ * factored as the code computes them (`64*((H-4)//2)*((W-4)//2)`, never the expanded sum of
+ * monomials), and constants fold into floor divisions (`(H-6)//2+1` is `(H-4)//2`).
+ */
+export function formatDim(d: Dim): string {
+  if (typeof d === 'number') return String(d);
+  if (d.kind === 'unknown') return '?';
+  const { coefficient, factors } = factorize(d.terms);
+  // Plain symbols first (`N*(H+1)`), then the compound factors in the order they were found.
+  const printed = factors.map(printFactor).sort((a, b) => (a.simple === b.simple ? (a.simple ? (a.text < b.text ? -1 : a.text > b.text ? 1 : 0) : 0) : a.simple ? -1 : 1));
+  if (printed.length === 1 && coefficient === 1) return printed[0].text;
+  const parts = printed.map((p) => (p.simple ? p.text : `(${p.text})`));
+  const head = Math.abs(coefficient) === 1 ? [] : [String(Math.abs(coefficient))];
+  return `${coefficient < 0 ? '-' : ''}${[...head, ...parts].join('*')}`;
 }
 
 /** The printed form used in Analysis output: an integer or a string. */

@@ -1,6 +1,7 @@
 // The torchinfo-like model summary as plain text. The CLI prints it and the editor's
 // "Show Model Summary" document shows it, so both read the same table from the same Analysis.
 
+import { solutionText } from './solveInputs';
 import type { Finding, ModelInfo, ShapesOut } from './types';
 
 /** Prints one value's shapes in the tutorial's notation: `(N,64)`, tuples as `((N,T,64), (1,N,64))`. */
@@ -87,6 +88,11 @@ export function formatSummaryTable(model: ModelInfo, options: SummaryTableOption
   const out: string[] = [];
   out.push(`Model: ${model.expr || model.name} (${model.framework})${options.file ? ` — ${options.file}` : ''}`);
   for (const input of model.inputs) out.push(`Input: ${input.name} ${formatShapesOut(input.shape)}`);
+  // Where the input shapes came from when the file's code bound them, and the binding a layer implies.
+  const source = model.inputSource;
+  if (source?.kind === 'usage') out.push(`Inputs from: ${source.text} (line ${source.line})${source.others.length ? `; also used on line ${source.others.map((o) => o.line).join(', ')}` : ''}`);
+  if (source?.kind === 'user') out.push(`Inputs from: its use in ${source.text} (line ${source.line})`);
+  if (model.inputSolution) out.push(`Suggested input: ${model.inputSolution.input} (${model.inputSolution.shape.join(',')}): ${solutionText(model.inputSolution)}`);
   out.push(thick, line(header), thick);
   for (const r of rows) out.push(line(r));
   out.push(thick);

@@ -55,6 +55,12 @@ export interface ReceptiveField {
    * squeeze-and-excitation that does): size, stride and padding then describe the local path only.
    */
   global?: boolean;
+  /**
+   * The tensor axes the spatial entries describe, in order, when they are not the trailing ones:
+   * a channels-last view (`x.permute(0, 2, 3, 1)` before a LayerNorm over channels) keeps its
+   * field here until it is permuted back. Absent for the usual channels-first layout.
+   */
+  axes?: number[];
 }
 
 /** Attention dimensions of a layer, for the panel's attention view and the hover. */
@@ -118,6 +124,47 @@ export interface ModelInfo {
   outputShapes: ShapesOut[] | null;
   totalParams: number | null;
   modules: ModuleInfo[];
+  /** Where the input shapes came from, when something bound them (absent: symbols). */
+  inputSource?: InputSource;
+  /** The input size a layer's fixed size implies, offered as the binding (solveInputs.ts). */
+  inputSolution?: InputSolution;
+}
+
+/** The binding a layer implies: `Linear(9216, 128)` after a flatten of (N,64,(H-4)//2,(W-4)//2) → H = W = 28. */
+export interface InputSolution {
+  /** The forward() parameter it binds. */
+  input: string;
+  /** Its shape with the solved symbols replaced (the batch stays symbolic). */
+  shape: DimOut[];
+  /** The smallest value of each solved symbol. */
+  values: Record<string, number>;
+  /** The largest value that fits as well (floor divisions admit a run of sizes). */
+  last: number;
+  /** True when two symbols were solved together as a square input (H = W). */
+  square: boolean;
+  /** The module whose fixed size implies it, and where it is defined. */
+  from: string;
+  span: Span;
+  line: number;
+}
+
+/** A place in the file that bound a model's inputs. */
+export interface InputSourcePlace {
+  /** The text there, shortened: the comment, or the call (`model(x)`, `model.build((None, 784))`). */
+  text: string;
+  span: Span;
+  line: number;
+}
+
+/**
+ * Where a model's input shapes came from, by precedence: a `# layer-lens:` comment (or jaxtyping
+ * annotation), the file's own use of the model (`model(torch.randn(8, 1, 28, 28))`), the setting or
+ * the CLI's --input, or the model that uses this block (`user`: the block was analysed as part of it).
+ */
+export interface InputSource extends InputSourcePlace {
+  kind: 'comment' | 'usage' | 'setting' | 'user';
+  /** Further uses of the model that were not taken (the first one binds). */
+  others: InputSourcePlace[];
 }
 
 /** The shape of one expression in forward()/call() or of one layer definition, for inline hints. */
@@ -137,6 +184,29 @@ export interface ShapeAnnotation {
 /** Severity of a finding, mapped one-to-one onto editor diagnostics. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
+/** A place in a text as the Language Server Protocol counts it: 0-based line, UTF-16 code units into it. */
+export interface TextPosition {
+  line: number;
+  character: number;
+}
+
+/** One replacement of a fix: an LSP TextEdit (`range`, `newText`) that also keeps its offsets (`span`). */
+export interface FixEdit {
+  /** Offsets in the analysed text; `range` is derived from them once the analysis is done. */
+  span: Span;
+  range: { start: TextPosition; end: TextPosition };
+  newText: string;
+}
+
+/** A repair of a finding: edits of the analysed document, offered and never applied unasked. */
+export interface Fix {
+  /** What the fix does, in words (the editor's quick-fix title). */
+  title: string;
+  edits: FixEdit[];
+  /** The fix the data flow points to first (at most one per finding). */
+  preferred?: boolean;
+}
+
 /**
  * A shape error, an inference gap, a syntax problem, an exhausted budget, or an internal error: a
  * crash inside the engine itself, kept apart from inference gaps so that hiding gaps never hides
@@ -144,11 +214,20 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
  */
 export interface Finding {
   severity: Severity;
-  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'internal';
+  code: 'shape-mismatch' | 'inference-gap' | 'syntax' | 'budget' | 'invalid-argument' | 'unknown-layer' | 'internal' | 'input-solution';
   span: Span;
   line: number;
   message: string;
+  /** Where the values involved came from (the module that made the arriving dimension first). */
   related: { span: Span; line: number; message: string }[];
+  /** What the code at the site expects, in words or a shape (`in_features=64`). */
+  expected?: string;
+  /** What arrived instead (`(N,128)`). */
+  got?: string;
+  /** The repair in words (`set in_features to 128`), when the data flow determines one. */
+  hint?: string;
+  /** Repairs as edits, the preferred one first; a handful at most. */
+  fixes?: Fix[];
 }
 
 /** Everything the core knows about one document version. Plain data: serialisable as JSON. */
@@ -186,6 +265,12 @@ export interface AnalyzeOptions {
   sampleRate?: number;
   /** Returns the text of another module of the workspace, by resolved path, or undefined. */
   readModule?: (path: string) => string | undefined;
+  /**
+   * Folders searched, in order, for absolute imports that the importing file's own package does
+   * not answer, as Python searches `sys.path`: `PYTHONPATH` entries and the environment's
+   * site-packages (so `from torchvision.models import resnet18` reads the installed sources).
+   */
+  pythonPath?: readonly string[];
   /** Interpreter step budget (default generous; lowered in fuzz tests). */
   stepBudget?: number;
   /**
@@ -194,6 +279,11 @@ export interface AnalyzeOptions {
    * whole file is still parsed and its top level run. Python only; ignored with `model`.
    */
   focus?: Span;
+  /**
+   * Every inference gap as its own Information finding, as the interpreter reported it. By default
+   * gaps are hints, and gaps with one cause are grouped into one finding (quietFindings.ts).
+   */
+  verboseFindings?: boolean;
   /**
    * Where parsed Python files are kept between analyses (python/parseStore.ts). Given, it answers
    * the file itself when its text was parsed before and every imported module (the CLI passes one

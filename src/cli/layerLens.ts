@@ -2,9 +2,10 @@
 // editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
 // (the core never touches the file system): imports resolve through `readModule`.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, extname, join, resolve } from 'node:path';
 import { analyze } from '../analysis/analyze';
+import { ipynbCells, notebookProgram } from '../analysis/notebook';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
@@ -12,14 +13,20 @@ import type { InputBinding, Language } from '../analysis/types';
 import { diskParseStore } from './parseCacheDisk';
 import { summaryJson } from './summaryJson';
 
-const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]
+const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--python-path DIR]... [--json]
 
-  FILE           a PyTorch/Keras .py file or a TensorFlow.js .ts/.js file
+  FILE           a PyTorch/Keras .py file, a Jupyter .ipynb notebook (its code cells in order, as
+                 one program) or a TensorFlow.js .ts/.js file
   --model EXPR   constructor or factory call to analyse, e.g. "WaveNet(stacks=2)" or "resnet18()"
                  (default: the file's last model class constructible with default arguments)
   --input SHAPE  an input shape such as "(1,3,224,224)" or "x=(N,3,224,224)"; repeat for several
                  inputs; a ":long" suffix marks token ids, e.g. "tokens=(1,32):long"
+  --python-path DIR
+                 a folder searched for imports (as on sys.path), e.g. a site-packages holding
+                 torchvision; repeat or join with '${delimiter}'. PYTHONPATH is searched too, then
+                 the site-packages of VIRTUAL_ENV or CONDA_PREFIX when set
   --json         print JSON: {file, model, inputs, modules, total_params, findings}
+  --verbose      list every inference gap on its own (default: gaps are hints, grouped by cause)
   --help         show this help
 `;
 
@@ -28,7 +35,9 @@ interface CliArgs {
   file: string;
   model?: string;
   inputs: InputBinding[];
+  pythonPath: string[];
   json: boolean;
+  verbose: boolean;
 }
 
 class UsageError extends Error {}
@@ -37,7 +46,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, ...rest] = argv;
   if (command !== 'summary') throw new UsageError(`unknown command '${command}' (expected 'summary')`);
-  const args: CliArgs = { file: '', inputs: [], json: false };
+  const args: CliArgs = { file: '', inputs: [], pythonPath: [], json: false, verbose: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (flag: string) => {
@@ -48,13 +57,15 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
       return v;
     };
     if (a === '--json') args.json = true;
+    else if (a === '--verbose') args.verbose = true;
     else if (a === '--model' || a.startsWith('--model=')) args.model = value('--model');
     else if (a === '--input' || a.startsWith('--input=')) {
       const spec = value('--input');
       const b = parseShapeSpec(spec);
       if (!b) throw new UsageError(`bad --input '${spec}': expected a shape like (1,3,224,224) or x=(N,3,224,224):long`);
       args.inputs.push({ name: b.name, shape: b.dims.map((d) => (typeof d === 'number' ? d : formatDim(d))), dtype: b.dtype });
-    } else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
+    } else if (a === '--python-path' || a.startsWith('--python-path=')) args.pythonPath.push(...value('--python-path').split(delimiter).filter(Boolean));
+    else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
     else if (!args.file) args.file = a;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -84,6 +95,38 @@ export interface CliCaches {
   parseCacheDir?: string;
 }
 
+/**
+ * The folders Python would search for installed packages, after the importing file's own
+ * package: `--python-path` folders, then `PYTHONPATH`, then the site-packages of the active
+ * virtual environment or conda environment (`lib/python3.X/site-packages`, or `Lib/site-packages`
+ * on Windows).
+ */
+export function pythonSearchPath(explicit: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = [...explicit, ...(env.PYTHONPATH ?? '').split(delimiter).filter(Boolean)];
+  for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX]) {
+    if (!prefix) continue;
+    dirs.push(...sitePackagesOf(prefix));
+  }
+  return [...new Set(dirs.map((d) => resolve(d)))];
+}
+
+/** The site-packages folders of an environment prefix that exist on disk. */
+function sitePackagesOf(prefix: string): string[] {
+  const found: string[] = [];
+  const lib = join(prefix, 'lib');
+  try {
+    for (const name of readdirSync(lib).sort()) {
+      const site = join(lib, name, 'site-packages');
+      if (/^python\d/.test(name) && existsSync(site)) found.push(site);
+    }
+  } catch {
+    // No lib folder: not a POSIX environment, or not an environment at all.
+  }
+  const windows = join(prefix, 'Lib', 'site-packages');
+  if (existsSync(windows)) found.push(windows);
+  return found;
+}
+
 /** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s), caches: CliCaches = {}): number {
   let args: CliArgs | 'help';
@@ -106,12 +149,23 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     err(`layer-lens: cannot read ${args.file}: no such file\n`);
     return 1;
   }
+  // A notebook is its code cells in order, analysed as one program (src/analysis/notebook.ts).
+  if (extname(path).toLowerCase() === '.ipynb') {
+    const cells = ipynbCells(text);
+    if (cells === null) {
+      err(`layer-lens: ${args.file} is not a Jupyter notebook (no cells)\n`);
+      return 1;
+    }
+    text = notebookProgram(cells).text;
+  }
   const analysis = analyze(text, languageOf(path), {
     fileName: path,
     model: args.model,
     inputs: args.inputs.length ? args.inputs : undefined,
     readModule,
+    verboseFindings: args.verbose,
     parseStore: caches.parseCacheDir ? diskParseStore(caches.parseCacheDir) : undefined,
+    pythonPath: pythonSearchPath(args.pythonPath),
     ...{ inputsOverrideComments: true },
   });
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).

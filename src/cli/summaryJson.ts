@@ -1,7 +1,7 @@
 // The CLI's JSON schema (issue 3): one object per analysed model, in the same shape as the
 // fixtures the PyTorch script writes, so the two can be compared module by module.
 
-import type { Analysis, ModelInfo, ReceptiveField, ShapesOut } from '../analysis/types';
+import type { Analysis, Finding, ModelInfo, ReceptiveField, ShapesOut } from '../analysis/types';
 
 /** One module row of `layer-lens summary --json`. */
 export interface ModuleJson {
@@ -23,7 +23,34 @@ export interface SummaryJson {
   inputs: string[];
   modules: ModuleJson[];
   total_params: number | null;
-  findings: { severity: string; line: number; message: string }[];
+  findings: FindingJson[];
+}
+
+/**
+ * One finding. `fixes` are LSP TextEdits (0-based lines, UTF-16 characters), the preferred fix
+ * first, so other tools can apply them; `expected`, `got` and `hint` say the same in words.
+ */
+export interface FindingJson {
+  severity: string;
+  code: string;
+  line: number;
+  message: string;
+  expected?: string;
+  got?: string;
+  hint?: string;
+  related?: { line: number; message: string }[];
+  fixes?: { title: string; preferred?: boolean; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] }[];
+}
+
+/** A finding as JSON: the optional parts only when present. */
+export function findingJson(f: Finding): FindingJson {
+  const out: FindingJson = { severity: f.severity, code: f.code, line: f.line, message: f.message };
+  if (f.expected !== undefined) out.expected = f.expected;
+  if (f.got !== undefined) out.got = f.got;
+  if (f.hint !== undefined) out.hint = f.hint;
+  if (f.related.length) out.related = f.related.map((r) => ({ line: r.line, message: r.message }));
+  if (f.fixes?.length) out.fixes = f.fixes.map((fix) => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) }));
+  return out;
 }
 
 /** A value's shapes as nested lists: a tensor is a list of dims, a tuple a list of those. */
@@ -72,6 +99,6 @@ export function summaryJson(file: string, analysis: Analysis, model: ModelInfo |
         }))
       : [],
     total_params: model ? model.totalParams : null,
-    findings: analysis.findings.map((f) => ({ severity: f.severity, line: f.line, message: f.message })),
+    findings: analysis.findings.map(findingJson),
   };
 }

@@ -5,8 +5,10 @@
 
 import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
+import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { parseInputBinding } from './inputComment';
+import { editorSettings } from './settings';
 
 /** The analysis entry point, as src/analysis/analyze.ts exports it. */
 export type Analyzer = (text: string, language: Language, options?: AnalyzeOptions) => Analysis;
@@ -57,6 +59,37 @@ interface Entry {
   analysis: Analysis;
   /** Keys of the imported modules this analysis read (or tried to read). */
   imports: Set<string>;
+  /** For a notebook cell: the versions of every code cell the program was built from. */
+  notebookKey?: string;
+}
+
+/** A notebook's code cells analysed as one program, shared by its cells. */
+interface NotebookEntry {
+  key: string;
+  generation: number;
+  program: NotebookProgram;
+  analysis: Analysis;
+  imports: Set<string>;
+  /** Set once every cell was told about this analysis. */
+  pushed?: boolean;
+}
+
+/** The notebook a cell document belongs to, if it is a cell. */
+export function notebookOfCell(document: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  if (document.uri.scheme !== 'vscode-notebook-cell') return undefined;
+  return vscode.workspace.notebookDocuments.find((notebook) => notebook.getCells().some((cell) => cell.document === document));
+}
+
+/** The code cells of a notebook that are part of its program (Python code cells). */
+function programCells(notebook: vscode.NotebookDocument): vscode.NotebookCell[] {
+  return notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && analysisLanguage(cell.document) === 'python');
+}
+
+/** What a notebook's program depends on: each code cell's identity and version. */
+function notebookKeyOf(notebook: vscode.NotebookDocument): string {
+  return programCells(notebook)
+    .map((cell) => `${cell.document.uri.toString()}@${cell.document.version}`)
+    .join('|');
 }
 
 /** Text of an imported module: a string once read, null when it could not be read, undefined while reading. */
@@ -67,6 +100,8 @@ export class AnalysisCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly moduleTexts = new Map<string, ModuleText>();
+  /** Per open notebook: its cells' program and analysis (cells read their share of it). */
+  private readonly notebooks = new Map<string, NotebookEntry>();
   /** Per open document: the previous parse and model results, so a keystroke re-analyses only what it touched. */
   private readonly incremental = new Map<string, IncrementalAnalyzer>();
   private readonly emitter = new vscode.EventEmitter<AnalysisUpdate>();
@@ -101,8 +136,12 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (!isUriStillOpen(document)) this.forget(document.uri.toString());
       }),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+        this.notebooks.delete(notebook.uri.toString());
+        this.incremental.delete(notebook.uri.toString());
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate')) {
+        if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate') || event.affectsConfiguration('layerLens.diagnostics.verbose')) {
           this.generation++;
           for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
         }
@@ -117,6 +156,8 @@ export class AnalysisCache implements vscode.Disposable {
     const key = document.uri.toString();
     const cached = this.entries.get(key);
     if (this.isFresh(cached, document)) return cached.analysis;
+    const notebook = notebookOfCell(document);
+    if (notebook) return this.getCell(document, notebook);
     const language = analysisLanguage(document) ?? 'python';
     const imports = new Set<string>();
     let analysis: Analysis;
@@ -136,6 +177,44 @@ export class AnalysisCache implements vscode.Disposable {
     // A closed document keeps no entry: a provider may still ask for it while it closes.
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
     return analysis;
+  }
+
+  /**
+   * A notebook cell's share of its notebook's analysis: the code cells run in order as one program
+   * (src/analysis/notebook.ts), analysed once per set of cell versions, incrementally between edits.
+   */
+  private getCell(document: vscode.TextDocument, notebook: vscode.NotebookDocument): Analysis {
+    const key = document.uri.toString();
+    const notebookKey = notebookKeyOf(notebook);
+    const entry = this.notebookAnalysis(notebook, notebookKey, document);
+    const cellIndex = notebook.getCells().findIndex((cell) => cell.document === document);
+    const analysis = cellAnalysis(entry.analysis, entry.program, cellIndex);
+    if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports: entry.imports, notebookKey });
+    return analysis;
+  }
+
+  private notebookAnalysis(notebook: vscode.NotebookDocument, notebookKey: string, scope: vscode.TextDocument): NotebookEntry {
+    const key = notebook.uri.toString();
+    const cached = this.notebooks.get(key);
+    if (cached && cached.key === notebookKey && cached.generation === this.generation) return cached;
+    const program = notebookProgram(notebook.getCells().map((cell) => ({ text: cell.document.getText(), code: cell.kind === vscode.NotebookCellKind.Code && analysisLanguage(cell.document) === 'python' })));
+    const imports = new Set<string>();
+    let analysis: Analysis;
+    this.analysisCount++;
+    try {
+      const options = { ...this.optionsFor(scope, imports), fileName: notebook.uri.path, readModule: (path: string) => this.readModule(notebook.uri, path, imports) };
+      let incremental = this.incremental.get(key);
+      if (!incremental && this.incrementalFactory) this.incremental.set(key, (incremental = this.incrementalFactory()));
+      analysis = incremental ? incremental.update(program.text, 'python', options) : this.analyzer(program.text, 'python', options);
+    } catch (error) {
+      this.incremental.delete(key);
+      this.logFailure(key, error);
+      analysis = { language: 'python', models: [], annotations: [], findings: [], elapsedMs: 0 };
+    }
+    this.account(analysis, `notebook ${key} (${program.cells.length} code cells)`);
+    const entry: NotebookEntry = { key: notebookKey, generation: this.generation, program, analysis, imports };
+    this.notebooks.set(key, entry);
+    return entry;
   }
 
   /**
@@ -184,6 +263,7 @@ export class AnalysisCache implements vscode.Disposable {
   private isCold(document: vscode.TextDocument): boolean {
     return (
       this.incrementalFactory !== null &&
+      document.uri.scheme !== 'vscode-notebook-cell' &&
       !document.isClosed &&
       analysisLanguage(document) === 'python' &&
       !this.incremental.has(document.uri.toString()) &&
@@ -208,7 +288,11 @@ export class AnalysisCache implements vscode.Disposable {
   }
 
   private isFresh(entry: Entry | undefined, document: vscode.TextDocument): entry is Entry {
-    return entry !== undefined && entry.document === document && entry.version === document.version && entry.generation === this.generation;
+    if (entry === undefined || entry.document !== document || entry.version !== document.version || entry.generation !== this.generation) return false;
+    if (entry.notebookKey === undefined) return true;
+    // A cell's analysis also goes stale when another cell of its notebook changed.
+    const notebook = notebookOfCell(document);
+    return notebook !== undefined && notebookKeyOf(notebook) === entry.notebookKey;
   }
 
   /**
@@ -232,7 +316,7 @@ export class AnalysisCache implements vscode.Disposable {
 
   /** URIs of the documents the cache holds state for (analyses or pending runs); for tests and leaks. */
   heldDocuments(): string[] {
-    return [...new Set([...this.entries.keys(), ...this.timers.keys(), ...this.incremental.keys()])];
+    return [...new Set([...this.entries.keys(), ...this.timers.keys(), ...this.incremental.keys(), ...this.notebooks.keys()])];
   }
 
   /** Keys of imported modules held, for tests and leaks. */
@@ -245,6 +329,7 @@ export class AnalysisCache implements vscode.Disposable {
     this.timers.clear();
     this.entries.clear();
     this.incremental.clear();
+    this.notebooks.clear();
     this.moduleTexts.clear();
     for (const s of this.subscriptions) s.dispose();
   }
@@ -263,6 +348,16 @@ export class AnalysisCache implements vscode.Disposable {
         if (document.isClosed) return;
         const analysis = this.get(document);
         this.emitter.fire({ document, analysis });
+        // An edit in one cell can change what every other cell of the notebook shows: they are
+        // pushed once per new set of cell versions (not once per cell that opened with the notebook).
+        const notebook = notebookOfCell(document);
+        const pushed = notebook ? this.notebooks.get(notebook.uri.toString()) : undefined;
+        if (!notebook || !pushed || pushed.pushed) return;
+        pushed.pushed = true;
+        for (const cell of programCells(notebook)) {
+          if (cell.document === document || cell.document.isClosed) continue;
+          this.emitter.fire({ document: cell.document, analysis: this.get(cell.document) });
+        }
       }, Math.max(0, wait)),
     );
   }
@@ -274,8 +369,15 @@ export class AnalysisCache implements vscode.Disposable {
     this.timers.delete(key);
     this.entries.delete(key);
     this.incremental.delete(key);
+    // A notebook's program goes with its last open cell.
+    for (const notebookKey of [...this.notebooks.keys()]) {
+      if (vscode.workspace.notebookDocuments.some((n) => n.uri.toString() === notebookKey && !n.isClosed)) continue;
+      this.notebooks.delete(notebookKey);
+      this.incremental.delete(notebookKey);
+    }
     const inUse = new Set<string>();
     for (const entry of this.entries.values()) for (const m of entry.imports) inUse.add(m);
+    for (const entry of this.notebooks.values()) for (const m of entry.imports) inUse.add(m);
     for (const m of [...this.moduleTexts.keys()]) if (!inUse.has(m)) this.moduleTexts.delete(m);
   }
 
@@ -287,6 +389,7 @@ export class AnalysisCache implements vscode.Disposable {
   }
 
   private reanalyseImporters(moduleKey: string): void {
+    for (const [key, entry] of [...this.notebooks]) if (entry.imports.has(moduleKey)) this.notebooks.delete(key);
     for (const [key, entry] of this.entries) {
       if (!entry.imports.has(moduleKey)) continue;
       entry.generation = -1;
@@ -306,7 +409,9 @@ export class AnalysisCache implements vscode.Disposable {
       fileName: document.uri.path,
       inputs: inputs.length > 0 ? inputs : undefined,
       sampleRate: config.get<number>('sampleRate', 16000),
+      verboseFindings: config.get<boolean>('diagnostics.verbose', false),
       readModule: (path) => this.readModule(document.uri, path, imports),
+      pythonPath: editorSettings(document).pythonPath,
     };
   }
 

@@ -3,7 +3,9 @@
 
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './analysisCache';
+import { solutionText } from '../analysis/solveInputs';
 import { attentionTarget, modelLensTitle, receptiveFieldTarget, type LayerCommandArgs } from './format';
+import type { SetInputShapeArgs } from './inputBinding';
 import { editorSettings } from './settings';
 
 /** Arguments of layerLens.showModelSummary when a lens or a link runs it. */
@@ -30,8 +32,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     const uri = document.uri.toString();
+    const length = document.getText().length;
     for (const model of analysis.models) {
       if (token.isCancellationRequested) return [];
+      // In a notebook cell, a model defined in another cell has its lens there.
+      if (model.span.from < 0 || model.span.from > length) continue;
       const line = document.positionAt(model.span.from).line;
       const range = new vscode.Range(line, 0, line, 0);
       const summaryArgs: SummaryCommandArgs = { uri, model: model.name };
@@ -49,6 +54,20 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
           tooltip: vscode.l10n.t('Open the model summary table'),
         }),
       );
+      // A layer's fixed size implies the input (solveInputs.ts): one click writes that binding.
+      const solution = model.inputSolution;
+      if (solution && document.languageId === 'python') {
+        const binding = `${solution.input}: (${solution.shape.join(', ')})`;
+        const args: SetInputShapeArgs = { uri, model: model.name, binding };
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: vscode.l10n.t('Bind {0}', binding),
+            command: 'layerLens.setInputShape',
+            arguments: [args],
+            tooltip: solutionText(solution),
+          }),
+        );
+      }
       const field = receptiveFieldTarget(model);
       if (field !== null) {
         const args: LayerCommandArgs = { uri, offset: field.span.from };

@@ -22,7 +22,9 @@ function isInferenceGap(finding: Finding): boolean {
 
 /** The diagnostic of one finding, with its related locations in the same document. */
 export function diagnosticOf(document: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(rangeOfSpan(document, finding.span), finding.message, severityOf[finding.severity]);
+  // The repair in words follows the message, so the problem list says what to try (the edit itself is a quick fix).
+  const message = finding.hint ? `${finding.message}\n${vscode.l10n.t('try: {0}', finding.hint)}` : finding.message;
+  const diagnostic = new vscode.Diagnostic(rangeOfSpan(document, finding.span), message, severityOf[finding.severity]);
   diagnostic.source = 'Layer Lens';
   diagnostic.code = finding.code;
   if (finding.related.length > 0) {

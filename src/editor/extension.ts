@@ -8,6 +8,7 @@ import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
 import { ShapeInlayHintsProvider } from './inlayHints';
 import { registerLayerPanel } from './panel';
+import { ShapeFixCodeActions } from './shapeFixes';
 import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './inputBinding';
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
@@ -64,6 +65,9 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     vscode.languages.registerCodeLensProvider(layerLensSelector, lenses),
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InputShapeCodeActions(cache), {
       providedCodeActionKinds: InputShapeCodeActions.providedKinds,
+    }),
+    vscode.languages.registerCodeActionsProvider(layerLensSelector, new ShapeFixCodeActions(cache), {
+      providedCodeActionKinds: ShapeFixCodeActions.providedKinds,
     }),
     vscode.workspace.registerTextDocumentContentProvider(summaryScheme, new SummaryDocumentProvider(cache)),
     vscode.commands.registerCommand('layerLens.showModelSummary', (args?: Partial<SummaryCommandArgs>) => showModelSummary(cache, args)),

@@ -2,9 +2,11 @@
 // notation, formula, parameters, multiply-adds, receptive field and links into the panel.
 
 import * as vscode from 'vscode';
+import { layerAtCursor, moduleOfHit } from '../analysis/layerAtCursor';
 import type { Analysis, ShapeAnnotation, Span } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { annotationAt, hoverCommands, hoverMarkdown, modelAt, moduleAt, moduleOfAnnotation, variableAnnotation, type HoverSubject } from './format';
+import { inputSourceMarkdown } from './inputSourceText';
 import { rangeOfSpan } from './ranges';
 import { editorSettings } from './settings';
 
@@ -15,6 +17,11 @@ function subjectAt(analysis: Analysis, document: vscode.TextDocument, position: 
   const annotation = annotationAt(analysis, offset);
   const hit = moduleAt(analysis, offset);
   const expressionText = (a: ShapeAnnotation) => text.slice(a.span.from, a.span.to);
+
+  // The attribute name of a definition (`self.linear` in `self.linear = nn.Linear(...)`) is the layer.
+  const layer = layerAtCursor(analysis, text, offset);
+  const layerModule = layer && layer.via === 'name' ? moduleOfHit(analysis, layer) : null;
+  if (layer && layerModule) return { subject: { model: analysis.models[layer.model], module: layerModule, annotation: null }, span: layer.span };
 
   // A plain variable (`x` in `self.fc(x)`) shows the shape it was last given, not the call around it.
   const word = document.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z_0-9]*/);
@@ -71,13 +78,16 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
     if (module && module.path !== '' && module.span.from <= offset && offset <= module.span.to) {
       found.subject.instances = found.subject.model.modules.filter((m) => m.span.from === module.span.from && m.span.to === module.span.to);
     }
-    const markdown = new vscode.MarkdownString(
-      hoverMarkdown(found.subject, {
-        t: vscode.l10n.t,
-        sampleRate: settings.sampleRate,
-        link: { uri: document.uri.toString(), offset: found.subject.module?.span.from ?? found.span.from },
-      }),
+    const body = hoverMarkdown(found.subject, {
+      t: vscode.l10n.t,
+      sampleRate: settings.sampleRate,
+      link: { uri: document.uri.toString(), offset: found.subject.module?.span.from ?? found.span.from },
+    });
+    // Where the model's input shapes came from, with a link to that line (when it is in this document).
+    const source = inputSourceMarkdown(found.subject.model, vscode.l10n.t, (line) =>
+      line >= 1 && line <= document.lineCount ? document.uri.with({ fragment: `L${line}` }).toString() : null,
     );
+    const markdown = new vscode.MarkdownString(source ? `${body}\n\n${source}` : body);
     markdown.isTrusted = { enabledCommands: [...hoverCommands] };
     markdown.supportThemeIcons = false;
     return new vscode.Hover(markdown, rangeOfSpan(document, found.span));

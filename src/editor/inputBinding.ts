@@ -106,13 +106,28 @@ export class InputShapeCodeActions implements vscode.CodeActionProvider {
     const analysis = this.cache.get(document);
     const model = modelAt(analysis, document.offsetAt(range.start));
     if (!bindableModel(document, model)) return [];
+    const actions: vscode.CodeAction[] = [];
+    const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind);
+    // The input a layer's fixed size implies (solveInputs.ts), offered as the binding itself.
+    const solution = model.inputSolution;
+    if (solution && wants(vscode.CodeActionKind.QuickFix)) {
+      const binding = `${solution.input}: (${solution.shape.join(', ')})`;
+      const bind = new vscode.CodeAction(vscode.l10n.t('Bind {0}', binding), vscode.CodeActionKind.QuickFix);
+      const bindArgs: SetInputShapeArgs = { uri: document.uri.toString(), model: model.name, binding };
+      bind.command = { title: bind.title, command: 'layerLens.setInputShape', arguments: [bindArgs] };
+      bind.isPreferred = true;
+      const solved = context.diagnostics.filter((d) => d.source === 'Layer Lens' && d.code === 'input-solution');
+      if (solved.length > 0) bind.diagnostics = solved;
+      actions.push(bind);
+    }
     const gaps = context.diagnostics.filter((d) => d.source === 'Layer Lens' && d.code === 'inference-gap');
     const kind = gaps.length > 0 ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
-    if (context.only && !context.only.contains(kind)) return [];
+    if (!wants(kind)) return actions;
     const action = new vscode.CodeAction(vscode.l10n.t('Set input shape…'), kind);
     const args: SetInputShapeArgs = { uri: document.uri.toString(), model: model.name };
     action.command = { title: action.title, command: 'layerLens.setInputShape', arguments: [args] };
     if (gaps.length > 0) action.diagnostics = gaps;
-    return [action];
+    actions.push(action);
+    return actions;
   }
 }

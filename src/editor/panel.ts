@@ -202,7 +202,9 @@ class LayerPanel implements vscode.Disposable {
     let model: PanelModel | null = null;
     if (target && !target.document.isClosed && analysisLanguage(target.document)) {
       try {
-        model = panelModelAt(this.cache.get(target.document), target.offset);
+        // The text lets a definition's attribute name or a variable name its layer; the requested
+        // view picks the file's own layer for it when the cursor is on none.
+        model = panelModelAt(this.cache.get(target.document), target.offset, { text: target.document.getText(), view: requestedView ?? undefined });
       } catch (error) {
         // The core does not throw on user code; if it ever does, the panel shows the examples.
         this.logError(`panel: analysis failed: ${(error as Error).message}`);

@@ -14,6 +14,8 @@ export interface EditorSettings {
   inlineShapeErrors: boolean;
   statusBarEnabled: boolean;
   sampleRate: number;
+  /** Folders searched for imports after the workspace (`layerLens.analysis.pythonPath`). */
+  pythonPath: string[];
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -33,5 +35,6 @@ export function editorSettings(scope?: vscode.ConfigurationScope): EditorSetting
     inlineShapeErrors: c.get<boolean>('diagnostics.inlineShapeErrors', true),
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true),
     sampleRate: typeof sampleRate === 'number' && sampleRate > 0 ? sampleRate : 16000,
+    pythonPath: (c.get<unknown[]>('analysis.pythonPath', []) ?? []).filter((dir): dir is string => typeof dir === 'string' && dir.length > 0),
   };
 }

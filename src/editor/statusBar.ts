@@ -4,6 +4,9 @@
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './analysisCache';
 import { analysisLanguage } from './analysisCache';
+import { layerAtCursor, moduleOfHit } from '../analysis/layerAtCursor';
+import { formatShapeList } from '../analysis/summaryTable';
+import type { Analysis } from '../analysis/types';
 import { statusText } from './format';
 import { editorSettings } from './settings';
 
@@ -41,7 +44,7 @@ export class CursorShapeStatus implements vscode.Disposable {
     if (editor !== vscode.window.activeTextEditor) return;
     const document = editor?.document;
     const analysis = document && analysisLanguage(document) !== undefined && editorSettings(document).statusBarEnabled ? this.cache.peek(document) : undefined;
-    const status = analysis && editor ? statusText(analysis, document!.offsetAt(editor.selection.active)) : null;
+    const status = analysis && editor ? statusAt(analysis, document!.getText(), document!.offsetAt(editor.selection.active)) : null;
     if (status === null) {
       this.item.hide();
       this.visible = false;
@@ -56,4 +59,14 @@ export class CursorShapeStatus implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** The status for an offset: the expression's shape, else the output of the layer the cursor names (a definition's attribute, a variable). */
+function statusAt(analysis: Analysis, text: string, offset: number): { text: string; detail: string } | null {
+  const status = statusText(analysis, offset);
+  if (status !== null) return status;
+  const hit = layerAtCursor(analysis, text, offset);
+  const module = hit ? moduleOfHit(analysis, hit) : null;
+  if (module === null || module.outputShapes === null) return null;
+  return { text: formatShapeList(module.outputShapes), detail: `${module.path} · ${module.type}` };
 }

@@ -402,7 +402,7 @@ describe('editor: documents that are not files', () => {
 });
 
 describe('editor: notebook cells', () => {
-  it('gives hints in a Python cell of a Jupyter notebook (each cell on its own)', async () => {
+  it('gives hints in a Python cell of a Jupyter notebook (its code cells are one program)', async () => {
     let notebook: vscode.NotebookDocument;
     try {
       notebook = await vscode.workspace.openNotebookDocument(

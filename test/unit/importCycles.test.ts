@@ -122,4 +122,13 @@ describe('import graph of src/ and webview/', () => {
       `import circles (one per tangle):\n${cycles.map((c) => `  ${c.join(' → ')}`).join('\n')}\nfiles that reach each other: ${tangles(graph).map((t) => t.sort().join(', ')).join('; ')}`,
     );
   });
+
+  it('keeps the PyTorch and Keras front ends apart', () => {
+    const graph = importGraph();
+    const torch = 'src/analysis/python/torchFrontEnd.ts';
+    const keras = 'src/analysis/python/kerasFrontEnd.ts';
+    assert.ok(graph.get(keras)?.includes('src/analysis/python/moduleSystem.ts'), 'the Keras front end plugs into the module system');
+    assert.ok(!graph.get(torch)!.includes(keras), 'torchFrontEnd.ts imports kerasFrontEnd.ts');
+    assert.ok(!graph.get(keras)!.includes(torch), 'kerasFrontEnd.ts imports torchFrontEnd.ts');
+  });
 });

@@ -129,6 +129,7 @@ const expectedErrors: Record<string, { mismatch?: string[]; invalid?: string[] }
   "Conv2d(3, 8, 3) on (1,1,3,8,8)": { mismatch: ["Conv2d(3, 8, 3) expects a 3-D or 4-D input but got 5-D (1,1,3,8,8)"] },
   "ConvTranspose1d(4, 4, 3, stride=2, output_padding=2) on (1,4,5)": { invalid: ["ConvTranspose1d: output padding must be smaller than either stride or dilation, but got output_padding=2, stride=2, dilation=1"] },
   "MaxPool2d(5) on (1,1,3,3)": { mismatch: ["MaxPool2d(5): output H would be 0 for input (1,1,3,3); the window is larger than the padded input"] },
+  "MaxUnpool2d(2, 2) on (4,4), (4,4)": { mismatch: ["MaxUnpool2d(2, stride=2) expects a 3-D or 4-D input but got 2-D (4,4)"] },
   "MaxPool2d(2, padding=2) on (1,1,8,8)": { invalid: ["MaxPool2d: padding 2 should be at most half of kernel size 2", "MaxPool2d: padding 2 should be at most half of kernel size 2"] },
   "BatchNorm2d(32) on (2,16,8,8)": { mismatch: ["BatchNorm2d(32) expects 32 channels but got 16 (input (2,16,8,8))"] },
   "BatchNorm2d(32) on (2,32,8)": { mismatch: ["BatchNorm2d(32) expects a 4-D input but got 3-D (2,32,8)"] },

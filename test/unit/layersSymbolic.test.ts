@@ -49,8 +49,8 @@ describe('catalogue rules on symbolic dimensions', () => {
     assert.deepEqual(r.findings, []);
   });
 
-  it('writes a strided convolution as (H-1)//2+1', () => {
-    assert.equal(call('Conv2d', [3, 8, 3], { stride: 2, padding: 1 }, [tensor([N, 3, H, W])]).out, '(N,8,(H-1)//2+1,(W-1)//2+1)');
+  it('writes a strided convolution as (H+1)//2 (⌊(H−1)/2⌋+1 with the constant folded in)', () => {
+    assert.equal(call('Conv2d', [3, 8, 3], { stride: 2, padding: 1 }, [tensor([N, 3, H, W])]).out, '(N,8,(H+1)//2,(W+1)//2)');
   });
 
   it("keeps the length with padding='same', also for even kernels", () => {
@@ -62,8 +62,8 @@ describe('catalogue rules on symbolic dimensions', () => {
   });
 
   it('pools with floor and, when it cannot drop a window, with ceil', () => {
-    assert.equal(call('MaxPool2d', [3], { stride: 2, padding: 1 }, [tensor([N, C, H, W])]).out, '(N,C,(H-1)//2+1,(W-1)//2+1)');
-    assert.equal(call('MaxPool2d', [2], { ceil_mode: true }, [tensor([N, C, H, W])]).out, '(N,C,(H-1)//2+1,(W-1)//2+1)');
+    assert.equal(call('MaxPool2d', [3], { stride: 2, padding: 1 }, [tensor([N, C, H, W])]).out, '(N,C,(H+1)//2,(W+1)//2)');
+    assert.equal(call('MaxPool2d', [2], { ceil_mode: true }, [tensor([N, C, H, W])]).out, '(N,C,(H+1)//2,(W+1)//2)');
     // Kernel 1, stride 2 with ceil_mode can drop the last window, so a symbolic length is not known.
     assert.equal(call('MaxPool1d', [1], { stride: 2, ceil_mode: true }, [tensor([N, C, T])]).out, '(N,C,?)');
   });

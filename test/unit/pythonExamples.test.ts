@@ -73,7 +73,7 @@ function compareWithPyTorch(expected: SummaryJson, file: string): void {
 }
 
 describe('python examples against PyTorch', () => {
-  const fixtures = [...fixturesIn(fixtureDir), ...fixturesIn(join(fixtureDir, 'broken'))].filter((f) => f.file.endsWith('.py'));
+  const fixtures = [...fixturesIn(fixtureDir), ...fixturesIn(join(fixtureDir, 'broken')), ...fixturesIn(join(fixtureDir, 'transformer'))].filter((f) => f.file.endsWith('.py'));
   it('has fixtures to compare against', () => assert.ok(fixtures.length > 0));
   for (const expected of fixtures) {
     it(`${expected.file}: ${expected.model} on ${expected.inputs.join(', ')}`, () => compareWithPyTorch(expected, join(root, expected.file)));

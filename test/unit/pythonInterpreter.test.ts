@@ -251,7 +251,7 @@ class C(nn.Module):
     def forward(self, x):
         return self.conv(x)
 `);
-    assert.deepEqual(a.models[0].outputShapes, [['B', 'T', 2, '(D)//2']]);
+    assert.deepEqual(a.models[0].outputShapes, [['B', 'T', 2, 'D//2']]);
     assert.deepEqual(a.models[1].inputs, [{ name: 'x', shape: ['N', 3, 'H', 'W'] }]);
     assert.deepEqual(a.models[1].outputShapes, [['N', 8, 'H-2', 'W-2']]);
   });

@@ -18,8 +18,18 @@ describe('shapes: dimension arithmetic', () => {
     assert.equal(formatDim(subDim(H, 2)), 'H-2');
     assert.equal(formatDim(addDim(subDim(H, 2), 2)), 'H', 'constants cancel back to the symbol');
     assert.equal(formatDim(mulDim(2, H)), '2*H');
-    assert.equal(formatDim(addDim(floorDivDim(subDim(H, 1), 2), 1)), '(H-1)//2+1');
+    // Issue 17: a constant added to a floor division folds into it, (H-1)//2 + 1 = (H+1)//2.
+    assert.equal(formatDim(addDim(floorDivDim(subDim(H, 1), 2), 1)), '(H+1)//2');
     assert.equal(formatShape([N, 64]), '(N,64)');
+  });
+
+  it('keeps products factored as the code computes them, never expanded into sums (issue 17)', () => {
+    const pooled = (x: typeof H) => addDim(floorDivDim(subDim(x, 6), 2), 1);
+    const W = symDim('W');
+    assert.equal(formatDim(mulDim(64, mulDim(pooled(H), pooled(W)))), '64*((H-4)//2)*((W-4)//2)');
+    assert.equal(formatDim(mulDim(subDim(H, 2), subDim(W, 2))), '(H-2)*(W-2)');
+    assert.equal(formatDim(subDim(0, floorDivDim(H, 2))), '-(H//2)');
+    assert.equal(formatDim(subDim(mulDim(H, W), 1)), 'H*W-1', 'a sum that does not factor prints as a sum');
   });
 
   it('distributes exact floor division over a polynomial', () => {
@@ -28,7 +38,7 @@ describe('shapes: dimension arithmetic', () => {
   });
 
   it('multiplies polynomials and sorts monomials', () => {
-    assert.equal(formatDim(mulDim(addDim(H, 1), N)), 'H*N+N');
+    assert.equal(formatDim(mulDim(addDim(H, 1), N)), 'N*(H+1)');
     assert.equal(formatDim(productDim([N, 3, H])), '3*H*N');
   });
 
@@ -56,6 +66,6 @@ describe('shapes: dimension arithmetic', () => {
     const d = addDim(floorDivDim(subDim(H, 1), 2), 1);
     assert.equal(substituteDim(subDim(H, 2), new Map([['H', 6]])), 4);
     assert.equal(substituteDim(d, new Map([['H', 224]])), 112, 'floor atoms are recomputed');
-    assert.equal(formatDim(substituteDim(d, new Map([['N', 2]]))), '(H-1)//2+1');
+    assert.equal(formatDim(substituteDim(d, new Map([['N', 2]]))), '(H+1)//2');
   });
 });

@@ -198,7 +198,7 @@ export function spin() { const m = tf.sequential(); let i = 0; while (true) { i+
 });
 
 describe('tfjs front end: what it does not follow, it says', () => {
-  it('reports a model added to a sequential model (a nested model) as an inference gap', () => {
+  it('follows a model added to a sequential model (a nested model) as one layer, as tfjs lists it', () => {
     const a = analyzeTfjs(`import * as tf from '@tensorflow/tfjs';
 export function autoencoder() {
   const encoder = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 32 })] });
@@ -206,8 +206,19 @@ export function autoencoder() {
   model.add(encoder);
   return model;
 }`, 'typescript');
+    const model = a.models.find((m) => m.name === 'autoencoder');
+    assert.deepEqual(model?.modules.map((m) => [m.path, m.type, m.paramsTotal, m.outputShapes]), [['sequential_1', 'Sequential', 25120, [['N', 32]]]]);
+  });
+
+  it('reports a nested model applied to inputs of other shapes than it was built for as an inference gap', () => {
+    const a = analyzeTfjs(`import * as tf from '@tensorflow/tfjs';
+export function wrong() {
+  const encoder = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 32 })] });
+  const x = tf.input({ shape: [10] });
+  return tf.model({ inputs: x, outputs: encoder.apply(x) });
+}`, 'typescript');
     const gap = a.findings.find((f) => f.code === 'inference-gap' && f.line === 5);
-    assert.match(gap?.message ?? '', /nested model/);
+    assert.match(gap?.message ?? '', /a model used as a layer/);
   });
 
   it('reports a loop over an unknown array as an inference gap and keeps the layers before it', () => {

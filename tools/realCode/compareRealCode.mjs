@@ -55,12 +55,14 @@ function pair(kind, truthLayers, modules) {
   const mine = modules.filter((m) => m.type !== 'InputLayer' && m.path !== '');
   const used = new Set();
   return truthLayers.filter((l) => l.class !== 'InputLayer').map((l, i) => {
-    let m = mine.find((x) => !used.has(x) && (x.path === l.name || x.path.endsWith(`.${l.name}`)));
-    if (!m && kind === 'tfjs') {
-      // tfjs's automatic names carry per-process counters: pair by position, then by class and stem.
+    let m;
+    if (kind === 'tfjs') {
+      // tfjs's automatic names carry per-process counters (the truth's run of earlier models moved
+      // them on): pair by position, class and name stem first, by the exact name otherwise.
       const cand = mine[i];
-      if (cand && cand.type === l.class && stem(cand.path) === stem(l.name)) m = cand;
+      if (cand && !used.has(cand) && cand.type === l.class && stem(cand.path) === stem(l.name)) m = cand;
     }
+    m ??= mine.find((x) => !used.has(x) && (x.path === l.name || x.path.endsWith(`.${l.name}`)));
     if (m) used.add(m);
     return [l, m];
   });

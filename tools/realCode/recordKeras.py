@@ -454,8 +454,26 @@ def layers_of(model):
     return list(model._sublayers)
 
 
+# Names Keras exports for the same class (keras/src/layers/pooling/*.py, convolutional/*.py:
+# `@keras_export(["keras.layers.MaxPooling2D", "keras.layers.MaxPool2D"])`): an instance is named
+# after the class, `max_pooling2d`, whichever name built it.
+KERAS_ALIASES = {
+    **{f'MaxPool{n}D': f'MaxPooling{n}D' for n in (1, 2, 3)},
+    **{f'AvgPool{n}D': f'AveragePooling{n}D' for n in (1, 2, 3)},
+    **{f'GlobalMaxPool{n}D': f'GlobalMaxPooling{n}D' for n in (1, 2, 3)},
+    **{f'GlobalAvgPool{n}D': f'GlobalAveragePooling{n}D' for n in (1, 2, 3)},
+    **{f'Convolution{n}D': f'Conv{n}D' for n in (1, 2, 3)},
+    **{f'Convolution{n}DTranspose': f'Conv{n}DTranspose' for n in (1, 2, 3)},
+    **{f'SeparableConvolution{n}D': f'SeparableConv{n}D' for n in (1, 2)},
+}
+_LAYER_CLASSES = {}
+
+
 def make_layer_class(name):
-    return type(name, (Layer,), {'_kclass': name})
+    name = KERAS_ALIASES.get(name, name)
+    if name not in _LAYER_CLASSES:
+        _LAYER_CLASSES[name] = type(name, (Layer,), {'_kclass': name})
+    return _LAYER_CLASSES[name]
 
 
 class Catchall(types.ModuleType):

@@ -12,7 +12,7 @@ import { embeddingSpecs } from './embedding';
 import { kerasAttentionDefs } from './kerasAttention';
 import { kerasConvDefs } from './kerasConv';
 import { kerasCoreDefs } from './kerasCore';
-import { specsFor, tfjsClassNames, type KerasLayerDef } from './kerasDefinitions';
+import { kerasAliasClassNames, specsFor, tfjsClassNames, type KerasLayerDef } from './kerasDefinitions';
 import { kerasRecurrentDefs } from './kerasRecurrent';
 import type { LayerSpec } from './layerSpec';
 import { linearSpecs } from './linear';
@@ -52,6 +52,15 @@ const catalogue: ReadonlyMap<string, LayerSpec> = new Map(
 );
 
 const tfjsClasses = tfjsClassNames(kerasLayerDefs);
+const kerasAliases = kerasAliasClassNames(kerasLayerDefs);
+
+/**
+ * The Keras class an exported name stands for: an alias (`MaxPool2D`) gives its class
+ * (`MaxPooling2D`, which also names its instances `max_pooling2d`), any other name itself.
+ */
+export function kerasClassOf(name: string): string {
+  return kerasAliases.get(name) ?? name;
+}
 
 /** The entry for a class name in a framework, if the catalogue has it. */
 export function lookupLayer(framework: Framework, name: string): LayerSpec | undefined {

@@ -7,6 +7,7 @@ import { formatDim, isKnown, mulDim, productDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
 import { type ConfigValue, type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './layerSpec';
 import {
+  dtypeMay,
   axisNames,
   boolArg,
   channelsFirstLayout,
@@ -207,7 +208,7 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       if (!x) return UNKNOWN_VALUE;
       const label = layerLabel(spec, cfg, ['kernel_size']);
       if (!expectRank(label, x, [n + 1, n + 2], ctx)) return UNKNOWN_VALUE;
-      if (x.dtype !== 'float') ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
+      if (!dtypeMay(x, 'float')) ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
       const rank = x.shape.length;
       const channelAxis = rank - n - 1;
       const inC = dimArg(cfg.in_channels);

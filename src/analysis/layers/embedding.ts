@@ -4,6 +4,7 @@
 import { formatDim, subDim } from '../shapes';
 import { type LayerSpec } from './layerSpec';
 import {
+  dtypeMay,
   boolArg,
   checkCountable,
   dimArg,
@@ -49,7 +50,7 @@ const embedding: LayerSpec = {
   forward(cfg, args, kwargs, ctx) {
     const x = tensorArg(args, kwargs, 0, 'input');
     if (!x) return UNKNOWN_VALUE;
-    if (x.dtype !== 'long') {
+    if (!dtypeMay(x, 'long')) {
       ctx.mismatch(`${layerLabel(embedding, cfg)} expects integer token ids (a Long tensor) but got a ${x.dtype} tensor ${shapeText(x.shape)}`);
     }
     return tensorOf([...x.shape, dimArg(cfg.embedding_dim)]);
@@ -91,7 +92,7 @@ const embeddingBag: LayerSpec = {
     const x = tensorArg(args, kwargs, 0, 'input');
     if (!x) return UNKNOWN_VALUE;
     const label = layerLabel(embeddingBag, cfg);
-    if (x.dtype !== 'long') ctx.mismatch(`${label} expects integer token ids (a Long tensor) but got a ${x.dtype} tensor ${shapeText(x.shape)}`);
+    if (!dtypeMay(x, 'long')) ctx.mismatch(`${label} expects integer token ids (a Long tensor) but got a ${x.dtype} tensor ${shapeText(x.shape)}`);
     const dim = dimArg(cfg.embedding_dim);
     if (x.shape.length === 2) {
       if (hasArg(args, kwargs, 1, 'offsets')) ctx.mismatch(`${label}: offsets must be None when the input is 2-D ${shapeText(x.shape)}`);

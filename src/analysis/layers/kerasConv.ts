@@ -2,10 +2,10 @@
 // Keras and tfjs, written once in Keras's spelling. Tensors are channels-last unless the layer's
 // data_format says otherwise; kernels print in Keras's storage order (kh, kw, C_in, filters).
 
-import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../shapes';
+import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
-import type { LayerConfig, LayerValue, ParamSpec } from './layerSpec';
+import type { InputLayout, LayerConfig, LayerValue, ParamSpec } from './layerSpec';
 import { convParameters } from './parameterFormulas';
 import { effectiveKernel } from './convArithmetic';
 import { axisNames, dimArg, intArg, tensorOf, UNKNOWN_VALUE } from './ruleHelpers';
@@ -294,8 +294,11 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    // Keras exports the long spellings too (`Convolution2D`, `SeparableConvolution2D`, `Convolution2DTranspose`).
+    kerasAliases: kind === 'depthwise' ? [] : [className.replace('Conv', 'Convolution')],
     tfjs: tfjsHas.has(tfjsName) ? tfjsName : null,
     family: 'conv',
+    inputLayout: (call) => kerasImageLayout(n, call.cfg),
     signature: convSignature(kind, n),
     forward: convForward(kind, n),
     params: convParams(kind, n),
@@ -331,6 +334,13 @@ function convDefKeras(kind: ConvKind, n: number): KerasLayerDef {
   };
 }
 
+/** Keras's image layout for an input of unknown rank: (N, spatial…, C), or (N, C, spatial…) with channels_first. */
+function kerasImageLayout(n: number, cfg: LayerConfig): InputLayout {
+  const spatial = (n === 1 ? ['L'] : n === 2 ? ['H', 'W'] : ['D', 'H', 'W']).map((a) => symDim(a));
+  const shape = cfg.data_format === 'channels_first' ? [symDim('N'), symDim('C'), ...spatial] : [symDim('N'), ...spatial, symDim('C')];
+  return { shape, startsField: true };
+}
+
 // ---- Pooling ----
 
 function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
@@ -341,9 +351,11 @@ function poolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    kerasAliases: [`${op === 'Max' ? 'MaxPool' : 'AvgPool'}${suffix}`],
     tfjs: tfjsName,
     tfjsAliases: aliases,
     family: 'pool',
+    inputLayout: (call) => kerasImageLayout(n, call.cfg),
     signature: [
       { name: 'pool_size', default: tupleDefault(n, 2) },
       { name: 'strides', default: null },
@@ -388,6 +400,7 @@ function globalPoolDef(op: 'Max' | 'Average', n: number): KerasLayerDef {
   return {
     className,
     keras: className,
+    kerasAliases: [`Global${op === 'Max' ? 'Max' : 'Avg'}Pool${suffix}`],
     tfjs: tfjsName,
     tfjsAliases: op === 'Max' && n < 3 ? [`globalMaxPool${n}d`] : [],
     family: 'pool',

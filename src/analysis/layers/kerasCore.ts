@@ -329,6 +329,37 @@ const layerNormalization: KerasLayerDef = {
   },
 };
 
+/**
+ * Keras's Normalization (keras/src/layers/preprocessing/normalization.py, `build`): without given
+ * `mean`/`variance` it adds the weights `mean` and `variance` over the kept axes and a scalar
+ * `count`, none trainable, all counted by summary(); tfjs-layers has no such layer.
+ */
+const normalization: KerasLayerDef = {
+  className: 'Normalization',
+  keras: 'Normalization',
+  tfjs: null,
+  family: 'preprocessing',
+  signature: [
+    { name: 'axis', default: -1 },
+    { name: 'mean', default: null },
+    { name: 'variance', default: null },
+    { name: 'invert', default: false },
+  ],
+  forward: (call, inputs) => {
+    const input = firstInput(inputs);
+    if (!input) return UNKNOWN_VALUE;
+    return call.cfg.axis === null ? tensorOf(input.shape, 'float') : checkAxes(call, inputs);
+  },
+  params: (call, inputs) => {
+    if (call.cfg.mean !== null && call.cfg.mean !== undefined) return 0;
+    if (call.cfg.axis === null) return 3;
+    const sizes = normalisedSizes(call, inputs);
+    if (!sizes) return null;
+    const kept = exact(productDim(sizes));
+    return kept === null ? null : 2 * kept + 1;
+  },
+};
+
 const prelu: KerasLayerDef = {
   className: 'PReLU',
   keras: 'PReLU',
@@ -427,9 +458,14 @@ const concatenate: KerasLayerDef = {
       call.ctx.mismatch(`${call.label} needs inputs of the same rank but got ${shapes.map(formatShape).join(' and ')}`);
       return UNKNOWN_VALUE;
     }
-    const axis = axisArg === null ? null : normaliseAxis(axisArg, rank);
+    if (axisArg === null) {
+      // An axis the analysis does not know (computed from unknown configuration) is no error.
+      call.ctx.gap(`${call.label}: the axis is not known statically; the output shape is unknown`);
+      return UNKNOWN_VALUE;
+    }
+    const axis = normaliseAxis(axisArg, rank);
     if (axis === null) {
-      call.ctx.invalid(`${call.label}: axis ${String(call.cfg.axis)} is out of range for ${rank}-D inputs`);
+      call.ctx.invalid(`${call.label}: axis ${axisArg} is out of range for ${rank}-D inputs`);
       return UNKNOWN_VALUE;
     }
     const out = [...shapes[0]];
@@ -487,6 +523,7 @@ export const kerasCoreDefs: KerasLayerDef[] = [
   embedding,
   batchNormalization,
   layerNormalization,
+  normalization,
   ...(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'] as MergeOp[]).map(mergeDef),
   concatenate,
 ];

@@ -20,6 +20,7 @@ import {
   bindConfig,
   type LayerLookup,
   type ConfigValue,
+  type InputLayout,
   type LayerConfig,
   type LayerContext,
   type LayerSpec,
@@ -52,6 +53,8 @@ export interface KerasLayerDef {
   keras: string | null;
   /** tfjs's factory name under `tf.layers` (`conv2d`); null when tfjs-layers lacks the layer. */
   tfjs: string | null;
+  /** Further names Keras exports for the same class (`MaxPool2D` for `MaxPooling2D`). */
+  kerasAliases?: string[];
   /** Further tfjs factory names for the same class (`maxPool2d` for `maxPooling2d`). */
   tfjsAliases?: string[];
   family: string;
@@ -69,6 +72,8 @@ export interface KerasLayerDef {
   /** Multiply-accumulates of a call, when every size is known. */
   macs?(call: Omit<KerasCall, 'ctx'>, inputs: LayerValue[], output: LayerValue): number | null;
   attention?: LayerSpec['attention'];
+  /** The layout an input of unknown rank takes when it meets this layer first (see LayerSpec.inputLayout). */
+  inputLayout?(call: Omit<KerasCall, 'ctx'>): InputLayout | null;
 }
 
 /** `kernel_size` → `kernelSize`. */
@@ -157,6 +162,7 @@ export function specOf(def: KerasLayerDef, fw: KerasFramework, lookup: LayerLook
   if (def.notation) spec.notation = (cfg, inputs, output) => def.notation!(view(cfg), inputs, output);
   if (def.formula) spec.formula = (cfg, inputs, output) => def.formula!(view(cfg), inputs, output);
   if (def.macs) spec.macs = (cfg, inputs, output) => def.macs!(view(cfg), inputs, output);
+  if (def.inputLayout) spec.inputLayout = (cfg) => def.inputLayout!(view(cfg));
   if (def.attention) {
     const attention = def.attention;
     spec.attention = (cfg) => attention(canonicalConfig(cfg, def, fw));
@@ -171,6 +177,13 @@ export function tfjsClassNames(defs: readonly KerasLayerDef[]): Map<string, stri
     if (def.tfjs) out.set(def.tfjs, def.className);
     for (const alias of def.tfjsAliases ?? []) out.set(alias, def.className);
   }
+  return out;
+}
+
+/** The class name of every Keras alias in the given definitions (`MaxPool2D` → `MaxPooling2D`). */
+export function kerasAliasClassNames(defs: readonly KerasLayerDef[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const def of defs) if (def.keras) for (const alias of def.kerasAliases ?? []) out.set(alias, def.keras);
   return out;
 }
 

@@ -25,6 +25,8 @@ export interface TensorArg {
   readonly kind: 'tensor';
   readonly shape: Shape;
   readonly dtype: 'float' | 'long' | 'bool';
+  /** The dtype is a default, not a fact (an unbound model input): dtype checks must not fail on it. */
+  readonly dtypeUncertain?: boolean;
 }
 
 /** A tuple of values (RNN states, MultiheadAttention's `(output, weights)`). */
@@ -95,6 +97,13 @@ export interface InputLayout {
   startsField: boolean;
 }
 
+/**
+ * Calls a child module of a composite layer by its name relative to the layer (`self_attn`,
+ * `layers.0`), as the layer's own forward would, so the child records its call; gives the
+ * child's output, or unknown when there is no such child.
+ */
+export type ChildCaller = (name: string, args: LayerValue[], kwargs?: Record<string, LayerValue>) => LayerValue;
+
 /** One catalogue entry. Every function is total: bad input gives a finding and unknown dims, never a throw. */
 export interface LayerSpec {
   /** Class name as written by users (`Conv2d`, `Dense`, `conv2d` for tfjs's factory). */
@@ -125,6 +134,13 @@ export interface LayerSpec {
    * `{ layer: 'TransformerEncoderLayer', config: {...} }`.
    */
   children?(cfg: LayerConfig): LayerChild[];
+  /**
+   * Runs a composite layer's forward through its children, in the framework's own order and
+   * only along the path it takes for this call (PyTorch's fused fast path runs no child), so
+   * each child that runs records its own shapes. Called after `forward` found no mismatch; the
+   * output stays `forward`'s.
+   */
+  forwardChildren?(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void;
   /**
    * The weights the constructor creates, by attribute name (`weight`, `bias`), with their shapes;
    * null for one the configuration leaves out (`bias=False`, kept as `None`). Code reading

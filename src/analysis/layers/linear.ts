@@ -7,6 +7,7 @@ import { addDim, formatDim, isKnown, productDim, type Dim } from '../shapes';
 import { type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type MismatchInput, type TensorArg } from './layerSpec';
 import { denseParameters } from './parameterFormulas';
 import {
+  dtypeMay,
   boolArg,
   checkCountable,
   dimArg,
@@ -35,7 +36,7 @@ function applyDense(label: string, x: TensorArg, inF: Dim, outF: Dim, ctx: Layer
     ctx.mismatch(`${label} expects at least a 1-D input but got a scalar`);
     return UNKNOWN_VALUE;
   }
-  if (x.dtype !== 'float') ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
+  if (!dtypeMay(x, 'float')) ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
   const last = x.shape[x.shape.length - 1];
   expectDim(last, inF, `${label} expects ${formatDim(inF)} input features but got ${formatDim(last)}`, ctx);
   return tensorOf([...x.shape.slice(0, -1), outF]);

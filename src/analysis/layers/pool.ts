@@ -3,9 +3,9 @@
 // PyTorch's ceil_mode rule; adaptive pools give their geometry only when windows are uniform.
 
 import { poolNotation } from '../notation';
-import { formatDim, isKnown, type Dim } from '../shapes';
+import { addDim, formatDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../shapes';
 import type { Geometry } from '../types';
-import { type LayerConfig, type LayerContext, type LayerSpec, type ParamSpec } from './layerSpec';
+import { type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec } from './layerSpec';
 import {
   axisNames,
   boolArg,
@@ -227,6 +227,77 @@ function adaptiveSpec(kind: 'max' | 'avg', n: 1 | 2 | 3): LayerSpec {
   return spec;
 }
 
+/** Sizes given as a tuple or list of integers (a `torch.Size` included), else null. */
+function sizesOfValue(v: LayerValue | undefined): Dim[] | null {
+  if (!v) return null;
+  if (v.kind === 'const' && Array.isArray(v.value)) return v.value.map((x) => dimArg(x));
+  if (v.kind !== 'tuple') return null;
+  const dims: Dim[] = [];
+  for (const item of v.items) {
+    if (item.kind !== 'const') return null;
+    dims.push(dimArg(item.value));
+  }
+  return dims;
+}
+
+/**
+ * MaxUnpool1d/2d/3d: the inverse of a max pool given its indices. Each spatial size becomes
+ * (L − 1)·stride − 2·padding + kernel_size, unless `output_size` (the pooled input's size, with or
+ * without its batch and channel axes) says which of the sizes that pool to L it was.
+ */
+function maxUnpoolSpec(n: 1 | 2 | 3): LayerSpec {
+  const name = `MaxUnpool${n}d`;
+  const spec: LayerSpec = {
+    name,
+    framework: 'pytorch',
+    family: 'pool',
+    inputLayout: () => channelsFirstLayout(n, undefined, false),
+    signature: [{ name: 'kernel_size' }, { name: 'stride', default: null }, { name: 'padding', default: 0 }],
+    validate(cfg, ctx) {
+      const axes = poolAxes(cfg, n);
+      if (axes.kernel.some((k) => isKnown(k) && k <= 0)) ctx.invalid(`${name}: kernel_size must be greater than zero`);
+      if (axes.stride.some((st) => isKnown(st) && st <= 0)) ctx.invalid(`${name}: stride must be greater than zero`);
+    },
+    forward(cfg, args, kwargs, ctx) {
+      const x = tensorArg(args, kwargs, 0, 'input');
+      if (!x) return UNKNOWN_VALUE;
+      const label = layerLabel(spec, cfg);
+      if (!expectRank(label, x, [n + 1, n + 2], ctx)) return UNKNOWN_VALUE;
+      const indices = tensorArg(args, kwargs, 1, 'indices');
+      if (indices && indices.shape.length === x.shape.length) {
+        const differs = x.shape.findIndex((d, i) => isKnown(d) && isKnown(indices.shape[i]) && d !== indices.shape[i]);
+        if (differs >= 0) ctx.mismatch(`${label}: indices ${shapeText(indices.shape)} do not match the input ${shapeText(x.shape)}`);
+      }
+      const axes = poolAxes(cfg, n);
+      const lead = x.shape.slice(0, x.shape.length - n);
+      const spatialIn = x.shape.slice(x.shape.length - n);
+      const given = sizesOfValue(args.length > 2 ? args[2] : kwargs.output_size);
+      if (given && given.length !== n && given.length !== n + 2) {
+        ctx.gap(`${label}: output_size has ${given.length} sizes, expected ${n} or ${n + 2}`);
+        return tensorOf([...lead, ...spatialIn.map(() => unknownDim())], x.dtype);
+      }
+      const spatialOut = given
+        ? given.slice(given.length - n)
+        : spatialIn.map((len, i) => addDim(subDim(mulDim(subDim(len, 1), axes.stride[i]), mulDim(2, axes.padding[i])), axes.kernel[i]));
+      return tensorOf([...lead, ...spatialOut], x.dtype);
+    },
+    params: () => 0,
+    formula(cfg, inputs, output) {
+      const x = firstTensor(inputs[0]);
+      const y = firstTensor(output);
+      if (!x || !y || x.shape.length < n || y.shape.length < n) return null;
+      const axes = poolAxes(cfg, n);
+      const spatialIn = x.shape.slice(x.shape.length - n);
+      const spatialOut = y.shape.slice(y.shape.length - n);
+      return axisNames(n)
+        .map((axis, i) => `${axis}_out = (${dimText(spatialIn[i])} − 1)·${dimText(axes.stride[i])} − 2·${dimText(axes.padding[i])} + ${dimText(axes.kernel[i])} = ${dimText(spatialOut[i])}`)
+        .join('; ');
+    },
+    macs: () => null,
+  };
+  return spec;
+}
+
 const dims = [1, 2, 3] as const;
 /** The pool family's entries. */
 export const poolSpecs: readonly LayerSpec[] = [
@@ -236,5 +307,6 @@ export const poolSpecs: readonly LayerSpec[] = [
   poolSpec('lp', 2),
   ...dims.map((n) => adaptiveSpec('avg', n)),
   ...dims.map((n) => adaptiveSpec('max', n)),
+  ...dims.map((n) => maxUnpoolSpec(n)),
 ];
 

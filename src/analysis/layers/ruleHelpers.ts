@@ -23,6 +23,11 @@ export const UNKNOWN_VALUE: LayerValue = Object.freeze({ kind: 'unknown' }) as L
 /** The None value (MultiheadAttention's weights with need_weights=False). */
 export const NONE_VALUE: LayerValue = Object.freeze({ kind: 'none' }) as LayerValue;
 
+/** Whether a tensor may have a dtype: it does, or its dtype is only a default (an unbound input). */
+export function dtypeMay(x: TensorArg, dtype: TensorArg['dtype']): boolean {
+  return x.dtype === dtype || x.dtypeUncertain === true;
+}
+
 /** A tensor value of a shape. */
 export function tensorOf(shape: Shape, dtype: TensorArg['dtype'] = 'float'): TensorArg {
   return { kind: 'tensor', shape, dtype };

@@ -16,7 +16,7 @@ import { recurrentSpecs } from './recurrent';
 import { reshapeSpecs } from './reshape';
 import { upsampleSpecs } from './upsample';
 import { formatDim, type Dim } from '../shapes';
-import { type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec, type TensorArg } from './layerSpec';
+import { type ChildCaller, type LayerChild, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue, type ParamSpec, type TensorArg } from './layerSpec';
 import {
   UNKNOWN_VALUE,
   boolArg,
@@ -107,6 +107,140 @@ function validateLayer(name: string, cfg: LayerConfig, ctx: LayerContext): void 
   }
 }
 
+// ------------------------------------------------------------------ children as forward runs them
+
+const NO_WEIGHTS: LayerValue = { kind: 'const', value: false };
+
+/** An argument given by position or by name, if given at all. */
+function given(args: readonly LayerValue[], kwargs: Readonly<Record<string, LayerValue>>, index: number, name: string): LayerValue | undefined {
+  return index < args.length ? args[index] : kwargs[name];
+}
+
+/** Keyword arguments without the ones not given. */
+function keywords(entries: Record<string, LayerValue | undefined>): Record<string, LayerValue> {
+  const out: Record<string, LayerValue> = {};
+  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The first element of a tuple output (MultiheadAttention's attention output). */
+function firstOf(v: LayerValue): LayerValue {
+  return v.kind === 'tuple' ? v.items[0] ?? UNKNOWN_VALUE : v;
+}
+
+/**
+ * Whether PyTorch 1.13's TransformerEncoderLayer takes its fused path for this call, as the
+ * analysis runs a model (eval mode, no gradients, as the truth is measured): a batched input,
+ * batch_first, a ReLU or GELU activation, no src_mask and an even number of heads. The fused path
+ * calls no child, so no child's hook fires. Null when the activation is a function the
+ * configuration does not name.
+ */
+function encoderLayerFused(cfg: LayerConfig, src: TensorArg, srcMask: LayerValue | undefined): boolean | null {
+  if (src.shape.length !== 3 || boolArg(cfg.batch_first) !== true) return false;
+  const act = cfg.activation;
+  const module = moduleArg(act);
+  const reluOrGelu = typeof act === 'string' ? act === 'relu' || act === 'gelu' : module ? module.layer === 'ReLU' || module.layer === 'GELU' : null;
+  if (reluOrGelu === null) return null;
+  if (!reluOrGelu) return false;
+  if (srcMask && srcMask.kind !== 'none') return false;
+  const heads = intArg(cfg.nhead);
+  if (heads === null) return null;
+  return heads % 2 === 0;
+}
+
+/** The feed-forward block: linear1, the activation when it is a module, dropout, linear2, its dropout. */
+function feedForward(cfg: LayerConfig, x: LayerValue, lastDropout: string, call: ChildCaller): void {
+  let h = call('linear1', [x]);
+  if (moduleArg(cfg.activation)) h = call('activation', [h]);
+  h = call('dropout', [h]);
+  call(lastDropout, [call('linear2', [h])]);
+}
+
+function encoderLayerChildren(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void {
+  const src = tensorArg(args, kwargs, 0, 'src');
+  if (!src) return;
+  const srcMask = given(args, kwargs, 1, 'src_mask');
+  if (encoderLayerFused(cfg, src, srcMask) !== false) return;
+  const padding = given(args, kwargs, 2, 'src_key_padding_mask');
+  const selfAttention = (x: LayerValue) => call('dropout1', [firstOf(call('self_attn', [x, x, x], keywords({ attn_mask: srcMask, key_padding_mask: padding, need_weights: NO_WEIGHTS })))]);
+  // The residual sums keep the input's shape, so the input stands for them.
+  if (boolArg(cfg.norm_first) === true) {
+    selfAttention(call('norm1', [src]));
+    feedForward(cfg, call('norm2', [src]), 'dropout2', call);
+  } else {
+    selfAttention(src);
+    const x = call('norm1', [src]);
+    feedForward(cfg, x, 'dropout2', call);
+    call('norm2', [x]);
+  }
+}
+
+function decoderLayerChildren(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void {
+  const tgt = tensorArg(args, kwargs, 0, 'tgt');
+  const memory = given(args, kwargs, 1, 'memory');
+  if (!tgt || !memory) return;
+  const tgtMask = given(args, kwargs, 2, 'tgt_mask');
+  const memoryMask = given(args, kwargs, 3, 'memory_mask');
+  const tgtPadding = given(args, kwargs, 4, 'tgt_key_padding_mask');
+  const memoryPadding = given(args, kwargs, 5, 'memory_key_padding_mask');
+  const selfAttention = (x: LayerValue) => call('dropout1', [firstOf(call('self_attn', [x, x, x], keywords({ attn_mask: tgtMask, key_padding_mask: tgtPadding, need_weights: NO_WEIGHTS })))]);
+  const crossAttention = (x: LayerValue) =>
+    call('dropout2', [firstOf(call('multihead_attn', [x, memory, memory], keywords({ attn_mask: memoryMask, key_padding_mask: memoryPadding, need_weights: NO_WEIGHTS })))]);
+  if (boolArg(cfg.norm_first) === true) {
+    selfAttention(call('norm1', [tgt]));
+    crossAttention(call('norm2', [tgt]));
+    feedForward(cfg, call('norm3', [tgt]), 'dropout3', call);
+  } else {
+    selfAttention(tgt);
+    const x = call('norm1', [tgt]);
+    crossAttention(x);
+    const y = call('norm2', [x]);
+    feedForward(cfg, y, 'dropout3', call);
+    call('norm3', [y]);
+  }
+}
+
+function encoderChildren(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void {
+  let out = given(args, kwargs, 0, 'src');
+  const count = intArg(cfg.num_layers);
+  if (!out || count === null) return;
+  const layerKwargs = keywords({ src_mask: given(args, kwargs, 1, 'mask'), src_key_padding_mask: given(args, kwargs, 2, 'src_key_padding_mask') });
+  for (let i = 0; i < count; i++) out = call(`layers.${i}`, [out], layerKwargs);
+  if (moduleArg(cfg.norm)) call('norm', [out]);
+}
+
+function decoderChildren(cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void {
+  let out = given(args, kwargs, 0, 'tgt');
+  const memory = given(args, kwargs, 1, 'memory');
+  const count = intArg(cfg.num_layers);
+  if (!out || !memory || count === null) return;
+  const layerKwargs = keywords({
+    tgt_mask: given(args, kwargs, 2, 'tgt_mask'),
+    memory_mask: given(args, kwargs, 3, 'memory_mask'),
+    tgt_key_padding_mask: given(args, kwargs, 4, 'tgt_key_padding_mask'),
+    memory_key_padding_mask: given(args, kwargs, 5, 'memory_key_padding_mask'),
+  });
+  for (let i = 0; i < count; i++) out = call(`layers.${i}`, [out, memory], layerKwargs);
+  if (moduleArg(cfg.norm)) call('norm', [out]);
+}
+
+function transformerChildrenRun(_cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, call: ChildCaller): void {
+  const src = given(args, kwargs, 0, 'src');
+  const tgt = given(args, kwargs, 1, 'tgt');
+  if (!src || !tgt) return;
+  const memory = call('encoder', [src], keywords({ mask: given(args, kwargs, 2, 'src_mask'), src_key_padding_mask: given(args, kwargs, 5, 'src_key_padding_mask') }));
+  call(
+    'decoder',
+    [tgt, memory],
+    keywords({
+      tgt_mask: given(args, kwargs, 3, 'tgt_mask'),
+      memory_mask: given(args, kwargs, 4, 'memory_mask'),
+      tgt_key_padding_mask: given(args, kwargs, 6, 'tgt_key_padding_mask'),
+      memory_key_padding_mask: given(args, kwargs, 7, 'memory_key_padding_mask'),
+    }),
+  );
+}
+
 const encoderLayer: LayerSpec = {
   name: 'TransformerEncoderLayer',
   framework: 'pytorch',
@@ -121,6 +255,7 @@ const encoderLayer: LayerSpec = {
   },
   params: (cfg) => childrenParams(pytorchLayer, layerChildren(cfg, false)),
   ownParams: () => 0,
+  forwardChildren: encoderLayerChildren,
   children: (cfg) => layerChildren(cfg, false),
   attention: (cfg) => attentionOf(cfg, false),
   notation: (_cfg, inputs, output) => sequenceNotation('encoder layer', inputs[0], output),
@@ -147,6 +282,7 @@ const decoderLayer: LayerSpec = {
   },
   params: (cfg) => childrenParams(pytorchLayer, layerChildren(cfg, true)),
   ownParams: () => 0,
+  forwardChildren: decoderLayerChildren,
   children: (cfg) => layerChildren(cfg, true),
   attention: (cfg) => attentionOf(cfg, false),
   notation: (_cfg, inputs, output) => sequenceNotation('decoder layer', inputs[0], output),
@@ -217,6 +353,7 @@ const encoder: LayerSpec = {
     return children ? childrenParams(pytorchLayer, children) : null;
   },
   ownParams: () => 0,
+  forwardChildren: encoderChildren,
   children: (cfg) => stackChildren(cfg, 'encoder_layer') ?? [],
   notation: (_cfg, inputs, output) => sequenceNotation('encoder', inputs[0], output),
 };
@@ -244,6 +381,7 @@ const decoder: LayerSpec = {
     return children ? childrenParams(pytorchLayer, children) : null;
   },
   ownParams: () => 0,
+  forwardChildren: decoderChildren,
   children: (cfg) => stackChildren(cfg, 'decoder_layer') ?? [],
   notation: (_cfg, inputs, output) => sequenceNotation('decoder', inputs[0], output),
 };
@@ -324,6 +462,7 @@ const transformer: LayerSpec = {
   },
   params: (cfg) => childrenParams(pytorchLayer, transformerChildren(cfg)),
   ownParams: () => 0,
+  forwardChildren: transformerChildrenRun,
   children: transformerChildren,
   attention: (cfg) => attentionOf(cfg, false),
   notation(_cfg, inputs, output) {

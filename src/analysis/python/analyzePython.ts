@@ -4,10 +4,11 @@
 
 import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
-import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
+import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { builtinTable } from './builtins';
-import { bindByParams, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
+import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
@@ -30,6 +31,8 @@ function now(): number {
 export interface PythonOptions extends AnalyzeOptions {
   /** When true, options.inputs win over `# layer-lens:` comments (the CLI's explicit --input). */
   inputsOverrideComments?: boolean;
+  /** Set per model: the file's own use of it, which binds its inputs after a comment (usageInputs.ts). */
+  usage?: UsageChoice;
 }
 
 /**
@@ -86,7 +89,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
       return world.frameworkHooks();
     },
     builtins: (it) => builtinTable(it, world.objectClass),
-  });
+  }, options.pythonPath);
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of unread) {
@@ -123,8 +126,10 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   };
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cand = candidates[index];
-    const key = `${cand.name}\u0000${cand.expr}`;
-    const reuse = cand.cls ? built.get(cand.cls) : undefined;
+    // The file's own use of the model binds its inputs (usageInputs.ts): a new use is a new result.
+    const usage = options.model ? null : usageForModel(module, text, cand.name, !cand.cls && cand.expr === cand.name);
+    const key = `${cand.name}\u0000${cand.expr}\u0000${usageKey(usage)}`;
+    const reuse = cand.cls && !usage ? built.get(cand.cls) : undefined;
     if (recorder && !reuse) {
       const claimed = cand.cls ? claimedByReplay(cand.cls) : false;
       const entry = recorder.replay(key);
@@ -158,7 +163,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     }
     const claimedNow: ClassV[] = [];
     try {
-      slots[index] = buildModel(interp, world, keras, cand, index, options, annotations, built, claimedByReplay, claimedNow);
+      slots[index] = buildModel(interp, world, keras, cand, index, usage ? { ...options, usage } : options, annotations, built, claimedByReplay, claimedNow);
     } finally {
       interp.touched = null;
       interp.reportLog = null;
@@ -195,7 +200,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     for (const a of kept) annotations.push(a.model === newIndex.get(a.model) ? a : { ...a, model: newIndex.get(a.model)! });
   }
   // An explicit EXPR that built nothing is worth saying.
-  if (options.model && models.length === 0) findings.push({ severity: 'error', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
+  // Not an error: the expression may hold what the analysis cannot know (a model loaded from a file).
+  if (options.model && models.length === 0) findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
   findings.push(...interp.findings);
   findings.sort((a, b) => a.span.from - b.span.from);
 }
@@ -380,7 +386,10 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
 
   // Inputs: comments and jaxtyping in the file, then the caller's bindings (or the reverse for the CLI).
   const fwd = interp.lookupClassAttr(inst.cls, inst.mod!.framework === 'keras' && !inst.cls.layer ? 'call' : 'forward') ?? interp.lookupClassAttr(inst.cls, 'forward');
-  let params: FunctionDef['params'] = [{ name: 'input', kind: 'pos', default: null, annotation: null, from: 0, to: 0 }];
+  // A catalogue layer as the model (`--model 'nn.MultiheadAttention(16, 4)'`) takes every input
+  // given, in the order given (query, key, value; src, tgt).
+  const givenNames = options.inputs && options.inputs.length > 1 ? options.inputs.map((b, i) => b.name ?? `input${i === 0 ? '' : i + 1}`) : ['input'];
+  let params: FunctionDef['params'] = givenNames.map((name) => ({ name, kind: 'pos' as const, default: null, annotation: null, from: 0, to: 0 }));
   let fileBindings: ParsedBinding[] | null = null;
   let fwdSite: CallSite = { from: cand.span.from, to: cand.span.from, file: interp.main };
   if (fwd && fwd.k === 'func' && !('lambda' in fwd.def)) {
@@ -398,29 +407,53 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     if (jax.length) fileBindings = [...(fileBindings ?? []), ...jax];
   }
   const fromOptions = optionBindings(options.inputs);
-  const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings] : [fileBindings, fromOptions]);
+  // Precedence: a comment, the file's own use of the model, then the setting (the CLI's --input first).
+  const usage = options.usage ?? null;
+  const fromUsage = usage?.first.bindings ?? null;
+  const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings, fromUsage] : [fileBindings, fromUsage, fromOptions]);
+  for (const w of bindingsNamingNoParameter(params, fileBindings)) interp.report('invalid-argument', 'warning', { ...w.site, file: interp.main }, w.message);
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
   const inputs: { name: string; tensor: TensorV }[] = [];
   let positional = true;
+  const inputTensor = (b: ParsedBinding | undefined): TensorV => {
+    const t: TensorV = b
+      ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
+      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', dtypeUncertain: true, field: null, origin: null };
+    if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
+    if (!t.ranked) world.inputTensors.add(t);
+    return t;
+  };
   for (const p of params) {
+    const b = bound.get(p.name);
+    if (p.kind === 'kwonly' && b) {
+      // A keyword-only input (`def forward(self, x, *, mask)`) is given by name.
+      const t = inputTensor(b);
+      inputs.push({ name: p.name, tensor: t });
+      kwargs.set(p.name, t);
+      continue;
+    }
     if (p.kind !== 'pos') {
       positional = false;
       continue;
     }
-    const b = bound.get(p.name);
     if (!b && p.default) {
       positional = false;
       continue;
     }
-    const t: TensorV = b
-      ? { k: 'tensor', shape: [...b.dims], ranked: b.ranked, dtype: b.dtype, field: null, origin: null }
-      : { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
-    if (t.ranked && t.shape.length >= 3 && t.dtype === 'float') t.field = identityField(t.shape.length - 2);
-    if (!t.ranked) world.inputTensors.add(t);
+    const t = inputTensor(b);
     inputs.push({ name: p.name, tensor: t });
     if (positional) args.push(t);
     else kwargs.set(p.name, t);
+  }
+  // Inputs named for `**kwargs` (`forward(self, x, **kwargs)` reading `kwargs['labels']`).
+  if (params.some((p) => p.kind === 'dstar')) {
+    for (const [name, b] of bound) {
+      if (params.some((p) => p.name === name)) continue;
+      const t = inputTensor(b);
+      inputs.push({ name, tensor: t });
+      kwargs.set(name, t);
+    }
   }
 
   let output: Value | null = null;
@@ -449,6 +482,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
   const subtotals = subtreeTotals(named, ownParams);
   const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams, subtotals));
+  countSharedWeightsOnce(world, named, modules);
 
   // Annotations of this model.
   const recById = world.recordById;
@@ -489,7 +523,40 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     outputShapes: output ? outputList(output) : null,
     totalParams: totals,
     modules,
+    ...withInputSource(inputSourceOf(bound, fileBindings, usage, fromOptions, interp.main.text, (offset) => lineOf(interp.main, offset))),
   };
+}
+
+/** The `inputSource` field when there is one (absent otherwise, so unbound models print as before). */
+function withInputSource(source: InputSource | undefined): { inputSource?: InputSource } {
+  return source ? { inputSource: source } : {};
+}
+
+/**
+ * Tied weights (`self.lm_head.weight = self.wte.weight`): one parameter held by several layers.
+ * Each holder lists it among its own parameters, as `parameters(recurse=False)` does, but a
+ * subtree holding it several times counts it once, as `parameters()` does.
+ */
+function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][], modules: ModuleInfo[]): void {
+  const holders = new Map<TensorV, string[]>();
+  for (const [path, m] of named) {
+    for (const name of world.bookkeeping(m.mod!).layerParams) {
+      const w = m.attrs.get(name);
+      if (w?.k !== 'tensor' || !w.param) continue;
+      const list = holders.get(w) ?? [];
+      list.push(path);
+      holders.set(w, list);
+    }
+  }
+  for (const [w, paths] of holders) {
+    if (paths.length < 2) continue;
+    const size = w.ranked ? productDim(w.shape) : null;
+    for (const info of modules) {
+      const inside = paths.filter((p) => info.path === '' || p === info.path || p.startsWith(`${info.path}.`)).length;
+      if (inside < 2 || info.paramsTotal === null) continue;
+      info.paramsTotal = size !== null && isKnown(size) ? info.paramsTotal - (inside - 1) * size : null;
+    }
+  }
 }
 
 function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
@@ -510,6 +577,11 @@ function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
     const p = productDim(shape);
     if (!isKnown(p)) return null;
     total += p;
+  }
+  for (const shape of world.bookkeeping(rec).movedParams?.values() ?? []) {
+    const p = productDim(shape);
+    if (!isKnown(p)) return null;
+    total -= p;
   }
   return total;
 }
@@ -563,7 +635,7 @@ function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<nu
     config: rec.config ? (configJson(rec.config) as Record<string, unknown>) : {},
     paramsOwn: own.get(rec.id) ?? null,
     paramsTotal: total,
-    inputShapes: call ? call.inputs.map(shapesOut).filter((s): s is ShapesOut => s !== null) : null,
+    inputShapes: call ? call.inputs.map((v) => shapesOut(v)).filter((s): s is ShapesOut => s !== null) : null,
     outputShapes: call ? outputList(call.output) : null,
     callSpan: call ? call.span : null,
     notation: call?.notation ?? null,
@@ -583,7 +655,7 @@ function outputList(v: Value): ShapesOut[] {
 const printedShapes = new WeakMap<TensorV, ShapesOut>();
 
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
-export function shapesOut(v: Value): ShapesOut | null {
+export function shapesOut(v: Value, nested = false): ShapesOut | null {
   if (v.k === 'tensor') {
     // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
     const cached = printedShapes.get(v);
@@ -594,8 +666,10 @@ export function shapesOut(v: Value): ShapesOut | null {
     return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
-    const items = v.items.map(shapesOut);
-    if (items.every((i) => i === null)) return null;
+    const items = v.items.map((item) => shapesOut(item, true));
+    // A tuple of non-tensors inside an output (segnet returns `x.size()` beside its tensors) is
+    // listed item by item, as PyTorch's hooks record it; a whole output without tensors is none.
+    if (items.every((i) => i === null) && !nested) return null;
     // None inside a tuple (MultiheadAttention's weights with need_weights=False) is an empty tuple.
     return { tuple: items.map((i) => i ?? { tuple: [] }) };
   }

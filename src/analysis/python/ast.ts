@@ -42,7 +42,8 @@ export function convertTree(tree: Tree, text: string, cache?: ConvertCache): Mod
     const cursor = c.cursor();
     let depth = 0;
     for (;;) {
-      if (cursor.type.isError) errors.push({ from: cursor.from, to: Math.max(cursor.to, cursor.from) });
+      // A bare `yield` statement is valid Python that @lezer/python closes with an empty error node.
+      if (cursor.type.isError && !(cursor.from === cursor.to && cursor.node.parent?.name === 'YieldStatement')) errors.push({ from: cursor.from, to: Math.max(cursor.to, cursor.from) });
       if (cursor.firstChild()) {
         depth++;
         continue;

@@ -7,7 +7,7 @@ import type { Module, Stmt } from './ast';
 import { lineStartsOf } from '../lineIndex';
 import { ModulePlan } from './lazyModule';
 import { importedModuleParses, parseThrough, type ParseStore } from './parseStore';
-import { Scope, str, unknown, type CallSite, type NamespaceV, type SourceFile, type Value } from './values';
+import { Scope, force, str, unknown, type CallSite, type NamespaceV, type SourceFile, type Value } from './values';
 
 /** What the loader needs of the interpreter. */
 export interface ImportHost {
@@ -37,6 +37,34 @@ export function loadSource(path: string, text: string, isMain: boolean, store?: 
 
 /** Standard and common third-party modules whose unresolved import is not worth a finding. */
 const QUIET_MODULES = new Set(['typing', 'typing_extensions', 'warnings', 'os', 'sys', 'logging', 'abc', 'dataclasses', 'enum', 'inspect', 'copy', 're', 'json', '__future__', 'numbers', 'types', 'urllib', 'PIL', 'numpy', 'pathlib']);
+
+/**
+ * The binding a star import leaves for a name. Python rebinds the name to the module's object,
+ * which is often the very object the name had (`from .a import *` then `from .b import *` where b
+ * imported that name from the package); a lazy binding that comes back to the package would then
+ * refer to itself, so when it resolves to nothing the earlier binding stands.
+ */
+function starBinding(previous: Value | undefined, next: Value): Value {
+  if (!previous || next.k !== 'lazy' || previous === next) return next;
+  return {
+    k: 'lazy',
+    resolve: () => {
+      const r = force(next);
+      if (r.k !== 'unknown') return r;
+      const before = force(previous);
+      // The imported module's own binding named the same object too.
+      if (next.k === 'lazy' && before.k !== 'unknown') next.value = before;
+      return before;
+    },
+  };
+}
+
+/**
+ * Installed packages never read from the search path: compiled libraries whose Python sources
+ * say nothing about shapes (numpy is a C extension), and helpers the analysis models or ignores.
+ * Their imports keep the behaviour they have without a search path.
+ */
+const NOT_FROM_SEARCH_PATH = new Set(['numpy', 'scipy', 'pandas', 'matplotlib', 'sklearn', 'h5py', 'yaml', 'tqdm', 'PIL', 'cv2', 'tensorflow', 'keras', 'jax', 'librosa', 'soundfile', 'sympy', 'numba', 'einops', 'torch', 'typeguard', 'filelock', 'setuptools', 'pkg_resources', 'distutils', 'six', 'requests', 'tensorboard', 'tensorboardX', 'wandb', 'omegaconf', 'hydra', 'transformers']);
 
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
@@ -68,6 +96,12 @@ export class ModuleLoader {
     private readonly readModule: ((path: string) => string | undefined) | undefined,
     /** Where parsed modules are kept between analyses: the process's shared store unless a host gives one. */
     private readonly parseStore: ParseStore = importedModuleParses,
+    /**
+     * Folders searched for absolute imports after the importing file's own package tree, in
+     * order, as Python searches `sys.path`: the user's `PYTHONPATH` and the environment's
+     * site-packages, where installed packages such as torchvision live.
+     */
+    private readonly searchPath: readonly string[] = [],
   ) {}
 
   /** Runs an `import a.b [as c], …` statement in a scope. */
@@ -97,7 +131,7 @@ export class ModuleLoader {
         if (mod.k === 'namespace') {
           (mod as NamespaceV & { force?: () => void }).force?.();
           const inner = (mod as NamespaceV & { scope?: Scope }).scope;
-          if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, v);
+          if (inner) for (const [k, v] of inner.vars) if (!k.startsWith('_')) scope.set(k, starBinding(scope.vars.get(k), v));
         }
         return;
       }
@@ -106,6 +140,8 @@ export class ModuleLoader {
     }
     const file = scope.file;
     let mod: Value | null = null;
+    const targetPath = this.resolveModulePath(s.module, s.level, file);
+    const targetLoading = targetPath !== null && this.loading.has(targetPath);
     for (const n of s.names) {
       const resolve = (): Value =>
         host.withoutForeignGaps(() => {
@@ -118,7 +154,12 @@ export class ModuleLoader {
           }
           return v;
         });
-      scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
+      // A circular import (a package's submodule importing from the package while the package's
+      // own top level is still running) reads the partly run module now, as Python does: later
+      // the name may be re-exported from this very module, and a lazy binding would then resolve
+      // to itself.
+      if (targetLoading) scope.set(n.alias ?? n.name, resolve());
+      else scope.set(n.alias ?? n.name, { k: 'lazy', resolve });
     }
   }
 
@@ -180,6 +221,7 @@ export class ModuleLoader {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }
+      if (!NOT_FROM_SEARCH_PATH.has(dotted[0])) for (const root of this.searchPath) candidates.push(`${joinPath(root, ...dotted)}.py`, joinPath(root, ...dotted, '__init__.py'));
     }
     for (const c of candidates) {
       if (this.moduleCache.has(c)) return c;

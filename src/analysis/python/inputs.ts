@@ -13,6 +13,8 @@ export interface ParsedBinding {
   /** False when the binding leaves leading dims open (`*batch` in jaxtyping). */
   ranked: boolean;
   dtype: 'float' | 'long' | 'bool';
+  /** Where the binding was written (the `# layer-lens:` comment), for findings about it. */
+  site?: { from: number; to: number };
 }
 
 /** Splits at commas outside brackets. */
@@ -69,24 +71,60 @@ export function parseLayerLensComment(text: string): ParsedBinding[] | null {
   return out;
 }
 
-/** Finds a `# layer-lens:` comment on the `def` line or in the comment/decorator lines directly above it. */
+/**
+ * The `# layer-lens:` comments that bind a `def`: on the `def` line, in the block of comment and
+ * decorator lines directly above it, and as the first line of the body. Consecutive comments bind
+ * together (`# layer-lens: query: (2, 1024)` then `# layer-lens: memory: (2, 37, 512)`), in the
+ * order they are written; each binding remembers its comment's span. Null when there is none.
+ */
 export function commentBindingsAbove(text: string, lineStarts: readonly number[], defLine: number): ParsedBinding[] | null {
-  const lineText = (n: number) => text.slice(lineStarts[n - 1], n < lineStarts.length ? lineStarts[n] : text.length).replace(/\r?\n$/, '');
-  const own = parseLayerLensComment(lineText(defLine));
-  if (own) return own;
+  const lineSpan = (n: number) => {
+    const from = lineStarts[n - 1];
+    const to = n < lineStarts.length ? lineStarts[n] : text.length;
+    const raw = text.slice(from, to).replace(/\r?\n$/, '');
+    return { from, to: from + raw.length, raw };
+  };
+  const bindingsOn = (n: number): ParsedBinding[] | null => {
+    const { from, raw } = lineSpan(n);
+    const list = parseLayerLensComment(raw);
+    if (!list) return null;
+    const at = raw.search(/#\s*layer-lens/);
+    const site = { from: from + at, to: from + raw.length };
+    return list.map((b) => ({ ...b, site }));
+  };
+  const lines: number[] = [];
   for (let n = defLine - 1; n >= 1; n--) {
-    const t = lineText(n).trim();
-    if (t.startsWith('#')) {
-      const b = parseLayerLensComment(t);
-      if (b) return b;
+    const t = lineSpan(n).raw.trim();
+    if (t.startsWith('#') || t.startsWith('@')) {
+      lines.unshift(n);
       continue;
     }
-    if (t.startsWith('@')) continue;
     break;
   }
+  lines.push(defLine);
   // A comment as the first line of the body also counts ("on" the def).
-  const next = defLine < lineStarts.length ? lineText(defLine + 1).trim() : '';
-  return next.startsWith('#') ? parseLayerLensComment(next) : null;
+  if (defLine < lineStarts.length && lineSpan(defLine + 1).raw.trim().startsWith('#')) lines.push(defLine + 1);
+  let out: ParsedBinding[] | null = null;
+  for (const n of lines) {
+    const list = bindingsOn(n);
+    if (list) out = [...(out ?? []), ...list];
+  }
+  return out;
+}
+
+/**
+ * Bindings written for a parameter forward() does not have (`# layer-lens: querry: (2, 1024)`):
+ * each is a mistake the user can fix, reported on its comment.
+ */
+export function bindingsNamingNoParameter(params: readonly Param[], bindings: readonly ParsedBinding[] | null): { site: { from: number; to: number }; message: string }[] {
+  const names = params.filter((p) => p.kind === 'pos' || p.kind === 'kwonly').map((p) => p.name);
+  const out: { site: { from: number; to: number }; message: string }[] = [];
+  for (const b of bindings ?? []) {
+    if (!b.name || !b.site || params.some((p) => p.name === b.name)) continue;
+    const known = names.length > 0 ? names.join(', ') : 'none';
+    out.push({ site: b.site, message: `the binding '${b.name}' names no parameter of forward() (its parameters: ${known})` });
+  }
+  return out;
 }
 
 const jaxDtypes: Record<string, 'float' | 'long' | 'bool'> = {
@@ -135,7 +173,8 @@ export function bindByParams(params: readonly Param[], sources: (ParsedBinding[]
     const required = params.filter((p) => p.kind === 'pos' && !p.default);
     for (const b of list) {
       if (b.name) {
-        if (!out.has(b.name) && params.some((p) => p.name === b.name)) out.set(b.name, b);
+        // A name forward() does not declare still reaches it through `**kwargs`.
+        if (!out.has(b.name) && (params.some((p) => p.name === b.name && p.kind !== 'star' && p.kind !== 'dstar') || params.some((p) => p.kind === 'dstar'))) out.set(b.name, b);
       } else {
         while (next < required.length && out.has(required[next].name)) next++;
         if (next < required.length) out.set(required[next++].name, b);

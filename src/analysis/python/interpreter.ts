@@ -6,9 +6,10 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
-import { formatDim, isKnown, subDim, symDim, type Dim } from '../shapes';
+import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
+import { rankFixes } from '../repairs';
 import { ModuleLoader } from './imports';
 import type { ParseStore } from './parseStore';
 import { binaryOperation, compareValues, joinValues, sliceIndices, toStr, valuesEqual, type OperatorHost } from './operators';
@@ -17,6 +18,7 @@ import {
   NONE,
   Scope,
   force,
+  formatTensorShape,
   TRUE,
   describe,
   dictKey,
@@ -44,6 +46,9 @@ const BREAK: Completion = { kind: 'break' };
 const CONTINUE: Completion = { kind: 'continue' };
 
 /** Limits that keep every file bounded. */
+
+/** What a finding may say beyond its message: expected, got, the repair in words and as edits. */
+export type FindingDetails = Pick<Finding, 'expected' | 'got' | 'hint' | 'fixes'>;
 export interface Budgets {
   steps: number;
   loopIterations: number;
@@ -74,6 +79,18 @@ export interface FrameworkHooks {
   indexModule(inst: InstanceV, index: Value, site: CallSite): Value;
   /** `len()` of a module container. */
   lenModule(inst: InstanceV): number | null;
+  /**
+   * After an imported workspace module's top level ran: a front end may set globals there the way
+   * its framework does when it imports that package (Keras gives keras_applications its submodules).
+   */
+  workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
+  /** `copy.deepcopy` of a module: a new module with the same configuration and submodules cloned. */
+  cloneModule?(inst: InstanceV, site: CallSite): Value;
+}
+
+/** The items of an instance of a dict subclass, or null. */
+function itemsOfInstance(inst: InstanceV): DictV | null {
+  return (inst as InstanceV & { items?: DictV }).items ?? null;
 }
 
 /** The 1-based line of an offset in a source file. */
@@ -104,10 +121,29 @@ export interface InterpreterSetup {
 /** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
 export class BudgetExhausted extends Error {}
 
+/**
+ * Thrown when one loop has spent its share of the step budget: caught by that loop, which stops
+ * there (its values keep what they had) while the rest of the model goes on. A subclass of
+ * BudgetExhausted so that every place that lets a budget unwind lets this one too.
+ */
+class LoopBudgetExceeded extends BudgetExhausted {
+  constructor(readonly frame: LoopFrame) {
+    super('loop budget');
+  }
+}
+
+/** A loop running under its own share of the step budget. */
+interface LoopFrame {
+  start: number;
+  limit: number;
+}
+
 /** The interpreter for one analysis run. */
 export class Interpreter {
   readonly findings: Finding[] = [];
-  private readonly findingKeys = new Set<string>();
+  private readonly findingKeys = new Map<string, Finding>();
+  /** Modules whose children are being run by their catalogue rule (a guard against re-entry). */
+  readonly callingChildren = new Set<number>();
   steps = 0;
   exhausted = false;
   private depth = 0;
@@ -142,6 +178,8 @@ export class Interpreter {
     readModule: ((path: string) => string | undefined) | undefined,
     parseStore: ParseStore | undefined,
     setup: InterpreterSetup,
+    /** Folders searched for absolute imports after the importing file's package (AnalyzeOptions.pythonPath). */
+    searchPath: readonly string[] = [],
   ) {
     this.anchor = { from: 0, to: 0, file: main };
     this.mainScope = new Scope(null, main, true);
@@ -163,6 +201,7 @@ export class Interpreter {
       },
       readModule,
       parseStore,
+      searchPath,
     );
     this.operatorHost = {
       tensorBinop: (op, a, b, site) => this.hooks.tensorBinop(op, a, b, site),
@@ -198,20 +237,28 @@ export class Interpreter {
   /** Set by the incremental analysis while a model is built: start offsets of the main-file definitions it used. */
   touched: Set<number> | null = null;
 
-  /** Records a finding once per place and message. */
-  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = []): void {
+  /** Records a finding once per place and message; returns it (the one already listed for a repeat). */
+  report(code: Finding['code'], severity: Severity, site: { from: number; to: number; file: SourceFile }, message: string, related: Finding['related'] = [], extra: FindingDetails = {}): Finding {
     if (code === 'budget') this.budgetHits++;
     const at = this.mainSpan(site);
-    this.addFinding({ severity, code, span: at.span, line: at.line, message: message + at.where, related });
+    const finding: Finding = { severity, code, span: at.span, line: at.line, message: message + at.where, related };
+    if (extra.expected !== undefined) finding.expected = extra.expected;
+    if (extra.got !== undefined) finding.got = extra.got;
+    if (extra.hint !== undefined) finding.hint = extra.hint;
+    // Edits are offsets into the main file: a finding anchored there for another file offers none.
+    if (extra.fixes?.length && site.file.isMain) finding.fixes = rankFixes(extra.fixes);
+    return this.addFinding(finding);
   }
 
   /** Adds a finding unless the same place, code and message is already listed (also replays a logged finding). */
-  addFinding(finding: Finding): void {
+  addFinding(finding: Finding): Finding {
     this.reportLog?.push(finding);
     const key = `${finding.span.from}:${finding.code}:${finding.message}`;
-    if (this.findingKeys.has(key)) return;
-    this.findingKeys.add(key);
+    const listed = this.findingKeys.get(key);
+    if (listed) return listed;
+    this.findingKeys.set(key, finding);
     this.findings.push(finding);
+    return finding;
   }
 
   /** An inference gap: a construct the analysis cannot follow, named at its place. */
@@ -228,13 +275,60 @@ export class Interpreter {
     this.step(site, site.file);
   }
 
+  /** Loops now running, outermost first, each with its own step limit; and the lowest of those limits. */
+  private readonly loopFrames: LoopFrame[] = [];
+  private loopLimit = Infinity;
+  /** Steps given back by loops that were stopped; bounded so that a file's total work stays bounded. */
+  private refunded = 0;
+  /** Module instances created so far (a stopped loop that made none did not cut the model short). */
+  private modulesCreated = 0;
+
   private step(site: { from: number; to: number }, file: SourceFile): void {
-    if (++this.steps > this.budgets.steps) {
+    if (++this.steps > this.loopLimit && this.steps <= this.budgets.steps) {
+      // The outermost loop past its share is the one that ran away.
+      const frame = this.loopFrames.find((f) => this.steps > f.limit)!;
+      throw new LoopBudgetExceeded(frame);
+    }
+    if (this.steps > this.budgets.steps) {
       if (!this.exhausted) {
         this.exhausted = true;
         this.report('budget', 'warning', { ...site, file }, `analysis stopped here: step budget of ${this.budgets.steps} exhausted; later shapes are unknown`);
       }
       throw new BudgetExhausted();
+    }
+  }
+
+  /**
+   * Runs a loop under its own share of the budget (three quarters of what remains), so that one
+   * runaway loop (a table filled element by element) costs its own values, not the model: past its
+   * share the loop stops with a warning naming it, its steps are given back (up to the file's
+   * budget once more in all), and `stopped` gives the loop's value. Budget exhaustion of the file
+   * as a whole still unwinds as before.
+   */
+  withLoopBudget<T>(site: CallSite, run: () => T, stopped: () => T): T {
+    const start = this.steps;
+    const modulesBefore = this.modulesCreated;
+    const frame: LoopFrame = { start, limit: start + Math.floor(((this.budgets.steps - start) * 3) / 4) };
+    const savedLimit = this.loopLimit;
+    this.loopFrames.push(frame);
+    this.loopLimit = Math.min(savedLimit, frame.limit);
+    try {
+      return run();
+    } catch (e) {
+      if (!(e instanceof LoopBudgetExceeded) || e.frame !== frame) throw e;
+      const spent = this.steps - start;
+      this.report('budget', 'warning', site, `loop stopped after ${spent} steps (its share of the step budget); values it computes may be incomplete, the rest of the model goes on`);
+      // A loop that made no module until it stopped was computing values (a table filled element
+      // by element), not building the model: the model's totals stay known.
+      if (this.modulesCreated === modulesBefore) this.budgetHits--;
+      if (this.refunded + spent <= this.budgets.steps) {
+        this.refunded += spent;
+        this.steps = start;
+      }
+      return stopped();
+    } finally {
+      this.loopFrames.pop();
+      this.loopLimit = savedLimit;
     }
   }
 
@@ -276,6 +370,7 @@ export class Interpreter {
         const c = this.exec(st, scope);
         if (c) break;
       }
+      this.hooks.workspaceModuleRan?.(path, (name, v) => scope.set(name, v));
     } catch (e) {
       if (e instanceof BudgetExhausted) throw e;
       this.gap({ from: 0, to: 0, file }, `internal error while reading ${path}: ${(e as Error).message}`);
@@ -310,41 +405,31 @@ export class Interpreter {
         }
         if (s.targets.length === 1) this.refineFromShapeUnpack(s.targets[0], s.value, scope);
         const v = this.eval(s.value, scope);
-        for (const t of s.targets) this.assign(t, v, scope);
+        // The shape of a tensor of certain rank has a certain length: unpacking it into the wrong
+        // number of names raises in Python every time, so it is an error, not a warning.
+        const certain = v.k === 'tuple' && s.targets.some((t) => t.t === 'tuple' || t.t === 'list') ? this.rankedShapeSource(s.value, scope) : null;
+        this.certainUnpack = certain;
+        try {
+          for (const t of s.targets) this.assign(t, v, scope);
+        } finally {
+          this.certainUnpack = null;
+        }
         if (s.annotation && s.targets[0]?.t === 'name') this.recordAnnotationOnly(scope, s.targets[0].id);
         if (this.annotating && scope.file.isMain && v.k === 'tensor' && s.targets.length === 1 && s.targets[0].t !== 'tuple') this.annotateAssign(s.targets[0], v);
         return null;
       }
       case 'augassign': {
-        const cur = this.eval(s.target, scope);
+        const cur = force(this.eval(s.target, scope));
         const rhs = this.eval(s.value, scope);
-        const v = this.binop(s.op, cur, rhs, this.site(s, scope));
-        this.assign(s.target, v, scope);
+        this.assign(s.target, this.inPlaceOperation(s.op, cur, rhs, this.site(s, scope)), scope);
         return null;
       }
       case 'if':
         return this.execIf(s.branches, s.orelse, scope, 0);
       case 'for':
-        return this.execFor(s, scope);
-      case 'while': {
-        let n = 0;
-        for (;;) {
-          const cond = truthy(this.eval(s.test, scope));
-          if (cond === false) break;
-          if (cond === undefined) {
-            this.gap(this.site(s.test, scope), 'while loop with a condition the analysis cannot decide; body run once');
-          }
-          if (++n > this.budgets.loopIterations) {
-            this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
-            break;
-          }
-          const c = this.execBlock(s.body, scope);
-          if (c === BREAK) return null;
-          if (c && c.kind === 'return') return c;
-          if (cond === undefined) break;
-        }
-        return s.orelse ? this.execBlock(s.orelse, scope) : null;
-      }
+        return this.withLoopBudget(this.site(s, scope), () => this.execFor(s, scope), () => null);
+      case 'while':
+        return this.withLoopBudget(this.site(s, scope), () => this.execWhile(s, scope), () => null);
       case 'return':
         return { kind: 'return', value: s.value ? this.eval(s.value, scope) : NONE };
       case 'pass':
@@ -388,7 +473,9 @@ export class Interpreter {
         // A raise ends this path; the caller sees an unknown result.
         return { kind: 'return', value: unknown('raises an exception', s) };
       case 'assert':
+        return null;
       case 'delete':
+        for (const t of s.targets) this.deleteTarget(t, scope);
         return null;
       case 'scope':
         scope.globalNames ??= new Set();
@@ -403,6 +490,20 @@ export class Interpreter {
    * `B, T, D = x.shape` on a tensor of unknown rank states its rank: the tensor becomes
    * (B,T,D), named after the targets, so everything computed from it stays symbolic but exact.
    */
+  /** Set while assigning the shape of a tensor of certain rank: the tensor's name and shape, for the unpack error. */
+  private certainUnpack: { what: string; tensor: TensorV } | null = null;
+
+  /** `x.shape` or `x.size()` of a tensor whose rank is certain: its text and the tensor. */
+  private rankedShapeSource(value: Expr, scope: Scope): { what: string; tensor: TensorV } | null {
+    let objExpr: Expr | null = null;
+    if (value.t === 'attr' && value.attr === 'shape') objExpr = value.obj;
+    else if (value.t === 'call' && value.args.length === 0 && value.fn.t === 'attr' && value.fn.attr === 'size') objExpr = value.fn.obj;
+    if (!objExpr || (objExpr.t !== 'name' && objExpr.t !== 'attr')) return null;
+    const obj = this.eval(objExpr, scope);
+    if (obj.k !== 'tensor' || !obj.ranked) return null;
+    return { what: scope.file.text.slice(value.from, value.to), tensor: obj };
+  }
+
   private refineFromShapeUnpack(target: Expr, value: Expr, scope: Scope): void {
     if (target.t !== 'tuple' || target.elts.some((e) => e.t === 'starred')) return;
     let objExpr: Expr | null = null;
@@ -452,6 +553,46 @@ export class Interpreter {
     for (const [k, v] of varsB) if (!joined.has(k)) joined.set(k, v);
     (scope as { vars: Map<string, Value> }).vars = joined;
     return a ?? b;
+  }
+
+  /**
+   * `a op= b` as Python runs it: an object's `__iop__` first (ModuleList's `+=` extends it), a list's
+   * `+=` extends that very list (other names bound to it see the items), else `a op b`.
+   */
+  private inPlaceOperation(op: string, cur: Value, rhs: Value, site: CallSite): Value {
+    const inPlace: Record<string, string> = { '+': '__iadd__', '-': '__isub__', '*': '__imul__', '/': '__itruediv__', '|': '__ior__' };
+    if (cur.k === 'instance' && inPlace[op]) {
+      const m = this.lookupClassAttr(cur.cls, inPlace[op]);
+      if (m) return this.call(this.bindClassAttr(m, cur, cur.cls), [rhs], new Map(), site);
+    }
+    if (op === '+' && cur.k === 'list') {
+      const items = this.iterate(rhs, site);
+      if (items) {
+        cur.items.push(...items);
+        return cur;
+      }
+    }
+    return this.binop(op, cur, rhs, site);
+  }
+
+  private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope): Completion {
+    let n = 0;
+    for (;;) {
+      const cond = truthy(this.eval(s.test, scope));
+      if (cond === false) break;
+      if (cond === undefined) {
+        this.gap(this.site(s.test, scope), 'while loop with a condition the analysis cannot decide; body run once');
+      }
+      if (++n > this.budgets.loopIterations) {
+        this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
+        break;
+      }
+      const c = this.execBlock(s.body, scope);
+      if (c === BREAK) return null;
+      if (c && c.kind === 'return') return c;
+      if (cond === undefined) break;
+    }
+    return s.orelse ? this.execBlock(s.orelse, scope) : null;
   }
 
   private execFor(s: Extract<Stmt, { t: 'for' }>, scope: Scope): Completion {
@@ -505,6 +646,7 @@ export class Interpreter {
       if (b.kind !== 'pos') continue;
       const bv = this.eval(b.value, scope);
       if (bv.k === 'class') bases.push(bv);
+      else if (bv.k === 'builtin' && (bv.name === 'dict' || bv.name === 'OrderedDict' || bv.name === 'defaultdict')) bases.push(this.dictBase());
       else if (bv.k === 'unknown') this.gap({ from: b.from, to: b.to, file: scope.file }, `base class ${scope.file.text.slice(b.from, b.to)} is unknown; its behaviour is not followed`);
     }
     const cls: ClassV = { k: 'class', name: def.name, bases, ns: new Map(), def, file: scope.file, layer: null, native: null, mro: [] };
@@ -586,7 +728,10 @@ export class Interpreter {
       items = [...before, { k: 'list', items: middle }, ...after];
     }
     if (items.length !== n) {
-      this.report('invalid-argument', 'warning', site, `cannot unpack ${items.length} values into ${n} names`);
+      const certain = this.certainUnpack;
+      if (certain && starIdx < 0 && certain.tensor.shape.length === items.length)
+        this.report('shape-mismatch', 'error', site, `cannot unpack ${items.length} values into ${n} names: ${certain.what} of ${formatTensorShape(certain.tensor)} has ${items.length} dims`, [], { expected: `${n} dims`, got: `${items.length} dims ${formatTensorShape(certain.tensor)}` });
+      else this.report('invalid-argument', 'warning', site, `cannot unpack ${items.length} values into ${n} names`);
       return Array.from({ length: n }, (_, i) => items![i] ?? unknown('unpacking mismatch', site));
     }
     return items;
@@ -597,14 +742,50 @@ export class Interpreter {
     if (obj.k === 'instance') {
       const prop = this.lookupClassAttr(obj.cls, name);
       if (prop && prop.k === 'property') return;
+      if (name === '__dict__') {
+        // `self.__dict__ = mapping`: the mapping's string keys become the attributes.
+        const src = force(v);
+        if (src.k === 'dict') {
+          for (const e of src.entries.values()) if (e.key.k === 'str') this.setAttr(obj, e.key.v, e.value, site);
+        } else if (src === obj && itemsOfInstance(obj)) (obj as InstanceV & { itemsAreAttrs?: boolean }).itemsAreAttrs = true;
+        else this.gap(site, `assigning ${describe(src)} to __dict__ is not followed`);
+        return;
+      }
       if (obj.mod) this.hooks.setModuleAttr(obj, name, v);
       else obj.attrs.set(name, v);
     } else if (obj.k === 'class') obj.ns.set(name, v);
+    else if (obj.k === 'namespace' && obj.set) obj.set(name, v);
+    else if (obj.k === 'namespace') this.gap(site, `assigning ${obj.name}.${name} is not followed`);
     void site;
   }
 
+  /**
+   * `del d[k]`, `del xs[i]`, `del name`: the entry or binding goes, as in Python (torchvision's
+   * model builders delete the legacy `pretrained` keyword this way). Deleting an attribute or
+   * a slice is not followed.
+   */
+  private deleteTarget(target: Expr, scope: Scope): void {
+    if (target.t === 'tuple' || target.t === 'list') {
+      for (const e of target.elts) this.deleteTarget(e, scope);
+    } else if (target.t === 'name') {
+      scope.vars.delete(target.id);
+    } else if (target.t === 'subscript') {
+      const obj = force(this.eval(target.obj, scope));
+      const idx = this.evalIndex(target, scope);
+      if (obj.k === 'dict') {
+        const key = dictKey(idx);
+        if (key) obj.entries.delete(key);
+      } else if (obj.k === 'list' && idx.k === 'int' && isKnown(idx.v)) {
+        const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
+        if (i >= 0 && i < obj.items.length) obj.items.splice(i, 1);
+      }
+    }
+  }
+
   setItem(obj: Value, idx: Value, v: Value, site: CallSite): void {
-    if (obj.k === 'list') {
+    const attributesOf = obj.k === 'namespace' ? (obj as NamespaceV & { attributesOf?: InstanceV }).attributesOf : undefined;
+    if (attributesOf && idx.k === 'str') this.setAttr(attributesOf, idx.v, v, site);
+    else if (obj.k === 'list') {
       if (idx.k === 'int' && isKnown(idx.v)) {
         const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
         if (i >= 0 && i < obj.items.length) obj.items[i] = v;
@@ -612,6 +793,8 @@ export class Interpreter {
     } else if (obj.k === 'dict') {
       const key = dictKey(idx);
       if (key) obj.entries.set(key, { key: idx, value: v });
+    } else if (obj.k === 'instance' && !obj.mod && this.lookupClassAttr(obj.cls, '__setitem__')) {
+      this.call(this.bindClassAttr(this.lookupClassAttr(obj.cls, '__setitem__')!, obj, obj.cls), [idx, v], new Map(), site);
     } else if (obj.k === 'instance' && obj.mod && (obj.cls.mro.some((c) => c.native === 'ModuleDict') || obj.cls.mro.some((c) => c.native === 'ModuleList'))) {
       const name = idx.k === 'str' ? idx.v : idx.k === 'int' ? formatDim(idx.v) : null;
       if (name !== null) this.hooks.setModuleAttr(obj, name, v);
@@ -748,7 +931,7 @@ export class Interpreter {
         return { k: 'func', name: '<lambda>', def: { lambda: true, params: e.params, body: e.body, from: e.from, to: e.to }, closure: scope, file: scope.file, defaults, decorators: [], owner: null };
       }
       case 'comp':
-        return this.evalComprehension(e, scope);
+        return this.withLoopBudget(this.site(e, scope), () => this.evalComprehension(e, scope), () => unknown('comprehension stopped by its step budget', e));
       case 'walrus': {
         const v = this.eval(e.value, scope);
         scope.set(e.target, v);
@@ -842,8 +1025,13 @@ export class Interpreter {
     // Zero-argument super() needs the defining class and the first parameter of the method.
     if (e.fn.t === 'name' && e.fn.id === 'super' && e.args.length === 0 && !scope.lookup('super')) return this.superProxy(scope, e);
     const fn = this.eval(e.fn, scope);
-    const { args, kwargs } = this.evalArgs(e.args, scope);
+    const { args, kwargs, unknownStar } = this.evalArgs(e.args, scope);
     const site: CallSite = { from: e.from, to: e.to, file: scope.file, argNodes: e.args.map((a) => a.value) };
+    // `f(*xs)` where xs cannot be listed: the arguments are not known, so a function or a tensor
+    // rule called with what remains would judge a call that never happens (`view(*shape)` read
+    // as `view()`). Its result is unknown; constructors still run, so containers stay registered.
+    const callee = force(fn);
+    if (unknownStar && (callee.k === 'builtin' || callee.k === 'func' || callee.k === 'bound' || callee.k === 'partial')) return unknown('call with *arguments the analysis cannot list', site);
     const saved = this.anchor;
     if (scope.file.isMain) this.anchor = site;
     try {
@@ -858,9 +1046,10 @@ export class Interpreter {
     }
   }
 
-  evalArgs(argNodes: Arg[], scope: Scope): { args: Value[]; kwargs: Map<string, Value> } {
+  evalArgs(argNodes: Arg[], scope: Scope): { args: Value[]; kwargs: Map<string, Value>; unknownStar: boolean } {
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
+    let unknownStar = false;
     for (const a of argNodes) {
       const v = a.kind === 'pos' || a.kind === 'kw' ? this.evalPassing(a.value, scope) : this.eval(a.value, scope);
       if (a.kind === 'pos') args.push(v);
@@ -869,7 +1058,8 @@ export class Interpreter {
         const items = this.iterate(v, this.site(a, scope));
         if (items) args.push(...items);
         else {
-          this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically; no positional arguments assumed`);
+          unknownStar = true;
+          this.gap(this.site(a, scope), `cannot expand *${scope.file.text.slice(a.value.from, a.value.to)} statically; its arguments are unknown`);
         }
       } else if (a.kind === 'dstar') {
         if (v.k === 'dict') {
@@ -877,7 +1067,7 @@ export class Interpreter {
         } else if (v.k !== 'unknown') this.gap(this.site(a, scope), `cannot expand **${scope.file.text.slice(a.value.from, a.value.to)} statically`);
       }
     }
-    return { args, kwargs };
+    return { args, kwargs, unknownStar };
   }
 
   private superProxy(scope: Scope, e: Expr): Value {
@@ -946,6 +1136,12 @@ export class Interpreter {
         if (cv !== undefined) return this.bindClassAttr(cv, obj, obj.cls);
         if (name === '__class__') return obj.cls;
         if (name === '__module__') return str(obj.cls.file?.path ?? '');
+        const dataModel = this.dataModelAttr(obj, name);
+        if (dataModel) return dataModel;
+        if ((obj as InstanceV & { itemsAreAttrs?: boolean }).itemsAreAttrs) {
+          const ent = itemsOfInstance(obj)?.entries.get(`s:${name}`);
+          if (ent) return ent.value;
+        }
         if (!quiet) this.gap(site, `${obj.cls.name} has no attribute '${name}' the analysis can see`);
         return unknown(`${obj.cls.name}.${name}`, site);
       }
@@ -953,6 +1149,7 @@ export class Interpreter {
         const cv = this.lookupClassAttr(obj, name);
         if (cv !== undefined) {
           if (cv.k === 'func' && cv.decorators.includes('classmethod')) return { k: 'bound', fn: cv, self: obj };
+          if (cv.k === 'builtin' && cv.classmethod) return { k: 'bound', fn: cv, self: obj };
           return cv;
         }
         if (name === '__name__' || name === '__qualname__') return str(obj.name);
@@ -977,9 +1174,135 @@ export class Interpreter {
     }
   }
 
+  /**
+   * The object protocol's own attributes on an instance: `__dict__` (a live view of the
+   * attributes), `__setattr__`, `__getattr__`, `__getattribute__` and `__delattr__` as Python's
+   * defaults, so `self.__dict__.update(kw)` and `self.__setattr__(name, m)` behave as plain code.
+   */
+  private dataModelAttr(obj: InstanceV, name: string): Value | undefined {
+    switch (name) {
+      case '__dict__':
+        return this.attributeDict(obj);
+      case '__setattr__':
+        return { k: 'builtin', name: '__setattr__', fn: (args, _kw, site) => (args[0]?.k === 'str' && args[1] ? (this.setAttr(obj, args[0].v, args[1], site), NONE) : NONE) };
+      case '__getattr__':
+      case '__getattribute__':
+        return { k: 'builtin', name, fn: (args, _kw, site) => (args[0]?.k === 'str' ? this.getAttr(obj, args[0].v, site) : unknown(`${name} of a computed name`, site)) };
+      case '__delattr__':
+        return { k: 'builtin', name, fn: (args) => (args[0]?.k === 'str' ? (obj.attrs.delete(args[0].v), NONE) : NONE) };
+      default:
+        return undefined;
+    }
+  }
+
+  /** `obj.__dict__`: reads see the attributes now; `update`, item writes and deletes change them. */
+  private attributeDict(obj: InstanceV): NamespaceV {
+    const snapshot = (): DictV => {
+      const d: DictV = { k: 'dict', entries: new Map() };
+      for (const [k, x] of obj.attrs) d.entries.set(`s:${k}`, { key: str(k), value: x });
+      return d;
+    };
+    const view: NamespaceV & { attributesOf?: InstanceV } = {
+      k: 'namespace',
+      name: `${obj.cls.name}.__dict__`,
+      get: (attr) => {
+        if (attr === 'update')
+          return {
+            k: 'builtin',
+            name: '__dict__.update',
+            fn: (args, kwargs, site) => {
+              const src = args[0] ? force(args[0]) : null;
+              if (src?.k === 'dict') for (const e of src.entries.values()) if (e.key.k === 'str') this.setAttr(obj, e.key.v, e.value, site);
+              if (src && src.k !== 'dict' && src.k !== 'none') this.gap(site, `__dict__.update from ${describe(src)} is not followed`);
+              for (const [k, v] of kwargs) this.setAttr(obj, k, v, site);
+              return NONE;
+            },
+          };
+        return this.builtinMethod(snapshot(), attr, this.anchor);
+      },
+    };
+    view.attributesOf = obj;
+    return view;
+  }
+
+  private dictBaseClass: ClassV | null = null;
+
+  /**
+   * The base of user classes deriving from `dict` (configuration dicts such as hifi-gan's
+   * AttrDict): an instance keeps its items in a dict value; `self.__dict__ = self` makes the
+   * items its attributes, as in Python.
+   */
+  private dictBase(): ClassV {
+    if (this.dictBaseClass) return this.dictBaseClass;
+    const object = this.builtins.get('object');
+    const cls: ClassV = { k: 'class', name: 'dict', bases: object?.k === 'class' ? [object] : [], ns: new Map(), def: null, file: null, layer: null, native: null, mro: [] };
+    cls.mro = computeMro(cls);
+    const itemsOf = (self: Value | undefined): DictV | null => (self?.k === 'instance' ? itemsOfInstance(self) : null);
+    cls.ns.set('__init__', { k: 'builtin', name: 'dict.__init__', fn: (args, kwargs, site) => {
+      const self = args[0];
+      if (self?.k !== 'instance') return NONE;
+      const made = this.call(this.builtins.get('dict')!, args.slice(1), kwargs, site);
+      (self as InstanceV & { items?: DictV }).items = made.k === 'dict' ? made : { k: 'dict', entries: new Map() };
+      return NONE;
+    } });
+    cls.ns.set('__getitem__', { k: 'builtin', name: 'dict.__getitem__', fn: (args, _kw, site) => {
+      const items = itemsOf(args[0]);
+      return items && args[1] ? this.getItem(items, args[1], site) : unknown('dict item', site);
+    } });
+    cls.ns.set('__setitem__', { k: 'builtin', name: 'dict.__setitem__', fn: (args, _kw, site) => {
+      const items = itemsOf(args[0]);
+      if (items && args[1] && args[2]) this.setItem(items, args[1], args[2], site);
+      return NONE;
+    } });
+    cls.ns.set('__iter__', { k: 'builtin', name: 'dict.__iter__', fn: (args) => itemsOf(args[0]) ?? unknown('dict iteration') });
+    cls.ns.set('__len__', { k: 'builtin', name: 'dict.__len__', fn: (args) => int(itemsOf(args[0])?.entries.size ?? unknownDim()) });
+    for (const name of ['get', 'keys', 'values', 'items', 'update', 'pop', 'setdefault', 'copy']) {
+      cls.ns.set(name, { k: 'builtin', name: `dict.${name}`, fn: (args, kwargs, site) => {
+        const items = itemsOf(args[0]);
+        const m = items ? this.builtinMethod(items, name, site) : undefined;
+        return m ? this.call(m, args.slice(1), kwargs, site) : unknown(`dict.${name}`, site);
+      } });
+    }
+    this.dictBaseClass = cls;
+    return cls;
+  }
+
+  /** `copy.deepcopy`: containers and plain objects copied all the way down, modules cloned by their plug-in. */
+  deepCopy(v: Value, site: CallSite, depth = 0): Value {
+    v = force(v);
+    if (depth > 32) return v;
+    switch (v.k) {
+      case 'list':
+      case 'tuple':
+      case 'set':
+        return { ...v, items: v.items.map((i) => this.deepCopy(i, site, depth + 1)) } as Value;
+      case 'dict': {
+        const d: DictV = { ...v, entries: new Map() };
+        for (const [k, e] of v.entries) d.entries.set(k, { key: e.key, value: this.deepCopy(e.value, site, depth + 1) });
+        return d;
+      }
+      case 'tensor':
+        return { ...v };
+      case 'instance': {
+        if (v.mod) {
+          if (this.hooks.cloneModule) return this.hooks.cloneModule(v, site);
+          this.gap(site, `deepcopy of module ${v.cls.name} is not followed; the copy is the same module`);
+          return v;
+        }
+        const copy: InstanceV = { k: 'instance', cls: v.cls, attrs: new Map(), mod: null };
+        for (const [k, x] of v.attrs) copy.attrs.set(k, this.deepCopy(x, site, depth + 1));
+        return copy;
+      }
+      default:
+        return v;
+    }
+  }
+
   getItem(obj: Value, idx: Value, site: CallSite): Value {
     obj = force(obj);
     idx = force(idx);
+    const attributesOf = obj.k === 'namespace' ? (obj as NamespaceV & { attributesOf?: InstanceV }).attributesOf : undefined;
+    if (attributesOf && idx.k === 'str') return this.getAttr(attributesOf, idx.v, site);
     switch (obj.k) {
       case 'tuple':
       case 'list': {
@@ -1125,9 +1448,13 @@ export class Interpreter {
   instantiate(cls: ClassV, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value {
     if (this.touched && cls.def && cls.file?.isMain) this.touched.add(cls.def.from);
     const init = this.lookupClassAttr(cls, '__new__');
-    if (init && cls.native === null && init.k === 'builtin') return this.call(init, [cls, ...args], kwargs, site);
+    // A native `__new__` makes the value itself (a named tuple's fields, `torch.Tensor(4, 16)`).
+    if (init && init.k === 'builtin' && (cls.native === null || cls.ns.get('__new__') === init)) return this.call(init, [cls, ...args], kwargs, site);
     let inst: InstanceV;
-    if (cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) inst = this.hooks.newModule(cls, site);
+    if (cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) {
+      inst = this.hooks.newModule(cls, site);
+      this.modulesCreated++;
+    }
     else if (cls.native === 'Enum' || cls.mro.some((c) => c.native === 'Enum')) {
       // Calling an Enum class looks a member up by value.
       for (const v of cls.ns.values()) if (v.k === 'instance' && v.cls === cls && args[0] && valuesEqual(v.attrs.get('value') ?? NONE, args[0]) === true) return v;
@@ -1270,3 +1597,4 @@ export type { BuiltinV };
 // Kept here for the callers that imported them from the interpreter before operators.ts existed.
 export { joinValues, sliceIndices, valuesEqual };
 export { lineStartsOf } from '../lineIndex';
+

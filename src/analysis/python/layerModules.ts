@@ -8,6 +8,9 @@ import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, Geometry, ReceptiveField } from '../types';
 import type { Interpreter } from './interpreter';
+import type { LayerProducer, LayerRepairBook } from './layerRepairBook';
+import { sizeParamOf } from '../repairs';
+import { packedPadding, repackLayerOutput, unpackForLayer } from './packedSequence';
 import { layerContext, sameDim } from './tensorOps';
 import {
   FALSE,
@@ -45,6 +48,12 @@ export interface LayerModuleHost {
   setModuleAttr(inst: InstanceV, name: string, v: Value): void;
   layerClass(framework: Framework, name: string): ClassV | undefined;
   bookkeeping(rec: ModuleRec): ModuleBookkeeping;
+  /** Repairs of layer mismatches, gathered per constructor call. */
+  readonly repairBook: LayerRepairBook;
+  /** Every module record by id (the producer of a tensor is named by its origin's moduleId). */
+  readonly recordById: Map<number, ModuleRec>;
+  /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
+  isDirectCall(inst: InstanceV, site: CallSite): boolean;
 }
 
 /** Binds a layer's constructor arguments and exposes them as attributes, as PyTorch does. */
@@ -121,6 +130,13 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const rec = self.mod!;
   const cfg = rec.config ?? {};
   const extra = host.bookkeeping(rec);
+  // An RNN given a PackedSequence runs on the padded batch behind it and packs its output again.
+  const packed = spec.family === 'recurrent' && args[0] ? packedPadding(args[0]) : null;
+  if (packed) {
+    const batchFirst = cfg.batch_first === true;
+    const out = applyLayer(host, self, spec, [unpackForLayer(args[0], batchFirst), ...args.slice(1)], kwargs, site);
+    return repackLayerOutput(args[0] as InstanceV, out, batchFirst);
+  }
   for (const a of args) if (a.k === 'tensor' && !a.ranked) refineRank(host, a, spec, cfg);
   const layerArgs = args.map(toLayerValue);
   const layerKwargs: Record<string, LayerValue> = {};
@@ -137,7 +153,8 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
     res = { kind: 'unknown' };
   }
-  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site);
+  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
+  else if (spec.forwardChildren && !host.interp.callingChildren.has(rec.id)) runChildren(host, self, spec, cfg, layerArgs, layerKwargs, site);
   const inputTensor = input ?? null;
   let geometry = null;
   try {
@@ -145,7 +162,10 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   } catch {
     geometry = null;
   }
-  let outValue = fromLayerValue(res, inputTensor, geometry, spec.framework !== 'pytorch');
+  // Attention (and every transformer built on it) mixes every position with every other: no
+  // local field survives it.
+  const mixesPositions = Boolean(spec.attention) || spec.family === 'transformer' || spec.family === 'attention';
+  let outValue = fromLayerValue(res, mixesPositions ? null : inputTensor, geometry, spec.framework !== 'pytorch');
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
   const all: TensorV[] = [];
   const collect = (v: Value) => {
@@ -153,7 +173,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
   };
   args.forEach(collect);
-  if (!geometry && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
+  if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
     outValue = { ...outValue, field };
@@ -179,8 +199,30 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
 }
 
 /** Reports a layer's shape mismatch in the tutorial's words, naming where the input came from. */
-export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg: LayerConfig, input: TensorV | null, layerArgs: LayerValue[], res: LayerValue, messages: string[], site: CallSite): void {
+export function reportLayerMismatch(
+  host: LayerModuleHost,
+  spec: LayerSpec,
+  cfg: LayerConfig,
+  input: TensorV | null,
+  layerArgs: LayerValue[],
+  res: LayerValue,
+  messages: string[],
+  site: CallSite,
+  at: { rec: ModuleRec; direct: boolean } | null = null,
+): void {
   const origin = input?.origin ?? null;
+  // The repair: the constructor argument (edited where the layer was made) or the restoring layout (at a direct call).
+  const param = sizeParamOf(spec.name);
+  const defSpan = at ? host.bookkeeping(at.rec).defSpan : null;
+  const repair = host.repairBook.details({
+    layer: spec.name,
+    typeName: at?.rec.type ?? spec.name,
+    expected: param ? cfg[param.param] : null,
+    input,
+    ctor: defSpan ? { file: host.interp.main, span: defSpan } : null,
+    call: at?.direct && site.file.isMain ? site : null,
+    producer: producerOf(host, input),
+  });
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
   if (input && spec.mismatchMessage) {
     const own = spec.mismatchMessage(cfg, {
@@ -189,7 +231,7 @@ export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg:
       source: origin ? `${origin.what} (line ${origin.line})` : null,
     });
     if (own) {
-      host.interp.report('shape-mismatch', 'error', site, own, related);
+      repair.attach(host.interp.report('shape-mismatch', 'error', site, own, related, repair.details));
       return;
     }
   }
@@ -201,7 +243,45 @@ export function reportLayerMismatch(host: LayerModuleHost, spec: LayerSpec, cfg:
   }
   const operands = notation ? notation.split(/=|→/)[0].trim() : null;
   const by = origin ? ` — ${origin.what} (line ${origin.line}) gives ${formatTensorShape(input!)}` : '';
-  for (const m of messages) host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related);
+  messages.forEach((m, i) => {
+    const finding = host.interp.report('shape-mismatch', 'error', site, `${operands ? `${operands}: ` : ''}${m}${by}`, related, i === 0 ? repair.details : {});
+    if (i === 0) repair.attach(finding);
+  });
+}
+
+/** The catalogue layer whose call made a tensor, with its constructor call when that is in the analysed file. */
+function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
+  const id = input?.origin?.moduleId;
+  const rec = id === undefined ? undefined : host.recordById.get(id);
+  if (!rec || !rec.spec || !rec.config) return null;
+  const book = host.bookkeeping(rec);
+  return { layer: rec.spec.name, typeName: rec.type, config: rec.config, ctor: book.defSpan ? { file: host.interp.main, span: book.defSpan } : null, path: book.path || rec.name || rec.type };
+}
+
+/**
+ * Runs a composite layer's children as its forward does (LayerSpec.forwardChildren), so each
+ * records its first call. A child named with dots (`layers.0`) is found through the registered
+ * containers.
+ */
+function runChildren(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig, args: LayerValue[], kwargs: Record<string, LayerValue>, site: CallSite): void {
+  const rec = self.mod!;
+  const call = (name: string, childArgs: LayerValue[], childKwargs: Record<string, LayerValue> = {}): LayerValue => {
+    let child: Value | undefined = self;
+    for (const part of name.split('.')) child = child?.k === 'instance' ? child.mod?.children.get(part) : undefined;
+    if (!child || child.k !== 'instance') return { kind: 'unknown' };
+    const toValue = (v: LayerValue): Value => fromLayerValue(v, null, null);
+    const pyKwargs = new Map<string, Value>();
+    for (const [k, v] of Object.entries(childKwargs)) pyKwargs.set(k, toValue(v));
+    return toLayerValue(host.interp.call(child, childArgs.map(toValue), pyKwargs, site));
+  };
+  host.interp.callingChildren.add(rec.id);
+  try {
+    spec.forwardChildren!(cfg, args, kwargs, call);
+  } catch (e) {
+    host.interp.report('internal', 'info', site, `internal error in the ${spec.name} children rule: ${(e as Error).message}`);
+  } finally {
+    host.interp.callingChildren.delete(rec.id);
+  }
 }
 
 /** An unranked input meeting a layer that expects one layout: fix the rank with the entry's named dims. */
@@ -247,7 +327,7 @@ export function toLayerValue(v: Value): LayerValue {
   v = force(v);
   switch (v.k) {
     case 'tensor':
-      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };
+      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype, ...(v.dtypeUncertain ? { dtypeUncertain: true } : {}) };
     case 'tuple':
     case 'list':
       return { kind: 'tuple', items: v.items.map(toLayerValue) };
@@ -280,7 +360,13 @@ export function fromLayerValue(v: LayerValue, input: TensorV | null, geometry: G
       }
       let field: ReceptiveField | null = null;
       if (input?.field && ranked) {
-        if (geometry) field = composeField(input.field, geometry);
+        const axes = input.field.axes;
+        if (axes) {
+          // A channels-last view (convnext's LayerNorm and pointwise Linears between two
+          // permutes): a layer that keeps the spatial axes keeps the field; a kernel's geometry
+          // describes other axes, so it ends the field.
+          if (!geometry && input.ranked && shape.length === input.shape.length && axes.every((a) => sameDim(input.shape[a], shape[a]) || compareDims(input.shape[a], shape[a]) === 'equal')) field = input.field;
+        } else if (geometry) field = composeField(input.field, geometry);
         else if (input.ranked && shape.length === input.shape.length && sameSpatial(input.shape, shape, input.field.size.length, channelsLast)) field = input.field;
       }
       return { k: 'tensor', shape, ranked, dtype: v.dtype, field, origin: null };

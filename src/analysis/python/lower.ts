@@ -18,6 +18,24 @@ export function kids(node: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/**
+ * Whether a function body makes its function a generator: a `yield` expression or statement in the
+ * body itself, not in a nested function, lambda or class (those are their own scopes), and never
+ * the word in a string or comment (a docstring saying "will yield" is not a generator).
+ */
+function containsYield(body: SyntaxNode): boolean {
+  // An explicit stack rather than recursion: long expressions nest deeply in Lezer's trees.
+  const stack: SyntaxNode[] = kids(body);
+  const ownScopes = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (c.name === 'YieldExpression' || c.name === 'YieldStatement') return true;
+    if (ownScopes.has(c.name)) continue;
+    stack.push(...kids(c));
+  }
+  return false;
+}
+
 function isExprNode(n: SyntaxNode): boolean {
   return !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
 }
@@ -238,7 +256,7 @@ export class Lowerer {
     const pl = cs.find((c) => c.name === 'ParamList');
     const b = cs.find((c) => c.name === 'Body');
     const stmts = this.body(b);
-    const isGenerator = b ? /\byield\b/.test(this.src(b)) : false;
+    const isGenerator = b ? containsYield(b) : false;
     return { name: nameNode ? this.src(nameNode) : '_', nameFrom: nameNode ? nameNode.from : n.from, params: pl ? this.params(pl) : [], body: stmts, decorators, isGenerator, from: n.from, to: n.to };
   }
 
@@ -328,7 +346,10 @@ export class Lowerer {
     const raw = this.src(n).replace(/_/g, '');
     if (/[jJ]$/.test(raw)) return { t: 'error', what: 'complex number', ...at };
     if (/^0[xob]/i.test(raw)) return { t: 'num', value: Number(raw), isFloat: false, ...at };
-    const isFloat = /[.eE]/.test(raw);
+    // A float written without its fraction (`6.`): parse.ts blanked the dot, which follows the node.
+    const next = this.text[n.to + 1];
+    const trailingDot = this.text[n.to] === '.' && (next === undefined || (!/[A-Za-z0-9_.]/.test(next)));
+    const isFloat = trailingDot || /[.eE]/.test(raw);
     return { t: 'num', value: Number(raw), isFloat, ...at };
   }
 

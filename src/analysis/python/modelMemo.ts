@@ -209,9 +209,25 @@ export class MemoRun {
             span: span(e.model.span),
             line: line(e.model.span, e.model.line),
             modules: e.model.modules.map((mod) => ({ ...mod, span: span(mod.span), line: line(mod.span, mod.line), callSpan: mod.callSpan && span(mod.callSpan) })),
+            // Where the inputs were bound (a comment, a call of the model) moves with its text too.
+            ...(e.model.inputSource && {
+              inputSource: {
+                ...e.model.inputSource,
+                span: span(e.model.inputSource.span),
+                line: line(e.model.inputSource.span, e.model.inputSource.line),
+                others: e.model.inputSource.others.map((o) => ({ ...o, span: span(o.span), line: line(o.span, o.line) })),
+              },
+            }),
           },
           annotations: e.annotations.map((a) => ({ ...a, span: span(a.span) })),
-          reports: e.reports.map((f) => ({ ...f, span: span(f.span), line: line(f.span, f.line), related: f.related.map((r) => ({ ...r, span: span(r.span), line: line(r.span, r.line) })) })),
+          reports: e.reports.map((f) => ({
+            ...f,
+            span: span(f.span),
+            line: line(f.span, f.line),
+            related: f.related.map((r) => ({ ...r, span: span(r.span), line: line(r.span, r.line) })),
+            // Fix edits move with their offsets; their LSP ranges are recomputed after the analysis.
+            ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((ed) => ({ ...ed, span: span(ed.span) })) })) } : {}),
+          })),
         };
     return ok ? moved : null;
   }
@@ -234,11 +250,14 @@ export class MemoRun {
         add(m.span);
         if (m.callSpan) add(m.callSpan);
       }
+      const source = live.model.inputSource;
+      if (source) for (const place of [source, ...source.others]) add(place.span);
     }
     for (const a of live.annotations) add(a.span);
     for (const f of live.reports) {
       add(f.span);
       for (const r of f.related) add(r.span);
+      for (const fix of f.fixes ?? []) for (const ed of fix.edits) add(ed.span);
     }
     set.delete(-1);
     const { touched: _touched, ...rest } = live;

@@ -5,6 +5,7 @@
 // of the forward method, naming a layer, recording a call, a path segment) comes from a
 // FrameworkFrontEnd; the front ends never import each other, analyzePython composes them.
 
+import { LayerRepairBook } from './layerRepairBook';
 import { lookupLayer } from '../layers/catalogue';
 import { isKnown } from '../shapes';
 import type { Framework } from '../types';
@@ -42,7 +43,13 @@ export interface FrameworkFrontEnd {
   /** Called after one of the framework's catalogue layers is constructed (Keras names it here). */
   layerConstructed?(inst: InstanceV, kwargs: Map<string, Value>): void;
   /** Called after one of the framework's modules is called (Keras records functional history). */
-  moduleCalled?(inst: InstanceV, args: Value[], output: Value): void;
+  moduleCalled?(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, output: Value): void;
+  /** Called before a user module of the framework runs its forward (Keras builds a layer here). */
+  beforeCall?(inst: InstanceV, args: Value[], site: CallSite): void;
+  /** Called when a tensor operation (`a + b`, `x[..., :4]`) made `output` from `inputs`. */
+  tensorDerived?(output: Value, inputs: Value[]): void;
+  /** See FrameworkHooks.workspaceModuleRan. */
+  workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
   /** The path segment of a child held in attribute `attr` (default: the attribute's name). */
   pathSegment?(attr: string, child: ModuleRec): string;
 }
@@ -64,6 +71,10 @@ export class ModuleSystem implements LayerModuleHost {
   private readonly frontEnds: FrameworkFrontEnd[] = [];
   /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
   readonly inputTensors = new Set<TensorV>();
+  /** Repairs of layer mismatches, gathered per constructor call. */
+  readonly repairBook = new LayerRepairBook();
+  /** The module the interpreter called last by name, and where. */
+  private directCall: { inst: InstanceV; site: CallSite } | null = null;
 
   constructor(readonly interp: Interpreter) {
     this.objectClass = nativeClass('object', 'object');
@@ -81,16 +92,68 @@ export class ModuleSystem implements LayerModuleHost {
     return {
       importModule: (name) => this.importModule(name),
       tensorAttr: (t, name, site) => tensorAttribute(interp, t, name, site),
-      tensorBinop: (op, a, b, site) => tensorBinop(interp, op, a, b, site),
-      tensorIndex: (t, idx, site) => indexTensor({ interp, site }, t, idx),
-      callModule: (inst, args, kwargs, site) => this.callModule(inst, args, kwargs, site),
+      tensorBinop: (op, a, b, site) => this.derived(tensorBinop(interp, op, a, b, site), [a, b]),
+      tensorIndex: (t, idx, site) => this.derived(indexTensor({ interp, site }, t, idx), [t]),
+      callModule: (inst, args, kwargs, site) => {
+        // A module called by name at this site (not by a container's forward): a layout fix may edit its argument.
+        this.directCall = { inst, site };
+        return this.callModule(inst, args, kwargs, site);
+      },
       setModuleAttr: (inst, name, v) => this.setModuleAttr(inst, name, v),
-      getModuleAttr: (inst, name) => inst.mod!.children.get(name),
+      getModuleAttr: (inst, name) => inst.mod!.children.get(name) ?? (name === '_modules' ? this.modulesDict(inst) : undefined),
       newModule: (cls, site) => this.newModule(cls, site),
       iterateModule: (inst) => this.iterateModule(inst),
       indexModule: (inst, idx, site) => this.indexModule(inst, idx, site),
       lenModule: (inst) => (this.isContainer(inst) ? inst.mod!.children.size : null),
+      workspaceModuleRan: (path, setGlobal) => {
+        for (const f of this.frontEnds) f.workspaceModuleRan?.(path, setGlobal);
+      },
+      cloneModule: (inst, site) => this.cloneModule(inst, site, new Map()),
     };
+  }
+
+  /** Tells the front ends that a tensor operation made `output` from `inputs`; returns `output`. */
+  derived(output: Value, inputs: Value[]): Value {
+    for (const f of this.frontEnds) f.tensorDerived?.(output, inputs);
+    return output;
+  }
+
+  /** `self._modules`: the children by name, in registration order (a snapshot; writes go through setattr). */
+  private modulesDict(inst: InstanceV): Value {
+    const d: Value = { k: 'dict', entries: new Map(), ordered: true };
+    for (const [k, v] of inst.mod!.children) d.entries.set(`s:${k}`, { key: str(k), value: v });
+    return d;
+  }
+
+  /**
+   * `copy.deepcopy` of a module: a new record of the same class and configuration, its own
+   * parameters and attributes copied, its children cloned (a child shared twice stays shared in
+   * the copy, as deepcopy's memo keeps it).
+   */
+  cloneModule(inst: InstanceV, site: CallSite, memo: Map<number, InstanceV>): InstanceV {
+    const src = inst.mod!;
+    const seen = memo.get(src.id);
+    if (seen) return seen;
+    const copy = this.newModule(inst.cls, site);
+    memo.set(src.id, copy);
+    const rec = copy.mod!;
+    rec.type = src.type;
+    rec.spec = src.spec;
+    rec.config = src.config;
+    rec.extraParams = [...src.extraParams];
+    if (src.name !== undefined) rec.name = src.name;
+    for (const [k, v] of inst.attrs) copy.attrs.set(k, v.k === 'instance' && v.mod ? this.cloneModule(v, site, memo) : this.interp.deepCopy(v, site));
+    for (const [k, c] of src.children) rec.children.set(k, this.cloneModule(c, site, memo));
+    const from = this.bookkeeping(src);
+    const to = this.bookkeeping(rec);
+    to.params = new Map(from.params);
+    to.layerParams = new Set(from.layerParams);
+    return copy;
+  }
+
+  /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
+  isDirectCall(inst: InstanceV, site: CallSite): boolean {
+    return this.directCall?.inst === inst && this.directCall.site === site;
   }
 
   /** Plugs a framework in; the first one registered is the default for classes no front end claims. */
@@ -172,6 +235,13 @@ export class ModuleSystem implements LayerModuleHost {
       rec.children.set(name, v);
       return;
     }
+    if (rec.framework === 'keras' && (v.k === 'list' || v.k === 'tuple' || v.k === 'dict')) {
+      // Keras tracks layers held in a list or dict attribute (PyTorch needs a ModuleList for that).
+      const items = v.k === 'dict' ? [...v.entries.values()].map((e) => e.value) : v.items;
+      items.forEach((item, i) => {
+        if (item.k === 'instance' && item.mod) rec.children.set(`${name}.${i}`, item);
+      });
+    }
     if (v.k === 'tensor' && v.param) {
       if (!this.bookkeeping(rec).layerParams.has(name)) this.bookkeeping(rec).params.set(name, v.ranked ? v.shape : null);
     } else if (v.k === 'none' && rec.children.has(name)) {
@@ -210,6 +280,7 @@ export class ModuleSystem implements LayerModuleHost {
           this.interp.report('invalid-argument', 'warning', site, `index ${idx.v} is out of range for a ${inst.cls.name} of ${children.length} modules`);
           return unknown('module index out of range', site);
         }
+        return c[1];
       }
       if (idx.k === 'slice') {
         const r = this.interp.getItem({ k: 'list', items: children.map((c) => c[1]) }, idx, site);
@@ -243,7 +314,22 @@ export class ModuleSystem implements LayerModuleHost {
     this.method(M, '__init__', () => NONE);
     const returnsSelf = ['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'requires_grad_', 'zero_grad', 'share_memory', 'type', 'bfloat16'];
     for (const n of returnsSelf) this.method(M, n, (self) => (n === 'zero_grad' ? NONE : self));
-    this.method(M, 'apply', (self) => self);
+    this.method(M, 'apply', (self, args, _kw, site) => {
+      // PyTorch's order: every child's subtree first, then the module itself.
+      const fn = args[0];
+      if (!fn) return self;
+      const visit = (m: InstanceV) => {
+        for (const child of [...m.mod!.children.values()]) visit(child);
+        this.interp.call(fn, [m], new Map(), site);
+      };
+      visit(self);
+      return self;
+    });
+    this.method(M, '__setattr__', (self, args, _kw, site) => {
+      if (args[0]?.k === 'str' && args[1]) this.interp.setAttr(self, args[0].v, args[1], site);
+      return NONE;
+    });
+    this.method(M, '__getattr__', (self, args, _kw, site) => (args[0]?.k === 'str' ? this.interp.getAttr(self, args[0].v, site) : unknown('__getattr__ of a computed name', site)));
     this.method(M, 'add_module', (self, args) => {
       if (args[0]?.k === 'str' && args[1]) this.setModuleAttr(self, args[0].v, args[1]);
       return NONE;
@@ -327,6 +413,13 @@ export class ModuleSystem implements LayerModuleHost {
         return NONE;
       });
       this.method(C, '__len__', (self) => int(self.mod!.children.size));
+      // `self.layers += [...]` extends the container in place, as PyTorch's __iadd__ does.
+      this.method(C, '__iadd__', (self, args, _kw, site) => {
+        const items = args[0] ? this.interp.iterate(args[0], site) : null;
+        if (items) this.registerSequence(self, items);
+        else this.interp.gap(site, `${self.cls.name} += of modules the analysis cannot enumerate`);
+        return self;
+      });
     }
     this.method(this.moduleListClass, '__init__', (self, args, kwargs, site) => {
       const src = args[0] ?? kwargs.get('modules');
@@ -428,7 +521,10 @@ export class ModuleSystem implements LayerModuleHost {
     if (!fwd) {
       this.interp.gap(site, `${inst.cls.name} has no ${forwardName}() the analysis can see`);
       result = unknown(`${inst.cls.name} without forward`, site);
-    } else result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
+    } else {
+      if (!inst.cls.layer) this.frontEnd(rec.framework).beforeCall?.(inst, args, site);
+      result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
+    }
     const extra = this.bookkeeping(rec);
     const at = this.interp.mainSpan(site);
     if (rec.calls++ === 0) {
@@ -445,8 +541,8 @@ export class ModuleSystem implements LayerModuleHost {
       const t = firstTensorOf(result);
       rec.field = t?.field ?? null;
     }
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type });
-    this.frontEnd(rec.framework).moduleCalled?.(inst, args, out);
+    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id });
+    this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }
 

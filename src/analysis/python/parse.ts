@@ -11,6 +11,11 @@ export interface ParsedPython {
   readonly fragments: readonly TreeFragment[];
   /** Lines left unread because their brackets nest deeper than the parser can follow. */
   readonly unread?: readonly { from: number; to: number }[];
+  /**
+   * Offsets of the trailing dots of float literals such as `6.` that were blanked before parsing
+   * (see `blankTrailingDots`): the lowering reads a number followed by such a dot as a float.
+   */
+  readonly blankedDots?: readonly number[];
 }
 
 /** Bracket depth beyond which a line is not parsed (Lezer's tree building recurses per level). */
@@ -21,24 +26,123 @@ export const MAX_BRACKET_DEPTH = 1000;
  * throw). Given the previous parse and the changed ranges since, unchanged subtrees are reused.
  */
 export function parsePython(text: string, previous?: ParsedPython, changes?: readonly ChangedRange[]): ParsedPython {
-  let fragments: readonly TreeFragment[] = [];
-  if (previous) fragments = changes ? TreeFragment.applyChanges(previous.fragments, changes) : previous.text === text ? previous.fragments : [];
   if (previous && previous.text === text) return previous;
-  const unread = deeplyNestedLines(text);
+  const dots = trailingDots(text);
+  let fragments: readonly TreeFragment[] = [];
+  if (previous && changes && sameDotsOutsideChanges(previous.blankedDots ?? [], dots, changes)) fragments = TreeFragment.applyChanges(previous.fragments, changes);
+  const source = blankTrailingDots(text, dots);
+  const blankedDots = dots.length ? { blankedDots: dots } : {};
+  const unread = deeplyNestedLines(source);
   if (unread.length) {
     // Such lines are blanked (same length, so every offset stays valid) and parsed from scratch.
     let blanked = '';
     let at = 0;
     for (const r of unread) {
-      blanked += text.slice(at, r.from) + ' '.repeat(r.to - r.from);
+      blanked += source.slice(at, r.from) + ' '.repeat(r.to - r.from);
       at = r.to;
     }
-    blanked += text.slice(at);
+    blanked += source.slice(at);
     const tree = parser.parse(blanked);
-    return { text, tree, fragments: [], unread };
+    return { text, tree, fragments: [], unread, ...blankedDots };
   }
-  const tree = parser.parse(text, fragments);
-  return { text, tree, fragments: TreeFragment.addTree(tree, fragments) };
+  const tree = parser.parse(source, fragments);
+  return { text, tree, fragments: TreeFragment.addTree(tree, fragments), ...blankedDots };
+}
+
+const DIGIT = /[0-9_]/;
+const WORD = /[A-Za-z0-9_]/;
+
+/**
+ * Offsets of the dots ending decimal float literals written without a fraction (`6.`, `100.`),
+ * outside strings and comments. @lezer/python reads such a dot as the start of an attribute access
+ * and reports an error there, on code Python accepts; blanking the dot (one space, so every offset
+ * stays valid) lets it read the integer part as a number, and the lowering restores the float.
+ * Only dots followed by an operator, a bracket, a separator or white space are taken: `1.e5` and
+ * `1.j` keep Lezer's reading.
+ */
+export function trailingDots(text: string): number[] {
+  const out: number[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (WORD.test(c)) {
+      // A word or a number: a number starts with a digit not preceded by a word character or a dot.
+      const start = i;
+      while (i < n && WORD.test(text[i])) i++;
+      const word = text.slice(start, i);
+      if (/^[0-9][0-9_]*$/.test(word) && text[start - 1] !== '.' && text[i] === '.') {
+        const next = text[i + 1];
+        if (next === undefined || (!WORD.test(next) && next !== '.')) out.push(i);
+        i++;
+        // A fraction after the dot (`1.5`) is part of the same number.
+        while (i < n && DIGIT.test(text[i])) i++;
+      } else if (/^[rRbBuUfF]{1,2}$/.test(word) && (text[i] === '"' || text[i] === "'")) {
+        i = skipString(text, i);
+      }
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** The offset just past the string literal whose opening quote is at `at` (single or triple). */
+function skipString(text: string, at: number): number {
+  const q = text[at];
+  const triple = text.startsWith(q + q + q, at);
+  const close = triple ? q + q + q : q;
+  let i = at + close.length;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (!triple && c === '\n') return i;
+    if (text.startsWith(close, i)) return i + close.length;
+    i++;
+  }
+  return i;
+}
+
+/** The text with each of `dots` replaced by a space. */
+function blankTrailingDots(text: string, dots: readonly number[]): string {
+  if (dots.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const d of dots) {
+    out += text.slice(at, d) + ' ';
+    at = d + 1;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Whether the blanked dots of the previous and the new text agree outside the changed ranges, so
+ * that subtrees of the previous parse outside them were read from the same blanked text.
+ */
+function sameDotsOutsideChanges(before: readonly number[], after: readonly number[], changes: readonly ChangedRange[]): boolean {
+  const mapped: number[] = [];
+  for (const p of before) {
+    let shift = 0;
+    let inside = false;
+    for (const c of changes) {
+      if (p >= c.toA) shift = c.toB - c.toA;
+      else if (p >= c.fromA) inside = true;
+    }
+    if (!inside) mapped.push(p + shift);
+  }
+  const kept = after.filter((p) => !changes.some((c) => p >= c.fromB && p < c.toB));
+  return mapped.length === kept.length && mapped.every((p, k) => p === kept[k]);
 }
 
 /** Lines (without their line break) on which the bracket depth exceeds MAX_BRACKET_DEPTH. */

@@ -6,7 +6,9 @@ import type { Framework } from '../types';
 import { builtin, nativeClass, tableNamespace } from './builtins';
 import type { Interpreter } from './interpreter';
 import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
-import { functionalRule, torchFunction } from './tensorOps';
+import { functionalRule, torchFunction, torchSpecial } from './tensorOps';
+import { autogradNamespace, moduleUtilsNamespace, nnUtilsNamespace } from './torchUtils';
+import { rnnUtilsNamespace } from './packedSequence';
 import { FALSE, NONE, int, str, tuple, unknown, type ClassV, type NamespaceV, type NativeFn, type NativeKind, type Value } from './values';
 
 /** The PyTorch front end. */
@@ -22,7 +24,12 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
   constructor(private readonly system: ModuleSystem) {
     this.interp = system.interp;
     this.tensorClass = nativeClass('Tensor', 'object', [system.objectClass]);
+    // `torch.Tensor(4, 16)` is the legacy constructor: an uninitialised float tensor of those sizes.
+    this.tensorClass.ns.set('__new__', builtin('Tensor.__new__', (args, kwargs, site) => torchSpecial.FloatTensor({ interp: this.interp, site }, null, args.slice(1), kwargs)));
   }
+
+  /** Classes user code assigns into `torch.nn` (`nn.MaskedLinear = MaskedLinear`), read back by later code. */
+  private readonly nnAssigned = new Map<string, Value>();
 
 
   /** The namespace of a `torch…` import (the module system caches it), or undefined. */
@@ -54,9 +61,17 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         return tableNamespace(name, { load_state_dict_from_url: builtin('load_state_dict_from_url', () => unknown('weights')) });
       case 'torch.Tensor':
         return this.tensorClass;
+      case 'torch.nn.modules.utils':
+        return moduleUtilsNamespace(this.system);
+      case 'torch.autograd':
+      case 'torch.autograd.function':
+      case 'torch.autograd.variable':
+        return autogradNamespace(this.system, name);
+      case 'torch.nn.utils.rnn':
+        return rnnUtilsNamespace(interp, this.system.objectClass);
       default: {
+        if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils.')) return nnUtilsNamespace(this.system, name) ?? interp.opaqueNamespace(name);
         if (name.startsWith('torch.nn.')) return this.nnNamespace();
-        if (name === 'torch.nn.utils' || name.startsWith('torch.nn.utils')) return interp.opaqueNamespace(name);
         if (name.startsWith('torch.')) {
           // Walking the namespace asks opaque namespaces for their attributes, and they ask this
           // function back for the same qualified name: answering undefined the second time ends
@@ -126,6 +141,7 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
         if (attr === 'hub') return this.system.importModule('torch.hub');
         if (attr === 'utils') return tableNamespace('torch.utils', { checkpoint: this.system.importModule('torch.utils.checkpoint')! }, (a) => interp.opaqueNamespace(`torch.utils.${a}`));
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
+        if (attr === 'autograd') return this.system.importModule('torch.autograd');
         return torchFunction(interp, attr) ?? functionalRule(interp, attr);
       },
     };
@@ -150,12 +166,16 @@ export class TorchFrontEnd implements FrameworkFrontEnd {
     return {
       k: 'namespace',
       name: 'torch.nn',
+      set: (attr, v) => void this.nnAssigned.set(attr, v),
       get: (attr) => {
+        const assigned = this.nnAssigned.get(attr);
+        if (assigned) return assigned;
         if (table[attr]) return table[attr];
         if (attr === 'functional') return this.system.importModule('torch.nn.functional');
         if (attr === 'init') return this.system.importModule('torch.nn.init');
-        if (attr === 'utils') return this.interp.opaqueNamespace('torch.nn.utils');
-        if (attr === 'modules') return this.nnNamespace();
+        if (attr === 'utils') return this.system.importModule('torch.nn.utils');
+        // `nn.parameter.Parameter` and `nn.modules.*` name the same classes as `nn.*`.
+        if (attr === 'modules' || attr === 'parameter') return this.nnNamespace();
         const cls = this.system.layerClass('pytorch', attr);
         if (cls) return cls;
         if (/^[A-Z]/.test(attr)) return this.unknownLayerClass(attr);

@@ -30,9 +30,15 @@ export interface TensorV {
   shape: Dim[];
   ranked: boolean;
   dtype: 'float' | 'long' | 'bool';
+  /**
+   * Set when the dtype is a default, not a fact: a model input nobody bound may hold token ids as
+   * well as floats, so no dtype check may fail on it (or on what is computed from it).
+   */
+  dtypeUncertain?: boolean;
   field: ReceptiveField | null;
   /** Where the tensor was produced, for explanations in findings. */
-  origin: { span: Span; line: number; what: string } | null;
+  /** The module call that made the tensor last (`moduleId` names its record), for messages and repairs. */
+  origin: { span: Span; line: number; what: string; moduleId?: number } | null;
   /**
    * The values of a small tensor computed from constants (`torch.arange(depth) * w_a + w_0`),
    * row-major: configuration code (RegNet's widths) computes sizes this way.
@@ -70,6 +76,8 @@ export interface BuiltinV {
   k: 'builtin';
   name: string;
   fn: NativeFn;
+  /** Read from a class, it binds to that class (a native classmethod: `Function.apply`). */
+  classmethod?: boolean;
 }
 
 /** A native function's signature: positional and keyword values, and the call site. */
@@ -165,6 +173,8 @@ export interface ModuleBookkeeping {
   inputs: LayerValue[] | null;
   /** Parameters the layer itself declares (weight, bias): reassigning them adds nothing. */
   layerParams: Set<string>;
+  /** Layer weights a parametrization moved to a child module (counted there, not here). */
+  movedParams?: Map<string, Dim[]>;
 }
 
 /** An instance of a class; modules carry a ModuleRec. */
@@ -186,6 +196,8 @@ export interface NamespaceV {
   scope?: Scope;
   /** Runs a lazily loaded workspace file's top level, so that its scope is complete. */
   force?: () => void;
+  /** Assigns an attribute (`nn.MaskedLinear = MaskedLinear`), for namespaces that accept it. */
+  set?: (attr: string, v: Value) => void;
 }
 
 /** A value the analysis cannot know, with the reason and where it arose. */
@@ -242,13 +254,21 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
+  const seen = new Set<LazyV>();
   while (v.k === 'lazy') {
+    // Lazies that resolve to each other in a ring (a name re-exported by the module it is
+    // imported from) have no value: unknown, never an endless loop. A ring may also make new
+    // lazies on each turn (star imports re-binding a name), so a long chain counts as one too.
+    if (seen.has(v) || seen.size > 64) return { k: 'unknown', reason: 'names that refer to each other in a ring', span: null };
+    seen.add(v);
     if (!v.value) {
       // A value defined in terms of itself (`A = f(A)` in an enum body) is unknown, not a loop.
       if (v.resolving) return { k: 'unknown', reason: 'a value that refers to itself', span: null };
       v.resolving = true;
       try {
-        v.value = v.resolve();
+        // Forced while still marked as resolving, so that a ring of names (a package re-exporting
+        // a module that imports the name back from the package) ends in an unknown, not a loop.
+        v.value = force(v.resolve());
       } finally {
         v.resolving = false;
       }

@@ -8,10 +8,11 @@ import { isDimObject } from '../layers/ruleHelpers';
 import type { ConfigValue, LayerValue } from '../layers/catalogue';
 import { dimOut, shapeOut } from '../shapes';
 import { lineIndex } from '../lineIndex';
-import type { Analysis, AnalyzeOptions, Finding, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
+import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
 import { BudgetExhausted, Interpreter, type Budgets } from './jsInterpreter';
 import { Scope, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
 import { TfjsRuntime, type RuntimeFinding } from './tfjsRuntime';
+import { tfjsInputSource, tfjsUsages } from './tfjsUsage';
 
 const DEFAULT_STEPS = 200_000;
 
@@ -84,6 +85,16 @@ function contains(outer: Span, inner: Span): boolean {
   return outer.from <= inner.from && inner.to <= outer.to;
 }
 
+/** The parameters of a model used as a layer: the sum over its own layers, as its countParams(). */
+function nestedParams(model: ModelObject, lineOf: (offset: number) => number): number | null {
+  let total: number | null = 0;
+  for (const l of model.layers) {
+    const p = moduleOf(l, lineOf).paramsTotal;
+    total = total === null || p === null ? null : total + p;
+  }
+  return total;
+}
+
 /** Builds the module table entry of one layer from its first call. */
 function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): ModuleInfo {
   const spec = layer.spec;
@@ -92,6 +103,8 @@ function moduleOf(layer: LayerInstance, lineOf: (offset: number) => number): Mod
   const inputs = call ? call.inputs : [];
   let params: number | null = null;
   if (isInput) params = 0;
+  else if (layer.nested) params = nestedParams(layer.nested, lineOf);
+  else if (layer.custom) params = layer.custom.weights;
   else if (spec) params = spec.params(layer.config, inputs);
   const output = call?.output ?? null;
   const known = output !== null && output.kind !== 'unknown' && !isInput;
@@ -124,6 +137,8 @@ interface Built {
   expr: string;
   span: Span;
   findings: RuntimeFinding[];
+  /** Where the inputs were bound, when the file's own use bound them. */
+  source?: InputSource;
 }
 
 function modelInfoOf(built: Built, lineOf: (offset: number) => number): ModelInfo {
@@ -142,6 +157,7 @@ function modelInfoOf(built: Built, lineOf: (offset: number) => number): ModelInf
     outputShapes: model.outputs.length ? model.outputs.map(tensorShape) : null,
     totalParams: modules.length ? total : 0,
     modules,
+    ...(built.source ? { inputSource: built.source } : {}),
   };
 }
 
@@ -171,6 +187,7 @@ function evaluateModule(text: string, statements: SyntaxNode[], options: Analyze
   const runtime = new TfjsRuntime(options, lineOf);
   const budgets: Budgets = { steps: options.stepBudget ?? DEFAULT_STEPS, loopIterations: 10_000, callDepth: 64 };
   const interp = new Interpreter(text, runtime, budgets);
+  runtime.interp = interp;
   const scope = new Scope(null);
   const budgetFinding = guard(runtime, () => interp.runBody(statements, scope));
   return { runtime, interp, scope, budgetFinding };
@@ -235,8 +252,12 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
       const statements = statementsOf(tree);
       findings.push(...syntaxFindings(tree, text));
       const factories = factoriesOf(statements, text);
+      const usages = tfjsUsages(text);
       for (const factory of factories) {
-        const { runtime, interp, scope } = evaluateModule(text, statements, options, lineOf);
+        // The file's own `model.predict(tf.zeros([...]))` binds the model before the setting does (not before the CLI's --input).
+        const usage = tfjsInputSource(usages, factory.name, lineOf);
+        const explicit = (options as { inputsOverrideComments?: boolean }).inputsOverrideComments && options.inputs;
+        const { runtime, interp, scope } = evaluateModule(text, statements, usage && !explicit ? { ...options, inputs: [{ shape: usage.shape }] } : options, lineOf);
         runtime.resetNames();
         const before = runtime.findings.length;
         const fn = scope.lookup(factory.name)?.value;
@@ -244,7 +265,7 @@ export function analyzeTfjs(text: string, language: 'typescript' | 'javascript',
         if (fn?.t === 'func') guard(runtime, () => (value = interp.callFunction(fn, interp.factoryArguments(fn), fn.node)));
         const model = asModel(value);
         const own = runtime.findings.slice(before);
-        if (model) builds.push({ model, name: factory.name, expr: `${factory.name}()`, span: factory.span, findings: own });
+        if (model) builds.push({ model, name: factory.name, expr: `${factory.name}()`, span: factory.span, findings: own, source: usage && !explicit ? usage.source : undefined });
         // A helper that is not a model factory is only called to find out; its budget overruns still matter.
         else findings.push(...own.filter((f) => f.code === 'budget'));
       }

@@ -6,7 +6,7 @@
 // a finding. Nothing else escapes: what cannot be followed becomes an unknown value.
 
 import type { SyntaxNode } from '@lezer/common';
-import { bool, describe, num, Scope, str, truthy, UNDEF, unknown, type Value } from './jsValues';
+import { bool, type ClassValue, describe, num, Scope, str, truthy, UNDEF, unknown, type Value } from './jsValues';
 
 /** What the evaluator needs from the framework layer. */
 export interface InterpreterHost {
@@ -18,6 +18,12 @@ export interface InterpreterHost {
   gap(node: SyntaxNode, message: string): void;
   /** A global the page provides without an import (tfjs's `tf` from a script tag), if any. */
   global(name: string): Value | undefined;
+  /**
+   * `new C(...)` of a user class whose root base is a host class (`extends tf.layers.Layer`): the
+   * host may give the instance its base's members before `construct` runs the class's own
+   * construction, and returns the value `new` gives (a layer), or null to keep the plain object.
+   */
+  constructForeign?(base: Value, cls: ClassValue, instance: Extract<Value, { t: 'object' }>, args: Value[], node: SyntaxNode, construct: () => void): Value | null;
 }
 
 /** Budgets of one evaluation. */
@@ -92,6 +98,11 @@ export class Interpreter {
   }
 
   private hoist(node: SyntaxNode, scope: Scope): void {
+    const cls = node.name === 'ExportDeclaration' ? node.getChild('ClassDeclaration') : node.name === 'ClassDeclaration' ? node : null;
+    if (cls) {
+      this.declareClass(cls, scope);
+      return;
+    }
     const target = node.name === 'ExportDeclaration' ? node.getChild('FunctionDeclaration') : node.name === 'FunctionDeclaration' ? node : null;
     if (!target) return;
     const nameNode = target.getChild('VariableDefinition');
@@ -109,6 +120,9 @@ export class Interpreter {
       }
       case 'VariableDeclaration':
         this.declareVariables(node, scope);
+        return null;
+      case 'ClassDeclaration':
+        this.declareClass(node, scope);
         return null;
       case 'FunctionDeclaration':
         return null;
@@ -397,6 +411,11 @@ export class Interpreter {
         return bool(this.src(node) === 'true');
       case 'null':
         return { t: 'null' };
+      case 'this':
+      case 'super':
+        return scope.lookup(node.name)?.value ?? unknown(`\`${node.name}\` outside a class`, node.from);
+      case 'ClassExpression':
+        return this.classValue(node, scope);
       case 'VariableName': {
         const name = this.src(node);
         const cell = scope.lookup(name);
@@ -865,7 +884,81 @@ export class Interpreter {
     if (ctor && this.src(ctor) === 'Array' && args.length === 1 && args[0].t === 'num' && args[0].v <= this.budgets.loopIterations) {
       return { t: 'array', items: Array.from({ length: args[0].v }, () => UNDEF) };
     }
+    const cls = ctor ? this.eval(ctor, scope) : null;
+    if (cls?.t === 'class') {
+      const instance: Extract<Value, { t: 'object' }> = { t: 'object', props: new Map() };
+      let root: ClassValue = cls;
+      while (root.base?.t === 'class') root = root.base;
+      if (root.base && this.host.constructForeign) {
+        const made = this.host.constructForeign(root.base, cls, instance, args, node, () => this.construct(cls, instance, args, node));
+        if (made) return made;
+      }
+      this.construct(cls, instance, args, node);
+      return instance;
+    }
     return unknown(`\`new ${ctor ? this.src(ctor) : ''}\` is not followed`, node.from);
+  }
+
+  private declareClass(node: SyntaxNode, scope: Scope): void {
+    const nameNode = node.getChild('VariableDefinition');
+    if (nameNode) scope.declare(this.src(nameNode), this.classValue(node, scope));
+  }
+
+  private classValue(node: SyntaxNode, scope: Scope): ClassValue {
+    const nameNode = node.getChild('VariableDefinition');
+    const ext = node.getChild('extends');
+    const baseNode = ext?.nextSibling ?? null;
+    const base = baseNode && baseNode.name !== 'ClassBody' ? this.eval(baseNode, scope) : null;
+    return { t: 'class', node, env: scope, name: nameNode ? this.src(nameNode) : 'anonymous', base };
+  }
+
+  /**
+   * Runs a class's construction on `instance` as JS does: methods first (the prototype), then for a
+   * derived class the base's construction at `super(...)`, the class's own fields, and the rest of
+   * its constructor. A base that is not a class of the file (a tfjs class) contributes nothing.
+   */
+  private construct(cls: ClassValue, instance: Value, args: Value[], node: SyntaxNode): void {
+    if (instance.t !== 'object') return;
+    if (this.depth >= this.budgets.callDepth) throw new BudgetExhausted(node.from, `calls nest deeper than ${this.budgets.callDepth}`);
+    const self = new Scope(cls.env);
+    self.declare('this', instance);
+    const members = cls.node.getChild('ClassBody')?.getChildren('MethodDeclaration') ?? [];
+    let ctor: SyntaxNode | null = null;
+    for (const m of members) {
+      const name = m.getChild('PropertyDefinition');
+      if (!name || m.getChild('static') || m.getChild('get') || m.getChild('set')) continue;
+      const key = this.src(name);
+      if (key === 'constructor') ctor = m;
+      else instance.props.set(key, { t: 'func', node: m, env: self, name: key });
+    }
+    const base = cls.base?.t === 'class' ? cls.base : null;
+    const fields = () => {
+      for (const f of cls.node.getChild('ClassBody')?.getChildren('PropertyDeclaration') ?? []) {
+        const name = f.getChild('PropertyDefinition');
+        if (!name || f.getChild('static')) continue;
+        const eq = f.getChild('Equals');
+        const init = eq?.nextSibling;
+        instance.props.set(this.src(name), init && init.name !== ';' ? this.eval(init, self) : UNDEF);
+      }
+    };
+    if (!ctor) {
+      if (base) this.construct(base, instance, args, node);
+      fields();
+      return;
+    }
+    if (!base) fields();
+    self.declare('super', {
+      t: 'builtin',
+      name: 'super',
+      call: (superArgs, superNode) => {
+        if (base) {
+          this.construct(base, instance, superArgs, superNode);
+          fields();
+        }
+        return UNDEF;
+      },
+    });
+    this.callFunction({ t: 'func', node: ctor, env: self, name: 'constructor' }, args, node);
   }
 
   /** Calls a function value with argument values. */
@@ -873,6 +966,7 @@ export class Interpreter {
     if (fn.t === 'builtin') return fn.call(args, node);
     if (fn.t === 'func') return this.callFunction(fn, args, node);
     if (fn.t === 'unknown') return fn;
+    if (fn.t === 'class') return unknown(`class ${fn.name} is called without \`new\``, node.from);
     return unknown(`${describe(fn)} is not a function`, node.from);
   }
 

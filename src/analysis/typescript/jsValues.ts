@@ -53,6 +53,14 @@ export interface LayerInstance {
   order: number;
   /** For InputLayers: the tensor they produce. */
   inputTensor?: SymbolicTensor;
+  /** For a model used as a layer of another (`inner.apply(x)`, `seq.add(inner)`): that model. */
+  nested?: ModelObject;
+  /**
+   * For a user layer (`class X extends tf.layers.Layer`): its instance, whose `build` and
+   * `computeOutputShape` give weights and output shape, and the weights `addWeight` made
+   * (null while unknown).
+   */
+  custom?: { instance: Extract<Value, { t: 'object' }>; weights: number | null; built: boolean };
   geometry: Geometry | null;
   receptiveField: ReceptiveField | null;
 }
@@ -93,6 +101,16 @@ export interface ModelObject {
   inputLayer: LayerInstance | null;
 }
 
+/** A user class (`class Head { build() {...} }`): `new` makes an object of its fields and methods. */
+export interface ClassValue {
+  t: 'class';
+  node: SyntaxNode;
+  env: Scope;
+  name: string;
+  /** The class it extends, when that is a class of the file; another base (a tfjs class) is `unknown`. */
+  base: Value | null;
+}
+
 /** A value of the evaluator. */
 export type Value =
   | { t: 'num'; v: number }
@@ -104,6 +122,7 @@ export type Value =
   | { t: 'object'; props: Map<string, Value> }
   | { t: 'func'; node: SyntaxNode; env: Scope; name: string }
   | { t: 'builtin'; name: string; call: (args: Value[], node: SyntaxNode) => Value }
+  | ClassValue
   | { t: 'ns'; path: string }
   | { t: 'layer'; layer: LayerInstance }
   | { t: 'model'; model: ModelObject }
@@ -173,6 +192,8 @@ export function describe(v: Value): string {
       return `function ${v.name}`;
     case 'builtin':
       return v.name;
+    case 'class':
+      return `class ${v.name}`;
     case 'ns':
       return v.path;
     case 'layer':

@@ -9,8 +9,8 @@ import { kerasSnakeCase } from '../layers/kerasDefinitions';
 import { composeField, identityField, mergeFields } from '../receptiveField';
 import { formatShape, isKnown, parseDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { AnalyzeOptions, Finding, ReceptiveField, Span } from '../types';
-import { BudgetExhausted, type InterpreterHost } from './jsInterpreter';
-import { describe, num, str, UNDEF, unknown, type CallNode, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
+import { BudgetExhausted, type Interpreter, type InterpreterHost } from './jsInterpreter';
+import { describe, num, str, UNDEF, unknown, type CallNode, type ClassValue, type LayerInstance, type ModelObject, type SymbolicTensor, type Value } from './jsValues';
 
 /** Module specifiers that provide the tfjs layers API. */
 const TFJS_MODULE = /^@tensorflow\/tfjs(-node(-gpu)?|-layers)?$/;
@@ -35,6 +35,8 @@ export class TfjsRuntime implements InterpreterHost {
   readonly findings: RuntimeFinding[] = [];
   private counters = new Map<string, number>();
   private nextId = 1;
+  /** The evaluator running the file, for the methods of user layers (set once it exists). */
+  interp: Interpreter | null = null;
   private inputsBound = 0;
 
   constructor(
@@ -119,12 +121,7 @@ export class TfjsRuntime implements InterpreterHost {
     if (prop === 'inputs') return { t: 'array', items: model.inputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
     if (prop === 'outputs') return { t: 'array', items: model.outputs.map((tensor) => ({ t: 'tensor', tensor }) as Value) };
     if (prop === 'name') return model.name !== null ? str(model.name) : unknown('the model name', node.from);
-    if (prop === 'apply') {
-      return this.builtin('model.apply', (_, n) => {
-        this.gap(n, 'applying a whole model as a layer (a nested model) is not followed; shapes after it are unknown');
-        return unknown('a nested model', n.from);
-      });
-    }
+    if (prop === 'apply') return this.builtin('model.apply', (args, n) => this.apply(this.modelAsLayer(model), args[0] ?? UNDEF, spanOf(n), false));
     return this.opaque(`model.${prop}`);
   }
 
@@ -319,6 +316,20 @@ export class TfjsRuntime implements InterpreterHost {
       else this.report('info', 'inference-gap', callSpan, `the input of ${layer.name} is not known statically (${input.why})`);
       return unknownOut('unknown input');
     }
+    if (layer.nested || layer.custom) {
+      if (tensors.some((t) => t.shape === null)) return unknownOut(tensors.find((t) => t.shape === null)?.why ?? 'an unknown input', tensors);
+      const output = layer.nested ? this.applyNested(layer, layer.nested, tensors, callSpan) : this.applyCustom(layer, tensors, callSpan);
+      const callNode: CallNode = { id: this.nextId++, layer, inputs: tensors };
+      const arg: LayerValue = tensors.length === 1 ? this.layerValueOf(tensors[0]) : { kind: 'tuple', items: tensors.map((t) => this.layerValueOf(t)) };
+      if (!layer.firstCall) {
+        layer.firstCall = { inputs: [arg], output, span: callSpan, inputTensors: tensors };
+        layer.addedToSequential = fromSequential;
+      }
+      const poisoned = tensors.some((t) => t.poisoned);
+      const wrap = (v: LayerValue): Value =>
+        v.kind === 'tensor' ? { t: 'tensor', tensor: { shape: v.shape, dtype: v.dtype, node: callNode, field: null, poisoned } } : v.kind === 'tuple' ? { t: 'array', items: v.items.map(wrap) } : unknownOut(`the output of ${layer.name} is not known`, tensors);
+      return wrap(output);
+    }
     const spec = layer.spec;
     if (!spec) return unknownOut(`${layer.factory} is not catalogued`, tensors);
     if (tensors.some((t) => t.shape === null)) return unknownOut(tensors.find((t) => t.shape === null)?.why ?? 'an unknown input', tensors);
@@ -371,6 +382,72 @@ export class TfjsRuntime implements InterpreterHost {
     return fields.slice(1).reduce<ReceptiveField>((acc, f) => mergeFields(acc, f!), fields[0]!);
   }
 
+  // ---- User layers ----
+
+  /**
+   * `new X(config)` where `class X extends tf.layers.Layer`: a layer whose output shape comes from
+   * its own `computeOutputShape` (tfjs's default returns the input shape) and whose parameters are
+   * the weights its `build` makes with `this.addWeight(name, shape, ...)`.
+   */
+  constructForeign(base: Value, cls: ClassValue, instance: Extract<Value, { t: 'object' }>, args: Value[], node: SyntaxNode, construct: () => void): Value | null {
+    if (base.t !== 'builtin' || base.name !== 'tf.layers.Layer') return null;
+    const config = args[0]?.t === 'object' ? args[0].props : new Map<string, Value>();
+    const layer = this.newLayer('custom', this.customClassName(cls), {}, config, node);
+    const custom = { instance, weights: 0 as number | null, built: false };
+    layer.custom = custom;
+    instance.props.set('addWeight', this.builtin('addWeight', (a) => {
+      const shape = a[1];
+      const dims = shape?.t === 'array' && shape.items.every((d) => d.t === 'num') ? shape.items.map((d) => (d as { v: number }).v) : null;
+      // countParams() counts every weight, trainable or not.
+      custom.weights = custom.weights === null || dims === null ? null : custom.weights + dims.reduce((x, y) => x * y, 1);
+      return { t: 'object', props: new Map() };
+    }));
+    instance.props.set('apply', this.builtin(`${layer.name}.apply`, (a, n) => this.apply(layer, a[0] ?? UNDEF, spanOf(n), false)));
+    instance.props.set('name', str(layer.name));
+    construct();
+    return { t: 'layer', layer };
+  }
+
+  /** tfjs's class name of a user layer: its static `className` when it sets one, else the class's name. */
+  private customClassName(cls: ClassValue): string {
+    for (const m of cls.node.getChild('ClassBody')?.getChildren('PropertyDeclaration') ?? []) {
+      const name = m.getChild('PropertyDefinition');
+      const init = m.getChild('Equals')?.nextSibling;
+      if (m.getChild('static') && name && this.interp && this.interp.src(name) === 'className' && init?.name === 'String') return this.interp.src(init).slice(1, -1);
+    }
+    return cls.name;
+  }
+
+  /** Runs a user layer's `build` (once) and `computeOutputShape` on a tfjs shape array. */
+  private applyCustom(layer: LayerInstance, tensors: SymbolicTensor[], span: Span): LayerValue {
+    const custom = layer.custom!;
+    const interp = this.interp;
+    const toJs = (t: SymbolicTensor): Value => ({ t: 'array', items: t.shape!.map((d) => (isKnown(d) ? num(d as number) : { t: 'null' })) });
+    const shapeArg: Value = tensors.length === 1 ? toJs(tensors[0]) : { t: 'array', items: tensors.map(toJs) };
+    const method = (name: string) => {
+      const f = custom.instance.props.get(name);
+      return f?.t === 'func' ? f : null;
+    };
+    const node = { from: span.from, to: span.to } as unknown as SyntaxNode;
+    if (!interp) return { kind: 'unknown' };
+    if (!custom.built) {
+      custom.built = true;
+      const build = method('build');
+      if (build) interp.callFunction(build, [shapeArg], node);
+    }
+    const compute = method('computeOutputShape');
+    if (!compute) return tensors.length === 1 ? this.layerValueOf(tensors[0]) : { kind: 'unknown' };
+    const out = interp.callFunction(compute, [shapeArg], node);
+    const toShape = (v: Value, like: SymbolicTensor): LayerValue => {
+      if (v.t !== 'array') return { kind: 'unknown' };
+      const dims: Dim[] = v.items.map((d, i) => (d.t === 'num' ? d.v : i === 0 ? like.shape![0] : unknownDim()));
+      return { kind: 'tensor', shape: dims, dtype: like.dtype };
+    };
+    if (out.t === 'array' && out.items.length > 0 && out.items.every((x) => x.t === 'array')) return { kind: 'tuple', items: out.items.map((x) => toShape(x, tensors[0])) };
+    if (out.t !== 'array') this.report('info', 'inference-gap', span, `${layer.name}.computeOutputShape does not give a known shape; shapes after it are unknown`);
+    return toShape(out, tensors[0]);
+  }
+
   // ---- Models ----
 
   private sequential(arg: Value | undefined, node: SyntaxNode): Value {
@@ -378,17 +455,56 @@ export class TfjsRuntime implements InterpreterHost {
     this.models.push(model);
     const raw = arg?.t === 'object' ? arg.props : null;
     const name = raw?.get('name');
-    if (name?.t === 'str') model.name = name.v;
+    model.name = name?.t === 'str' ? name.v : this.containerName('sequential');
     const layers = raw?.get('layers');
     if (layers?.t === 'array') for (const l of layers.items) this.add(model, l, node);
     else if (layers && layers.t === 'unknown') this.gap(node, `the layers of this tf.sequential are not known statically (${layers.why})`);
     return { t: 'model', model };
   }
 
+  /** tfjs's automatic name of a model: `sequential_1` (getUid('sequential_')), `model1` (getUid('model')). */
+  private containerName(kind: ModelObject['kind']): string {
+    const prefix = kind === 'sequential' ? 'sequential_' : 'model';
+    const n = (this.counters.get(`container:${prefix}`) ?? 0) + 1;
+    this.counters.set(`container:${prefix}`, n);
+    return `${prefix}${n}`;
+  }
+
+  /**
+   * The layer a model is when used inside another (tfjs's LayersModel is a Layer): one row named
+   * like tfjs names containers (`sequential1`, `model1`: class name lower-cased and a counter).
+   */
+  private modelAsLayer(model: ModelObject): LayerInstance {
+    const known = this.layers.find((l) => l.nested === model);
+    if (known) return known;
+    const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
+    const layer = this.newLayer('model', className, {}, new Map(), model.span, model.name ?? this.containerName(model.kind));
+    layer.nested = model;
+    return layer;
+  }
+
+  /** A nested model's outputs for inputs of the shapes it was built for (other shapes are not re-derived). */
+  private applyNested(layer: LayerInstance, model: ModelObject, tensors: SymbolicTensor[], span: Span): LayerValue {
+    const fits =
+      tensors.length === model.inputs.length &&
+      tensors.every((t, i) => {
+        const want = model.inputs[i].shape;
+        return t.shape !== null && want !== null && t.shape.length === want.length && t.shape.every((d, k) => k === 0 || !isKnown(d) || !isKnown(want[k]) || d === want[k]);
+      });
+    const outputs = model.outputs.map((o) => o.shape);
+    if (!fits || outputs.some((o) => o === null)) {
+      this.report('info', 'inference-gap', span, `${layer.name} (a model used as a layer) is applied to inputs of shapes other than those it was built for, or its outputs are unknown; shapes after it are unknown`);
+      return { kind: 'unknown' };
+    }
+    const batch = tensors[0].shape![0];
+    const items: LayerValue[] = outputs.map((o, i) => ({ kind: 'tensor', shape: [batch, ...o!.slice(1)], dtype: model.outputs[i].dtype }));
+    return items.length === 1 ? items[0] : { kind: 'tuple', items };
+  }
+
   private add(model: ModelObject, value: Value, node: SyntaxNode): Value {
+    if (value.t === 'model') value = { t: 'layer', layer: this.modelAsLayer(value.model) };
     if (value.t !== 'layer') {
-      if (value.t === 'model') this.gap(node, 'adding a model to a sequential model (a nested model) is not followed; shapes after it are unknown');
-      else this.gap(node, `model.add of ${describe(value)}${value.t === 'unknown' ? ` (${value.why})` : ''} is not followed`);
+      this.gap(node, `model.add of ${describe(value)}${value.t === 'unknown' ? ` (${value.why})` : ''} is not followed`);
       model.outputs = [{ shape: null, dtype: 'float', node: null, field: null, why: 'a layer the analysis could not follow' }];
       return UNDEF;
     }
@@ -429,7 +545,14 @@ export class TfjsRuntime implements InterpreterHost {
     const batchSize = layer.raw.get('batchSize');
     const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
     const inputDim = layer.raw.get('inputDim');
-    const declared = batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    const nestedInput = layer.nested?.inputs.length === 1 ? layer.nested.inputs[0].shape : null;
+    let declared = nestedInput ?? batchInput ?? (inputShape ? [batch, ...inputShape] : layer.factory === 'dense' && inputDim?.t === 'num' ? [batch, inputDim.v] : null);
+    if (!declared && layer.factory === 'embedding') {
+      // tfjs's Embedding sets its own batchInputShape, [batchSize, ...inputLength] or [batchSize, null].
+      const inputLength = layer.raw.get('inputLength');
+      const lengths = inputLength === undefined || inputLength.t === 'undef' || inputLength.t === 'null' ? [symDim('T')] : inputLength.t === 'num' ? [inputLength.v] : this.dimsOf(inputLength);
+      if (lengths) declared = [batch, ...lengths];
+    }
     const shape = this.chooseShape(name, declared, layer.span);
     let why: string | undefined;
     if (!shape) {
@@ -457,7 +580,7 @@ export class TfjsRuntime implements InterpreterHost {
     const model: ModelObject = {
       kind: 'functional',
       id: this.nextId++,
-      name: name?.t === 'str' ? name.v : null,
+      name: name?.t === 'str' ? name.v : this.containerName('functional'),
       span: spanOf(node),
       layers: [],
       inputs: inputs ?? [],

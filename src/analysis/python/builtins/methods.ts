@@ -81,6 +81,19 @@ export function strMethod(interp: Interpreter, s: string, name: string): Value |
       return m((args) => (args[0]?.k === 'str' && args[1]?.k === 'str' ? str(s.split(args[0].v).join(args[1].v)) : unknown('replace')));
     case 'isdigit':
       return m(() => (/^\d+$/.test(s) ? TRUE : FALSE));
+    case 'find':
+    case 'index':
+      // Init functions test `classname.find('Conv') != -1` to pick the layers they initialise.
+      return m((args) => (args[0]?.k === 'str' ? int(s.indexOf(args[0].v)) : unknown(name)));
+    case 'rfind':
+    case 'rindex':
+      return m((args) => (args[0]?.k === 'str' ? int(s.lastIndexOf(args[0].v)) : unknown(name)));
+    case 'count':
+      return m((args) => (args[0]?.k === 'str' && args[0].v.length > 0 ? int(s.split(args[0].v).length - 1) : unknown('count')));
+    case 'lstrip':
+      return m((args) => (args.length === 0 ? str(s.replace(/^\s+/, '')) : unknown('lstrip')));
+    case 'rstrip':
+      return m((args) => (args.length === 0 ? str(s.replace(/\s+$/, '')) : unknown('rstrip')));
     default:
       return undefined;
   }

@@ -43,6 +43,14 @@ export function defineObjectBuiltins(interp: Interpreter, def: Define): void {
     if (obj && name?.k === 'str' && v) interp.setAttr(obj, name.v, v, site);
     return NONE;
   });
+  def('__import__', (args, _kw, site) => {
+    // `__import__('a.b')` returns the top-level package `a`, as Python's does without a fromlist.
+    const name = args[0];
+    if (name?.k !== 'str' || name.v.length === 0) return unknown('__import__ of a computed name', site);
+    const parts = name.v.split('.');
+    if (parts.length > 1) interp.importDotted(parts, 0, site.file, site);
+    return interp.importDotted([parts[0]], 0, site.file, site);
+  });
   def('print', () => NONE);
   def('id', () => int(unknownDim()));
   def('hash', () => int(unknownDim()));

@@ -5,6 +5,20 @@ import { unknownDim } from '../../shapes';
 import type { Interpreter } from '../interpreter';
 import { FALSE, NONE, int, tuple, unknown, type ClassV, type Value } from '../values';
 import { asNumber, builtin, intOf, nativeClass, num1, tableNamespace } from './native';
+import { makeNamedTuple, namedTupleBase, namespaceClass } from './records';
+import { numpyModule } from './numpy';
+
+/** One named tuple base per interpreter, so every record class shares it (and isinstance agrees). */
+const namedTupleBases = new WeakMap<Interpreter, ClassV>();
+
+function sharedNamedTupleBase(interp: Interpreter, objectClass: ClassV): ClassV {
+  let base = namedTupleBases.get(interp);
+  if (!base) {
+    base = namedTupleBase(interp, objectClass);
+    namedTupleBases.set(interp, base);
+  }
+  return base;
+}
 
 /** Standard-library modules model files import, or undefined for the others. */
 export function stdlibModule(interp: Interpreter, name: string, objectClass: ClassV): Value | undefined {
@@ -50,7 +64,13 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
           for (const v of args[2] ? items : items.slice(1)) acc = interp.call(args[0], [acc, v], new Map(), site);
           return acc;
         }),
-        wraps: builtin('wraps', () => builtin('wraps', (a) => a[0] ?? NONE)),
+        // `wraps(f)(g)` is g under f's name (a registry keyed by `fn.__name__` sees each model once).
+        wraps: builtin('wraps', (outer) => builtin('wraps', (a) => {
+          const wrapped = outer[0];
+          const g = a[0];
+          if (!g) return NONE;
+          return g.k === 'func' && wrapped?.k === 'func' ? { ...g, name: wrapped.name } : g;
+        })),
         lru_cache: builtin('lru_cache', (a) => (a[0] && a[0].k === 'func' ? a[0] : builtin('lru_cache', (b) => b[0] ?? NONE))),
         cache: builtin('cache', (a) => a[0] ?? NONE),
       });
@@ -63,7 +83,7 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
           return r;
         }),
         defaultdict: builtin('defaultdict', () => ({ k: 'dict', entries: new Map() })),
-        namedtuple: builtin('namedtuple', () => unknown('namedtuple')),
+        namedtuple: builtin('namedtuple', (args, kwargs) => makeNamedTuple(interp, sharedNamedTupleBase(interp, objectClass), args, kwargs)),
       });
     case 'itertools':
       return tableNamespace('itertools', {
@@ -102,7 +122,7 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
     case 'copy':
       return tableNamespace('copy', {
         copy: builtin('copy', (a) => shallowCopy(a[0] ?? NONE)),
-        deepcopy: builtin('deepcopy', (a) => shallowCopy(a[0] ?? NONE)),
+        deepcopy: builtin('deepcopy', (a, _kw, site) => interp.deepCopy(a[0] ?? NONE, site)),
       });
     case 'operator':
       return tableNamespace('operator', {
@@ -126,11 +146,33 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
       return tableNamespace('enum', { Enum: enumClass(objectClass), IntEnum: enumClass(objectClass), auto: builtin('auto', () => int(unknownDim())) });
     case 'typing':
     case 'typing_extensions':
-      return { k: 'namespace', name, get: (attr) => (attr === 'NamedTuple' ? nativeClass('NamedTuple', 'NamedTuple', [objectClass]) : attr === 'cast' ? builtin('cast', (a) => a[1] ?? NONE) : attr === 'TYPE_CHECKING' ? FALSE : builtin(attr, (a) => a[0] ?? NONE)) };
+      return {
+        k: 'namespace',
+        name,
+        get: (attr) => {
+          if (attr === 'NamedTuple') return sharedNamedTupleBase(interp, objectClass);
+          if (attr === 'NamedTupleMeta') return unknown('NamedTupleMeta');
+          if (attr === 'cast') return builtin('cast', (a) => a[1] ?? NONE);
+          if (attr === 'TYPE_CHECKING') return FALSE;
+          // typing's aliases of collections classes can be instantiated (torchvision's MaxViT
+          // builds `OrderedDict()` from typing).
+          if (attr === 'OrderedDict' || attr === 'DefaultDict' || attr === 'Counter' || attr === 'Deque') {
+            const collections = stdlibModule(interp, 'collections', objectClass);
+            const alias = collections?.k === 'namespace' ? collections.get(attr === 'DefaultDict' ? 'defaultdict' : attr === 'Deque' ? 'deque' : attr) : undefined;
+            if (alias && alias.k !== 'unknown') return alias;
+          }
+          return builtin(attr, (a) => a[0] ?? NONE);
+        },
+      };
     case 'warnings':
       return { k: 'namespace', name, get: () => builtin('warn', () => NONE) };
+    case 'argparse':
+      return tableNamespace('argparse', { Namespace: namespaceClass('Namespace', objectClass) }, (attr) => unknown(`argparse.${attr}`));
+    case 'numpy':
+      return numpyModule(interp);
     case 'types':
-      return tableNamespace('types', { FunctionType: builtin('FunctionType', () => unknown('FunctionType')), MethodType: builtin('MethodType', () => unknown('MethodType')) });
+      return tableNamespace('types', {
+        SimpleNamespace: namespaceClass('SimpleNamespace', objectClass), FunctionType: builtin('FunctionType', () => unknown('FunctionType')), MethodType: builtin('MethodType', () => unknown('MethodType')) });
     default:
       return undefined;
   }

@@ -47,6 +47,15 @@ export function mergeTensorFields(a: TensorV, b: TensorV, rank: number): Recepti
 
 /** Element-wise binary op with broadcasting. */
 export function elementwise(ctx: OpContext, op: string, av: Value, bv: Value): Value {
+  const r = elementwiseCertain(ctx, op, av, bv);
+  // The promoted dtype of an operand whose dtype is only a default is a default too; comparisons
+  // and true division give bool and float whatever their operands hold.
+  const uncertain = (av.k === 'tensor' && av.dtypeUncertain) || (bv.k === 'tensor' && bv.dtypeUncertain);
+  if (uncertain && r.k === 'tensor' && !['<', '>', '<=', '>=', '==', '!=', '/'].includes(op)) return { ...r, dtypeUncertain: true };
+  return r;
+}
+
+function elementwiseCertain(ctx: OpContext, op: string, av: Value, bv: Value): Value {
   const a = scalarShape(av);
   const b = scalarShape(bv);
   if (!a || !b) return unknown(`${describe(av)} ${op} ${describe(bv)}`, ctx.site);

@@ -23,6 +23,7 @@ export function out(shape: Dim[], like: TensorV | null, opts: { dtype?: TensorV[
     shape,
     ranked: opts.ranked ?? like?.ranked ?? true,
     dtype: opts.dtype ?? like?.dtype ?? 'float',
+    ...(opts.dtype === undefined && like?.dtypeUncertain ? { dtypeUncertain: true } : {}),
     field: opts.field === undefined ? null : opts.field,
     // An op keeps the origin of its operand, so errors downstream can name the module that made it.
     origin: like?.origin ?? null,
@@ -33,6 +34,10 @@ export function out(shape: Dim[], like: TensorV | null, opts: { dtype?: TensorV[
 
 /** Same shape, same field (element-wise ops, activations, normalisations). */
 export function same(t: TensorV, dtype?: TensorV['dtype']): TensorV {
+  if (dtype !== undefined && t.dtypeUncertain) {
+    const { dtypeUncertain: _uncertain, ...rest } = t;
+    return { ...rest, dtype };
+  }
   return { ...t, dtype: dtype ?? t.dtype };
 }
 

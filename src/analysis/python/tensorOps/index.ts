@@ -8,13 +8,14 @@ import type { LayerConfig } from '../../layers/catalogue';
 import { attentionNotation, convNotation } from '../../notation';
 import { addDim, ceilDivDim, isKnown, mulDim, subDim, unknownDim, type Dim } from '../../shapes';
 import type { Interpreter } from '../interpreter';
-import { FALSE, NONE, TRUE, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from '../values';
+import { FALSE, NONE, TRUE, formatTensorShape, int, toConfig, tuple, unknown, type BuiltinV, type CallSite, type NativeFn, type TensorV, type Value } from '../values';
 import { arg, dimOf, exactDiv, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
 import { broadcastShapes, elementwise } from './broadcasting';
 import { matmul } from './matmul';
 import { catRule, reduceRule } from './reshaping';
+import { layerNormFunctional, multiHeadAttentionForward } from './normAttention';
 import { convFunctional, poolFunctional, viaLayer } from './layerFunctionals';
-import { einsumRule, elementwiseNames, firstTensor, rules } from './rules';
+import { einsumRule, elementwiseNames, firstTensor, inPlaceRule, rules } from './rules';
 
 // What the torch plug-in uses of the rules beside these entry points.
 export { sameDim } from './helpers';
@@ -44,8 +45,11 @@ export function tensorAttribute(interp: Interpreter, t: TensorV, name: string, s
     case 'requires_grad':
     case 'is_cuda':
       return FALSE;
+    case 'astype':
+      // numpy's conversion, on arrays that flow into torch.from_numpy.
+      return { k: 'builtin', name: 'ndarray.astype', fn: (args) => ({ ...t, dtype: dtypeOfConverter(args[0]) ?? t.dtype }) } as BuiltinV;
   }
-  const rule = rules[name];
+  const rule = rules[name] ?? inPlaceRule(name);
   if (!rule) {
     interp.gap(site, `tensor method .${name}() is not modelled`);
     return unknown(`Tensor.${name}`, site);
@@ -89,7 +93,38 @@ export function likeRule(ctx: OpContext, _self: TensorV | null, args: Value[], k
   return t ? { ...t, field: null, origin: null, dtype: dt?.k === 'dtype' ? dt.dtype : t.dtype } : unrankedLike(null);
 }
 
+/** The dtype a dtype-like argument names: `torch.float32`, `np.float32`, `float`, `int`. */
+function dtypeOfConverter(v: Value | undefined): TensorV['dtype'] | null {
+  if (!v) return null;
+  if (v.k === 'dtype') return v.dtype;
+  const carried = (v as Value & { dtype?: TensorV['dtype'] }).dtype;
+  if (v.k === 'builtin' && carried) return carried;
+  if (v.k === 'builtin' && (v.name === 'float' || v.name === 'int' || v.name === 'bool')) return v.name === 'float' ? 'float' : v.name === 'int' ? 'long' : 'bool';
+  return null;
+}
+
+/**
+ * The legacy typed constructors (`torch.FloatTensor(4, 16)`, `torch.LongTensor([1, 2])`): sizes
+ * give an uninitialised tensor of that shape, a list or tuple gives its data, a tensor is converted.
+ */
+function legacyConstructor(dtype: TensorV['dtype']): Rule {
+  return (ctx, self, args, kwargs) => {
+    const first = args[0];
+    if (first?.k === 'tensor') return { ...first, dtype };
+    if (first && (first.k === 'list' || first.k === 'tuple') && args.length === 1) return torchSpecial.tensor(ctx, self, args, new Map([['dtype', { k: 'dtype', dtype }]]));
+    return creation(dtype)(ctx, self, args, kwargs);
+  };
+}
+
 export const torchSpecial: Record<string, Rule> = {
+  FloatTensor: legacyConstructor('float'),
+  DoubleTensor: legacyConstructor('float'),
+  HalfTensor: legacyConstructor('float'),
+  LongTensor: legacyConstructor('long'),
+  IntTensor: legacyConstructor('long'),
+  ByteTensor: legacyConstructor('long'),
+  BoolTensor: legacyConstructor('bool'),
+  from_numpy: (ctx, _self, args) => (args[0]?.k === 'tensor' ? { ...args[0], field: null } : unrankedLike(null)),
   zeros: creation('float'),
   ones: creation('float'),
   empty: creation('float'),
@@ -307,6 +342,7 @@ export const functional: Record<string, Rule> = {
     const a = tensorArg(args[0]);
     return a && a.ranked ? out(a.shape.slice(0, -1), a) : unrankedLike(a);
   },
+  multi_head_attention_forward: multiHeadAttentionForward,
   unfold: (ctx) => {
     ctx.interp.gap(ctx.site, 'F.unfold is not modelled');
     return unrankedLike(null);
@@ -320,6 +356,11 @@ for (const loss of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'smooth_
     return out([], x, { field: null });
   };
 }
+// F.softmax and its kin check their dim as the tensor methods do.
+functional.softmax = rules.softmax;
+functional.log_softmax = rules.log_softmax;
+functional.softmin = rules.softmin;
+functional.layer_norm = layerNormFunctional;
 for (const name of ['softmax', 'log_softmax', 'softmin', 'gumbel_softmax', 'normalize', 'layer_norm', 'group_norm', 'batch_norm', 'instance_norm', 'local_response_norm', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout']) functional[name] ??= (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null));
 
 /** Operators on tensors: `@` as a matrix product, the rest element-wise with broadcasting. */

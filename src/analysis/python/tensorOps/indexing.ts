@@ -14,6 +14,9 @@ export function indexTensor(ctx: OpContext, t: TensorV, index: Value): Value {
     // Indexing an unranked tensor: slices keep the unknown rank; only trailing facts survive.
     return unrankedLike(t);
   }
+  // An index whose value is unknown may be an int (drops an axis), a slice (keeps it), None (adds
+  // one) or a tensor: the rank of the result is not certain, so later rank checks must not fire.
+  if (items.some((i) => i.k === 'unknown')) return unrankedLike(t);
   const consumed = items.filter((i) => i.k !== 'none' && i.k !== 'ellipsis').length;
   const ellipsisAt = items.findIndex((i) => i.k === 'ellipsis');
   const expanded: Value[] = [];

@@ -26,7 +26,8 @@ export function viaLayer(ctx: OpContext, layerName: string, cfg: LayerConfig, x:
   if (res.kind !== 'tensor') return unrankedLike(x);
   const geometry = spec.geometry?.(full, [input]) ?? null;
   let field: ReceptiveField | null = null;
-  if (x.field && geometry) field = composeField(x.field, geometry);
+  // A channels-last field (axes recorded) does not describe the axes a convolution slides over.
+  if (x.field && geometry) field = x.field.axes ? null : composeField(x.field, geometry);
   else if (x.field && !geometry && res.shape.length === x.shape.length) field = x.field;
   const notation = extraNotation?.() ?? spec.notation?.(full, [input], res) ?? null;
   return out([...res.shape], x, { field, notation });

@@ -8,10 +8,14 @@ import type { ReceptiveField } from '../../types';
 import { formatTensorShape, tuple, unknown, type TensorV, type Value } from '../values';
 import { dimOf, exactDiv, intOf, normAxis, out, sameDim, tensorArg, type OpContext, unrankedLike } from './helpers';
 import { originText, related } from './broadcasting';
+import { callArguments, catDimRepair, fixEdit, reshapeRepairs } from '../../repairs';
+import type { Fix } from '../../types';
+import type { FindingDetails } from '../interpreter';
+import { appendToArgument, dimFix, literalInt, writtenArguments } from './repairSites';
 
 // ------------------------------------------------------------------ reshaping rules
 
-export function viewRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null, what: string): Value {
+export function viewRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null, what: string, firstSizeArg = 0): Value {
   if (!sizes) {
     ctx.interp.gap(ctx.site, `${what} with sizes the analysis cannot read`);
     return unrankedLike(t);
@@ -26,13 +30,68 @@ export function viewRule(ctx: OpContext, t: TensorV, sizes: Dim[] | null, what: 
     const rest = productDim(sizes.filter((_, i) => i !== inferAt));
     const q = exactDiv(total, rest);
     if (q === null && isKnown(total) && isKnown(rest)) {
-      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${total} elements, not divisible into ${notationShape(sizes.map((s, i) => (i === inferAt ? symDim('-1') : s)))}`);
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${total} elements, not divisible into ${notationShape(sizes.map((s, i) => (i === inferAt ? symDim('-1') : s)))}`, related(ctx, t), viewDetails(ctx, t, sizes, what, firstSizeArg));
     }
     sizes[inferAt] = q ?? unknownDim();
   } else if (compareDims(total, productDim(sizes)) === 'different') {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${formatDim(total)} elements but ${notationShape(sizes)} needs ${formatDim(productDim(sizes))}${originText(t)}`, related(ctx, t));
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${what}: ${formatTensorShape(t)} has ${formatDim(total)} elements but ${notationShape(sizes)} needs ${formatDim(productDim(sizes))}${originText(t)}`, related(ctx, t), viewDetails(ctx, t, sizes, what, firstSizeArg));
   }
   return out(sizes, t, { field: keepsSpatialAxes(t, sizes) ? t.field : null });
+}
+
+/** Expected, got and the repairs of a view whose sizes disagree with its input: the written number that makes them agree. */
+function viewDetails(ctx: OpContext, t: TensorV, sizes: Dim[], what: string, firstSizeArg: number): FindingDetails {
+  const details: FindingDetails = { expected: `sizes whose product is ${formatDim(productDim(t.shape))}`, got: notationShape(sizes) };
+  const written = writtenArguments(ctx.site);
+  if (!written) return details;
+  let items = written.args.filter((a) => a.name === null).slice(firstSizeArg);
+  if (items.length === 1 && sizes.length !== 1 && items[0].text.startsWith('(')) items = callArguments(ctx.site.file.text, items[0].value)?.args ?? [];
+  if (items.length !== sizes.length || items.some((a) => a.starred || a.name !== null)) return details;
+  const marked = sizes.map((d, i) => (isKnown(d) ? d : i < t.shape.length && (sameDim(d, t.shape[i]) || compareDims(d, t.shape[i]) === 'equal') ? ('same' as const) : null));
+  const literal = items.map((a, i) => literalInt(a.text) !== null && literalInt(a.text) === sizes[i]);
+  const input = t.shape.map((d) => (isKnown(d) ? d : null));
+  const repairs = reshapeRepairs(input, marked, literal);
+  const fixes: Fix[] = repairs.map((r, k) => ({
+    title: `Change ${items[r.index].text} to ${r.value} in ${what}`,
+    edits: [fixEdit(ctx.site.file.lineStarts, items[r.index].value, String(r.value))],
+    ...(k === 0 ? { preferred: true } : {}),
+  }));
+  if (fixes.length) {
+    details.fixes = fixes;
+    details.hint = `change ${items[repairs[0].index].text} to ${repairs[0].value}`;
+  }
+  return details;
+}
+
+/** Expected and got of a dim out of range, with the dim fixes that apply. */
+function rangeDetails(t: TensorV, fixes: (Fix | null)[], rank = t.shape.length): FindingDetails {
+  const kept = fixes.filter((f): f is Fix => f !== null);
+  return {
+    expected: `a dim in [${-rank}, ${rank - 1}]`,
+    got: formatTensorShape(t),
+    ...(kept.length ? { fixes: kept, hint: kept[0].title.replace(/^Use/, 'use') } : {}),
+  };
+}
+
+/** The dim along which a cat's tensors do agree, as a fix of its written dim. */
+function catDetails(ctx: OpContext, tensors: TensorV[], d: number | null, stack: boolean): FindingDetails {
+  const details: FindingDetails = { expected: `equal sizes outside dim ${d}`, got: tensors.map(formatTensorShape).join(' and ') };
+  if (stack || d === null) return details;
+  const along = catDimRepair(tensors.map((x) => x.shape.map((s) => (isKnown(s) ? s : null))));
+  if (along === null) return details;
+  const fix = argumentFixIfLiteral(ctx, d, d < 0 ? along - tensors[0].shape.length : along);
+  if (fix) {
+    details.fixes = [fix];
+    details.hint = fix.title.replace(/^Use/, 'use');
+  }
+  return details;
+}
+
+function argumentFixIfLiteral(ctx: OpContext, d: number, to: number): Fix | null {
+  const written = writtenArguments(ctx.site);
+  const a = written?.args.find((x) => x.name === 'dim') ?? written?.args.filter((x) => x.name === null)[1];
+  if (!a || a.starred || literalInt(a.text) !== d) return null;
+  return { title: `Use dim=${to}: the tensors differ only there`, edits: [fixEdit(ctx.site.file.lineStarts, a.value, String(to))], preferred: true };
 }
 
 /**
@@ -56,43 +115,62 @@ export function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[])
   }
   const axes = dims.map((d) => normAxis(d, t.shape.length));
   if (axes.some((a) => a === null)) return out(t.shape.map(() => unknownDim()), t);
-  // Moving only non-spatial axes (batch, channels, groups) keeps each spatial unit's field.
-  const k = t.field?.size.length ?? 0;
-  const spatialFixed = k > 0 && axes.every((a, i) => (i >= t.shape.length - k ? a === i : a! < t.shape.length - k));
-  return out(axes.map((a) => t.shape[a!]), t, { field: spatialFixed ? t.field : null });
+  return out(axes.map((a) => t.shape[a!]), t, { field: permutedField(t, axes as number[]) });
 }
 
-export function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number | null): Value {
+/**
+ * The receptive field after a permutation: the spatial axes move with the permutation; while they
+ * keep their order the field stays, recording their new positions when those are not trailing
+ * (channels-last), and dropping the record once they are trailing again (permuted back).
+ */
+function permutedField(t: TensorV, axes: number[]): ReceptiveField | null {
+  const field = t.field;
+  if (!field) return null;
+  const rank = t.shape.length;
+  const k = field.size.length;
+  const from = field.axes ?? Array.from({ length: k }, (_, i) => rank - k + i);
+  const to = from.map((a) => axes.indexOf(a));
+  if (to.some((p, i) => p < 0 || (i > 0 && p <= to[i - 1]))) return null;
+  const trailing = to.every((p, i) => p === rank - k + i);
+  const { axes: _old, ...rest } = field;
+  return trailing ? rest : { ...rest, axes: to };
+}
+
+export function transposeRule(ctx: OpContext, t: TensorV, d0: number | null, d1: number | null, argOffset: number | null = null): Value {
   if (!t.ranked) return unrankedLike(t);
   const a = normAxis(d0, t.shape.length);
   const b = normAxis(d1, t.shape.length);
   if (a === null || b === null) {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `transpose(${d0}, ${d1}) is out of range for ${formatTensorShape(t)}`);
+    const fixes = argOffset === null ? [] : [a === null && d0 !== null ? dimFix(ctx.site, 'dim0', argOffset, d0, t.shape.length) : null, b === null && d1 !== null ? dimFix(ctx.site, 'dim1', argOffset + 1, d1, t.shape.length) : null];
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `transpose(${d0}, ${d1}) is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes));
     return unrankedLike(t);
   }
   const shape = [...t.shape];
   [shape[a], shape[b]] = [shape[b], shape[a]];
-  const spatialFrom = t.shape.length - (t.field?.size.length ?? 0);
-  return out(shape, t, { field: a === b || (a < spatialFrom && b < spatialFrom) ? t.field : null });
+  const order = t.shape.map((_, i) => i);
+  [order[a], order[b]] = [order[b], order[a]];
+  return out(shape, t, { field: permutedField(t, order) });
 }
 
-export function flattenRule(ctx: OpContext, t: TensorV, start: number, end: number): Value {
+export function flattenRule(ctx: OpContext, t: TensorV, start: number, end: number, argOffset: number | null = null): Value {
   if (!t.ranked) return unrankedLike(t);
   if (t.shape.length === 0) return out([1], t);
   const s = normAxis(start, t.shape.length);
   const e = normAxis(end, t.shape.length);
   if (s === null || e === null || s > e) {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `flatten(${start}, ${end}) is out of range for ${formatTensorShape(t)}`);
+    const fixes = argOffset === null ? [] : [s === null ? dimFix(ctx.site, 'start_dim', argOffset, start, t.shape.length) : null, e === null ? dimFix(ctx.site, 'end_dim', argOffset + 1, end, t.shape.length) : null];
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `flatten(${start}, ${end}) is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes));
     return unrankedLike(t);
   }
   return out([...t.shape.slice(0, s), productDim(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)], t);
 }
 
-export function unsqueezeRule(ctx: OpContext, t: TensorV, d: number | null): Value {
+export function unsqueezeRule(ctx: OpContext, t: TensorV, d: number | null, argOffset: number | null = null): Value {
   if (!t.ranked) return unrankedLike(t);
   const a = normAxis(d, t.shape.length + 1);
   if (a === null) {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `unsqueeze(${d}) is out of range for ${formatTensorShape(t)}`);
+    const fixes = argOffset === null || d === null ? [] : [dimFix(ctx.site, 'dim', argOffset, d, t.shape.length + 1)];
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `unsqueeze(${d}) is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes, t.shape.length + 1));
     return unrankedLike(t);
   }
   const shape = [...t.shape];
@@ -115,6 +193,9 @@ export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): V
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `squeeze dimension out of range for ${formatTensorShape(t)}`);
     return unrankedLike(t);
   }
+  // A symbolic size may or may not be 1 (code often asserts `h == 1` first): whether the axis
+  // goes is not certain, so neither is the rank after it.
+  if (axes.some((a) => !isKnown(t.shape[a!]))) return unrankedLike(t);
   return out(t.shape.filter((x, i) => !(axes.includes(i) && x === 1)), t);
 }
 
@@ -152,7 +233,8 @@ export function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | un
   const d = intOf(dimV) ?? (dimV === undefined ? 0 : null);
   const axis = normAxis(d, stack ? rank + 1 : rank);
   if (axis === null) {
-    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} dimension ${d} is out of range for rank ${rank}`);
+    const fixes = d === null ? [] : [dimFix(ctx.site, 'dim', 1, d, stack ? rank + 1 : rank)];
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} dimension ${d} is out of range for rank ${rank}`, [], rangeDetails(tensors[0], fixes, stack ? rank + 1 : rank));
     return unrankedLike(tensors[0]);
   }
   for (const t of tensors.slice(1)) {
@@ -169,7 +251,7 @@ export function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | un
       if (sameDim(shape[i], t.shape[i])) continue;
       const c = compareDims(shape[i], t.shape[i]);
       if (c === 'different') {
-        ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} along dim ${d}: sizes differ in dim ${i} (${formatTensorShape(tensors[0])} vs ${formatTensorShape(t)})${originText(tensors[0], t)}`, related(ctx, tensors[0], t));
+        ctx.interp.report('shape-mismatch', 'error', ctx.site, `${stack ? 'stack' : 'cat'} along dim ${d}: sizes differ in dim ${i} (${formatTensorShape(tensors[0])} vs ${formatTensorShape(t)})${originText(tensors[0], t)}`, related(ctx, tensors[0], t), catDetails(ctx, tensors, d, stack));
         shape[i] = unknownDim();
       } else if (c === 'unknown' && isUnknown(shape[i])) shape[i] = t.shape[i];
     }

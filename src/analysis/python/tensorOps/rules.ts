@@ -2,11 +2,12 @@
 // same name, and the rules too long to inline there (max/min, einsum).
 
 import { matmulNotation } from '../../notation';
-import { compareDims, floorDivDim, formatDim, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../../shapes';
+import { addDim, compareDims, floorDivDim, formatDim, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../../shapes';
 import { FALSE, TRUE, formatTensorShape, int, tuple, unknown, type TensorV, type Value } from '../values';
 import { arg, dimOf, exactDiv, intOf, normAxis, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
 import { broadcastShapes, elementwise, mapData } from './broadcasting';
 import { matmul } from './matmul';
+import { dimFix } from './repairSites';
 import { chunkRule, expandRule, flattenRule, permuteRule, reduceRule, repeatRule, splitRule, squeezeRule, transposeRule, unsqueezeRule, viewRule } from './reshaping';
 
 // ------------------------------------------------------------------ rule tables
@@ -32,18 +33,35 @@ export function restArgs(self: TensorV | null, args: Value[]): Value[] {
   return self ? args : args.slice(1);
 }
 
+/** softmax, log_softmax, softmin: the shape is kept; a dim out of range raises, with the nearest dim as the fix. */
+function softmaxLike(name: string): Rule {
+  return (ctx, self, args, kwargs) => {
+    const t = firstTensor(self, args)!;
+    const d = intOf(arg(restArgs(self, args), kwargs, 0, 'dim'));
+    if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) {
+      const fix = dimFix(ctx.site, 'dim', self ? 0 : 1, d, t.shape.length);
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `${name} dim ${d} is out of range for ${formatTensorShape(t)}`, [], {
+        expected: `a dim in [${-t.shape.length}, ${t.shape.length - 1}]`,
+        got: `dim=${d} for ${formatTensorShape(t)}`,
+        ...(fix ? { fixes: [fix], hint: fix.title.replace(/^Use/, 'use') } : {}),
+      });
+    }
+    return same(t);
+  };
+}
+
 /** Rules shared by tensor methods and torch functions (the tensor is `self` or the first argument). */
 export const rules: Record<string, Rule> = {
   view: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
     if (rest.length === 1 && rest[0].k === 'dtype') return same(t, rest[0].dtype);
-    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('size') ?? kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'view');
+    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('size') ?? kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'view', self ? 0 : 1);
   },
   reshape: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'reshape');
+    return viewRule(ctx, t, sizesOf(rest.length ? rest : [kwargs.get('shape') ?? tuple([])], ctx.interp, ctx.site), 'reshape', self ? 0 : 1);
   },
   view_as: (ctx, self, args) => {
     const t = firstTensor(self, args)!;
@@ -59,7 +77,7 @@ export const rules: Record<string, Rule> = {
   transpose: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return transposeRule(ctx, t, intOf(arg(rest, kwargs, 0, 'dim0')), intOf(arg(rest, kwargs, 1, 'dim1')));
+    return transposeRule(ctx, t, intOf(arg(rest, kwargs, 0, 'dim0')), intOf(arg(rest, kwargs, 1, 'dim1')), self ? 0 : 1);
   },
   swapaxes: (ctx, self, args, kwargs) => rules.transpose(ctx, self, args, kwargs),
   t: (ctx, self, args) => {
@@ -70,7 +88,7 @@ export const rules: Record<string, Rule> = {
   flatten: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const rest = restArgs(self, args);
-    return flattenRule(ctx, t, intOf(arg(rest, kwargs, 0, 'start_dim')) ?? 0, intOf(arg(rest, kwargs, 1, 'end_dim')) ?? -1);
+    return flattenRule(ctx, t, intOf(arg(rest, kwargs, 0, 'start_dim')) ?? 0, intOf(arg(rest, kwargs, 1, 'end_dim')) ?? -1, self ? 0 : 1);
   },
   unflatten: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
@@ -82,7 +100,7 @@ export const rules: Record<string, Rule> = {
     if (inferAt >= 0) sizes[inferAt] = exactDiv(t.shape[d], productDim(sizes.filter((_, i) => i !== inferAt))) ?? unknownDim();
     return out([...t.shape.slice(0, d), ...sizes, ...t.shape.slice(d + 1)], t);
   },
-  unsqueeze: (ctx, self, args, kwargs) => unsqueezeRule(ctx, firstTensor(self, args)!, intOf(arg(restArgs(self, args), kwargs, 0, 'dim'))),
+  unsqueeze: (ctx, self, args, kwargs) => unsqueezeRule(ctx, firstTensor(self, args)!, intOf(arg(restArgs(self, args), kwargs, 0, 'dim')), self ? 0 : 1),
   squeeze: (ctx, self, args, kwargs) => squeezeRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim')),
   chunk: (ctx, self, args, kwargs) => {
     const rest = restArgs(self, args);
@@ -143,6 +161,7 @@ export const rules: Record<string, Rule> = {
     if (a && b && a.ranked && b.ranked && (a.shape.length !== 3 || b.shape.length !== 3)) ctx.interp.report('shape-mismatch', 'error', ctx.site, `bmm needs two 3-D tensors, got ${formatTensorShape(a)} and ${formatTensorShape(b)}`);
     return a && b ? matmul(ctx, a, b, 'bmm') : unrankedLike(a);
   },
+  ger: (ctx, self, args, kwargs) => rules.outer(ctx, self, args, kwargs),
   outer: (ctx, self, args) => {
     const a = firstTensor(self, args);
     const b = tensorArg(restArgs(self, args)[0]);
@@ -202,12 +221,9 @@ export const rules: Record<string, Rule> = {
     const t = firstTensor(self, args)!;
     return out([unknownDim(), t.ranked ? t.shape.length : unknownDim()], t, { dtype: 'long' });
   },
-  softmax: (ctx, self, args, kwargs) => {
-    const t = firstTensor(self, args)!;
-    const d = intOf(arg(restArgs(self, args), kwargs, 0, 'dim'));
-    if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) ctx.interp.report('shape-mismatch', 'error', ctx.site, `softmax dim ${d} is out of range for ${formatTensorShape(t)}`);
-    return same(t);
-  },
+  softmax: softmaxLike('softmax'),
+  log_softmax: softmaxLike('log_softmax'),
+  softmin: softmaxLike('softmin'),
   glu: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const d = normAxis(intOf(arg(restArgs(self, args), kwargs, 0, 'dim')) ?? -1, t.shape.length);
@@ -243,11 +259,40 @@ export const rules: Record<string, Rule> = {
   tolist: () => unknown('tolist()'),
   is_contiguous: () => TRUE,
   is_floating_point: (ctx, self, args) => (firstTensor(self, args)!.dtype === 'float' ? TRUE : FALSE),
-  new_zeros: (ctx, self, args) => newTensor(ctx, args, self),
-  new_ones: (ctx, self, args) => newTensor(ctx, args, self),
-  new_empty: (ctx, self, args) => newTensor(ctx, args, self),
-  new_full: (ctx, self, args) => newTensor(ctx, args.slice(0, 1), self),
-  new_tensor: () => unrankedLike(null),
+  new_zeros: (ctx, self, args, kwargs) => newTensor(ctx, args, self, kwargs),
+  new_ones: (ctx, self, args, kwargs) => newTensor(ctx, args, self, kwargs),
+  new_empty: (ctx, self, args, kwargs) => newTensor(ctx, args, self, kwargs),
+  new_full: (ctx, self, args, kwargs) => newTensor(ctx, args.slice(0, 1), self, kwargs),
+  new_tensor: (ctx, self, args, kwargs) => {
+    // `x.new_tensor(data)`: the shape of the data, the dtype of the data (a tensor's own, Python
+    // numbers' natural one) unless `dtype=` says otherwise.
+    const data = arg(restArgs(self, args), kwargs, 0, 'data');
+    const dt = kwargs.get('dtype');
+    const dtype = dt?.k === 'dtype' ? dt.dtype : undefined;
+    const t = tensorArg(data);
+    if (t) return { ...t, field: null, origin: null, dtype: dtype ?? t.dtype };
+    const shaped = nestedDataShape(data);
+    if (!shaped) return unrankedLike(null, dtype ?? self?.dtype);
+    return out(shaped.shape, null, { dtype: dtype ?? shaped.dtype });
+  },
+  unfold: (ctx, self, args, kwargs) => {
+    // `Tensor.unfold(dimension, size, step)`: the axis becomes (n - size) // step + 1 windows and a
+    // new last axis of the window size (torch.nn.functional.unfold is a different operation).
+    const t = firstTensor(self, args)!;
+    const rest = restArgs(self, args);
+    const size = dimOf(arg(rest, kwargs, 1, 'size'));
+    const step = dimOf(arg(rest, kwargs, 2, 'step'));
+    const d = t.ranked ? normAxis(intOf(arg(rest, kwargs, 0, 'dimension')), Math.max(t.shape.length, 1)) : null;
+    if (!t.ranked || d === null || size === null || step === null) return unrankedLike(t);
+    if (t.shape.length === 0) return out([size], t);
+    const n = t.shape[d];
+    if (isKnown(n) && isKnown(size) && n < size) {
+      ctx.interp.report('shape-mismatch', 'error', ctx.site, `unfold: size ${size} is larger than dimension ${d} of ${formatTensorShape(t)}`);
+      return unrankedLike(t);
+    }
+    const windows = isKnown(step) && step > 0 ? addDim(floorDivDim(subDim(n, size), step), 1) : unknownDim();
+    return out([...t.shape.map((x, i) => (i === d ? windows : x)), size], t);
+  },
   type: (ctx, self) => (self ? same(self) : unknown('type')),
   einsum: (ctx, _self, args) => einsumRule(ctx, args),
   diag_embed: (ctx, self, args) => {
@@ -309,11 +354,52 @@ export function maxMin(ctx: OpContext, self: TensorV | null, args: Value[], kwar
   return tuple([v, { ...v, dtype: 'long' }]);
 }
 
-export function newTensor(ctx: OpContext, args: Value[], like: TensorV | null): Value {
-  const sizes = sizesOf(args, ctx.interp, ctx.site);
-  if (!sizes) return unrankedLike(like);
-  return out(sizes, like, { ranked: true, field: null });
+export function newTensor(ctx: OpContext, args: Value[], like: TensorV | null, kwargs: Map<string, Value> = new Map()): Value {
+  const dt = kwargs.get('dtype');
+  const dtype = dt?.k === 'dtype' ? dt.dtype : undefined;
+  const sizes = sizesOf(args.length ? args : [kwargs.get('size') ?? tuple([])], ctx.interp, ctx.site);
+  if (!sizes) return unrankedLike(like, dtype);
+  return out(sizes, like, { ranked: true, field: null, dtype });
 }
+
+/** The shape and natural dtype of nested Python lists of numbers (`[[1, 2], [3, 4]]`), else null. */
+export function nestedDataShape(data: Value | undefined): { shape: Dim[]; dtype: TensorV['dtype'] } | null {
+  if (!data) return null;
+  const shape: Dim[] = [];
+  let v: Value | undefined = data;
+  while (v && (v.k === 'list' || v.k === 'tuple')) {
+    shape.push(v.items.length);
+    v = v.items[0];
+  }
+  if (v === undefined) return { shape, dtype: 'float' };
+  if (v.k === 'float') return { shape, dtype: 'float' };
+  if (v.k === 'int') return { shape, dtype: 'long' };
+  if (v.k === 'bool') return { shape, dtype: 'bool' };
+  return null;
+}
+
+/**
+ * The rule of an in-place method (`triu_`, `unsqueeze_`, `index_add_`) from its out-of-place
+ * twin: the tensor itself changes, keeps its dtype, and is returned. Undefined when there is no
+ * twin.
+ */
+export function inPlaceRule(name: string): Rule | undefined {
+  if (!name.endsWith('_') || name.endsWith('__')) return undefined;
+  const twin = rules[name.slice(0, -1)];
+  if (!twin) return undefined;
+  return (ctx, self, args, kwargs) => {
+    const r = twin(ctx, self, args, kwargs);
+    if (!self) return r;
+    if (r.k === 'tensor' && r.ranked && self.ranked && (r.shape.length !== self.shape.length || r.shape.some((d, i) => d !== self.shape[i]))) {
+      // A shape-changing in-place op (`unsqueeze_`, `t_`) changes every name bound to the tensor.
+      self.shape = r.shape;
+    }
+    return self;
+  };
+}
+
+// Accumulating in-place ops write into the tensor: its shape stays, their source is not checked.
+for (const n of ['index_add', 'index_copy', 'index_fill', 'scatter', 'scatter_add', 'masked_scatter', 'put']) rules[n] ??= (ctx, self, args) => same(firstTensor(self, args) ?? unrankedLike(null));
 
 export function einsumRule(ctx: OpContext, args: Value[]): Value {
   const eq = args[0];
