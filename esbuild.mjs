@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-core, extension-web, webview, cli, cli-main, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-worker, extension-web, webview, cli, cli-main, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -45,6 +45,13 @@ const targets = {
   'extension-core': {
     entryPoints: ['src/analysis/api.ts'],
     outfile: 'dist/extension/analysis.js',
+    platform: 'node',
+    format: 'cjs',
+  },
+  // The analysis worker of the Node host (src/node/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
+  'extension-worker': {
+    entryPoints: ['src/node/analysisWorker.ts'],
+    outfile: 'dist/extension/analysisWorker.js',
     platform: 'node',
     format: 'cjs',
   },
@@ -108,6 +115,7 @@ const cachedBundles = new Set(['cli-main', 'extension-core']);
 if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
 // So is the command: its bin loads the bundle with the analysis.
 if (only.includes('cli') && !only.includes('cli-main')) only.push('cli-main');
+if (only.includes('extension-node') && !only.includes('extension-worker')) only.push('extension-worker');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));
 if (selected.length === 0) {
   console.error(`esbuild.mjs: no target named ${only.join(', ')}; targets are ${Object.keys(targets).join(', ')}`);

@@ -119,6 +119,9 @@ export default [
   // (node.ts, the Node host's entry, is the exception below).
   { files: ['src/editor/**/*.ts'], rules: restrict({ cli: true, webview: true, node: true }) },
   { files: ['src/editor/node.ts'], rules: restrict({ cli: true, webview: true }) },
+  // Node-only code of the Node extension host (worker threads): reached from src/editor/node.ts
+  // and the CLI; it never reaches vscode, the editor, the CLI or the webview.
+  { files: ['src/node/**/*.ts'], rules: restrict({ vscode: true, editor: true, cli: true, webview: true }) },
   // The panel app: a sandboxed web page.
   { files: ['webview/**/*.ts'], rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true }), ...noDynamicEscape } },
 ];

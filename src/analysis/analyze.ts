@@ -4,6 +4,7 @@
 
 import { binaryAnalysis, looksBinary } from './binaryText';
 import { finishAnalysis } from './finishAnalysis';
+import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
 import { withFixRanges } from './repairs';
 import { rankFixesByReanalysis } from './verifyFixes';
@@ -12,6 +13,11 @@ import type { Analysis, AnalyzeOptions, Language } from './types';
 
 /** Analyses one document version. Never throws: problems come back as findings. */
 export function analyze(text: string, language: Language, options: AnalyzeOptions = {}): Analysis {
+  // Strings chosen by the file leave the core clipped (clipStrings.ts).
+  return clipAnalysisStrings(analyzeUnclipped(text, language, options));
+}
+
+function analyzeUnclipped(text: string, language: Language, options: AnalyzeOptions): Analysis {
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
     if (language === 'python') {

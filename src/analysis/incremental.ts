@@ -7,6 +7,7 @@ import type { ChangedRange } from '@lezer/common';
 import { analyze } from './analyze';
 import { looksBinary } from './binaryText';
 import { finishAnalysis } from './finishAnalysis';
+import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
 import { ModelMemo, type MemoRun } from './python/modelMemo';
 import { withFixRanges } from './repairs';
@@ -93,7 +94,7 @@ export function createIncrementalAnalyzer(): IncrementalAnalyzer {
       const found = analyzePython(text, options, parsed, memo);
       rankFixesByReanalysis(found, text, (fixed) => analyzePython(fixed, options));
       withFixRanges(found.findings, text);
-      const analysis = finishAnalysis(found, options);
+      const analysis = clipAnalysisStrings(finishAnalysis(found, options));
       return { ...analysis, elapsedMs: now() - t0 };
     },
     reset() {

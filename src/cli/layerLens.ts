@@ -2,18 +2,18 @@
 // editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
 // (the core never touches the file system): imports resolve through `readModule`.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, extname, join, resolve } from 'node:path';
-import { analyze } from '../analysis/analyze';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, extname, join, resolve, sep } from 'node:path';
 import { ipynbCells, notebookProgram } from '../analysis/notebook';
+import { analyzeInChild, CHILD_FLAG, serveChildAnalysis } from './analysisChild';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import { formatSummaryTable } from '../analysis/summaryTable';
 import type { InputBinding, Language } from '../analysis/types';
-import { diskParseStore } from './parseCacheDisk';
+import { importRoots, isWithinFolder, MAX_IMPORTED_FILE_BYTES, mayImport } from '../shared/importScope';
 import { summaryJson } from './summaryJson';
 
-const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--python-path DIR]... [--json]
+const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--python-path DIR]... [--root DIR] [--json]
 
   FILE           a PyTorch/Keras .py file, a Jupyter .ipynb notebook (its code cells in order, as
                  one program) or a TensorFlow.js .ts/.js file
@@ -25,6 +25,8 @@ const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... 
                  a folder searched for imports (as on sys.path), e.g. a site-packages holding
                  torchvision; repeat or join with '${delimiter}'. PYTHONPATH is searched too, then
                  the site-packages of VIRTUAL_ENV or CONDA_PREFIX when set
+  --root DIR     the project folder imports may read from (default: the current folder when FILE
+                 lies in it, else FILE's folder); imports never leave it, nor FILE's Python environment
   --json         print JSON: {file, model, inputs, modules, total_params, findings}
   --verbose      list every inference gap on its own (default: gaps are hints, grouped by cause)
   --help         show this help
@@ -36,6 +38,7 @@ interface CliArgs {
   model?: string;
   inputs: InputBinding[];
   pythonPath: string[];
+  root?: string;
   json: boolean;
   verbose: boolean;
 }
@@ -59,6 +62,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
     if (a === '--json') args.json = true;
     else if (a === '--verbose') args.verbose = true;
     else if (a === '--model' || a.startsWith('--model=')) args.model = value('--model');
+    else if (a === '--root' || a.startsWith('--root=')) args.root = value('--root');
     else if (a === '--input' || a.startsWith('--input=')) {
       const spec = value('--input');
       const b = parseShapeSpec(spec);
@@ -80,13 +84,40 @@ function languageOf(file: string): Language {
   return 'python';
 }
 
-/** Reads workspace modules for imports; unreadable paths are simply absent. */
-function readModule(path: string): string | undefined {
-  try {
-    return existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+/** A path with `/` separators, as the analysis core writes them. */
+function portable(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/**
+ * Reads the modules a file imports, only within the roots: a path outside them, or one whose real
+ * location (symbolic links followed) is outside them, or a file too large, is simply absent.
+ */
+export function moduleReader(roots: readonly string[]): (path: string) => string | undefined {
+  const realRoots = roots.flatMap((root) => {
+    try {
+      return [portable(realpathSync.native(root))];
+    } catch {
+      return [];
+    }
+  });
+  return (path) => {
+    try {
+      if (!mayImport(portable(resolve(path)), roots) || !existsSync(path)) return undefined;
+      if (!realRoots.some((root) => isWithinFolder(portable(realpathSync.native(path)), root))) return undefined;
+      const stat = statSync(path);
+      return stat.isFile() && stat.size <= MAX_IMPORTED_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The folders imports of the file may read: --root, else the current folder if it holds the file, else the file's folder. */
+function cliImportRoots(file: string, root: string | undefined): string[] {
+  const cwd = process.cwd();
+  const project = root !== undefined ? resolve(root) : isWithinFolder(portable(file), portable(cwd)) ? cwd : dirname(file);
+  return importRoots(portable(file), [portable(project)]);
 }
 
 /** How a run may keep work for the next one (the bin, src/cli/bin.ts, fills it in). */
@@ -158,16 +189,26 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     }
     text = notebookProgram(cells).text;
   }
-  const analysis = analyze(text, languageOf(path), {
-    fileName: path,
-    model: args.model,
-    inputs: args.inputs.length ? args.inputs : undefined,
-    readModule,
-    verboseFindings: args.verbose,
-    parseStore: caches.parseCacheDir ? diskParseStore(caches.parseCacheDir) : undefined,
-    pythonPath: pythonSearchPath(args.pythonPath),
-    ...{ inputsOverrideComments: true },
-  });
+  const pythonPath = pythonSearchPath(args.pythonPath);
+  // The analysis runs in a child process with the editor's limits (2 s, 256 MB): a hostile file
+  // ends in a finding, not in a crash or a hang of this process. Imports read within the project,
+  // the file's Python environment and the search path.
+  const analysis = analyzeInChild(
+    __filename,
+    text,
+    languageOf(path),
+    {
+      fileName: path,
+      model: args.model,
+      inputs: args.inputs.length ? args.inputs : undefined,
+      verboseFindings: args.verbose,
+      pythonPath,
+      ...{ inputsOverrideComments: true },
+    },
+    [...cliImportRoots(path, args.root), ...pythonPath.map(portable)],
+    undefined,
+    caches.parseCacheDir,
+  );
   // Without --model the file's last model is the one a user means (the top of the file holds its parts).
   const model = analysis.models.length ? analysis.models[analysis.models.length - 1] : null;
   if (args.json) {
@@ -185,4 +226,5 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 
 // Run when executed as the bundled bin (not when imported by tests).
 const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly && process.argv[2] === CHILD_FLAG) process.stdout.write(serveChildAnalysis(readFileSync(0, 'utf8'), moduleReader));
+else if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
+import { isPendingAnalysis } from '../shared/analysisWorker';
+import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 import { editorSettings } from './settings';
 
@@ -122,7 +124,7 @@ export class AnalysisCache implements vscode.Disposable {
     private readonly analyzer: Analyzer,
     private readonly log?: vscode.LogOutputChannel,
     /** Makes a per-document incremental analyser (null: every analysis calls `analyzer` afresh). */
-    private readonly incrementalFactory: (() => IncrementalAnalyzer) | null = null,
+    private readonly incrementalFactory: ((key: string) => IncrementalAnalyzer) | null = null,
   ) {
     this.subscriptions.push(
       this.emitter,
@@ -139,6 +141,11 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidCloseNotebookDocument((notebook) => {
         this.notebooks.delete(notebook.uri.toString());
         this.incremental.delete(notebook.uri.toString());
+      }),
+      // Trust granted: imports refused in Restricted Mode are followed now.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.generation++;
+        for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('layerLens.analysis') || event.affectsConfiguration('layerLens.sampleRate') || event.affectsConfiguration('layerLens.diagnostics.verbose')) {
@@ -165,7 +172,7 @@ export class AnalysisCache implements vscode.Disposable {
     try {
       const options = this.optionsFor(document, imports);
       let incremental = this.incremental.get(key);
-      if (!incremental && this.incrementalFactory && !document.isClosed) this.incremental.set(key, (incremental = this.incrementalFactory()));
+      if (!incremental && this.incrementalFactory && !document.isClosed) this.incremental.set(key, (incremental = this.incrementalFactory(key)));
       analysis = incremental ? incremental.update(document.getText(), language, options) : this.analyzer(document.getText(), language, options);
     } catch (error) {
       // The core promises never to throw; if it does, the editor keeps working and the bug is logged.
@@ -174,8 +181,9 @@ export class AnalysisCache implements vscode.Disposable {
       analysis = { language, models: [], annotations: [], findings: [], elapsedMs: 0 };
     }
     this.account(analysis, `${key} (version ${document.version})`);
-    // A closed document keeps no entry: a provider may still ask for it while it closes.
-    if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
+    // A closed document keeps no entry: a provider may still ask for it while it closes. A stand-in
+    // for an analysis still running in a worker is not kept either: the real one follows.
+    if (!document.isClosed && !isPendingAnalysis(analysis)) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports });
     return analysis;
   }
 
@@ -204,7 +212,7 @@ export class AnalysisCache implements vscode.Disposable {
     try {
       const options = { ...this.optionsFor(scope, imports), fileName: notebook.uri.path, readModule: (path: string) => this.readModule(notebook.uri, path, imports) };
       let incremental = this.incremental.get(key);
-      if (!incremental && this.incrementalFactory) this.incremental.set(key, (incremental = this.incrementalFactory()));
+      if (!incremental && this.incrementalFactory) this.incremental.set(key, (incremental = this.incrementalFactory(key)));
       analysis = incremental ? incremental.update(program.text, 'python', options) : this.analyzer(program.text, 'python', options);
     } catch (error) {
       this.incremental.delete(key);
@@ -347,6 +355,8 @@ export class AnalysisCache implements vscode.Disposable {
         this.timers.delete(key);
         if (document.isClosed) return;
         const analysis = this.get(document);
+        // Still running in a worker: `reanalyse` pushes the result when it comes.
+        if (isPendingAnalysis(analysis)) return;
         this.emitter.fire({ document, analysis });
         // An edit in one cell can change what every other cell of the notebook shows: they are
         // pushed once per new set of cell versions (not once per cell that opened with the notebook).
@@ -356,10 +366,19 @@ export class AnalysisCache implements vscode.Disposable {
         pushed.pushed = true;
         for (const cell of programCells(notebook)) {
           if (cell.document === document || cell.document.isClosed) continue;
-          this.emitter.fire({ document: cell.document, analysis: this.get(cell.document) });
+          const other = this.get(cell.document);
+          if (!isPendingAnalysis(other)) this.emitter.fire({ document: cell.document, analysis: other });
         }
       }, Math.max(0, wait)),
     );
+  }
+
+  /** A document's analysis finished after the editor stopped waiting for it: analyse (from the result) and push it. */
+  reanalyse(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) entry.generation = -1;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+    if (document) this.schedule(document, 0);
   }
 
   /** Drops everything held for a closed document, and imported modules nothing else uses. */
@@ -368,6 +387,7 @@ export class AnalysisCache implements vscode.Disposable {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
     this.entries.delete(key);
+    this.incremental.get(key)?.reset();
     this.incremental.delete(key);
     // A notebook's program goes with its last open cell.
     for (const notebookKey of [...this.notebooks.keys()]) {
@@ -422,6 +442,8 @@ export class AnalysisCache implements vscode.Disposable {
    */
   private readModule(importer: vscode.Uri, path: string, imports: Set<string>): string | undefined {
     const uri = importer.with({ path, query: '', fragment: '' });
+    // Restricted Mode follows no imports; elsewhere only files in the workspace (importGuard.ts).
+    if (!mayFollowImport(importer, uri)) return undefined;
     const key = uri.toString();
     imports.add(key);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
@@ -432,7 +454,7 @@ export class AnalysisCache implements vscode.Disposable {
       return undefined;
     }
     this.moduleTexts.set(key, undefined);
-    vscode.workspace.fs.readFile(uri).then(
+    readImportedFile(importer, uri).then(
       (bytes) => {
         if (!this.moduleTexts.has(key)) return;
         this.moduleTexts.set(key, new TextDecoder().decode(bytes));

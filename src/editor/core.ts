@@ -3,6 +3,9 @@
 // host hands over the core it bundled. Everything that runs the analysis or reads the catalogue
 // goes through `analysisCore()`, so the registry it fills is the one the analysis used.
 import type * as AnalysisCoreModule from '../analysis/api';
+import type { AnalysisRunner } from '../shared/analysisWorker';
+
+export type { AnalysisRunner };
 
 /** The run-time surface of the analysis core (src/analysis/api.ts). */
 export type AnalysisCore = typeof AnalysisCoreModule;
@@ -31,4 +34,16 @@ export function analysisCore(): AnalysisCore {
 /** Milliseconds the first `analysisCore()` call spent loading the core, or undefined before it. */
 export function analysisCoreLoadMs(): number | undefined {
   return loadMs;
+}
+
+let makeRunner: (() => AnalysisRunner) | undefined;
+
+/** Called by the Node entry point before activation. */
+export function provideAnalysisRunner(make: () => AnalysisRunner): void {
+  makeRunner = make;
+}
+
+/** A new runner, or undefined where analyses run in the extension host itself. */
+export function createAnalysisRunner(): AnalysisRunner | undefined {
+  return makeRunner?.();
 }

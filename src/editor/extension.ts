@@ -2,7 +2,7 @@
 // nothing is analysed until a document or a command needs it, and tfjs never loads here.
 import * as vscode from 'vscode';
 import { AnalysisCache, layerLensSelector } from './analysisCache';
-import { analysisCore, analysisCoreLoadMs } from './core';
+import { analysisCore, analysisCoreLoadMs, createAnalysisRunner } from './core';
 import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
@@ -21,7 +21,7 @@ import { registerWalkthrough } from './walkthrough';
 export interface LayerLensApi {
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
-  /** Milliseconds the first analysis spent loading the analysis core, undefined until then (src/editor/core.ts). */
+  /** Milliseconds the first analysis spent loading the analysis core (in the Node host: starting the analysis worker that loads it), undefined until then. */
   coreLoadMs(): number | undefined;
   /** Analyses run so far, how many were focused on a cold document's visible range, and their total milliseconds; hint requests answered and their total milliseconds. */
   analysisCounts(): { all: number; focused: number; ms: number; hintCalls: number; hintMs: number };
@@ -42,11 +42,14 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
   // The core loads on the first analysis, not here (src/editor/core.ts).
-  const cache = new AnalysisCache(
-    (text, language, options) => analysisCore().analyze(text, language, options),
+  // The Node host analyses in worker threads (a hostile file costs a worker, never the host).
+  const runner = createAnalysisRunner();
+  const cache: AnalysisCache = new AnalysisCache(
+    runner ? runner.analyze : (text, language, options) => analysisCore().analyze(text, language, options),
     log,
-    () => analysisCore().createIncrementalAnalyzer(),
+    runner ? (key) => runner.incremental(key, () => cache.reanalyse(key)) : () => analysisCore().createIncrementalAnalyzer(),
   );
+  if (runner) context.subscriptions.push(runner);
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);
@@ -97,7 +100,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);
   return {
     activationMs,
-    coreLoadMs: analysisCoreLoadMs,
+    // In the Node host the core loads in the analysis worker; the host loads it only for hovers.
+    coreLoadMs: () => analysisCoreLoadMs() ?? runner?.coreLoadMs(),
     analysisCounts: () => ({ all: cache.analysisCount, focused: cache.focusedCount, ms: cache.analysisMs, hintCalls: hints.timing.calls, hintMs: hints.timing.ms }),
     analysesDuringActivation: cache.analysisCount,
     heldDocuments: () => cache.heldDocuments(),

@@ -183,15 +183,37 @@ function trimNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1).replace(/\.?0+$/, '');
 }
 
-/** Escapes text from the user's file before it goes into Markdown. */
+/**
+ * Escapes text from the user's file before it goes into Markdown: every punctuation mark that
+ * Markdown or an autolink reads (`:` and `@` included, so `https://…` and `a@b.c` stay text), and
+ * runs of white space folded to one space, so a name cannot start a new block.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~:@&=$"'/]/g, (c) => `\\${c}`);
 }
 
-/** A code span that survives backticks in its content. */
-function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text.replace(/\s+/g, ' ')}${fence}`;
+/** The longest run of backticks in the text (0 when there is none). */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+
+/**
+ * A code span that no content can close: its fence is one backtick longer than the longest run
+ * inside, and a space pads content that starts or ends with a backtick (Markdown strips it again).
+ */
+export function code(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  const fence = '`'.repeat(longestBacktickRun(flat) + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** A fenced code block that no content can close: its fence is longer than any backtick run inside. */
+export function codeBlock(text: string, language = 'text'): string {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
 }
 
 /**
@@ -279,7 +301,7 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
 
   const notation = annotation?.notation ?? module?.notation ?? null;
   if (notation) lines.push(code(notation));
-  if (module?.formula) blocks.push(['```text', module.formula, '```'].join('\n'));
+  if (module?.formula) blocks.push(codeBlock(module.formula));
 
   const facts: string[] = [];
   if (module !== null) {
@@ -310,7 +332,7 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
   }
   const instances = subject.instances ?? [];
   if (instances.length > 1) {
-    fieldLines.push(t('Built {0} times here: {1} … {2}', instances.length, instances[0].path, instances[instances.length - 1].path));
+    fieldLines.push(t('Built {0} times here: {1} … {2}', instances.length, escapeMarkdown(instances[0].path), escapeMarkdown(instances[instances.length - 1].path)));
     let widest: ModuleInfo | null = null;
     for (const m of instances) if (m.receptiveField && (!widest || m.receptiveField.size[0] > widest.receptiveField!.size[0])) widest = m;
     if (widest !== null && widest !== module) {
@@ -318,16 +340,16 @@ export function hoverMarkdown(subject: HoverSubject, options: HoverOptions): str
       const context = hasDilatedOrCausalStack(model) ? temporalContext(wideField, options.sampleRate) : null;
       fieldLines.push(
         context !== null
-          ? t('Widest, {0}: receptive field {1}, context {2} samples = {3} ms', widest.path, formatAxes(wideField.size), formatCount(context.samples), trimNumber(context.ms))
-          : t('Widest, {0}: receptive field {1}', widest.path, formatAxes(wideField.size)),
+          ? t('Widest, {0}: receptive field {1}, context {2} samples = {3} ms', escapeMarkdown(widest.path), formatAxes(wideField.size), formatCount(context.samples), trimNumber(context.ms))
+          : t('Widest, {0}: receptive field {1}', escapeMarkdown(widest.path), formatAxes(wideField.size)),
       );
     }
   }
   const attention = module?.attention ?? null;
   if (attention !== null) {
-    const heads = attention.numHeads ?? '?';
-    const headDim = attention.headDim ?? '?';
-    const embed = attention.embedDim ?? '?';
+    const heads = escapeMarkdown(String(attention.numHeads ?? '?'));
+    const headDim = escapeMarkdown(String(attention.headDim ?? '?'));
+    const embed = escapeMarkdown(String(attention.embedDim ?? '?'));
     const kind = attention.kind === 'dot' ? t('dot-product') : t('additive');
     fieldLines.push(
       attention.causal

@@ -10,6 +10,7 @@ import {
   PresenterBroadcaster,
   PresenterFollower,
   followPresenter,
+  isSharedDocumentUri,
   presenterStateOf,
   type PresenterState,
   type PresenterTransport,
@@ -216,6 +217,8 @@ export class PresenterSession implements vscode.Disposable {
   private enqueueApply(state: PresenterState): void {
     this.applying = this.applying.then(async () => {
       if (!this.follower || this.follower.isDetached) return;
+      // A guest opens only documents the host shares (vsls:), never a URI of its own machine.
+      if (state.documentUri !== null && !isSharedDocumentUri(state.documentUri)) return;
       try {
         const document = state.documentUri ? await this.hooks.openDocument(vscode.Uri.parse(state.documentUri)) : null;
         this.guestUi = followPresenter(this.guestUi, state);

@@ -2,12 +2,18 @@
 // second bundle beside this one (dist/extension/analysis.js, see esbuild.mjs), loaded on the
 // first analysis so that activation compiles only the adapters. It loads through the V8 code
 // cache kept in the extension's global storage (src/node/codeCache.ts), so a host start after the
-// first skips compiling it.
+// first skips compiling it. Analyses run in worker threads and imports through symbolic links are
+// checked against their real location (src/node/).
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { loadBundle } from '../node/codeCache';
-import { provideAnalysisCore, type AnalysisCore } from './core';
+import { realpath, workerAnalysisRunner } from '../node/nodeHost';
+import { provideAnalysisCore, provideAnalysisRunner, type AnalysisCore } from './core';
 import { activate as activateAdapters } from './extension';
+import { provideRealpath } from './importGuard';
+
+provideRealpath(realpath);
+provideAnalysisRunner(workerAnalysisRunner);
 
 /** Where the code cache lives; undefined (no cache) until activation names the global storage. */
 let codeCacheDir: string | undefined;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { panelModelAt, type PanelModel } from '../analysis/panelModel';
 import { makeNonce, panelHtml } from '../shared/panelHtml';
 import {
+  answerInFormat,
   defaultUiState,
   isUiState,
   isWebviewMessage,
@@ -18,6 +19,7 @@ import {
   type WebviewMessage,
 } from '../shared/protocol';
 import { analysisLanguage, type AnalysisCache } from './analysisCache';
+import { openAnalysedDocument } from './commandTarget';
 
 /** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'layerLens.panel';
@@ -240,7 +242,8 @@ class LayerPanel implements vscode.Disposable {
       }, EXPORT_TIMEOUT_MS);
       this.exportRequests.set(requestId, (message) => {
         this.cancel(timer);
-        resolve(message);
+        // The answer must be in the format asked for: a compromised webview must not write HTML into a .png.
+        resolve(answerInFormat(format, message));
       });
       this.post({ type: 'exportView', requestId, format });
     });
@@ -516,7 +519,8 @@ export function registerLayerPanel(context: vscode.ExtensionContext, cache: Anal
     let document: vscode.TextDocument | undefined;
     let offset = 0;
     if (isLayerTarget(args)) {
-      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)));
+      // Only an open document is accepted: a link's arguments never make the editor open a URI.
+      document = openAnalysedDocument(args.uri);
       offset = args.offset;
     } else if (editor && analysisLanguage(editor.document)) {
       document = editor.document;

@@ -3,7 +3,7 @@
 // guest's panel applies the newest one it has seen and drops older ones, and can detach to explore
 // on its own and attach again later. Live Share carries the messages in src/editor/liveShare.ts;
 // the unit tests carry them over a loopback. No vscode, no DOM, no timers here.
-import { VIEW_KINDS, type UiState, type ViewKind } from './protocol';
+import { UI_STATE_BOUNDS, VIEW_KINDS, type UiState, type ViewKind } from './protocol';
 
 /** What a guest's panel needs to show the same frame as the presenter's. */
 export interface PresenterState {
@@ -77,18 +77,36 @@ export function isPresenterUpdate(x: unknown): x is PresenterUpdate {
   const s = u.state as Partial<PresenterState> | undefined;
   if (typeof s !== 'object' || s === null) return false;
   const sample = s.sample as Partial<PresenterState['sample']> | undefined;
+  // The same bounds as a UiState from the webview: a peer's state is no more trusted than the panel's.
   return (
-    (s.documentUri === null || typeof s.documentUri === 'string') &&
-    (s.layerId === null || typeof s.layerId === 'string') &&
+    (s.documentUri === null || (typeof s.documentUri === 'string' && s.documentUri.length <= MAX_DOCUMENT_URI_CHARS)) &&
+    (s.layerId === null || (typeof s.layerId === 'string' && s.layerId.length <= UI_STATE_BOUNDS.layerIdChars)) &&
     VIEW_KINDS.includes(s.view as ViewKind) &&
     isNonNegativeInteger(s.step) &&
+    (s.step as number) <= UI_STATE_BOUNDS.maxStep &&
     typeof s.playing === 'boolean' &&
     typeof sample === 'object' &&
     sample !== null &&
     typeof sample.tokens === 'string' &&
+    sample.tokens.length <= UI_STATE_BOUNDS.tokensChars &&
     isNonNegativeInteger(sample.sequenceLength) &&
-    (sample.unit === null || (Array.isArray(sample.unit) && sample.unit.every(isNonNegativeInteger)))
+    (sample.sequenceLength as number) >= 1 &&
+    (sample.sequenceLength as number) <= UI_STATE_BOUNDS.maxSequenceLength &&
+    (sample.unit === null ||
+      (Array.isArray(sample.unit) && sample.unit.length <= UI_STATE_BOUNDS.unitAxes && sample.unit.every(isNonNegativeInteger)))
   );
+}
+
+/** The longest document URI a presenter update may carry. */
+export const MAX_DOCUMENT_URI_CHARS = 4096;
+
+/**
+ * True for a document URI a guest may open on the host's word: a Live Share (`vsls:`) URI, which
+ * names a file the host shares. Anything else (`file:`, `untitled:`, `command:` …) would make the
+ * guest's editor open a resource of the guest's own machine.
+ */
+export function isSharedDocumentUri(uri: string): boolean {
+  return uri.length <= MAX_DOCUMENT_URI_CHARS && /^vsls:/i.test(uri);
 }
 
 /** The host side: numbers and sends each changed state; remembers the last for late joiners. */

@@ -208,20 +208,23 @@ function isExportFormat(x: unknown): x is ExportFormat {
   return x === 'png' || x === 'svg' || x === 'html' || x === 'gif';
 }
 
+/** The bounds of a UiState's fields, shared by every place that accepts one from outside (webview, Live Share). */
+export const UI_STATE_BOUNDS = { layerIdChars: 1024, tokensChars: 20000, maxSequenceLength: 8192, unitAxes: 3, maxStep: 1_000_000 } as const;
+
 /** True when `x` is a well-formed UiState. */
 export function isUiState(x: unknown): x is UiState {
   return (
     isObj(x) &&
-    (x.layerId === null || isStr(x.layerId, 1024)) &&
+    (x.layerId === null || isStr(x.layerId, UI_STATE_BOUNDS.layerIdChars)) &&
     isView(x.view) &&
     Number.isInteger(x.step) && (x.step as number) >= 0 &&
     typeof x.playing === 'boolean' &&
     isFiniteNum(x.speed) && x.speed > 0 && x.speed <= 64 &&
     typeof x.followCursor === 'boolean' &&
     typeof x.presenter === 'boolean' &&
-    (x.unit === null || isNumArray(x.unit, 3)) &&
-    isStr(x.tokens, 20000) &&
-    Number.isInteger(x.sequenceLength) && (x.sequenceLength as number) >= 1 && (x.sequenceLength as number) <= 8192
+    (x.unit === null || isNumArray(x.unit, UI_STATE_BOUNDS.unitAxes)) &&
+    isStr(x.tokens, UI_STATE_BOUNDS.tokensChars) &&
+    Number.isInteger(x.sequenceLength) && (x.sequenceLength as number) >= 1 && (x.sequenceLength as number) <= UI_STATE_BOUNDS.maxSequenceLength
   );
 }
 
@@ -361,4 +364,13 @@ export const hostMessageValidators: Validators<HostMessage> = {
 /** True when `x` is a message the extension may send; the webview drops anything else. */
 export function isHostMessage(x: unknown): x is HostMessage {
   return validate(hostMessageValidators, x);
+}
+
+/**
+ * The webview's answer to an export request, held to the format asked for: an answer in another
+ * format (a compromised webview answering a PNG request with HTML) becomes an error, so what is
+ * written to disk is always what the user chose.
+ */
+export function answerInFormat(requested: ExportFormat, answer: ExportedMessage): ExportedMessage {
+  return answer.format === requested ? answer : { ...answer, format: requested, data: '', error: `The panel answered a ${requested} request with ${answer.format}.` };
 }

@@ -186,6 +186,28 @@ describe('Live Share presenter sync (in-memory Live Share)', () => {
     check(guest.shown.length <= 5, `applied ${guest.shown.length} states for 5 host actions`);
   });
 
+  it('a guest opens no URI but a shared (vsls:) one, whatever a hostile host sends (issue 19)', async () => {
+    const hub = new FakeServiceHub();
+    const opened: string[] = [];
+    const guest = guestPanel(examples);
+    const recording: PresenterPanelHooks = { ...guest.hooks, openDocument: (uri) => (opened.push(uri.toString()), guest.hooks.openDocument(uri)) };
+    const service = hub.hostService();
+    const guestSession = await startSession(new FakeLiveShare(hub, LiveShareRole.Guest), recording);
+    const state = (seq: number, documentUri: string) => ({
+      type: 'presenterState',
+      session: 'hostile',
+      seq,
+      state: { documentUri, layerId: null, view: 'conv', step: seq, playing: false, sample: { tokens: '', sequenceLength: 12, unit: null } },
+    });
+    const shared = appliedWhen(guestSession, (s) => s.step === 3);
+    service.notify('state', state(1, vscode.Uri.joinPath(examples, 'wavenet.py').toString()));
+    service.notify('state', state(2, 'untitled:Untitled-9'));
+    service.notify('state', state(3, 'vsls:/wavenet.py'));
+    await shared;
+    await guestSession.settled();
+    checkEqual(opened, ['vsls:/wavenet.py'], 'documents the guest opened');
+  });
+
   it('a guest who detaches stays put, and jumps to the latest frame when it attaches', async () => {
     const hub = new FakeServiceHub();
     const host = hostPanel();

@@ -69,6 +69,16 @@ describe('panel: the layer panel in VS Code', function () {
     await closeEditors();
   });
 
+  it('draws a layer of a subclassed Keras model (keras_subclassed.py), where Keras prints "multiple"', async () => {
+    await openExample('keras_subclassed.py', 'layers.Conv2D(32');
+    const result = await vscode.commands.executeCommand<PanelState>('layerLens.visualiseReceptiveField');
+    check(result && result.ready, `the command resolved without the webview's ready: ${JSON.stringify(result)}`);
+    const drawn = await panelState(0);
+    checkEqual(drawn.cursorLayerId, 'conv2d', 'layer under the cursor (Keras names it conv2d)');
+    checkEqual(drawn.rendered?.view, 'conv', 'view drawn');
+    await closeEditors();
+  });
+
   it('follows the cursor to another layer', async () => {
     // `self.reduce = nn.Conv2d(...)` first, then the conv built by conv_block() (block1.0).
     const { document, editor } = await openExample('spectrogram_cnn.py', 'nn.Conv2d');

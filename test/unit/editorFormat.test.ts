@@ -360,7 +360,8 @@ describe('editor format: a layer built in a loop', () => {
       { model, module: instances[0], annotation: null, instances },
       { t, sampleRate: 16000, link: { uri: 'untitled:x', offset: 0 } },
     );
-    assert.match(md, /Built 3 times here: layers\.0\.conv … layers\.2\.conv/);
-    assert.match(md, /Widest, layers\.2\.conv: receptive field 8, context 8 samples = 0\.5 ms/);
+    // Module paths come from the file, so they are escaped Markdown (issue 19): `layers\.0\.conv` renders as layers.0.conv.
+    assert.match(md, /Built 3 times here: layers\\\.0\\\.conv … layers\\\.2\\\.conv/);
+    assert.match(md, /Widest, layers\\\.2\\\.conv: receptive field 8, context 8 samples = 0\.5 ms/);
   });
 });

@@ -1,8 +1,10 @@
 // The pure parts of the exports: the SVG recording context and the offline replay page. The
 // browser-side composition is tested in test/webview/export.test.ts.
 import assert from 'node:assert/strict';
-import { replayHtml } from '../../webview/render/exportHtml';
-import { SvgRecorder, escapeXml, svgDocument } from '../../webview/render/exportSvg';
+import { createHash } from 'node:crypto';
+import { PLAYER_SCRIPT, replayHtml, svgDataUrl } from '../../webview/render/exportHtml';
+import { SvgRecorder, escapeXml, imageHref, svgDocument } from '../../webview/render/exportSvg';
+import { answerInFormat } from '../../src/shared/protocol';
 
 const fakePng = (data: { width: number; height: number }) => `data:image/png;base64,${data.width}x${data.height}`;
 
@@ -88,17 +90,55 @@ describe('offline replay page', () => {
   });
 
   it('keeps frames, captions and the title from closing its script or style', () => {
-    assert.equal(page.match(/<\/script>/g)?.length, 1, 'only the page’s own </script>');
+    // The page's own two: the inert data block and the player.
+    assert.equal(page.match(/<\/script>/g)?.length, 2, 'only the page’s own </script>');
     assert.equal(page.match(/<script>/g)?.length, 1, 'only the page’s own <script>');
     assert.equal(page.match(/<\/style>/g)?.length, 1, 'only the page’s own </style>');
     assert.doesNotMatch(page, /\u2028/);
   });
 
   it('holds every frame and starts on a valid step', () => {
-    const frames = JSON.parse(/const frames = (.*);\n/.exec(page)![1]) as string[];
-    assert.equal(frames.length, 3);
-    assert.equal(frames[2], '<svg></script><script>alert(2)</script></svg>');
-    assert.match(page, /let step = 2;/);
+    const data = JSON.parse(/<script type="application\/json" id="replay-data">(.*)<\/script>/.exec(page)![1]) as { frames: string[]; start: number };
+    assert.equal(data.frames.length, 3);
+    assert.equal(data.frames[2], svgDataUrl('<svg></script><script>alert(2)</script></svg>'));
+    assert.equal(data.start, 2);
     assert.match(page, /max="2"/);
+  });
+
+  // Issue 19: the player runs under a hash, not 'unsafe-inline', and never parses a frame into the page.
+  it('allows only its own player script, by SHA-256 hash, and builds frames without innerHTML', () => {
+    const csp = /Content-Security-Policy" content="([^"]*)"/.exec(page)![1];
+    assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
+    const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 1);
+    const digest = createHash('sha256').update(scripts[0], 'utf8').digest('base64');
+    assert.ok(csp.includes(`script-src 'sha256-${digest}'`), `${csp} does not allow the player (sha256-${digest})`);
+    assert.equal(scripts[0], PLAYER_SCRIPT);
+    assert.doesNotMatch(PLAYER_SCRIPT, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    for (const frame of (JSON.parse(/id="replay-data">(.*)<\/script>/.exec(page)![1]) as { frames: string[] }).frames) assert.match(frame, /^data:image\/svg\+xml;/);
+  });
+});
+
+describe('SVG image links (issue 19)', () => {
+  it('keeps only escaped base64 image data in an image href', () => {
+    assert.equal(imageHref('data:image/png;base64,iVBORw0KGgo='), 'data:image/png;base64,iVBORw0KGgo=');
+    for (const bad of ['https://attacker.example/x.png', 'javascript:alert(1)', 'data:image/png;base64,AA"/><script>alert(1)</script>', 'data:image/svg+xml,<svg/onload=alert(1)>', undefined]) {
+      assert.equal(imageHref(bad), null, String(bad));
+    }
+    const ctx = new SvgRecorder(4, 4, () => 'data:image/png;base64,A"B');
+    ctx.drawImage({ toDataURL: () => 'data:image/png;base64,AA"/><script>x</script>', width: 1, height: 1 }, 0, 0);
+    ctx.putImageData({ width: 1, height: 1, data: new Uint8ClampedArray(4) }, 0, 0);
+    assert.doesNotMatch(ctx.body(), /<script|"\/>\S*"/);
+  });
+});
+
+describe('export answers (issue 19)', () => {
+  it('accepts only an answer in the format asked for', () => {
+    const html = { type: 'exported', requestId: 1, format: 'html', data: '<script>alert(1)</script>', error: null } as const;
+    const answer = answerInFormat('png', html);
+    assert.equal(answer.format, 'png');
+    assert.equal(answer.data, '');
+    assert.match(answer.error ?? '', /png request with html/);
+    assert.equal(answerInFormat('html', html), html);
   });
 });

@@ -28,7 +28,7 @@ function runKeras(name: string, kwargs: Record<string, ConfigValue>, inputs: num
   const values: LayerValue[] = inputs.map((s) => ({ kind: 'tensor', shape: [symDim('N'), ...s], dtype: 'float' }));
   const messages: string[] = [];
   const ctx = { mismatch: (m: string) => messages.push(m), invalid: (m: string) => messages.push(m), gap: (m: string) => messages.push(m) };
-  const args = values.length > 1 && ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Attention', 'AdditiveAttention'].includes(name) ? [{ kind: 'tuple', items: values } as LayerValue] : values;
+  const args = values.length > 1 && ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'Attention', 'AdditiveAttention'].includes(name) ? [{ kind: 'tuple', items: values } as LayerValue] : values;
   const output = spec.forward(config, args, callKwargs, ctx);
   return { output, params: spec.params(config, args), messages };
 }
@@ -66,6 +66,7 @@ const TFJS_FACTORY: Record<string, string> = {
   ReLU: 'reLU', ELU: 'elu', Softmax: 'softmax', ThresholdedReLU: 'thresholdedReLU', SpatialDropout1D: 'spatialDropout1d',
   GaussianNoise: 'gaussianNoise', GaussianDropout: 'gaussianDropout', AlphaDropout: 'alphaDropout', Masking: 'masking',
   Rescaling: 'rescaling', GlobalMaxPooling2D: 'globalMaxPooling2d', GlobalAveragePooling1D: 'globalAveragePooling1d',
+  Dot: 'dot',
 };
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
@@ -142,6 +143,9 @@ const sameInBoth: Case[] = [
   { keras: 'Average', kwargs: {}, input: [[3, 2], [3, 2]] },
   { keras: 'Maximum', kwargs: {}, input: [[6], [6]] },
   { keras: 'Minimum', kwargs: {}, input: [[6], [6]] },
+  { keras: 'Dot', kwargs: { axes: 1 }, input: [[5], [5]] },
+  { keras: 'Dot', kwargs: { axes: [2, 2] }, input: [[3, 4], [6, 4]] },
+  { keras: 'Dot', kwargs: { axes: [1, 2] }, input: [[3, 4], [2, 3]] },
   { keras: 'Concatenate', kwargs: { axis: 1 }, input: [[3, 5], [4, 5]] },
   { keras: 'Concatenate', kwargs: {}, input: [[3, 5], [3, 2]] },
   { keras: 'ReLU', kwargs: {}, input: [[4, 3]] },
@@ -276,6 +280,13 @@ describe('Keras and tfjs differences the catalogue keeps', () => {
   it("Conv1D padding='causal': Keras keeps the length, tfjs builds it as 'valid'", () => {
     assert.deepEqual(outShapes(runKeras('Conv1D', { filters: 2, kernel_size: 3, padding: 'causal' }, [[20, 1]]).output), [['N', 20, 2]]);
     assert.deepEqual(runTfjs('conv1d', { filters: 2, kernelSize: 3, padding: 'causal' }, [[20, 1]]).shapes, [['N', 18, 2]]);
+  });
+
+  it("Normalization: Keras's build adds mean and variance over the kept axis and a scalar count; tfjs has no such layer", () => {
+    const adapted = runKeras('Normalization', {}, [[5]]);
+    assert.deepEqual(outShapes(adapted.output), [['N', 5]]);
+    assert.equal(adapted.params, 11);
+    assert.equal(runKeras('Normalization', { mean: 0, variance: 1 }, [[5]]).params, 0);
   });
 
   it('Lambda is an inference gap unless output_shape states the shape', () => {

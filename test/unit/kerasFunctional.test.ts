@@ -127,6 +127,23 @@ model = keras.Model([enc_in, dec_in], layers.Dense(100)(x))
   });
 });
 
+describe('Keras builders called without their arguments', () => {
+  it('keeps every layer, with unknown sizes and no error, when the input shape is a parameter', () => {
+    const a = run(`def build_model(input_shape, n_classes, filters=32):
+    inputs = keras.Input(shape=input_shape)
+    x = layers.Conv2D(filters, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(n_classes, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+`, 'build_model()');
+    assert.deepEqual(errors(a), []);
+    const m = kerasModel(a);
+    assert.deepEqual(rows(m).map((r) => r[1]), ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
+    assert.equal(m.totalParams, null);
+  });
+});
+
 describe('Keras tensor arithmetic in the functional API', () => {
   it('follows the graph through x + y, x * y and slicing of symbolic tensors', () => {
     const a = run(`inputs = keras.Input(shape=(10, 16))
@@ -160,6 +177,18 @@ model = keras.Model(inputs, outputs)
     assert.deepEqual(rows(m).map((r) => r[0]), ['conv1d', 'lambda', 'activation', 'activation_1', 'multiply', 'conv1d_1']);
     // Conv1D 2·4·16+16 = 144; Conv1D 8·1+1 = 9.
     assert.equal(m.totalParams, 153);
+  });
+
+  it('reports a Lambda whose function cannot be followed, and keeps every other layer', () => {
+    const a = run(`import some_library
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(4)(inputs)
+y = layers.Lambda(lambda t: some_library.transform(t))(x)
+model = keras.Model(inputs, layers.Dense(2)(layers.Concatenate()([x, y])))
+`);
+    assert.deepEqual(errors(a), []);
+    assert.ok(a.findings.some((f) => f.code === 'inference-gap' && f.line === 7 && /lambda/i.test(f.message)), a.findings.map((f) => `${f.line}: ${f.message}`).join('; '));
+    assert.deepEqual(rows(kerasModel(a)).map((r) => r[0]), ['dense', 'lambda', 'concatenate', 'dense_1']);
   });
 
   it('passes arguments= to the function, as Inception-ResNet does', () => {

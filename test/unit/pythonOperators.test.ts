@@ -15,6 +15,8 @@ function host(gaps: string[]): OperatorHost {
     tensorBinop: () => unknown('tensor'),
     instanceOperator: () => undefined,
     gap: (_site, message) => gaps.push(message),
+    // The step budget is the interpreter's; operators only report what they build (issue 19).
+    charge: () => undefined,
   };
 }
 

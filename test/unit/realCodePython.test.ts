@@ -421,3 +421,26 @@ class Net(nn.Module):
     assert.deepEqual(table(m), { '': [33, '[2,3]'], l: [33, '[2,3]'] });
   });
 });
+
+describe('real-code Python: loops over long module lists', () => {
+  it('walks an initialisation loop over more modules than the iteration cap to its end', () => {
+    const { a, m } = model(
+      `${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(150)] + [nn.ReLU() for _ in range(150)])
+        for mod in self.modules():
+            if isinstance(mod, nn.Linear):
+                nn.init.zeros_(mod.bias)
+
+    def forward(self, x):
+        return self.layers[0](x)
+`,
+      { x: [1, 2] },
+    );
+    assert.equal(m.modules.length, 302);
+    assert.equal(m.totalParams, 150 * 6);
+    assert.deepEqual(a.findings.filter((f) => f.code === 'budget'), []);
+  });
+});

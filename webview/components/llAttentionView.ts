@@ -107,16 +107,14 @@ export class LlAttentionView extends HTMLElement implements AnimatedView {
     this.alignment = null;
     const heads = info.numHeads ?? 1;
     const embed = info.embedDim ?? (info.headDim ? info.headDim * heads : 16);
-    this.run = await runSelfAttention({ tokens: this.tokens, embedDim: embed, numHeads: heads, causal: info.causal, seed: SEED });
+    this.run = await runSelfAttention({ tokens: this.tokens, embedDim: embed, numHeads: heads, causal: info.causal, seed: SEED, headsDrawn: MAX_HEADS_DRAWN });
     const r = this.run;
     this.caption.textContent =
       `${layer.label}: softmax(Q·Kᵀ/√${r.headDim}) with E=${r.embedDim}, ${r.heads} head${r.heads > 1 ? 's' : ''} of ${r.headDim}` +
       `${r.causal ? ', causal mask' : ''}, on ${r.length} ${ui.tokens.trim() ? 'tokens' : 'positions'} (seeded projections, tfjs).` +
       (r.bin > 1 ? ` ${r.length} positions are shown as a ${r.display}×${r.display} map: every ${r.bin}th query, its weights averaged over blocks of ${r.bin} keys.` : '') +
       (r.heads > MAX_HEADS_DRAWN ? ` Showing the first ${MAX_HEADS_DRAWN} of ${r.heads} heads.` : '');
-    const __b = performance.now();
     this.buildImages(r.maps.slice(0, MAX_HEADS_DRAWN), r.display, r.display);
-    console.log('build', performance.now() - __b);
   }
 
   /** Renders each map once into an offscreen canvas; frames then only scale and overlay it. */

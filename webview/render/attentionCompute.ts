@@ -15,6 +15,7 @@ export const MAX_SEQUENCE = 8192;
 /** Self-attention weights of every head, possibly averaged into bins. */
 export interface AttentionRun {
   length: number;
+  /** The layer's heads; `maps` holds only the first `maps.length` of them (the heads drawn). */
   heads: number;
   headDim: number;
   embedDim: number;
@@ -24,8 +25,8 @@ export interface AttentionRun {
   /** Sequence positions per display cell along each axis (1 when not aggregated). */
   bin: number;
   /**
-   * Per head, display × display weights, row = query, column = key. Aggregated maps show query
-   * bin·i in row i, with its weights averaged over each bin of keys.
+   * Per head drawn, display × display weights, row = query, column = key. Aggregated maps show
+   * query bin·i in row i, with its weights averaged over each bin of keys.
    */
   maps: Float32Array[];
 }
@@ -52,7 +53,12 @@ export interface SelfAttentionOptions {
   numHeads: number;
   causal: boolean;
   seed: number;
+  /** How many heads the view draws (default all): only those are computed and kept. */
+  headsDrawn?: number;
 }
+
+/** Values of one chunk of scores (heads drawn × query rows × keys): bounds a chunk's memory. */
+const CHUNK_VALUES = 1 << 21;
 
 /** Runs softmax(Q·Kᵀ/√d_head [+ causal mask]) per head on the embedded sample sequence. */
 export async function runSelfAttention(o: SelfAttentionOptions): Promise<AttentionRun> {
@@ -64,7 +70,10 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
   checkTensorSize('the embedded sequence', [T, E]);
   const bin = Math.ceil(T / MAX_DISPLAY);
   const display = Math.ceil(T / bin);
-  const maps = Array.from({ length: heads }, () => new Float32Array(display * display));
+  // Only the heads drawn are computed: a layer with thousands of heads must not cost heads × display² floats.
+  const drawn = Math.max(1, Math.min(heads, o.headsDrawn ?? heads));
+  checkTensorSize('the attention maps', [drawn, display, display]);
+  const maps = Array.from({ length: drawn }, () => new Float32Array(display * display));
   const wq = tf.tensor2d(seededNormals(o.seed + 1, E * E, 1.6 / Math.sqrt(E)), [E, E]);
   const wk = tf.tensor2d(seededNormals(o.seed + 2, E * E, 1.6 / Math.sqrt(E)), [E, E]);
   // Embedding and projection also run in slices of the sequence, a frame apart, for long inputs.
@@ -82,21 +91,26 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
   }
   // [T, E] → [H, T, d_head]
   const split = (parts: tf.Tensor2D[]) => tf.tidy(() => tf.transpose(tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts, 0), [T, heads, headDim]), [1, 0, 2]) as tf.Tensor3D);
-  const q = split(qParts);
-  const k = split(kParts);
-  tf.dispose([...qParts, ...kParts, wq, wk]);
+  // Only the heads drawn go on: [drawn, T, d_head].
+  const firstHeads = (all: tf.Tensor3D) => (drawn === heads ? all : tf.tidy(() => tf.slice(all, [0, 0, 0], [drawn, T, headDim])));
+  const qAll = split(qParts);
+  const kAll = split(kParts);
+  const q = firstHeads(qAll);
+  const k = firstHeads(kAll);
+  tf.dispose([...qParts, ...kParts, wq, wk, ...(drawn === heads ? [] : [qAll, kAll])]);
   // Query rows computed: all of them, or for long sequences one representative per display row
   // (query bin·i), so the work is display × T instead of T × T; keys are then averaged per bin.
   const queries = Array.from({ length: display }, (_, i) => Math.min(T - 1, i * bin));
   try {
     // Chunks adapt to the machine: start small, then size each chunk to about 40 ms of work.
-    let chunk = Math.max(1, Math.min(display, Math.floor(16384 / T)));
+    const maxRows = Math.max(1, Math.floor(CHUNK_VALUES / (drawn * T)));
+    let chunk = Math.max(1, Math.min(display, maxRows, Math.floor(16384 / T)));
     for (let start = 0; start < display; ) {
       const rows = Math.min(chunk, display - start);
       const chunkStarted = performance.now();
       const rowIndex = queries.slice(start, start + rows);
       const data = tf.tidy(() => {
-        const qc = bin === 1 ? tf.slice(q, [0, start, 0], [heads, rows, headDim]) : tf.gather(q, rowIndex, 1);
+        const qc = bin === 1 ? tf.slice(q, [0, start, 0], [drawn, rows, headDim]) : tf.gather(q, rowIndex, 1);
         let scores: tf.Tensor = tf.div(tf.matMul(qc, k, false, true), Math.sqrt(headDim));
         if (o.causal) {
           // An additive mask: −1e9 on keys after the query, broadcast over heads.
@@ -106,7 +120,7 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
         }
         return tf.softmax(scores).dataSync() as Float32Array;
       });
-      for (let h = 0; h < heads; h++) {
+      for (let h = 0; h < drawn; h++) {
         const target = maps[h];
         for (let r = 0; r < rows; r++) {
           const base = (h * rows + r) * T;
@@ -116,7 +130,7 @@ export async function runSelfAttention(o: SelfAttentionOptions): Promise<Attenti
       }
       start += rows;
       const elapsed = Math.max(1, performance.now() - chunkStarted);
-      chunk = Math.max(1, Math.min(256, Math.round((rows * 40) / elapsed)));
+      chunk = Math.max(1, Math.min(256, maxRows, Math.round((rows * 40) / elapsed)));
       if (start < display) await tf.nextFrame();
     }
   } finally {

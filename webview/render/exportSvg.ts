@@ -52,6 +52,15 @@ function paint(value: string): string {
 }
 
 /**
+ * An image's data URL as an SVG `href` attribute value: only base64 PNG, JPEG, GIF or WebP data,
+ * escaped, so no URL (remote, javascript:, or one that closes the attribute) reaches the drawing.
+ */
+export function imageHref(url: string | undefined): string | null {
+  if (url === undefined || !/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/.test(url)) return null;
+  return escapeXml(url);
+}
+
+/**
  * A recording 2-D context: every drawing call appends an SVG element. `toPng` turns pixel data
  * into a data URL (the browser's canvas in the webview; tests pass a stand-in).
  */
@@ -154,8 +163,8 @@ export class SvgRecorder implements RecordedContext {
     if (this.path.length) this.elements.push(`<path d="${this.path.join('')}" fill="${paint(this.fillStyle)}"${this.alpha()}/>`);
   }
   drawImage(image: { toDataURL?: () => string; width: number; height: number }, x: number, y: number, w?: number, h?: number): void {
-    const href = image.toDataURL?.();
-    if (!href || !href.startsWith('data:image/')) return;
+    const href = imageHref(image.toDataURL?.());
+    if (href === null) return;
     const smoothing = this.imageSmoothingEnabled ? '' : ' image-rendering="pixelated"';
     this.elements.push(`<image x="${round(x)}" y="${round(y)}" width="${round(w ?? image.width)}" height="${round(h ?? image.height)}" href="${href}" preserveAspectRatio="none"${smoothing}${this.alpha()}/>`);
   }
@@ -163,7 +172,7 @@ export class SvgRecorder implements RecordedContext {
     return { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) };
   }
   putImageData(data: { width: number; height: number; data: Uint8ClampedArray }, x: number, y: number): void {
-    this.elements.push(`<image x="${round(x)}" y="${round(y)}" width="${data.width}" height="${data.height}" href="${this.toPng(data)}" image-rendering="pixelated"/>`);
+    this.elements.push(`<image x="${round(x)}" y="${round(y)}" width="${data.width}" height="${data.height}" href="${imageHref(this.toPng(data)) ?? ''}" image-rendering="pixelated"/>`);
   }
 
   /** The recorded drawing as the body of an SVG group. */

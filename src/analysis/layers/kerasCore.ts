@@ -438,6 +438,48 @@ function mergeDef(op: MergeOp): KerasLayerDef {
   };
 }
 
+/**
+ * Dot(axes): the dot product of two tensors along one axis each (keras/src/layers/merging/dot.py,
+ * `compute_output_shape`; tfjs-layers' Dot the same): the first shape without its axis, then the
+ * second without its batch and its axis; a 1-D result gets a trailing 1.
+ */
+const dot: KerasLayerDef = {
+  className: 'Dot',
+  keras: 'Dot',
+  tfjs: 'dot',
+  family: 'merge',
+  signature: [{ name: 'axes' }, { name: 'normalize', default: false }],
+  forward: (call, inputs) => {
+    const tensors = inputTensors(inputs);
+    if (tensors.length !== 2) {
+      call.ctx.mismatch(`${call.label} expects a list of 2 inputs but got ${tensors.length}`);
+      return UNKNOWN_VALUE;
+    }
+    const [a, b] = tensors;
+    if (!a || !b) return UNKNOWN_VALUE;
+    const given = call.cfg.axes;
+    const pair = Array.isArray(given) ? given.map((x) => intArg(x)) : [intArg(given), intArg(given)];
+    if (pair.length !== 2 || pair.some((x) => x === null)) {
+      call.ctx.gap(`${call.label}: the axes are not known statically; the output shape is unknown`);
+      return UNKNOWN_VALUE;
+    }
+    const ax = normaliseAxis(pair[0]!, a.shape.length);
+    const bx = normaliseAxis(pair[1]!, b.shape.length);
+    if (ax === null || bx === null || ax === 0 || bx === 0) {
+      call.ctx.invalid(`${call.label}: axes ${JSON.stringify(given)} are out of range for ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+      return UNKNOWN_VALUE;
+    }
+    if (compareDims(a.shape[ax], b.shape[bx]) === 'different') {
+      call.ctx.mismatch(`${call.label}(axes=${JSON.stringify(given)}) cannot take the dot product of ${formatShape(a.shape)} and ${formatShape(b.shape)}: ${formatDim(a.shape[ax])} ≠ ${formatDim(b.shape[bx])}`);
+      return UNKNOWN_VALUE;
+    }
+    const out = [...a.shape.filter((_, i) => i !== ax), ...b.shape.filter((_, i) => i !== 0 && i !== bx)];
+    if (out.length === 1) out.push(1);
+    return tensorOf(out, a.dtype);
+  },
+  params: () => 0,
+};
+
 const concatenate: KerasLayerDef = {
   className: 'Concatenate',
   keras: 'Concatenate',
@@ -526,6 +568,7 @@ export const kerasCoreDefs: KerasLayerDef[] = [
   normalization,
   ...(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'] as MergeOp[]).map(mergeDef),
   concatenate,
+  dot,
 ];
 
 /** The positive integer `units` style argument of a config, for other family files. */

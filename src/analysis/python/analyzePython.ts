@@ -153,6 +153,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
       continue;
     }
     interp.steps = 0;
+    interp.refunded = 0;
     interp.exhausted = false;
     const annotationsBefore = annotations.length;
     const touched = new Set<number>();

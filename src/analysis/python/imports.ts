@@ -3,7 +3,8 @@
 // ModuleLoader and answers it through the small ImportHost interface below, so this file does
 // not depend on the interpreter.
 
-import type { Module, Stmt } from './ast';
+import { convertTree, type Module, type Stmt } from './ast';
+import { relativeImportBase } from './importPaths';
 import { lineStartsOf } from '../lineIndex';
 import { ModulePlan } from './lazyModule';
 import { importedModuleParses, parseThrough, type ParseStore } from './parseStore';
@@ -205,8 +206,9 @@ export class ModuleLoader {
     if (!this.readModule) return null;
     const candidates: string[] = [];
     if (level > 0) {
-      let base = dirname(from.path);
-      for (let i = 1; i < level; i++) base = dirname(base);
+      // Python refuses a relative import beyond the top-level package; so does the analysis.
+      const base = relativeImportBase(from.path, level, (folder) => this.readText(joinPath(folder, '__init__.py')) !== undefined);
+      if (base === null) return null;
       const rel = joinPath(base, ...dotted);
       candidates.push(dotted.length ? `${rel}.py` : joinPath(base, '__init__.py'), joinPath(rel, '__init__.py'));
     } else {
@@ -217,7 +219,8 @@ export class ModuleLoader {
       candidates.push(`${joinPath(dir, ...dotted)}.py`, joinPath(dir, ...dotted, '__init__.py'));
       const parts = dir.split('/');
       const rootAt = parts.lastIndexOf(dotted[0]);
-      if (rootAt > 0) {
+      // An ancestor at the root of the file system (`/home` for `import home.x`) is never a project's package.
+      if (rootAt > 1) {
         const base = parts.slice(0, rootAt).join('/') || '/';
         candidates.push(`${joinPath(base, ...dotted)}.py`, joinPath(base, ...dotted, '__init__.py'));
       }

@@ -6,6 +6,7 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Severity, Span } from '../types';
+import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS } from '../allocation';
 import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
@@ -118,6 +119,9 @@ export interface InterpreterSetup {
   builtins(interp: Interpreter): BuiltinTable;
 }
 
+/** Lists longer than this are walked only up to the loop-iteration cap. */
+const MAX_LISTED_ITERATIONS = 4096;
+
 /** Thrown only to unwind when the step budget is gone; caught at the top level of analysis. */
 export class BudgetExhausted extends Error {}
 
@@ -210,6 +214,7 @@ export class Interpreter {
         return m ? this.call(this.bindClassAttr(m, inst, inst.cls), [arg], new Map(), site) : undefined;
       },
       gap: (site, message) => this.gap(site, message),
+      charge: (n, site) => this.charge(n, site),
     };
     this.hooks = setup.hooks(this);
     const table = setup.builtins(this);
@@ -278,8 +283,8 @@ export class Interpreter {
   /** Loops now running, outermost first, each with its own step limit; and the lowest of those limits. */
   private readonly loopFrames: LoopFrame[] = [];
   private loopLimit = Infinity;
-  /** Steps given back by loops that were stopped; bounded so that a file's total work stays bounded. */
-  private refunded = 0;
+  /** Steps given back by loops that were stopped; bounded so that a model's total work stays bounded. */
+  refunded = 0;
   /** Module instances created so far (a stopped loop that made none did not cut the model short). */
   private modulesCreated = 0;
 
@@ -381,7 +386,16 @@ export class Interpreter {
 
   execBlock(stmts: readonly Stmt[], scope: Scope): Completion {
     for (const s of stmts) {
-      const c = this.exec(s, scope);
+      let c: Completion;
+      try {
+        c = this.exec(s, scope);
+      } catch (e) {
+        // A fault of the analysis itself costs the statement, not the model: its bindings stay
+        // as they were and the next statement runs. Budgets unwind as they always do.
+        if (e instanceof BudgetExhausted || !(e instanceof Error) || e instanceof RangeError) throw e;
+        this.report('internal', 'warning', this.site(s, scope), `internal error in the analysis at this statement (its values are unknown): ${e.message}`);
+        continue;
+      }
       if (c) return c;
     }
     return null;
@@ -604,9 +618,13 @@ export class Interpreter {
       const c = this.execBlock(s.body, scope);
       return c && c.kind === 'return' ? c : null;
     }
+    // A list the analysis holds in full (a model's 433 modules) is walked to its end, bounded by
+    // the loop's share of the step budget; a range cut short at the iteration cap stops there.
+    const forced = force(it);
+    const cap = (forced as { truncated?: boolean }).truncated === true || items.length > MAX_LISTED_ITERATIONS ? this.budgets.loopIterations : Infinity;
     let n = 0;
     for (const item of items) {
-      if (++n > this.budgets.loopIterations) {
+      if (++n > cap) {
         this.report('budget', 'warning', this.site(s, scope), `loop stopped after ${this.budgets.loopIterations} iterations`);
         break;
       }
@@ -1366,10 +1384,21 @@ export class Interpreter {
       case 'dict':
         return [...v.entries.values()].map((e) => e.key);
       case 'str':
+        if (!fitsCollection(v.v.length)) {
+          this.gap(site, beyondBoundMessage('iterating a string: a sequence', v.v.length, MAX_COLLECTION_ITEMS));
+          return null;
+        }
+        this.charge(chargeFor(v.v.length), site);
         return [...v.v].map(str);
       case 'tensor': {
         // Iterating a tensor yields its slices along dim 0 when that size is known.
         if (!v.ranked || v.shape.length === 0 || !isKnown(v.shape[0])) return null;
+        // `for row in torch.zeros(10**9, 1)` is not unrolled into a billion rows.
+        if (!fitsCollection(v.shape[0])) {
+          this.gap(site, beyondBoundMessage('iterating a tensor: a sequence', v.shape[0], MAX_COLLECTION_ITEMS));
+          return null;
+        }
+        this.charge(chargeFor(v.shape[0]), site);
         const slice = this.hooks.tensorIndex(v, int(0), site);
         return new Array(v.shape[0]).fill(slice);
       }

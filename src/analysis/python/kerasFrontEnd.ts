@@ -367,13 +367,21 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       const shapeV = args[0] ?? kwargs.get('shape');
       const batchShape = kwargs.get('batch_shape');
       const items = shapeV ? this.interp.iterate(shapeV, site) : batchShape ? this.interp.iterate(batchShape, site) : null;
-      if (!items) return unknown('keras.Input without a shape', site);
-      // Unknown sizes get the names a reader expects: (N,T,F) for sequences, (N,H,W,C) for images.
-      const names = items.length === 2 ? ['T', 'F'] : items.length === 3 ? ['H', 'W', 'C'] : items.map((_, i) => `D${i + 1}`);
-      const dims: Dim[] = items.map((v, i) => (v.k === 'int' ? v.v : symDim(i === 0 && !shapeV ? 'N' : names[i] ?? `D${i + 1}`)));
       const nameV = kwargs.get('name');
-      const shape = shapeV ? [symDim('N'), ...dims] : dims;
-      const t: TensorV = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+      let t: TensorV;
+      if (!items) {
+        // A shape the analysis cannot read (a builder's parameter): an input of unknown rank, which
+        // the first layer that needs a rank refines, so the model's layers are still all there.
+        if (!shapeV && !batchShape) return unknown('keras.Input without a shape', site);
+        t = { k: 'tensor', shape: [], ranked: false, dtype: 'float', field: null, origin: null };
+        this.system.inputTensors.add(t);
+      } else {
+        // Unknown sizes get the names a reader expects: (N,T,F) for sequences, (N,H,W,C) for images.
+        const names = items.length === 2 ? ['T', 'F'] : items.length === 3 ? ['H', 'W', 'C'] : items.map((_, i) => `D${i + 1}`);
+        const dims: Dim[] = items.map((v, i) => (v.k === 'int' ? v.v : symDim(i === 0 && !shapeV ? 'N' : names[i] ?? `D${i + 1}`)));
+        const shape = shapeV ? [symDim('N'), ...dims] : dims;
+        t = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+      }
       const cls = this.system.layerClass('keras', 'InputLayer');
       if (cls) {
         const inst = this.system.newModule(cls, site);

@@ -141,6 +141,10 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const layerArgs = args.map(toLayerValue);
   const layerKwargs: Record<string, LayerValue> = {};
   for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
+  // Keras layers also take their inputs by keyword (`mha(query=x, value=y, key=x)`, `layer(inputs=x)`):
+  // the parameter count and notation then read them in Keras's positional order.
+  const byKeyword = spec.framework === 'keras' && layerArgs.length === 0 ? ['inputs', 'query', 'value', 'key'].filter((k) => k in layerKwargs).map((k) => layerKwargs[k]) : [];
+  const ruleInputs = byKeyword.length ? byKeyword : layerArgs;
   const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
   // Mismatches are collected first so that the message can lead with the step's notation.
   const mismatches: string[] = [];
@@ -187,13 +191,13 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
       }
     };
     extra.layerCall = {
-      notation: safe(() => spec.notation?.(cfg, layerArgs, res) ?? null),
-      formula: safe(() => spec.formula?.(cfg, layerArgs, res) ?? null),
-      macs: safe(() => spec.macs?.(cfg, layerArgs, res) ?? null),
+      notation: safe(() => spec.notation?.(cfg, ruleInputs, res) ?? null),
+      formula: safe(() => spec.formula?.(cfg, ruleInputs, res) ?? null),
+      macs: safe(() => spec.macs?.(cfg, ruleInputs, res) ?? null),
       geometry,
-      inputs: layerArgs,
+      inputs: ruleInputs,
     };
-    extra.inputs = layerArgs;
+    extra.inputs = ruleInputs;
   }
   return outValue;
 }

@@ -21,6 +21,7 @@ import {
   str,
   tuple,
   unknown,
+  unrankedTensor,
   type CallSite,
   type ClassV,
   type InstanceV,
@@ -525,6 +526,9 @@ export class ModuleSystem implements LayerModuleHost {
       if (!inst.cls.layer) this.frontEnd(rec.framework).beforeCall?.(inst, args, site);
       result = this.interp.call({ k: 'bound', fn: fwd, self: inst }, args, kwargs, site);
     }
+    // A Keras layer called on tensors always gives a tensor: one whose shape the analysis cannot
+    // follow stays in the functional graph (of unknown rank), so the layers after it are kept.
+    if (rec.framework === 'keras' && result.k === 'unknown' && [...args, ...kwargs.values()].some((a) => a.k === 'tensor' || ((a.k === 'list' || a.k === 'tuple') && a.items.some((i) => i.k === 'tensor')))) result = unrankedTensor();
     const extra = this.bookkeeping(rec);
     const at = this.interp.mainSpan(site);
     if (rec.calls++ === 0) {

@@ -5,6 +5,7 @@
 
 import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, unknownDim, type Dim } from '../shapes';
 import { FALSE, TRUE, describe, dictKey, force, int, str, unknown, type CallSite, type InstanceV, type Value } from './values';
+import { beyondBoundMessage, chargeFor, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
 
 /** What the operators need of the interpreter. */
 export interface OperatorHost {
@@ -14,6 +15,8 @@ export interface OperatorHost {
   instanceOperator(inst: InstanceV, method: string, arg: Value, site: CallSite): Value | undefined;
   /** Reports an inference gap at a site. */
   gap(site: CallSite, message: string): void;
+  /** Counts work against the step budget (the size of a value built). */
+  charge(n: number, site: CallSite): void;
 }
 
 /** Format strings longer than this are not formatted: the result is an unknown string, with a finding. */
@@ -102,11 +105,18 @@ export function binaryOperation(host: OperatorHost, op: string, a: Value, b: Val
     }
     return floatOp(op, x, y);
   }
-  if (op === '+' && a.k === 'str' && b.k === 'str') return str(a.v + b.v);
-  if (op === '+' && (a.k === 'list' || a.k === 'tuple') && b.k === a.k) return { k: a.k, items: [...a.items, ...(b as { items: Value[] }).items] };
-  if (op === '*' && (a.k === 'list' || a.k === 'tuple') && b.k === 'int' && isKnown(b.v)) return repeatSeq(a, b.v);
-  if (op === '*' && (b.k === 'list' || b.k === 'tuple') && a.k === 'int' && isKnown(a.v)) return repeatSeq(b, a.v);
-  if (op === '*' && a.k === 'str' && b.k === 'int' && isKnown(b.v)) return str(a.v.repeat(Math.max(0, b.v)));
+  // Sequences and strings are built only within the allocation bounds, and charged by size.
+  if (op === '+' && a.k === 'str' && b.k === 'str') return boundedString(host, a.v.length + b.v.length, () => a.v + b.v, site);
+  if (op === '+' && (a.k === 'list' || a.k === 'tuple') && b.k === a.k) {
+    const other = (b as { items: Value[] }).items;
+    return boundedSequence(host, a.k, a.items.length + other.length, () => [...a.items, ...other], site);
+  }
+  if (op === '*' && (a.k === 'list' || a.k === 'tuple') && b.k === 'int' && isKnown(b.v)) return repeatSeq(host, a, b.v, site);
+  if (op === '*' && (b.k === 'list' || b.k === 'tuple') && a.k === 'int' && isKnown(a.v)) return repeatSeq(host, b, a.v, site);
+  if (op === '*' && a.k === 'str' && b.k === 'int' && isKnown(b.v)) {
+    const times = Math.max(0, b.v);
+    return boundedString(host, a.v.length * times, () => a.v.repeat(times), site);
+  }
   if (op === '%' && a.k === 'str') return percentFormat(host, a.v, b, site);
   if (op === '|' && a.k === 'dict' && b.k === 'dict') return { k: 'dict', entries: new Map([...a.entries, ...b.entries]) };
   if (op === '|' && (a.k === 'class' || a.k === 'none')) return a;
@@ -203,10 +213,35 @@ function dunder(op: string): string {
   return names[op] ?? '__op__';
 }
 
-function repeatSeq(a: { k: 'list' | 'tuple'; items: Value[] }, n: number): Value {
-  const items: Value[] = [];
-  for (let i = 0; i < Math.min(n, 100000); i++) items.push(...a.items);
-  return { k: a.k, items };
+function repeatSeq(host: OperatorHost, a: { k: 'list' | 'tuple'; items: Value[] }, n: number, site: CallSite): Value {
+  const times = Math.max(0, n);
+  return boundedSequence(host, a.k, a.items.length * times, () => {
+    const items: Value[] = [];
+    for (let i = 0; i < times; i++) items.push(...a.items);
+    return items;
+  }, site);
+}
+
+/** A list or tuple of `count` items, built only within the bound and charged by its size; else unknown, with a finding. */
+function boundedSequence(host: OperatorHost, k: 'list' | 'tuple', count: number, build: () => Value[], site: CallSite): Value {
+  if (!fitsCollection(count)) {
+    const message = beyondBoundMessage(`a ${k}`, count, MAX_COLLECTION_ITEMS);
+    host.gap(site, message);
+    return unknown(message);
+  }
+  host.charge(chargeFor(count), site);
+  return { k, items: build() };
+}
+
+/** A string of `length` characters, built only within the bound and charged by its size; else unknown, with a finding. */
+function boundedString(host: OperatorHost, length: number, build: () => string, site: CallSite): Value {
+  if (!fitsString(length)) {
+    const message = beyondBoundMessage('a string', length, MAX_STRING_CHARS);
+    host.gap(site, message);
+    return unknown(message);
+  }
+  host.charge(Math.ceil(length / 64), site);
+  return str(build());
 }
 
 function numeric(v: Value): Dim | number | null {

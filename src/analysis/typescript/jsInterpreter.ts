@@ -6,6 +6,7 @@
 // a finding. Nothing else escapes: what cannot be followed becomes an unknown value.
 
 import type { SyntaxNode } from '@lezer/common';
+import { beyondBoundMessage, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
 import { bool, type ClassValue, describe, num, Scope, str, truthy, UNDEF, unknown, type Value } from './jsValues';
 
 /** What the evaluator needs from the framework layer. */
@@ -610,6 +611,11 @@ export class Interpreter {
     if (o === '+' && (a.t === 'str' || b.t === 'str')) {
       const sa = a.t === 'str' || a.t === 'num' || a.t === 'bool' ? String(a.v) : null;
       const sb = b.t === 'str' || b.t === 'num' || b.t === 'bool' ? String(b.v) : null;
+      if (sa !== null && sb !== null && !fitsString(sa.length + sb.length)) {
+        const message = beyondBoundMessage('a string', sa.length + sb.length, MAX_STRING_CHARS);
+        this.host.gap(node, message);
+        return unknown(message, node.from);
+      }
       return sa !== null && sb !== null ? str(sa + sb) : unknown('a string built from unknown parts', node.from);
     }
     if (a.t !== 'num' || b.t !== 'num') {
@@ -831,7 +837,16 @@ export class Interpreter {
           return acc;
         });
       case 'concat':
-        return builtin((args) => ({ t: 'array', items: [...arr.items, ...args.flatMap((a) => (a.t === 'array' ? a.items : [a]))] }));
+        return builtin((args) => {
+          // `a = a.concat(a)` in a loop doubles: beyond the bound the array is unknown, not built.
+          const count = arr.items.length + args.reduce((n, a) => n + (a.t === 'array' ? a.items.length : 1), 0);
+          if (!fitsCollection(count)) {
+            const message = beyondBoundMessage('an array', count, MAX_COLLECTION_ITEMS);
+            this.host.gap(node, message);
+            return unknown(message, node.from);
+          }
+          return { t: 'array', items: [...arr.items, ...args.flatMap((a) => (a.t === 'array' ? a.items : [a]))] };
+        });
       case 'slice':
         return builtin((args) => {
           const a = args[0]?.t === 'num' ? args[0].v : undefined;

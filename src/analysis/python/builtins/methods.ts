@@ -1,5 +1,6 @@
 // Methods of builtin values: str, list, tuple and dict.
 
+import { beyondBoundMessage, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../../allocation';
 import { isKnown } from '../../shapes';
 import type { Interpreter } from '../interpreter';
 import { valuesEqual } from '../operators';
@@ -63,7 +64,14 @@ export function strMethod(interp: Interpreter, s: string, name: string): Value |
         const items = args[0] ? interp.iterate(args[0], site) : null;
         if (!items) return unknown('join of unknowns');
         const parts = items.map((v) => interp.toStr(v));
-        return parts.some((p) => p === null) ? unknown('join of unknowns') : str(parts.join(s));
+        if (parts.some((p) => p === null)) return unknown('join of unknowns');
+        const length = parts.reduce((n, p) => n + p!.length, 0) + s.length * Math.max(0, parts.length - 1);
+        if (!fitsString(length)) {
+          interp.gap(site, beyondBoundMessage('str.join: a string', length, MAX_STRING_CHARS));
+          return unknown('str.join beyond the bound');
+        }
+        interp.charge(Math.ceil(length / 64), site);
+        return str(parts.join(s));
       });
     case 'lower':
       return m(() => str(s.toLowerCase()));
@@ -76,9 +84,19 @@ export function strMethod(interp: Interpreter, s: string, name: string): Value |
     case 'endswith':
       return m((args) => (args[0]?.k === 'str' ? (s.endsWith(args[0].v) ? TRUE : FALSE) : unknown('endswith')));
     case 'split':
-      return m((args) => ({ k: 'list', items: (args[0]?.k === 'str' ? s.split(args[0].v) : s.trim().split(/\s+/)).filter((x, _i, all) => x !== '' || all.length === 1).map(str) }));
+      return m((args, _kw, site) => {
+        interp.charge(Math.ceil(s.length / 64), site);
+        const pieces = (args[0]?.k === 'str' ? s.split(args[0].v) : s.trim().split(/\s+/)).filter((x, _i, all) => x !== '' || all.length === 1);
+        if (!fitsCollection(pieces.length)) return unknown(beyondBoundMessage('str.split: a list', pieces.length, MAX_COLLECTION_ITEMS));
+        return { k: 'list', items: pieces.map(str) };
+      });
     case 'replace':
-      return m((args) => (args[0]?.k === 'str' && args[1]?.k === 'str' ? str(s.split(args[0].v).join(args[1].v)) : unknown('replace')));
+      return m((args) => {
+        if (args[0]?.k !== 'str' || args[1]?.k !== 'str') return unknown('replace');
+        const pieces = s.split(args[0].v);
+        const length = s.length + (pieces.length - 1) * (args[1].v.length - args[0].v.length);
+        return fitsString(length) ? str(pieces.join(args[1].v)) : unknown(beyondBoundMessage('str.replace: a string', length, MAX_STRING_CHARS));
+      });
     case 'isdigit':
       return m(() => (/^\d+$/.test(s) ? TRUE : FALSE));
     case 'find':

@@ -121,7 +121,16 @@ export function numpyModule(interp: Interpreter): Value {
     name: 'numpy',
     get: (attr) => {
       if (table[attr]) return table[attr];
-      if (SHARED_WITH_TORCH.includes(attr)) return torchFunction(interp, attr);
+      if (SHARED_WITH_TORCH.includes(attr)) {
+        const fn = torchFunction(interp, attr);
+        if (!fn) return unknown(`numpy.${attr} is not modelled`);
+        // numpy names torch's `dim` and `keepdim` `axis` and `keepdims`.
+        return builtin(`numpy.${attr}`, (args, kwargs, site) => {
+          const kw = new Map<string, Value>();
+          for (const [k, v] of kwargs) kw.set(k === 'axis' ? 'dim' : k === 'keepdims' ? 'keepdim' : k, v);
+          return interp.call(fn, args, kw, site);
+        });
+      }
       return unknown(`numpy.${attr} is not modelled`);
     },
   };

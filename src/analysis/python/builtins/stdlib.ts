@@ -2,6 +2,7 @@
 // typing, dataclasses, enum, copy, operator), each a table of small rules.
 
 import { unknownDim } from '../../shapes';
+import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS } from '../../allocation';
 import type { Interpreter } from '../interpreter';
 import { FALSE, NONE, int, tuple, unknown, type ClassV, type Value } from '../values';
 import { asNumber, builtin, intOf, nativeClass, num1, tableNamespace } from './native';
@@ -99,13 +100,25 @@ export function stdlibModule(interp: Interpreter, name: string, objectClass: Cla
         product: builtin('product', (args, _kw, site) => {
           const lists = args.map((a) => interp.iterate(a, site));
           if (lists.some((l) => !l)) return unknown('product of unknowns');
+          const count = lists.reduce((n, l) => n * l!.length, 1);
+          if (!fitsCollection(count)) {
+            interp.gap(site, beyondBoundMessage('itertools.product: a sequence', count, MAX_COLLECTION_ITEMS));
+            return unknown('itertools.product beyond the bound');
+          }
+          interp.charge(chargeFor(count), site);
           let acc: Value[][] = [[]];
           for (const l of lists) acc = acc.flatMap((p) => l!.map((x) => [...p, x]));
           return { k: 'list', items: acc.map(tuple) };
         }),
-        repeat: builtin('repeat', (args) => {
+        repeat: builtin('repeat', (args, _kw, site) => {
           const n = args[1] ? asNumber(args[1]) : null;
-          return n === null ? unknown('repeat') : { k: 'list', items: new Array(n).fill(args[0]) };
+          if (n === null) return unknown('repeat');
+          if (!fitsCollection(n)) {
+            interp.gap(site, beyondBoundMessage('itertools.repeat: a sequence', n, MAX_COLLECTION_ITEMS));
+            return unknown('itertools.repeat beyond the bound');
+          }
+          interp.charge(chargeFor(n), site);
+          return { k: 'list', items: new Array(n).fill(args[0]) };
         }),
         accumulate: builtin('accumulate', (args, _kw, site) => {
           const items = args[0] ? interp.iterate(args[0], site) : null;

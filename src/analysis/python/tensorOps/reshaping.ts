@@ -2,6 +2,7 @@
 // reductions, cat/stack, chunk/split, expand/repeat.
 
 import { notationShape } from '../../notation';
+import { beyondBoundMessage, fitsCollection, MAX_COLLECTION_ITEMS } from '../../allocation';
 import { mergeFields } from '../../receptiveField';
 import { addDim, ceilDivDim, compareDims, formatDim, isKnown, isUnknown, mulDim, productDim, symDim, unknownDim, type Dim } from '../../shapes';
 import type { ReceptiveField } from '../../types';
@@ -298,6 +299,7 @@ export function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: 
   }
   const shape = [...t.shape];
   shape[axis] = exactDiv(size, chunks) ?? each;
+  if (!fitsCollection(chunks)) return unknown(beyondBoundMessage('chunk: a tuple', chunks, MAX_COLLECTION_ITEMS), ctx.site);
   return tuple(new Array(chunks).fill(null).map(() => pieceOf(t, [...shape], axis)));
 }
 
@@ -320,6 +322,7 @@ export function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, 
     return tuple(parts);
   }
   const n = exactDiv(total, size);
+  if (n !== null && isKnown(n) && !fitsCollection(n)) return unknown(beyondBoundMessage('split: a tuple', n, MAX_COLLECTION_ITEMS), ctx.site);
   if (n !== null && isKnown(n)) return tuple(new Array(n).fill(null).map(() => pieceOf(t, t.shape.map((x, i) => (i === axis ? size : x)), axis)));
   return unknown('split into an unknown number of pieces', ctx.site);
 }

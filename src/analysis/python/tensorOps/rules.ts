@@ -2,6 +2,7 @@
 // same name, and the rules too long to inline there (max/min, einsum).
 
 import { matmulNotation } from '../../notation';
+import { beyondBoundMessage, fitsCollection, MAX_COLLECTION_ITEMS } from '../../allocation';
 import { addDim, compareDims, floorDivDim, formatDim, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../../shapes';
 import { FALSE, TRUE, formatTensorShape, int, tuple, unknown, type TensorV, type Value } from '../values';
 import { arg, dimOf, exactDiv, intOf, normAxis, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
@@ -115,6 +116,7 @@ export const rules: Record<string, Rule> = {
     const d = normAxis(intOf(arg(restArgs(self, args), kwargs, 0, 'dim')) ?? 0, t.shape.length);
     if (!t.ranked || d === null || !isKnown(t.shape[d])) return unknown('unbind of an unknown size', ctx.site);
     const shape = t.shape.filter((_, i) => i !== d);
+    if (!fitsCollection(t.shape[d] as number)) return unknown(beyondBoundMessage('unbind: a tuple', t.shape[d] as number, MAX_COLLECTION_ITEMS), ctx.site);
     return tuple(new Array(t.shape[d] as number).fill(null).map(() => out([...shape], t)));
   },
   expand: (ctx, self, args) => expandRule(ctx, firstTensor(self, args)!, sizesOf(restArgs(self, args), ctx.interp, ctx.site)),

@@ -1,0 +1,52 @@
+// The pathological inputs of issue 19, each of which once froze or crashed the extension host and
+// the CLI. `bounded`: the allocation bounds stop it (src/analysis/allocation.ts); the others are
+// stopped only by the worker's or the CLI's deadline.
+
+/** One pathological input. */
+export interface PathologicalInput {
+  name: string;
+  language: 'python' | 'typescript';
+  text: string;
+  bounded: boolean;
+}
+
+export const pathologicalInputs: PathologicalInput[] = [
+  { name: 'list doubling', language: 'python', bounded: true, text: 'a = [0] * 100000\nfor i in range(100):\n    a = a + a\n' },
+  { name: 'itertools.repeat', language: 'python', bounded: true, text: 'import itertools\nfor x in itertools.repeat(0, 10**9):\n    pass\n' },
+  { name: 'torch.zeros rows', language: 'python', bounded: true, text: 'import torch\nt = torch.zeros(10**9, 1)\nfor row in t:\n    pass\n' },
+  {
+    name: 'itertools.product',
+    language: 'python',
+    bounded: true,
+    text: 'import itertools\nfor p in itertools.product(range(200), range(200), range(200), range(200)):\n    pass\n',
+  },
+  { name: 'list product', language: 'python', bounded: true, text: 'a = [0] * 100000 * 100000\n' },
+  {
+    name: 'huge string argument',
+    language: 'python',
+    bounded: true,
+    text: "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3, padding_mode='a' * 300000000)\n",
+  },
+  { name: 'TypeScript concat', language: 'typescript', bounded: true, text: 'let a = [0];\nfor (let i = 0; i < 100; i++) { a = a.concat(a); }\n' },
+  {
+    // Symbolic dims multiplied in a loop: the polynomial's terms grow without a size bound.
+    name: 'symbolic polynomial growth',
+    language: 'python',
+    bounded: false,
+    text: [
+      'import torch',
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 4)',
+      '    def forward(self, x):  # layer-lens: x: (A, B, C, D)',
+      '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + 1',
+      '        d = n',
+      '        for i in range(60):',
+      '            d = d * n',
+      '        return torch.zeros(d)',
+      '',
+    ].join('\n'),
+  },
+];
