@@ -10,10 +10,20 @@ import { loadBundle, userCacheDir } from '../node/codeCache';
 const cacheDir = process.env.LAYER_LENS_CACHE === 'off' ? undefined : userCacheDir();
 const bundle = loadBundle(join(__dirname, 'layerLensMain.js'), cacheDir);
 const argv = process.argv.slice(2);
-const parseCacheDir = cacheDir ? join(cacheDir, `parses-${bundle.contentKey}`) : undefined;
-const command = bundle.exports as { main(argv: string[], out?: undefined, err?: undefined, caches?: { parseCacheDir?: string }): number };
-const status = command.main(argv, undefined, undefined, { parseCacheDir });
-process.exitCode = status;
-// Only a run that analysed a file compiled the analysis, so only such a run makes a cache worth keeping.
-if (status === 0 && argv[0] === 'summary') bundle.saveCache();
-if (process.env.LAYER_LENS_CACHE === 'report') process.stderr.write(`layer-lens: code cache ${bundle.status}\n`);
+const command = bundle.exports as {
+  main(argv: string[], out?: undefined, err?: undefined, caches?: { parseCacheDir?: string; childEntry?: string }): number;
+  serveChild(): void;
+  CHILD_FLAG: string;
+};
+if (argv[0] === command.CHILD_FLAG) {
+  // The analysis child (src/cli/analysisChild.ts) starts through this loader too, from its own cache.
+  command.serveChild();
+  bundle.saveCache();
+} else {
+  const parseCacheDir = cacheDir ? join(cacheDir, `parses-${bundle.contentKey}`) : undefined;
+  const status = command.main(argv, undefined, undefined, { parseCacheDir, childEntry: __filename });
+  process.exitCode = status;
+  // Only a run that analysed a file compiled the analysis, so only such a run makes a cache worth keeping.
+  if (status === 0 && argv[0] === 'summary') bundle.saveCache();
+  if (process.env.LAYER_LENS_CACHE === 'report') process.stderr.write(`layer-lens: code cache ${bundle.status}\n`);
+}

@@ -124,6 +124,19 @@ function cliImportRoots(file: string, root: string | undefined): string[] {
 export interface CliCaches {
   /** A folder for parsed Python files (src/cli/parseCacheDisk.ts); none: every file is parsed. */
   parseCacheDir?: string;
+  /**
+   * The script the analysis child runs (the bin, so that the child too starts from the code
+   * cache); none: this bundle itself.
+   */
+  childEntry?: string;
+}
+
+/** The argument that starts the analysis child, for the bin (src/cli/bin.ts). */
+export { CHILD_FLAG };
+
+/** The analysis child's side, for a bin that loaded this bundle: one request on stdin, the analysis on stdout. */
+export function serveChild(): void {
+  process.stdout.write(serveChildAnalysis(readFileSync(0, 'utf8'), moduleReader));
 }
 
 /**
@@ -194,7 +207,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   // ends in a finding, not in a crash or a hang of this process. Imports read within the project,
   // the file's Python environment and the search path.
   const analysis = analyzeInChild(
-    __filename,
+    caches.childEntry ?? __filename,
     text,
     languageOf(path),
     {

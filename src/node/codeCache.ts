@@ -25,7 +25,7 @@ export interface LoadedBundle {
   /** What the bundle assigned to `module.exports`. */
   exports: unknown;
   status: CodeCacheStatus;
-  /** A hash of the bundle's bytes (and the engine): names caches that depend on this exact bundle. */
+  /** A hash of the bundle's bytes: names caches that depend on this exact bundle. */
   contentKey: string;
   /** The cache file for this bundle's text, or undefined when caching is off. */
   cacheFile: string | undefined;
@@ -86,11 +86,15 @@ export function buildHash(bytes: Uint8Array): string | undefined {
   return BUILD_HASH.exec(tail)?.[1];
 }
 
-/** Removes caches of earlier versions of the same bundle (best effort). */
-function removeStaleCaches(dir: string, stem: string, keep: string): void {
+/**
+ * Removes caches of other versions of the same bundle (best effort). Caches of this version made
+ * by a Node with other flags (the CLI's analysis child runs with a heap limit) are kept: each
+ * process reads its own.
+ */
+function removeStaleCaches(dir: string, stem: string, current: string): void {
   try {
     for (const name of readdirSync(dir)) {
-      if (name !== keep && name.startsWith(`${stem}-`) && name.endsWith('.v8cache')) unlinkSync(join(dir, name));
+      if (name.startsWith(`${stem}-`) && !name.startsWith(`${stem}-${current}-`) && name.endsWith('.v8cache')) unlinkSync(join(dir, name));
     }
   } catch {
     /* A cache directory we cannot list is left as it is. */
@@ -107,11 +111,11 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const source = bytes.toString('utf8');
   const stem = basename(file, '.js');
   // The hash the build wrote names the bundle; an unmarked (watch) build is hashed here.
-  const contentKey = contentHash(Buffer.from(buildHash(bytes) ?? contentHash(bytes), 'latin1'), engineKey());
+  const contentKey = buildHash(bytes) ?? contentHash(bytes);
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (cacheDir) {
-    cacheFile = join(cacheDir, `${stem}-${contentKey}.v8cache`);
+    cacheFile = join(cacheDir, `${stem}-${contentKey}-${contentHash(Buffer.from(engineKey(), 'utf8'))}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
@@ -142,7 +146,7 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
         const partial = `${cacheFile}.${process.pid}.partial`;
         writeFileSync(partial, data);
         renameSync(partial, cacheFile);
-        removeStaleCaches(cacheDir, stem, basename(cacheFile));
+        removeStaleCaches(cacheDir, stem, contentKey);
         return true;
       } catch {
         return false;
