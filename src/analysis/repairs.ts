@@ -7,20 +7,14 @@
 // interpreter; the interpreter only decides where to call them.
 
 import type { Finding, Fix, FixEdit, Span, TextPosition } from './types';
-import { lineStartsOf } from './lineIndex';
+import { lineAt, lineStartsOf } from './lineIndex';
 
 // ------------------------------------------------------------------ positions
 
 /** The LSP position (0-based line, UTF-16 character) of an offset, given the text's line starts. */
 export function positionAt(lineStarts: readonly number[], offset: number): TextPosition {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
+  const line = lineAt(lineStarts, offset) - 1;
+  return { line, character: offset - lineStarts[line] };
 }
 
 /** An edit replacing `span` of the text whose line starts are given by `newText`. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/analyze';
 import type { Analysis, ModelInfo } from '../../src/analysis/types';
+import { errors, kerasModel } from './kerasAnalysisReaders';
 
 const HEAD = 'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 
@@ -13,15 +14,6 @@ function run(body: string, model = 'model', inputs?: string[]): Analysis {
   return analyze(HEAD + body, 'python', { model, ...(inputs ? { inputs: inputs.map((shape) => ({ shape: shape.split(',').map((d) => (/^\d+$/.test(d) ? Number(d) : d)) })) } : {}) });
 }
 
-function errors(a: Analysis): string[] {
-  return a.findings.filter((f) => f.severity === 'error').map((f) => `${f.line}: ${f.message}`);
-}
-
-function kerasModel(a: Analysis): ModelInfo {
-  const m = a.models.find((x) => x.framework === 'keras');
-  assert.ok(m, `no Keras model; findings: ${a.findings.map((f) => `${f.line}: ${f.message}`).join('; ')}`);
-  return m;
-}
 
 /** Layer rows as [name, class, output shape, own parameters], InputLayers left out. */
 function rows(m: ModelInfo): [string, string, unknown, number | null][] {

@@ -6,17 +6,8 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/analyze';
 import { convertTree } from '../../src/analysis/python/ast';
 import { parsePython, trailingDots } from '../../src/analysis/python/parse';
-import type { Analysis, ModelInfo } from '../../src/analysis/types';
+import { errors, kerasModel } from './kerasAnalysisReaders';
 
-function errors(a: Analysis): string[] {
-  return a.findings.filter((f) => f.severity === 'error').map((f) => `${f.line}: ${f.message}`);
-}
-
-function kerasModel(a: Analysis): ModelInfo {
-  const m = a.models.find((x) => x.framework === 'keras');
-  assert.ok(m, `no Keras model; findings: ${a.findings.map((f) => `${f.line}: ${f.message}`).join('; ')}`);
-  return m;
-}
 
 describe('Python text @lezer/python misreads', () => {
   it('reads float literals without a fraction (`6.`, `100.`) as floats, with no syntax error', () => {
