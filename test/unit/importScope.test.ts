@@ -27,7 +27,11 @@ describe('import scope (issue 19)', () => {
     assert.equal(relativeImportBase('/home/u/repo/pkg/sub/net.py', 1, isPackage), '/home/u/repo/pkg/sub');
     assert.equal(relativeImportBase('/home/u/repo/pkg/sub/net.py', 2, isPackage), '/home/u/repo/pkg');
     assert.equal(relativeImportBase('/home/u/repo/pkg/sub/net.py', 3, isPackage), null);
-    assert.equal(relativeImportBase('/home/u/repo/script.py', 1, isPackage), null);
+    // A folder without __init__.py is a namespace package to its own files (PEP 420), but the
+    // dots never climb out of it to a folder that is not a package.
+    assert.equal(relativeImportBase('/home/u/repo/script.py', 1, isPackage), '/home/u/repo');
+    assert.equal(relativeImportBase('/home/u/repo/script.py', 2, isPackage), null);
+    assert.equal(relativeImportBase('/home/u/repo/ns/net.py', 2, isPackage), null);
     assert.equal(relativeImportBase('/net.py', 1, () => true), null);
     assert.equal(relativeImportBase('/a/b/net.py', 9, () => true), null);
   });

@@ -444,3 +444,29 @@ class Net(nn.Module):
     assert.deepEqual(a.findings.filter((f) => f.code === 'budget'), []);
   });
 });
+
+describe('real-code Python: what cannot be listed is unknown, not empty', () => {
+  it('a Sequential of modules the analysis cannot list is no identity: the layer after it raises no error', () => {
+    const { a, m } = model(
+      `${HEADER}from backbones import make_backbone
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(*list(make_backbone().children())[:-3])
+        self.fc = nn.Linear(256, 8)
+    def forward(self, x):
+        return self.fc(self.features(x).flatten(1))
+`,
+      { x: [1, 768] },
+    );
+    assert.deepEqual(errors(a), []);
+    assert.equal(table(m).fc[0], 256 * 8 + 8);
+    assert.ok(a.findings.some((f) => /cannot list/.test(f.message)), 'a finding names the unlisted modules');
+  });
+
+  it('resolves `from .b import Block` beside a file whose folder has no __init__.py (a namespace package)', () => {
+    const files: Record<string, string> = { '/w/pkg/b.py': 'import torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, n)\n' };
+    const a = analyze(`${HEADER}from .b import Block\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.block = Block(8)\n`, 'python', { fileName: '/w/pkg/a.py', model: 'Net()', readModule: (p) => files[p] });
+    assert.equal(a.models[0]?.modules.find((x) => x.path === '')?.paramsTotal, 72);
+  });
+});

@@ -11,15 +11,16 @@ export function parentFolder(path: string): string {
 
 /**
  * The folder that a relative import with `level` dots names, seen from the file at `fromPath`, or
- * null when the import climbs beyond the top-level package. Every folder the dots pass through,
- * the importer's own included, must be a package (`isPackage`: it holds an `__init__.py`), as for
- * Python's regular packages; a folder at the root of the file system never is.
+ * null when the import climbs beyond the top-level package. The importer's own folder may be a
+ * namespace package (PEP 420: no `__init__.py`), so `from .b import c` beside the file always
+ * resolves — it climbs nowhere. Every folder the dots climb to must be a regular package
+ * (`isPackage`: it holds an `__init__.py`); a folder at the root of the file system never is.
  */
 export function relativeImportBase(fromPath: string, level: number, isPackage: (folder: string) => boolean): string | null {
   if (!(level >= 1)) return null;
   let folder = parentFolder(fromPath);
   for (let climbed = 1; ; climbed++) {
-    if (folder === '' || folder === '/' || !isPackage(folder)) return null;
+    if (folder === '' || folder === '/' || (climbed > 1 && !isPackage(folder))) return null;
     if (climbed >= level) return folder;
     folder = parentFolder(folder);
   }

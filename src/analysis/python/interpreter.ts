@@ -1055,6 +1055,9 @@ export class Interpreter {
     // as `view()`). Its result is unknown; constructors still run, so containers stay registered.
     const callee = force(fn);
     if (unknownStar && (callee.k === 'builtin' || callee.k === 'func' || callee.k === 'bound' || callee.k === 'partial')) return unknown('call with *arguments the analysis cannot list', site);
+    // A Sequential built from modules the analysis cannot list (`nn.Sequential(*list(backbone.children())[:-1])`)
+    // holds something unknown, not nothing: its forward gives an unknown tensor, never the identity.
+    if (unknownStar && callee.k === 'class' && callee.mro.some((c) => c.native === 'Sequential')) args.push(unknown('modules the analysis cannot list', site));
     const saved = this.anchor;
     if (scope.file.isMain) this.anchor = site;
     try {
