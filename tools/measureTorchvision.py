@@ -431,14 +431,16 @@ def write_accuracy(rows, fields, cli, baseline_ms):
             lines.append(f"| `{f['model']}` | `{f['path']}` | {field_text(f['expected'])} | "
                          f"{field_text(f['gradient'])} | {field_text(f['cli'])} | {agree} |")
     target = os.path.join(ROOT, "docs", "accuracy.md")
-    # tools/compareRealCode.mjs owns the section between its markers: keep it.
+    # This script owns only the torchvision part at the top; the real-code sections that follow it
+    # (Keras/tfjs from tools/realCode/compareRealCode.mjs, PyTorch from tools/compareRealCode.mjs)
+    # are kept as they are, from the first of them to the end.
     kept = ""
     if os.path.exists(target):
         with open(target, encoding="utf-8") as handle:
             text = handle.read()
-        start, end = text.find("<!-- realCode:torch:start -->"), text.find("<!-- realCode:torch:end -->")
-        if 0 <= start < end:
-            kept = "\n" + text[start:end] + "<!-- realCode:torch:end -->\n"
+        starts = [i for i in (text.find("\n# Real code:"), text.find("\n<!-- realCode:")) if i >= 0]
+        if starts:
+            kept = text[min(starts):]
     with open(target, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n" + kept)
 
