@@ -3,7 +3,7 @@
 // this side asks for a file name and writes it through workspace.fs (so it works on the web too).
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../shared/protocol';
-import { exportPanelLesson, exportPanelView } from './panel';
+import type { PanelController } from './panelController';
 
 /** The command's identifier. */
 export const exportViewCommand = 'layerLens.exportView';
@@ -36,12 +36,12 @@ export function exportBytes(format: ExportFormat, data: string): Uint8Array {
   return bytes;
 }
 
-async function exportView(args?: ExportViewArgs): Promise<vscode.Uri | undefined> {
+async function exportView(panel: PanelController, args?: ExportViewArgs): Promise<vscode.Uri | undefined> {
   const choice = args?.format
     ? formats.find((f) => f.format === args.format)
     : await vscode.window.showQuickPick(formats, { title: vscode.l10n.t('Export the Layer Lens view as') });
   if (!choice) return undefined;
-  const answer = await exportPanelView(choice.format);
+  const answer = await panel.exportView(choice.format);
   if (answer.error) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens could not export the view: {0}', answer.error));
     return undefined;
@@ -74,14 +74,14 @@ function safeName(text: string): string {
  * animated GIF (the one a slide deck can embed), with an index.html that links them: a whole lesson
  * for guests without the extension. Returns the index.
  */
-async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | undefined> {
+async function exportLesson(panel: PanelController, args?: { folder?: string }): Promise<vscode.Uri | undefined> {
   let folder = args?.folder ? vscode.Uri.parse(args.folder) : undefined;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Export the lesson here') });
     folder = picked?.[0];
   }
   if (!folder) return undefined;
-  const pages = await exportPanelLesson(['html', 'png', 'gif']);
+  const pages = await panel.exportLesson(['html', 'png', 'gif']);
   const entries: string[] = [];
   const numbers = new Map<string, number>();
   // The entry of each view, by its key, so that the GIF written after its replay can be linked from it.
@@ -111,10 +111,10 @@ async function exportLesson(args?: { folder?: string }): Promise<vscode.Uri | un
   return indexUri;
 }
 
-/** Registers layerLens.exportView and layerLens.exportLesson. */
-export function registerExportView(context: vscode.ExtensionContext): void {
+/** Registers layerLens.exportView and layerLens.exportLesson over the panel's controller. */
+export function registerExportView(context: vscode.ExtensionContext, panel: PanelController): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(exportViewCommand, (args?: ExportViewArgs) => exportView(args)),
-    vscode.commands.registerCommand(exportLessonCommand, (args?: { folder?: string }) => exportLesson(args)),
+    vscode.commands.registerCommand(exportViewCommand, (args?: ExportViewArgs) => exportView(panel, args)),
+    vscode.commands.registerCommand(exportLessonCommand, (args?: { folder?: string }) => exportLesson(panel, args)),
   );
 }

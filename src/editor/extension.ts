@@ -7,7 +7,7 @@ import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
 import { ShapeHoverProvider } from './hovers';
 import { ShapeInlayHintsProvider } from './inlayHints';
-import { registerLayerPanel } from './panel';
+import { registerLayerPanel } from './panelCommands';
 import { ShapeFixCodeActions } from './shapeFixes';
 import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './inputBinding';
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
@@ -88,13 +88,14 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     }),
   );
   // The panel owns layerLens.showPanel, visualiseReceptiveField, showAttention, togglePresenterMode and togglePlayback.
-  registerLayerPanel(context, cache);
+  // Its controller is the one way the export commands and Live Share reach the panel.
+  const panel = registerLayerPanel(context, cache);
   // The walkthrough's links open examples through layerLens.openExample.
   registerWalkthrough(context);
   // Export of the panel's view (PNG, SVG, offline HTML replay).
-  registerExportView(context);
+  registerExportView(context, panel);
   // Presenter sync loads only when the Live Share extension is installed; it never delays activation.
-  void registerLiveShare(context, log);
+  void registerLiveShare(context, panel, log);
 
   const activationMs = performance.now() - started;
   log.info(`Layer Lens activated in ${activationMs.toFixed(1)} ms (${vscode.UIKind[vscode.env.uiKind]} UI, ${vscode.env.appHost}).`);

@@ -15,7 +15,8 @@ import {
   type PresenterState,
   type PresenterTransport,
 } from '../shared/presenterSync';
-import { applyRemoteUiState, onDidChangePanelUiState, type PanelUiStateChange } from './panel';
+import type { PanelUiStateChange } from './panel';
+import type { PanelController } from './panelController';
 
 /** The Live Share extension's identifier. */
 export const liveShareExtensionId = 'ms-vsliveshare.vsliveshare';
@@ -67,18 +68,21 @@ export interface LiveShareApi {
   convertLocalUriToShared(localUri: vscode.Uri): vscode.Uri;
 }
 
-/** How the presenter session reaches the panel; the real panel by default, fakes in tests. */
+/** How the presenter session reaches the panel: the real panel's controller, or fakes in tests. */
 export interface PresenterPanelHooks {
   onDidChangeUiState: vscode.Event<PanelUiStateChange>;
   applyUiState(ui: UiState, document: vscode.TextDocument | null): Promise<void>;
   openDocument(uri: vscode.Uri): Promise<vscode.TextDocument>;
 }
 
-const realPanelHooks: PresenterPanelHooks = {
-  onDidChangeUiState: onDidChangePanelUiState,
-  applyUiState: applyRemoteUiState,
-  openDocument: (uri) => Promise.resolve(vscode.workspace.openTextDocument(uri)),
-};
+/** The hooks that reach the real panel through its controller. */
+export function panelHooks(panel: PanelController): PresenterPanelHooks {
+  return {
+    onDidChangeUiState: panel.onDidChangeUiState,
+    applyUiState: (ui, document) => panel.applyRemoteUiState(ui, document),
+    openDocument: (uri) => Promise.resolve(vscode.workspace.openTextDocument(uri)),
+  };
+}
 
 /** Live Share's API, or null when the extension is absent, inactive by choice, or refuses the version. */
 export async function liveShareApi(): Promise<LiveShareApi | null> {
@@ -129,7 +133,7 @@ export class PresenterSession implements vscode.Disposable {
 
   constructor(
     private readonly api: LiveShareApi,
-    private readonly hooks: PresenterPanelHooks = realPanelHooks,
+    private readonly hooks: PresenterPanelHooks,
     private readonly toggleCommand = 'layerLens.presenterSync.toggleFollow',
   ) {
     this.status.name = 'Layer Lens presenter sync';
@@ -264,12 +268,12 @@ export class PresenterSession implements vscode.Disposable {
  * Starts presenter sync when Live Share is installed; does nothing (and loads nothing of Live
  * Share) otherwise. Returns whether it started.
  */
-export async function registerLiveShare(context: vscode.ExtensionContext, log?: vscode.LogOutputChannel): Promise<boolean> {
+export async function registerLiveShare(context: vscode.ExtensionContext, panel: PanelController, log?: vscode.LogOutputChannel): Promise<boolean> {
   if (!vscode.extensions.getExtension(liveShareExtensionId)) return false;
   try {
     const api = await liveShareApi();
     if (!api) return false;
-    const session = new PresenterSession(api);
+    const session = new PresenterSession(api, panelHooks(panel));
     context.subscriptions.push(session);
     await session.start();
     log?.info('Live Share found: presenter sync is available.');

@@ -1,14 +1,13 @@
-// The layer panel's controller: opens the webview, sends it complete snapshots of the model under
-// the cursor (after the webview says it is ready), follows the cursor, and restores the panel
-// after a reload with its UI state only. The webview app lives in webview/; the messages in
-// src/shared/protocol.ts; the view data comes from the pure src/analysis/panelModel.ts.
+// One open layer panel: it loads the webview, sends it complete snapshots of the model under the
+// cursor (after the webview says it is ready), follows the cursor, and answers export requests.
+// Which panel is open, and the commands that open it, live in panelController.ts and
+// panelCommands.ts. The webview app lives in webview/; the messages in src/shared/protocol.ts; the
+// view data comes from the pure src/analysis/panelModel.ts.
 import * as vscode from 'vscode';
 import { panelModelAt, type PanelModel } from '../analysis/panelModel';
 import { makeNonce, panelHtml } from '../shared/panelHtml';
 import {
   answerInFormat,
-  defaultUiState,
-  isUiState,
   isWebviewMessage,
   type BackendName,
   type ExportedMessage,
@@ -19,7 +18,6 @@ import {
   type WebviewMessage,
 } from '../shared/protocol';
 import { analysisLanguage, type AnalysisCache } from './analysisCache';
-import { openAnalysedDocument } from './commandTarget';
 
 /** The webview panel type; also the serializer's key and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'layerLens.panel';
@@ -33,54 +31,8 @@ export interface PanelUiStateChange {
   document: vscode.TextDocument | null;
 }
 
-const uiStateChanges = new vscode.EventEmitter<PanelUiStateChange>();
-
-/** Fires whenever the open panel's webview reports its UI state (ready, or a user change). */
-export const onDidChangePanelUiState: vscode.Event<PanelUiStateChange> = uiStateChanges.event;
-
-let viewExporter: ((format: ExportFormat) => Promise<ExportedMessage>) | undefined;
-
-/** One view of one layer, exported (for a whole lesson). */
-export interface LessonPage {
-  layerId: string;
-  label: string;
-  view: ViewKind;
-  exported: ExportedMessage;
-}
-
-let lessonExporter: ((formats: ExportFormat[]) => Promise<LessonPage[]>) | undefined;
-
-/**
- * Shows every view of every layer of the panel's model in turn and exports each in the given
- * formats, then restores what the panel showed. Rejects when no panel is open.
- */
-export function exportPanelLesson(formats: ExportFormat[]): Promise<LessonPage[]> {
-  return lessonExporter ? lessonExporter(formats) : Promise.reject(new Error('The Layer Lens panel is not open.'));
-}
-
-/** Asks the open panel for its current view in a format; rejects when no panel is open. */
-export function exportPanelView(format: ExportFormat): Promise<ExportedMessage> {
-  return viewExporter ? viewExporter(format) : Promise.reject(new Error('The Layer Lens panel is not open.'));
-}
-
-let remoteStateApplier: ((ui: UiState, document: vscode.TextDocument | null) => Promise<void>) | undefined;
-
-/**
- * Opens the panel (if needed) on `document` and shows exactly the given UI state: a Live Share
- * guest following the presenter. Resolves once the webview was told; a no-op before registration.
- */
-export function applyRemoteUiState(ui: UiState, document: vscode.TextDocument | null): Promise<void> {
-  return remoteStateApplier ? remoteStateApplier(ui, document) : Promise.resolve();
-}
-
 /** How long the cursor must rest before the panel follows it. */
 const CURSOR_DEBOUNCE_MS = 80;
-
-/** Arguments the panel commands accept from CodeLens and hover links. */
-interface LayerTarget {
-  uri: string;
-  offset: number;
-}
 
 /** What the panel commands resolve to, and what `layerLens._panelState` returns (for tests). */
 export interface PanelState {
@@ -109,12 +61,8 @@ export interface PanelState {
   pendingTimers: number;
 }
 
-function isLayerTarget(x: unknown): x is LayerTarget {
-  return typeof x === 'object' && x !== null && typeof (x as LayerTarget).uri === 'string' && Number.isInteger((x as LayerTarget).offset);
-}
-
 /** One open panel. There is at most one; commands reveal and retarget it. */
-class LayerPanel implements vscode.Disposable {
+export class LayerPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private seq = 0;
   private ready = false;
@@ -143,6 +91,8 @@ class LayerPanel implements vscode.Disposable {
     private readonly cache: AnalysisCache,
     private readonly log: vscode.LogOutputChannel,
     ui: UiState,
+    /** Told of every UI state the webview reports (ready, or a user change), with the document shown. */
+    private readonly onUiState: (change: PanelUiStateChange) => void,
     private readonly onDispose: () => void,
   ) {
     this.ui = ui;
@@ -404,7 +354,7 @@ class LayerPanel implements vscode.Disposable {
     }
     if (message.type === 'ready' || message.type === 'uiState') {
       const document = this.target && !this.target.document.isClosed ? this.target.document : null;
-      uiStateChanges.fire({ ui: message.ui, document });
+      this.onUiState({ ui: message.ui, document });
     }
     switch (message.type) {
       case 'reveal':
@@ -490,147 +440,4 @@ function describeRaw(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null) return typeof raw;
   const type = (raw as { type?: unknown }).type;
   return `type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type}`;
-}
-
-/**
- * Registers the panel's commands (layerLens.showPanel, layerLens.visualiseReceptiveField,
- * layerLens.showAttention, layerLens.togglePresenterMode, layerLens.togglePlayback, and the internal
- * layerLens._panelState)
- * and the serializer that restores the panel after a reload.
- */
-export function registerLayerPanel(context: vscode.ExtensionContext, cache: AnalysisCache): void {
-  const log = vscode.window.createOutputChannel('Layer Lens Panel', { log: true });
-  let current: LayerPanel | undefined;
-  // The panel closed last, kept for `layerLens._panelState` with `{ closed: true }`: tests check that
-  // nothing was posted to it and no timer of it survived the close.
-  let closedPanel: LayerPanel | undefined;
-
-  const create = (panel: vscode.WebviewPanel, ui: UiState): LayerPanel => {
-    const created: LayerPanel = new LayerPanel(panel, context.extensionUri, cache, log, ui, () => {
-      closedPanel = created;
-      if (current === created) current = undefined;
-    });
-    current = created;
-    return created;
-  };
-
-  const open = async (requestedView: ViewKind | null, args: unknown): Promise<PanelState> => {
-    const editor = vscode.window.activeTextEditor;
-    let document: vscode.TextDocument | undefined;
-    let offset = 0;
-    if (isLayerTarget(args)) {
-      // Only an open document is accepted: a link's arguments never make the editor open a URI.
-      document = openAnalysedDocument(args.uri);
-      offset = args.offset;
-    } else if (editor && analysisLanguage(editor.document)) {
-      document = editor.document;
-      offset = document.offsetAt(editor.selection.active);
-    }
-    const forceLayer = isLayerTarget(args) || requestedView !== null;
-    let panel = current;
-    if (!panel) {
-      const webviewPanel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Layer Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
-      panel = create(webviewPanel, defaultUiState());
-    } else {
-      panel.panel.reveal(undefined, true);
-    }
-    if (document) panel.retarget(document, offset);
-    if (panel.isReady) panel.sendSnapshot(requestedView, forceLayer);
-    else {
-      panel.pendingView = requestedView;
-      panel.pendingForce = forceLayer;
-    }
-    await panel.whenReady();
-    return panel.state();
-  };
-
-  lessonExporter = async (formats) => {
-    const panel = current;
-    if (!panel) throw new Error('The Layer Lens panel is not open.');
-    await panel.whenReady();
-    const before = panel.uiState;
-    const pages: LessonPage[] = [];
-    try {
-      for (const layer of panel.layerViews) {
-        for (const view of layer.views) {
-          if (!(await panel.showView(layer.id, view))) continue;
-          for (const format of formats) pages.push({ layerId: layer.id, label: layer.label, view, exported: await panel.requestExport(format) });
-        }
-      }
-    } finally {
-      if (current === panel) panel.applyUiState(before);
-    }
-    return pages;
-  };
-
-  viewExporter = async (format) => {
-    const panel = current ?? (await open(null, undefined), current);
-    if (!panel) throw new Error('The Layer Lens panel could not be opened.');
-    await panel.whenReady();
-    return panel.requestExport(format);
-  };
-
-  remoteStateApplier = async (ui, document) => {
-    if (!current) await open(null, undefined);
-    const panel = current;
-    if (!panel) return;
-    if (document) panel.retarget(document, 0);
-    // The snapshot carries the document's model; the UI state that follows picks its layer and frame.
-    panel.sendSnapshot(null, false);
-    panel.applyUiState(ui);
-  };
-
-  context.subscriptions.push(
-    log,
-    { dispose: () => current?.dispose() },
-    { dispose: () => (remoteStateApplier = undefined) },
-    { dispose: () => (viewExporter = undefined) },
-    { dispose: () => (lessonExporter = undefined) },
-    vscode.commands.registerCommand('layerLens.showPanel', (args?: unknown) => open(null, args)),
-    vscode.commands.registerCommand('layerLens.visualiseReceptiveField', (args?: unknown) => open('conv', args)),
-    vscode.commands.registerCommand('layerLens.showAttention', (args?: unknown) => open('attention', args)),
-    vscode.commands.registerCommand('layerLens.togglePresenterMode', async () => {
-      const state = current ? current.state() : await open(null, undefined);
-      current?.setPresenter(!(state.ui?.presenter ?? false));
-    }),
-    // Play/pause from the keyboard or the palette. With no panel open it opens one and plays: the
-    // key a teacher presses should start the animation, not answer with an error.
-    vscode.commands.registerCommand('layerLens.togglePlayback', async (): Promise<PanelState | null> => {
-      const existing = current;
-      if (existing) {
-        await existing.revealForPlayback();
-        await existing.whenReady();
-        // Closed while it was being shown: nothing to play, and nothing to send to it.
-        if (!existing.state().open) return existing.state();
-        return existing.setPlaying(!existing.uiState.playing);
-      }
-      await open(null, undefined);
-      return current ? current.setPlaying(true) : null;
-    }),
-    // Internal, for integration tests: what the panel has received from its webview so far. With
-    // `{ renderedAfter: n }` it resolves once the webview reports its (n+1)-th drawn view, so tests
-    // await the real event instead of sleeping; `layerId` also waits for that layer.
-    // `{ uiReportsAfter: n }` waits likewise for the (n+1)-th UI state report; `{ closed: true }`
-    // answers for the panel closed last.
-    vscode.commands.registerCommand('layerLens._panelState', (args?: { renderedAfter?: number; layerId?: string; uiReportsAfter?: number; closed?: boolean }): Promise<PanelState | null> | PanelState | null => {
-      if (args?.closed) return closedPanel?.state() ?? null;
-      if (!current) return null;
-      if (typeof args?.uiReportsAfter === 'number') {
-        const after = args.uiReportsAfter;
-        return current.stateWhen((s) => !s.open || s.uiReports > after);
-      }
-      if (!args || typeof args.renderedAfter !== 'number') return current.state();
-      const after = args.renderedAfter;
-      return current.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > after && (args.layerId === undefined || s.rendered?.layerId === args.layerId)));
-    }),
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
-        // Only UI state was persisted; the data is recomputed from the editor as usual.
-        current?.dispose();
-        const panel = create(webviewPanel, isUiState(state) ? state : defaultUiState());
-        const editor = vscode.window.activeTextEditor;
-        if (editor && analysisLanguage(editor.document)) panel.retarget(editor.document, editor.document.offsetAt(editor.selection.active));
-      },
-    }),
-  );
 }

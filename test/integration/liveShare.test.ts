@@ -15,6 +15,7 @@ import {
   type PresenterPanelHooks,
 } from '../../src/editor/liveShare';
 import type { PanelUiStateChange } from '../../src/editor/panel';
+import type { PanelController } from '../../src/editor/panelController';
 import { check, checkEqual, examplesFolder, layerLens, nextEvent } from './editorHelpers';
 
 /** One shared service between a host and its guests, as Live Share relays it. */
@@ -154,7 +155,17 @@ describe('Live Share presenter sync (in-memory Live Share)', () => {
   it('does nothing when Live Share is not installed', async () => {
     check(!vscode.extensions.getExtension('ms-vsliveshare.vsliveshare'), 'this test expects an editor without Live Share');
     const context = { subscriptions: [] as vscode.Disposable[] } as unknown as vscode.ExtensionContext;
-    checkEqual(await registerLiveShare(context), false, 'started');
+    // Without Live Share the panel is never reached: any use of it fails the test.
+    const untouched = (what: string) => () => Promise.reject(new Error(`Live Share reached the panel (${what}) without Live Share`));
+    const panel: PanelController = {
+      exportView: untouched('exportView'),
+      exportLesson: untouched('exportLesson'),
+      applyRemoteUiState: untouched('applyRemoteUiState'),
+      onDidChangeUiState: () => {
+        throw new Error('Live Share subscribed to the panel without Live Share');
+      },
+    };
+    checkEqual(await registerLiveShare(context, panel), false, 'started');
     checkEqual(context.subscriptions.length, 0, 'registered disposables');
   });
 
