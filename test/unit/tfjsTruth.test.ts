@@ -27,9 +27,36 @@ function modelFiles(): string[] {
   return [...fixtures, ...examples];
 }
 
-/** Static shapes use `N` for tfjs's `null` batch and `?` for any other size tfjs leaves undefined. */
-function realShape(shape: (number | null)[]): ShapesOut {
-  return shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : d));
+/** Fixtures whose every factory real tfjs rejects (`broken*.ts`). */
+function brokenFiles(): string[] {
+  return readdirSync(fixtureDir)
+    .filter((f) => f.startsWith('broken') && f.endsWith('.ts'))
+    .map((f) => join(fixtureDir, f));
+}
+
+/**
+ * Static shapes use `N` for tfjs's `null` batch and `?` for any other size tfjs leaves open
+ * (`null`, or `undefined` where a layer's computeOutputShape has no value yet).
+ */
+function realShape(shape: (number | null | undefined)[]): ShapesOut {
+  return shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : d === undefined ? '?' : d));
+}
+
+/** The analysis's shape in the same terms: a named size after the batch (`T`) is one tfjs leaves open. */
+function staticShape(shape: ShapesOut): ShapesOut {
+  if (!Array.isArray(shape)) return shape;
+  return shape.map((d, i) => (typeof d === 'number' || (i === 0 && d === 'N') ? d : '?'));
+}
+
+/** The 1-based line range of each exported function of a fixture: its line up to the next one's. */
+function functionLines(text: string): Map<string, [number, number]> {
+  const lines = text.split('\n');
+  const starts: [string, number][] = [];
+  lines.forEach((line, i) => {
+    const m = /^export function (\w+)/.exec(line);
+    if (m) starts.push([m[1], i + 1]);
+  });
+  return new Map(starts.map(([name, from], k) => [name, [from, k + 1 < starts.length ? starts[k + 1][1] - 1 : lines.length]]));
 }
 
 /** Errors a fixture expects, declared as `// expect-error: <part of the message>` lines. */
@@ -52,7 +79,7 @@ function compareModel(file: string, info: ModelInfo, real: RealLayer[], totalPar
   info.modules.forEach((m, i) => {
     const r = real[i];
     assert.equal(stem(m.path), stem(r.name), `${where}: name of layer ${i}`);
-    assert.deepEqual(m.outputShapes, r.outputShapes.map(realShape), `${where}: output shape of ${m.path}`);
+    assert.deepEqual(m.outputShapes?.map(staticShape), r.outputShapes.map(realShape), `${where}: output shape of ${m.path}`);
     assert.equal(m.paramsOwn, r.params, `${where}: parameters of ${m.path}`);
   });
   assert.equal(info.totalParams, totalParams, `${where}: total parameters`);
@@ -107,10 +134,27 @@ describe('tfjs front end against real tfjs', () => {
   }
 });
 
+describe('tfjs configurations real tfjs rejects', () => {
+  for (const file of brokenFiles()) {
+    const text = readFileSync(file, 'utf8');
+    const analysis = analyzeTfjs(text, 'typescript');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(file) as Record<string, () => unknown>;
+    const name = file.slice(root.length + 1);
+    for (const [exported, [from, to]] of functionLines(text)) {
+      it(`${name}: ${exported}() throws in tfjs, and the analysis reports it inside the function`, () => {
+        assert.throws(() => module[exported](), `${name}: tfjs builds ${exported}() without complaint`);
+        const inside = analysis.findings.filter((f) => f.line >= from && f.line <= to && (f.severity === 'error' || f.code === 'unknown-layer'));
+        assert.ok(inside.length > 0, `${name}: no error between lines ${from} and ${to}; findings: ${analysis.findings.map((f) => `${f.line} ${f.severity} ${f.message}`).join('; ')}`);
+      });
+    }
+  }
+});
+
 describe('tfjs catalogue coverage', () => {
   it('every tfjs catalogue entry (aliases included) is built by some fixture', () => {
     const used = new Set<string>();
-    for (const file of modelFiles()) for (const m of readFileSync(file, 'utf8').matchAll(/\blayers\.(\w+)\(/g)) used.add(m[1]);
+    for (const file of [...modelFiles(), ...brokenFiles()]) for (const m of readFileSync(file, 'utf8').matchAll(/\blayers\.(\w+)\(/g)) used.add(m[1]);
     const missing = allLayers()
       .filter((s) => s.framework === 'tfjs' && !used.has(s.name))
       .map((s) => s.name);

@@ -13,7 +13,9 @@ import { kerasAttentionDefs } from './kerasAttention';
 import { kerasConvDefs } from './kerasConv';
 import { kerasCoreDefs } from './kerasCore';
 import { kerasAliasClassNames, specsFor, tfjsClassNames, type KerasLayerDef } from './kerasDefinitions';
+import { kerasPreprocessingDefs } from './kerasPreprocessing';
 import { kerasRecurrentDefs } from './kerasRecurrent';
+import { kerasRecurrentCellDefs } from './kerasRecurrentCells';
 import type { LayerSpec } from './layerSpec';
 import { linearSpecs } from './linear';
 import { normSpecs } from './norm';
@@ -28,7 +30,14 @@ export type * from './layerSpec';
 export { bindConfig } from './layerSpec';
 
 /** Every Keras definition; each becomes a Keras entry and, where tfjs has the layer, a tfjs one. */
-const kerasLayerDefs: readonly KerasLayerDef[] = [...kerasCoreDefs, ...kerasConvDefs, ...kerasRecurrentDefs, ...kerasAttentionDefs];
+const kerasLayerDefs: readonly KerasLayerDef[] = [
+  ...kerasCoreDefs,
+  ...kerasConvDefs,
+  ...kerasRecurrentDefs,
+  ...kerasRecurrentCellDefs,
+  ...kerasAttentionDefs,
+  ...kerasPreprocessingDefs,
+];
 
 const pytorchSpecs: readonly LayerSpec[] = [
   ...linearSpecs,

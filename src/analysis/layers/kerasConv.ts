@@ -42,7 +42,7 @@ function tupleDefault(n: number, v: number): number | number[] {
 }
 
 /** Reads kernel, strides and dilation of a sliding-window layer. */
-function windowOf(cfg: LayerConfig, n: number, kernelKey: string): { kernel: Dim[]; strides: Dim[]; dilation: Dim[] } {
+export function windowOf(cfg: LayerConfig, n: number, kernelKey: string): { kernel: Dim[]; strides: Dim[]; dilation: Dim[] } {
   const kernel = tupleArg(cfg[kernelKey], n);
   const stridesGiven = cfg.strides;
   // Pools default their strides to the pool size.
@@ -66,7 +66,7 @@ function checkWindow(call: KerasCall, kernel: Dim[], strides: Dim[], dilation: D
  * Output sizes of a sliding window, with a finding when the (dilated) window does not fit a
  * 'valid' input: that is tfjs's "negative dimension" error, explained in sizes.
  */
-function slide(call: KerasCall, spatial: Dim[], kernel: Dim[], strides: Dim[], dilation: Dim[], padding: string, what: string): Dim[] {
+export function slide(call: KerasCall, spatial: Dim[], kernel: Dim[], strides: Dim[], dilation: Dim[], padding: string, what: string): Dim[] {
   const names = axisNames(spatial.length);
   const out = spatial.map((len, i) => kerasConvLength(len, kernel[i], strides[i], dilation[i], padding));
   const tooSmall = out.map((d, i) => (isKnown(d) && d <= 0 ? i : -1)).filter((i) => i >= 0);

@@ -229,6 +229,24 @@ const inputLayer: KerasLayerDef = {
   params: () => 0,
 };
 
+/**
+ * tfjs's Embedding checks `inputLength` (a number, or one size per axis after the batch) against
+ * the input it receives and takes the given sizes where the input's are unknown; null when
+ * `inputLength` is not given or does not fit (then with a finding, as tfjs throws).
+ */
+function inputLengths(call: KerasCall, shape: readonly Dim[]): Dim[] | null {
+  const given = call.cfg.input_length;
+  if (given === null || given === undefined) return null;
+  const lengths = Array.isArray(given) ? given : [given];
+  const steps = shape.slice(1);
+  const clash = lengths.length !== steps.length || lengths.some((l, i) => typeof l === 'number' && isKnown(steps[i]) && l !== steps[i]);
+  if (clash) {
+    call.ctx.invalid(`${call.label}: inputLength is ${JSON.stringify(given)}, but the input has the shape ${formatShape(shape)}; tfjs throws when the layer is built`);
+    return null;
+  }
+  return steps.map((d, i) => (isKnown(d) ? d : typeof lengths[i] === 'number' ? (lengths[i] as number) : d));
+}
+
 const embedding: KerasLayerDef = {
   className: 'Embedding',
   keras: 'Embedding',
@@ -238,7 +256,9 @@ const embedding: KerasLayerDef = {
   forward: (call, inputs) => {
     const input = firstInput(inputs);
     if (!input) return UNKNOWN_VALUE;
-    return tensorOf([...input.shape, dimArg(call.cfg.output_dim)], 'float');
+    const lengths = call.fw === 'tfjs' ? inputLengths(call, input.shape) : null;
+    const steps = lengths ?? input.shape.slice(1);
+    return tensorOf([input.shape[0], ...steps, dimArg(call.cfg.output_dim)], 'float');
   },
   params: (call) => exact(mulDim(dimArg(call.cfg.input_dim), dimArg(call.cfg.output_dim))),
   formula: (call) => {

@@ -522,13 +522,23 @@ export class TfjsRuntime implements InterpreterHost {
       const first = this.firstInput(model, layer);
       model.layers.push(layer);
       const out = this.apply(layer, { t: 'tensor', tensor: first }, layer.span, true);
-      model.outputs = [this.firstTensorOf(out)];
+      model.outputs = [this.checkSequentialShape(layer, this.firstTensorOf(out))];
       return UNDEF;
     }
     model.layers.push(layer);
     const out = this.apply(layer, { t: 'tensor', tensor: model.outputs[0] }, layer.span, true);
-    model.outputs = [this.firstTensorOf(out)];
+    model.outputs = [this.checkSequentialShape(layer, this.firstTensorOf(out))];
     return UNDEF;
+  }
+
+  /**
+   * tfjs's Sequential.add rejects a layer whose static output shape has a negative size (a
+   * functional model keeps it); catalogue rules give one only where tfjs's own computeOutputShape does.
+   */
+  private checkSequentialShape(layer: LayerInstance, out: SymbolicTensor): SymbolicTensor {
+    if (!out.shape || out.poisoned || !out.shape.some((d) => isKnown(d) && d < 0)) return out;
+    this.report('error', 'shape-mismatch', layer.span, `${layer.name}: tfjs throws "Negative dimension size caused by adding layer ${layer.name}" when a sequential model adds it: its static output shape is ${formatShape(out.shape)}`);
+    return { ...out, poisoned: true };
   }
 
   private firstTensorOf(v: Value): SymbolicTensor {
