@@ -2,7 +2,7 @@
 // Keras and tfjs, written once in Keras's spelling. Tensors are channels-last unless the layer's
 // data_format says otherwise; kernels print in Keras's storage order (kh, kw, C_in, filters).
 
-import { addDim, formatDim, formatShape, isKnown, mulDim, productDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
+import { addDim, formatDim, formatShape, isKnown, isUnknown, mulDim, productDim, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import { convNotation, poolNotation, strideDilationSuffix } from '../notation';
 import type { Geometry } from '../types';
 import type { InputLayout, LayerConfig, LayerValue, ParamSpec } from './layerSpec';
@@ -154,6 +154,11 @@ function convForward(kind: ConvKind, n: number) {
     const { spatial: axes, channel } = layoutAxes(call.cfg, n + 2);
     const spatial = axes.map((a) => input.shape[a]);
     const cin = input.shape[channel];
+    if (call.fw === 'tfjs' && isUnknown(cin)) {
+      // In a tfjs model an open size is tfjs's own undefined (a Reshape's -1, a null in inputShape), and its convolutions build their kernels from the channel count.
+      call.ctx.mismatch(`${call.label}: tfjs needs the channel size of its input to be known but got ${formatShape(input.shape)} ("The channel dimension of the input should be defined")`);
+      return UNKNOWN_VALUE;
+    }
     const { kernel, strides, dilation } = windowOf(call.cfg, n, 'kernel_size');
     checkWindow(call, kernel, strides, dilation, 'kernel_size');
     let padding = paddingMode(call.cfg);

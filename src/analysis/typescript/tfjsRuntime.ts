@@ -526,9 +526,23 @@ export class TfjsRuntime implements InterpreterHost {
       return UNDEF;
     }
     model.layers.push(layer);
+    this.checkLaterInputShape(layer, model.outputs[0]);
     const out = this.apply(layer, { t: 'tensor', tensor: model.outputs[0] }, layer.span, true);
     model.outputs = [this.checkSequentialShape(layer, this.firstTensorOf(out))];
     return UNDEF;
+  }
+
+  /** tfjs ignores inputShape on a later layer of a sequential model, warning when it differs from the input it gets. */
+  private checkLaterInputShape(layer: LayerInstance, input: SymbolicTensor): void {
+    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'));
+    const inputShape = this.dimsOf(layer.raw.get('inputShape'));
+    const declared = batchInput ?? (inputShape ? [symDim('N'), ...inputShape] : null);
+    if (!declared || !input.shape) return;
+    const given = input.shape;
+    const differs = declared.length !== given.length || declared.some((d, i) => isKnown(d) && isKnown(given[i]) && d !== given[i]);
+    if (differs) {
+      this.report('warning', 'shape-mismatch', layer.span, `${layer.name} declares the input shape ${formatShape(declared)}, but as a later layer of a sequential model it receives ${formatShape(given)}; tfjs ignores the declaration (with a console warning)`);
+    }
   }
 
   /**
