@@ -144,7 +144,8 @@ describe('tfjs configurations real tfjs rejects', () => {
     for (const [exported, [from, to]] of functionLines(text)) {
       it(`${name}: ${exported}() throws in tfjs, and the analysis reports it inside the function`, () => {
         assert.throws(() => module[exported](), `${name}: tfjs builds ${exported}() without complaint`);
-        const inside = analysis.findings.filter((f) => f.line >= from && f.line <= to && (f.severity === 'error' || f.code === 'unknown-layer'));
+        // An error, or a warning where the analysis cannot be certain (an uncatalogued factory, a class whose name it cannot see).
+        const inside = analysis.findings.filter((f) => f.line >= from && f.line <= to && f.severity !== 'info');
         assert.ok(inside.length > 0, `${name}: no error between lines ${from} and ${to}; findings: ${analysis.findings.map((f) => `${f.line} ${f.severity} ${f.message}`).join('; ')}`);
       });
     }
@@ -168,6 +169,9 @@ describe('tfjs layer names', () => {
     ['test/fixtures/tfjs/digitCnn.ts', 'digitCnn'],
     ['test/fixtures/tfjs/functional.ts', 'residualNet'],
     ['test/fixtures/tfjs/recurrent.ts', 'encoderStates'],
+    ['test/fixtures/tfjs/recurrentCells.ts', 'cellStacks'],
+    ['test/fixtures/tfjs/customLayers.ts', 'customFunctional'],
+    ['test/fixtures/tfjs/configurations.ts', 'channelsFirstPools'],
   ] as const) {
     it(`${factory}() names its layers as tfjs does in a fresh process`, function () {
       this.timeout(30_000);

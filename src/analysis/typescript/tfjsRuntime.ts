@@ -392,7 +392,7 @@ export class TfjsRuntime implements InterpreterHost {
   constructForeign(base: Value, cls: ClassValue, instance: Extract<Value, { t: 'object' }>, args: Value[], node: SyntaxNode, construct: () => void): Value | null {
     if (base.t !== 'builtin' || base.name !== 'tf.layers.Layer') return null;
     const config = args[0]?.t === 'object' ? args[0].props : new Map<string, Value>();
-    const layer = this.newLayer('custom', this.customClassName(cls), {}, config, node);
+    const layer = this.newLayer('custom', this.customClassName(cls, config, node), {}, config, node);
     const custom = { instance, weights: 0 as number | null, built: false };
     layer.custom = custom;
     instance.props.set('addWeight', this.builtin('addWeight', (a) => {
@@ -408,12 +408,38 @@ export class TfjsRuntime implements InterpreterHost {
     return { t: 'layer', layer };
   }
 
-  /** tfjs's class name of a user layer: its static `className` when it sets one, else the class's name. */
-  private customClassName(cls: ClassValue): string {
-    for (const m of cls.node.getChild('ClassBody')?.getChildren('PropertyDeclaration') ?? []) {
-      const name = m.getChild('PropertyDefinition');
-      const init = m.getChild('Equals')?.nextSibling;
-      if (m.getChild('static') && name && this.interp && this.interp.src(name) === 'className' && init?.name === 'String') return this.interp.src(init).slice(1, -1);
+  /**
+   * tfjs's class name of a user layer: the static `className` it (or a user class it extends)
+   * declares in its body, with a static getter, or by `X.className = '...'` in the file. tfjs names
+   * a layer from it, so without one (and without a `name` in the config) tfjs throws while
+   * constructing the layer; the analysis then says so and uses the class's own name.
+   */
+  private customClassName(cls: ClassValue, config: Map<string, Value>, node: SyntaxNode): string {
+    const interp = this.interp;
+    if (!interp) return cls.name;
+    let top: SyntaxNode = cls.node;
+    while (top.parent) top = top.parent;
+    const fileText = interp.src(top);
+    for (let c: Value | null = cls; c?.t === 'class'; c = c.base) {
+      for (const m of c.node.getChild('ClassBody')?.getChildren('PropertyDeclaration') ?? []) {
+        const name = m.getChild('PropertyDefinition');
+        const init = m.getChild('Equals')?.nextSibling;
+        if (m.getChild('static') && name && interp.src(name) === 'className' && init?.name === 'String') return interp.src(init).slice(1, -1);
+      }
+      const body = c.node.getChild('ClassBody');
+      const getter = body ? /static\s+get\s+className\s*\(\s*\)\s*(?::\s*\w+\s*)?\{\s*return\s+(['"])([^'"]+)\1/.exec(interp.src(body)) : null;
+      if (getter) return getter[2];
+      const escaped = c.name.replace(/[$]/g, '\\$');
+      const assigned = new RegExp(`(?:^|[^\\w$.])${escaped}\\s*\\.\\s*className\\s*=\\s*(['"])([^'"]+)\\1`).exec(fileText);
+      if (assigned) return assigned[2];
+    }
+    if (config.get('name')?.t !== 'str') {
+      this.report(
+        'warning',
+        'invalid-argument',
+        spanOf(node),
+        `${cls.name} sets no static className: tfjs names an unnamed layer after its class name and throws ("Cannot read properties of undefined") when constructing it; add \`static className = '${cls.name}'\``,
+      );
     }
     return cls.name;
   }
