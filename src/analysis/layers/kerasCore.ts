@@ -559,7 +559,16 @@ const activationDefs: KerasLayerDef[] = [
   elementwiseDef('ReLU', 'reLU', [{ name: 'max_value', default: null }, { name: 'negative_slope', default: 0 }, { name: 'threshold', default: 0 }]),
   elementwiseDef('LeakyReLU', 'leakyReLU', [{ name: 'negative_slope', default: 0.3 }]),
   elementwiseDef('Softmax', 'softmax', [{ name: 'axis', default: -1 }]),
-  elementwiseDef('ELU', 'elu', [{ name: 'alpha', default: 1 }]),
+  {
+    ...elementwiseDef('ELU', 'elu', [{ name: 'alpha', default: 1 }]),
+    forward: (call, inputs) => {
+      // tfjs-layers' ELU throws NotImplementedError for any alpha but 1 when it is created.
+      if (call.fw === 'tfjs' && typeof call.cfg.alpha === 'number' && call.cfg.alpha !== 1) {
+        call.ctx.invalid(`${call.label}: tfjs supports only alpha 1 and throws "Non-default alpha value (${call.cfg.alpha}) is not supported by the ELU layer yet"`);
+      }
+      return identityForward(call, inputs);
+    },
+  },
   elementwiseDef('ThresholdedReLU', 'thresholdedReLU', [{ name: 'theta', default: 1 }]),
   elementwiseDef('Dropout', 'dropout', [{ name: 'rate' }, { name: 'noise_shape', default: null }, { name: 'seed', default: null }], 'regularization'),
   elementwiseDef('SpatialDropout1D', 'spatialDropout1d', [{ name: 'rate' }], 'regularization'),
