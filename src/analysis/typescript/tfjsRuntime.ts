@@ -214,10 +214,13 @@ export class TfjsRuntime implements InterpreterHost {
 
   // ---- Tensors and inputs ----
 
-  /** A shape written in a config: numbers stay, null is the batch `N`, anything else unknown. */
-  private dimsOf(v: Value | undefined): Dim[] | null {
+  /**
+   * A shape written in a config: numbers stay; a null is the batch `N` where it stands first in a
+   * batch shape (`batchShape`, `batchInputShape`) and an open size anywhere else, as tfjs treats it.
+   */
+  private dimsOf(v: Value | undefined, withBatch = false): Dim[] | null {
     if (!v || v.t !== 'array') return null;
-    return v.items.map((x) => (x.t === 'num' && Number.isInteger(x.v) ? x.v : x.t === 'null' ? symDim('N') : unknownDim()));
+    return v.items.map((x, i) => (x.t === 'num' && Number.isInteger(x.v) ? x.v : x.t === 'null' && withBatch && i === 0 ? symDim('N') : unknownDim()));
   }
 
   /** The bound shape if any (reporting when it overrides a different declared size), else the declared one. */
@@ -259,7 +262,7 @@ export class TfjsRuntime implements InterpreterHost {
     const name = given?.t === 'str' ? given.v : `input${(this.counters.get('input') ?? 0) + 1}`;
     if (given?.t !== 'str') this.counters.set('input', (this.counters.get('input') ?? 0) + 1);
     const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
-    const batchShape = this.dimsOf(raw.get('batchShape'));
+    const batchShape = this.dimsOf(raw.get('batchShape'), true);
     const shape = this.dimsOf(raw.get('shape'));
     let dims = this.chooseShape(name, batchShape ?? (shape ? [symDim('N'), ...shape] : null), spanOf(node));
     let why: string | undefined;
@@ -280,7 +283,7 @@ export class TfjsRuntime implements InterpreterHost {
     const layer = this.newLayer('inputLayer', 'InputLayer', {}, raw, node, name);
     const batchSize = raw.get('batchSize');
     const inputShape = this.dimsOf(raw.get('inputShape'));
-    const dims = this.chooseShape(name, this.dimsOf(raw.get('batchInputShape')) ?? (inputShape ? [batchSize?.t === 'num' ? batchSize.v : symDim('N'), ...inputShape] : null), spanOf(node));
+    const dims = this.chooseShape(name, this.dimsOf(raw.get('batchInputShape'), true) ?? (inputShape ? [batchSize?.t === 'num' ? batchSize.v : symDim('N'), ...inputShape] : null), spanOf(node));
     if (!dims) this.report('error', 'invalid-argument', spanOf(node), 'tf.layers.inputLayer needs inputShape (or batchInputShape) as a list of sizes');
     this.inputTensor(layer, dims, this.dtypeOf(raw.get('dtype')), spanOf(node), dims ? undefined : 'an input layer without a shape');
     return { t: 'layer', layer };
@@ -560,7 +563,7 @@ export class TfjsRuntime implements InterpreterHost {
 
   /** tfjs ignores inputShape on a later layer of a sequential model, warning when it differs from the input it gets. */
   private checkLaterInputShape(layer: LayerInstance, input: SymbolicTensor): void {
-    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'));
+    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'), true);
     const inputShape = this.dimsOf(layer.raw.get('inputShape'));
     const declared = batchInput ?? (inputShape ? [symDim('N'), ...inputShape] : null);
     if (!declared || !input.shape) return;
@@ -590,7 +593,7 @@ export class TfjsRuntime implements InterpreterHost {
   /** The input tensor a sequential model builds from its first layer's inputShape/batchInputShape. */
   private firstInput(model: ModelObject, layer: LayerInstance): SymbolicTensor {
     const name = `${layer.name}_input`;
-    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'));
+    const batchInput = this.dimsOf(layer.raw.get('batchInputShape'), true);
     const inputShape = this.dimsOf(layer.raw.get('inputShape'));
     const batchSize = layer.raw.get('batchSize');
     const batch: Dim = batchSize?.t === 'num' ? batchSize.v : symDim('N');
