@@ -134,6 +134,12 @@ const bidirectional: KerasLayerDef = {
       return UNKNOWN_VALUE;
     }
     if (!input) return UNKNOWN_VALUE;
+    if (call.fw === 'tfjs' && kerasClassNameOf(inner.spec) === 'RNN') {
+      // tfjs builds the backward copy from the wrapped layer's config, and the generic RNN's config
+      // does not carry its cell in a form tfjs can read back.
+      call.ctx.invalid(`${call.label}: tfjs cannot wrap the generic RNN layer: copying it for the backward direction throws "Improper config format ... 'className' and 'config' must set"; wrap lstm, gru or simpleRNN instead`);
+      return UNKNOWN_VALUE;
+    }
     const back = nestedLayer(call, call.cfg.backward_layer) ?? inner;
     const fwd = runNested(call, inner, input);
     const bwd = runNested(call, back, input);
