@@ -1,7 +1,8 @@
 // Preprocessing layers of Keras and tfjs, written once: CenterCrop, Resizing, CategoryEncoding
 // and tfjs's RandomWidth. tfjs 4.22 computes some of these shapes differently from the tensors its
 // layers produce (Resizing drops the batch axis, RandomWidth has no width until it runs); the tfjs
-// entries give tfjs's static shapes, because the layers after them are built on those, and say so.
+// entries give tfjs's static shapes, because the layers after them are built on those, and say so
+// (and that these two cannot run inside a tfjs model at all).
 
 import { formatShape, isKnown, unknownDim, type Dim } from '../shapes';
 import type { LayerValue, ParamSpec } from './layerSpec';
@@ -26,6 +27,13 @@ function resized(call: KerasCall, shape: readonly Dim[], height: Dim, width: Dim
   out[w] = width;
   return out;
 }
+
+/**
+ * tfjs 4.22's Resizing and RandomWidth hand the list of inputs a model passes to `call` straight
+ * to resizeBilinear, so inside a model they throw whenever the model runs; on a tensor they work.
+ */
+const TFJS_RESIZE_IN_MODEL = (label: string) =>
+  `${label}: tfjs cannot run this layer inside a model: its call passes the model's list of inputs to resizeBilinear, which throws "x must be rank 3 or 4, but got rank 1" on predict and fit; resize the images before the model`;
 
 const imageSignature: ParamSpec[] = [{ name: 'height' }, { name: 'width' }];
 
@@ -71,6 +79,7 @@ const resizing: KerasLayerDef = {
       call.ctx.gap(
         `${call.label}: tfjs gives this layer the static shape ${formatShape(tfjsShape)} (its computeOutputShape drops the batch axis and takes the input's width as channels), so the layers after it are built on that shape; the tensor it computes is ${formatShape(runtime)}`,
       );
+      call.ctx.invalid(TFJS_RESIZE_IN_MODEL(call.label));
       return tensorOf(tfjsShape, input.dtype);
     }
     if (!expectNdim(call, input, 4, call.cfg.data_format === 'channels_first' ? '(N,C,H,W)' : '(N,H,W,C)')) return UNKNOWN_VALUE;
@@ -132,6 +141,7 @@ const randomWidth: KerasLayerDef = {
     call.ctx.gap(
       `${call.label}: tfjs gives this layer the static shape [undefined, -1, ${formatShape([input.shape[2]]).slice(1, -1)}] (its computeOutputShape knows no height before the layer has run and no width at all), so the layers after it are built on that shape; the tensor it computes is (N,H,W',C) with a random width W'`,
     );
+    call.ctx.invalid(TFJS_RESIZE_IN_MODEL(call.label));
     return tensorOf(tfjsShape, input.dtype);
   },
   params: () => 0,
