@@ -97,7 +97,19 @@ export class TfjsRuntime implements InterpreterHost {
       if (prop === 'sequential') return this.builtin('tf.sequential', (args, n) => this.sequential(args[0], n));
       if (prop === 'model') return this.builtin('tf.model', (args, n) => this.functionalModel(args[0], n));
       if (prop === 'input') return this.builtin('tf.input', (args, n) => this.input(args[0], n));
+      if (prop === 'util') return { t: 'ns', path: 'tf.util' };
       return this.opaque(`tf.${prop}`);
+    }
+    if (path === 'tf.util') {
+      // Models size their inputs with tf.util.sizeFromShape: the product of a known shape.
+      if (prop === 'sizeFromShape') {
+        return this.builtin('tf.util.sizeFromShape', (args, n) => {
+          const shape = args[0];
+          if (shape?.t === 'array' && shape.items.every((x) => x.t === 'num')) return num(shape.items.reduce((p, x) => p * (x as { v: number }).v, 1));
+          return unknown('tf.util.sizeFromShape of a shape the analysis does not know', n.from);
+        });
+      }
+      return this.opaque(`tf.util.${prop}`);
     }
     if (path === 'tf.layers') {
       if (prop === 'input') return this.builtin('tf.layers.input', (args, n) => this.input(args[0], n));
