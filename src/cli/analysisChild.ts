@@ -35,13 +35,18 @@ export type ChildOutcome = { printed: string; log: string } | { stopped: Analysi
 /** Start-up time of a child (Node and the analysis bundle) allowed on top of the analysis deadline. */
 const STARTUP_MS = 500;
 
+/** The Node flags of an analysis child: the process's own (a TypeScript loader under tests) and the heap limit. */
+export function childFlags(limits: AnalysisLimits): string[] {
+  return [...process.execArgv, `--max-old-space-size=${limits.heapMb}`, '--max-semi-space-size=16'];
+}
+
 /**
  * Analyses and prints in a child process running `entry` (the CLI's executable) with `CHILD_FLAG`,
  * under the heap limit and deadline of `limits`.
  */
 export function analyzeInChild(entry: string, request: ChildRequest, limits: AnalysisLimits = ANALYSIS_LIMITS): ChildOutcome {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${limits.heapMb}`, '--max-semi-space-size=16', entry, CHILD_FLAG], {
+  const run = spawnSync(process.execPath, [...childFlags(limits), entry, CHILD_FLAG], {
     input: JSON.stringify(request),
     encoding: 'utf8',
     timeout: limits.deadlineMs + STARTUP_MS,

@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, extname, join, resolve } from 'node:path';
 import { ipynbCells, notebookProgram } from '../analysis/notebook';
-import { analyzeInChild } from './analysisChild';
+import { analyzeInChild, type ChildRequest } from './analysisChild';
+import { analyzeInServer } from './analysisServer';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
 import type { InputBinding, Language } from '../analysis/types';
@@ -125,11 +126,23 @@ function sitePackagesOf(prefix: string): string[] {
   return found;
 }
 
+/** Where the analysis runs (src/cli/bin.ts fills it in). */
+export interface AnalysisPlace {
+  /** The socket of the warm analysis child (src/cli/analysisServer.ts); none: a one-off child every run. */
+  socketPath?: string;
+}
+
 /**
- * Runs the CLI; returns the exit status. Output goes through the given writers; `childEntry` is
- * the executable the analysis child runs (src/cli/bin.ts, which serves it from the analysis bundle).
+ * Runs the CLI; resolves to the exit status. Output goes through the given writers; `childEntry` is
+ * the executable an analysis child runs (src/cli/bin.ts, which serves it from the analysis bundle).
  */
-export function main(childEntry: string, argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+export async function main(
+  childEntry: string,
+  argv: string[],
+  place: AnalysisPlace = {},
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let args: CliArgs | 'help';
   try {
     args = parseArgs(argv);
@@ -163,9 +176,9 @@ export function main(childEntry: string, argv: string[], out: (s: string) => voi
   // The analysis runs in a child process with the editor's limits (2 s, 256 MB): a hostile file
   // ends in a finding, not in a crash or a hang of this process. Imports read within the project,
   // the file's Python environment and the search path. The child prints the summary too, so this
-  // process never loads the table's formatter.
+  // process never loads the table's formatter. The warm child serves it when it can.
   const print = { file: args.file, json: args.json, model: args.model };
-  const outcome = analyzeInChild(childEntry, {
+  const request: ChildRequest = {
     text,
     language: languageOf(path),
     options: {
@@ -178,7 +191,8 @@ export function main(childEntry: string, argv: string[], out: (s: string) => voi
     },
     roots: [...cliImportRoots(path, args.root), ...pythonPath.map(portable)],
     print,
-  });
+  };
+  const outcome = (place.socketPath ? await analyzeInServer(childEntry, place.socketPath, request) : undefined) ?? analyzeInChild(childEntry, request);
   if ('stopped' in outcome) {
     out(printedSummary(outcome.stopped, print));
     return 0;
