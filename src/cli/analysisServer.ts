@@ -9,7 +9,7 @@
 // is wider than a socket file's), nor with LAYER_LENS_CACHE=off or LAYER_LENS_SERVER=off.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { contentHash } from '../node/codeCache';
@@ -32,8 +32,22 @@ const MAX_SOCKET_PATH = 100;
 export function serverSocketPath(cacheDir: string | undefined, bundleKey: string, limits: AnalysisLimits = ANALYSIS_LIMITS, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!cacheDir || process.platform === 'win32' || env.LAYER_LENS_SERVER === 'off') return undefined;
   const engine = contentHash(Buffer.from([process.version, process.arch, ...childFlags(limits)].join('\0'), 'utf8'));
-  const path = join(cacheDir, `server-${bundleKey}-${engine}.sock`);
+  const path = join(cacheDir, 'servers', `${bundleKey}-${engine}.sock`);
   return path.length <= MAX_SOCKET_PATH ? path : undefined;
+}
+
+/**
+ * Makes the sockets' folder, private to this user (some systems do not check a socket file's own
+ * permissions); false when it is anyone else's or open to others.
+ */
+function privateFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = statSync(dir);
+    return stat.isDirectory() && (stat.mode & 0o077) === 0 && (process.getuid === undefined || stat.uid === process.getuid());
+  } catch {
+    return false;
+  }
 }
 
 /** A connected socket, or undefined when nothing listens at `path`. */
@@ -52,12 +66,7 @@ function connectTo(path: string): Promise<Socket | undefined> {
 async function serverConnection(entry: string, path: string, limits: AnalysisLimits): Promise<Socket | undefined> {
   const socket = await connectTo(path);
   if (socket) return socket;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch {
-    return undefined;
-  }
-  // Detached, without our stdio, in the cache folder: it outlives this run and holds no one's pipes or working folder.
+  // Detached, without our stdio, in the sockets' folder: it outlives this run and holds no one's pipes or working folder.
   const server = spawn(process.execPath, [...childFlags(limits), entry, SERVER_FLAG, path], { cwd: dirname(path), detached: true, stdio: 'ignore', windowsHide: true });
   let exited = false;
   server.once('exit', () => (exited = true));
@@ -78,6 +87,7 @@ async function serverConnection(entry: string, path: string, limits: AnalysisLim
  * server started the request kills the server and ends in the deadline finding.
  */
 export async function analyzeInServer(entry: string, path: string, request: ChildRequest, limits: AnalysisLimits = ANALYSIS_LIMITS): Promise<ChildOutcome | undefined> {
+  if (!privateFolder(dirname(path))) return undefined;
   const socket = await serverConnection(entry, path, limits);
   if (!socket) return undefined;
   return new Promise((resolve) => {

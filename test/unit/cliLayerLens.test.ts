@@ -59,19 +59,21 @@ describe('layer-lens CLI', function () {
     assert.ok(first.pid !== undefined, 'the first run was not served by the warm child');
     assert.equal(second.pid, first.pid);
     assert.equal(second.stdout, first.stdout);
-    const sockets = readdirSync(join(cacheHome, 'layer-lens')).filter((f) => f.endsWith('.sock'));
+    const servers = join(cacheHome, 'layer-lens', 'servers');
+    const sockets = readdirSync(servers).filter((f) => f.endsWith('.sock'));
     assert.equal(sockets.length, 1, sockets.join(', '));
-    assert.equal(statSync(join(cacheHome, 'layer-lens', sockets[0])).mode & 0o077, 0, 'others may open the socket');
+    assert.equal(statSync(servers).mode & 0o077, 0, 'others may enter the sockets folder');
+    assert.equal(statSync(join(servers, sockets[0])).mode & 0o077, 0, 'others may open the socket');
     const oneOff = spawnSync(process.execPath, [bin, 'summary', 'examples/wavenet.py', '--json'], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_SERVER: 'off' } });
     assert.equal(oneOff.stdout, first.stdout);
     // A warm child that died leaves its socket file (made here by a process killed while it listened):
     // the next run starts another in its place.
     process.kill(first.pid, 'SIGKILL');
-    const socket = join(cacheHome, 'layer-lens', sockets[0]);
+    const socket = join(servers, sockets[0]);
     rmSync(socket, { force: true });
     const stale = spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     assert.equal(stale.signal, 'SIGKILL');
-    assert.ok(readdirSync(join(cacheHome, 'layer-lens')).includes(sockets[0]), 'no stale socket file was left');
+    assert.ok(readdirSync(servers).includes(sockets[0]), 'no stale socket file was left');
     const third = servedBy('summary', 'examples/wavenet.py', '--json');
     assert.ok(third.pid !== undefined && third.pid !== first.pid, `served by ${third.pid}`);
     assert.equal(third.stdout, first.stdout);
