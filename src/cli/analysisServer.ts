@@ -81,6 +81,15 @@ async function serverConnection(entry: string, path: string, limits: AnalysisLim
   return undefined;
 }
 
+/** Kills a warm child (it may have ended already). */
+function stopServer(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
 /**
  * Analyses and prints in the warm server, starting it if needed. Undefined when the server could
  * not serve the request (the caller then uses a one-off child); a deadline that passes once the
@@ -98,9 +107,17 @@ export async function analyzeInServer(entry: string, path: string, request: Chil
     let deadline: ReturnType<typeof setTimeout> | undefined;
     // A server busy with another run's request answers once that one ends (or its deadline kills the server).
     const waiting = setTimeout(() => settle(undefined), limits.deadlineMs + SERVER_START_MS);
+    // Interrupted while the warm child works on this run's request: the child (detached, so not
+    // reached by the terminal's signal) is stopped too, as a one-off child would be.
+    const interrupted = () => {
+      if (pid !== undefined) stopServer(pid);
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
     const settle = (outcome: ChildOutcome | undefined) => {
       if (settled) return;
       settled = true;
+      process.removeListener('SIGINT', interrupted);
       clearTimeout(waiting);
       if (deadline) clearTimeout(deadline);
       socket.destroy();
@@ -118,11 +135,7 @@ export async function analyzeInServer(entry: string, path: string, request: Chil
         startedAt = performance.now();
         received = received.subarray(line + 1);
         deadline = setTimeout(() => {
-          try {
-            process.kill(pid!, 'SIGKILL');
-          } catch {
-            // Gone already.
-          }
+          stopServer(pid!);
           settle({ stopped: stoppedAnalysis(request.language, deadlineMessage(limits), performance.now() - startedAt) });
         }, limits.deadlineMs);
       }
