@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-core, extension-worker, extension-web, webview, cli, cli-main, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-worker, extension-web, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -71,7 +71,8 @@ const targets = {
     platform: 'browser',
     format: 'iife',
   },
-  // The `layer-lens` command: a small loader (the bin) that runs the command's bundle below through
+  // The `layer-lens` executable: the command (arguments, the analysis child's spawn, printing), small
+  // and without the analysis core; started as the analysis child, it loads the bundle below through
   // the V8 code cache (src/node/codeCache.ts).
   cli: {
     entryPoints: ['src/cli/bin.ts'],
@@ -80,10 +81,11 @@ const targets = {
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
   },
-  // The command itself with the analysis core, loaded by the bin above.
-  'cli-main': {
-    entryPoints: ['src/cli/layerLens.ts'],
-    outfile: 'dist/cli/layerLensMain.js',
+  // The analysis child's bundle: the analysis core, the table and the import reader, loaded by the
+  // executable above in the child process only.
+  'cli-analysis': {
+    entryPoints: ['src/cli/analysisChildMain.ts'],
+    outfile: 'dist/cli/layerLensAnalysis.js',
     platform: 'node',
     format: 'cjs',
   },
@@ -109,12 +111,12 @@ const targets = {
 };
 
 /** Targets loaded through the code cache loader; a watch build leaves them unmarked (the loader then hashes them itself). */
-const cachedBundles = new Set(['cli-main', 'extension-core']);
+const cachedBundles = new Set(['cli-analysis', 'extension-core']);
 
 // The Node extension is two bundles: building one builds the other.
 if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
-// So is the command: its bin loads the bundle with the analysis.
-if (only.includes('cli') && !only.includes('cli-main')) only.push('cli-main');
+// So is the command: its analysis child loads the bundle with the analysis.
+if (only.includes('cli') && !only.includes('cli-analysis')) only.push('cli-analysis');
 if (only.includes('extension-node') && !only.includes('extension-worker')) only.push('extension-worker');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));
 if (selected.length === 0) {

@@ -65,7 +65,7 @@ const shipped: Record<string, string> = {
   'extension-web': 'dist/extension/web.js',
   webview: 'dist/webview/main.js',
   cli: 'dist/cli/layerLens.js',
-  'cli-main': 'dist/cli/layerLensMain.js',
+  'cli-analysis': 'dist/cli/layerLensAnalysis.js',
 };
 
 /** A production build in a staging copy (never over the working tree's dist/, which others use). */

@@ -99,7 +99,7 @@ export function measuredFigures(r: BenchResults): Record<string, { value: number
     return {
       value: ratio,
       how: row && ratio !== null && row.cli && row.torchHooks
-        ? `\`layer-lens summary … --json\` process ${row.cli.median.toFixed(0)} ms ÷ torch forward-hooks process ${row.torchHooks.median.toFixed(0)} ms, medians of runs taken in turns in this run (${(1 / ratio).toFixed(1)}× faster; the CLI's first run, with empty caches (it compiles its bundle and parses every file, and keeps both), took ${row.cliFirstRun?.toFixed(0) ?? '?'} ms)`
+        ? `\`layer-lens summary … --json\` process ${row.cli.median.toFixed(0)} ms ÷ torch forward-hooks process ${row.torchHooks.median.toFixed(0)} ms, medians of runs taken in turns in this run (${(1 / ratio).toFixed(1)}× faster; served by the warm analysis child; with a one-off child every run, ${row.cliOneOff ? `${row.cliOneOff.median.toFixed(0)} ms, ${row.cliOneOffRatio?.toFixed(3)}` : 'not measured'}; the CLI's first run, with empty caches (it compiles its bundle and parses every file, and keeps both), took ${row.cliFirstRun?.toFixed(0) ?? '?'} ms)`
         : `not measured: ${row?.torchError ?? row?.cliError ?? 'no baseline row'}`,
     };
   };

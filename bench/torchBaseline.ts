@@ -1,6 +1,6 @@
 // Side by side on the same models: PyTorch's forward-hooks method (bench/torchHooks.py, what
-// torchinfo does: import torch, build, run one forward pass, print), our CLI as a process, and
-// analyze() in-process. Processes are timed from spawn to exit, i.e. to the printed table, and in
+// torchinfo does: import torch, build, run one forward pass, print), our CLI as a process (served by
+// its warm analysis child, and with one-off children), and analyze() in-process. Processes are timed from spawn to exit, i.e. to the printed table, and in
 // turns (hooks, CLI, CLI, hooks, …) so that both see the same load on a shared machine: the ratio
 // of their medians is the figure the budgets check.
 import { spawnSync } from 'node:child_process';
@@ -46,6 +46,14 @@ export interface BaselineRow {
   cliFirstRun?: number | null;
   /** CLI median ÷ hooks median, both measured in the same turns. */
   cliRatio?: number | null;
+  /**
+   * The CLI with LAYER_LENS_SERVER=off, in the same turns: every run starts a one-off analysis child
+   * (warm code and parse caches), as a run does when no warm child is alive (the first run after a
+   * minute without one).
+   */
+  cliOneOff?: Spread | null;
+  /** That median ÷ hooks median. */
+  cliOneOffRatio?: number | null;
   analyze: Spread;
   analyzeModules: number;
 }
@@ -123,7 +131,8 @@ export function runBaseline(quick: boolean, log: (s: string) => void): BaselineR
     // The first run of the CLI fills the code cache, as a user's first run does; it is reported apart.
     rmSync(join(cacheHome, 'layer-lens'), { recursive: true, force: true });
     const first = ours ? runProcess(ours) : null;
-    const [torchTimes, cliTimes] = timeInTurns([torch, ours], [1, 2], quick ? 2 : 5);
+    const oneOff: ProcessCommand | null = ours ? { ...ours, env: { ...ours.env, LAYER_LENS_SERVER: 'off' } } : null;
+    const [torchTimes, cliTimes, oneOffTimes] = timeInTurns([torch, ours, oneOff], [1, 2, 1], quick ? 2 : 5);
     const torchError = haveTorch ? torchTimes.error : 'python3-torch is not installed';
     const cliError = 'error' in built ? built.error : typeof first === 'string' ? first : cliTimes.error;
     const readModule = (p: string) => (p.startsWith(torchvisionRoot + '/') && existsSync(p) ? readFileSync(p, 'utf8') : undefined);
@@ -142,6 +151,8 @@ export function runBaseline(quick: boolean, log: (s: string) => void): BaselineR
       cliError,
       cliFirstRun: typeof first === 'number' ? first : null,
       cliRatio: cliSpread && torchTimes.spread ? cliSpread.median / torchTimes.spread.median : null,
+      cliOneOff: cliError ? null : oneOffTimes.spread,
+      cliOneOffRatio: !cliError && oneOffTimes.spread && torchTimes.spread ? oneOffTimes.spread.median / torchTimes.spread.median : null,
       analyze: spreadOf(inProcess),
       analyzeModules: modules,
     });

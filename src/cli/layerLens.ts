@@ -1,17 +1,20 @@
 // `layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--json]`: the same Analysis the
-// editor shows, printed as a torchinfo-like table or as JSON. Reading files is the CLI's job
-// (the core never touches the file system): imports resolve through `readModule`.
+// editor shows, printed as a torchinfo-like table or as JSON. This is the command's side: it reads
+// the arguments and the file, and has the analysis child (src/cli/analysisChild.ts) analyse and
+// print under the editor's limits. It loads none of the analysis core (only the small modules that
+// read shapes and notebooks), so a run loads the core once, in the child.
 
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, dirname, extname, join, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, extname, join, resolve } from 'node:path';
 import { ipynbCells, notebookProgram } from '../analysis/notebook';
-import { analyzeInChild, CHILD_FLAG, serveChildAnalysis } from './analysisChild';
+import { analyzeInChild, type ChildRequest } from './analysisChild';
+import { analyzeInServer } from './analysisServer';
 import { parseShapeSpec } from '../analysis/python/inputs';
 import { formatDim } from '../analysis/shapes';
-import { formatSummaryTable } from '../analysis/summaryTable';
 import type { InputBinding, Language } from '../analysis/types';
-import { importRoots, isWithinFolder, MAX_IMPORTED_FILE_BYTES, mayImport } from '../shared/importScope';
-import { summaryJson } from './summaryJson';
+import { importRoots, isWithinFolder } from '../shared/importScope';
+import { portable } from './moduleReader';
+import { printedSummary } from './summaryOutput';
 
 const USAGE = `usage: layer-lens summary FILE [--model EXPR] [--input SHAPE]... [--python-path DIR]... [--root DIR] [--json]
 
@@ -84,59 +87,11 @@ function languageOf(file: string): Language {
   return 'python';
 }
 
-/** A path with `/` separators, as the analysis core writes them. */
-function portable(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/**
- * Reads the modules a file imports, only within the roots: a path outside them, or one whose real
- * location (symbolic links followed) is outside them, or a file too large, is simply absent.
- */
-export function moduleReader(roots: readonly string[]): (path: string) => string | undefined {
-  const realRoots = roots.flatMap((root) => {
-    try {
-      return [portable(realpathSync.native(root))];
-    } catch {
-      return [];
-    }
-  });
-  return (path) => {
-    try {
-      if (!mayImport(portable(resolve(path)), roots) || !existsSync(path)) return undefined;
-      if (!realRoots.some((root) => isWithinFolder(portable(realpathSync.native(path)), root))) return undefined;
-      const stat = statSync(path);
-      return stat.isFile() && stat.size <= MAX_IMPORTED_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-}
-
 /** The folders imports of the file may read: --root, else the current folder if it holds the file, else the file's folder. */
 function cliImportRoots(file: string, root: string | undefined): string[] {
   const cwd = process.cwd();
   const project = root !== undefined ? resolve(root) : isWithinFolder(portable(file), portable(cwd)) ? cwd : dirname(file);
   return importRoots(portable(file), [portable(project)]);
-}
-
-/** How a run may keep work for the next one (the bin, src/cli/bin.ts, fills it in). */
-export interface CliCaches {
-  /** A folder for parsed Python files (src/cli/parseCacheDisk.ts); none: every file is parsed. */
-  parseCacheDir?: string;
-  /**
-   * The script the analysis child runs (the bin, so that the child too starts from the code
-   * cache); none: this bundle itself.
-   */
-  childEntry?: string;
-}
-
-/** The argument that starts the analysis child, for the bin (src/cli/bin.ts). */
-export { CHILD_FLAG };
-
-/** The analysis child's side, for a bin that loaded this bundle: one request on stdin, the analysis on stdout. */
-export function serveChild(): void {
-  process.stdout.write(serveChildAnalysis(readFileSync(0, 'utf8'), moduleReader));
 }
 
 /**
@@ -171,8 +126,23 @@ function sitePackagesOf(prefix: string): string[] {
   return found;
 }
 
-/** Runs the CLI; returns the exit status. Output goes through the given writers (tests use them). */
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s), caches: CliCaches = {}): number {
+/** Where the analysis runs (src/cli/bin.ts fills it in). */
+export interface AnalysisPlace {
+  /** The socket of the warm analysis child (src/cli/analysisServer.ts); none: a one-off child every run. */
+  socketPath?: string;
+}
+
+/**
+ * Runs the CLI; resolves to the exit status. Output goes through the given writers; `childEntry` is
+ * the executable an analysis child runs (src/cli/bin.ts, which serves it from the analysis bundle).
+ */
+export async function main(
+  childEntry: string,
+  argv: string[],
+  place: AnalysisPlace = {},
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let args: CliArgs | 'help';
   try {
     args = parseArgs(argv);
@@ -205,12 +175,13 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   const pythonPath = pythonSearchPath(args.pythonPath);
   // The analysis runs in a child process with the editor's limits (2 s, 256 MB): a hostile file
   // ends in a finding, not in a crash or a hang of this process. Imports read within the project,
-  // the file's Python environment and the search path.
-  const analysis = analyzeInChild(
-    caches.childEntry ?? __filename,
+  // the file's Python environment and the search path. The child prints the summary too, so this
+  // process never loads the table's formatter. The warm child serves it when it can.
+  const print = { file: args.file, json: args.json, model: args.model };
+  const request: ChildRequest = {
     text,
-    languageOf(path),
-    {
+    language: languageOf(path),
+    options: {
       fileName: path,
       model: args.model,
       inputs: args.inputs.length ? args.inputs : undefined,
@@ -218,26 +189,16 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       pythonPath,
       ...{ inputsOverrideComments: true },
     },
-    [...cliImportRoots(path, args.root), ...pythonPath.map(portable)],
-    undefined,
-    caches.parseCacheDir,
-  );
-  // Without --model the file's last model is the one a user means (the top of the file holds its parts).
-  const model = analysis.models.length ? analysis.models[analysis.models.length - 1] : null;
-  if (args.json) {
-    out(JSON.stringify(summaryJson(args.file, analysis, model), null, 2) + '\n');
+    roots: [...cliImportRoots(path, args.root), ...pythonPath.map(portable)],
+    print,
+  };
+  const outcome = (place.socketPath ? await analyzeInServer(childEntry, place.socketPath, request) : undefined) ?? analyzeInChild(childEntry, request);
+  if ('stopped' in outcome) {
+    out(printedSummary(outcome.stopped, print));
     return 0;
   }
-  if (!model) {
-    out(`No model found in ${args.file}${args.model ? ` for ${args.model}` : ''}.\n`);
-    for (const f of analysis.findings) out(`${f.severity} line ${f.line}: ${f.message}\n`);
-    return 0;
-  }
-  out(formatSummaryTable(model, { file: args.file, findings: analysis.findings }));
+  // The child's diagnostics (LAYER_LENS_CACHE=report) pass through.
+  if (outcome.log) err(outcome.log);
+  out(outcome.printed);
   return 0;
 }
-
-// Run when executed as the bundled bin (not when imported by tests).
-const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
-if (invokedDirectly && process.argv[2] === CHILD_FLAG) process.stdout.write(serveChildAnalysis(readFileSync(0, 'utf8'), moduleReader));
-else if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

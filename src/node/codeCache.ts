@@ -11,7 +11,7 @@
 // time (hashing it here, before the JIT has warmed up, costs more than the cache saves); a watch
 // build has none and is hashed here. Every failure to read or write the cache falls back to a
 // plain compile.
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -84,6 +84,22 @@ const BUILD_HASH = /\/\/# layerLensContentHash=([0-9a-f]+)\s*$/;
 export function buildHash(bytes: Uint8Array): string | undefined {
   const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).subarray(Math.max(0, bytes.length - 80)).toString('latin1');
   return BUILD_HASH.exec(tail)?.[1];
+}
+
+/**
+ * The content key `loadBundle` would give `file`, read from the hash its build appended (only the
+ * file's tail is read), or, for an unmarked (watch) build, hashed from the whole file.
+ */
+export function bundleKey(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(80, size));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    return buildHash(tail) ?? contentHash(readFileSync(file));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

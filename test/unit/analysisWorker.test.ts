@@ -77,13 +77,15 @@ describe('pathological inputs in the CLI (issue 19)', function () {
     assert.equal(build.status, 0, build.stderr);
   });
 
-  for (const input of pathologicalInputs) {
-    it(`ends ${input.name} with a finding that says what was bounded`, () => {
+  // Every input through the warm analysis child (the default), the one the deadline stops through a one-off child too.
+  const runs = [...pathologicalInputs.map((input) => ({ input, env: {} as NodeJS.ProcessEnv, how: '' })), { input: slowInput, env: { LAYER_LENS_SERVER: 'off' }, how: ' in a one-off child' }];
+  for (const { input, env, how } of runs) {
+    it(`ends ${input.name}${how} with a finding that says what was bounded`, () => {
       const folder = mkdtempSync(join(tmpdir(), 'layer-lens-bomb-'));
       const file = join(folder, `bomb.${input.language === 'python' ? 'py' : 'ts'}`);
       writeFileSync(file, input.text);
       try {
-        const run = spawnSync(process.execPath, [bin, 'summary', file, '--json'], { encoding: 'utf8', timeout: 20_000 });
+        const run = spawnSync(process.execPath, [bin, 'summary', file, '--json'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
         assert.equal(run.status, 0, run.stderr);
         const json = JSON.parse(run.stdout) as { findings: { message: string }[] };
         assert.ok(

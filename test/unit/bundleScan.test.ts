@@ -15,7 +15,7 @@ const bundles = {
   'extension-core': 'dist/extension/analysis.js',
   'extension-web': 'dist/extension/web.js',
   cli: 'dist/cli/layerLens.js',
-  'cli-main': 'dist/cli/layerLensMain.js',
+  'cli-analysis': 'dist/cli/layerLensAnalysis.js',
   webview: 'dist/webview/main.js',
 } as const;
 
@@ -69,7 +69,7 @@ const TFJS_MARKERS = ['tfjs-core', 'registerKernel', 'WEBGL_VERSION', '@tensorfl
 describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', function () {
   this.timeout(120_000);
 
-  for (const target of ['extension-node', 'extension-core', 'extension-web', 'cli', 'cli-main'] as const) {
+  for (const target of ['extension-node', 'extension-core', 'extension-web', 'cli', 'cli-analysis'] as const) {
     it(`${bundles[target]}: no eval( or Function constructor`, () => {
       const sites = dynamicCodeSites(bundleText(target));
       assert.deepEqual(sites, [], `dynamic code in ${bundles[target]}:\n${sites.join('\n')}`);
@@ -91,6 +91,15 @@ describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', fu
     assert.match(adapters, /"analysis\.js"/);
     assert.ok(!adapters.includes('PixelShuffle') && core.includes('PixelShuffle'), 'the catalogue is in node.js, or missing from analysis.js');
     assert.ok(adapters.length * 4 < core.length, `node.js is ${adapters.length} bytes beside a ${core.length}-byte core`);
+  });
+
+  it('dist/cli/layerLens.js leaves the analysis core to dist/cli/layerLensAnalysis.js (the command loads it only in its analysis child)', () => {
+    const command = bundleText('cli');
+    const analysis = bundleText('cli-analysis');
+    // The same catalogue marker as above: only the core registers layers.
+    assert.match(command, /"layerLensAnalysis\.js"/);
+    assert.ok(!command.includes('PixelShuffle') && analysis.includes('PixelShuffle'), 'the catalogue is in layerLens.js, or missing from layerLensAnalysis.js');
+    assert.ok(command.length * 10 < analysis.length, `layerLens.js is ${command.length} bytes beside a ${analysis.length}-byte analysis bundle`);
   });
 
   it('dist/webview/main.js: contains tfjs (the scan above would notice if the markers changed)', () => {

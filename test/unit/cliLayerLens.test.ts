@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,11 +16,20 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The code cache status the bin reported on stderr. */
+/** The code cache status a one-off analysis child reported on stderr (the warm child is off for it). */
 function cacheStatus(...args: string[]): string | undefined {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report' } });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report', LAYER_LENS_SERVER: 'off' } });
   return /code cache (\w+)/.exec(r.stderr)?.[1];
 }
+
+/** A run with LAYER_LENS_CACHE=report: its output and the process id of the warm analysis child that served it, if one did. */
+function servedBy(...args: string[]): { stdout: string; pid: number | undefined } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report' } });
+  assert.equal(r.status, 0, r.stderr);
+  const pid = /warm analysis child (\d+)/.exec(r.stderr)?.[1];
+  return { stdout: r.stdout, pid: pid === undefined ? undefined : Number(pid) };
+}
+
 
 describe('layer-lens CLI', function () {
   this.timeout(60_000);
@@ -35,12 +44,40 @@ describe('layer-lens CLI', function () {
   it('keeps one V8 code cache per bundle text in $XDG_CACHE_HOME/layer-lens and starts from it', () => {
     rmSync(join(cacheHome, 'layer-lens'), { recursive: true, force: true });
     assert.equal(cacheStatus('summary', 'examples/linear_classifier.py'), 'miss');
-    // One cache per process kind (the command and its analysis child run with different V8 flags), all of this bundle.
+    // One cache: only the analysis child loads the analysis bundle (the command itself is small and uncached).
     const caches = readdirSync(join(cacheHome, 'layer-lens')).filter((f) => f.endsWith('.v8cache'));
-    assert.ok(caches.length >= 1 && caches.length <= 2, caches.join(', '));
-    assert.equal(new Set(caches.map((f) => f.split('-')[1])).size, 1, `one bundle version: ${caches.join(', ')}`);
+    assert.equal(caches.length, 1, caches.join(', '));
+    assert.match(caches[0], /^layerLensAnalysis-/);
     assert.equal(cacheStatus('summary', 'examples/linear_classifier.py'), 'hit');
     assert.equal(cli('summary', 'examples/linear_classifier.py').stdout, cli('summary', 'examples/linear_classifier.py').stdout);
+  });
+
+  it('keeps a warm analysis child between runs, on a socket only this user may open, printing what a one-off child prints', () => {
+    rmSync(join(cacheHome, 'layer-lens'), { recursive: true, force: true });
+    const first = servedBy('summary', 'examples/wavenet.py', '--json');
+    const second = servedBy('summary', 'examples/wavenet.py', '--json');
+    assert.ok(first.pid !== undefined, 'the first run was not served by the warm child');
+    assert.equal(second.pid, first.pid);
+    assert.equal(second.stdout, first.stdout);
+    const servers = join(cacheHome, 'layer-lens', 'servers');
+    const sockets = readdirSync(servers).filter((f) => f.endsWith('.sock'));
+    assert.equal(sockets.length, 1, sockets.join(', '));
+    assert.equal(statSync(servers).mode & 0o077, 0, 'others may enter the sockets folder');
+    assert.equal(statSync(join(servers, sockets[0])).mode & 0o077, 0, 'others may open the socket');
+    const oneOff = spawnSync(process.execPath, [bin, 'summary', 'examples/wavenet.py', '--json'], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_SERVER: 'off' } });
+    assert.equal(oneOff.stdout, first.stdout);
+    // A warm child that died leaves its socket file (made here by a process killed while it listened):
+    // the next run starts another in its place.
+    process.kill(first.pid, 'SIGKILL');
+    const socket = join(servers, sockets[0]);
+    rmSync(socket, { force: true });
+    const stale = spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.equal(stale.signal, 'SIGKILL');
+    assert.ok(readdirSync(servers).includes(sockets[0]), 'no stale socket file was left');
+    const third = servedBy('summary', 'examples/wavenet.py', '--json');
+    assert.ok(third.pid !== undefined && third.pid !== first.pid, `served by ${third.pid}`);
+    assert.equal(third.stdout, first.stdout);
+    process.kill(third.pid, 'SIGKILL');
   });
 
   it('prints help', () => {

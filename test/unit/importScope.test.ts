@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze';
 import { relativeImportBase } from '../../src/analysis/python/importPaths';
-import { moduleReader } from '../../src/cli/layerLens';
+import { moduleReader } from '../../src/cli/moduleReader';
 import { importRoots, isWithinFolder, mayImport, normalisePath, pythonEnvironmentFolder } from '../../src/shared/importScope';
 
 /** An in-memory file system for readModule, recording every path the analysis asked for. */
