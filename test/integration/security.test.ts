@@ -8,24 +8,11 @@ import * as vscode from 'vscode';
 import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layerLens, openUntitled, positionOf } from './editorHelpers';
 
 /**
- * Symbolic dims multiplied in a loop: a polynomial whose terms grow without a size bound, which
- * only the worker's 2 s deadline stops (the allocation bounds stop the issue's other inputs at once).
+ * Membership tests on a 100,000-item list in two nested loops: about 6.5·10⁹ comparisons within the
+ * step budget, which only the worker's 2 s deadline stops (the allocation and symbolic bounds stop
+ * the issue's other inputs at once). Line 5 is the hot one.
  */
-const pathological = [
-  'import torch',
-  'import torch.nn as nn',
-  'class Net(nn.Module):',
-  '    def __init__(self):',
-  '        super().__init__()',
-  '        self.fc = nn.Linear(4, 4)',
-  '    def forward(self, x):  # layer-lens: x: (A, B, C, D)',
-  '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + 1',
-  '        d = n',
-  '        for i in range(60):',
-  '            d = d * n',
-  '        return torch.zeros(d)',
-  '',
-].join('\n');
+const pathological = ['a = [0] * 100000', 'n = 0', 'for i in range(1000):', '    for j in range(1000):', '        if 1 in a:', '            n = n + 1', ''].join('\n');
 
 const inWebWorker = typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
