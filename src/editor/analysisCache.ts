@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
-import { isPendingAnalysis } from '../shared/analysisWorker';
+import { ANALYSIS_LIMITS, isPendingAnalysis } from '../shared/analysisWorker';
 import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 import { editorSettings } from './settings';
@@ -118,6 +118,12 @@ export class AnalysisCache implements vscode.Disposable {
   focusedCount = 0;
   /** Milliseconds all analyses took together, as the core measured them. */
   analysisMs = 0;
+  /**
+   * True where analyses always arrive late (the web host's Web Workers): inlay hints then wait for
+   * them. In the Node host a late analysis is a slow file the host already waited for, and the
+   * hints answer with what they have until the result is pushed.
+   */
+  awaitsPending = false;
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
@@ -229,6 +235,21 @@ export class AnalysisCache implements vscode.Disposable {
   }
 
   /**
+   * The document's analysis, waiting for it when it is still running in a worker (always so in the
+   * web host, where a Web Worker's result is never waited for synchronously): for the providers
+   * that may answer later (hovers, code actions, summaries). The wait ends with the analysis pushed
+   * for this version, or after the worker's deadline and a second more, with the stand-in.
+   */
+  async ready(document: vscode.TextDocument): Promise<Analysis> {
+    const analysis = this.get(document);
+    if (!isPendingAnalysis(analysis)) return analysis;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.settled(document), new Promise<void>((resolve) => (timer = setTimeout(resolve, ANALYSIS_LIMITS.deadlineMs + 1000)))]);
+    clearTimeout(timer);
+    return this.get(document);
+  }
+
+  /**
    * What the hints of a range need. A document analysed before gets its full analysis (an
    * incremental update when stale). A cold one (just opened, or dropped) gets the models defined in
    * the range only, which skips interpreting the rest of a long file; its full analysis follows (the
@@ -264,7 +285,7 @@ export class AnalysisCache implements vscode.Disposable {
       this.schedule(document, 0);
       if (this.timers.has(document.uri.toString())) await this.settled(document);
     }
-    return this.get(document);
+    return this.ready(document);
   }
 
   /**

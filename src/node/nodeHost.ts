@@ -18,6 +18,8 @@ export function workerAnalysisRunner(): AnalysisRunner {
     analyze: (text, language, options) => workerAnalyze(pool, text, language, options),
     incremental: (key, onLate) => workerIncrementalAnalyzer(pool, key, onLate),
     coreLoadMs: () => pool.firstStartMs,
+    answersLate: false,
+    state: () => ({ kind: 'worker-threads', busyWorkers: pool.busyCount, workersStarted: pool.spawnedCount, analysesStopped: pool.stoppedCount, firstStartMs: pool.firstStartMs }),
     dispose: () => pool.dispose(),
   };
 }

@@ -1,9 +1,7 @@
 // Issue 19 in a real editor: a pathological file never blocks the extension host (hovers on
-// another file keep answering within 200 ms while its analysis runs in a worker, and it ends in a
-// finding saying it was stopped), and a hover link cannot make the editor open a URI.
-//
-// The latency test is declared only in the Node extension host: the web worker host has no worker
-// of its own for the analysis (docs/robustness.md says so); declaring it there would only fail.
+// another file keep answering while its analysis runs in a worker, and it ends in a finding saying
+// it was stopped), and a hover link cannot make the editor open a URI. The latency test runs in both
+// hosts: worker threads in the Node host, Web Workers in the web host (src/web/).
 import * as vscode from 'vscode';
 import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layerLens, openUntitled, positionOf } from './editorHelpers';
 
@@ -14,52 +12,110 @@ import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layer
  */
 const pathological = ['a = [0] * 100000', 'n = 0', 'for i in range(1000):', '    for j in range(1000):', '        if 1 in a:', '            n = n + 1', ''].join('\n');
 
-const inWebWorker = typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
-
-if (!inWebWorker) {
-  describe('security: a pathological file in the Node extension host (issue 19)', function () {
-    this.timeout(60_000);
-
-    it('keeps answering hovers on another file within 200 ms while the pathological analysis runs', async () => {
-      const { extension, api } = await layerLens();
-      const other = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examplesFolder(extension), 'linear_classifier.py'));
-      await vscode.window.showTextDocument(other);
-      await api.settled(other.uri.toString());
-      const at = positionOf(other, 'nn.Linear', 4);
-      check((await hoverText(other, at)).includes('Linear'), 'the hover on the other file works before');
-
-      const bomb = await openUntitled(pathological);
-      try {
-        const stopped = diagnosticsWhen(bomb.uri, (d) => d.some((x) => /stopped the analysis/.test(x.message)));
-        let stoppedYet = false;
-        void stopped.then(() => (stoppedYet = true));
-        // Asking for the pathological file's hints starts its analysis; the host waits for it once,
-        // at most 1 s, and answers, while the analysis goes on in a worker up to its 2 s deadline.
-        const hintsStarted = performance.now();
-        await vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 13, 0));
-        const hintsMs = performance.now() - hintsStarted;
-        check(!stoppedYet, `the pathological analysis ended before the hovers (its hints took ${hintsMs.toFixed(0)} ms)`);
-        const latencies: number[] = [];
-        let duringAnalysis = 0;
-        for (let i = 0; i < 6; i++) {
-          const started = performance.now();
-          const text = await hoverText(other, at);
-          latencies.push(performance.now() - started);
-          check(text.includes('Linear'), `hover ${i} lost its content`);
-          if (!stoppedYet) duringAnalysis++;
-        }
-        const diagnostics = await stopped;
-        const measured = `hints ${hintsMs.toFixed(0)} ms, hovers ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`;
-        console.log(`while the pathological file was analysed: ${measured}`);
-        check(duringAnalysis >= 3, `only ${duringAnalysis} hovers were answered before the pathological analysis stopped (${measured})`);
-        check(Math.max(...latencies) <= 200, `hover latencies ${latencies.map((l) => l.toFixed(0)).join(', ')} ms (limit 200)`);
-        check(diagnostics.some((d) => /after 2 s/.test(d.message)), 'the finding names the deadline');
-      } finally {
-        await closeDocument(bomb);
-      }
-    });
-  });
+/**
+ * Measures how late the extension host's event loop runs while `during` runs: a chain of zero-delay
+ * timers, each noting the gap since the last. A thread busy with an analysis shows a gap as long as
+ * the analysis; an idle one, a few milliseconds (browsers clamp nested timers to 4 ms).
+ */
+async function eventLoopLag<T>(during: () => Promise<T>): Promise<{ result: T; maxLagMs: number }> {
+  let running = true;
+  let last = performance.now();
+  let maxLagMs = 0;
+  const tick = () => {
+    const now = performance.now();
+    maxLagMs = Math.max(maxLagMs, now - last);
+    last = now;
+    if (running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  try {
+    return { result: await during(), maxLagMs };
+  } finally {
+    running = false;
+  }
 }
+
+/** Milliseconds with no decimals, for messages. */
+const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+
+describe('security: a pathological file never blocks the extension host (issue 19)', function () {
+  this.timeout(60_000);
+
+  // Issue 19 asks that a hover on another file answers within 200 ms while a pathological file is
+  // open. An absolute bound alone failed on a loaded machine (6 helpers on 2 cores), where even an
+  // idle host's hover can take longer. What the test must prove is that the analysis does not
+  // occupy the host's thread; so it measures, on this machine and in this run, the host's hover
+  // latency and event-loop lag with no analysis running, and requires both during the analysis to
+  // stay within max(200 ms, 4 × that baseline). An analysis on the host's thread would hold it for
+  // the whole 2 s deadline (the input below takes minutes), far beyond either bound unless the
+  // baseline itself is over 500 ms, in which case the machine cannot tell the two apart and the
+  // test says so instead of passing.
+  it('keeps answering hovers on another file while the pathological analysis runs in a worker', async () => {
+    const { extension, api } = await layerLens();
+    const runner = api.analysisRunner();
+    check(runner.kind !== 'in-thread', `analyses run on the extension host's thread (${JSON.stringify(runner)})`);
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examplesFolder(extension), 'linear_classifier.py'));
+    await vscode.window.showTextDocument(other);
+    await api.settled(other.uri.toString());
+    const at = positionOf(other, 'nn.Linear', 4);
+    check((await hoverText(other, at)).includes('Linear'), 'the hover on the other file works before');
+
+    const hoverMs = async () => {
+      const started = performance.now();
+      const text = await hoverText(other, at);
+      check(text.includes('Linear'), 'a hover lost its content');
+      return performance.now() - started;
+    };
+    const baseline = await eventLoopLag(async () => {
+      const latencies: number[] = [];
+      for (let i = 0; i < 6; i++) latencies.push(await hoverMs());
+      return latencies;
+    });
+    const hoverLimit = Math.max(200, 4 * Math.max(...baseline.result));
+    const lagLimit = Math.max(200, 4 * baseline.maxLagMs);
+    check(hoverLimit < 2000 && lagLimit < 2000, `the machine is too loaded to tell a blocked host from a slow one: baseline hovers ${ms(baseline.result)} ms, lag ${baseline.maxLagMs.toFixed(0)} ms`);
+
+    const bomb = await openUntitled(pathological);
+    try {
+      const stopped = diagnosticsWhen(bomb.uri, (d) => d.some((x) => /stopped the analysis/.test(x.message)));
+      let stoppedYet = false;
+      void stopped.then(() => (stoppedYet = true));
+      // Asking for the pathological file's hints starts its analysis. The Node host waits for a new
+      // file's analysis once, at most 1 s (HOST_WAIT_MS), before answering with what it has: that
+      // designed wait is left out of the measurement. The web host never waits (its hints wait for
+      // the worker asynchronously, until the deadline), so its request is not awaited.
+      const hintsStarted = performance.now();
+      const hints = vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 6, 0));
+      if (runner.kind === 'worker-threads') await hints;
+      else void Promise.resolve(hints).catch(() => undefined);
+      const hintsMs = performance.now() - hintsStarted;
+      check(!stoppedYet, `the pathological analysis ended before the hovers (its hints took ${hintsMs.toFixed(0)} ms)`);
+      // Hovers until the analysis is stopped; only those answered while a worker was busy count.
+      const during = await eventLoopLag(async () => {
+        const latencies: number[] = [];
+        for (let i = 0; i < 400 && !stoppedYet; i++) {
+          const latency = await hoverMs();
+          if (api.analysisRunner().busyWorkers > 0 && !stoppedYet) latencies.push(latency);
+        }
+        return latencies;
+      });
+      const diagnostics = await stopped;
+      const state = api.analysisRunner();
+      const measured =
+        `${state.kind}: baseline hovers ${ms(baseline.result)} ms, lag ${baseline.maxLagMs.toFixed(0)} ms; ` +
+        `during the analysis ${during.result.length} hovers, max ${Math.max(...during.result).toFixed(0)} ms, median ${[...during.result].sort((a, b) => a - b)[Math.floor(during.result.length / 2)]?.toFixed(0)} ms, ` +
+        `lag ${during.maxLagMs.toFixed(0)} ms; hints ${hintsMs.toFixed(0)} ms; first worker ready in ${state.firstStartMs?.toFixed(0)} ms, ${state.workersStarted} workers started`;
+      console.log(`while the pathological file was analysed: ${measured}`);
+      check(during.result.length >= 3, `only ${during.result.length} hovers were answered while a worker was busy with the pathological file (${measured})`);
+      check(Math.max(...during.result) <= hoverLimit, `hover latencies ${ms(during.result)} ms (limit ${hoverLimit.toFixed(0)}: ${measured})`);
+      check(during.maxLagMs <= lagLimit, `the host's event loop lagged ${during.maxLagMs.toFixed(0)} ms (limit ${lagLimit.toFixed(0)}: ${measured})`);
+      check(diagnostics.some((d) => /after 2 s/.test(d.message)), 'the finding names the deadline');
+      check(api.analysisRunner().analysesStopped >= 1, 'the runner counted the stopped analysis');
+    } finally {
+      await closeDocument(bomb);
+    }
+  });
+});
 
 describe('security: command links (issue 19)', function () {
   this.timeout(60_000);
