@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
-import { ANALYSIS_LIMITS, isPendingAnalysis } from '../shared/analysisWorker';
+import { ANALYSIS_LIMITS, isPendingAnalysis, pendingAnalysis } from '../shared/analysisWorker';
 import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 import { editorSettings } from './settings';
@@ -124,6 +124,13 @@ export class AnalysisCache implements vscode.Disposable {
    * hints answer with what they have until the result is pushed.
    */
   awaitsPending = false;
+  /**
+   * Where analyses always arrive late: the promise of a one-off analysis's real result, asked with
+   * the same arguments as the analyzer that answered with a stand-in.
+   */
+  lateAnalysis: ((text: string, language: Language, options: AnalyzeOptions) => Promise<Analysis>) | undefined;
+  /** The promised results of focused analyses that answered with a stand-in. */
+  private readonly focusedLate = new WeakMap<Analysis, Promise<Analysis>>();
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
@@ -206,6 +213,8 @@ export class AnalysisCache implements vscode.Disposable {
     const entry = this.notebookAnalysis(notebook, notebookKey, document);
     const cellIndex = notebook.getCells().findIndex((cell) => cell.document === document);
     const analysis = cellAnalysis(entry.analysis, entry.program, cellIndex);
+    // The notebook's program still runs in a worker: the cell's share is a stand-in too, not kept.
+    if (isPendingAnalysis(entry.analysis)) return pendingAnalysis('python', analysis);
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports: entry.imports, notebookKey });
     return analysis;
   }
@@ -230,7 +239,8 @@ export class AnalysisCache implements vscode.Disposable {
     }
     this.account(analysis, `notebook ${key} (${program.cells.length} code cells)`);
     const entry: NotebookEntry = { key: notebookKey, generation: this.generation, program, analysis, imports };
-    this.notebooks.set(key, entry);
+    // A stand-in for a program still running in a worker is not kept: `reanalyse` asks again.
+    if (!isPendingAnalysis(analysis)) this.notebooks.set(key, entry);
     return entry;
   }
 
@@ -250,6 +260,18 @@ export class AnalysisCache implements vscode.Disposable {
   }
 
   /**
+   * What the hints of a range need (`getForRange`), waiting for an analysis still running in a
+   * worker where analyses always arrive late: a cold document's focused analysis is awaited itself,
+   * anything else through `ready`.
+   */
+  readyForRange(document: vscode.TextDocument, from: number, to: number): Analysis | Promise<Analysis> {
+    const analysis = this.getForRange(document, from, to);
+    if (!this.awaitsPending || !isPendingAnalysis(analysis)) return analysis;
+    const focused = this.focusedLate.get(analysis);
+    return focused ?? this.ready(document);
+  }
+
+  /**
    * What the hints of a range need. A document analysed before gets its full analysis (an
    * incremental update when stale). A cold one (just opened, or dropped) gets the models defined in
    * the range only, which skips interpreting the rest of a long file; its full analysis follows (the
@@ -266,7 +288,9 @@ export class AnalysisCache implements vscode.Disposable {
     this.analysisCount++;
     this.focusedCount++;
     try {
-      analysis = this.analyzer(document.getText(), 'python', { ...this.optionsFor(document, new Set()), focus: { from, to } });
+      const options = { ...this.optionsFor(document, new Set()), focus: { from, to } };
+      analysis = this.analyzer(document.getText(), 'python', options);
+      if (isPendingAnalysis(analysis) && this.lateAnalysis) this.focusedLate.set(analysis, this.lateAnalysis(document.getText(), 'python', options));
     } catch (error) {
       this.logFailure(key, error);
       return this.get(document);
@@ -404,6 +428,9 @@ export class AnalysisCache implements vscode.Disposable {
     if (entry) entry.generation = -1;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
     if (document) this.schedule(document, 0);
+    // A notebook's program: its cells take their shares of the result.
+    const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === key && !n.isClosed);
+    if (notebook) for (const cell of programCells(notebook)) this.schedule(cell.document, 0);
   }
 
   /** Drops everything held for a closed document, and imported modules nothing else uses. */

@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { formatShapesOut } from '../analysis/summaryTable';
 import type { Analysis } from '../analysis/types';
-import { isPendingAnalysis } from '../shared/analysisWorker';
 import type { AnalysisCache } from './analysisCache';
 import { hintsToShow, moduleOfAnnotation } from './format';
 import { editorSettings } from './settings';
@@ -30,9 +29,9 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
       if (settings.hintMode === 'off' || token.isCancellationRequested) return [];
       const from = document.offsetAt(range.start);
       const to = document.offsetAt(range.end);
-      const analysis = this.cache.getForRange(document, from, to);
-      // Still running in a worker (the web host's always are): the hints wait for it, off the host's thread.
-      if (isPendingAnalysis(analysis) && this.cache.awaitsPending) return this.cache.ready(document).then((ready) => this.hintsIn(document, ready, from, to, token));
+      const analysis = this.cache.readyForRange(document, from, to);
+      // Still running in a Web Worker: the hints wait for it, off the host's thread.
+      if (analysis instanceof Promise) return analysis.then((ready) => this.hintsIn(document, ready, from, to, token));
       return this.hintsIn(document, analysis, from, to, token);
     } finally {
       this.timing.calls++;

@@ -122,3 +122,19 @@ export function workerAnalyze<J extends AnalysisJob>(pool: AnalysisJobPool<J>, t
   if (jobs.size > 8) jobs.delete(jobs.keys().next().value as string);
   return pendingAnalysis(language);
 }
+
+/**
+ * The real result of a one-off analysis `workerAnalyze` answered with a stand-in (asked with the
+ * same arguments); a request not running is asked now.
+ */
+export function oneOffResult<J extends AnalysisJob>(pool: AnalysisJobPool<J>, text: string, language: Language, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const signature = signatureOf(text, language, options);
+  let job = oneOffJobs.get(pool)?.get(signature) as J | undefined;
+  if (!job) {
+    const analysis = workerAnalyze(pool, text, language, options, 0);
+    job = oneOffJobs.get(pool)?.get(signature) as J | undefined;
+    if (!job) return Promise.resolve(analysis);
+  }
+  const running = job;
+  return new Promise((resolve) => pool.whenDone(running, resolve));
+}

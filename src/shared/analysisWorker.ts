@@ -23,6 +23,8 @@ export interface AnalysisRunner {
    * so the providers that can answer later wait for it (AnalysisCache.ready).
    */
   readonly answersLate: boolean;
+  /** Where analyses answer late: the real result of an `analyze` that answered with a stand-in. */
+  analyzeLate?(text: string, language: Language, options?: AnalyzeOptions): Promise<Analysis>;
   /** What the workers are doing, for tests and logs. */
   state(): RunnerState;
   dispose(): void;

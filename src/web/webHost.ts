@@ -5,7 +5,7 @@
 
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
-import { workerAnalyze, workerIncrementalAnalyzer } from '../shared/analysisJobs';
+import { oneOffResult, workerAnalyze, workerIncrementalAnalyzer } from '../shared/analysisJobs';
 import type { AnalysisLimits, AnalysisRunner } from '../shared/analysisWorker';
 import { WebWorkerPool, type WebWorkerHandle } from './webWorkerPool';
 
@@ -43,6 +43,7 @@ export function webWorkerAnalysisRunner(
     },
     coreLoadMs: () => pool.firstStartMs,
     answersLate: true,
+    analyzeLate: (text, language, options) => (pool.isUnavailable ? Promise.resolve(inThread.analyze(text, language, options)) : oneOffResult(pool, text, language, options)),
     state: () => ({
       kind: pool.isUnavailable ? 'in-thread' : 'web-workers',
       busyWorkers: pool.busyCount,
