@@ -14,6 +14,8 @@ const bundles = {
   'extension-node': 'dist/extension/node.js',
   'extension-core': 'dist/extension/analysis.js',
   'extension-web': 'dist/extension/web.js',
+  'extension-worker': 'dist/extension/analysisWorker.js',
+  'extension-web-worker': 'dist/extension/analysisWebWorker.js',
   cli: 'dist/cli/layerLens.js',
   'cli-main': 'dist/cli/layerLensMain.js',
   webview: 'dist/webview/main.js',
@@ -69,7 +71,7 @@ const TFJS_MARKERS = ['tfjs-core', 'registerKernel', 'WEBGL_VERSION', '@tensorfl
 describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', function () {
   this.timeout(120_000);
 
-  for (const target of ['extension-node', 'extension-core', 'extension-web', 'cli', 'cli-main'] as const) {
+  for (const target of ['extension-node', 'extension-core', 'extension-web', 'extension-worker', 'extension-web-worker', 'cli', 'cli-main'] as const) {
     it(`${bundles[target]}: no eval( or Function constructor`, () => {
       const sites = dynamicCodeSites(bundleText(target));
       assert.deepEqual(sites, [], `dynamic code in ${bundles[target]}:\n${sites.join('\n')}`);
