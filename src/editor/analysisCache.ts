@@ -119,14 +119,9 @@ export class AnalysisCache implements vscode.Disposable {
   /** Milliseconds all analyses took together, as the core measured them. */
   analysisMs = 0;
   /**
-   * True where analyses always arrive late (the web host's Web Workers): inlay hints then wait for
-   * them. In the Node host a late analysis is a slow file the host already waited for, and the
-   * hints answer with what they have until the result is pushed.
-   */
-  awaitsPending = false;
-  /**
-   * Where analyses always arrive late: the promise of a one-off analysis's real result, asked with
-   * the same arguments as the analyzer that answered with a stand-in.
+   * Where analyses run in workers: the promise of a one-off analysis's real result, asked with the
+   * same arguments as the analyzer that answered with a stand-in. Set, the hints of a range wait
+   * for an analysis still running instead of answering with the stand-in.
    */
   lateAnalysis: ((text: string, language: Language, options: AnalyzeOptions) => Promise<Analysis>) | undefined;
   /** The promised results of focused analyses that answered with a stand-in. */
@@ -260,13 +255,14 @@ export class AnalysisCache implements vscode.Disposable {
   }
 
   /**
-   * What the hints of a range need (`getForRange`), waiting for an analysis still running in a
-   * worker where analyses always arrive late: a cold document's focused analysis is awaited itself,
-   * anything else through `ready`.
+   * What the hints of a range need (`getForRange`), waiting off the host's thread for an analysis
+   * still running in a worker (always so in the web host; in the Node host, one that outlasted the
+   * host's synchronous wait): a cold document's focused analysis is awaited itself, anything else
+   * through `ready`.
    */
   readyForRange(document: vscode.TextDocument, from: number, to: number): Analysis | Promise<Analysis> {
     const analysis = this.getForRange(document, from, to);
-    if (!this.awaitsPending || !isPendingAnalysis(analysis)) return analysis;
+    if (!this.lateAnalysis || !isPendingAnalysis(analysis)) return analysis;
     const focused = this.focusedLate.get(analysis);
     return focused ?? this.ready(document);
   }

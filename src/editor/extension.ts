@@ -54,8 +54,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     runner ? (key) => runner.incremental(key, () => cache.reanalyse(key)) : () => analysisCore().createIncrementalAnalyzer(),
   );
   if (runner) context.subscriptions.push(runner);
-  cache.awaitsPending = runner?.answersLate === true;
-  cache.lateAnalysis = runner?.analyzeLate?.bind(runner);
+  cache.lateAnalysis = runner?.analyzeLate.bind(runner);
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);

@@ -30,7 +30,7 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
       const from = document.offsetAt(range.start);
       const to = document.offsetAt(range.end);
       const analysis = this.cache.readyForRange(document, from, to);
-      // Still running in a Web Worker: the hints wait for it, off the host's thread.
+      // Still running in a worker: the hints wait for it, off the host's thread.
       if (analysis instanceof Promise) return analysis.then((ready) => this.hintsIn(document, ready, from, to, token));
       return this.hintsIn(document, analysis, from, to, token);
     } finally {

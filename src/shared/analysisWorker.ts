@@ -19,12 +19,11 @@ export interface AnalysisRunner {
   /** Milliseconds the first worker took to start and load the core, undefined before it did. */
   coreLoadMs(): number | undefined;
   /**
-   * True when no result is ever waited for (Web Workers): every analysis reaches the editor late,
-   * so the providers that can answer later wait for it (AnalysisCache.ready).
+   * The real result of an `analyze` that answered with a stand-in (asked with the same arguments):
+   * the providers that can answer later wait for it off the host's thread (AnalysisCache.readyForRange).
+   * In the web host every analysis answers so; in the Node host one that outlasted the host's wait.
    */
-  readonly answersLate: boolean;
-  /** Where analyses answer late: the real result of an `analyze` that answered with a stand-in. */
-  analyzeLate?(text: string, language: Language, options?: AnalyzeOptions): Promise<Analysis>;
+  analyzeLate(text: string, language: Language, options?: AnalyzeOptions): Promise<Analysis>;
   /** What the workers are doing, for tests and logs. */
   state(): RunnerState;
   dispose(): void;

@@ -42,7 +42,6 @@ export function webWorkerAnalysisRunner(
       };
     },
     coreLoadMs: () => pool.firstStartMs,
-    answersLate: true,
     analyzeLate: (text, language, options) => (pool.isUnavailable ? Promise.resolve(inThread.analyze(text, language, options)) : oneOffResult(pool, text, language, options)),
     state: () => ({
       kind: pool.isUnavailable ? 'in-thread' : 'web-workers',

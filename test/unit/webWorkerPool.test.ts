@@ -72,11 +72,11 @@ describe('web host: the Web Worker pool (issue 19)', () => {
     const workers: FakeWorker[] = [];
     const runner = webWorkerAnalysisRunner(() => (workers.push(new FakeWorker()), workers.at(-1)!), inThread, () => assert.fail('unavailable'), { deadlineMs: 50, heapMb: 256 });
     try {
-      const stopped = await runner.analyzeLate!('# HANG\n', 'python', {});
+      const stopped = await runner.analyzeLate('# HANG\n', 'python', {});
       assert.match(stopped.findings[0].message, /stopped the analysis after 0\.05 s/);
       assert.ok(workers.some((w) => w.terminated), 'the hung worker was terminated');
       assert.equal(runner.state().analysesStopped, 1);
-      const next = await runner.analyzeLate!(model, 'python', {});
+      const next = await runner.analyzeLate(model, 'python', {});
       assert.equal(next.models[0].name, 'Net');
       assert.ok(runner.state().workersStarted >= 2);
     } finally {
@@ -89,7 +89,7 @@ describe('web host: the Web Worker pool (issue 19)', () => {
     try {
       const asked: string[] = [];
       const readModule = (path: string) => (asked.push(path), 'WIDTH = 6\n');
-      const analysis: Analysis = await runner.analyzeLate!(model.replace('Linear(4, 2)', 'Linear(WIDTH, 2)'), 'python', { readModule });
+      const analysis: Analysis = await runner.analyzeLate(model.replace('Linear(4, 2)', 'Linear(WIDTH, 2)'), 'python', { readModule });
       assert.deepEqual(asked, ['/w/helper.py']);
       assert.equal(analysis.models[0].modules.find((m) => m.path === 'fc')?.paramsOwn, 14);
     } finally {
@@ -101,7 +101,7 @@ describe('web host: the Web Worker pool (issue 19)', () => {
     const reasons: string[] = [];
     const runner = webWorkerAnalysisRunner(() => new FakeWorker(true), inThread, (reason) => reasons.push(reason));
     try {
-      const first = await runner.analyzeLate!(model, 'python', {});
+      const first = await runner.analyzeLate(model, 'python', {});
       assert.match(first.findings[0]?.message ?? '', /failed/);
       assert.equal(reasons.length, 1);
       assert.match(reasons[0], /failed to start: cannot load the script/);
