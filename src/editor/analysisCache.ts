@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { IncrementalAnalyzer } from '../analysis/incremental';
 import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis/notebook';
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
-import { isPendingAnalysis } from '../shared/analysisWorker';
+import { ANALYSIS_LIMITS, isPendingAnalysis, pendingAnalysis } from '../shared/analysisWorker';
 import { mayFollowImport, readImportedFile } from './importGuard';
 import { parseInputBinding } from './inputComment';
 import { editorSettings } from './settings';
@@ -118,6 +118,14 @@ export class AnalysisCache implements vscode.Disposable {
   focusedCount = 0;
   /** Milliseconds all analyses took together, as the core measured them. */
   analysisMs = 0;
+  /**
+   * Where analyses run in workers: the promise of a one-off analysis's real result, asked with the
+   * same arguments as the analyzer that answered with a stand-in. Set, the hints of a range wait
+   * for an analysis still running instead of answering with the stand-in.
+   */
+  lateAnalysis: ((text: string, language: Language, options: AnalyzeOptions) => Promise<Analysis>) | undefined;
+  /** The promised results of focused analyses that answered with a stand-in. */
+  private readonly focusedLate = new WeakMap<Analysis, Promise<Analysis>>();
 
   /** Fires after a document was re-analysed because it changed, opened, or its settings or imports changed. */
   readonly onDidUpdate: vscode.Event<AnalysisUpdate> = this.emitter.event;
@@ -200,6 +208,8 @@ export class AnalysisCache implements vscode.Disposable {
     const entry = this.notebookAnalysis(notebook, notebookKey, document);
     const cellIndex = notebook.getCells().findIndex((cell) => cell.document === document);
     const analysis = cellAnalysis(entry.analysis, entry.program, cellIndex);
+    // The notebook's program still runs in a worker: the cell's share is a stand-in too, not kept.
+    if (isPendingAnalysis(entry.analysis)) return pendingAnalysis('python', analysis);
     if (!document.isClosed) this.entries.set(key, { document, version: document.version, generation: this.generation, analysis, imports: entry.imports, notebookKey });
     return analysis;
   }
@@ -224,8 +234,37 @@ export class AnalysisCache implements vscode.Disposable {
     }
     this.account(analysis, `notebook ${key} (${program.cells.length} code cells)`);
     const entry: NotebookEntry = { key: notebookKey, generation: this.generation, program, analysis, imports };
-    this.notebooks.set(key, entry);
+    // A stand-in for a program still running in a worker is not kept: `reanalyse` asks again.
+    if (!isPendingAnalysis(analysis)) this.notebooks.set(key, entry);
     return entry;
+  }
+
+  /**
+   * The document's analysis, waiting for it when it is still running in a worker (always so in the
+   * web host, where a Web Worker's result is never waited for synchronously): for the providers
+   * that may answer later (hovers, code actions, summaries). The wait ends with the analysis pushed
+   * for this version, or after the worker's deadline and a second more, with the stand-in.
+   */
+  async ready(document: vscode.TextDocument): Promise<Analysis> {
+    const analysis = this.get(document);
+    if (!isPendingAnalysis(analysis)) return analysis;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.settled(document), new Promise<void>((resolve) => (timer = setTimeout(resolve, ANALYSIS_LIMITS.deadlineMs + 1000)))]);
+    clearTimeout(timer);
+    return this.get(document);
+  }
+
+  /**
+   * What the hints of a range need (`getForRange`), waiting off the host's thread for an analysis
+   * still running in a worker (always so in the web host; in the Node host, one that outlasted the
+   * host's synchronous wait): a cold document's focused analysis is awaited itself, anything else
+   * through `ready`.
+   */
+  readyForRange(document: vscode.TextDocument, from: number, to: number): Analysis | Promise<Analysis> {
+    const analysis = this.getForRange(document, from, to);
+    if (!this.lateAnalysis || !isPendingAnalysis(analysis)) return analysis;
+    const focused = this.focusedLate.get(analysis);
+    return focused ?? this.ready(document);
   }
 
   /**
@@ -245,7 +284,9 @@ export class AnalysisCache implements vscode.Disposable {
     this.analysisCount++;
     this.focusedCount++;
     try {
-      analysis = this.analyzer(document.getText(), 'python', { ...this.optionsFor(document, new Set()), focus: { from, to } });
+      const options = { ...this.optionsFor(document, new Set()), focus: { from, to } };
+      analysis = this.analyzer(document.getText(), 'python', options);
+      if (isPendingAnalysis(analysis) && this.lateAnalysis) this.focusedLate.set(analysis, this.lateAnalysis(document.getText(), 'python', options));
     } catch (error) {
       this.logFailure(key, error);
       return this.get(document);
@@ -264,7 +305,7 @@ export class AnalysisCache implements vscode.Disposable {
       this.schedule(document, 0);
       if (this.timers.has(document.uri.toString())) await this.settled(document);
     }
-    return this.get(document);
+    return this.ready(document);
   }
 
   /**
@@ -383,6 +424,9 @@ export class AnalysisCache implements vscode.Disposable {
     if (entry) entry.generation = -1;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
     if (document) this.schedule(document, 0);
+    // A notebook's program: its cells take their shares of the result.
+    const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === key && !n.isClosed);
+    if (notebook) for (const cell of programCells(notebook)) this.schedule(cell.document, 0);
   }
 
   /** Drops everything held for a closed document, and imported modules nothing else uses. */

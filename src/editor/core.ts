@@ -3,6 +3,7 @@
 // host hands over the core it bundled. Everything that runs the analysis or reads the catalogue
 // goes through `analysisCore()`, so the registry it fills is the one the analysis used.
 import type * as AnalysisCoreModule from '../analysis/api';
+import type * as vscode from 'vscode';
 import type { AnalysisRunner } from '../shared/analysisWorker';
 
 export type { AnalysisRunner };
@@ -36,14 +37,17 @@ export function analysisCoreLoadMs(): number | undefined {
   return loadMs;
 }
 
-let makeRunner: (() => AnalysisRunner) | undefined;
+/** Makes the host's runner; it may log why it cannot run analyses off the host's thread. */
+export type RunnerFactory = (context: vscode.ExtensionContext, log: vscode.LogOutputChannel) => AnalysisRunner | undefined;
 
-/** Called by the Node entry point before activation. */
-export function provideAnalysisRunner(make: () => AnalysisRunner): void {
+let makeRunner: RunnerFactory | undefined;
+
+/** Called by the Node and web entry points before activation. */
+export function provideAnalysisRunner(make: RunnerFactory): void {
   makeRunner = make;
 }
 
 /** A new runner, or undefined where analyses run in the extension host itself. */
-export function createAnalysisRunner(): AnalysisRunner | undefined {
-  return makeRunner?.();
+export function createAnalysisRunner(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): AnalysisRunner | undefined {
+  return makeRunner?.(context, log);
 }

@@ -2,6 +2,7 @@
 // nothing is analysed until a document or a command needs it, and tfjs never loads here.
 import * as vscode from 'vscode';
 import { AnalysisCache, layerLensSelector } from './analysisCache';
+import type { RunnerState } from '../shared/analysisWorker';
 import { analysisCore, analysisCoreLoadMs, createAnalysisRunner } from './core';
 import { ModelCodeLensProvider, type SummaryCommandArgs } from './codeLens';
 import { FindingDiagnostics } from './diagnostics';
@@ -35,6 +36,8 @@ export interface LayerLensApi {
   settled(uri: string): Promise<void>;
   /** The status bar text now, or undefined when hidden. */
   statusText(): string | undefined;
+  /** Where analyses run and what the workers are doing (issue 19), for tests. */
+  analysisRunner(): RunnerState;
 }
 
 /** Registers every command and provider of Layer Lens. */
@@ -42,14 +45,16 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Layer Lens', { log: true });
   // The core loads on the first analysis, not here (src/editor/core.ts).
-  // The Node host analyses in worker threads (a hostile file costs a worker, never the host).
-  const runner = createAnalysisRunner();
+  // The Node host analyses in worker threads, the web host in Web Workers (a hostile file costs a
+  // worker, never the host).
+  const runner = createAnalysisRunner(context, log);
   const cache: AnalysisCache = new AnalysisCache(
     runner ? runner.analyze : (text, language, options) => analysisCore().analyze(text, language, options),
     log,
     runner ? (key) => runner.incremental(key, () => cache.reanalyse(key)) : () => analysisCore().createIncrementalAnalyzer(),
   );
   if (runner) context.subscriptions.push(runner);
+  cache.lateAnalysis = runner?.analyzeLate.bind(runner);
   const hints = new ShapeInlayHintsProvider(cache);
   const lenses = new ModelCodeLensProvider(cache);
   const status = new CursorShapeStatus(cache);
@@ -112,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       if (document) await cache.settled(document);
     },
     statusText: () => status.text,
+    analysisRunner: () => runner?.state() ?? { kind: 'in-thread', busyWorkers: 0, workersStarted: 0, analysesStopped: 0, firstStartMs: undefined },
   };
 }
 

@@ -65,10 +65,10 @@ function spanInside(outer: Span, inner: Span): boolean {
 export class ShapeHoverProvider implements vscode.HoverProvider {
   constructor(private readonly cache: AnalysisCache) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const settings = editorSettings(document);
     if (!settings.hoversEnabled || token.isCancellationRequested) return undefined;
-    const analysis = this.cache.get(document);
+    const analysis = await this.cache.ready(document);
     if (token.isCancellationRequested) return undefined;
     const found = subjectAt(analysis, document, position);
     if (found === null) return undefined;

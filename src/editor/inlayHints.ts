@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { formatShapesOut } from '../analysis/summaryTable';
+import type { Analysis } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { hintsToShow, moduleOfAnnotation } from './format';
 import { editorSettings } from './settings';
@@ -21,22 +22,25 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     this.changed.fire();
   }
 
-  provideInlayHints(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] {
+  provideInlayHints(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] | Promise<vscode.InlayHint[]> {
     const started = performance.now();
     try {
-      return this.hintsIn(document, range, token);
+      const settings = editorSettings(document);
+      if (settings.hintMode === 'off' || token.isCancellationRequested) return [];
+      const from = document.offsetAt(range.start);
+      const to = document.offsetAt(range.end);
+      const analysis = this.cache.readyForRange(document, from, to);
+      // Still running in a worker: the hints wait for it, off the host's thread.
+      if (analysis instanceof Promise) return analysis.then((ready) => this.hintsIn(document, ready, from, to, token));
+      return this.hintsIn(document, analysis, from, to, token);
     } finally {
       this.timing.calls++;
       this.timing.ms += performance.now() - started;
     }
   }
 
-  private hintsIn(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] {
+  private hintsIn(document: vscode.TextDocument, analysis: Analysis, from: number, to: number, token: vscode.CancellationToken): vscode.InlayHint[] {
     const settings = editorSettings(document);
-    if (settings.hintMode === 'off' || token.isCancellationRequested) return [];
-    const from = document.offsetAt(range.start);
-    const to = document.offsetAt(range.end);
-    const analysis = this.cache.getForRange(document, from, to);
     if (token.isCancellationRequested) return [];
     const shown = hintsToShow(analysis, document.getText(), settings.hintMode, settings.hintWhere).filter(
       (h) => h.annotation.span.to >= from && h.annotation.span.to <= to,

@@ -29,7 +29,7 @@ export async function setInputShape(cache: AnalysisCache, args?: Partial<SetInpu
       ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)))
       : editor?.document;
   if (document === undefined) return false;
-  const analysis = cache.get(document);
+  const analysis = await cache.ready(document);
   const model =
     typeof args?.model === 'string'
       ? analysis.models.find((m) => m.name === args.model) ?? null
@@ -96,14 +96,15 @@ export class InputShapeCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly cache: AnalysisCache) {}
 
-  provideCodeActions(
+  async provideCodeActions(
     document: vscode.TextDocument,
     range: vscode.Range | vscode.Selection,
     context: vscode.CodeActionContext,
     token: vscode.CancellationToken,
-  ): vscode.CodeAction[] {
+  ): Promise<vscode.CodeAction[]> {
     if (document.languageId !== 'python' || token.isCancellationRequested) return [];
-    const analysis = this.cache.get(document);
+    const analysis = await this.cache.ready(document);
+    if (token.isCancellationRequested) return [];
     const model = modelAt(analysis, document.offsetAt(range.start));
     if (!bindableModel(document, model)) return [];
     const actions: vscode.CodeAction[] = [];

@@ -20,11 +20,12 @@ export class ShapeFixCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly cache: AnalysisCache) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     if (token.isCancellationRequested || analysisLanguage(document) === undefined) return [];
     if (context.only && !context.only.contains(vscode.CodeActionKind.QuickFix)) return [];
     // The fixes' offsets belong to the analysed version: only a fresh analysis is used.
-    const analysis = this.cache.peek(document) ?? this.cache.get(document);
+    const analysis = this.cache.peek(document) ?? (await this.cache.ready(document));
+    if (token.isCancellationRequested) return [];
     const actions: vscode.CodeAction[] = [];
     for (const finding of findingsWithFixesAt(analysis, document.offsetAt(range.start), document.offsetAt(range.end))) {
       const findingRange = rangeOfSpan(document, finding.span);

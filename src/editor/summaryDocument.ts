@@ -65,7 +65,7 @@ export class SummaryDocumentProvider implements vscode.TextDocumentContentProvid
     // Opening a closed untitled document would create a new, empty one.
     if (document === undefined && sourceUri.scheme === 'untitled') return vscode.l10n.t('The source document {0} is closed.', fileLabel(sourceUri)) + '\n';
     document ??= await vscode.workspace.openTextDocument(sourceUri);
-    const analysis = this.cache.get(document);
+    const analysis = await this.cache.ready(document);
     return summaryText(sourceUri, analysis, analysis.models.find((m) => m.name === parsed.model), parsed.model);
   }
 
@@ -88,7 +88,7 @@ export async function showModelSummary(cache: AnalysisCache, args?: Partial<Summ
     void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Python, TypeScript or JavaScript model file first.'));
     return undefined;
   }
-  const analysis = cache.get(document);
+  const analysis = await cache.ready(document);
   let name = typeof args?.model === 'string' ? args.model : undefined;
   if (name === undefined) {
     const editor = vscode.window.activeTextEditor;

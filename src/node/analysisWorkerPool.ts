@@ -5,19 +5,19 @@
 // providers are synchronous), and a late result arrives through `onLate`.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { IncrementalAnalyzer, IncrementalStats } from '../analysis/incremental';
+import type { IncrementalStats } from '../analysis/incremental';
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
 import {
   ANALYSIS_LIMITS,
   deadlineMessage,
   memoryMessage,
-  pendingAnalysis,
   stoppedAnalysis,
   type AnalysisLimits,
   type FromWorker,
   type ToWorker,
   type WorkerStart,
 } from '../shared/analysisWorker';
+import type { AnalysisJobPool } from '../shared/analysisJobs';
 
 /** How the pool is set up. */
 export interface PoolOptions {
@@ -59,6 +59,7 @@ class Slot {
   private readonly created = performance.now();
 
   constructor(private readonly pool: AnalysisWorkerPool, options: PoolOptions & { limits: AnalysisLimits }) {
+    pool.spawnedCount++;
     const shared = new SharedArrayBuffer(8);
     this.signal = new Int32Array(shared);
     const channel = new MessageChannel();
@@ -130,6 +131,8 @@ class Slot {
       Atomics.notify(this.signal, 1);
       return;
     }
+    // The web worker's question; a Node worker asks `module` by module and waits.
+    if (message.type === 'modules') return;
     if (message.type === 'result') job.stats = message.stats;
     const analysis =
       message.type === 'result' ? message.analysis : stoppedAnalysis(job.message.language, `Layer Lens's analysis failed: ${message.message.split('\n')[0]}`, 0);
@@ -191,13 +194,15 @@ class Slot {
 }
 
 /** A pool of analysis workers. */
-export class AnalysisWorkerPool {
+export class AnalysisWorkerPool implements AnalysisJobPool<Job> {
   readonly limits: AnalysisLimits;
   private readonly options: PoolOptions & { limits: AnalysisLimits; maxWorkers: number };
   private slots: Slot[] = [];
   private nextId = 1;
   /** Analyses stopped by the deadline or the heap limit, for tests and logs. */
   stoppedCount = 0;
+  /** Workers started so far. */
+  spawnedCount = 0;
   /** Milliseconds from the first worker's creation to its `ready` (it loads the core meanwhile). */
   firstStartMs: number | undefined;
   /**
@@ -269,6 +274,11 @@ export class AnalysisWorkerPool {
     return this.slots.length;
   }
 
+  /** Workers running an analysis now. */
+  get busyCount(): number {
+    return this.slots.filter((s) => s.current !== null).length;
+  }
+
   /** The worker for a job: the idle one that holds the document, else any idle one, else a new one, else the least loaded. */
   private slotFor(key: string | null): Slot {
     const idle = this.slots.filter((s) => s.load === 0);
@@ -300,95 +310,6 @@ export class AnalysisWorkerPool {
   }
 }
 
-/**
- * How long the extension host waits for a result before it answers with what it has: long enough
- * that an ordinary file's analysis (milliseconds, a few hundred on a loaded machine) is always
- * waited for, as when it ran in the host; a document whose analysis outlasts it is not waited for
- * again until one of its analyses finishes within it.
- */
-export const HOST_WAIT_MS = 1000;
-
-/**
- * An incremental analyser whose work happens in the pool. It answers synchronously when the
- * worker does within `waitMs`; otherwise with an empty analysis, and `onLate` fires when the real
- * one is there (asking again with the same text and options returns it at once).
- */
-export function workerIncrementalAnalyzer(pool: AnalysisWorkerPool, key: string, onLate: () => void, waitMs = HOST_WAIT_MS): IncrementalAnalyzer {
-  let last: { signature: string; analysis: Analysis } | null = null;
-  let inFlight: { signature: string; job: Job } | null = null;
-  let stats: IncrementalStats = { replayed: 0, rebuilt: 0, fellBack: false, full: true };
-  return {
-    update(text, language, options = {}) {
-      const signature = signatureOf(text, language, options);
-      if (last?.signature === signature) return last.analysis;
-      if (inFlight?.signature === signature) return pendingAnalysis(language, last?.analysis);
-      const job = pool.submit(key, text, language, options);
-      let waiting = true;
-      pool.whenDone(job, (analysis) => {
-        last = { signature, analysis };
-        // A stopped analysis (deadline, memory) used no memo: it counts as a full one.
-        stats = job.stats ?? { replayed: 0, rebuilt: 0, fellBack: false, full: true };
-        if (inFlight?.job === job) inFlight = null;
-        if (!waiting) onLate();
-      });
-      const analysis = waitNoticingSlowFiles(pool, job, options, waitMs);
-      waiting = false;
-      if (analysis) return analysis;
-      inFlight = { signature, job };
-      return pendingAnalysis(language, last?.analysis);
-    },
-    reset() {
-      last = null;
-      inFlight = null;
-      pool.forget(key);
-    },
-    stats() {
-      return { ...stats };
-    },
-  };
-}
-
-/**
- * Waits for a job up to `waitMs`, or not at all for a file known to be slow; a wait that runs out
- * marks the file slow, and a quick analysis of it clears the mark.
- */
-function waitNoticingSlowFiles(pool: AnalysisWorkerPool, job: Job, options: AnalyzeOptions, waitMs: number): Analysis | undefined {
-  const file = options.fileName ?? '';
-  pool.whenDone(job, (done) => {
-    if (done.elapsedMs <= waitMs) pool.slowFiles.delete(file);
-  });
-  const analysis = pool.waitSync(job, pool.slowFiles.has(file) ? 0 : waitMs);
-  if (!analysis) pool.slowFiles.add(file);
-  return analysis;
-}
-
-/** What identifies an analysis request: its text, language and options (imports aside). */
-function signatureOf(text: string, language: Language, options: AnalyzeOptions): string {
-  return `${language}\u0000${JSON.stringify({ ...options, readModule: undefined })}\u0000${text}`;
-}
-
-/** One-off analyses still running, per pool, so asking again does not start (or wait for) another. */
-const oneOffJobs = new WeakMap<AnalysisWorkerPool, Map<string, Job>>();
-
-/**
- * A one-off analysis in the pool, waited for up to `waitMs` (a pending stand-in when it is late).
- * The same request asked again while it runs is answered at once; once done, with its result.
- */
-export function workerAnalyze(pool: AnalysisWorkerPool, text: string, language: Language, options: AnalyzeOptions = {}, waitMs = HOST_WAIT_MS): Analysis {
-  let jobs = oneOffJobs.get(pool);
-  if (!jobs) oneOffJobs.set(pool, (jobs = new Map()));
-  const signature = signatureOf(text, language, options);
-  const running = jobs.get(signature);
-  if (running) {
-    if (!running.result) return pendingAnalysis(language);
-    jobs.delete(signature);
-    return running.result;
-  }
-  const job = pool.submit(null, text, language, options);
-  const analysis = waitNoticingSlowFiles(pool, job, options, waitMs);
-  if (analysis) return analysis;
-  // Remembered until asked again; a few at most (the oldest is dropped).
-  jobs.set(signature, job);
-  if (jobs.size > 8) jobs.delete(jobs.keys().next().value as string);
-  return pendingAnalysis(language);
-}
+// The synchronous faces of a pool (a document's incremental analyser, one-off analyses) are shared
+// with the web host's pool: src/shared/analysisJobs.ts.
+export { HOST_WAIT_MS, workerAnalyze, workerIncrementalAnalyzer } from '../shared/analysisJobs';

@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisRunner } from '../shared/analysisWorker';
+import { oneOffResult } from '../shared/analysisJobs';
 import { AnalysisWorkerPool, workerAnalyze, workerIncrementalAnalyzer } from './analysisWorkerPool';
 
 /** Resolves a `file:` path's symbolic links. */
@@ -18,6 +19,8 @@ export function workerAnalysisRunner(): AnalysisRunner {
     analyze: (text, language, options) => workerAnalyze(pool, text, language, options),
     incremental: (key, onLate) => workerIncrementalAnalyzer(pool, key, onLate),
     coreLoadMs: () => pool.firstStartMs,
+    analyzeLate: (text, language, options) => oneOffResult(pool, text, language, options),
+    state: () => ({ kind: 'worker-threads', busyWorkers: pool.busyCount, workersStarted: pool.spawnedCount, analysesStopped: pool.stoppedCount, firstStartMs: pool.firstStartMs }),
     dispose: () => pool.dispose(),
   };
 }

@@ -8,8 +8,9 @@ import type { IncrementalAnalyzer, IncrementalStats } from '../analysis/incremen
 import type { Analysis, AnalyzeOptions, Language } from '../analysis/types';
 
 /**
- * How the Node host runs analyses off its own thread (src/node/analysisWorkerPool.ts), so a
- * hostile file never blocks or crashes it. The web host provides none and analyses in place.
+ * How the extension host runs analyses off its own thread, so a hostile file never blocks or
+ * crashes it: worker threads in the Node host (src/node/analysisWorkerPool.ts), Web Workers in the
+ * web host (src/web/webWorkerPool.ts). Without one the analysis runs in the host itself.
  */
 export interface AnalysisRunner {
   analyze(text: string, language: Language, options?: AnalyzeOptions): Analysis;
@@ -17,7 +18,28 @@ export interface AnalysisRunner {
   incremental(key: string, onLate: () => void): IncrementalAnalyzer;
   /** Milliseconds the first worker took to start and load the core, undefined before it did. */
   coreLoadMs(): number | undefined;
+  /**
+   * The real result of an `analyze` that answered with a stand-in (asked with the same arguments):
+   * the providers that can answer later wait for it off the host's thread (AnalysisCache.readyForRange).
+   * In the web host every analysis answers so; in the Node host one that outlasted the host's wait.
+   */
+  analyzeLate(text: string, language: Language, options?: AnalyzeOptions): Promise<Analysis>;
+  /** What the workers are doing, for tests and logs. */
+  state(): RunnerState;
   dispose(): void;
+}
+
+/** A runner's workers at one moment. */
+export interface RunnerState {
+  kind: 'worker-threads' | 'web-workers' | 'in-thread';
+  /** Workers running an analysis now. */
+  busyWorkers: number;
+  /** Workers started so far (a deadline costs one). */
+  workersStarted: number;
+  /** Analyses stopped by the deadline or the heap limit. */
+  analysesStopped: number;
+  /** Milliseconds the first worker took from creation to ready (loading and warming the core). */
+  firstStartMs: number | undefined;
 }
 
 /** The limits of one analysis in a worker. */
@@ -48,12 +70,19 @@ export type ToWorker =
       readsModules: boolean;
     }
   | { type: 'moduleText'; id: number; text: string | null }
+  /** The web pool's answer to `modules`: the text of each path asked for (null: none). */
+  | { type: 'moduleTexts'; id: number; texts: Record<string, string | null> }
   | { type: 'forget'; key: string };
 
 /** Worker → host. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'module'; id: number; path: string }
+  /**
+   * A Web Worker cannot wait for the host: it analyses with the modules it has, asks for the ones
+   * it missed, and analyses again once they arrive (src/web/analysisWebWorker.ts).
+   */
+  | { type: 'modules'; id: number; paths: string[] }
   | { type: 'result'; id: number; analysis: Analysis; stats: IncrementalStats | null }
   | { type: 'failed'; id: number; message: string };
 

@@ -12,7 +12,7 @@ import { isPendingAnalysis } from '../../src/shared/analysisWorker';
 import { AnalysisWorkerPool, workerIncrementalAnalyzer } from '../../src/node/analysisWorkerPool';
 import { pathologicalInputs } from './pathologicalInputs';
 
-/** The one input only the deadline stops (symbolic polynomial growth). */
+/** The one input only the deadline stops (membership tests on a large list). */
 const slowInput = pathologicalInputs.find((i) => !i.bounded)!;
 
 const root = join(__dirname, '..', '..');

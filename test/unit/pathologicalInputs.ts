@@ -29,10 +29,11 @@ export const pathologicalInputs: PathologicalInput[] = [
   },
   { name: 'TypeScript concat', language: 'typescript', bounded: true, text: 'let a = [0];\nfor (let i = 0; i < 100; i++) { a = a.concat(a); }\n' },
   {
-    // Symbolic dims multiplied in a loop: the polynomial's terms grow without a size bound.
+    // Symbolic dims multiplied in a loop: the polynomial's terms grow until the symbolic bounds
+    // of src/analysis/shapes.ts stop them.
     name: 'symbolic polynomial growth',
     language: 'python',
-    bounded: false,
+    bounded: true,
     text: [
       'import torch',
       'import torch.nn as nn',
@@ -48,5 +49,35 @@ export const pathologicalInputs: PathologicalInput[] = [
       '        return torch.zeros(d)',
       '',
     ].join('\n'),
+  },
+  {
+    // The polynomial of each pass is the square of the last plus itself: its degree doubles and its
+    // terms grow with it, until the symbolic bounds stop them.
+    name: 'symbolic square-and-add',
+    language: 'python',
+    bounded: true,
+    text: [
+      'import torch',
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 4)',
+      '    def forward(self, x):  # layer-lens: x: (N, 4)',
+      '        h = x.shape[0]',
+      '        for i in range(200):',
+      '            h = h * h + h',
+      '        return torch.zeros(h)',
+      '',
+    ].join('\n'),
+  },
+  {
+    // Each membership test scans 100,000 items for one step of the budget, 65,536 times (two
+    // nested loops of 256 passes): about 6.5·10⁹ comparisons, which only the worker's or the
+    // CLI's deadline stops.
+    name: 'membership in a large list',
+    language: 'python',
+    bounded: false,
+    text: 'a = [0] * 100000\nn = 0\nfor i in range(1000):\n    for j in range(1000):\n        if 1 in a:\n            n = n + 1\n',
   },
 ];

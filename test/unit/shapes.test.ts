@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  addDim, ceilDivDim, compareDims, floorDivDim, formatDim, formatShape, maxDim, mulDim, parseDim,
+  addDim, ceilDivDim, compareDims, floorDivDim, formatDim, formatShape, isUnknown, maxDim, MAX_SYMBOLIC_TERMS, mulDim, parseDim,
   productDim, subDim, substituteDim, symDim, unknownDim,
 } from '../../src/analysis/shapes';
 
@@ -68,4 +68,28 @@ describe('shapes: dimension arithmetic', () => {
     assert.equal(substituteDim(d, new Map([['H', 224]])), 112, 'floor atoms are recomputed');
     assert.equal(formatDim(substituteDim(d, new Map([['N', 2]]))), '(H+1)//2');
   });
+
+  // Issue 19: without the bounds, the first loop below builds a polynomial of 2^64 terms (it never
+  // finishes, and mocha's timeout fails the test); with them each loop ends within a few passes.
+  it('bounds polynomials grown by repeated arithmetic: beyond the bounds a dimension is unknown', () => {
+    let squared: ReturnType<typeof addDim> = N;
+    for (let i = 0; i < 64; i++) squared = addDim(mulDim(squared, squared), squared);
+    assert.ok(isUnknown(squared), 'h = h * h + h stays symbolic forever');
+    let power: ReturnType<typeof mulDim> = N;
+    for (let i = 0; i < 64; i++) power = mulDim(power, power);
+    assert.ok(isUnknown(power), 'h = h * h: one term whose degree doubles');
+    let nested: ReturnType<typeof floorDivDim> = N;
+    for (let i = 0; i < 64; i++) nested = floorDivDim(addDim(mulDim(nested, nested), 1), 2);
+    assert.ok(isUnknown(nested), 'floor-division atoms nested in their own squares');
+    let sum: ReturnType<typeof addDim> = 0;
+    for (let i = 0; i <= MAX_SYMBOLIC_TERMS; i++) sum = addDim(sum, symDim(`S${i}`));
+    assert.ok(isUnknown(sum), `${MAX_SYMBOLIC_TERMS + 1} distinct symbols summed`);
+  });
+
+  it('keeps polynomials within the bounds exact', () => {
+    const cube = mulDim(mulDim(addDim(N, 1), addDim(N, 1)), addDim(N, 1));
+    assert.ok(!isUnknown(cube), '(N + 1)^3 is four terms of degree 3');
+    assert.equal(compareDims(cube, addDim(addDim(addDim(mulDim(mulDim(N, N), N), mulDim(3, mulDim(N, N))), mulDim(3, N)), 1)), 'equal');
+  });
 });
+

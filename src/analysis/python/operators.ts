@@ -3,7 +3,7 @@
 // Tensor operands and user classes' operator methods are answered by the interpreter through
 // OperatorHost, so this file does not depend on the interpreter.
 
-import { addDim, compareDims, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, unknownDim, type Dim } from '../shapes';
+import { addDim, compareDims, exceededSymbolicBound, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symbolicBoundMessage, unknownDim, type Dim } from '../shapes';
 import { FALSE, TRUE, describe, dictKey, force, int, str, unknown, type CallSite, type InstanceV, type Value } from './values';
 import { beyondBoundMessage, chargeFor, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
 
@@ -95,7 +95,15 @@ export function binaryOperation(host: OperatorHost, op: string, a: Value, b: Val
   if (a.k === 'tensor' || b.k === 'tensor') return host.tensorBinop(op, a, b, site);
   if (a.k === 'bool') a = int(a.v ? 1 : 0);
   if (b.k === 'bool') b = int(b.v ? 1 : 0);
-  if (a.k === 'int' && b.k === 'int') return intOp(op, a.v, b.v);
+  if (a.k === 'int' && b.k === 'int') {
+    const result = intOp(op, a.v, b.v);
+    if ((op === '+' || op === '-' || op === '*') && result.k === 'int' && exceededSymbolicBound(a.v, b.v, result.v)) {
+      const message = symbolicBoundMessage(`\`${op}\``);
+      host.gap(site, message);
+      return unknown(message);
+    }
+    return result;
+  }
   if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) {
     const x = a.k === 'int' ? (isKnown(a.v) ? a.v : null) : a.v;
     const y = b.k === 'int' ? (isKnown(b.v) ? b.v : null) : b.v;
