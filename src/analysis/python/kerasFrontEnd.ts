@@ -113,6 +113,14 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   private readonly derivedFrom = new WeakMap<TensorV, TensorV[]>();
   /** Layers whose `build(input_shape)` already ran (Keras builds a layer on its first call). */
   private readonly builtLayers = new Set<number>();
+  /**
+   * Models this program saved, by the constant path it saved them to (`model.save(path)`,
+   * `keras.models.save_model(model, path)`, a `ModelCheckpoint(path)` given to the model's `fit`):
+   * `load_model(path)` of such a path gives that model's architecture.
+   */
+  private readonly savedModels = new Map<string, InstanceV>();
+  /** `keras.callbacks.ModelCheckpoint`: keeps its file path for the `fit` it is given to. */
+  private readonly checkpointClass: ClassV;
 
   private readonly interp: Interpreter;
 
@@ -122,6 +130,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     this.modelClass = nativeClass('Model', 'KerasModel', [this.layerBaseClass]);
     this.sequentialClass = nativeClass('Sequential', 'KerasModel', [this.modelClass]);
     this.lambdaClass = nativeClass('Lambda', 'KerasModel', [this.layerBaseClass]);
+    this.checkpointClass = nativeClass('ModelCheckpoint', 'object', [system.objectClass]);
+    this.installCheckpoint();
     this.installLayerBase();
     this.installLambda();
     this.installModel();
@@ -147,6 +157,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       if (name === `${root}.ops`) return this.opsNamespace(name);
       if (name === `${root}.utils`) return this.utilsNamespace();
       if (name === `${root}.activations`) return this.activationsNamespace();
+      if (name === `${root}.callbacks`) return this.callbacksNamespace();
+      if (name === `${root}.saving`) return this.savingNamespace();
       if (name.startsWith(`${root}.`)) return this.interp.opaqueNamespace(name);
     }
     return undefined;
@@ -356,7 +368,12 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       ops: this.opsNamespace('keras.ops'),
       utils: this.utilsNamespace(),
       activations: this.activationsNamespace(),
-      models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass }),
+      models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass, load_model: this.loadModelFn('keras.models.load_model'), save_model: this.saveModelFn('keras.models.save_model') }),
+      saving: this.savingNamespace(),
+      callbacks: this.callbacksNamespace(),
+      // `from keras.models import load_model`: `keras.models` resolves to this namespace.
+      load_model: this.loadModelFn('keras.models.load_model'),
+      save_model: this.saveModelFn('keras.models.save_model'),
     };
     return { k: 'namespace', name: 'keras', get: (attr) => table[attr] ?? this.interp.opaqueNamespace(`keras.${attr}`) };
   }
@@ -425,6 +442,58 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       else if (v.k === 'tuple' || v.k === 'list') v.items.forEach(mark);
     };
     mark(output);
+  }
+
+  /** Remembers that the program saved `model` to `path` when the path is a constant string. */
+  private modelSaved(model: InstanceV, path: Value | undefined): void {
+    // A path with `{epoch}`-style fields is formatted by Keras: the file saved is not that string.
+    if (path?.k === 'str' && !path.v.includes('{')) this.savedModels.set(path.v, model);
+  }
+
+  /**
+   * `load_model(path)`: the model this program saved to that constant path, whose architecture the
+   * file is; any other path (a file the program does not write, an f-string) is unknown, with a finding.
+   */
+  private loadModelFn(qualified: string): Value {
+    return builtin(qualified, (args, kwargs, site) => {
+      const path = args[0] ?? kwargs.get('filepath');
+      const saved = path?.k === 'str' ? this.savedModels.get(path.v) : undefined;
+      if (saved) return saved;
+      const what = path?.k === 'str' ? `'${path.v}', a path this program does not save a model to` : 'a path the analysis cannot read';
+      this.interp.gap(site, `${qualified}(${what}): the loaded model's architecture is unknown`);
+      return unknown(`${qualified} of a model the program does not save`, site);
+    });
+  }
+
+  /** `save_model(model, path)`: as `model.save(path)`. */
+  private saveModelFn(qualified: string): Value {
+    return builtin(qualified, (args, kwargs) => {
+      const model = args[0] ?? kwargs.get('model');
+      if (model?.k === 'instance') this.modelSaved(model, args[1] ?? kwargs.get('filepath'));
+      return NONE;
+    });
+  }
+
+  /** `keras.saving`: `load_model` and `save_model`. */
+  private savingNamespace(): Value {
+    const table: Record<string, Value> = { load_model: this.loadModelFn('keras.saving.load_model'), save_model: this.saveModelFn('keras.saving.save_model') };
+    return { k: 'namespace', name: 'keras.saving', get: (attr) => table[attr] ?? this.interp.builtinsOpaque(`keras.saving.${attr}`) };
+  }
+
+  /** `keras.callbacks`: `ModelCheckpoint` (its path matters to `load_model`); the others are opaque. */
+  private callbacksNamespace(): Value {
+    return { k: 'namespace', name: 'keras.callbacks', get: (attr) => (attr === 'ModelCheckpoint' ? this.checkpointClass : this.interp.builtinsOpaque(`keras.callbacks.${attr}`)) };
+  }
+
+  /** `ModelCheckpoint(filepath, monitor, verbose, save_best_only, save_weights_only, ...)`. */
+  private installCheckpoint(): void {
+    this.checkpointClass.ns.set('__init__', builtin('ModelCheckpoint.__init__', (args, kwargs) => {
+      const self = args[0];
+      if (self?.k !== 'instance') return NONE;
+      self.attrs.set('filepath', args[1] ?? kwargs.get('filepath') ?? NONE);
+      self.attrs.set('save_weights_only', args[5] ?? kwargs.get('save_weights_only') ?? FALSE);
+      return NONE;
+    }));
   }
 
   /** Names a Keras object as its constructor does: `name=`, else snake_case of its class with a counter. */
@@ -570,7 +639,24 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       // Calling a functional model on new inputs gives the same shapes as its symbolic outputs.
       return out ?? unknown(`${self.cls.name} has no call()`, site);
     }));
-    for (const n of ['compile', 'summary', 'fit', 'save', 'save_weights', 'load_weights']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    for (const n of ['compile', 'summary', 'save_weights', 'load_weights']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    M.ns.set('save', builtin('Model.save', (args, kwargs) => {
+      const self = args[0];
+      if (self?.k === 'instance') this.modelSaved(self, args[1] ?? kwargs.get('filepath'));
+      return NONE;
+    }));
+    M.ns.set('fit', builtin('Model.fit', (args, kwargs, site) => {
+      // A ModelCheckpoint given to `fit` saves this model to its path (unless it saves weights only).
+      const self = args[0];
+      const callbacks = kwargs.get('callbacks') ?? args[6];
+      if (self?.k !== 'instance' || !callbacks) return unknown('Model.fit runs on data');
+      for (const cb of this.interp.iterate(callbacks, site) ?? []) {
+        if (cb.k !== 'instance' || cb.cls !== this.checkpointClass) continue;
+        const weightsOnly = cb.attrs.get('save_weights_only');
+        if (weightsOnly?.k === 'bool' && !weightsOnly.v) this.modelSaved(self, cb.attrs.get('filepath'));
+      }
+      return unknown('Model.fit runs on data');
+    }));
     for (const n of ['evaluate', 'predict', 'fit_generator']) M.ns.set(n, builtin(`Model.${n}`, () => unknown(`Model.${n} runs on data`)));
   }
 
