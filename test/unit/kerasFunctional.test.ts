@@ -239,3 +239,46 @@ model.build((None, 28, 28, 1))
     assert.equal(kerasModel(a).totalParams, 2770634);
   });
 });
+
+describe('Keras functional model.layers order (keras/src/ops/function.py map_graph)', () => {
+  const paths = (a: Analysis) => kerasModel(a).modules.filter((m) => m.path !== '' && !m.path.includes('.')).map((m) => m.path);
+
+  it('lists a shortcut created before the main path by depth, as Keras does, not by creation or call order', () => {
+    const a = run(`inputs = keras.Input(shape=(32, 32, 16))
+shortcut = layers.Conv2D(32, 1, name="shortcut")(inputs)
+x = layers.Conv2D(32, 3, padding="same", name="main1")(inputs)
+x = layers.Conv2D(32, 3, padding="same", name="main2")(x)
+x = layers.add([x, shortcut])
+outputs = layers.GlobalAveragePooling2D(name="gap")(x)
+model = keras.Model(inputs, outputs)
+`);
+    assert.deepEqual(errors(a), []);
+    // Depths from the output: gap 0, add 1, main2 and shortcut 2 (main2 met first), main1 3, input 4.
+    assert.deepEqual(paths(a), ['input_layer', 'main1', 'main2', 'shortcut', 'add', 'gap']);
+  });
+
+  it('orders ties by the depth-first walk from the outputs, through tensor arithmetic too (ResNet: 0_conv before 3_conv)', () => {
+    const a = run(`inputs = keras.Input(shape=(8, 8, 4))
+x = layers.Conv2D(8, 1, name="b1_1_conv")(inputs)
+x = layers.Conv2D(8, 3, padding="same", name="b1_2_conv")(x)
+shortcut = layers.Conv2D(16, 1, name="b1_0_conv")(inputs)
+shortcut = layers.BatchNormalization(name="b1_0_bn")(shortcut)
+x = layers.Conv2D(16, 1, name="b1_3_conv")(x)
+x = layers.BatchNormalization(name="b1_3_bn")(x)
+x = layers.ReLU(name="b1_out")(shortcut + x)
+model = keras.Model(inputs, x)
+`);
+    assert.deepEqual(errors(a), []);
+    assert.deepEqual(paths(a), ['input_layer', 'b1_1_conv', 'b1_2_conv', 'b1_0_conv', 'b1_3_conv', 'b1_0_bn', 'b1_3_bn', 'b1_out']);
+  });
+
+  it('keeps an input no output depends on, at depth 0 before the other layers of that depth', () => {
+    const a = run(`a = keras.Input(shape=(4,), name="a")
+b = keras.Input(shape=(4,), name="b")
+y = layers.Dense(2, name="d")(b)
+model = keras.Model([a, b], y)
+`);
+    // b is at depth 1; a, unreached, gets depth 0 and index -1, so it comes before d (depth 0, index 0).
+    assert.deepEqual(paths(a), ['b', 'a', 'd']);
+  });
+});

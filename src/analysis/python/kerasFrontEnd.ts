@@ -86,6 +86,12 @@ const TENSOR_FUNCTIONS: Record<string, { torch: string; keys?: Record<string, st
 /** Keras's default backend facts: `image_data_format()` is 'channels_last' unless configured. */
 const IMAGE_DATA_FORMAT = 'channels_last';
 
+/**
+ * A node of a functional graph: one call of a layer (its history) or one tensor operation (`x + y`,
+ * slicing, `ops.*`: the operand list it was made from, shared by its outputs).
+ */
+type GraphNode = KerasHistory | TensorV[];
+
 /** Where a Keras tensor came from, for functional models: the layer and its input tensors. */
 interface KerasHistory {
   rec: ModuleRec;
@@ -101,8 +107,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   readonly forwardMethod = 'call';
   private readonly nameCounts = new Map<string, number>();
   readonly history = new WeakMap<TensorV, KerasHistory>();
-  /** Layers in the order of their first call (functional models list layers in this order). */
-  readonly callOrder: number[] = [];
   readonly modelClass: ClassV;
   readonly sequentialClass: ClassV;
   /** `keras.layers.Layer`, the base of subclassed layers (a module whose forward is `call`). */
@@ -409,7 +413,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
         inst.mod!.calls = 1;
         inst.mod!.firstCall = { inputs: [], output: t, span: this.interp.mainSpan(site).span, notation: null, formula: null, macs: null, geometry: null };
         this.history.set(t, { rec: inst.mod!, inst, inputs: [] });
-        this.callOrder.push(inst.mod!.id);
       }
       return t;
     });
@@ -429,7 +432,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   /** Records a Keras layer call for functional models (tensors passed by keyword, such as `initial_state=`, included). */
   moduleCalled(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, output: Value): void {
     if (!inst.mod || inst.mod.framework !== 'keras') return;
-    if (inst.mod.calls === 1) this.callOrder.push(inst.mod.id);
     const inputs: TensorV[] = [];
     const collect = (v: Value) => {
       if (v.k === 'tensor') inputs.push(v);
@@ -747,36 +749,78 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     self.attrs.set('_outputs', current);
   }
 
-  /** `keras.Model(inputs, outputs)`: the layers between them, in call order. */
-  private buildFunctional(self: InstanceV, inputs: Value, outputs: Value, site: CallSite): void {
-    const outs: TensorV[] = [];
-    const collect = (v: Value) => {
-      if (v.k === 'tensor') outs.push(v);
-      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
-      else if (v.k === 'dict') for (const e of v.entries.values()) collect(e.value);
+  /**
+   * The layers of a functional model in Keras's order (keras/src/ops/function.py, `map_graph` and
+   * `_build_map`; tf.keras's functional.py `_map_graph_network` is the same rule): a depth-first walk
+   * from each output through each node's inputs, in argument order, numbers the operations as it
+   * first meets them; a node's depth is one more than the deepest node using its outputs (an
+   * operation's, the deepest of its nodes); operations are listed deepest first, ties in the walk's
+   * order. Tensor operations are nodes of that graph but not layers.
+   */
+  private functionalLayers(inputs: TensorV[], outputs: TensorV[]): InstanceV[] {
+    const nodeOf = (t: TensorV): GraphNode | undefined => this.history.get(t) ?? this.derivedFrom.get(t);
+    const operationOf = (n: GraphNode): object => (Array.isArray(n) ? n : n.rec);
+    const parentsOf = (n: GraphNode): TensorV[] => (Array.isArray(n) ? n : n.inputs);
+    const stop = new Set(inputs);
+    const index = new Map<object, number>();
+    const finished = new Set<GraphNode>();
+    const inProgress = new Set<GraphNode>();
+    const nodes: GraphNode[] = [];
+    const visit = (t: TensorV): void => {
+      const node = nodeOf(t);
+      if (!node || finished.has(node) || inProgress.has(node)) return;
+      const op = operationOf(node);
+      if (!index.has(op)) index.set(op, index.size);
+      inProgress.add(node);
+      if (!stop.has(t)) parentsOf(node).forEach(visit);
+      inProgress.delete(node);
+      finished.add(node);
+      nodes.push(node);
     };
-    collect(outputs);
-    const used = new Map<number, InstanceV>();
-    const seen = new Set<TensorV>();
-    const walk = (t: TensorV) => {
-      if (seen.has(t)) return;
-      seen.add(t);
-      const h = this.history.get(t);
-      if (!h) {
-        // A tensor an operation made (`x + y`, slicing, `ops.*`): the graph continues through its operands.
-        this.derivedFrom.get(t)?.forEach(walk);
-        return;
+    outputs.forEach(visit);
+    const nodeDepth = new Map<GraphNode, number>();
+    const opDepth = new Map<object, number>();
+    for (const node of [...nodes].reverse()) {
+      const op = operationOf(node);
+      const depth = Math.max(nodeDepth.get(node) ?? 0, opDepth.get(op) ?? 0);
+      opDepth.set(op, depth);
+      nodeDepth.set(node, depth);
+      for (const t of parentsOf(node)) {
+        const parent = nodeOf(t);
+        if (parent) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
       }
-      used.set(h.rec.id, h.inst);
-      h.inputs.forEach(walk);
-    };
-    outs.forEach(walk);
-    if (outs.length && used.size === 0) this.interp.gap(site, 'keras.Model outputs that no layer call produced');
-    const order = [...new Set(this.callOrder)].filter((id) => used.has(id));
-    for (const id of order) {
-      const inst = used.get(id)!;
-      this.system.setModuleAttr(self, inst.mod!.name ?? String(id), inst);
     }
+    // Inputs no output depends on still belong to the model, first among equals.
+    for (const t of inputs) {
+      const node = this.history.get(t);
+      if (node && !opDepth.has(node.rec)) {
+        opDepth.set(node.rec, 0);
+        index.set(node.rec, -1);
+      }
+    }
+    const instances = new Map<object, InstanceV>();
+    for (const node of nodes) if (!Array.isArray(node)) instances.set(node.rec, node.inst);
+    for (const t of inputs) {
+      const node = this.history.get(t);
+      if (node) instances.set(node.rec, node.inst);
+    }
+    const ops = [...opDepth.keys()].filter((op) => instances.has(op));
+    // A stable sort: inputs sharing the index -1 keep their order.
+    ops.sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || index.get(a)! - index.get(b)!);
+    return ops.map((op) => instances.get(op)!);
+  }
+
+  /** `keras.Model(inputs, outputs)`: the layers between them, in the order Keras lists them. */
+  private buildFunctional(self: InstanceV, inputs: Value, outputs: Value, site: CallSite): void {
+    const flat = (v: Value, out: TensorV[] = []): TensorV[] => {
+      if (v.k === 'tensor') out.push(v);
+      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach((i) => flat(i, out));
+      else if (v.k === 'dict') for (const e of v.entries.values()) flat(e.value, out);
+      return out;
+    };
+    const layers = this.functionalLayers(flat(inputs), flat(outputs));
+    if (flat(outputs).length && layers.length === 0) this.interp.gap(site, 'keras.Model outputs that no layer call produced');
+    for (const inst of layers) this.system.setModuleAttr(self, inst.mod!.name ?? String(inst.mod!.id), inst);
     self.attrs.set('_inputs', inputs.k === 'tensor' ? tuple([inputs]) : inputs);
     self.attrs.set('_outputs', outputs);
   }
