@@ -8,7 +8,7 @@ import { kerasClassOf, lookupLayer } from '../layers/catalogue';
 import { kerasAutoName } from '../layers/kerasDefinitions';
 import { identityField } from '../receptiveField';
 import { isKnown, symDim, type Dim } from '../shapes';
-import type { Framework } from '../types';
+import type { Framework, Span } from '../types';
 import { builtin, nativeClass, tableNamespace } from './builtins';
 import type { Interpreter } from './interpreter';
 import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
@@ -123,6 +123,16 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
    * `load_model(path)` of such a path gives that model's architecture.
    */
   private readonly savedModels = new Map<string, InstanceV>();
+  /**
+   * Where each model input was declared (`keras.Input(...)`, `model.build(shape)`, `input_shape=`):
+   * the start of that call in the main file, the key of an input binding that fills its sizes.
+   */
+  readonly inputSites = new WeakMap<TensorV, Span>();
+  /**
+   * Shapes that input bindings give the model inputs declared at these places (the start of the
+   * declaring call in the main file), set before the file runs again with them (analyzePython.ts).
+   */
+  inputOverrides: Map<number, Dim[]> | null = null;
   /** `keras.callbacks.ModelCheckpoint`: keeps its file path for the `fit` it is given to. */
   private readonly checkpointClass: ClassV;
 
@@ -389,8 +399,13 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       const batchShape = kwargs.get('batch_shape');
       const items = shapeV ? this.interp.iterate(shapeV, site) : batchShape ? this.interp.iterate(batchShape, site) : null;
       const nameV = kwargs.get('name');
+      const declaredAt = this.interp.mainSpan(site).span;
+      const override = this.inputOverrides?.get(declaredAt.from);
       let t: TensorV;
-      if (!items) {
+      if (override) {
+        // An input binding filled the sizes this declaration leaves unknown (a size read from data).
+        t = { k: 'tensor', shape: [...override], ranked: true, dtype: 'float', field: override.length >= 3 ? identityField(override.length - 2) : null, origin: null };
+      } else if (!items) {
         // A shape the analysis cannot read (a builder's parameter): an input of unknown rank, which
         // the first layer that needs a rank refines, so the model's layers are still all there.
         if (!shapeV && !batchShape) return unknown('keras.Input without a shape', site);
@@ -403,6 +418,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
         const shape = shapeV ? [symDim('N'), ...dims] : dims;
         t = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
       }
+      this.inputSites.set(t, declaredAt);
       const cls = this.system.layerClass('keras', 'InputLayer');
       if (cls) {
         const inst = this.system.newModule(cls, site);
@@ -597,12 +613,17 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
 
   /** A tensor for `model.build((None, 28, 28, 1))`: None is the batch (or an unknown) size. */
   private tensorForShape(shapeV: Value, site: CallSite): TensorV | null {
+    const declaredAt = this.interp.mainSpan(site).span;
+    const override = this.inputOverrides?.get(declaredAt.from);
     const items = this.interp.iterate(shapeV, site);
-    if (!items || items.some((d) => d.k !== 'int' && d.k !== 'none')) return null;
-    const names = items.length === 3 ? ['N', 'T', 'F'] : items.length === 4 ? ['N', 'H', 'W', 'C'] : items.map((_, i) => (i === 0 ? 'N' : `D${i}`));
-    const shape: Dim[] = items.map((d, i) => (d.k === 'int' ? d.v : symDim(names[i] ?? `D${i}`)));
-    return { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+    if (!override && (!items || items.some((d) => d.k !== 'int' && d.k !== 'none'))) return null;
+    const names = (n: number) => (n === 3 ? ['N', 'T', 'F'] : n === 4 ? ['N', 'H', 'W', 'C'] : Array.from({ length: n }, (_, i) => (i === 0 ? 'N' : `D${i}`)));
+    const shape: Dim[] = override ? [...override] : items!.map((d, i) => (d.k === 'int' ? d.v : symDim(names(items!.length)[i] ?? `D${i}`)));
+    const t: TensorV = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+    this.inputSites.set(t, declaredAt);
+    return t;
   }
+
 
   private installModel(): void {
     const M = this.modelClass;
