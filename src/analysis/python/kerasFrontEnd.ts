@@ -81,6 +81,8 @@ const TENSOR_FUNCTIONS: Record<string, { torch: string; keys?: Record<string, st
   ones_like: { torch: 'ones_like' },
   zeros_like: { torch: 'zeros_like' },
   eye: { torch: 'eye' },
+  arange: { torch: 'arange', keys: { stop: 'end' } },
+  range: { torch: 'arange', keys: { limit: 'end', delta: 'step' } },
 };
 
 /** Keras's default backend facts: `image_data_format()` is 'channels_last' unless configured. */
