@@ -290,7 +290,9 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name') {
       const name = s.targets[0].id;
       const v = interp.mainScope.vars.get(name);
-      if (v && v.k === 'instance' && v.mod && v.cls.mro.some((c) => c.native === 'KerasModel')) {
+      // A name bound to the same model again (`model = keras.models.load_model(path)` of a model the
+      // program saved) is one model, listed where it is first assigned.
+      if (v && v.k === 'instance' && v.mod && v.cls.mro.some((c) => c.native === 'KerasModel') && !out.some((c) => c.name === name && !c.cls)) {
         out.push({ name, expr: name, span: { from: s.from, to: s.to }, build: () => v });
       }
       continue;
