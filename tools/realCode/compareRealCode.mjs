@@ -180,7 +180,8 @@ for (const [kind, list] of Object.entries(results)) {
   console.log('| source | builders | layers exact (unbound / inputs bound) | totals right (unbound / bound) | error findings (unbound / bound) | files with errors | crashes |');
   console.log('|---|---|---|---|---|---|---|');
   const all = { builders: 0, layers: 0, exact: 0, exactB: 0, totals: 0, totalsB: 0, errU: 0, errB: 0, crashes: 0, errFiles: 0 };
-  const pct = (a, b) => (b ? ((100 * a) / b).toFixed(1) : '0');
+  // Rounded down, so that 100.0% means every one.
+  const pct = (a, b) => (b ? (Math.floor((1000 * a) / b) / 10).toFixed(1) : '0');
   for (const [src, s] of bySource) {
     console.log(`| ${src} | ${s.builders} | ${fmt(s.exact)} / ${fmt(s.exactB)} of ${fmt(s.layers)} | ${s.totals} / ${s.totalsB} of ${s.builders} | ${s.errU} / ${s.errB} | ${s.errFiles} | ${s.crashes} |`);
     for (const k of Object.keys(all)) all[k] += s[k];
