@@ -50,6 +50,18 @@ describe('Keras as a new user writes it (keras.io style)', () => {
     assert.equal(kerasModel(a).modules.filter((m) => !m.path.includes('.') && m.path !== '').length, 7);
   });
 
+  it('a subclassed model called on tf.zeros, tf.random.normal or keras.ops.ones is built on that shape', () => {
+    const text = readFileSync(join(dir, 'subclassedModelBuild.py'), 'utf8');
+    for (const call of ['tf.zeros((8, 32, 32, 3))', 'tf.random.normal((8, 32, 32, 3), stddev=0.1)', 'keras.ops.ones((8, 32, 32, 3), dtype="float32")', 'tf.zeros([8, 32, 32, 3], tf.float32)']) {
+      const a = analyze(text.replace('net.build((None, 32, 32, 3))', `y = net(${call})`), 'python', {});
+      assert.deepEqual(errors(a), [], call);
+      const net = a.models.find((m) => m.name === 'net');
+      assert.ok(net, call);
+      assert.equal(net.totalParams, cases[2].total, call);
+      assert.deepEqual(net.inputs, [{ name: 'images', shape: [8, 32, 32, 3] }], call);
+    }
+  });
+
   it('torch.arange and keras.ops.arange by keyword (start=, end=/stop=, step=)', () => {
     const a = analyze('import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n        return x + torch.arange(start=0, end=12, step=3)\n', 'python', { model: 'M()', inputs: [{ shape: [2, 4] }] });
     assert.deepEqual(a.models[0].outputShapes, [[2, 4]]);

@@ -162,15 +162,15 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       return {
         k: 'namespace',
         name: 'tensorflow',
-        get: (a) => (a === 'keras' ? this.kerasNamespace() : a === 'math' || a === 'nn' ? this.opsNamespace(`tensorflow.${a}`) : this.tensorFunction(`tensorflow.${a}`, a) ?? this.interp.builtinsOpaque(`tensorflow.${a}`)),
+        get: (a) => (a === 'keras' ? this.kerasNamespace() : a === 'math' || a === 'nn' || a === 'random' ? this.opsNamespace(`tensorflow.${a}`) : this.tensorFunction(`tensorflow.${a}`, a) ?? this.interp.builtinsOpaque(`tensorflow.${a}`)),
       };
     }
-    if (name === 'tensorflow.math' || name === 'tf.math' || name === 'tensorflow.nn') return this.opsNamespace(name);
+    if (name === 'tensorflow.math' || name === 'tf.math' || name === 'tensorflow.nn' || name === 'tensorflow.random') return this.opsNamespace(name);
     if (KERAS_ROOTS.includes(name)) return this.kerasNamespace();
     for (const root of KERAS_ROOTS) {
       if (name === `${root}.models`) return this.kerasNamespace();
       if (name === `${root}.backend`) return this.backendNamespace();
-      if (name === `${root}.ops`) return this.opsNamespace(name);
+      if (name === `${root}.ops` || name === `${root}.random`) return this.opsNamespace(name);
       if (name === `${root}.utils`) return this.utilsNamespace();
       if (name === `${root}.activations`) return this.activationsNamespace();
       if (name === `${root}.callbacks`) return this.callbacksNamespace();
@@ -297,8 +297,24 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     });
   }
 
-  /** Keras tensor functions with no PyTorch twin: `cast`, `shape`, `take`. */
+  /**
+   * Keras tensor functions with no PyTorch twin: `cast`, `shape`, `take`; and the makers of a tensor
+   * of a given shape (`tf.zeros(shape, dtype)`, `ops.ones`, `tf.random.normal(shape, mean, stddev)`),
+   * whose second argument is not a size as in PyTorch.
+   */
   private ownTensorFunction(qualified: string, attr: string): Value | undefined {
+    if (['zeros', 'ones', 'empty', 'normal', 'uniform', 'truncated_normal'].includes(attr)) {
+      return builtin(qualified, (args, kwargs, site) => {
+        const shapeV = args[0] ?? kwargs.get('shape');
+        const items = shapeV ? this.interp.iterate(shapeV, site) : null;
+        if (!items || !items.every((d) => d.k === 'int')) return unknown(`${qualified} of a shape the analysis does not know`, site);
+        const d = attr === 'zeros' || attr === 'ones' || attr === 'empty' ? (args[1] ?? kwargs.get('dtype')) : kwargs.get('dtype');
+        const named = d?.k === 'str' ? d.v : d?.k === 'dtype' ? d.dtype : d && d.k !== 'none' ? null : 'float';
+        const dtype: TensorV['dtype'] = named === null ? 'float' : /int|long/.test(named) ? 'long' : named === 'bool' ? 'bool' : 'float';
+        const shape = items.map((i) => (i as { v: Dim }).v);
+        return { k: 'tensor', shape, ranked: true, dtype, ...(named === null ? { dtypeUncertain: true } : {}), field: null, origin: null };
+      });
+    }
     const derive = (out: Value, inputs: Value[]) => {
       this.tensorDerived(out, inputs);
       return out;
@@ -382,6 +398,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       layers: this.layersNamespace(),
       backend: this.backendNamespace(),
       ops: this.opsNamespace('keras.ops'),
+      random: this.opsNamespace('keras.random'),
       utils: this.utilsNamespace(),
       activations: this.activationsNamespace(),
       models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass, load_model: this.loadModelFn('keras.models.load_model'), save_model: this.saveModelFn('keras.models.save_model') }),
