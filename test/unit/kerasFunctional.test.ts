@@ -239,3 +239,111 @@ model.build((None, 28, 28, 1))
     assert.equal(kerasModel(a).totalParams, 2770634);
   });
 });
+
+describe('Keras functional model.layers order (keras/src/ops/function.py map_graph)', () => {
+  const paths = (a: Analysis) => kerasModel(a).modules.filter((m) => m.path !== '' && !m.path.includes('.')).map((m) => m.path);
+
+  it('lists a shortcut created before the main path by depth, as Keras does, not by creation or call order', () => {
+    const a = run(`inputs = keras.Input(shape=(32, 32, 16))
+shortcut = layers.Conv2D(32, 1, name="shortcut")(inputs)
+x = layers.Conv2D(32, 3, padding="same", name="main1")(inputs)
+x = layers.Conv2D(32, 3, padding="same", name="main2")(x)
+x = layers.add([x, shortcut])
+outputs = layers.GlobalAveragePooling2D(name="gap")(x)
+model = keras.Model(inputs, outputs)
+`);
+    assert.deepEqual(errors(a), []);
+    // Depths from the output: gap 0, add 1, main2 and shortcut 2 (main2 met first), main1 3, input 4.
+    assert.deepEqual(paths(a), ['input_layer', 'main1', 'main2', 'shortcut', 'add', 'gap']);
+  });
+
+  it('orders ties by the depth-first walk from the outputs, through tensor arithmetic too (ResNet: 0_conv before 3_conv)', () => {
+    const a = run(`inputs = keras.Input(shape=(8, 8, 4))
+x = layers.Conv2D(8, 1, name="b1_1_conv")(inputs)
+x = layers.Conv2D(8, 3, padding="same", name="b1_2_conv")(x)
+shortcut = layers.Conv2D(16, 1, name="b1_0_conv")(inputs)
+shortcut = layers.BatchNormalization(name="b1_0_bn")(shortcut)
+x = layers.Conv2D(16, 1, name="b1_3_conv")(x)
+x = layers.BatchNormalization(name="b1_3_bn")(x)
+x = layers.ReLU(name="b1_out")(shortcut + x)
+model = keras.Model(inputs, x)
+`);
+    assert.deepEqual(errors(a), []);
+    assert.deepEqual(paths(a), ['input_layer', 'b1_1_conv', 'b1_2_conv', 'b1_0_conv', 'b1_3_conv', 'b1_0_bn', 'b1_3_bn', 'b1_out']);
+  });
+
+  it('keeps an input no output depends on, at depth 0 before the other layers of that depth', () => {
+    const a = run(`a = keras.Input(shape=(4,), name="a")
+b = keras.Input(shape=(4,), name="b")
+y = layers.Dense(2, name="d")(b)
+model = keras.Model([a, b], y)
+`);
+    // b is at depth 1; a, unreached, gets depth 0 and index -1, so it comes before d (depth 0, index 0).
+    assert.deepEqual(paths(a), ['b', 'a', 'd']);
+  });
+});
+
+describe('Keras input bindings on a model built when the file ran', () => {
+  // A size the notebook reads from downloaded data: unknown to the analysis.
+  const DATA = `inputs = keras.Input(shape=(120, raw_data.shape[-1]), name="series")
+x = layers.LSTM(16)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`;
+  /** LSTM 4·16·(14+16+1) = 1,984, Dense 17. */
+  const TOTAL = 2001;
+  const warnings = (a: Analysis) => a.findings.filter((f) => f.severity === 'warning' && /input binding/.test(f.message)).map((f) => `${f.line}: ${f.message}`);
+
+  it('fills a keras.Input size the file cannot know from --input, by position or by the input name', () => {
+    for (const inputs of [['N,120,14'], ['1,120,14']]) {
+      const a = run(DATA, 'model', inputs);
+      assert.deepEqual(errors(a), []);
+      const m = kerasModel(a);
+      assert.equal(m.totalParams, TOTAL);
+      // The batch stays Keras's None.
+      assert.deepEqual(m.modules.find((x) => x.path === 'series')?.outputShapes, [['N', 120, 14]]);
+    }
+    const named = analyze(HEAD + DATA, 'python', { model: 'model', inputs: [{ name: 'series', shape: ['N', 120, 14] }] });
+    assert.equal(kerasModel(named).totalParams, TOTAL);
+  });
+
+  it('takes the binding from a `# layer-lens:` comment above the model line, and from the editor setting with no --model', () => {
+    const commented = DATA.replace('model = keras.Model', '# layer-lens: series: (N, 120, 14)\nmodel = keras.Model');
+    assert.equal(kerasModel(run(commented)).totalParams, TOTAL);
+    const setting = analyze(HEAD + DATA, 'python', { inputs: [{ shape: ['N', 120, 14] }] });
+    assert.equal(kerasModel(setting).totalParams, TOTAL);
+  });
+
+  it('keeps a declared size a binding contradicts, with a warning on the declaration, never silently', () => {
+    for (const [inputs, pattern] of [
+      [['N,100,14'], /gives size 100 at dim 1, but the input declared at line 4 is \(N,120,F\): the declared shape is kept/],
+      [['N,120,14,2'], /has 4 dims, but the input declared at line 4 is \(N,120,F\)/],
+    ] as const) {
+      const a = run(DATA, 'model', [...inputs]);
+      assert.deepEqual(errors(a), []);
+      assert.equal(kerasModel(a).totalParams, null);
+      assert.match(warnings(a).join('\n'), pattern);
+    }
+    const wrongName = analyze(HEAD + DATA, 'python', { model: 'model', inputs: [{ name: 'x', shape: ['N', 120, 14] }] });
+    assert.match(warnings(wrongName).join('\n'), /the input binding x names no input of this model \(its inputs: series\)/);
+  });
+
+  it('leaves a fully declared input as declared when the binding agrees, and checks a model.build shape too', () => {
+    const declared = run('inputs = keras.Input(shape=(120, 14))\nmodel = keras.Model(inputs, layers.LSTM(16)(inputs))\n', 'model', ['N,120,14']);
+    assert.deepEqual(warnings(declared), []);
+    assert.equal(kerasModel(declared).totalParams, 1984);
+    const built = run(`class M(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = layers.Dense(4)
+
+    def call(self, x):
+        return self.d(x)
+
+model = M()
+model.build((None, 8))
+`, 'model', ['N,9']);
+    assert.match(warnings(built).join('\n'), /gives size 9 at dim 1, but the input declared at line 13 is \(N,8\)/);
+    assert.equal(kerasModel(built).totalParams, 36);
+  });
+});

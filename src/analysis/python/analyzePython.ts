@@ -33,6 +33,13 @@ export interface PythonOptions extends AnalyzeOptions {
   inputsOverrideComments?: boolean;
   /** Set per model: the file's own use of it, which binds its inputs after a comment (usageInputs.ts). */
   usage?: UsageChoice;
+  /**
+   * Filled by a run: the shapes input bindings give Keras model inputs whose declaration leaves
+   * sizes unknown (`keras.Input(shape=(120, raw_data.shape[-1]))`), keyed by the declaring call.
+   */
+  kerasInputRequests?: Map<number, Dim[]>;
+  /** Set for the second run that applies those requests (the declarations then give these shapes). */
+  kerasInputOverrides?: Map<number, Dim[]>;
 }
 
 /**
@@ -45,15 +52,25 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   const models: ModelInfo[] = [];
   const annotations: ShapeAnnotation[] = [];
   const reuse = parsed && parsed.text === text ? parsed : undefined;
+  const requests = new Map<number, Dim[]>();
+  const first = { ...options, kerasInputRequests: requests };
   try {
     try {
-      run(text, options, findings, models, annotations, reuse, memo);
+      run(text, first, findings, models, annotations, reuse, memo);
     } catch (e) {
       if (!(e instanceof MemoFallback)) throw e;
       // The memo could not reproduce a fresh run exactly here: analyse afresh, and record anew.
       memo!.clear();
       findings.length = models.length = annotations.length = 0;
-      run(text, options, findings, models, annotations, reuse, memo);
+      requests.clear();
+      run(text, first, findings, models, annotations, reuse, memo);
+    }
+    if (requests.size > 0) {
+      // A Keras model's inputs were built when the file ran, from declarations that leave sizes
+      // unknown; the bound shapes fill them: the file runs once more with those declarations giving them.
+      memo?.clear();
+      findings.length = models.length = annotations.length = 0;
+      run(text, { ...options, kerasInputOverrides: requests }, findings, models, annotations, reuse);
     }
   } catch (e) {
     memo?.clear();
@@ -90,6 +107,7 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     },
     builtins: (it) => builtinTable(it, world.objectClass),
   }, options.pythonPath);
+  keras.inputOverrides = options.kerasInputOverrides ?? null;
   const main = interp.main as SourceFile;
   main.lineStarts.push(...lineStartsOf(text));
   for (const r of unread) {
@@ -272,7 +290,9 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name') {
       const name = s.targets[0].id;
       const v = interp.mainScope.vars.get(name);
-      if (v && v.k === 'instance' && v.mod && v.cls.mro.some((c) => c.native === 'KerasModel')) {
+      // A name bound to the same model again (`model = keras.models.load_model(path)` of a model the
+      // program saved) is one model, listed where it is first assigned.
+      if (v && v.k === 'instance' && v.mod && v.cls.mro.some((c) => c.native === 'KerasModel') && !out.some((c) => c.name === name && !c.cls)) {
         out.push({ name, expr: name, span: { from: s.from, to: s.to }, build: () => v });
       }
       continue;
@@ -407,12 +427,24 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     }
     if (jax.length) fileBindings = [...(fileBindings ?? []), ...jax];
   }
+  // A Keras model built when the file ran (keras.Input, model.build): its inputs are the ones it
+  // was built on, named as Keras names them unless call() names them.
+  const builtInputs = inst.attrs.get('_inputs');
+  const builtOutputs = inst.attrs.get('_outputs');
+  const builtList = builtInputs && builtOutputs ? (interp.iterate(builtInputs, fwdSite) ?? []).filter((t): t is TensorV => t.k === 'tensor') : null;
+  if (builtList && builtList.length > 0 && !(fwd && fwd.k === 'func')) {
+    params = builtList.map((t, i) => ({ name: keras.history.get(t)?.rec.name ?? (i === 0 ? 'input' : `input${i + 1}`), kind: 'pos' as const, default: null, annotation: null, from: 0, to: 0 }));
+    // Without a call(), a `# layer-lens:` comment on or above the line that makes the model binds its inputs.
+    const made = world.bookkeeping(inst.mod!).defSpan ?? (cand.span.to > cand.span.from ? cand.span : null);
+    if (made) fileBindings = commentBindingsAbove(interp.main.text, interp.main.lineStarts, lineOf(interp.main, made.from));
+  }
   const fromOptions = optionBindings(options.inputs);
   // Precedence: a comment, the file's own use of the model, then the setting (the CLI's --input first).
   const usage = options.usage ?? null;
   const fromUsage = usage?.first.bindings ?? null;
   const bound = bindByParams(params, options.inputsOverrideComments ? [fromOptions, fileBindings, fromUsage] : [fileBindings, fromUsage, fromOptions]);
   for (const w of bindingsNamingNoParameter(params, fileBindings)) interp.report('invalid-argument', 'warning', { ...w.site, file: interp.main }, w.message);
+  if (builtList) bindBuiltInputs(interp, keras, builtList, params, bound, options, fwdSite);
   const args: Value[] = [];
   const kwargs = new Map<string, Value>();
   const inputs: { name: string; tensor: TensorV }[] = [];
@@ -460,8 +492,6 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   let output: Value | null = null;
   interp.annotating = true;
   // A Keras model built on keras.Input already ran symbolically: its inputs and outputs are known.
-  const builtInputs = inst.attrs.get('_inputs');
-  const builtOutputs = inst.attrs.get('_outputs');
   try {
     interp.anchor = fwdSite;
     if (builtInputs && builtOutputs) {
@@ -526,6 +556,38 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     modules,
     ...withInputSource(inputSourceOf(bound, fileBindings, usage, fromOptions, interp.main.text, (offset) => lineOf(interp.main, offset))),
   };
+}
+
+/**
+ * Input bindings of a Keras model built when the file ran: a binding fills the sizes its input's
+ * declaration leaves unknown (asked of the next run, see analyzePython), and one that contradicts a
+ * size the declaration states is a finding, the declared shape kept. The batch size stays Keras's None.
+ */
+function bindBuiltInputs(interp: Interpreter, keras: KerasFrontEnd, built: TensorV[], params: FunctionDef['params'], bound: Map<string, ParsedBinding>, options: PythonOptions, fallback: CallSite): void {
+  const fmt = (dims: Dim[]) => `(${dims.map((d) => String(dimOut(d))).join(',')})`;
+  for (const b of optionBindings(options.inputs) ?? []) {
+    if (b.name && !params.some((p) => p.name === b.name)) interp.report('invalid-argument', 'warning', fallback, `the input binding ${b.name} names no input of this model (its inputs: ${params.map((p) => p.name).join(', ')})`);
+  }
+  built.forEach((t, i) => {
+    const name = params[i]?.name;
+    const b = name !== undefined ? bound.get(name) : undefined;
+    if (!b || !b.ranked) return;
+    const declaredAt = keras.inputSites.get(t);
+    const site: CallSite = declaredAt ? { ...declaredAt, file: interp.main } : fallback;
+    const where = declaredAt ? `line ${lineOf(interp.main, declaredAt.from)}` : 'the model';
+    if (t.ranked && t.shape.length !== b.dims.length) {
+      interp.report('invalid-argument', 'warning', site, `the input binding ${fmt(b.dims)} for ${name} has ${b.dims.length} dims, but the input declared at ${where} is ${fmt(t.shape)}: the declared shape is kept`);
+      return;
+    }
+    const clash = t.ranked ? t.shape.findIndex((d, j) => j > 0 && isKnown(d) && isKnown(b.dims[j]) && d !== b.dims[j]) : -1;
+    if (clash >= 0) {
+      interp.report('invalid-argument', 'warning', site, `the input binding ${fmt(b.dims)} for ${name} gives size ${String(b.dims[clash])} at dim ${clash}, but the input declared at ${where} is ${fmt(t.shape)}: the declared shape is kept`);
+      return;
+    }
+    const filled: Dim[] = b.dims.map((d, j) => (j === 0 ? (t.ranked ? t.shape[0] : symDim('N')) : t.ranked && isKnown(t.shape[j]) ? t.shape[j] : d));
+    const adds = filled.some((d, j) => j > 0 && isKnown(d) && !(t.ranked && isKnown(t.shape[j])));
+    if (adds && declaredAt && !options.kerasInputOverrides) options.kerasInputRequests?.set(declaredAt.from, filled);
+  });
 }
 
 /** The `inputSource` field when there is one (absent otherwise, so unbound models print as before). */

@@ -8,7 +8,7 @@ import { kerasClassOf, lookupLayer } from '../layers/catalogue';
 import { kerasAutoName } from '../layers/kerasDefinitions';
 import { identityField } from '../receptiveField';
 import { isKnown, symDim, type Dim } from '../shapes';
-import type { Framework } from '../types';
+import type { Framework, Span } from '../types';
 import { builtin, nativeClass, tableNamespace } from './builtins';
 import type { Interpreter } from './interpreter';
 import type { FrameworkFrontEnd, ModuleSystem } from './moduleSystem';
@@ -81,10 +81,18 @@ const TENSOR_FUNCTIONS: Record<string, { torch: string; keys?: Record<string, st
   ones_like: { torch: 'ones_like' },
   zeros_like: { torch: 'zeros_like' },
   eye: { torch: 'eye' },
+  arange: { torch: 'arange', keys: { stop: 'end' } },
+  range: { torch: 'arange', keys: { limit: 'end', delta: 'step' } },
 };
 
 /** Keras's default backend facts: `image_data_format()` is 'channels_last' unless configured. */
 const IMAGE_DATA_FORMAT = 'channels_last';
+
+/**
+ * A node of a functional graph: one call of a layer (its history) or one tensor operation (`x + y`,
+ * slicing, `ops.*`: the operand list it was made from, shared by its outputs).
+ */
+type GraphNode = KerasHistory | TensorV[];
 
 /** Where a Keras tensor came from, for functional models: the layer and its input tensors. */
 interface KerasHistory {
@@ -101,8 +109,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   readonly forwardMethod = 'call';
   private readonly nameCounts = new Map<string, number>();
   readonly history = new WeakMap<TensorV, KerasHistory>();
-  /** Layers in the order of their first call (functional models list layers in this order). */
-  readonly callOrder: number[] = [];
   readonly modelClass: ClassV;
   readonly sequentialClass: ClassV;
   /** `keras.layers.Layer`, the base of subclassed layers (a module whose forward is `call`). */
@@ -113,6 +119,24 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   private readonly derivedFrom = new WeakMap<TensorV, TensorV[]>();
   /** Layers whose `build(input_shape)` already ran (Keras builds a layer on its first call). */
   private readonly builtLayers = new Set<number>();
+  /**
+   * Models this program saved, by the constant path it saved them to (`model.save(path)`,
+   * `keras.models.save_model(model, path)`, a `ModelCheckpoint(path)` given to the model's `fit`):
+   * `load_model(path)` of such a path gives that model's architecture.
+   */
+  private readonly savedModels = new Map<string, InstanceV>();
+  /**
+   * Where each model input was declared (`keras.Input(...)`, `model.build(shape)`, `input_shape=`):
+   * the start of that call in the main file, the key of an input binding that fills its sizes.
+   */
+  readonly inputSites = new WeakMap<TensorV, Span>();
+  /**
+   * Shapes that input bindings give the model inputs declared at these places (the start of the
+   * declaring call in the main file), set before the file runs again with them (analyzePython.ts).
+   */
+  inputOverrides: Map<number, Dim[]> | null = null;
+  /** `keras.callbacks.ModelCheckpoint`: keeps its file path for the `fit` it is given to. */
+  private readonly checkpointClass: ClassV;
 
   private readonly interp: Interpreter;
 
@@ -122,6 +146,8 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     this.modelClass = nativeClass('Model', 'KerasModel', [this.layerBaseClass]);
     this.sequentialClass = nativeClass('Sequential', 'KerasModel', [this.modelClass]);
     this.lambdaClass = nativeClass('Lambda', 'KerasModel', [this.layerBaseClass]);
+    this.checkpointClass = nativeClass('ModelCheckpoint', 'object', [system.objectClass]);
+    this.installCheckpoint();
     this.installLayerBase();
     this.installLambda();
     this.installModel();
@@ -136,17 +162,19 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       return {
         k: 'namespace',
         name: 'tensorflow',
-        get: (a) => (a === 'keras' ? this.kerasNamespace() : a === 'math' || a === 'nn' ? this.opsNamespace(`tensorflow.${a}`) : this.tensorFunction(`tensorflow.${a}`, a) ?? this.interp.builtinsOpaque(`tensorflow.${a}`)),
+        get: (a) => (a === 'keras' ? this.kerasNamespace() : a === 'math' || a === 'nn' || a === 'random' ? this.opsNamespace(`tensorflow.${a}`) : this.tensorFunction(`tensorflow.${a}`, a) ?? this.interp.builtinsOpaque(`tensorflow.${a}`)),
       };
     }
-    if (name === 'tensorflow.math' || name === 'tf.math' || name === 'tensorflow.nn') return this.opsNamespace(name);
+    if (name === 'tensorflow.math' || name === 'tf.math' || name === 'tensorflow.nn' || name === 'tensorflow.random') return this.opsNamespace(name);
     if (KERAS_ROOTS.includes(name)) return this.kerasNamespace();
     for (const root of KERAS_ROOTS) {
       if (name === `${root}.models`) return this.kerasNamespace();
       if (name === `${root}.backend`) return this.backendNamespace();
-      if (name === `${root}.ops`) return this.opsNamespace(name);
+      if (name === `${root}.ops` || name === `${root}.random`) return this.opsNamespace(name);
       if (name === `${root}.utils`) return this.utilsNamespace();
       if (name === `${root}.activations`) return this.activationsNamespace();
+      if (name === `${root}.callbacks`) return this.callbacksNamespace();
+      if (name === `${root}.saving`) return this.savingNamespace();
       if (name.startsWith(`${root}.`)) return this.interp.opaqueNamespace(name);
     }
     return undefined;
@@ -269,8 +297,24 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     });
   }
 
-  /** Keras tensor functions with no PyTorch twin: `cast`, `shape`, `take`. */
+  /**
+   * Keras tensor functions with no PyTorch twin: `cast`, `shape`, `take`; and the makers of a tensor
+   * of a given shape (`tf.zeros(shape, dtype)`, `ops.ones`, `tf.random.normal(shape, mean, stddev)`),
+   * whose second argument is not a size as in PyTorch.
+   */
   private ownTensorFunction(qualified: string, attr: string): Value | undefined {
+    if (['zeros', 'ones', 'empty', 'normal', 'uniform', 'truncated_normal'].includes(attr)) {
+      return builtin(qualified, (args, kwargs, site) => {
+        const shapeV = args[0] ?? kwargs.get('shape');
+        const items = shapeV ? this.interp.iterate(shapeV, site) : null;
+        if (!items || !items.every((d) => d.k === 'int')) return unknown(`${qualified} of a shape the analysis does not know`, site);
+        const d = attr === 'zeros' || attr === 'ones' || attr === 'empty' ? (args[1] ?? kwargs.get('dtype')) : kwargs.get('dtype');
+        const named = d?.k === 'str' ? d.v : d?.k === 'dtype' ? d.dtype : d && d.k !== 'none' ? null : 'float';
+        const dtype: TensorV['dtype'] = named === null ? 'float' : /int|long/.test(named) ? 'long' : named === 'bool' ? 'bool' : 'float';
+        const shape = items.map((i) => (i as { v: Dim }).v);
+        return { k: 'tensor', shape, ranked: true, dtype, ...(named === null ? { dtypeUncertain: true } : {}), field: null, origin: null };
+      });
+    }
     const derive = (out: Value, inputs: Value[]) => {
       this.tensorDerived(out, inputs);
       return out;
@@ -354,9 +398,15 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       layers: this.layersNamespace(),
       backend: this.backendNamespace(),
       ops: this.opsNamespace('keras.ops'),
+      random: this.opsNamespace('keras.random'),
       utils: this.utilsNamespace(),
       activations: this.activationsNamespace(),
-      models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass }),
+      models: tableNamespace('keras.models', { Model: this.modelClass, Sequential: this.sequentialClass, load_model: this.loadModelFn('keras.models.load_model'), save_model: this.saveModelFn('keras.models.save_model') }),
+      saving: this.savingNamespace(),
+      callbacks: this.callbacksNamespace(),
+      // `from keras.models import load_model`: `keras.models` resolves to this namespace.
+      load_model: this.loadModelFn('keras.models.load_model'),
+      save_model: this.saveModelFn('keras.models.save_model'),
     };
     return { k: 'namespace', name: 'keras', get: (attr) => table[attr] ?? this.interp.opaqueNamespace(`keras.${attr}`) };
   }
@@ -368,8 +418,13 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       const batchShape = kwargs.get('batch_shape');
       const items = shapeV ? this.interp.iterate(shapeV, site) : batchShape ? this.interp.iterate(batchShape, site) : null;
       const nameV = kwargs.get('name');
+      const declaredAt = this.interp.mainSpan(site).span;
+      const override = this.inputOverrides?.get(declaredAt.from);
       let t: TensorV;
-      if (!items) {
+      if (override) {
+        // An input binding filled the sizes this declaration leaves unknown (a size read from data).
+        t = { k: 'tensor', shape: [...override], ranked: true, dtype: 'float', field: override.length >= 3 ? identityField(override.length - 2) : null, origin: null };
+      } else if (!items) {
         // A shape the analysis cannot read (a builder's parameter): an input of unknown rank, which
         // the first layer that needs a rank refines, so the model's layers are still all there.
         if (!shapeV && !batchShape) return unknown('keras.Input without a shape', site);
@@ -382,6 +437,7 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
         const shape = shapeV ? [symDim('N'), ...dims] : dims;
         t = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
       }
+      this.inputSites.set(t, declaredAt);
       const cls = this.system.layerClass('keras', 'InputLayer');
       if (cls) {
         const inst = this.system.newModule(cls, site);
@@ -392,7 +448,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
         inst.mod!.calls = 1;
         inst.mod!.firstCall = { inputs: [], output: t, span: this.interp.mainSpan(site).span, notation: null, formula: null, macs: null, geometry: null };
         this.history.set(t, { rec: inst.mod!, inst, inputs: [] });
-        this.callOrder.push(inst.mod!.id);
       }
       return t;
     });
@@ -412,7 +467,6 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
   /** Records a Keras layer call for functional models (tensors passed by keyword, such as `initial_state=`, included). */
   moduleCalled(inst: InstanceV, args: Value[], kwargs: Map<string, Value>, output: Value): void {
     if (!inst.mod || inst.mod.framework !== 'keras') return;
-    if (inst.mod.calls === 1) this.callOrder.push(inst.mod.id);
     const inputs: TensorV[] = [];
     const collect = (v: Value) => {
       if (v.k === 'tensor') inputs.push(v);
@@ -425,6 +479,58 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       else if (v.k === 'tuple' || v.k === 'list') v.items.forEach(mark);
     };
     mark(output);
+  }
+
+  /** Remembers that the program saved `model` to `path` when the path is a constant string. */
+  private modelSaved(model: InstanceV, path: Value | undefined): void {
+    // A path with `{epoch}`-style fields is formatted by Keras: the file saved is not that string.
+    if (path?.k === 'str' && !path.v.includes('{')) this.savedModels.set(path.v, model);
+  }
+
+  /**
+   * `load_model(path)`: the model this program saved to that constant path, whose architecture the
+   * file is; any other path (a file the program does not write, an f-string) is unknown, with a finding.
+   */
+  private loadModelFn(qualified: string): Value {
+    return builtin(qualified, (args, kwargs, site) => {
+      const path = args[0] ?? kwargs.get('filepath');
+      const saved = path?.k === 'str' ? this.savedModels.get(path.v) : undefined;
+      if (saved) return saved;
+      const what = path?.k === 'str' ? `'${path.v}', a path this program does not save a model to` : 'a path the analysis cannot read';
+      this.interp.gap(site, `${qualified}(${what}): the loaded model's architecture is unknown`);
+      return unknown(`${qualified} of a model the program does not save`, site);
+    });
+  }
+
+  /** `save_model(model, path)`: as `model.save(path)`. */
+  private saveModelFn(qualified: string): Value {
+    return builtin(qualified, (args, kwargs) => {
+      const model = args[0] ?? kwargs.get('model');
+      if (model?.k === 'instance') this.modelSaved(model, args[1] ?? kwargs.get('filepath'));
+      return NONE;
+    });
+  }
+
+  /** `keras.saving`: `load_model` and `save_model`. */
+  private savingNamespace(): Value {
+    const table: Record<string, Value> = { load_model: this.loadModelFn('keras.saving.load_model'), save_model: this.saveModelFn('keras.saving.save_model') };
+    return { k: 'namespace', name: 'keras.saving', get: (attr) => table[attr] ?? this.interp.builtinsOpaque(`keras.saving.${attr}`) };
+  }
+
+  /** `keras.callbacks`: `ModelCheckpoint` (its path matters to `load_model`); the others are opaque. */
+  private callbacksNamespace(): Value {
+    return { k: 'namespace', name: 'keras.callbacks', get: (attr) => (attr === 'ModelCheckpoint' ? this.checkpointClass : this.interp.builtinsOpaque(`keras.callbacks.${attr}`)) };
+  }
+
+  /** `ModelCheckpoint(filepath, monitor, verbose, save_best_only, save_weights_only, ...)`. */
+  private installCheckpoint(): void {
+    this.checkpointClass.ns.set('__init__', builtin('ModelCheckpoint.__init__', (args, kwargs) => {
+      const self = args[0];
+      if (self?.k !== 'instance') return NONE;
+      self.attrs.set('filepath', args[1] ?? kwargs.get('filepath') ?? NONE);
+      self.attrs.set('save_weights_only', args[5] ?? kwargs.get('save_weights_only') ?? FALSE);
+      return NONE;
+    }));
   }
 
   /** Names a Keras object as its constructor does: `name=`, else snake_case of its class with a counter. */
@@ -526,12 +632,17 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
 
   /** A tensor for `model.build((None, 28, 28, 1))`: None is the batch (or an unknown) size. */
   private tensorForShape(shapeV: Value, site: CallSite): TensorV | null {
+    const declaredAt = this.interp.mainSpan(site).span;
+    const override = this.inputOverrides?.get(declaredAt.from);
     const items = this.interp.iterate(shapeV, site);
-    if (!items || items.some((d) => d.k !== 'int' && d.k !== 'none')) return null;
-    const names = items.length === 3 ? ['N', 'T', 'F'] : items.length === 4 ? ['N', 'H', 'W', 'C'] : items.map((_, i) => (i === 0 ? 'N' : `D${i}`));
-    const shape: Dim[] = items.map((d, i) => (d.k === 'int' ? d.v : symDim(names[i] ?? `D${i}`)));
-    return { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+    if (!override && (!items || items.some((d) => d.k !== 'int' && d.k !== 'none'))) return null;
+    const names = (n: number) => (n === 3 ? ['N', 'T', 'F'] : n === 4 ? ['N', 'H', 'W', 'C'] : Array.from({ length: n }, (_, i) => (i === 0 ? 'N' : `D${i}`)));
+    const shape: Dim[] = override ? [...override] : items!.map((d, i) => (d.k === 'int' ? d.v : symDim(names(items!.length)[i] ?? `D${i}`)));
+    const t: TensorV = { k: 'tensor', shape, ranked: true, dtype: 'float', field: shape.length >= 3 ? identityField(shape.length - 2) : null, origin: null };
+    this.inputSites.set(t, declaredAt);
+    return t;
   }
+
 
   private installModel(): void {
     const M = this.modelClass;
@@ -570,7 +681,24 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
       // Calling a functional model on new inputs gives the same shapes as its symbolic outputs.
       return out ?? unknown(`${self.cls.name} has no call()`, site);
     }));
-    for (const n of ['compile', 'summary', 'fit', 'save', 'save_weights', 'load_weights']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    for (const n of ['compile', 'summary', 'save_weights', 'load_weights']) M.ns.set(n, builtin(`Model.${n}`, () => NONE));
+    M.ns.set('save', builtin('Model.save', (args, kwargs) => {
+      const self = args[0];
+      if (self?.k === 'instance') this.modelSaved(self, args[1] ?? kwargs.get('filepath'));
+      return NONE;
+    }));
+    M.ns.set('fit', builtin('Model.fit', (args, kwargs, site) => {
+      // A ModelCheckpoint given to `fit` saves this model to its path (unless it saves weights only).
+      const self = args[0];
+      const callbacks = kwargs.get('callbacks') ?? args[6];
+      if (self?.k !== 'instance' || !callbacks) return unknown('Model.fit runs on data');
+      for (const cb of this.interp.iterate(callbacks, site) ?? []) {
+        if (cb.k !== 'instance' || cb.cls !== this.checkpointClass) continue;
+        const weightsOnly = cb.attrs.get('save_weights_only');
+        if (weightsOnly?.k === 'bool' && !weightsOnly.v) this.modelSaved(self, cb.attrs.get('filepath'));
+      }
+      return unknown('Model.fit runs on data');
+    }));
     for (const n of ['evaluate', 'predict', 'fit_generator']) M.ns.set(n, builtin(`Model.${n}`, () => unknown(`Model.${n} runs on data`)));
   }
 
@@ -661,36 +789,78 @@ export class KerasFrontEnd implements FrameworkFrontEnd {
     self.attrs.set('_outputs', current);
   }
 
-  /** `keras.Model(inputs, outputs)`: the layers between them, in call order. */
-  private buildFunctional(self: InstanceV, inputs: Value, outputs: Value, site: CallSite): void {
-    const outs: TensorV[] = [];
-    const collect = (v: Value) => {
-      if (v.k === 'tensor') outs.push(v);
-      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
-      else if (v.k === 'dict') for (const e of v.entries.values()) collect(e.value);
+  /**
+   * The layers of a functional model in Keras's order (keras/src/ops/function.py, `map_graph` and
+   * `_build_map`; tf.keras's functional.py `_map_graph_network` is the same rule): a depth-first walk
+   * from each output through each node's inputs, in argument order, numbers the operations as it
+   * first meets them; a node's depth is one more than the deepest node using its outputs (an
+   * operation's, the deepest of its nodes); operations are listed deepest first, ties in the walk's
+   * order. Tensor operations are nodes of that graph but not layers.
+   */
+  private functionalLayers(inputs: TensorV[], outputs: TensorV[]): InstanceV[] {
+    const nodeOf = (t: TensorV): GraphNode | undefined => this.history.get(t) ?? this.derivedFrom.get(t);
+    const operationOf = (n: GraphNode): object => (Array.isArray(n) ? n : n.rec);
+    const parentsOf = (n: GraphNode): TensorV[] => (Array.isArray(n) ? n : n.inputs);
+    const stop = new Set(inputs);
+    const index = new Map<object, number>();
+    const finished = new Set<GraphNode>();
+    const inProgress = new Set<GraphNode>();
+    const nodes: GraphNode[] = [];
+    const visit = (t: TensorV): void => {
+      const node = nodeOf(t);
+      if (!node || finished.has(node) || inProgress.has(node)) return;
+      const op = operationOf(node);
+      if (!index.has(op)) index.set(op, index.size);
+      inProgress.add(node);
+      if (!stop.has(t)) parentsOf(node).forEach(visit);
+      inProgress.delete(node);
+      finished.add(node);
+      nodes.push(node);
     };
-    collect(outputs);
-    const used = new Map<number, InstanceV>();
-    const seen = new Set<TensorV>();
-    const walk = (t: TensorV) => {
-      if (seen.has(t)) return;
-      seen.add(t);
-      const h = this.history.get(t);
-      if (!h) {
-        // A tensor an operation made (`x + y`, slicing, `ops.*`): the graph continues through its operands.
-        this.derivedFrom.get(t)?.forEach(walk);
-        return;
+    outputs.forEach(visit);
+    const nodeDepth = new Map<GraphNode, number>();
+    const opDepth = new Map<object, number>();
+    for (const node of [...nodes].reverse()) {
+      const op = operationOf(node);
+      const depth = Math.max(nodeDepth.get(node) ?? 0, opDepth.get(op) ?? 0);
+      opDepth.set(op, depth);
+      nodeDepth.set(node, depth);
+      for (const t of parentsOf(node)) {
+        const parent = nodeOf(t);
+        if (parent) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
       }
-      used.set(h.rec.id, h.inst);
-      h.inputs.forEach(walk);
-    };
-    outs.forEach(walk);
-    if (outs.length && used.size === 0) this.interp.gap(site, 'keras.Model outputs that no layer call produced');
-    const order = [...new Set(this.callOrder)].filter((id) => used.has(id));
-    for (const id of order) {
-      const inst = used.get(id)!;
-      this.system.setModuleAttr(self, inst.mod!.name ?? String(id), inst);
     }
+    // Inputs no output depends on still belong to the model, first among equals.
+    for (const t of inputs) {
+      const node = this.history.get(t);
+      if (node && !opDepth.has(node.rec)) {
+        opDepth.set(node.rec, 0);
+        index.set(node.rec, -1);
+      }
+    }
+    const instances = new Map<object, InstanceV>();
+    for (const node of nodes) if (!Array.isArray(node)) instances.set(node.rec, node.inst);
+    for (const t of inputs) {
+      const node = this.history.get(t);
+      if (node) instances.set(node.rec, node.inst);
+    }
+    const ops = [...opDepth.keys()].filter((op) => instances.has(op));
+    // A stable sort: inputs sharing the index -1 keep their order.
+    ops.sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || index.get(a)! - index.get(b)!);
+    return ops.map((op) => instances.get(op)!);
+  }
+
+  /** `keras.Model(inputs, outputs)`: the layers between them, in the order Keras lists them. */
+  private buildFunctional(self: InstanceV, inputs: Value, outputs: Value, site: CallSite): void {
+    const flat = (v: Value, out: TensorV[] = []): TensorV[] => {
+      if (v.k === 'tensor') out.push(v);
+      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach((i) => flat(i, out));
+      else if (v.k === 'dict') for (const e of v.entries.values()) flat(e.value, out);
+      return out;
+    };
+    const layers = this.functionalLayers(flat(inputs), flat(outputs));
+    if (flat(outputs).length && layers.length === 0) this.interp.gap(site, 'keras.Model outputs that no layer call produced');
+    for (const inst of layers) this.system.setModuleAttr(self, inst.mod!.name ?? String(inst.mod!.id), inst);
     self.attrs.set('_inputs', inputs.k === 'tensor' ? tuple([inputs]) : inputs);
     self.attrs.set('_outputs', outputs);
   }

@@ -157,6 +157,13 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
     res = { kind: 'unknown' };
   }
+  if (mismatches.length && fitsSomeRank(spec, cfg, args, kwargs, ctx)) {
+    // An input whose leading dims are unknown (…) may have the rank the layer needs: no error rests
+    // on it, but the layer's output is not known either.
+    host.interp.gap(site, `${rec.name || spec.name}: the rank of its input is not known here (${mismatches[0]}), so its output is unknown`);
+    mismatches.length = 0;
+    res = { kind: 'unknown' };
+  }
   if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
   else if (spec.forwardChildren && !host.interp.callingChildren.has(rec.id)) runChildren(host, self, spec, cfg, layerArgs, layerKwargs, site);
   const inputTensor = input ?? null;
@@ -324,6 +331,34 @@ export function fromConfig(c: ConfigValue): Value {
     d.entries.set(dictKey(key)!, { key, value: fromConfig(v) });
   }
   return d;
+}
+
+/**
+ * True when some of the arguments are tensors of unknown rank and the rule accepts them at some
+ * rank (their unknown prefix as 0 to 4 dims): a mismatch found on the `…` form is then not certain.
+ */
+function fitsSomeRank(spec: LayerSpec, cfg: LayerConfig, args: Value[], kwargs: Map<string, Value>, ctx: Parameters<LayerSpec['forward']>[3]): boolean {
+  const unranked = (v: Value): boolean => (v.k === 'tensor' ? !v.ranked : (v.k === 'tuple' || v.k === 'list') && v.items.some(unranked));
+  if (!args.some(unranked) && ![...kwargs.values()].some(unranked)) return false;
+  const withRank = (v: Value, extra: number): LayerValue => {
+    if (v.k === 'tensor' && !v.ranked) return { kind: 'tensor', shape: [...Array.from({ length: extra }, () => unknownDim()), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype };
+    if (v.k === 'tuple' || v.k === 'list') return { kind: 'tuple', items: v.items.map((i) => withRank(i, extra)) };
+    return toLayerValue(v);
+  };
+  for (let extra = 0; extra <= 4; extra++) {
+    let failed = false;
+    // A silent context: trials report nothing.
+    const trial = { ...ctx, mismatch: () => void (failed = true), invalid: () => void (failed = true), gap: () => undefined };
+    const kw: Record<string, LayerValue> = {};
+    for (const [k, v] of kwargs) kw[k] = withRank(v, extra);
+    try {
+      spec.forward(cfg, args.map((a) => withRank(a, extra)), kw, trial);
+    } catch {
+      failed = true;
+    }
+    if (!failed) return true;
+  }
+  return false;
 }
 
 /** A Python value as a layer-rule value; unranked tensors carry their unknown prefix as `…`. */

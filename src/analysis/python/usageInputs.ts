@@ -189,8 +189,9 @@ class UsageReader {
       const dims = this.dimsOf(size);
       return dims ? { dims, dtype: 'float' } : null;
     }
-    // torch.randn(8, 1, 28, 28), torch.zeros((8, 1, 28, 28)), np.random.rand(2, 3).
-    if (pos.length === 1 && (pos[0].t === 'tuple' || pos[0].t === 'list' || (pos[0].t === 'name' && this.env.get(pos[0].id)?.k === 'shape'))) {
+    // torch.randn(8, 1, 28, 28), torch.zeros((8, 1, 28, 28)), np.random.rand(2, 3); a shape first,
+    // then a dtype, as NumPy and TensorFlow write it (`tf.zeros([8, 28], tf.float32)`).
+    if (pos.length >= 1 && (pos[0].t === 'tuple' || pos[0].t === 'list' || (pos[0].t === 'name' && this.env.get(pos[0].id)?.k === 'shape'))) {
       const dims = this.dimsOf(pos[0]);
       return dims ? { dims, dtype: 'float' } : null;
     }

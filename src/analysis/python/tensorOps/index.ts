@@ -186,10 +186,14 @@ export const torchSpecial: Record<string, Rule> = {
   rand_like: likeRule,
   full_like: likeRule,
   arange: (ctx, _self, args, kwargs) => {
-    const nums = args.filter((a) => a.k !== 'dtype').map(dimOf);
-    const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+    // arange(end), arange(start, end, step), also by keyword (`arange(start=0, end=n)`).
+    const pos = args.filter((a) => a.k !== 'dtype');
+    let [startV, endV, stepV] = [kwargs.get('start'), kwargs.get('end'), kwargs.get('step')];
+    if (pos.length === 1 && !endV) endV = pos[0];
+    else [startV, endV, stepV] = [startV ?? pos[0], endV ?? pos[1], stepV ?? pos[2]];
+    const [start, end, step] = [startV ? dimOf(startV) : 0, endV ? dimOf(endV) : null, stepV ? dimOf(stepV) : 1];
     const dt = kwargs.get('dtype');
-    const isFloat = args.some((a) => a.k === 'float');
+    const isFloat = [startV, endV, stepV].some((a) => a?.k === 'float');
     const dtype = dt?.k === 'dtype' ? dt.dtype : isFloat ? 'float' : 'long';
     if (start === null || end === null || step === null) return out([unknownDim()], null, { dtype });
     const len = step === 1 ? subDim(end, start) : isKnown(step) ? ceilDivDim(subDim(end, start), step) : unknownDim();
