@@ -6,7 +6,7 @@
 // A forgotten transpose or flatten is offered at the layer's call, when the layer is called
 // directly there (not through a container, whose call site is someone else's).
 
-import { argumentFor, callArguments, fixEdit, layerRepairs, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
+import { argumentFor, callArguments, fixEdit, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
 import { isKnown } from '../shapes';
 import type { Finding, Fix, Span } from '../types';
 import type { FindingDetails } from './interpreter';
@@ -36,21 +36,9 @@ export interface LayerProducer {
   path: string;
 }
 
-/** The output-size parameter of layers that make a dim (the producer side of a mismatch). */
-const OUTPUT_SIZE: Record<string, { param: string; index: number }> = {
-  Linear: { param: 'out_features', index: 1 },
-  Conv1d: { param: 'out_channels', index: 1 },
-  Conv2d: { param: 'out_channels', index: 1 },
-  Conv3d: { param: 'out_channels', index: 1 },
-  ConvTranspose1d: { param: 'out_channels', index: 1 },
-  ConvTranspose2d: { param: 'out_channels', index: 1 },
-  ConvTranspose3d: { param: 'out_channels', index: 1 },
-  Embedding: { param: 'embedding_dim', index: 1 },
-};
-
 /** True for layers whose output size is a constructor argument (a mismatch downstream may be theirs). */
 export function producesSize(layer: string): boolean {
-  return layer in OUTPUT_SIZE;
+  return outputSizeParamOf(layer) !== null;
 }
 
 /** One constructor argument that several findings may want edited: what each of its layers needs. */
@@ -101,7 +89,7 @@ export class LayerRepairBook {
       else if (this.written(site.ctor, site.layer, site.typeName, param)) layout.push(this.literalFix(site.ctor, param, argument.value));
       // The producer may be the one that is wrong: its output size set to what this layer expects.
       const producer = site.producer;
-      const out = producer ? OUTPUT_SIZE[producer.layer] : undefined;
+      const out = producer ? outputSizeParamOf(producer.layer) : null;
       if (producer && out && producer.ctor && producer.config[out.param] === got && typeof expected === 'number')
         keys.push(this.note(producer.ctor, producer.layer, producer.typeName, out, `Set ${out.param} of ${producer.path}`, { want: got, got: expected }));
     }
