@@ -244,6 +244,24 @@ export function layerRepairs(layer: string, expected: number | number[], input: 
   return out;
 }
 
+/**
+ * True when an input of this shape certainly agrees with the layer's size argument: the dim the
+ * argument must match is known and equal (a remake of the input that a layer accepts).
+ */
+export function layerAgrees(layer: string, expected: number | number[], input: Size[]): boolean {
+  const p = sizeParamFor(layer);
+  const rank = input.length;
+  if (!p || rank === 0) return false;
+  const want = Array.isArray(expected) ? expected : [expected];
+  if (p.axis === 'trailing') return want.length <= rank && input.slice(rank - want.length).every((d, i) => d === want[i]);
+  if (want.length !== 1) return false;
+  if (p.axis === 'last') return input[rank - 1] === want[0];
+  const batched = p.batchedRanks ? p.batchedRanks.includes(rank) : p.spatial === undefined || rank === p.spatial + 2;
+  const unbatched = !p.batchedRanks && p.spatial !== undefined && rank === p.spatial + 1;
+  if (!batched && !unbatched) return false;
+  return input[batched ? 1 : 0] === want[0];
+}
+
 function transposeLast(rank: number): LayerRepair {
   return { kind: 'layout', suffix: rank === 3 ? '.transpose(1, 2)' : '.transpose(-2, -1)', words: 'swap the last two dims: the expected size arrives second to last' };
 }

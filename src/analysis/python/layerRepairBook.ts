@@ -6,7 +6,7 @@
 // A forgotten transpose or flatten is offered at the layer's call, when the layer is called
 // directly there (not through a container, whose call site is someone else's).
 
-import { argumentFor, callArguments, fixEdit, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
+import { argumentFor, callArguments, fixEdit, layerAgrees, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
 import { isKnown } from '../shapes';
 import type { Finding, Fix, Span } from '../types';
 import type { FindingDetails } from './interpreter';
@@ -75,7 +75,9 @@ export class LayerRepairBook {
     const repairs = layerRepairs(site.layer, expected, shape);
     if (!repairs.length) return none;
     const details: FindingDetails = { expected: `${param.param}=${Array.isArray(expected) ? `(${expected.join(', ')})` : expected}`, got: formatTensorShape(input) };
-    const layout: Fix[] = [];
+    // The op that made the input may hold the slip: a remake of it (another dim of its cat or
+    // flatten) that this layer accepts comes first, as its edit repairs every consumer at once.
+    const layout: Fix[] = (input.remakes ?? []).filter((r) => layerAgrees(site.layer, expected, r.shape.map((d) => (isKnown(d) ? d : null)))).map((r) => ({ ...r.fix, title: `${r.fix.title}: it gives ${formatShapeText(r.shape)}` }));
     for (const r of repairs) {
       if (r.kind !== 'layout' || !site.call) continue;
       const fix = appendToArgument(site.call, 0, r.suffix, `Append ${r.suffix} to the input: ${r.words}`);
@@ -173,4 +175,8 @@ function numbersOf(v: unknown): number | number[] | null {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+function formatShapeText(shape: readonly unknown[]): string {
+  return `(${shape.map((d) => (typeof d === 'number' ? String(d) : '?')).join(',')})`;
 }
