@@ -233,6 +233,17 @@ describe('repairs: fixes on findings', () => {
     assert.ok(!(found[0].fixes ?? []).some((f) => /cat/.test(f.title)), 'no edit of an argument the rule did not read as written');
   });
 
+  it('makes no error of a layer size when the code replaced the layer weight with another shape', () => {
+    const init = (w: string) => `        self.conv = nn.Conv1d(9, 8, 1, bias=False)\n        self.conv.weight.data = ${w}`;
+    const replaced = analyze(model('return self.conv(x)', '(1, 8, 100)', init('torch.randn(8, 8, 1)')), 'python');
+    assert.deepEqual(errors(replaced), [], 'PyTorch computes with the (8, 8, 1) weight');
+    assert.ok(replaced.findings.some((f) => f.severity === 'warning' && /weight was replaced/.test(f.message)), 'never silent');
+    const same = analyze(model('return self.conv(x)', '(1, 8, 100)', init('torch.randn(8, 9, 1)')), 'python');
+    assert.equal(errors(same).length, 1, 'a weight of the declared shape changes nothing');
+    const assigned = analyze(model('return self.conv(x)', '(1, 8, 100)', '        self.conv = nn.Conv1d(9, 8, 1, bias=False)\n        self.conv.weight = nn.Parameter(torch.randn(8, 8, 1))'), 'python');
+    assert.deepEqual(errors(assigned), []);
+  });
+
   it('gives each edit its LSP range from the offsets', () => {
     const text = model('x = x.view(-1, 401)\nreturn self.fc(x)');
     const f = errors(analyze(text, 'python'))[0];

@@ -718,6 +718,15 @@ export class Interpreter {
         return;
       }
       case 'attr': {
+        // `layer.weight.data = w` replaces the layer's weight, as `layer.weight = w` would.
+        if (target.attr === 'data' && target.obj.t === 'attr') {
+          const owner = force(this.eval(target.obj.obj, scope));
+          if (owner.k === 'instance' && owner.mod) {
+            const replaced = force(v);
+            this.setAttr(owner, target.obj.attr, replaced.k === 'tensor' ? { ...replaced, param: true } : replaced, this.site(target, scope));
+            return;
+          }
+        }
         const obj = this.eval(target.obj, scope);
         this.setAttr(obj, target.attr, v, this.site(target, scope));
         return;

@@ -215,6 +215,13 @@ export function reportLayerMismatch(
   at: { rec: ModuleRec; direct: boolean } | null = null,
 ): void {
   const origin = input?.origin ?? null;
+  // A layer whose weight the code replaced computes with that weight: its declared sizes are not
+  // what PyTorch checks, so the disagreement is not certain (a warning, without a repair).
+  const replaced = at ? [...(host.bookkeeping(at.rec).replacedWeights ?? [])] : [];
+  if (replaced.length) {
+    for (const m of messages) host.interp.report('shape-mismatch', 'warning', site, `${m} — not certain: its ${replaced.join(' and ')} was replaced after construction, and PyTorch computes with that`);
+    return;
+  }
   // The repair: the constructor argument (edited where the layer was made) or the restoring layout (at a direct call).
   const param = sizeParamOf(spec.name);
   const defSpan = at ? host.bookkeeping(at.rec).defSpan : null;

@@ -192,6 +192,12 @@ export interface ModuleBookkeeping {
   layerParams: Set<string>;
   /** Layer weights a parametrization moved to a child module (counted there, not here). */
   movedParams?: Map<string, Dim[]>;
+  /**
+   * Layer weights replaced after construction by a tensor whose shape is not certainly the
+   * declared one (`conv.weight.data = W`): PyTorch computes with the new weight, so the layer's
+   * size arguments no longer decide whether an input fits.
+   */
+  replacedWeights?: Set<string>;
 }
 
 /** An instance of a class; modules carry a ModuleRec. */
