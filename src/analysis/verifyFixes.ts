@@ -14,9 +14,11 @@ export interface FixRankingBudget {
   fixes: number;
   /** No ranking after an analysis slower than this (milliseconds). */
   maxAnalysisMs: number;
+  /** No further re-analysis once the ranking has taken this long (milliseconds), so it never doubles a slow analysis. */
+  totalMs: number;
 }
 
-const DEFAULT_BUDGET: FixRankingBudget = { findings: 2, fixes: 3, maxAnalysisMs: 400 };
+const DEFAULT_BUDGET: FixRankingBudget = { findings: 2, fixes: 3, maxAnalysisMs: 400, totalMs: 600 };
 
 /** The text with a fix's edits applied (offsets of the text the fix was made for). */
 export function applyFix(text: string, fix: Fix): string {
@@ -32,7 +34,10 @@ export function applyFix(text: string, fix: Fix): string {
 export function rankFixesByReanalysis(analysis: Analysis, text: string, reanalyse: (text: string) => Analysis, budget: FixRankingBudget = DEFAULT_BUDGET): void {
   if (analysis.elapsedMs > budget.maxAnalysisMs) return;
   const candidates = analysis.findings.filter((f) => f.severity === 'error' && (f.fixes?.length ?? 0) >= 2).slice(0, budget.findings);
+  const started = Date.now();
   for (const finding of candidates) {
+    // Past the time budget a finding keeps the rule's order (checked per finding: a ranking is never half done).
+    if (Date.now() - started > budget.totalMs) return;
     const tried = finding.fixes!.slice(0, budget.fixes).map((fix, order) => {
       let errors = Number.POSITIVE_INFINITY;
       try {
