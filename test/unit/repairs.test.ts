@@ -213,6 +213,7 @@ describe('repairs: fixes on findings', () => {
     ['a flatten start_dim, at the Linear that disagrees', model('y = torch.flatten(x, start_dim=2)\nreturn self.fc(y)'), /start_dim=1\)/],
     ['a cat dim, at a sum that does not broadcast', model('z = torch.cat([x, x], 0)\nreturn z + x.repeat(1, 2, 1, 1)'), /torch\.cat\(\[x, x\], 1\)/],
     ['an unsqueeze dim, at a mask that does not broadcast', model('m = (x.sum(1) > 0).unsqueeze(2)\nreturn x.masked_fill(m, 0.0)'), /unsqueeze\(1\)/],
+    ['a cat dim, at a matrix product whose inner sizes differ', model('y = x.flatten(1)\nz = torch.cat([y, y], dim=0)\nreturn z @ torch.randn(800, 3)'), /dim=1\)/],
     ['a negative cat dim stays negative', model('y = torch.cat([x, x], dim=-4)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)'), /dim=-3\)/],
   ];
   for (const [name, text, after] of remakes) {
