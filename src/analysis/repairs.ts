@@ -158,7 +158,7 @@ export function argumentEdit(text: string, span: Span, name: string, index: numb
 export type Size = number | null;
 
 /** A layer's size argument as its catalogue entry declares it, with the argument's position. */
-interface SizeParam extends InputSizeArgument {
+export interface SizeParam extends InputSizeArgument {
   /** Positional index of the parameter in the constructor. */
   index: number;
 }
@@ -169,7 +169,8 @@ function positionOf(spec: LayerSpec, param: string): number | null {
   return i < 0 ? null : i;
 }
 
-function sizeParamFor(layer: string): SizeParam | null {
+/** A layer's size argument as its catalogue entry declares it, with its position, or null. */
+export function sizeParamFor(layer: string): SizeParam | null {
   const spec = lookupLayer('pytorch', layer);
   const size = spec?.inputSize;
   const index = size ? positionOf(spec, size.param) : null;

@@ -227,6 +227,19 @@ describe('repairs: fixes on findings', () => {
     });
   }
 
+  it('repairs a sum of two layer outputs at the layer whose size the code after it does not accept', () => {
+    const init = '        self.a = nn.Linear(400, 10)\n        self.b = nn.Linear(400, 11)\n        self.c = nn.Linear(10, 2)';
+    const text = model('y = self.a(x.flatten(1)) + self.b(x.flatten(1))\nreturn self.c(y)', '(2, 16, 5, 5)', init);
+    const found = errors(analyze(text, 'python'));
+    assert.equal(found.length, 1);
+    assert.deepEqual(
+      found[0].fixes?.map((f) => f.title),
+      ['Set out_features of b to 10', 'Set out_features of a to 11'],
+      'the fix that leaves no error first',
+    );
+    assert.deepEqual(errors(analyze(apply(text, found[0].fixes![0]), 'python')), []);
+  });
+
   it('offers no remake when the op is written with a dim that is not a literal', () => {
     const text = model('d = 0\ny = torch.cat([x, x], dim=d)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)');
     const found = errors(analyze(text, 'python'));

@@ -261,7 +261,7 @@ export function reportLayerMismatch(
 }
 
 /** The catalogue layer whose call made a tensor, with its constructor call when that is in the analysed file. */
-function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
+export function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
   const id = input?.origin?.producerId ?? input?.origin?.moduleId;
   const rec = id === undefined ? undefined : host.recordById.get(id);
   if (!rec || !rec.spec || !rec.config) return null;

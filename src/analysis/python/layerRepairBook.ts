@@ -6,7 +6,7 @@
 // A forgotten transpose or flatten is offered at the layer's call, when the layer is called
 // directly there (not through a container, whose call site is someone else's).
 
-import { argumentFor, callArguments, fixEdit, layerAgrees, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
+import { argumentFor, callArguments, fixEdit, layerAgrees, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamFor, sizeParamOf, type Size } from '../repairs';
 import { isKnown } from '../shapes';
 import type { Finding, Fix, Span } from '../types';
 import type { FindingDetails } from './interpreter';
@@ -158,6 +158,26 @@ export class LayerRepairBook {
     if (newText === null || newText === written.text) return null;
     const layers = new Set(entry.pairs.map((p) => `${p.want}:${p.got}`)).size;
     return { title: `${entry.label} to ${newText}${layers > 1 ? ` (right for the ${layers} layers this call makes)` : ''}`, edits: [fixEdit(entry.ctor.file.lineStarts, written.span, newText)] };
+  }
+
+  /**
+   * The fix setting the output size of the layer that made dim `axis` of `t` to `size`: only when
+   * its configured output size is that dim's size and sits where the layer puts it (the last dim
+   * of a Linear's output, the channels of a convolution's), and its constructor call is the
+   * layer's own in the analysed file. A consumer that is not a layer (a sum, a product) offers it.
+   */
+  outputSizeFix(producer: LayerProducer, t: TensorV, axis: number, size: number): Fix | null {
+    const out = outputSizeParamOf(producer.layer);
+    const made = producer.config[out?.param ?? ''];
+    if (!out || !producer.ctor || typeof made !== 'number' || t.shape[axis] !== made || made === size) return null;
+    const rank = t.shape.length;
+    const input = sizeParamFor(producer.layer);
+    const where = input?.axis === 'channel' ? (input.spatial !== undefined && rank === input.spatial + 1 ? 0 : 1) : rank - 1;
+    if (axis !== where) return null;
+    const written = this.written(producer.ctor, producer.layer, producer.typeName, out);
+    const newText = written ? sizeArgumentRewrite(written.text, [{ want: made, got: size }]) : null;
+    if (!written || newText === null || newText === written.text) return null;
+    return { title: `Set ${out.param} of ${producer.path} to ${newText}`, edits: [fixEdit(producer.ctor.file.lineStarts, written.span, newText)] };
   }
 
   private literalFix(ctor: { file: SourceFile; span: Span }, param: { param: string; index: number }, value: string): Fix {

@@ -11,7 +11,7 @@ import { compareDims, isKnown, type Dim } from '../shapes';
 import type { Framework } from '../types';
 import { builtin, nativeClass, stdlibModule } from './builtins';
 import type { FrameworkHooks, Interpreter } from './interpreter';
-import { applyLayer, firstTensorOf, initLayer, type LayerModuleHost } from './layerModules';
+import { applyLayer, firstTensorOf, initLayer, producerOf, type LayerModuleHost } from './layerModules';
 import { indexTensor, tensorAttribute, tensorBinop } from './tensorOps';
 import {
   FALSE,
@@ -110,6 +110,10 @@ export class ModuleSystem implements LayerModuleHost {
         for (const f of this.frontEnds) f.workspaceModuleRan?.(path, setGlobal);
       },
       cloneModule: (inst, site) => this.cloneModule(inst, site, new Map()),
+      producerSizeFix: (t, axis, size) => {
+        const producer = producerOf(this, t);
+        return producer ? this.repairBook.outputSizeFix(producer, t, axis, size) : null;
+      },
     };
   }
 

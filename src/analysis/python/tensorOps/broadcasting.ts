@@ -69,7 +69,11 @@ function elementwiseCertain(ctx: OpContext, op: string, av: Value, bv: Value): V
   if (data) return { ...out(data.shape, a, { dtype: data.dtype }), data: data.values };
   let details: { fixes: Fix[]; hint: string } | undefined;
   const shape = broadcastShapes(a.shape, b.shape, (i, x, y) => {
-    details ??= remakeDetails([...remakesThatFit(a, (s) => broadcastsCertainly(s, b.shape)), ...remakesThatFit(b, (s) => broadcastsCertainly(a.shape, s))]);
+    details ??= remakeDetails([
+      ...remakesThatFit(a, (s) => broadcastsCertainly(s, b.shape)),
+      ...remakesThatFit(b, (s) => broadcastsCertainly(a.shape, s)),
+      ...producerFixes(ctx, [a, i - (shapeRank(a, b) - a.shape.length), y], [b, i - (shapeRank(a, b) - b.shape.length), x]),
+    ]);
     ctx.interp.report(
       'shape-mismatch',
       'error',
@@ -163,4 +167,23 @@ export function remakeDetails(fixes: Fix[]): { fixes: Fix[]; hint: string } | un
   if (!fixes.length) return undefined;
   const ranked = fixes.map((f, i) => ({ ...f, preferred: i === 0 ? true : undefined }));
   return { fixes: ranked, hint: ranked[0].title.charAt(0).toLowerCase() + ranked[0].title.slice(1) };
+}
+
+function shapeRank(a: TensorV, b: TensorV): number {
+  return Math.max(a.shape.length, b.shape.length);
+}
+
+/**
+ * Fixes at the layers that made the disagreeing dims: each `[tensor, axis, size]` asks the layer
+ * that made that dim of the tensor to make `size` instead (its out_features, out_channels). Which
+ * side holds the slip is the re-analysis's to tell (verifyFixes.ts).
+ */
+export function producerFixes(ctx: OpContext, ...sides: [TensorV, number, Dim][]): Fix[] {
+  const fixes: Fix[] = [];
+  for (const [t, axis, size] of sides) {
+    if (axis < 0 || axis >= t.shape.length || !isKnown(size) || size === 1) continue;
+    const fix = ctx.interp.hooks.producerSizeFix?.(t, axis, size);
+    if (fix) fixes.push(fix);
+  }
+  return fixes;
 }

@@ -4,7 +4,7 @@ import { matmulNotation, notationShape } from '../../notation';
 import { compareDims, formatDim, isKnown, type Dim } from '../../shapes';
 import type { TensorV, Value } from '../values';
 import { out, type OpContext, unrankedLike } from './helpers';
-import { broadcastShapes, broadcastsCertainly, originText, related, remakeDetails, remakesThatFit } from './broadcasting';
+import { broadcastShapes, broadcastsCertainly, originText, producerFixes, related, remakeDetails, remakesThatFit } from './broadcasting';
 
 // ------------------------------------------------------------------ matmul
 
@@ -33,6 +33,7 @@ export function matmul(ctx: OpContext, a: TensorV, b: TensorV, label = '@'): Val
       remakeDetails([
         ...remakesThatFit(a, (s) => s.length >= 2 && s.length === a.shape.length && sameKnown(s[s.length - 1], k2) && broadcastsCertainly(s.slice(0, -2), bMat.slice(0, -2))),
         ...remakesThatFit(b, (s) => s.length >= 2 && s.length === b.shape.length && sameKnown(s[s.length - 2], k1) && broadcastsCertainly(aMat.slice(0, -2), s.slice(0, -2))),
+        ...producerFixes(ctx, [a, a.shape.length - 1, k2], ...(b.shape.length >= 2 ? [[b, b.shape.length - 2, k1] as [TensorV, number, Dim]] : [])),
       ]),
     );
   }
