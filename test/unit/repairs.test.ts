@@ -240,6 +240,17 @@ describe('repairs: fixes on findings', () => {
     assert.deepEqual(errors(analyze(apply(text, found[0].fixes![0]), 'python')), []);
   });
 
+  it('repairs a layer fed by a cat at the layer that made the part whose size is off', () => {
+    const init = '        self.up = nn.Conv2d(16, 9, 1)\n        self.skip = nn.Conv2d(16, 8, 1)\n        self.fuse = nn.Conv2d(16, 4, 1)\n        self.head = nn.Conv2d(8, 4, 1)';
+    const text = model('u = self.up(x)\ny = torch.cat([u, self.skip(x)], dim=1)\nreturn self.fuse(y) * self.head(u)', '(2, 16, 5, 5)', init);
+    const found = errors(analyze(text, 'python'));
+    assert.equal(found.length, 2);
+    const titles = found[0].fixes?.map((f) => f.title) ?? [];
+    assert.equal(titles[0], 'Set out_channels of up to 8', 'the one fix that leaves no error');
+    assert.ok(titles.includes('Set out_channels of skip to 7'), 'each part of the cat is a candidate');
+    assert.deepEqual(errors(analyze(apply(text, found[0].fixes![0]), 'python')), []);
+  });
+
   it('offers no remake when the op is written with a dim that is not a literal', () => {
     const text = model('d = 0\ny = torch.cat([x, x], dim=d)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)');
     const found = errors(analyze(text, 'python'));

@@ -233,6 +233,8 @@ export function reportLayerMismatch(
     ctor: defSpan ? { file: host.interp.main, span: defSpan } : null,
     call: at?.direct && site.file.isMain ? site : null,
     producer: producerOf(host, input),
+    parts: input?.catParts ? input.catParts.parts.map((p) => ({ producer: producerOf(host, p), size: p.shape[input.catParts!.axis] })) : [],
+    partsAxis: input?.catParts?.axis ?? null,
   });
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
   if (input && spec.mismatchMessage) {

@@ -64,7 +64,7 @@ export class LayerRepairBook {
   private readonly byFinding = new Map<Finding, FindingRepairs>();
 
   /** Expected, got, the repair in words and the fixes of one layer mismatch; `attach` the reported finding. */
-  details(site: LayerMismatchSite & { producer?: LayerProducer | null }): { details: FindingDetails; attach(finding: Finding): void } {
+  details(site: LayerMismatchSite & { producer?: LayerProducer | null; parts?: { producer: LayerProducer | null; size: unknown }[]; partsAxis?: number | null }): { details: FindingDetails; attach(finding: Finding): void } {
     const none = { details: {}, attach: () => undefined };
     const param = sizeParamOf(site.layer);
     const input = site.input;
@@ -94,6 +94,18 @@ export class LayerRepairBook {
       const out = producer ? outputSizeParamOf(producer.layer) : null;
       if (producer && out && producer.ctor && producer.config[out.param] === got && typeof expected === 'number')
         keys.push(this.note(producer.ctor, producer.layer, producer.typeName, out, `Set ${out.param} of ${producer.path}`, { want: got, got: expected }));
+      // A cat made the arriving size along the checked dim: any of its parts' layers may be the one
+      // that is off, by the difference (U-Net's skip joined to an upsampling whose channels are wrong).
+      const p = sizeParamFor(site.layer);
+      const checked = p?.axis === 'last' ? shape.length - 1 : p?.axis === 'channel' ? (p.spatial !== undefined && !p.batchedRanks && shape.length === p.spatial + 1 ? 0 : 1) : null;
+      if (typeof expected === 'number' && site.partsAxis === checked && checked !== null) {
+        for (const part of site.parts ?? []) {
+          const made = part.producer ? outputSizeParamOf(part.producer.layer) : null;
+          const size = part.size;
+          if (!part.producer?.ctor || !made || typeof size !== 'number' || part.producer.config[made.param] !== size || size + expected - got <= 0) continue;
+          keys.push(this.note(part.producer.ctor, part.producer.layer, part.producer.typeName, made, `Set ${made.param} of ${part.producer.path}`, { want: size, got: size + expected - got }));
+        }
+      }
     }
     const own: FindingRepairs = { layout, entries: keys };
     const fixes = this.fixesOf(own);

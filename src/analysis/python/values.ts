@@ -59,6 +59,8 @@ export interface TensorV {
    * keep the shape keep them (`same`).
    */
   remakes?: TensorRemake[];
+  /** Set on a cat's result: the tensors it joined and along which dim (a wrong size may be one part's). */
+  catParts?: { axis: number; parts: TensorV[] };
 }
 
 /** One alternative result of the op that made a tensor, and the fix of its written dim that gives it. */

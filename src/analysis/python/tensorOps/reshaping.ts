@@ -299,7 +299,8 @@ export function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | un
     // Concatenating feature maps along channels merges the branches' fields.
     const spatialStart = rank - (tensors.find((t) => t.field)?.field?.size.length ?? 0);
     if (axis < spatialStart) for (const t of tensors) if (t.field) field = field ? mergeFields(field, t.field) : t.field;
-    return withRemakes(out(shape, tensors[0], { field }), d === null ? [] : catRemakes(ctx, tensors, d, axis));
+    const joined: TensorV = { ...out(shape, tensors[0], { field }), catParts: { axis, parts: tensors } };
+    return withRemakes(joined, d === null ? [] : catRemakes(ctx, tensors, d, axis));
   }
   shape.splice(axis, 0, tensors.length);
   // Stacking before the spatial axes keeps them last: the fields of the stacked tensors merge.
