@@ -7,7 +7,7 @@ import { finishAnalysis } from './finishAnalysis';
 import { clipAnalysisStrings } from './clipStrings';
 import { analyzePython } from './python/analyzePython';
 import { withFixRanges } from './repairs';
-import { rankFixesByReanalysis } from './verifyFixes';
+import { rankFixesByReanalysis, workClockMs } from './verifyFixes';
 import { analyzeTfjs } from './typescript/analyzeTfjs';
 import type { Analysis, AnalyzeOptions, Language } from './types';
 
@@ -21,9 +21,11 @@ function analyzeUnclipped(text: string, language: Language, options: AnalyzeOpti
   try {
     if (looksBinary(text)) return binaryAnalysis(language);
     if (language === 'python') {
+      const started = workClockMs();
       const analysis = analyzePython(text, options);
+      const cost = workClockMs() - started;
       // A focused analysis (a cold document's visible range) answers fast and ranks nothing.
-      if (!options.focus) rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options));
+      if (!options.focus) rankFixesByReanalysis(analysis, text, (fixed) => analyzePython(fixed, options), undefined, cost);
       withFixRanges(analysis.findings, text);
       return finishAnalysis(analysis, options);
     }

@@ -7,6 +7,7 @@
 // interpreter; the interpreter only decides where to call them.
 
 import type { Finding, Fix, FixEdit, Span, TextPosition } from './types';
+import { lookupLayer, type InputSizeArgument, type LayerSpec } from './layers/catalogue';
 import { lineAt, lineStartsOf } from './lineIndex';
 
 // ------------------------------------------------------------------ positions
@@ -156,43 +157,25 @@ export function argumentEdit(text: string, span: Span, name: string, index: numb
 /** A known size or null (symbolic or unknown sizes never decide a repair). */
 export type Size = number | null;
 
-/** Where a layer's size argument must agree with its input. */
-interface SizeParam {
-  param: string;
+/** A layer's size argument as its catalogue entry declares it, with the argument's position. */
+export interface SizeParam extends InputSizeArgument {
   /** Positional index of the parameter in the constructor. */
   index: number;
-  /** `last`: the input's last dim; `channel`: dim 1 (dim 0 unbatched); `trailing`: the last dims (LayerNorm). */
-  axis: 'last' | 'channel' | 'trailing';
-  /** Spatial rank of convolution-like layers (the batched input has this + 2 dims). */
-  spatial?: number;
 }
 
-const SIZE_PARAMS: Record<string, SizeParam> = {
-  Linear: { param: 'in_features', index: 0, axis: 'last' },
-  LSTM: { param: 'input_size', index: 0, axis: 'last' },
-  GRU: { param: 'input_size', index: 0, axis: 'last' },
-  RNN: { param: 'input_size', index: 0, axis: 'last' },
-  LSTMCell: { param: 'input_size', index: 0, axis: 'last' },
-  GRUCell: { param: 'input_size', index: 0, axis: 'last' },
-  RNNCell: { param: 'input_size', index: 0, axis: 'last' },
-  MultiheadAttention: { param: 'embed_dim', index: 0, axis: 'last' },
-  TransformerEncoderLayer: { param: 'd_model', index: 0, axis: 'last' },
-  TransformerDecoderLayer: { param: 'd_model', index: 0, axis: 'last' },
-  LayerNorm: { param: 'normalized_shape', index: 0, axis: 'trailing' },
-  Conv1d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 1 },
-  Conv2d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 2 },
-  Conv3d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 3 },
-  ConvTranspose1d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 1 },
-  ConvTranspose2d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 2 },
-  ConvTranspose3d: { param: 'in_channels', index: 0, axis: 'channel', spatial: 3 },
-  BatchNorm1d: { param: 'num_features', index: 0, axis: 'channel', spatial: 1 },
-  BatchNorm2d: { param: 'num_features', index: 0, axis: 'channel', spatial: 2 },
-  BatchNorm3d: { param: 'num_features', index: 0, axis: 'channel', spatial: 3 },
-  InstanceNorm1d: { param: 'num_features', index: 0, axis: 'channel', spatial: 1 },
-  InstanceNorm2d: { param: 'num_features', index: 0, axis: 'channel', spatial: 2 },
-  InstanceNorm3d: { param: 'num_features', index: 0, axis: 'channel', spatial: 3 },
-  GroupNorm: { param: 'num_channels', index: 1, axis: 'channel' },
-};
+/** The position of a parameter among a signature's positional parameters, or null. */
+function positionOf(spec: LayerSpec, param: string): number | null {
+  const i = spec.signature.filter((p) => !p.keywordOnly).findIndex((p) => p.name === param);
+  return i < 0 ? null : i;
+}
+
+/** A layer's size argument as its catalogue entry declares it, with its position, or null. */
+export function sizeParamFor(layer: string): SizeParam | null {
+  const spec = lookupLayer('pytorch', layer);
+  const size = spec?.inputSize;
+  const index = size ? positionOf(spec, size.param) : null;
+  return size && index !== null ? { ...size, index } : null;
+}
 
 /** A repair of a layer call, before it becomes edits. */
 export type LayerRepair =
@@ -201,8 +184,15 @@ export type LayerRepair =
 
 /** The constructor parameter a layer's input size must agree with, if the layer has one. */
 export function sizeParamOf(layer: string): { param: string; index: number } | null {
-  const p = SIZE_PARAMS[layer];
+  const p = sizeParamFor(layer);
   return p ? { param: p.param, index: p.index } : null;
+}
+
+/** The constructor parameter that sets the size of the dim a layer makes (`out_features`), if it has one. */
+export function outputSizeParamOf(layer: string): { param: string; index: number } | null {
+  const spec = lookupLayer('pytorch', layer);
+  const index = spec?.outputSize ? positionOf(spec, spec.outputSize) : null;
+  return spec?.outputSize && index !== null ? { param: spec.outputSize, index } : null;
 }
 
 /**
@@ -212,7 +202,7 @@ export function sizeParamOf(layer: string): { param: string; index: number } | n
  * argument set to what arrives comes next. Empty when the disagreement is not certain.
  */
 export function layerRepairs(layer: string, expected: number | number[], input: Size[]): LayerRepair[] {
-  const p = SIZE_PARAMS[layer];
+  const p = sizeParamFor(layer);
   if (!p || input.length === 0) return [];
   const rank = input.length;
   const out: LayerRepair[] = [];
@@ -231,7 +221,7 @@ export function layerRepairs(layer: string, expected: number | number[], input: 
   if (p.axis === 'last') {
     const last = input[rank - 1];
     if (last === null || last === want) return [];
-    if (layer === 'Linear' && rank >= 3 && input.slice(1).every((d) => d !== null) && product(input.slice(1) as number[]) === want)
+    if (lookupLayer('pytorch', layer)?.family === 'linear' && rank >= 3 && input.slice(1).every((d) => d !== null) && product(input.slice(1) as number[]) === want)
       out.push({ kind: 'layout', suffix: '.flatten(1)', words: `flatten all but the batch dim first: ${shapeWords(input)} holds ${want} values per sample` });
     else if (rank >= 3 && input[rank - 2] === want) out.push(transposeLast(rank));
     else if (rank >= 3 && input[1] === want && rank > 3) out.push({ kind: 'layout', suffix: '.movedim(1, -1)', words: `move dim 1 (size ${want}) last` });
@@ -240,8 +230,8 @@ export function layerRepairs(layer: string, expected: number | number[], input: 
   }
   // Channel layers: dim 1 of a batched input, dim 0 of an unbatched one (convolutions, instance norms).
   const spatial = p.spatial;
-  const batched = spatial === undefined || rank === spatial + 2 || (layer.startsWith('BatchNorm1d') && rank === 2);
-  const unbatched = spatial !== undefined && rank === spatial + 1 && !layer.startsWith('BatchNorm');
+  const batched = p.batchedRanks ? p.batchedRanks.includes(rank) : spatial === undefined || rank === spatial + 2;
+  const unbatched = !p.batchedRanks && spatial !== undefined && rank === spatial + 1;
   if (!batched && !unbatched) {
     return [];
   }
@@ -253,6 +243,24 @@ export function layerRepairs(layer: string, expected: number | number[], input: 
   else if (unbatched && want === 1 && spatial !== undefined) out.push({ kind: 'layout', suffix: '.unsqueeze(1)', words: `add the channel dim: a ${rank}-D input is read as unbatched (C,…) with ${got} channels` });
   out.push({ kind: 'argument', param: p.param, index: p.index, value: String(got), words: `set ${p.param}=${got}, the channels that arrive` });
   return out;
+}
+
+/**
+ * True when an input of this shape certainly agrees with the layer's size argument: the dim the
+ * argument must match is known and equal (a remake of the input that a layer accepts).
+ */
+export function layerAgrees(layer: string, expected: number | number[], input: Size[]): boolean {
+  const p = sizeParamFor(layer);
+  const rank = input.length;
+  if (!p || rank === 0) return false;
+  const want = Array.isArray(expected) ? expected : [expected];
+  if (p.axis === 'trailing') return want.length <= rank && input.slice(rank - want.length).every((d, i) => d === want[i]);
+  if (want.length !== 1) return false;
+  if (p.axis === 'last') return input[rank - 1] === want[0];
+  const batched = p.batchedRanks ? p.batchedRanks.includes(rank) : p.spatial === undefined || rank === p.spatial + 2;
+  const unbatched = !p.batchedRanks && p.spatial !== undefined && rank === p.spatial + 1;
+  if (!batched && !unbatched) return false;
+  return input[batched ? 1 : 0] === want[0];
 }
 
 function transposeLast(rank: number): LayerRepair {

@@ -167,6 +167,10 @@ describe('repairs: fixes on findings', () => {
     ['unsqueeze dim', model('return x.unsqueeze(6)'), /unsqueeze\(4\)/],
     ['cat dim', model('return torch.cat([x, x[:, :3]], dim=0)'), /dim=1\)/],
     ['F.layer_norm', model('return F.layer_norm(x, (4,))'), /\(5,\)/],
+    ['a permute dim out of range', model('return x.permute(0, 2, 4, 1)'), /permute\(0, 2, 3, 1\)/],
+    ['a permute dim out of range in a tuple', model('return torch.permute(x, (0, -5, 3, 1))'), /\(0, -2, 3, 1\)/],
+    ['a chunk dim out of range', model('a, b = x.flatten(2).chunk(2, dim=3)\nreturn a'), /chunk\(2, dim=2\)/],
+    ['a split dim out of range', model('a, b = torch.split(x.flatten(2), 20, -4)\nreturn a'), /20, -3\)/],
   ];
   for (const [name, text, after] of cases) {
     it(`repairs ${name}`, () => {
@@ -179,6 +183,91 @@ describe('repairs: fixes on findings', () => {
       );
     });
   }
+
+  it('repairs a repeated permute dim with the missing dim where the code after it agrees', () => {
+    // Either 2 may be the slip; the Linear after the permute tells which one.
+    for (const [features, after] of [
+      [16, /permute\(0, 2, 3, 1\)/],
+      [8, /permute\(0, 2, 1, 3\)/],
+    ] as const) {
+      const text = model('y = x.permute(0, 2, 3, 3)\nreturn self.fc(y)', '(2, 16, 5, 8)', `        self.fc = nn.Linear(${features}, 10)`);
+      const found = errors(analyze(text, 'python'));
+      assert.equal(found.length, 1);
+      assert.match(found[0].message, /dim 3 appears twice/);
+      assert.equal(found[0].fixes?.length, 2, 'one candidate per repeated dim');
+      const fixed = apply(text, found[0].fixes![0]);
+      assert.match(fixed, after);
+      assert.deepEqual(errors(analyze(fixed, 'python')), []);
+    }
+  });
+
+  it('leaves a chunk whose dim is not known silent, and a chunk dim in range unflagged', () => {
+    const text = model('d = int(x.sum())\na, b = x.chunk(2, dim=d)\nreturn a');
+    assert.deepEqual(errors(analyze(text, 'python')), []);
+    assert.deepEqual(errors(analyze(model('a, b = x.chunk(2, -1)\nreturn a'), 'python')), []);
+  });
+
+  // A remake: the op that made a tensor, with its literal dim written otherwise, gives what the consumer accepts.
+  const remakes: [string, string, RegExp][] = [
+    ['a cat dim, at the layer that disagrees', model('y = torch.cat([x, x], dim=0)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)'), /torch\.cat\(\[x, x\], dim=1\)/],
+    ['a flatten start_dim, at the Linear that disagrees', model('y = torch.flatten(x, start_dim=2)\nreturn self.fc(y)'), /start_dim=1\)/],
+    ['a cat dim, at a sum that does not broadcast', model('z = torch.cat([x, x], 0)\nreturn z + x.repeat(1, 2, 1, 1)'), /torch\.cat\(\[x, x\], 1\)/],
+    ['an unsqueeze dim, at a mask that does not broadcast', model('m = (x.sum(1) > 0).unsqueeze(2)\nreturn x.masked_fill(m, 0.0)'), /unsqueeze\(1\)/],
+    ['a cat dim, at a matrix product whose inner sizes differ', model('y = x.flatten(1)\nz = torch.cat([y, y], dim=0)\nreturn z @ torch.randn(800, 3)'), /dim=1\)/],
+    ['a negative cat dim stays negative', model('y = torch.cat([x, x], dim=-4)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)'), /dim=-3\)/],
+  ];
+  for (const [name, text, after] of remakes) {
+    it(`repairs ${name} at the op that made the input`, () => {
+      const { fixed, left } = repairOnce(text);
+      assert.match(fixed, after);
+      assert.deepEqual(
+        left.map((f) => f.message),
+        [],
+      );
+    });
+  }
+
+  it('repairs a sum of two layer outputs at the layer whose size the code after it does not accept', () => {
+    const init = '        self.a = nn.Linear(400, 10)\n        self.b = nn.Linear(400, 11)\n        self.c = nn.Linear(10, 2)';
+    const text = model('y = self.a(x.flatten(1)) + self.b(x.flatten(1))\nreturn self.c(y)', '(2, 16, 5, 5)', init);
+    const found = errors(analyze(text, 'python'));
+    assert.equal(found.length, 1);
+    assert.deepEqual(
+      found[0].fixes?.map((f) => f.title),
+      ['Set out_features of b to 10', 'Set out_features of a to 11'],
+      'the fix that leaves no error first',
+    );
+    assert.deepEqual(errors(analyze(apply(text, found[0].fixes![0]), 'python')), []);
+  });
+
+  it('repairs a layer fed by a cat at the layer that made the part whose size is off', () => {
+    const init = '        self.up = nn.Conv2d(16, 9, 1)\n        self.skip = nn.Conv2d(16, 8, 1)\n        self.fuse = nn.Conv2d(16, 4, 1)\n        self.head = nn.Conv2d(8, 4, 1)';
+    const text = model('u = self.up(x)\ny = torch.cat([u, self.skip(x)], dim=1)\nreturn self.fuse(y) * self.head(u)', '(2, 16, 5, 5)', init);
+    const found = errors(analyze(text, 'python'));
+    assert.equal(found.length, 2);
+    const titles = found[0].fixes?.map((f) => f.title) ?? [];
+    assert.equal(titles[0], 'Set out_channels of up to 8', 'the one fix that leaves no error');
+    assert.ok(titles.includes('Set out_channels of skip to 7'), 'each part of the cat is a candidate');
+    assert.deepEqual(errors(analyze(apply(text, found[0].fixes![0]), 'python')), []);
+  });
+
+  it('offers no remake when the op is written with a dim that is not a literal', () => {
+    const text = model('d = 0\ny = torch.cat([x, x], dim=d)\nreturn self.conv(y)', '(2, 16, 5, 5)', '        self.conv = nn.Conv2d(32, 8, 3)');
+    const found = errors(analyze(text, 'python'));
+    assert.equal(found.length, 1);
+    assert.ok(!(found[0].fixes ?? []).some((f) => /cat/.test(f.title)), 'no edit of an argument the rule did not read as written');
+  });
+
+  it('makes no error of a layer size when the code replaced the layer weight with another shape', () => {
+    const init = (w: string) => `        self.conv = nn.Conv1d(9, 8, 1, bias=False)\n        self.conv.weight.data = ${w}`;
+    const replaced = analyze(model('return self.conv(x)', '(1, 8, 100)', init('torch.randn(8, 8, 1)')), 'python');
+    assert.deepEqual(errors(replaced), [], 'PyTorch computes with the (8, 8, 1) weight');
+    assert.ok(replaced.findings.some((f) => f.severity === 'warning' && /weight was replaced/.test(f.message)), 'never silent');
+    const same = analyze(model('return self.conv(x)', '(1, 8, 100)', init('torch.randn(8, 9, 1)')), 'python');
+    assert.equal(errors(same).length, 1, 'a weight of the declared shape changes nothing');
+    const assigned = analyze(model('return self.conv(x)', '(1, 8, 100)', '        self.conv = nn.Conv1d(9, 8, 1, bias=False)\n        self.conv.weight = nn.Parameter(torch.randn(8, 8, 1))'), 'python');
+    assert.deepEqual(errors(assigned), []);
+  });
 
   it('gives each edit its LSP range from the offsets', () => {
     const text = model('x = x.view(-1, 401)\nreturn self.fc(x)');

@@ -61,6 +61,7 @@ const multiheadAttention: LayerSpec = {
   name: 'MultiheadAttention',
   framework: 'pytorch',
   family: 'attention',
+  inputSize: { param: 'embed_dim', axis: 'last' },
   signature: [
     { name: 'embed_dim' },
     { name: 'num_heads' },

@@ -202,6 +202,8 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       return stored;
     },
     inputLayout: (cfg) => channelsFirstLayout(n, cfg.in_channels, true),
+    inputSize: { param: 'in_channels', axis: 'channel', spatial: n },
+    outputSize: 'out_channels',
     validate: (cfg, ctx) => validateConv(name, n, transposed, cfg, ctx),
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');

@@ -24,6 +24,7 @@ const embedding: LayerSpec = {
   name: 'Embedding',
   framework: 'pytorch',
   family: 'embedding',
+  outputSize: 'embedding_dim',
   weights: (cfg) => ({ weight: [dimArg(cfg.num_embeddings), dimArg(cfg.embedding_dim)] }),
   // `_freeze` arrived in PyTorch 2.0 (after `_weight`); it is keyword-style in practice.
   signature: [

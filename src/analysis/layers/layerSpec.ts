@@ -98,6 +98,21 @@ export interface InputLayout {
 }
 
 /**
+ * A constructor argument that must agree with one dim of the layer's input, so a disagreement is
+ * repaired by setting it to what arrives (or by the layout that brings the expected size there).
+ */
+export interface InputSizeArgument {
+  /** The parameter's name in the signature; its position is read from there. */
+  param: string;
+  /** `last`: the input's last dim; `channel`: dim 1 of a batched input (dim 0 unbatched); `trailing`: the last dims (LayerNorm). */
+  axis: 'last' | 'channel' | 'trailing';
+  /** Spatial rank of convolution-like layers (a batched input has this + 2 dims). */
+  spatial?: number;
+  /** The only ranks the layer takes, all batched (BatchNorm); absent: `spatial + 2` batched and `spatial + 1` unbatched. */
+  batchedRanks?: number[];
+}
+
+/**
  * Calls a child module of a composite layer by its name relative to the layer (`self_attn`,
  * `layers.0`), as the layer's own forward would, so the child records its call; gives the
  * child's output, or unknown when there is no such child.
@@ -151,6 +166,10 @@ export interface LayerSpec {
   storedAttributes?(cfg: LayerConfig): Record<string, ConfigValue>;
   /** The input this layer expects, for a model input whose rank is unknown; absent when it accepts several ranks. */
   inputLayout?(cfg: LayerConfig): InputLayout | null;
+  /** The size argument the input must agree with (`in_features`), which repairs edit on a mismatch. */
+  inputSize?: InputSizeArgument;
+  /** The parameter that sets the size of the dim the layer makes (`out_features`): a mismatch downstream may be its. */
+  outputSize?: string;
   /**
    * The layer's own wording of a mismatch with its input (Linear speaks of features), or null
    * for the generic message built from the rule's mismatches.

@@ -95,6 +95,8 @@ function linearSpec(name: string): LayerSpec {
     weights: (cfg) => ({ weight: [dimArg(cfg.out_features), dimArg(cfg.in_features)], bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_features)] }),
     mismatchMessage: (cfg, input) => linearMismatch(name, cfg, input),
     family: 'linear',
+    inputSize: { param: 'in_features', axis: 'last' },
+    outputSize: 'out_features',
     signature: LINEAR_SIGNATURE,
     validate(cfg, ctx) {
       for (const key of ['in_features', 'out_features']) {

@@ -48,6 +48,7 @@ function batchNormSpec(n: 1 | 2 | 3): LayerSpec {
     family: 'norm',
     // BatchNorm1d takes (N, C) or (N, C, L): its input rank is not fixed.
     inputLayout: (cfg) => (n === 1 ? null : channelsFirstLayout(n, cfg.num_features, false)),
+    inputSize: { param: 'num_features', axis: 'channel', spatial: n, batchedRanks: ranks },
     weights: (cfg) => affineWeights(cfg.num_features),
     signature: [
       { name: 'num_features' },
@@ -83,6 +84,7 @@ function instanceNormSpec(n: 1 | 2 | 3): LayerSpec {
     framework: 'pytorch',
     family: 'norm',
     inputLayout: (cfg) => channelsFirstLayout(n, cfg.num_features, false),
+    inputSize: { param: 'num_features', axis: 'channel', spatial: n },
     weights: (cfg) => affineWeights(cfg.num_features),
     signature: [
       { name: 'num_features' },
@@ -121,6 +123,7 @@ const layerNorm: LayerSpec = {
   name: 'LayerNorm',
   framework: 'pytorch',
   family: 'norm',
+  inputSize: { param: 'normalized_shape', axis: 'trailing' },
   weights: (cfg) => ({ weight: normalizedShape(cfg), bias: normalizedShape(cfg) }),
   // `bias` arrived in PyTorch 2.1; earlier versions always have a bias when elementwise_affine.
   signature: [
@@ -156,6 +159,7 @@ const groupNorm: LayerSpec = {
   name: 'GroupNorm',
   framework: 'pytorch',
   family: 'norm',
+  inputSize: { param: 'num_channels', axis: 'channel' },
   signature: [{ name: 'num_groups' }, { name: 'num_channels' }, { name: 'eps', default: 1e-5 }, { name: 'affine', default: true }, ...DEVICE],
   validate(cfg, ctx) {
     const g = dimArg(cfg.num_groups);

@@ -112,6 +112,7 @@ function rnnSpec(kind: RnnKind): LayerSpec {
     name: kind,
     framework: 'pytorch',
     family: 'recurrent',
+    inputSize: { param: 'input_size', axis: 'last' },
     inputLayout: (cfg) => ({ shape: cfg.batch_first === true ? [symDim('N'), symDim('T'), channelDim(cfg.input_size)] : [symDim('T'), symDim('N'), channelDim(cfg.input_size)], startsField: false }),
     signature: rnnSignature(kind),
     validate: (cfg, ctx) => validateRnn(kind, cfg, ctx),
@@ -189,6 +190,7 @@ function cellSpec(kind: RnnKind): LayerSpec {
     name,
     framework: 'pytorch',
     family: 'recurrent',
+    inputSize: { param: 'input_size', axis: 'last' },
     signature,
     validate(cfg, ctx) {
       const nonlinearity = strArg(cfg.nonlinearity ?? null);

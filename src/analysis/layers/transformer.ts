@@ -245,6 +245,7 @@ const encoderLayer: LayerSpec = {
   name: 'TransformerEncoderLayer',
   framework: 'pytorch',
   family: 'transformer',
+  inputSize: { param: 'd_model', axis: 'last' },
   signature: layerSignature(),
   validate: (cfg, ctx) => validateLayer('TransformerEncoderLayer', cfg, ctx),
   forward(cfg, args, kwargs, ctx) {
@@ -265,6 +266,7 @@ const decoderLayer: LayerSpec = {
   name: 'TransformerDecoderLayer',
   framework: 'pytorch',
   family: 'transformer',
+  inputSize: { param: 'd_model', axis: 'last' },
   signature: layerSignature(),
   validate: (cfg, ctx) => validateLayer('TransformerDecoderLayer', cfg, ctx),
   forward(cfg, args, kwargs, ctx) {

@@ -5,7 +5,7 @@
 // Every path is total. Budgets (steps, loop iterations, call depth) bound the work; when one
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
-import type { Finding, Severity, Span } from '../types';
+import type { Finding, Fix, Severity, Span } from '../types';
 import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS } from '../allocation';
 import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
@@ -87,6 +87,11 @@ export interface FrameworkHooks {
   workspaceModuleRan?(path: string, setGlobal: (name: string, v: Value) => void): void;
   /** `copy.deepcopy` of a module: a new module with the same configuration and submodules cloned. */
   cloneModule?(inst: InstanceV, site: CallSite): Value;
+  /**
+   * The fix that sets the output size of the layer that made dim `axis` of `t` (its out_features,
+   * out_channels) to `size`, when that layer certainly made it and was built in the analysed file.
+   */
+  producerSizeFix?(t: TensorV, axis: number, size: number): Fix | null;
 }
 
 /** The items of an instance of a dict subclass, or null. */
@@ -718,6 +723,15 @@ export class Interpreter {
         return;
       }
       case 'attr': {
+        // `layer.weight.data = w` replaces the layer's weight, as `layer.weight = w` would.
+        if (target.attr === 'data' && target.obj.t === 'attr') {
+          const owner = force(this.eval(target.obj.obj, scope));
+          if (owner.k === 'instance' && owner.mod) {
+            const replaced = force(v);
+            this.setAttr(owner, target.obj.attr, replaced.k === 'tensor' ? { ...replaced, param: true } : replaced, this.site(target, scope));
+            return;
+          }
+        }
         const obj = this.eval(target.obj, scope);
         this.setAttr(obj, target.attr, v, this.site(target, scope));
         return;

@@ -222,6 +222,13 @@ export function reportLayerMismatch(
   at: { rec: ModuleRec; direct: boolean } | null = null,
 ): void {
   const origin = input?.origin ?? null;
+  // A layer whose weight the code replaced computes with that weight: its declared sizes are not
+  // what PyTorch checks, so the disagreement is not certain (a warning, without a repair).
+  const replaced = at ? [...(host.bookkeeping(at.rec).replacedWeights ?? [])] : [];
+  if (replaced.length) {
+    for (const m of messages) host.interp.report('shape-mismatch', 'warning', site, `${m} — not certain: its ${replaced.join(' and ')} was replaced after construction, and PyTorch computes with that`);
+    return;
+  }
   // The repair: the constructor argument (edited where the layer was made) or the restoring layout (at a direct call).
   const param = sizeParamOf(spec.name);
   const defSpan = at ? host.bookkeeping(at.rec).defSpan : null;
@@ -233,6 +240,8 @@ export function reportLayerMismatch(
     ctor: defSpan ? { file: host.interp.main, span: defSpan } : null,
     call: at?.direct && site.file.isMain ? site : null,
     producer: producerOf(host, input),
+    parts: input?.catParts ? input.catParts.parts.map((p) => ({ producer: producerOf(host, p), size: p.shape[input.catParts!.axis] })) : [],
+    partsAxis: input?.catParts?.axis ?? null,
   });
   const related = origin ? [{ span: origin.span, line: origin.line, message: `${origin.what} gives ${formatTensorShape(input!)}` }] : [];
   if (input && spec.mismatchMessage) {
@@ -261,7 +270,7 @@ export function reportLayerMismatch(
 }
 
 /** The catalogue layer whose call made a tensor, with its constructor call when that is in the analysed file. */
-function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
+export function producerOf(host: LayerModuleHost, input: TensorV | null): LayerProducer | null {
   const id = input?.origin?.producerId ?? input?.origin?.moduleId;
   const rec = id === undefined ? undefined : host.recordById.get(id);
   if (!rec || !rec.spec || !rec.config) return null;

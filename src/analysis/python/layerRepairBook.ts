@@ -6,7 +6,7 @@
 // A forgotten transpose or flatten is offered at the layer's call, when the layer is called
 // directly there (not through a container, whose call site is someone else's).
 
-import { argumentFor, callArguments, fixEdit, layerRepairs, sizeArgumentRewrite, sizeParamOf, type Size } from '../repairs';
+import { argumentFor, callArguments, fixEdit, layerAgrees, layerRepairs, outputSizeParamOf, sizeArgumentRewrite, sizeParamFor, sizeParamOf, type Size } from '../repairs';
 import { isKnown } from '../shapes';
 import type { Finding, Fix, Span } from '../types';
 import type { FindingDetails } from './interpreter';
@@ -36,21 +36,9 @@ export interface LayerProducer {
   path: string;
 }
 
-/** The output-size parameter of layers that make a dim (the producer side of a mismatch). */
-const OUTPUT_SIZE: Record<string, { param: string; index: number }> = {
-  Linear: { param: 'out_features', index: 1 },
-  Conv1d: { param: 'out_channels', index: 1 },
-  Conv2d: { param: 'out_channels', index: 1 },
-  Conv3d: { param: 'out_channels', index: 1 },
-  ConvTranspose1d: { param: 'out_channels', index: 1 },
-  ConvTranspose2d: { param: 'out_channels', index: 1 },
-  ConvTranspose3d: { param: 'out_channels', index: 1 },
-  Embedding: { param: 'embedding_dim', index: 1 },
-};
-
 /** True for layers whose output size is a constructor argument (a mismatch downstream may be theirs). */
 export function producesSize(layer: string): boolean {
-  return layer in OUTPUT_SIZE;
+  return outputSizeParamOf(layer) !== null;
 }
 
 /** One constructor argument that several findings may want edited: what each of its layers needs. */
@@ -76,7 +64,7 @@ export class LayerRepairBook {
   private readonly byFinding = new Map<Finding, FindingRepairs>();
 
   /** Expected, got, the repair in words and the fixes of one layer mismatch; `attach` the reported finding. */
-  details(site: LayerMismatchSite & { producer?: LayerProducer | null }): { details: FindingDetails; attach(finding: Finding): void } {
+  details(site: LayerMismatchSite & { producer?: LayerProducer | null; parts?: { producer: LayerProducer | null; size: unknown }[]; partsAxis?: number | null }): { details: FindingDetails; attach(finding: Finding): void } {
     const none = { details: {}, attach: () => undefined };
     const param = sizeParamOf(site.layer);
     const input = site.input;
@@ -87,7 +75,9 @@ export class LayerRepairBook {
     const repairs = layerRepairs(site.layer, expected, shape);
     if (!repairs.length) return none;
     const details: FindingDetails = { expected: `${param.param}=${Array.isArray(expected) ? `(${expected.join(', ')})` : expected}`, got: formatTensorShape(input) };
-    const layout: Fix[] = [];
+    // The op that made the input may hold the slip: a remake of it (another dim of its cat or
+    // flatten) that this layer accepts comes first, as its edit repairs every consumer at once.
+    const layout: Fix[] = (input.remakes ?? []).filter((r) => layerAgrees(site.layer, expected, r.shape.map((d) => (isKnown(d) ? d : null)))).map((r) => ({ ...r.fix, title: `${r.fix.title}: it gives ${formatShapeText(r.shape)}` }));
     for (const r of repairs) {
       if (r.kind !== 'layout' || !site.call) continue;
       const fix = appendToArgument(site.call, 0, r.suffix, `Append ${r.suffix} to the input: ${r.words}`);
@@ -101,9 +91,21 @@ export class LayerRepairBook {
       else if (this.written(site.ctor, site.layer, site.typeName, param)) layout.push(this.literalFix(site.ctor, param, argument.value));
       // The producer may be the one that is wrong: its output size set to what this layer expects.
       const producer = site.producer;
-      const out = producer ? OUTPUT_SIZE[producer.layer] : undefined;
+      const out = producer ? outputSizeParamOf(producer.layer) : null;
       if (producer && out && producer.ctor && producer.config[out.param] === got && typeof expected === 'number')
         keys.push(this.note(producer.ctor, producer.layer, producer.typeName, out, `Set ${out.param} of ${producer.path}`, { want: got, got: expected }));
+      // A cat made the arriving size along the checked dim: any of its parts' layers may be the one
+      // that is off, by the difference (U-Net's skip joined to an upsampling whose channels are wrong).
+      const p = sizeParamFor(site.layer);
+      const checked = p?.axis === 'last' ? shape.length - 1 : p?.axis === 'channel' ? (p.spatial !== undefined && !p.batchedRanks && shape.length === p.spatial + 1 ? 0 : 1) : null;
+      if (typeof expected === 'number' && site.partsAxis === checked && checked !== null) {
+        for (const part of site.parts ?? []) {
+          const made = part.producer ? outputSizeParamOf(part.producer.layer) : null;
+          const size = part.size;
+          if (!part.producer?.ctor || !made || typeof size !== 'number' || part.producer.config[made.param] !== size || size + expected - got <= 0) continue;
+          keys.push(this.note(part.producer.ctor, part.producer.layer, part.producer.typeName, made, `Set ${made.param} of ${part.producer.path}`, { want: size, got: size + expected - got }));
+        }
+      }
     }
     const own: FindingRepairs = { layout, entries: keys };
     const fixes = this.fixesOf(own);
@@ -170,6 +172,26 @@ export class LayerRepairBook {
     return { title: `${entry.label} to ${newText}${layers > 1 ? ` (right for the ${layers} layers this call makes)` : ''}`, edits: [fixEdit(entry.ctor.file.lineStarts, written.span, newText)] };
   }
 
+  /**
+   * The fix setting the output size of the layer that made dim `axis` of `t` to `size`: only when
+   * its configured output size is that dim's size and sits where the layer puts it (the last dim
+   * of a Linear's output, the channels of a convolution's), and its constructor call is the
+   * layer's own in the analysed file. A consumer that is not a layer (a sum, a product) offers it.
+   */
+  outputSizeFix(producer: LayerProducer, t: TensorV, axis: number, size: number): Fix | null {
+    const out = outputSizeParamOf(producer.layer);
+    const made = producer.config[out?.param ?? ''];
+    if (!out || !producer.ctor || typeof made !== 'number' || t.shape[axis] !== made || made === size) return null;
+    const rank = t.shape.length;
+    const input = sizeParamFor(producer.layer);
+    const where = input?.axis === 'channel' ? (input.spatial !== undefined && rank === input.spatial + 1 ? 0 : 1) : rank - 1;
+    if (axis !== where) return null;
+    const written = this.written(producer.ctor, producer.layer, producer.typeName, out);
+    const newText = written ? sizeArgumentRewrite(written.text, [{ want: made, got: size }]) : null;
+    if (!written || newText === null || newText === written.text) return null;
+    return { title: `Set ${out.param} of ${producer.path} to ${newText}`, edits: [fixEdit(producer.ctor.file.lineStarts, written.span, newText)] };
+  }
+
   private literalFix(ctor: { file: SourceFile; span: Span }, param: { param: string; index: number }, value: string): Fix {
     const call = callArguments(ctor.file.text, ctor.span)!;
     const arg = argumentFor(call.args, param.param, param.index)!;
@@ -185,4 +207,8 @@ function numbersOf(v: unknown): number | number[] | null {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+function formatShapeText(shape: readonly unknown[]): string {
+  return `(${shape.map((d) => (typeof d === 'number' ? String(d) : '?')).join(',')})`;
 }

@@ -7,11 +7,11 @@
 
 import { LayerRepairBook, producesSize } from './layerRepairBook';
 import { lookupLayer } from '../layers/catalogue';
-import { isKnown } from '../shapes';
+import { compareDims, isKnown, type Dim } from '../shapes';
 import type { Framework } from '../types';
 import { builtin, nativeClass, stdlibModule } from './builtins';
 import type { FrameworkHooks, Interpreter } from './interpreter';
-import { applyLayer, firstTensorOf, initLayer, type LayerModuleHost } from './layerModules';
+import { applyLayer, firstTensorOf, initLayer, producerOf, type LayerModuleHost } from './layerModules';
 import { indexTensor, tensorAttribute, tensorBinop } from './tensorOps';
 import {
   FALSE,
@@ -110,6 +110,10 @@ export class ModuleSystem implements LayerModuleHost {
         for (const f of this.frontEnds) f.workspaceModuleRan?.(path, setGlobal);
       },
       cloneModule: (inst, site) => this.cloneModule(inst, site, new Map()),
+      producerSizeFix: (t, axis, size) => {
+        const producer = producerOf(this, t);
+        return producer ? this.repairBook.outputSizeFix(producer, t, axis, size) : null;
+      },
     };
   }
 
@@ -244,7 +248,9 @@ export class ModuleSystem implements LayerModuleHost {
       });
     }
     if (v.k === 'tensor' && v.param) {
-      if (!this.bookkeeping(rec).layerParams.has(name)) this.bookkeeping(rec).params.set(name, v.ranked ? v.shape : null);
+      const book = this.bookkeeping(rec);
+      if (!book.layerParams.has(name)) book.params.set(name, v.ranked ? v.shape : null);
+      else if (rec.spec && !sameWeightShape((rec.config ? rec.spec.weights?.(rec.config)?.[name] : null) ?? null, v)) (book.replacedWeights ??= new Set()).add(name);
     } else if (v.k === 'none' && rec.children.has(name)) {
       rec.children.delete(name);
     }
@@ -569,4 +575,9 @@ function withOrigin(v: Value, origin: TensorV['origin']): Value {
   if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
   if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
   return v;
+}
+
+/** True when a tensor assigned as a layer's weight certainly has the declared shape (then nothing changes). */
+function sameWeightShape(declared: readonly Dim[] | null, v: TensorV): boolean {
+  return declared !== null && v.ranked && v.shape.length === declared.length && v.shape.every((d, i) => compareDims(d, declared[i]) === 'equal');
 }

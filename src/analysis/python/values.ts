@@ -6,7 +6,7 @@
 import type { Dim } from '../shapes';
 import { compareDims, formatDim, formatShape, isKnown, unknownDim } from '../shapes';
 import type { ConfigValue, LayerConfig, LayerSpec, LayerValue } from '../layers/catalogue';
-import type { Framework, Geometry, ReceptiveField, Span } from '../types';
+import type { Fix, Framework, Geometry, ReceptiveField, Span } from '../types';
 import type { ClassDef, Expr, FunctionDef } from './ast';
 
 /** A source file the interpreter reads: the analysed document or an imported module. */
@@ -51,6 +51,22 @@ export interface TensorV {
   param?: boolean;
   /** The einsum-like notation of the operation that made this tensor (`@`), for its hint. */
   notation?: string;
+  /**
+   * What the op that made this tensor would have given with one of its literal dims written
+   * otherwise (a cat along another dim, a flatten from another dim), each with the edit that
+   * writes it so. A consumer that disagrees with this tensor but agrees with a remake offers that
+   * edit: the slip is often the producer's dim. Shape-changing ops drop them (`out`), ops that
+   * keep the shape keep them (`same`).
+   */
+  remakes?: TensorRemake[];
+  /** Set on a cat's result: the tensors it joined and along which dim (a wrong size may be one part's). */
+  catParts?: { axis: number; parts: TensorV[] };
+}
+
+/** One alternative result of the op that made a tensor, and the fix of its written dim that gives it. */
+export interface TensorRemake {
+  shape: Dim[];
+  fix: Fix;
 }
 
 /** An ordered, mutable Python dict with str/int keys (enough for configs and ModuleDicts). */
@@ -178,6 +194,12 @@ export interface ModuleBookkeeping {
   layerParams: Set<string>;
   /** Layer weights a parametrization moved to a child module (counted there, not here). */
   movedParams?: Map<string, Dim[]>;
+  /**
+   * Layer weights replaced after construction by a tensor whose shape is not certainly the
+   * declared one (`conv.weight.data = W`): PyTorch computes with the new weight, so the layer's
+   * size arguments no longer decide whether an input fits.
+   */
+  replacedWeights?: Set<string>;
 }
 
 /** An instance of a class; modules carry a ModuleRec. */

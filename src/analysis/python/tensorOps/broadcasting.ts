@@ -2,8 +2,8 @@
 // values of small constant tensors carried through.
 
 import { mergeFields } from '../../receptiveField';
-import { compareDims, formatDim, isKnown, isUnknown, unknownDim, type Dim } from '../../shapes';
-import type { ReceptiveField } from '../../types';
+import { compareDims, formatDim, formatShape, isKnown, isUnknown, unknownDim, type Dim } from '../../shapes';
+import type { Fix, ReceptiveField } from '../../types';
 import { describe, formatTensorShape, int, unknown, type TensorV, type Value } from '../values';
 import { out, same, sameDim, type OpContext } from './helpers';
 
@@ -67,13 +67,20 @@ function elementwiseCertain(ctx: OpContext, op: string, av: Value, bv: Value): V
   }
   const data = elementwiseData(op, av, bv);
   if (data) return { ...out(data.shape, a, { dtype: data.dtype }), data: data.values };
+  let details: { fixes: Fix[]; hint: string } | undefined;
   const shape = broadcastShapes(a.shape, b.shape, (i, x, y) => {
+    details ??= remakeDetails([
+      ...remakesThatFit(a, (s) => broadcastsCertainly(s, b.shape)),
+      ...remakesThatFit(b, (s) => broadcastsCertainly(a.shape, s)),
+      ...producerFixes(ctx, [a, i - (shapeRank(a, b) - a.shape.length), y], [b, i - (shapeRank(a, b) - b.shape.length), x]),
+    ]);
     ctx.interp.report(
       'shape-mismatch',
       'error',
       ctx.site,
       `${formatTensorShape(a)} ${op} ${formatTensorShape(b)}: cannot broadcast — dimension ${i} is ${formatDim(x)} on the left and ${formatDim(y)} on the right${originText(a, b)}`,
       related(ctx, a, b),
+      details,
     );
   });
   return out(shape, a, { dtype, field: mergeTensorFields(a, b, shape.length) });
@@ -133,4 +140,50 @@ export function originText(...ts: TensorV[]): string {
 export function related(ctx: OpContext, ...ts: TensorV[]): { span: { from: number; to: number }; line: number; message: string }[] {
   void ctx;
   return ts.filter((t) => t.origin).map((t) => ({ span: t.origin!.span, line: t.origin!.line, message: `${t.origin!.what} gives ${formatTensorShape(t)}` }));
+}
+
+// ------------------------------------------------------------------ remakes as repairs
+
+/** True when two shapes broadcast without any mismatch, every compared size known. */
+export function broadcastsCertainly(a: readonly Dim[], b: readonly Dim[]): boolean {
+  let ok = true;
+  const n = Math.min(a.length, b.length);
+  for (let i = 1; i <= n; i++) {
+    const x = a[a.length - i];
+    const y = b[b.length - i];
+    if (x === 1 || y === 1 || sameDim(x, y)) continue;
+    if (!isKnown(x) || !isKnown(y) || x !== y) ok = false;
+  }
+  return ok;
+}
+
+/** The fixes of the remakes of a tensor (TensorV.remakes) whose shape `fits`, titled with what they give. */
+export function remakesThatFit(t: TensorV, fits: (shape: Dim[]) => boolean): Fix[] {
+  return (t.remakes ?? []).filter((r) => fits(r.shape)).map((r) => ({ ...r.fix, title: `${r.fix.title}: it gives ${formatShape(r.shape)}` }));
+}
+
+/** Finding details offering fixes (the first preferred), or undefined when there are none. */
+export function remakeDetails(fixes: Fix[]): { fixes: Fix[]; hint: string } | undefined {
+  if (!fixes.length) return undefined;
+  const ranked = fixes.map((f, i) => ({ ...f, preferred: i === 0 ? true : undefined }));
+  return { fixes: ranked, hint: ranked[0].title.charAt(0).toLowerCase() + ranked[0].title.slice(1) };
+}
+
+function shapeRank(a: TensorV, b: TensorV): number {
+  return Math.max(a.shape.length, b.shape.length);
+}
+
+/**
+ * Fixes at the layers that made the disagreeing dims: each `[tensor, axis, size]` asks the layer
+ * that made that dim of the tensor to make `size` instead (its out_features, out_channels). Which
+ * side holds the slip is the re-analysis's to tell (verifyFixes.ts).
+ */
+export function producerFixes(ctx: OpContext, ...sides: [TensorV, number, Dim][]): Fix[] {
+  const fixes: Fix[] = [];
+  for (const [t, axis, size] of sides) {
+    if (axis < 0 || axis >= t.shape.length || !isKnown(size) || size === 1) continue;
+    const fix = ctx.interp.hooks.producerSizeFix?.(t, axis, size);
+    if (fix) fixes.push(fix);
+  }
+  return fixes;
 }

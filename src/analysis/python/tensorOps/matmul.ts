@@ -1,10 +1,10 @@
 // Matrix products (`@`, torch.matmul/mm/bmm) with batch broadcasting.
 
 import { matmulNotation, notationShape } from '../../notation';
-import { compareDims, formatDim } from '../../shapes';
+import { compareDims, formatDim, isKnown, type Dim } from '../../shapes';
 import type { TensorV, Value } from '../values';
 import { out, type OpContext, unrankedLike } from './helpers';
-import { broadcastShapes, originText, related } from './broadcasting';
+import { broadcastShapes, broadcastsCertainly, originText, producerFixes, related, remakeDetails, remakesThatFit } from './broadcasting';
 
 // ------------------------------------------------------------------ matmul
 
@@ -29,6 +29,12 @@ export function matmul(ctx: OpContext, a: TensorV, b: TensorV, label = '@'): Val
       ctx.site,
       `${notationShape(a.shape)}·${notationShape(b.shape)}: inner dimensions ${formatDim(k1)} ≠ ${formatDim(k2)}${originText(a, b)}`,
       related(ctx, a, b),
+      // A remake of either operand whose inner size agrees (and whose batch dims still broadcast) repairs it.
+      remakeDetails([
+        ...remakesThatFit(a, (s) => s.length >= 2 && s.length === a.shape.length && sameKnown(s[s.length - 1], k2) && broadcastsCertainly(s.slice(0, -2), bMat.slice(0, -2))),
+        ...remakesThatFit(b, (s) => s.length >= 2 && s.length === b.shape.length && sameKnown(s[s.length - 2], k1) && broadcastsCertainly(aMat.slice(0, -2), s.slice(0, -2))),
+        ...producerFixes(ctx, [a, a.shape.length - 1, k2], ...(b.shape.length >= 2 ? [[b, b.shape.length - 2, k1] as [TensorV, number, Dim]] : [])),
+      ]),
     );
   }
   const batch = broadcastShapes(aMat.slice(0, -2), bMat.slice(0, -2), (i, x, y) =>
@@ -39,4 +45,9 @@ export function matmul(ctx: OpContext, a: TensorV, b: TensorV, label = '@'): Val
   if (b.shape.length > 1) shape.push(bMat[bMat.length - 1]);
   const res = out(shape, a, { notation: matmulNotation(a.shape, b.shape, shape) });
   return res;
+}
+
+/** True when two sizes are known and equal. */
+function sameKnown(x: Dim, y: Dim): boolean {
+  return isKnown(x) && isKnown(y) && x === y;
 }

@@ -4,6 +4,7 @@
 // never lands on an argument the interpreter did not actually read there.
 
 import { argumentEdit, callArguments, fixEdit, nearestDim } from '../../repairs';
+import { lineAt } from '../../lineIndex';
 import type { Fix } from '../../types';
 import type { CallSite } from '../values';
 
@@ -83,6 +84,25 @@ export function dimFix(site: CallSite, name: string, index: number, dim: number,
   const to = nearestDim(dim, rank);
   if (to === null) return null;
   return { title: `Use ${name}=${to} (the input has ${rank} dims)`, edits: [fixEdit(site.file.lineStarts, a.value, String(to))], preferred: true };
+}
+
+/**
+ * The fixes that write a dim argument of the call at a site as each of `dims` instead of `dim`
+ * (a remake of the op: see TensorV.remakes), when the argument is written as the literal `dim`
+ * in the main file. A negative written dim stays negative. Keyed by the new dim.
+ */
+export function dimRewrites(site: CallSite, name: string, index: number, dim: number, rank: number, dims: number[], op: string): Map<number, Fix> {
+  const fixes = new Map<number, Fix>();
+  const args = writtenArguments(site);
+  if (!args) return fixes;
+  const a = args.args.find((x) => x.name === name) ?? args.args.filter((x) => x.name === null)[index];
+  if (!a || a.starred || literalInt(a.text) !== dim) return fixes;
+  const line = lineAt(site.file.lineStarts, site.from);
+  for (const d of dims) {
+    const text = String(dim < 0 ? d - rank : d);
+    fixes.set(d, { title: `Use ${name}=${text} in the ${op} at line ${line}`, edits: [fixEdit(site.file.lineStarts, a.value, text)] });
+  }
+  return fixes;
 }
 
 /** A fix appending a method call (`.transpose(1, 2)`) to an argument expression, parenthesised unless it is a plain primary. */

@@ -6,13 +6,13 @@ import { beyondBoundMessage, fitsCollection, MAX_COLLECTION_ITEMS } from '../../
 import { mergeFields } from '../../receptiveField';
 import { addDim, ceilDivDim, compareDims, formatDim, isKnown, isUnknown, mulDim, productDim, symDim, unknownDim, type Dim } from '../../shapes';
 import type { ReceptiveField } from '../../types';
-import { formatTensorShape, tuple, unknown, type TensorV, type Value } from '../values';
+import { formatTensorShape, tuple, unknown, type TensorRemake, type TensorV, type Value } from '../values';
 import { dimOf, exactDiv, intOf, normAxis, out, sameDim, tensorArg, type OpContext, unrankedLike } from './helpers';
 import { originText, related } from './broadcasting';
 import { callArguments, catDimRepair, fixEdit, reshapeRepairs } from '../../repairs';
 import type { Fix } from '../../types';
 import type { FindingDetails } from '../interpreter';
-import { appendToArgument, dimFix, literalInt, writtenArguments } from './repairSites';
+import { appendToArgument, dimFix, dimRewrites, literalInt, writtenArguments } from './repairSites';
 
 // ------------------------------------------------------------------ reshaping rules
 
@@ -109,13 +109,27 @@ export function keepsSpatialAxes(t: TensorV, shape: readonly Dim[]): boolean {
   return true;
 }
 
-export function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[]): Value {
+export function permuteRule(ctx: OpContext, t: TensorV, dims: (number | null)[], argOffset: number | null = null): Value {
   if (!t.ranked) return unrankedLike(t);
   if (dims.length !== t.shape.length) {
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `permute of ${formatTensorShape(t)} needs ${t.shape.length} dimensions, got ${dims.length}`);
     return unrankedLike(t);
   }
-  const axes = dims.map((d) => normAxis(d, t.shape.length));
+  const rank = t.shape.length;
+  const axes = dims.map((d) => normAxis(d, rank));
+  // PyTorch raises on a known dim out of range and on a dim named twice, whatever the others are.
+  const outOfRange = dims.findIndex((d, i) => d !== null && axes[i] === null);
+  const repeated = axes.findIndex((a, i) => a !== null && axes.indexOf(a) !== i);
+  if (outOfRange >= 0 || repeated >= 0) {
+    const what = outOfRange >= 0 ? `dim ${dims[outOfRange]} is out of range` : `dim ${dims[repeated]} appears twice`;
+    const fixes = argOffset === null ? [] : permuteFixes(ctx, dims, rank, argOffset);
+    ctx.interp.report('shape-mismatch', 'error', ctx.site, `permute(${dims.map((d) => d ?? '?').join(', ')}) of ${formatTensorShape(t)}: ${what}`, related(ctx, t), {
+      expected: `a permutation of ${Array.from({ length: rank }, (_, i) => i).join(', ')}`,
+      got: `(${dims.map((d) => d ?? '?').join(', ')})`,
+      ...(fixes.length ? { fixes, hint: lowerFirst(fixes[0].title) } : {}),
+    });
+    return unrankedLike(t);
+  }
   if (axes.some((a) => a === null)) return out(t.shape.map(() => unknownDim()), t);
   return out(axes.map((a) => t.shape[a!]), t, { field: permutedField(t, axes as number[]) });
 }
@@ -164,7 +178,18 @@ export function flattenRule(ctx: OpContext, t: TensorV, start: number, end: numb
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `flatten(${start}, ${end}) is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes));
     return unrankedLike(t);
   }
-  return out([...t.shape.slice(0, s), productDim(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)], t);
+  const flat = (from: number): Dim[] => [...t.shape.slice(0, from), productDim(t.shape.slice(from, e + 1)), ...t.shape.slice(e + 1)];
+  const result = out(flat(s), t);
+  if (argOffset === null || s === e) return result;
+  // The remakes: flattening from another start (the slip `start_dim=2` for 1 is common).
+  const others = t.shape.map((_, i) => i).filter((i) => i !== s && i <= e);
+  const fixes = dimRewrites(ctx.site, 'start_dim', argOffset, start, t.shape.length, others, 'flatten');
+  return withRemakes(result, [...fixes].map(([from, fix]) => ({ shape: flat(from), fix })));
+}
+
+/** A tensor with the remakes of the op that made it (none kept when there are none). */
+function withRemakes(t: TensorV, remakes: TensorRemake[]): TensorV {
+  return remakes.length ? { ...t, remakes } : t;
 }
 
 export function unsqueezeRule(ctx: OpContext, t: TensorV, d: number | null, argOffset: number | null = null): Value {
@@ -175,9 +200,17 @@ export function unsqueezeRule(ctx: OpContext, t: TensorV, d: number | null, argO
     ctx.interp.report('shape-mismatch', 'error', ctx.site, `unsqueeze(${d}) is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes, t.shape.length + 1));
     return unrankedLike(t);
   }
-  const shape = [...t.shape];
-  shape.splice(a, 0, 1);
-  return out(shape, t);
+  const at = (i: number): Dim[] => {
+    const shape = [...t.shape];
+    shape.splice(i, 0, 1);
+    return shape;
+  };
+  const result = out(at(a), t);
+  if (argOffset === null || d === null) return result;
+  // The remakes: the new dim at another place (a mask unsqueezed at 2 for 1).
+  const others = Array.from({ length: t.shape.length + 1 }, (_, i) => i).filter((i) => i !== a);
+  const fixes = dimRewrites(ctx.site, 'dim', argOffset, d, t.shape.length + 1, others, 'unsqueeze');
+  return withRemakes(result, [...fixes].map(([i, fix]) => ({ shape: at(i), fix })));
 }
 
 export function squeezeRule(ctx: OpContext, t: TensorV, d: Value | undefined): Value {
@@ -266,7 +299,8 @@ export function catRule(ctx: OpContext, seq: Value | undefined, dimV: Value | un
     // Concatenating feature maps along channels merges the branches' fields.
     const spatialStart = rank - (tensors.find((t) => t.field)?.field?.size.length ?? 0);
     if (axis < spatialStart) for (const t of tensors) if (t.field) field = field ? mergeFields(field, t.field) : t.field;
-    return out(shape, tensors[0], { field });
+    const joined: TensorV = { ...out(shape, tensors[0], { field }), catParts: { axis, parts: tensors } };
+    return withRemakes(joined, d === null ? [] : catRemakes(ctx, tensors, d, axis));
   }
   shape.splice(axis, 0, tensors.length);
   // Stacking before the spatial axes keeps them last: the fields of the stacked tensors merge.
@@ -281,10 +315,21 @@ export function pieceOf(t: TensorV, shape: Dim[], axis: number): TensorV {
   return out(shape, t, { field: axis < spatialFrom ? t.field : null });
 }
 
-export function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: number | null): Value {
+/**
+ * Reports a chunk/split dim that is certainly out of range (PyTorch raises "Dimension out of
+ * range"), with the nearest dim in range as its fix when the dim is written as a literal.
+ */
+function reportSplitDim(ctx: OpContext, t: TensorV, op: string, d: number, dimIndex: number | null): Value {
+  const fixes = dimIndex === null ? [] : [dimFix(ctx.site, 'dim', dimIndex, d, t.shape.length)];
+  ctx.interp.report('shape-mismatch', 'error', ctx.site, `${op} dim ${d} is out of range for ${formatTensorShape(t)}`, related(ctx, t), rangeDetails(t, fixes));
+  return unknown(`${op} dim out of range`, ctx.site);
+}
+
+export function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: number | null, dimIndex: number | null = null): Value {
+  if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) return reportSplitDim(ctx, t, 'chunk', d, dimIndex);
   if (!t.ranked || chunks === null || chunks <= 0) return unknown('chunk with unknown arguments', ctx.site);
   const axis = normAxis(d, t.shape.length);
-  if (axis === null) return unknown('chunk dim out of range', ctx.site);
+  if (axis === null) return unknown('chunk with an unknown dim', ctx.site);
   const size = t.shape[axis];
   const each = ceilDivDim(size, chunks);
   if (isKnown(size)) {
@@ -306,10 +351,11 @@ export function chunkRule(ctx: OpContext, t: TensorV, chunks: number | null, d: 
   return tuple(new Array(chunks).fill(null).map(() => pieceOf(t, [...shape], axis)));
 }
 
-export function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, d: number | null): Value {
+export function splitRule(ctx: OpContext, t: TensorV, sizeV: Value | undefined, d: number | null, dimIndex: number | null = null): Value {
+  if (t.ranked && d !== null && normAxis(d, t.shape.length) === null) return reportSplitDim(ctx, t, 'split', d, dimIndex);
   if (!t.ranked || !sizeV) return unknown('split with unknown arguments', ctx.site);
   const axis = normAxis(d, t.shape.length);
-  if (axis === null) return unknown('split dim out of range', ctx.site);
+  if (axis === null) return unknown('split with an unknown dim', ctx.site);
   const total = t.shape[axis];
   if (sizeV.k === 'list' || sizeV.k === 'tuple') {
     const sizes = sizeV.items.map((v) => dimOf(v) ?? unknownDim());
@@ -356,4 +402,52 @@ export function repeatRule(ctx: OpContext, t: TensorV, reps: Dim[] | null): Valu
   }
   const lead = reps.length - t.shape.length;
   return out(reps.map((r, i) => (i < lead ? r : mulDim(r, t.shape[i - lead]))), t);
+}
+
+/**
+ * Fixes of a permute whose dims are not a permutation, when they are written as literals (one
+ * argument each, or one tuple): the one dim out of range, or either of a repeated dim, replaced by
+ * the one dim missing. A dim out of range has one candidate; a repeated dim two, which the
+ * re-analysis of the fixed text orders (the one that lets the code after it agree first).
+ */
+function permuteFixes(ctx: OpContext, dims: (number | null)[], rank: number, argOffset: number): Fix[] {
+  const written = writtenArguments(ctx.site);
+  if (!written) return [];
+  let args = written.args.filter((a) => a.name === null).slice(argOffset);
+  if (args.length === 1 && dims.length > 1 && args[0].text.startsWith('(')) {
+    const inner = callArguments(ctx.site.file.text, args[0].value);
+    if (!inner) return [];
+    args = inner.args;
+  }
+  if (args.length !== dims.length || args.some((a, i) => a.starred || a.name !== null || literalInt(a.text) !== dims[i])) return [];
+  const axes = dims.map((d) => normAxis(d, rank));
+  const missing = Array.from({ length: rank }, (_, i) => i).filter((i) => !axes.includes(i));
+  if (missing.length !== 1) return [];
+  const bad = axes.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
+  const candidates = bad.length ? bad : axes.map((a, i) => (a !== null && axes.filter((b) => b === a).length > 1 ? i : -1)).filter((i) => i >= 0);
+  if (bad.length > 1 || candidates.length === 0) return [];
+  const m = missing[0];
+  return candidates.map((i, k) => ({
+    title: `Use ${m} for the dim ${dims[i]} at position ${i} of permute (the missing dim)`,
+    edits: [fixEdit(ctx.site.file.lineStarts, args[i].value, String(dims[i]! < 0 ? m - rank : m))],
+    ...(k === 0 && bad.length === 1 ? { preferred: true } : {}),
+  }));
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/**
+ * The remakes of a cat: along each other dim where the tensors agree everywhere else (all sizes
+ * known), what it would give, with the edit of its written dim.
+ */
+function catRemakes(ctx: OpContext, tensors: TensorV[], d: number, axis: number): TensorRemake[] {
+  const rank = tensors[0].shape.length;
+  if (tensors.length < 2 || tensors.some((t) => t.shape.some((x) => !isKnown(x)))) return [];
+  const shapes = tensors.map((t) => t.shape as number[]);
+  const along = Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis && shapes.every((s) => s.every((x, j) => j === i || x === shapes[0][j])));
+  if (!along.length) return [];
+  const fixes = dimRewrites(ctx.site, 'dim', 1, d, rank, along, 'cat');
+  return [...fixes].map(([i, fix]) => ({ shape: shapes[0].map((x, j) => (j === i ? shapes.reduce((a, s) => a + s[i], 0) : x)), fix }));
 }

@@ -5,8 +5,8 @@ import { matmulNotation } from '../../notation';
 import { beyondBoundMessage, fitsCollection, MAX_COLLECTION_ITEMS } from '../../allocation';
 import { addDim, compareDims, floorDivDim, formatDim, isKnown, mulDim, productDim, subDim, unknownDim, type Dim } from '../../shapes';
 import { FALSE, TRUE, formatTensorShape, int, tuple, unknown, type TensorV, type Value } from '../values';
-import { arg, dimOf, exactDiv, intOf, normAxis, out, same, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
-import { broadcastShapes, elementwise, mapData } from './broadcasting';
+import { arg, dimOf, exactDiv, intOf, normAxis, out, same, sameDim, sizesOf, tensorArg, type OpContext, type Rule, unrankedLike } from './helpers';
+import { broadcastShapes, broadcastsCertainly, elementwise, mapData, remakeDetails, remakesThatFit } from './broadcasting';
 import { matmul } from './matmul';
 import { dimFix } from './repairSites';
 import { chunkRule, expandRule, flattenRule, permuteRule, reduceRule, repeatRule, splitRule, squeezeRule, transposeRule, unsqueezeRule, viewRule } from './reshaping';
@@ -73,7 +73,7 @@ export const rules: Record<string, Rule> = {
   permute: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
     const sizes = sizesOf(restArgs(self, args).length ? restArgs(self, args) : [kwargs.get('dims') ?? tuple([])], ctx.interp, ctx.site);
-    return permuteRule(ctx, t, (sizes ?? []).map((d) => (isKnown(d) ? d : null)));
+    return permuteRule(ctx, t, (sizes ?? []).map((d) => (isKnown(d) ? d : null)), self ? 0 : 1);
   },
   transpose: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
@@ -105,11 +105,11 @@ export const rules: Record<string, Rule> = {
   squeeze: (ctx, self, args, kwargs) => squeezeRule(ctx, firstTensor(self, args)!, arg(restArgs(self, args), kwargs, 0, 'dim')),
   chunk: (ctx, self, args, kwargs) => {
     const rest = restArgs(self, args);
-    return chunkRule(ctx, firstTensor(self, args)!, intOf(arg(rest, kwargs, 0, 'chunks')), intOf(arg(rest, kwargs, 1, 'dim')) ?? 0);
+    return chunkRule(ctx, firstTensor(self, args)!, intOf(arg(rest, kwargs, 0, 'chunks')), dimArgument(arg(rest, kwargs, 1, 'dim')), self ? 1 : 2);
   },
   split: (ctx, self, args, kwargs) => {
     const rest = restArgs(self, args);
-    return splitRule(ctx, firstTensor(self, args)!, arg(rest, kwargs, 0, 'split_size_or_sections', 'split_size'), intOf(arg(rest, kwargs, 1, 'dim')) ?? 0);
+    return splitRule(ctx, firstTensor(self, args)!, arg(rest, kwargs, 0, 'split_size_or_sections', 'split_size'), dimArgument(arg(rest, kwargs, 1, 'dim')), self ? 1 : 2);
   },
   unbind: (ctx, self, args, kwargs) => {
     const t = firstTensor(self, args)!;
@@ -138,8 +138,10 @@ export const rules: Record<string, Rule> = {
     const t = firstTensor(self, args)!;
     const mask = tensorArg(arg(restArgs(self, args), kwargs, 0, 'mask'));
     if (mask && t.ranked && mask.ranked) {
+      // A remake of the mask that broadcasts to the tensor without growing it repairs it.
+      const fixes = () => remakeDetails(remakesThatFit(mask, (s) => s.length <= t.shape.length && broadcastsCertainly(t.shape, s) && s.every((d, i) => d === 1 || sameDim(d, t.shape[t.shape.length - s.length + i]) || d === t.shape[t.shape.length - s.length + i])));
       const shape = broadcastShapes(t.shape, mask.shape, (i, x, y) =>
-        ctx.interp.report('shape-mismatch', 'error', ctx.site, `masked_fill: mask ${formatTensorShape(mask)} does not broadcast to ${formatTensorShape(t)} (dim ${i}: ${formatDim(y)} vs ${formatDim(x)})`),
+        ctx.interp.report('shape-mismatch', 'error', ctx.site, `masked_fill: mask ${formatTensorShape(mask)} does not broadcast to ${formatTensorShape(t)} (dim ${i}: ${formatDim(y)} vs ${formatDim(x)})`, [], fixes()),
       );
       return out(shape, t, { field: t.field });
     }
@@ -434,4 +436,9 @@ export function einsumRule(ctx: OpContext, args: Value[]): Value {
   const shape = [...rhs].map((c) => sizes.get(c) ?? unknownDim());
   const notation = inputs.length === 2 && ts[0] && ts[1] ? `${eq.v}: ${matmulNotation(ts[0].shape, ts[1].shape, shape)}` : null;
   return out(shape, ts[0], { notation });
+}
+
+/** A dim argument: 0 when left out (the default of chunk and split), null when given but unknown. */
+function dimArgument(v: Value | undefined): number | null {
+  return v === undefined || v.k === 'none' ? 0 : intOf(v);
 }
