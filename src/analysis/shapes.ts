@@ -332,6 +332,11 @@ function printFactor(factor: ReadonlyMap<string, number>): { text: string; simpl
 export function formatDim(d: Dim): string {
   if (typeof d === 'number') return String(d);
   if (d.kind === 'unknown') return '?';
+  // The common case, a lone symbol (`N`, `T`): printed as itself, without factoring.
+  if (d.terms.size === 1) {
+    const [key, v] = d.terms.entries().next().value as [string, number];
+    if (v === 1 && key !== '' && !key.includes('*') && !atomDefinitions.has(key)) return key;
+  }
   const { coefficient, factors } = factorize(d.terms);
   // Plain symbols first (`N*(H+1)`), then the compound factors in the order they were found.
   const printed = factors.map(printFactor).sort((a, b) => (a.simple === b.simple ? (a.simple ? (a.text < b.text ? -1 : a.text > b.text ? 1 : 0) : 0) : a.simple ? -1 : 1));

@@ -85,13 +85,17 @@ export function strArg(v: ConfigValue | undefined): string | null {
  * PyTorch's `_single/_pair/_triple` do. A tuple of the wrong length gives unknowns.
  */
 export function dimTuple(v: ConfigValue | undefined, n: number): Dim[] {
+  // Plain loops: every convolution's rules call this several times per call.
+  const out: Dim[] = [];
   if (Array.isArray(v)) {
-    if (v.length === n) return v.map((x) => dimArg(x));
-    if (v.length === 1) return Array.from({ length: n }, () => dimArg(v[0]));
-    return Array.from({ length: n }, () => unknownDim());
+    if (v.length === n) for (const x of v) out.push(dimArg(x));
+    else if (v.length === 1) for (let i = 0; i < n; i++) out.push(dimArg(v[0]));
+    else for (let i = 0; i < n; i++) out.push(unknownDim());
+    return out;
   }
   const d = dimArg(v);
-  return Array.from({ length: n }, () => d);
+  for (let i = 0; i < n; i++) out.push(d);
+  return out;
 }
 
 /** Like `dimTuple`, but exact integers or null per axis. */
