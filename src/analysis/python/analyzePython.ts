@@ -45,6 +45,8 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   const models: ModelInfo[] = [];
   const annotations: ShapeAnnotation[] = [];
   const reuse = parsed && parsed.text === text ? parsed : undefined;
+  const outerPrinted = printedShapes;
+  printedShapes = new Map();
   try {
     try {
       run(text, options, findings, models, annotations, reuse, memo);
@@ -58,6 +60,8 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   } catch (e) {
     memo?.clear();
     findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
+  } finally {
+    printedShapes = outerPrinted;
   }
   const partial = options.focus && !options.model ? { from: options.focus.from, to: options.focus.to } : undefined;
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0, ...(partial ? { partial } : {}) };
@@ -653,17 +657,22 @@ function outputList(v: Value): ShapesOut[] {
   return s ? [s] : [];
 }
 
-const printedShapes = new WeakMap<TensorV, ShapesOut>();
+/**
+ * Printed shapes of the tensors of the analysis under way (null outside one). A Map dropped with
+ * its analysis, not a WeakMap kept for the process: a WeakMap's insertions cost several times a
+ * Map's, and a cold analysis prints thousands of tensors.
+ */
+let printedShapes: Map<TensorV, ShapesOut> | null = null;
 
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
 export function shapesOut(v: Value, nested = false): ShapesOut | null {
   if (v.k === 'tensor') {
     // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
-    const cached = printedShapes.get(v);
+    const cached = printedShapes?.get(v);
     if (cached) return cached;
     const dims = v.shape.map((d: Dim) => dimOut(d));
     const out = v.ranked ? dims : ['…', ...dims];
-    printedShapes.set(v, out);
+    printedShapes?.set(v, out);
     return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
@@ -683,7 +692,7 @@ function configJson(c: unknown): unknown {
   const o = c as Record<string, unknown>;
   if ((o.kind === 'sym' && o.terms instanceof Map) || o.kind === 'unknown') return dimOut(o as unknown as Dim);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = configJson(v);
+  for (const k of Object.keys(o)) out[k] = configJson(o[k]);
   return out;
 }
 

@@ -24,17 +24,27 @@ export function kids(node: SyntaxNode): SyntaxNode[] {
  * the word in a string or comment (a docstring saying "will yield" is not a generator).
  */
 function containsYield(body: SyntaxNode): boolean {
-  // An explicit stack rather than recursion: long expressions nest deeply in Lezer's trees.
-  const stack: SyntaxNode[] = kids(body);
-  const ownScopes = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (c.name === 'YieldExpression' || c.name === 'YieldStatement') return true;
-    if (ownScopes.has(c.name)) continue;
-    stack.push(...kids(c));
+  // A cursor walk: no node objects for the body's tokens (this reads every function body a second
+  // time), and no recursion (long expressions nest deeply in Lezer's trees).
+  const cursor = body.cursor();
+  if (!cursor.firstChild()) return false;
+  let depth = 1;
+  for (;;) {
+    const name = cursor.name;
+    if (name === 'YieldExpression' || name === 'YieldStatement') return true;
+    if (!OWN_SCOPES.has(name) && cursor.firstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.nextSibling()) {
+      cursor.parent();
+      if (--depth === 0) return false;
+    }
   }
-  return false;
 }
+
+/** Nodes whose yields belong to another scope, or are words in text. */
+const OWN_SCOPES = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
 
 function isExprNode(n: SyntaxNode): boolean {
   return !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
