@@ -103,6 +103,17 @@ export function splitAtoms(key: string): string[] {
 export function mulDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (typeof a === 'number' || typeof b === 'number') {
+    // A polynomial times an integer (a shape's size, a parameter count): each coefficient scaled,
+    // the monomials unchanged (no keys to split, sort and join).
+    const k = typeof a === 'number' ? a : (b as number);
+    const p = typeof a === 'number' ? (b as SymDim) : a;
+    if (k === 0) return 0;
+    if (k === 1) return p;
+    const scaled = new Map<string, number>();
+    for (const [key, v] of p.terms) scaled.set(key, v * k);
+    return fromTerms(scaled);
+  }
   const out = new Map<string, number>();
   for (const [ka, va] of termsOf(a)) {
     for (const [kb, vb] of termsOf(b)) {

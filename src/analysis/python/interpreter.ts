@@ -1049,7 +1049,7 @@ export class Interpreter {
     if (e.fn.t === 'name' && e.fn.id === 'super' && e.args.length === 0 && !scope.lookup('super')) return this.superProxy(scope, e);
     const fn = this.eval(e.fn, scope);
     const { args, kwargs, unknownStar } = this.evalArgs(e.args, scope);
-    const site: CallSite = { from: e.from, to: e.to, file: scope.file, argNodes: e.args.map((a) => a.value) };
+    const site: CallSite = { from: e.from, to: e.to, file: scope.file };
     // `f(*xs)` where xs cannot be listed: the arguments are not known, so a function or a tensor
     // rule called with what remains would judge a call that never happens (`view(*shape)` read
     // as `view()`). Its result is unknown; constructors still run, so containers stay registered.

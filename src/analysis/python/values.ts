@@ -91,8 +91,6 @@ export interface CallSite {
   from: number;
   to: number;
   file: SourceFile;
-  /** The argument expressions as written (for notation and annotations). */
-  argNodes?: Expr[];
 }
 
 /** A function bound to its first argument (a method on an instance or class). */
