@@ -8,7 +8,7 @@ import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleI
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
-import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
@@ -355,7 +355,7 @@ function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
   if (!fwd || fwd.k !== 'func' || 'lambda' in fwd.def) return false;
   const def = fwd.def as FunctionDef;
   if (def.params.some((p) => jaxtypingBinding(p.annotation, fwd.file.text))) return true;
-  return fwd.file.isMain && commentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from)) !== null;
+  return fwd.file.isMain && hasCommentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from));
 }
 
 /** A model whose class another model already built with default arguments: its subtree, re-rooted. */

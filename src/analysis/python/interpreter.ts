@@ -1452,9 +1452,7 @@ export class Interpreter {
       case 'builtin': {
         // Native rules inspect their arguments; only partial() merely stores them.
         if (fn.name === 'partial') return fn.fn(args, kwargs, site);
-        const forcedKw = new Map<string, Value>();
-        for (const [k, v] of kwargs) forcedKw.set(k, force(v));
-        return fn.fn(args.map(force), forcedKw, site);
+        return fn.fn(forcedArgs(args), forcedKwargs(kwargs), site);
       }
       case 'bound':
         return this.call(fn.fn, [fn.self, ...args], kwargs, site);
@@ -1587,10 +1585,11 @@ export class Interpreter {
   // ---------------------------------------------------------------- annotations
 
   readonly annotationsOut: { span: Span; kind: 'layer' | 'op' | 'assign'; value: Value; notation: string | null; modId: number | null }[] = [];
-  private readonly annotated = new Set<string>();
+  /** Spans annotated in this model, as numbers (see `spanKey`). */
+  private readonly annotated = new Set<number | string>();
 
   annotate(node: { from: number; to: number }, v: Value, kind: 'op' | 'assign' | 'layer', notation: string | null, modId: number | null = null): void {
-    const key = `${node.from}:${node.to}`;
+    const key = spanKey(node.from, node.to);
     if (this.annotated.has(key)) return;
     this.annotated.add(key);
     this.annotationsOut.push({ span: { from: node.from, to: node.to }, kind, value: v, notation, modId });
@@ -1635,3 +1634,23 @@ export type { BuiltinV };
 export { joinValues, sliceIndices, valuesEqual };
 export { lineStartsOf } from '../lineIndex';
 
+/**
+ * Arguments as native rules see them: lazy imports resolved, in a copy (a rule may keep or change
+ * its arguments). Most calls pass no lazy value and get a plain copy, without a `force` per item.
+ */
+function forcedArgs(args: Value[]): Value[] {
+  for (const a of args) if (a.k === 'lazy') return args.map(force);
+  return args.slice();
+}
+
+/** Keyword arguments as native rules see them (see `forcedArgs`). */
+function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
+  return out;
+}
+
+/** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
+function spanKey(from: number, to: number): number | string {
+  return from >= 0 && from < 0x4000000 && to >= 0 && to < 0x4000000 ? from * 0x4000000 + to : `${from}:${to}`;
+}
