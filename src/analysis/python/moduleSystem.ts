@@ -55,6 +55,9 @@ export interface FrameworkFrontEnd {
   pathSegment?(attr: string, child: ModuleRec): string;
 }
 
+/** What a framework without a front end gets: PyTorch's method name, no hooks. */
+const NO_FRONT_END: Readonly<Partial<FrameworkFrontEnd> & { forwardMethod: string }> = Object.freeze({ forwardMethod: 'forward' });
+
 /** The framework-neutral module system: owns module records and installs the interpreter's hooks. */
 export class ModuleSystem implements LayerModuleHost {
   readonly records: ModuleRec[] = [];
@@ -163,7 +166,9 @@ export class ModuleSystem implements LayerModuleHost {
   }
 
   private frontEnd(framework: Framework): Partial<FrameworkFrontEnd> & { forwardMethod: string } {
-    return this.frontEnds.find((f) => f.framework === framework) ?? { forwardMethod: 'forward' };
+    // A loop, not find(): this runs several times per module call.
+    for (const f of this.frontEnds) if (f.framework === framework) return f;
+    return NO_FRONT_END;
   }
 
   /** An import of a dotted name: the first front end that knows it, else the standard library, cached. */
@@ -549,7 +554,9 @@ export class ModuleSystem implements LayerModuleHost {
     // A catalogue layer that sets no size (an activation, a norm, a pool) passes its input's producer on.
     const passedOn = rec.spec && args[0] ? firstTensorOf(args[0])?.origin?.producerId : undefined;
     const producerId = rec.spec && producesSize(rec.spec.name) ? rec.id : (firstTensorOf(result)?.origin?.producerId ?? passedOn);
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id, ...(producerId !== undefined ? { producerId } : {}) });
+    const origin: NonNullable<TensorV['origin']> = { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id };
+    if (producerId !== undefined) origin.producerId = producerId;
+    const out = withOrigin(result, origin);
     this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }
@@ -566,7 +573,12 @@ export class ModuleSystem implements LayerModuleHost {
 function withOrigin(v: Value, origin: TensorV['origin']): Value {
   // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
   // then points at the layer that produced the dimension (`head.2`), not at its container.
-  if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
+  if (v.k === 'tensor') return origin && v.origin && isSubPath(v.origin.what, origin.what) ? v : { ...v, origin };
   if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
   return v;
+}
+
+/** Whether `path` names a module inside `parent` (`head.2` inside `head`), without building `parent + '.'`. */
+function isSubPath(path: string, parent: string): boolean {
+  return path.length > parent.length && path.charCodeAt(parent.length) === 46 && path.startsWith(parent);
 }
