@@ -118,8 +118,11 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
 export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
   // Reassigning a layer's own weight or bias registers nothing new.
   for (const p of ['weight', 'bias']) host.bookkeeping(self.mod!).layerParams.add(p);
-  for (const [key, value] of Object.entries(spec.storedAttributes?.(cfg) ?? {})) self.attrs.set(key, fromConfig(value));
-  for (const [name, shape] of Object.entries(spec.weights?.(cfg) ?? {})) {
+  const stored = spec.storedAttributes?.(cfg);
+  if (stored) for (const key of Object.keys(stored)) self.attrs.set(key, fromConfig(stored[key]));
+  const weights = spec.weights?.(cfg);
+  if (weights) for (const name of Object.keys(weights)) {
+    const shape = weights[name];
     host.bookkeeping(self.mod!).layerParams.add(name);
     self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
   }
