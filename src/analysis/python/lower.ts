@@ -47,8 +47,16 @@ function containsYield(body: SyntaxNode): boolean {
 const OWN_SCOPES = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
 
 function isExprNode(n: SyntaxNode): boolean {
-  return !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
+  // Kept by node name: the grammar has a few hundred, and this runs for most nodes of a file.
+  let answer = EXPR_NODE_NAMES.get(n.name);
+  if (answer === undefined) {
+    answer = !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
+    EXPR_NODE_NAMES.set(n.name, answer);
+  }
+  return answer;
 }
+
+const EXPR_NODE_NAMES = new Map<string, boolean>();
 
 function stringValue(raw: string): string {
   const m = raw.match(/^([a-zA-Z]*)('''|"""|'|")([\s\S]*?)(\2)?$/);
