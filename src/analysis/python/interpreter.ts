@@ -1551,7 +1551,8 @@ export class Interpreter {
 
   private bindParams(fn: FuncV, params: Param[], args: Value[], kwargs: Map<string, Value>, scope: Scope, site: CallSite): void {
     let ai = 0;
-    const rest = new Map(kwargs);
+    // Keywords not yet bound; a call without keywords (most calls) needs no copy of its empty map.
+    const rest = kwargs.size > 0 ? new Map(kwargs) : kwargs;
     for (const p of params) {
       if (p.kind === 'pos') {
         if (ai < args.length) scope.vars.set(p.name, args[ai++]);

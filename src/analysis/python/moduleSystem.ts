@@ -217,7 +217,7 @@ export class ModuleSystem implements LayerModuleHost {
     this.records.push(rec);
     this.recordById.set(rec.id, rec);
     this.bookkeepingById.set(rec.id, { params: new Map(), layerCall: null, defSpan: site.file.isMain ? { from: site.from, to: site.to } : null, path: null, inputs: null, layerParams: new Set() });
-    return { k: 'instance', cls, attrs: new Map([['training', FALSE]]), mod: rec };
+    return { k: 'instance', cls, attrs: new Map<string, Value>().set('training', FALSE), mod: rec };
   }
 
   /** The bookkeeping beside a record. */
