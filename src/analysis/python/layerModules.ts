@@ -174,12 +174,15 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const mixesPositions = Boolean(spec.attention) || spec.family === 'transformer' || spec.family === 'attention';
   let outValue = fromLayerValue(res, mixesPositions ? null : inputTensor, geometry, spec.framework !== 'pytorch');
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
+  // The inputs are gathered only for a layer without geometry that keeps positions apart.
   const all: TensorV[] = [];
-  const collect = (v: Value) => {
-    if (v.k === 'tensor') all.push(v);
-    else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
-  };
-  args.forEach(collect);
+  if (!geometry && !mixesPositions) {
+    const collect = (v: Value) => {
+      if (v.k === 'tensor') all.push(v);
+      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
+    };
+    args.forEach(collect);
+  }
   if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;

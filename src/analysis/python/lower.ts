@@ -268,8 +268,7 @@ export class Lowerer {
     return out;
   }
 
-  private funcDef(n: SyntaxNode, decorators: Expr[]): FunctionDef {
-    const cs = kids(n);
+  private funcDef(n: SyntaxNode, decorators: Expr[], cs: SyntaxNode[] = kids(n)): FunctionDef {
     const nameNode = cs.find((c) => c.name === 'VariableName');
     const pl = cs.find((c) => c.name === 'ParamList');
     const b = cs.find((c) => c.name === 'Body');
@@ -278,8 +277,7 @@ export class Lowerer {
     return { name: nameNode ? this.src(nameNode) : '_', nameFrom: nameNode ? nameNode.from : n.from, params: pl ? this.params(pl) : [], body: stmts, decorators, isGenerator, from: n.from, to: n.to };
   }
 
-  private classDef(n: SyntaxNode, decorators: Expr[]): ClassDef {
-    const cs = kids(n);
+  private classDef(n: SyntaxNode, decorators: Expr[], cs: SyntaxNode[] = kids(n)): ClassDef {
     const nameNode = cs.find((c) => c.name === 'VariableName');
     const al = cs.find((c) => c.name === 'ArgList');
     return { name: nameNode ? this.src(nameNode) : '_', bases: al ? this.args(al) : [], body: this.body(cs.find((c) => c.name === 'Body')), decorators, from: n.from, to: n.to };
@@ -551,10 +549,10 @@ export class Lowerer {
         out.push({ t: 'continue', from: at.from, to: at.to });
         return;
       case 'FunctionDefinition':
-        out.push({ t: 'def', def: this.funcDef(n, []), from: at.from, to: at.to });
+        out.push({ t: 'def', def: this.funcDef(n, [], cs), from: at.from, to: at.to });
         return;
       case 'ClassDefinition':
-        out.push({ t: 'class', def: this.classDef(n, []), from: at.from, to: at.to });
+        out.push({ t: 'class', def: this.classDef(n, [], cs), from: at.from, to: at.to });
         return;
       case 'DecoratedStatement':
         this.decoratedStatement(n, cs, at, out);
