@@ -28,6 +28,15 @@ function clipValue(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** Whether `clipValue` would shorten something in the value (most configs hold short strings only). */
+function holdsLongString(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.length > MAX_VALUE_CHARS;
+  if (depth > 8 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => holdsLongString(v, depth + 1));
+  for (const [k, v] of Object.entries(value)) if (k.length > MAX_VALUE_CHARS || holdsLongString(v, depth + 1)) return true;
+  return false;
+}
+
 /**
  * Clips every long string of the analysis in place (objects the core may share between runs are
  * only ever shortened, so clipping twice changes nothing) and returns it.
@@ -51,7 +60,7 @@ export function clipAnalysisStrings(analysis: Analysis): Analysis {
       if (long(module.type)) module.type = clipText(module.type, MAX_VALUE_CHARS);
       if (long(module.notation)) module.notation = clipText(module.notation!, MAX_VALUE_CHARS);
       if (long(module.formula)) module.formula = clipText(module.formula!, MAX_VALUE_CHARS);
-      if (Object.values(module.config).some((v) => typeof v !== 'number' && typeof v !== 'boolean' && v !== null)) module.config = clipValue(module.config) as Record<string, unknown>;
+      if (Object.values(module.config).some((v) => typeof v !== 'number' && typeof v !== 'boolean' && v !== null) && holdsLongString(module.config)) module.config = clipValue(module.config) as Record<string, unknown>;
     }
   }
   return analysis;

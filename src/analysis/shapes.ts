@@ -146,6 +146,17 @@ export function splitAtoms(key: string): string[] {
 export function mulDim(a: Dim, b: Dim): Dim {
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (typeof a === 'number' || typeof b === 'number') {
+    // A polynomial times an integer (a shape's size, a parameter count): each coefficient scaled,
+    // the monomials unchanged (no keys to split, sort and join).
+    const k = typeof a === 'number' ? a : (b as number);
+    const p = typeof a === 'number' ? (b as SymDim) : a;
+    if (k === 0) return 0;
+    if (k === 1) return p;
+    const scaled = new Map<string, number>();
+    for (const [key, v] of p.terms) scaled.set(key, v * k);
+    return fromTerms(scaled);
+  }
   const out = new Map<string, number>();
   for (const [ka, va] of termsOf(a)) {
     for (const [kb, vb] of termsOf(b)) {
@@ -377,6 +388,11 @@ function printFactor(factor: ReadonlyMap<string, number>): { text: string; simpl
 export function formatDim(d: Dim): string {
   if (typeof d === 'number') return String(d);
   if (d.kind === 'unknown') return '?';
+  // The common case, a lone symbol (`N`, `T`): printed as itself, without factoring.
+  if (d.terms.size === 1) {
+    const [key, v] = d.terms.entries().next().value as [string, number];
+    if (v === 1 && key !== '' && !key.includes('*') && !atomDefinitions.has(key)) return key;
+  }
   const { coefficient, factors } = factorize(d.terms);
   // Plain symbols first (`N*(H+1)`), then the compound factors in the order they were found.
   const printed = factors.map(printFactor).sort((a, b) => (a.simple === b.simple ? (a.simple ? (a.text < b.text ? -1 : a.text > b.text ? 1 : 0) : 0) : a.simple ? -1 : 1));

@@ -22,7 +22,7 @@ import {
   intTuple,
   knownInts,
   knownProduct,
-  layerLabel,
+  lazyLayerLabel,
   weightCount,
   shapeText,
   strArg,
@@ -208,14 +208,14 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
       if (!x) return UNKNOWN_VALUE;
-      const label = layerLabel(spec, cfg, ['kernel_size']);
+      const label = lazyLayerLabel(spec, cfg, ['kernel_size']);
       if (!expectRank(label, x, [n + 1, n + 2], ctx)) return UNKNOWN_VALUE;
-      if (!dtypeMay(x, 'float')) ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
+      if (!dtypeMay(x, 'float')) ctx.mismatch(`${label()} expects a float input but got a ${x.dtype} tensor`);
       const rank = x.shape.length;
       const channelAxis = rank - n - 1;
       const inC = dimArg(cfg.in_channels);
       const channels = x.shape[channelAxis];
-      expectDim(channels, inC, `${label} expects ${formatDim(inC)} input channels but got ${formatDim(channels)} (input ${shapeText(x.shape)})`, ctx);
+      expectDim(channels, inC, () => `${label()} expects ${formatDim(inC)} input channels but got ${formatDim(channels)} (input ${shapeText(x.shape)})`, ctx);
       const axes = convAxes(cfg, n);
       const spatialIn = x.shape.slice(channelAxis + 1);
       let spatialOut: Dim[];
@@ -238,8 +238,8 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
           const ek = formatDim(effectiveKernel(axes.kernel[i], axes.dilation[i]));
           ctx.mismatch(
             transposed
-              ? `${label}: output ${names[i]} would be ${len} for input ${names[i]}=${padded}`
-              : `${label}: kernel extent ${ek} along ${names[i]} is larger than the padded input (${padded} + padding ${formatDim(axes.padTotal[i])})`,
+              ? `${label()}: output ${names[i]} would be ${len} for input ${names[i]}=${padded}`
+              : `${label()}: kernel extent ${ek} along ${names[i]} is larger than the padded input (${padded} + padding ${formatDim(axes.padTotal[i])})`,
           );
         }
       });

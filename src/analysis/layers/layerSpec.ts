@@ -205,14 +205,17 @@ export function bindConfig(
   const problems: string[] = [];
   const positionalParams = spec.signature.filter((p) => !p.keywordOnly);
   const variadicAt = positionalParams.findIndex((p) => p.variadic);
-  positional.forEach((value, i) => {
+  // Plain loops: every layer constructed in a file binds here.
+  for (let i = 0; i < positional.length; i++) {
+    const value = positional[i];
     if (variadicAt >= 0 && i >= variadicAt) {
       const rest = (config[positionalParams[variadicAt].name] ??= []) as ConfigValue[];
       rest.push(value);
     } else if (i < positionalParams.length) config[positionalParams[i].name] = value;
     else problems.push(`${spec.name} takes ${positionalParams.length} positional arguments but ${positional.length} were given`);
-  });
-  for (const [name, value] of Object.entries(keywords)) {
+  }
+  for (const name of Object.keys(keywords)) {
+    const value = keywords[name];
     if (spec.signature.some((p) => p.name === name)) {
       if (name in config) problems.push(`${spec.name} got multiple values for argument '${name}'`);
       config[name] = value;

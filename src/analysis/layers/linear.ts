@@ -16,6 +16,9 @@ import {
   isDimObject,
   knownProduct,
   layerLabel,
+  lazyLayerLabel,
+  textOf,
+  type LazyText,
   safeCount,
   shapeText,
   tensorArg,
@@ -31,14 +34,14 @@ function denseParams(inF: Dim, outF: Dim, bias: boolean | null): number | null {
 }
 
 /** Applies a matrix of `inF → outF` to the last axis of `x`, reporting a certain feature mismatch. */
-function applyDense(label: string, x: TensorArg, inF: Dim, outF: Dim, ctx: LayerContext): LayerValue {
+function applyDense(label: LazyText, x: TensorArg, inF: Dim, outF: Dim, ctx: LayerContext): LayerValue {
   if (x.shape.length === 0) {
-    ctx.mismatch(`${label} expects at least a 1-D input but got a scalar`);
+    ctx.mismatch(`${textOf(label)} expects at least a 1-D input but got a scalar`);
     return UNKNOWN_VALUE;
   }
-  if (!dtypeMay(x, 'float')) ctx.mismatch(`${label} expects a float input but got a ${x.dtype} tensor`);
+  if (!dtypeMay(x, 'float')) ctx.mismatch(`${textOf(label)} expects a float input but got a ${x.dtype} tensor`);
   const last = x.shape[x.shape.length - 1];
-  expectDim(last, inF, `${label} expects ${formatDim(inF)} input features but got ${formatDim(last)}`, ctx);
+  expectDim(last, inF, () => `${textOf(label)} expects ${formatDim(inF)} input features but got ${formatDim(last)}`, ctx);
   return tensorOf([...x.shape.slice(0, -1), outF]);
 }
 
@@ -108,7 +111,7 @@ function linearSpec(name: string): LayerSpec {
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
       if (!x) return UNKNOWN_VALUE;
-      return applyDense(layerLabel(spec, cfg), x, dimArg(cfg.in_features), dimArg(cfg.out_features), ctx);
+      return applyDense(lazyLayerLabel(spec, cfg), x, dimArg(cfg.in_features), dimArg(cfg.out_features), ctx);
     },
     params: (cfg) => denseParams(dimArg(cfg.in_features), dimArg(cfg.out_features), boolArg(cfg.bias)),
     notation: (cfg, inputs, output) => denseNotation(inputs, output, dimArg(cfg.in_features), dimArg(cfg.out_features)),

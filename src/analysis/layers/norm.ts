@@ -12,6 +12,7 @@ import {
   expectRank,
   knownProduct,
   layerLabel,
+  lazyLayerLabel,
   passThroughNotation,
   shapeText,
   tensorArg,
@@ -61,12 +62,12 @@ function batchNormSpec(n: 1 | 2 | 3): LayerSpec {
     forward(cfg, args, kwargs, ctx) {
       const x = tensorArg(args, kwargs, 0, 'input');
       if (!x) return UNKNOWN_VALUE;
-      const label = layerLabel(spec, cfg);
+      const label = lazyLayerLabel(spec, cfg);
       if (!expectRank(label, x, ranks, ctx)) return UNKNOWN_VALUE;
       // Without affine weights and running statistics nothing in the layer is sized by C.
       if (boolArg(cfg.affine) !== false || boolArg(cfg.track_running_stats) !== false) {
         const c = dimArg(cfg.num_features);
-        expectDim(x.shape[1], c, `${label} expects ${formatDim(c)} channels but got ${formatDim(x.shape[1])} (input ${shapeText(x.shape)})`, ctx);
+        expectDim(x.shape[1], c, () => `${label()} expects ${formatDim(c)} channels but got ${formatDim(x.shape[1])} (input ${shapeText(x.shape)})`, ctx);
       }
       return tensorOf(x.shape, x.dtype);
     },

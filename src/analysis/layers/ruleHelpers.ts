@@ -85,13 +85,17 @@ export function strArg(v: ConfigValue | undefined): string | null {
  * PyTorch's `_single/_pair/_triple` do. A tuple of the wrong length gives unknowns.
  */
 export function dimTuple(v: ConfigValue | undefined, n: number): Dim[] {
+  // Plain loops: every convolution's rules call this several times per call.
+  const out: Dim[] = [];
   if (Array.isArray(v)) {
-    if (v.length === n) return v.map((x) => dimArg(x));
-    if (v.length === 1) return Array.from({ length: n }, () => dimArg(v[0]));
-    return Array.from({ length: n }, () => unknownDim());
+    if (v.length === n) for (const x of v) out.push(dimArg(x));
+    else if (v.length === 1) for (let i = 0; i < n; i++) out.push(dimArg(v[0]));
+    else for (let i = 0; i < n; i++) out.push(unknownDim());
+    return out;
   }
   const d = dimArg(v);
-  return Array.from({ length: n }, () => d);
+  for (let i = 0; i < n; i++) out.push(d);
+  return out;
 }
 
 /** Like `dimTuple`, but exact integers or null per axis. */
@@ -194,6 +198,23 @@ export function layerLabel(spec: LayerSpec, cfg: LayerConfig, alsoPositional: re
   return `${spec.name}(${parts.join(', ')})`;
 }
 
+/**
+ * A label or message built only when needed: a rule runs on every call, but its text is read
+ * only when the call is wrong.
+ */
+export type LazyText = string | (() => string);
+
+/** The text of a `LazyText`. */
+export function textOf(t: LazyText): string {
+  return typeof t === 'string' ? t : t();
+}
+
+/** `layerLabel`, built on first use and then kept. */
+export function lazyLayerLabel(spec: LayerSpec, cfg: LayerConfig, alsoPositional: readonly string[] = []): () => string {
+  let label: string | undefined;
+  return () => (label ??= layerLabel(spec, cfg, alsoPositional));
+}
+
 /** Prints a shape in the tutorial's notation (re-exported for family files). */
 export function shapeText(s: readonly Dim[]): string {
   return formatShape(s);
@@ -209,10 +230,10 @@ export function normaliseAxis(axis: number, rank: number): number | null {
  * Checks an input's rank against the ranks a layer accepts and reports a mismatch when it is
  * wrong. Returns true when the rank is acceptable.
  */
-export function expectRank(label: string, input: TensorArg, ranks: readonly number[], ctx: LayerContext): boolean {
+export function expectRank(label: LazyText, input: TensorArg, ranks: readonly number[], ctx: LayerContext): boolean {
   if (ranks.includes(input.shape.length)) return true;
   const wanted = ranks.map((r) => `${r}-D`).join(' or ');
-  ctx.mismatch(`${label} expects a ${wanted} input but got ${input.shape.length}-D ${formatShape(input.shape)}`);
+  ctx.mismatch(`${textOf(label)} expects a ${wanted} input but got ${input.shape.length}-D ${formatShape(input.shape)}`);
   return false;
 }
 
@@ -220,9 +241,9 @@ export function expectRank(label: string, input: TensorArg, ranks: readonly numb
  * Reports a certain mismatch between an actual and an expected size; silent when the two are
  * equal or when only symbols make them differ (that is an assumption, not an error).
  */
-export function expectDim(actual: Dim, expected: Dim, message: string, ctx: LayerContext): boolean {
+export function expectDim(actual: Dim, expected: Dim, message: LazyText, ctx: LayerContext): boolean {
   if (compareDims(actual, expected) === 'different') {
-    ctx.mismatch(message);
+    ctx.mismatch(textOf(message));
     return false;
   }
   return true;

@@ -8,7 +8,7 @@ import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleI
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
-import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
@@ -54,6 +54,8 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   const reuse = parsed && parsed.text === text ? parsed : undefined;
   const requests = new Map<number, Dim[]>();
   const first = { ...options, kerasInputRequests: requests };
+  const outerPrinted = printedShapes;
+  printedShapes = new Map();
   try {
     try {
       run(text, first, findings, models, annotations, reuse, memo);
@@ -75,6 +77,8 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   } catch (e) {
     memo?.clear();
     findings.push({ severity: 'warning', code: 'internal', span: { from: 0, to: 0 }, line: 1, message: `internal error in the analysis: ${(e as Error)?.message ?? String(e)}`, related: [] });
+  } finally {
+    printedShapes = outerPrinted;
   }
   const partial = options.focus && !options.model ? { from: options.focus.from, to: options.focus.to } : undefined;
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0, ...(partial ? { partial } : {}) };
@@ -371,7 +375,7 @@ function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
   if (!fwd || fwd.k !== 'func' || 'lambda' in fwd.def) return false;
   const def = fwd.def as FunctionDef;
   if (def.params.some((p) => jaxtypingBinding(p.annotation, fwd.file.text))) return true;
-  return fwd.file.isMain && commentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from)) !== null;
+  return fwd.file.isMain && hasCommentBindingsAbove(fwd.file.text, fwd.file.lineStarts, lineOf(fwd.file, def.from));
 }
 
 /** A model whose class another model already built with default arguments: its subtree, re-rooted. */
@@ -715,17 +719,22 @@ function outputList(v: Value): ShapesOut[] {
   return s ? [s] : [];
 }
 
-const printedShapes = new WeakMap<TensorV, ShapesOut>();
+/**
+ * Printed shapes of the tensors of the analysis under way (null outside one). A Map dropped with
+ * its analysis, not a WeakMap kept for the process: a WeakMap's insertions cost several times a
+ * Map's, and a cold analysis prints thousands of tensors.
+ */
+let printedShapes: Map<TensorV, ShapesOut> | null = null;
 
 /** A value's shapes for output: tensors, (nested) tuples of them; null for other values. */
 export function shapesOut(v: Value, nested = false): ShapesOut | null {
   if (v.k === 'tensor') {
     // The same tensor is often listed many times (DenseNet's growing feature lists): print it once.
-    const cached = printedShapes.get(v);
+    const cached = printedShapes?.get(v);
     if (cached) return cached;
     const dims = v.shape.map((d: Dim) => dimOut(d));
     const out = v.ranked ? dims : ['…', ...dims];
-    printedShapes.set(v, out);
+    printedShapes?.set(v, out);
     return out;
   }
   if (v.k === 'tuple' || v.k === 'list') {
@@ -745,7 +754,7 @@ function configJson(c: unknown): unknown {
   const o = c as Record<string, unknown>;
   if ((o.kind === 'sym' && o.terms instanceof Map) || o.kind === 'unknown') return dimOut(o as unknown as Dim);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = configJson(v);
+  for (const k of Object.keys(o)) out[k] = configJson(o[k]);
   return out;
 }
 

@@ -59,9 +59,11 @@ export function parseShapeSpec(spec: string): ParsedBinding | null {
   return { name: m[1], dims, ranked: true, dtype: dtypeOf(m[3]) };
 }
 
+const LAYER_LENS_COMMENT = /#\s*layer-lens\s*:\s*(.*)$/;
+
 /** Bindings in a `# layer-lens: x: (N,3,224,224), lengths: (N,):long` comment. */
 export function parseLayerLensComment(text: string): ParsedBinding[] | null {
-  const m = text.match(/#\s*layer-lens\s*:\s*(.*)$/);
+  const m = text.match(LAYER_LENS_COMMENT);
   if (!m) return null;
   const out: ParsedBinding[] = [];
   for (const item of splitTopLevel(m[1])) {
@@ -78,23 +80,28 @@ export function parseLayerLensComment(text: string): ParsedBinding[] | null {
  * order they are written; each binding remembers its comment's span. Null when there is none.
  */
 export function commentBindingsAbove(text: string, lineStarts: readonly number[], defLine: number): ParsedBinding[] | null {
-  const lineSpan = (n: number) => {
-    const from = lineStarts[n - 1];
-    const to = n < lineStarts.length ? lineStarts[n] : text.length;
-    const raw = text.slice(from, to).replace(/\r?\n$/, '');
-    return { from, to: from + raw.length, raw };
-  };
-  const bindingsOn = (n: number): ParsedBinding[] | null => {
-    const { from, raw } = lineSpan(n);
+  let out: ParsedBinding[] | null = null;
+  for (const n of bindingLines(text, lineStarts, defLine)) {
+    const { from, raw } = lineSpan(text, lineStarts, n);
     const list = parseLayerLensComment(raw);
-    if (!list) return null;
+    if (!list) continue;
     const at = raw.search(/#\s*layer-lens/);
     const site = { from: from + at, to: from + raw.length };
-    return list.map((b) => ({ ...b, site }));
-  };
+    out = [...(out ?? []), ...list.map((b) => ({ ...b, site }))];
+  }
+  return out;
+}
+
+/** Whether `commentBindingsAbove` finds a comment (without parsing its shapes). */
+export function hasCommentBindingsAbove(text: string, lineStarts: readonly number[], defLine: number): boolean {
+  return bindingLines(text, lineStarts, defLine).some((n) => LAYER_LENS_COMMENT.test(lineSpan(text, lineStarts, n).raw));
+}
+
+/** The lines a `def` on `defLine` may be bound by: comments and decorators above, the def, a comment below. */
+function bindingLines(text: string, lineStarts: readonly number[], defLine: number): number[] {
   const lines: number[] = [];
   for (let n = defLine - 1; n >= 1; n--) {
-    const t = lineSpan(n).raw.trim();
+    const t = lineSpan(text, lineStarts, n).raw.trim();
     if (t.startsWith('#') || t.startsWith('@')) {
       lines.unshift(n);
       continue;
@@ -103,13 +110,16 @@ export function commentBindingsAbove(text: string, lineStarts: readonly number[]
   }
   lines.push(defLine);
   // A comment as the first line of the body also counts ("on" the def).
-  if (defLine < lineStarts.length && lineSpan(defLine + 1).raw.trim().startsWith('#')) lines.push(defLine + 1);
-  let out: ParsedBinding[] | null = null;
-  for (const n of lines) {
-    const list = bindingsOn(n);
-    if (list) out = [...(out ?? []), ...list];
-  }
-  return out;
+  if (defLine < lineStarts.length && lineSpan(text, lineStarts, defLine + 1).raw.trim().startsWith('#')) lines.push(defLine + 1);
+  return lines;
+}
+
+/** Line `n` (1-based) without its line break. */
+function lineSpan(text: string, lineStarts: readonly number[], n: number): { from: number; to: number; raw: string } {
+  const from = lineStarts[n - 1];
+  const to = n < lineStarts.length ? lineStarts[n] : text.length;
+  const raw = text.slice(from, to).replace(/\r?\n$/, '');
+  return { from, to: from + raw.length, raw };
 }
 
 /**

@@ -1063,7 +1063,7 @@ export class Interpreter {
     if (e.fn.t === 'name' && e.fn.id === 'super' && e.args.length === 0 && !scope.lookup('super')) return this.superProxy(scope, e);
     const fn = this.eval(e.fn, scope);
     const { args, kwargs, unknownStar } = this.evalArgs(e.args, scope);
-    const site: CallSite = { from: e.from, to: e.to, file: scope.file, argNodes: e.args.map((a) => a.value) };
+    const site: CallSite = { from: e.from, to: e.to, file: scope.file };
     // `f(*xs)` where xs cannot be listed: the arguments are not known, so a function or a tensor
     // rule called with what remains would judge a call that never happens (`view(*shape)` read
     // as `view()`). Its result is unknown; constructors still run, so containers stay registered.
@@ -1466,9 +1466,7 @@ export class Interpreter {
       case 'builtin': {
         // Native rules inspect their arguments; only partial() merely stores them.
         if (fn.name === 'partial') return fn.fn(args, kwargs, site);
-        const forcedKw = new Map<string, Value>();
-        for (const [k, v] of kwargs) forcedKw.set(k, force(v));
-        return fn.fn(args.map(force), forcedKw, site);
+        return fn.fn(forcedArgs(args), forcedKwargs(kwargs), site);
       }
       case 'bound':
         return this.call(fn.fn, [fn.self, ...args], kwargs, site);
@@ -1567,7 +1565,8 @@ export class Interpreter {
 
   private bindParams(fn: FuncV, params: Param[], args: Value[], kwargs: Map<string, Value>, scope: Scope, site: CallSite): void {
     let ai = 0;
-    const rest = new Map(kwargs);
+    // Keywords not yet bound; a call without keywords (most calls) needs no copy of its empty map.
+    const rest = kwargs.size > 0 ? new Map(kwargs) : kwargs;
     for (const p of params) {
       if (p.kind === 'pos') {
         if (ai < args.length) scope.vars.set(p.name, args[ai++]);
@@ -1601,10 +1600,11 @@ export class Interpreter {
   // ---------------------------------------------------------------- annotations
 
   readonly annotationsOut: { span: Span; kind: 'layer' | 'op' | 'assign'; value: Value; notation: string | null; modId: number | null }[] = [];
-  private readonly annotated = new Set<string>();
+  /** Spans annotated in this model, as numbers (see `spanKey`). */
+  private readonly annotated = new Set<number | string>();
 
   annotate(node: { from: number; to: number }, v: Value, kind: 'op' | 'assign' | 'layer', notation: string | null, modId: number | null = null): void {
-    const key = `${node.from}:${node.to}`;
+    const key = spanKey(node.from, node.to);
     if (this.annotated.has(key)) return;
     this.annotated.add(key);
     this.annotationsOut.push({ span: { from: node.from, to: node.to }, kind, value: v, notation, modId });
@@ -1649,3 +1649,23 @@ export type { BuiltinV };
 export { joinValues, sliceIndices, valuesEqual };
 export { lineStartsOf } from '../lineIndex';
 
+/**
+ * Arguments as native rules see them: lazy imports resolved, in a copy (a rule may keep or change
+ * its arguments). Most calls pass no lazy value and get a plain copy, without a `force` per item.
+ */
+function forcedArgs(args: Value[]): Value[] {
+  for (const a of args) if (a.k === 'lazy') return args.map(force);
+  return args.slice();
+}
+
+/** Keyword arguments as native rules see them (see `forcedArgs`). */
+function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
+  return out;
+}
+
+/** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
+function spanKey(from: number, to: number): number | string {
+  return from >= 0 && from < 0x4000000 && to >= 0 && to < 0x4000000 ? from * 0x4000000 + to : `${from}:${to}`;
+}

@@ -118,8 +118,11 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
 export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
   // Reassigning a layer's own weight or bias registers nothing new.
   for (const p of ['weight', 'bias']) host.bookkeeping(self.mod!).layerParams.add(p);
-  for (const [key, value] of Object.entries(spec.storedAttributes?.(cfg) ?? {})) self.attrs.set(key, fromConfig(value));
-  for (const [name, shape] of Object.entries(spec.weights?.(cfg) ?? {})) {
+  const stored = spec.storedAttributes?.(cfg);
+  if (stored) for (const key of Object.keys(stored)) self.attrs.set(key, fromConfig(stored[key]));
+  const weights = spec.weights?.(cfg);
+  if (weights) for (const name of Object.keys(weights)) {
+    const shape = weights[name];
     host.bookkeeping(self.mod!).layerParams.add(name);
     self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
   }
@@ -178,12 +181,15 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const mixesPositions = Boolean(spec.attention) || spec.family === 'transformer' || spec.family === 'attention';
   let outValue = fromLayerValue(res, mixesPositions ? null : inputTensor, geometry, spec.framework !== 'pytorch');
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
+  // The inputs are gathered only for a layer without geometry that keeps positions apart.
   const all: TensorV[] = [];
-  const collect = (v: Value) => {
-    if (v.k === 'tensor') all.push(v);
-    else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
-  };
-  args.forEach(collect);
+  if (!geometry && !mixesPositions) {
+    const collect = (v: Value) => {
+      if (v.k === 'tensor') all.push(v);
+      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
+    };
+    args.forEach(collect);
+  }
   if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;

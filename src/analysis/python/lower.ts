@@ -24,21 +24,39 @@ export function kids(node: SyntaxNode): SyntaxNode[] {
  * the word in a string or comment (a docstring saying "will yield" is not a generator).
  */
 function containsYield(body: SyntaxNode): boolean {
-  // An explicit stack rather than recursion: long expressions nest deeply in Lezer's trees.
-  const stack: SyntaxNode[] = kids(body);
-  const ownScopes = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (c.name === 'YieldExpression' || c.name === 'YieldStatement') return true;
-    if (ownScopes.has(c.name)) continue;
-    stack.push(...kids(c));
+  // A cursor walk: no node objects for the body's tokens (this reads every function body a second
+  // time), and no recursion (long expressions nest deeply in Lezer's trees).
+  const cursor = body.cursor();
+  if (!cursor.firstChild()) return false;
+  let depth = 1;
+  for (;;) {
+    const name = cursor.name;
+    if (name === 'YieldExpression' || name === 'YieldStatement') return true;
+    if (!OWN_SCOPES.has(name) && cursor.firstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.nextSibling()) {
+      cursor.parent();
+      if (--depth === 0) return false;
+    }
   }
-  return false;
 }
 
+/** Nodes whose yields belong to another scope, or are words in text. */
+const OWN_SCOPES = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'String', 'FormatString']);
+
 function isExprNode(n: SyntaxNode): boolean {
-  return !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
+  // Kept by node name: the grammar has a few hundred, and this runs for most nodes of a file.
+  let answer = EXPR_NODE_NAMES.get(n.name);
+  if (answer === undefined) {
+    answer = !PUNCT.has(n.name) && !/^[a-z]+$/.test(n.name) && n.name !== 'AssignOp' && n.name !== 'TypeDef' && n.name !== '*' && n.name !== '**' && n.name !== 'UpdateOp';
+    EXPR_NODE_NAMES.set(n.name, answer);
+  }
+  return answer;
 }
+
+const EXPR_NODE_NAMES = new Map<string, boolean>();
 
 function stringValue(raw: string): string {
   const m = raw.match(/^([a-zA-Z]*)('''|"""|'|")([\s\S]*?)(\2)?$/);
@@ -250,8 +268,7 @@ export class Lowerer {
     return out;
   }
 
-  private funcDef(n: SyntaxNode, decorators: Expr[]): FunctionDef {
-    const cs = kids(n);
+  private funcDef(n: SyntaxNode, decorators: Expr[], cs: SyntaxNode[] = kids(n)): FunctionDef {
     const nameNode = cs.find((c) => c.name === 'VariableName');
     const pl = cs.find((c) => c.name === 'ParamList');
     const b = cs.find((c) => c.name === 'Body');
@@ -260,8 +277,7 @@ export class Lowerer {
     return { name: nameNode ? this.src(nameNode) : '_', nameFrom: nameNode ? nameNode.from : n.from, params: pl ? this.params(pl) : [], body: stmts, decorators, isGenerator, from: n.from, to: n.to };
   }
 
-  private classDef(n: SyntaxNode, decorators: Expr[]): ClassDef {
-    const cs = kids(n);
+  private classDef(n: SyntaxNode, decorators: Expr[], cs: SyntaxNode[] = kids(n)): ClassDef {
     const nameNode = cs.find((c) => c.name === 'VariableName');
     const al = cs.find((c) => c.name === 'ArgList');
     return { name: nameNode ? this.src(nameNode) : '_', bases: al ? this.args(al) : [], body: this.body(cs.find((c) => c.name === 'Body')), decorators, from: n.from, to: n.to };
@@ -290,21 +306,21 @@ export class Lowerer {
     const at = { from: n.from, to: n.to };
     switch (n.name) {
       case 'VariableName':
-        return { t: 'name', id: this.src(n), ...at };
+        return { t: 'name', id: this.src(n), from: at.from, to: at.to };
       case 'Number':
         return this.number(n, at);
       case 'String':
-        return { t: 'str', value: stringValue(this.src(n)), ...at };
+        return { t: 'str', value: stringValue(this.src(n)), from: at.from, to: at.to };
       case 'FormatString':
         return this.formatString(n);
       case 'ContinuedString':
         return this.continuedString(n, at);
       case 'Boolean':
-        return { t: 'bool', value: this.src(n) === 'True', ...at };
+        return { t: 'bool', value: this.src(n) === 'True', from: at.from, to: at.to };
       case 'None':
-        return { t: 'none', ...at };
+        return { t: 'none', from: at.from, to: at.to };
       case 'Ellipsis':
-        return { t: 'ellipsis', ...at };
+        return { t: 'ellipsis', from: at.from, to: at.to };
       case 'ParenthesizedExpression':
         return this.parenthesizedExpression(n);
       case 'TupleExpression':
@@ -334,7 +350,7 @@ export class Lowerer {
       case 'NamedExpression':
         return this.namedExpression(n, at);
       case 'AwaitExpression':
-        return { t: 'error', what: 'await', ...at };
+        return { t: 'error', what: 'await', from: at.from, to: at.to };
       case '⚠':
         return this.err(n, 'syntax');
       default:
@@ -344,13 +360,13 @@ export class Lowerer {
 
   private number(n: SyntaxNode, at: At): Expr {
     const raw = this.src(n).replace(/_/g, '');
-    if (/[jJ]$/.test(raw)) return { t: 'error', what: 'complex number', ...at };
-    if (/^0[xob]/i.test(raw)) return { t: 'num', value: Number(raw), isFloat: false, ...at };
+    if (/[jJ]$/.test(raw)) return { t: 'error', what: 'complex number', from: at.from, to: at.to };
+    if (/^0[xob]/i.test(raw)) return { t: 'num', value: Number(raw), isFloat: false, from: at.from, to: at.to };
     // A float written without its fraction (`6.`): parse.ts blanked the dot, which follows the node.
     const next = this.text[n.to + 1];
     const trailingDot = this.text[n.to] === '.' && (next === undefined || (!/[A-Za-z0-9_.]/.test(next)));
     const isFloat = trailingDot || /[.eE]/.test(raw);
-    return { t: 'num', value: Number(raw), isFloat, ...at };
+    return { t: 'num', value: Number(raw), isFloat, from: at.from, to: at.to };
   }
 
   private continuedString(n: SyntaxNode, at: At): Expr {
@@ -360,8 +376,8 @@ export class Lowerer {
       if (e.t === 'str') parts.push(e.value);
       else if (e.t === 'fstr') parts.push(...e.parts);
     }
-    if (parts.every((p) => typeof p === 'string')) return { t: 'str', value: parts.join(''), ...at };
-    return { t: 'fstr', parts, ...at };
+    if (parts.every((p) => typeof p === 'string')) return { t: 'str', value: parts.join(''), from: at.from, to: at.to };
+    return { t: 'fstr', parts, from: at.from, to: at.to };
   }
 
   private parenthesizedExpression(n: SyntaxNode): Expr {
@@ -372,7 +388,7 @@ export class Lowerer {
   private tupleExpression(n: SyntaxNode, at: At): Expr {
     const inner = kids(n).filter((c) => c.name !== '(' && c.name !== ')');
     const g = this.commaGroup(inner, n.from, n.to);
-    return g.t === 'tuple' ? g : { t: 'tuple', elts: [g], ...at };
+    return g.t === 'tuple' ? g : { t: 'tuple', elts: [g], from: at.from, to: at.to };
   }
 
   private arrayOrSet(n: SyntaxNode, at: At): Expr {
@@ -385,7 +401,7 @@ export class Lowerer {
         i++;
       } else if (isExprNode(c)) elts.push(this.expr(c));
     }
-    return { t: n.name === 'ArrayExpression' ? 'list' : 'set', elts, ...at };
+    return { t: n.name === 'ArrayExpression' ? 'list' : 'set', elts, from: at.from, to: at.to };
   }
 
   private dictionaryExpression(n: SyntaxNode, at: At): Expr {
@@ -401,7 +417,7 @@ export class Lowerer {
         i += 2;
       }
     }
-    return { t: 'dict', items, ...at };
+    return { t: 'dict', items, from: at.from, to: at.to };
   }
 
   private comprehensionExpression(n: SyntaxNode): Expr {
@@ -415,7 +431,7 @@ export class Lowerer {
     const obj = cs[0] ? this.expr(cs[0]) : this.err(n, 'member');
     if (cs[1]?.name === '.') {
       const prop = cs[2];
-      return { t: 'attr', obj, attr: prop ? this.src(prop) : '', attrFrom: prop ? prop.from : n.to, ...at };
+      return { t: 'attr', obj, attr: prop ? this.src(prop) : '', attrFrom: prop ? prop.from : n.to, from: at.from, to: at.to };
     }
     // A subscript: split the bracket contents at commas into index items, slices included.
     const inner = cs.slice(2, cs[cs.length - 1]?.name === ']' ? -1 : undefined);
@@ -434,14 +450,14 @@ export class Lowerer {
       } else group.push(c);
     }
     flush(n.to);
-    return { t: 'subscript', obj, index, tupleIndex: sawComma, ...at };
+    return { t: 'subscript', obj, index, tupleIndex: sawComma, from: at.from, to: at.to };
   }
 
   private callExpression(n: SyntaxNode, at: At): Expr {
     const cs = kids(n);
     const fn = cs[0] ? this.expr(cs[0]) : this.err(n, 'call');
     const argList = cs.find((c) => c.name === 'ArgList');
-    return { t: 'call', fn, args: argList ? this.args(argList) : [], ...at };
+    return { t: 'call', fn, args: argList ? this.args(argList) : [], from: at.from, to: at.to };
   }
 
   private binaryExpression(n: SyntaxNode, at: At): Expr {
@@ -451,44 +467,44 @@ export class Lowerer {
     const right = rightNode && rightNode !== cs[0] ? this.expr(rightNode) : this.err(n, 'operand');
     const opNodes = cs.slice(1, -1);
     const op = opNodes.map((o) => this.src(o)).join(' ');
-    if (op === 'and' || op === 'or') return { t: 'boolop', op, left, right, ...at };
+    if (op === 'and' || op === 'or') return { t: 'boolop', op, left, right, from: at.from, to: at.to };
     if (opNodes[0] && (opNodes[0].name === 'CompareOp' || ['in', 'not in', 'is', 'is not'].includes(op))) {
       // Lezer nests `a < b <= c` to the left; Python means `a < b and b <= c`.
       if (left.t === 'compare' && cs[0].name === 'BinaryExpression') {
         const middle = left.right;
-        return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, ...at };
+        return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, from: at.from, to: at.to };
       }
       if (left.t === 'boolop' && left.op === 'and' && left.right.t === 'compare' && cs[0].name === 'BinaryExpression' && this.src(cs[0]).trim()[0] !== '(') {
         const middle = left.right.right;
-        return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, ...at };
+        return { t: 'boolop', op: 'and', left, right: { t: 'compare', op, left: middle, right, from: middle.from, to: n.to }, from: at.from, to: at.to };
       }
-      return { t: 'compare', op, left, right, ...at };
+      return { t: 'compare', op, left, right, from: at.from, to: at.to };
     }
-    return { t: 'binop', op, left, right, ...at };
+    return { t: 'binop', op, left, right, from: at.from, to: at.to };
   }
 
   private unaryExpression(n: SyntaxNode, at: At): Expr {
     const cs = kids(n);
     const operand = cs[1] ? this.expr(cs[cs.length - 1]) : this.err(n, 'operand');
-    return { t: 'unary', op: cs[0] ? this.src(cs[0]) : '-', operand, ...at };
+    return { t: 'unary', op: cs[0] ? this.src(cs[0]) : '-', operand, from: at.from, to: at.to };
   }
 
   private conditionalExpression(n: SyntaxNode, at: At): Expr {
     const cs = kids(n).filter(isExprNode);
     if (cs.length < 3) return this.err(n, 'conditional expression');
-    return { t: 'ifexp', body: this.expr(cs[0]), test: this.expr(cs[1]), orelse: this.expr(cs[2]), ...at };
+    return { t: 'ifexp', body: this.expr(cs[0]), test: this.expr(cs[1]), orelse: this.expr(cs[2]), from: at.from, to: at.to };
   }
 
   private lambdaExpression(n: SyntaxNode, at: At): Expr {
     const cs = kids(n);
     const pl = cs.find((c) => c.name === 'ParamList');
     const body = cs[cs.length - 1];
-    return { t: 'lambda', params: pl ? this.params(pl) : [], body: body && isExprNode(body) && body.name !== 'ParamList' ? this.expr(body) : this.err(n, 'lambda'), ...at };
+    return { t: 'lambda', params: pl ? this.params(pl) : [], body: body && isExprNode(body) && body.name !== 'ParamList' ? this.expr(body) : this.err(n, 'lambda'), from: at.from, to: at.to };
   }
 
   private namedExpression(n: SyntaxNode, at: At): Expr {
     const cs = kids(n);
-    return { t: 'walrus', target: cs[0] ? this.src(cs[0]) : '_', value: cs[2] ? this.expr(cs[2]) : this.err(n, 'walrus'), ...at };
+    return { t: 'walrus', target: cs[0] ? this.src(cs[0]) : '_', value: cs[2] ? this.expr(cs[2]) : this.err(n, 'walrus'), from: at.from, to: at.to };
   }
 
   /** Lowers one statement node by its syntax kind, appending to `out`. */
@@ -500,7 +516,7 @@ export class Lowerer {
         for (const c of cs) if (c.name !== ';') this.stmtInto(c, out);
         return;
       case 'ExpressionStatement':
-        out.push({ t: 'expr', value: this.commaGroup(cs, n.from, n.to), ...at });
+        out.push({ t: 'expr', value: this.commaGroup(cs, n.from, n.to), from: at.from, to: at.to });
         return;
       case 'AssignStatement':
         this.assignStatement(n, cs, at, out);
@@ -521,22 +537,22 @@ export class Lowerer {
         this.returnStatement(n, cs, at, out);
         return;
       case 'YieldStatement':
-        out.push({ t: 'expr', value: { t: 'error', what: 'yield', ...at }, ...at });
+        out.push({ t: 'expr', value: { t: 'error', what: 'yield', from: at.from, to: at.to }, from: at.from, to: at.to });
         return;
       case 'PassStatement':
-        out.push({ t: 'pass', ...at });
+        out.push({ t: 'pass', from: at.from, to: at.to });
         return;
       case 'BreakStatement':
-        out.push({ t: 'break', ...at });
+        out.push({ t: 'break', from: at.from, to: at.to });
         return;
       case 'ContinueStatement':
-        out.push({ t: 'continue', ...at });
+        out.push({ t: 'continue', from: at.from, to: at.to });
         return;
       case 'FunctionDefinition':
-        out.push({ t: 'def', def: this.funcDef(n, []), ...at });
+        out.push({ t: 'def', def: this.funcDef(n, [], cs), from: at.from, to: at.to });
         return;
       case 'ClassDefinition':
-        out.push({ t: 'class', def: this.classDef(n, []), ...at });
+        out.push({ t: 'class', def: this.classDef(n, [], cs), from: at.from, to: at.to });
         return;
       case 'DecoratedStatement':
         this.decoratedStatement(n, cs, at, out);
@@ -557,10 +573,10 @@ export class Lowerer {
         this.assertStatement(n, cs, at, out);
         return;
       case 'DeleteStatement':
-        out.push({ t: 'delete', targets: cs.slice(1).filter(isExprNode).map((c) => this.expr(c)), ...at });
+        out.push({ t: 'delete', targets: cs.slice(1).filter(isExprNode).map((c) => this.expr(c)), from: at.from, to: at.to });
         return;
       case 'ScopeStatement':
-        out.push({ t: 'scope', names: cs.filter((c) => c.name === 'VariableName').map((c) => this.src(c)), ...at });
+        out.push({ t: 'scope', names: cs.filter((c) => c.name === 'VariableName').map((c) => this.src(c)), from: at.from, to: at.to });
         return;
       case 'PrintStatement':
       case 'Comment':
@@ -571,7 +587,7 @@ export class Lowerer {
       default:
         if (cs.length === 0 && /^[a-z]+$/.test(n.name)) return;
         this.errors.push(at);
-        out.push({ t: 'error', what: n.name, ...at });
+        out.push({ t: 'error', what: n.name, from: at.from, to: at.to });
     }
   }
 
@@ -584,17 +600,17 @@ export class Lowerer {
       else groups[groups.length - 1].push(c);
     }
     const exprs = groups.filter((g) => g.length).map((g) => this.commaGroup(g, g[0].from, g[g.length - 1].to));
-    if (groups.length === 1) out.push({ t: 'assign', targets: exprs, value: null, annotation, ...at });
-    else out.push({ t: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1] ?? this.err(n, 'assignment'), annotation, ...at });
+    if (groups.length === 1) out.push({ t: 'assign', targets: exprs, value: null, annotation, from: at.from, to: at.to });
+    else out.push({ t: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1] ?? this.err(n, 'assignment'), annotation, from: at.from, to: at.to });
   }
 
   private updateStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
     const opIdx = cs.findIndex((c) => c.name === 'UpdateOp');
     if (opIdx < 1 || !cs[opIdx + 1]) {
-      out.push({ t: 'error', what: 'update', ...at });
+      out.push({ t: 'error', what: 'update', from: at.from, to: at.to });
       return;
     }
-    out.push({ t: 'augassign', target: this.expr(cs[0]), op: this.src(cs[opIdx]).slice(0, -1), value: this.commaGroup(cs.slice(opIdx + 1), cs[opIdx + 1].from, n.to), ...at });
+    out.push({ t: 'augassign', target: this.expr(cs[0]), op: this.src(cs[opIdx]).slice(0, -1), value: this.commaGroup(cs.slice(opIdx + 1), cs[opIdx + 1].from, n.to), from: at.from, to: at.to });
   }
 
   private ifStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -611,7 +627,7 @@ export class Lowerer {
         i++;
       }
     }
-    out.push({ t: 'if', branches, orelse, ...at });
+    out.push({ t: 'if', branches, orelse, from: at.from, to: at.to });
   }
 
   private forStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -621,7 +637,7 @@ export class Lowerer {
     const tgt = cs.slice(forIdx + 1, inIdx);
     const iterNodes = cs.slice(inIdx + 1).filter((c) => c.name !== 'Body' && c.name !== 'else');
     if (inIdx < 0 || tgt.length === 0 || iterNodes.length === 0) {
-      out.push({ t: 'error', what: 'for', ...at });
+      out.push({ t: 'error', what: 'for', from: at.from, to: at.to });
       this.errors.push(at);
       return;
     }
@@ -631,18 +647,19 @@ export class Lowerer {
       iter: this.commaGroup(iterNodes, iterNodes[0].from, iterNodes[iterNodes.length - 1].to),
       body: this.body(bodies[0]),
       orelse: bodies[1] ? this.body(bodies[1]) : null,
-      ...at,
+      from: at.from,
+      to: at.to,
     });
   }
 
   private whileStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
     const bodies = cs.filter((c) => c.name === 'Body');
-    out.push({ t: 'while', test: cs[1] ? this.expr(cs[1]) : this.err(n, 'while'), body: this.body(bodies[0]), orelse: bodies[1] ? this.body(bodies[1]) : null, ...at });
+    out.push({ t: 'while', test: cs[1] ? this.expr(cs[1]) : this.err(n, 'while'), body: this.body(bodies[0]), orelse: bodies[1] ? this.body(bodies[1]) : null, from: at.from, to: at.to });
   }
 
   private returnStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
     const rest = cs.slice(1);
-    out.push({ t: 'return', value: rest.length ? this.commaGroup(rest, rest[0].from, n.to) : null, ...at });
+    out.push({ t: 'return', value: rest.length ? this.commaGroup(rest, rest[0].from, n.to) : null, from: at.from, to: at.to });
   }
 
   private decoratedStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -658,8 +675,8 @@ export class Lowerer {
       return e ?? { t: 'error' as const, what: 'decorator', from: d.from, to: d.to };
     });
     const target = cs.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
-    if (target?.name === 'FunctionDefinition') out.push({ t: 'def', def: this.funcDef(target, decorators), ...at });
-    else if (target) out.push({ t: 'class', def: this.classDef(target, decorators), ...at });
+    if (target?.name === 'FunctionDefinition') out.push({ t: 'def', def: this.funcDef(target, decorators), from: at.from, to: at.to });
+    else if (target) out.push({ t: 'class', def: this.classDef(target, decorators), from: at.from, to: at.to });
   }
 
   private importStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -677,7 +694,7 @@ export class Lowerer {
       for (let j = 1; j < cs.length && (cs[j].name === '.' || cs[j].name === 'Ellipsis'); j++) level += cs[j].name === '.' ? 1 : 3;
       const rest = cs.slice(i + 1);
       if (rest.some((c) => c.name === '*')) {
-        out.push({ t: 'importfrom', level, module, names: '*', ...at });
+        out.push({ t: 'importfrom', level, module, names: '*', from: at.from, to: at.to });
         return;
       }
       const names: { name: string; alias: string | null }[] = [];
@@ -690,7 +707,7 @@ export class Lowerer {
         }
         names.push(entry);
       }
-      out.push({ t: 'importfrom', level, module, names, ...at });
+      out.push({ t: 'importfrom', level, module, names, from: at.from, to: at.to });
       return;
     }
     const names: { module: string[]; alias: string | null }[] = [];
@@ -710,7 +727,7 @@ export class Lowerer {
       } else cur.push(c);
     }
     flush();
-    out.push({ t: 'import', names, ...at });
+    out.push({ t: 'import', names, from: at.from, to: at.to });
   }
 
   private withStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -726,7 +743,7 @@ export class Lowerer {
       }
       items.push(item);
     }
-    out.push({ t: 'with', items, body: this.body(cs.find((c) => c.name === 'Body')), ...at });
+    out.push({ t: 'with', items, body: this.body(cs.find((c) => c.name === 'Body')), from: at.from, to: at.to });
   }
 
   private tryStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
@@ -752,21 +769,21 @@ export class Lowerer {
       } else if (c.name === 'else') orelse = this.body(cs[i + 1]);
       else if (c.name === 'finally') final = this.body(cs[i + 1]);
     }
-    out.push({ t: 'try', body: tryBody, handlers, orelse, final, ...at });
+    out.push({ t: 'try', body: tryBody, handlers, orelse, final, from: at.from, to: at.to });
   }
 
   private raiseStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
     const e = cs.slice(1).find(isExprNode);
-    out.push({ t: 'raise', value: e ? this.expr(e) : null, ...at });
+    out.push({ t: 'raise', value: e ? this.expr(e) : null, from: at.from, to: at.to });
   }
 
   private assertStatement(n: SyntaxNode, cs: SyntaxNode[], at: At, out: Stmt[]): void {
     const e = cs.slice(1).find(isExprNode);
-    out.push({ t: 'assert', test: e ? this.expr(e) : this.err(n, 'assert'), ...at });
+    out.push({ t: 'assert', test: e ? this.expr(e) : this.err(n, 'assert'), from: at.from, to: at.to });
   }
 
   private errorNode(at: At, out: Stmt[]): void {
     this.errors.push(at);
-    out.push({ t: 'error', what: 'syntax', ...at });
+    out.push({ t: 'error', what: 'syntax', from: at.from, to: at.to });
   }
 }

@@ -55,6 +55,9 @@ export interface FrameworkFrontEnd {
   pathSegment?(attr: string, child: ModuleRec): string;
 }
 
+/** What a framework without a front end gets: PyTorch's method name, no hooks. */
+const NO_FRONT_END: Readonly<Partial<FrameworkFrontEnd> & { forwardMethod: string }> = Object.freeze({ forwardMethod: 'forward' });
+
 /** The framework-neutral module system: owns module records and installs the interpreter's hooks. */
 export class ModuleSystem implements LayerModuleHost {
   readonly records: ModuleRec[] = [];
@@ -167,7 +170,9 @@ export class ModuleSystem implements LayerModuleHost {
   }
 
   private frontEnd(framework: Framework): Partial<FrameworkFrontEnd> & { forwardMethod: string } {
-    return this.frontEnds.find((f) => f.framework === framework) ?? { forwardMethod: 'forward' };
+    // A loop, not find(): this runs several times per module call.
+    for (const f of this.frontEnds) if (f.framework === framework) return f;
+    return NO_FRONT_END;
   }
 
   /** An import of a dotted name: the first front end that knows it, else the standard library, cached. */
@@ -216,7 +221,7 @@ export class ModuleSystem implements LayerModuleHost {
     this.records.push(rec);
     this.recordById.set(rec.id, rec);
     this.bookkeepingById.set(rec.id, { params: new Map(), layerCall: null, defSpan: site.file.isMain ? { from: site.from, to: site.to } : null, path: null, inputs: null, layerParams: new Set() });
-    return { k: 'instance', cls, attrs: new Map([['training', FALSE]]), mod: rec };
+    return { k: 'instance', cls, attrs: new Map<string, Value>().set('training', FALSE), mod: rec };
   }
 
   /** The bookkeeping beside a record. */
@@ -555,7 +560,9 @@ export class ModuleSystem implements LayerModuleHost {
     // A catalogue layer that sets no size (an activation, a norm, a pool) passes its input's producer on.
     const passedOn = rec.spec && args[0] ? firstTensorOf(args[0])?.origin?.producerId : undefined;
     const producerId = rec.spec && producesSize(rec.spec.name) ? rec.id : (firstTensorOf(result)?.origin?.producerId ?? passedOn);
-    const out = withOrigin(result, { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id, ...(producerId !== undefined ? { producerId } : {}) });
+    const origin: NonNullable<TensorV['origin']> = { span: at.span, line: at.line, what: extra.path || rec.name || rec.type, moduleId: rec.id };
+    if (producerId !== undefined) origin.producerId = producerId;
+    const out = withOrigin(result, origin);
     this.frontEnd(rec.framework).moduleCalled?.(inst, args, kwargs, out);
     return out;
   }
@@ -572,7 +579,7 @@ export class ModuleSystem implements LayerModuleHost {
 function withOrigin(v: Value, origin: TensorV['origin']): Value {
   // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
   // then points at the layer that produced the dimension (`head.2`), not at its container.
-  if (v.k === 'tensor') return origin && v.origin?.what.startsWith(`${origin.what}.`) ? v : { ...v, origin };
+  if (v.k === 'tensor') return origin && v.origin && isSubPath(v.origin.what, origin.what) ? v : { ...v, origin };
   if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
   return v;
 }
@@ -580,4 +587,9 @@ function withOrigin(v: Value, origin: TensorV['origin']): Value {
 /** True when a tensor assigned as a layer's weight certainly has the declared shape (then nothing changes). */
 function sameWeightShape(declared: readonly Dim[] | null, v: TensorV): boolean {
   return declared !== null && v.ranked && v.shape.length === declared.length && v.shape.every((d, i) => compareDims(d, declared[i]) === 'equal');
+}
+
+/** Whether `path` names a module inside `parent` (`head.2` inside `head`), without building `parent + '.'`. */
+function isSubPath(path: string, parent: string): boolean {
+  return path.length > parent.length && path.charCodeAt(parent.length) === 46 && path.startsWith(parent);
 }

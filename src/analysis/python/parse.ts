@@ -49,8 +49,22 @@ export function parsePython(text: string, previous?: ParsedPython, changes?: rea
   return { text, tree, fragments: TreeFragment.addTree(tree, fragments), ...blankedDots };
 }
 
-const DIGIT = /[0-9_]/;
-const WORD = /[A-Za-z0-9_]/;
+/** Character classes by code: a word character (`[A-Za-z0-9_]`), a digit or `_`. */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+function isDigitCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 95;
+}
+/** `rRbBuUfF`: the letters of string prefixes. */
+function isStringPrefixCode(c: number): boolean {
+  return c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70;
+}
+const HASH = 35;
+const NEWLINE = 10;
+const DOT = 46;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
 
 /**
  * Offsets of the dots ending decimal float literals written without a fraction (`6.`, `100.`),
@@ -61,32 +75,44 @@ const WORD = /[A-Za-z0-9_]/;
  * `1.j` keep Lezer's reading.
  */
 export function trailingDots(text: string): number[] {
+  // Character codes, not one-character strings and regular expressions: this reads every
+  // character of every file before it is parsed.
   const out: number[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < n && text[i] !== '\n') i++;
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      while (i < n && text.charCodeAt(i) !== NEWLINE) i++;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
       i = skipString(text, i);
       continue;
     }
-    if (WORD.test(c)) {
+    if (isWordCode(c)) {
       // A word or a number: a number starts with a digit not preceded by a word character or a dot.
       const start = i;
-      while (i < n && WORD.test(text[i])) i++;
-      const word = text.slice(start, i);
-      if (/^[0-9][0-9_]*$/.test(word) && text[start - 1] !== '.' && text[i] === '.') {
-        const next = text[i + 1];
-        if (next === undefined || (!WORD.test(next) && next !== '.')) out.push(i);
+      let number = c >= 48 && c <= 57;
+      let prefix = isStringPrefixCode(c);
+      i++;
+      while (i < n) {
+        const w = text.charCodeAt(i);
+        if (!isWordCode(w)) break;
+        if (!isDigitCode(w)) number = false;
+        if (!isStringPrefixCode(w)) prefix = false;
+        i++;
+      }
+      if (number && text.charCodeAt(start - 1) !== DOT && text.charCodeAt(i) === DOT) {
+        // Past the end, charCodeAt gives NaN: neither a word character nor a dot.
+        const next = text.charCodeAt(i + 1);
+        if (!isWordCode(next) && next !== DOT) out.push(i);
         i++;
         // A fraction after the dot (`1.5`) is part of the same number.
-        while (i < n && DIGIT.test(text[i])) i++;
-      } else if (/^[rRbBuUfF]{1,2}$/.test(word) && (text[i] === '"' || text[i] === "'")) {
-        i = skipString(text, i);
+        while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+      } else if (prefix && i - start <= 2) {
+        const q = text.charCodeAt(i);
+        if (q === DOUBLE_QUOTE || q === SINGLE_QUOTE) i = skipString(text, i);
       }
       continue;
     }
@@ -97,18 +123,20 @@ export function trailingDots(text: string): number[] {
 
 /** The offset just past the string literal whose opening quote is at `at` (single or triple). */
 function skipString(text: string, at: number): number {
-  const q = text[at];
-  const triple = text.startsWith(q + q + q, at);
-  const close = triple ? q + q + q : q;
+  const q = text.charCodeAt(at);
+  const quote = text[at];
+  const triple = text.startsWith(quote + quote + quote, at);
+  const close = triple ? quote + quote + quote : quote;
   let i = at + close.length;
   while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      // A backslash escapes the next character.
       i += 2;
       continue;
     }
-    if (!triple && c === '\n') return i;
-    if (text.startsWith(close, i)) return i + close.length;
+    if (!triple && c === NEWLINE) return i;
+    if (c === q && (!triple || text.startsWith(close, i))) return i + close.length;
     i++;
   }
   return i;

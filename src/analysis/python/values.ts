@@ -107,8 +107,6 @@ export interface CallSite {
   from: number;
   to: number;
   file: SourceFile;
-  /** The argument expressions as written (for notation and annotations). */
-  argNodes?: Expr[];
 }
 
 /** A function bound to its first argument (a method on an instance or class). */
@@ -279,6 +277,8 @@ export interface LazyV {
 
 /** The value behind a lazy import (resolving it once); other values unchanged. */
 export function force(v: Value): Value {
+  // Most values are not lazy: no ring bookkeeping for them (this runs on every value a rule reads).
+  if (v.k !== 'lazy') return v;
   const seen = new Set<LazyV>();
   while (v.k === 'lazy') {
     // Lazies that resolve to each other in a ring (a name re-exported by the module it is
