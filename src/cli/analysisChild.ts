@@ -25,6 +25,8 @@ export interface ChildRequest {
   options: WorkerAnalyzeOptions;
   /** Folders imports may read (see src/shared/importScope.ts). */
   roots: string[];
+  /** The folder the command ran in: relative import paths start there (the warm child runs elsewhere). */
+  cwd: string;
   /** How the child prints the result (the table or the JSON, as the command would). */
   print: PrintOptions;
 }

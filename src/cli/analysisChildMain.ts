@@ -19,7 +19,7 @@ import { printedSummary } from './summaryOutput';
 export function serveChild(parseCacheDir: string | undefined): void {
   const request = JSON.parse(readFileSync(0, 'utf8')) as ChildRequest;
   const parseStore = parseCacheDir ? diskParseStore(parseCacheDir) : undefined;
-  const analysis = analyze(request.text, request.language, { ...request.options, readModule: moduleReader(request.roots), parseStore });
+  const analysis = analyze(request.text, request.language, { ...request.options, readModule: moduleReader(request.roots, request.cwd), parseStore });
   process.stdout.write(printedSummary(analysis, request.print, formatSummaryTable));
 }
 
@@ -52,7 +52,7 @@ export function serveAnalyses(socketPath: string, parseCacheDir: string | undefi
       let printed: string;
       try {
         const request = JSON.parse(received.slice(0, end)) as ChildRequest;
-        const analysis = analyze(request.text, request.language, { ...request.options, readModule: moduleReader(request.roots), parseStore });
+        const analysis = analyze(request.text, request.language, { ...request.options, readModule: moduleReader(request.roots, request.cwd), parseStore });
         printed = printedSummary(analysis, request.print, formatSummaryTable);
       } catch {
         // A request this process cannot serve: the client falls back to a one-off child.

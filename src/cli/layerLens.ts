@@ -190,6 +190,7 @@ export async function main(
       ...{ inputsOverrideComments: true },
     },
     roots: [...cliImportRoots(path, args.root), ...pythonPath.map(portable)],
+    cwd: process.cwd(),
     print,
   };
   const outcome = (place.socketPath ? await analyzeInServer(childEntry, place.socketPath, request) : undefined) ?? analyzeInChild(childEntry, request);

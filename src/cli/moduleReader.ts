@@ -13,8 +13,11 @@ export function portable(path: string): string {
 /**
  * Reads the modules a file imports, only within the roots: a path outside them, or one whose real
  * location (symbolic links followed) is outside them, or a file too large, is simply absent.
+ * Relative paths (Python's `''` on sys.path, a relative root) are taken from `cwd`, the folder the
+ * command ran in: the warm analysis child runs elsewhere.
  */
-export function moduleReader(roots: readonly string[]): (path: string) => string | undefined {
+export function moduleReader(givenRoots: readonly string[], cwd: string = process.cwd()): (path: string) => string | undefined {
+  const roots = givenRoots.map((root) => portable(resolve(cwd, root)));
   const realRoots = roots.flatMap((root) => {
     try {
       return [portable(realpathSync.native(root))];
@@ -22,9 +25,10 @@ export function moduleReader(roots: readonly string[]): (path: string) => string
       return [];
     }
   });
-  return (path) => {
+  return (given) => {
     try {
-      if (!mayImport(portable(resolve(path)), roots) || !existsSync(path)) return undefined;
+      const path = resolve(cwd, given);
+      if (!mayImport(portable(path), roots) || !existsSync(path)) return undefined;
       if (!realRoots.some((root) => isWithinFolder(portable(realpathSync.native(path)), root))) return undefined;
       const stat = statSync(path);
       return stat.isFile() && stat.size <= MAX_IMPORTED_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;

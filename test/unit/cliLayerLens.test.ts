@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,6 +78,31 @@ describe('layer-lens CLI', function () {
     assert.ok(third.pid !== undefined && third.pid !== first.pid, `served by ${third.pid}`);
     assert.equal(third.stdout, first.stdout);
     process.kill(third.pid, 'SIGKILL');
+  });
+
+  it('reads a relative import from the folder the command ran in, in the warm child as in a one-off child', () => {
+    // `__import__('cfg')` in --model is found on Python's '' (the current folder). The warm child
+    // runs in its sockets folder, so the command's folder travels with the request.
+    const project = mkdtempSync(join(tmpdir(), 'layer-lens-cwd-'));
+    writeFileSync(join(project, 'cfg.py'), 'WIDTH = 5\n');
+    writeFileSync(join(project, 'net.py'), 'import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, w):\n        super().__init__()\n        self.fc = nn.Linear(w, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n');
+    const run = (server: 'on' | 'off') =>
+      spawnSync(process.execPath, [bin, 'summary', 'net.py', '--model', "Net(__import__('cfg').WIDTH)", '--json'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome, LAYER_LENS_CACHE: 'report', LAYER_LENS_SERVER: server },
+      });
+    try {
+      run('on'); // starts the warm child if none is running
+      const warm = run('on');
+      assert.match(warm.stderr, /warm analysis child \d+/, 'not served by the warm child');
+      const oneOff = run('off');
+      assert.equal(warm.stdout, oneOff.stdout);
+      const root = (JSON.parse(warm.stdout) as { modules: { path: string; params_total: number }[] }).modules.find((m) => m.path === '');
+      assert.equal(root?.params_total, 12, warm.stdout);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('prints help', () => {
