@@ -1,6 +1,6 @@
 // "Set input shape…": parsing what the user types and placing the `# layer-lens:` comment.
 import assert from 'node:assert/strict';
-import { findForwardDef, formatInputBinding, inputCommentEdit, parseInputBinding } from '../../src/editor/inputComment';
+import { findForwardDef, formatInputBinding, inputCommentEdit, parseInputBinding } from '../../src/analysis/inputComment';
 import { parseLayerLensComment } from '../../src/analysis/python/inputs';
 import { formatDim } from '../../src/analysis/shapes';
 import type { InputBinding } from '../../src/analysis/types';

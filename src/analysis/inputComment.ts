@@ -1,9 +1,12 @@
 // The text side of "Set input shape…": parse what the user typed, and find where the
-// `# layer-lens: x: (...)` comment above forward()/call() goes. Pure, so it is unit-tested
-// without an editor; the command turns the result into the extension's only edit.
+// `# layer-lens: x: (...)` comment goes: above forward()/call() of a model class, or above the
+// `keras.Model(...)` line of a Keras functional model. Pure, so it is unit-tested without an
+// editor; the command turns the result into the extension's only edit.
 
-import type { DimOut, InputBinding, Span } from '../analysis/types';
-import type { Translate } from './format';
+import type { DimOut, InputBinding, ModelInfo, Span } from './types';
+
+/** Translates a message with `{0}`-style placeholders (vscode.l10n.t in the editor). */
+type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 
 /** Placeholder substitution without translation, for callers outside the editor. */
 const untranslated: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
@@ -79,24 +82,73 @@ export function findForwardDef(text: string, modelSpan: Span): { lineStart: numb
 }
 
 /**
- * The edit that binds one input of a model. The analysis reads the nearest `# layer-lens:` comment
- * above forward()/call() (over comments and decorators), so every input's binding lives on that
- * one line: this input's item is replaced there or appended, and without such a line one is
- * inserted above the decorators. Null when the model has no forward()/call() to annotate.
+ * The line that makes a Keras functional model (`model = keras.Model(inputs, outputs)`,
+ * `return Model(inputs=..., outputs=...)`), searched inside its span: the analysis reads a
+ * binding comment above that line. The last such call wins, as the one a factory returns;
+ * a class statement that subclasses `keras.Model` is not one.
  */
-export function inputCommentEdit(text: string, modelSpan: Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
-  const def = findForwardDef(text, modelSpan);
-  if (def === null) return null;
+export function findFunctionalModelLine(text: string, modelSpan: Span): { lineStart: number; indent: string } | null {
+  const body = text.slice(modelSpan.from, modelSpan.to);
+  const call = /(?<![\w.])(?:[A-Za-z_][\w]*\.)*Model[ \t]*\(/g;
+  let found: { lineStart: number; indent: string } | null = null;
+  for (let m = call.exec(body); m !== null; m = call.exec(body)) {
+    const lineStart = body.lastIndexOf('\n', m.index - 1) + 1;
+    const line = body.slice(lineStart, body.indexOf('\n', m.index) < 0 ? body.length : body.indexOf('\n', m.index));
+    if (/^[ \t]*class\b/.test(line) || /^[ \t]*#/.test(line)) continue;
+    found = { lineStart: modelSpan.from + lineStart, indent: /^[ \t]*/.exec(line)![0] };
+  }
+  return found;
+}
+
+/** Where a model's binding comment goes: above forward()/call(), or above a functional model's `Model(...)` line. */
+export interface BindingAnchor {
+  /** Offset of the line the comment goes above. */
+  lineStart: number;
+  indent: string;
+  /** Decorators sit between a def and its comment; a functional model's line has none. */
+  decorated: boolean;
+}
+
+/** The anchor of a model's binding comment, or null when neither form applies (a tfjs model, a catalogue layer). */
+export function bindingAnchor(text: string, model: Pick<ModelInfo, 'span' | 'framework'>): BindingAnchor | null {
+  const def = findForwardDef(text, model.span);
+  if (def !== null) return { ...def, decorated: true };
+  if (model.framework !== 'keras') return null;
+  const made = findFunctionalModelLine(text, model.span);
+  return made === null ? null : { ...made, decorated: false };
+}
+
+/**
+ * True when a Keras functional model leaves an input size unknown (`keras.Input(shape=(120, F))`
+ * with F read from data): "Set input shape…" is offered there. The batch dimension does not count,
+ * since Keras keeps it None.
+ */
+export function functionalInputsUnknown(text: string, model: ModelInfo): boolean {
+  if (model.framework !== 'keras' || findForwardDef(text, model.span) !== null || findFunctionalModelLine(text, model.span) === null) return false;
+  return model.inputs.some((input) => !Array.isArray(input.shape) || input.shape.some((d, i) => i > 0 && typeof d !== 'number'));
+}
+
+/**
+ * The edit that binds one input of a model. The analysis reads the nearest `# layer-lens:` comment
+ * above forward()/call() (over comments and decorators) or above a functional model's `Model(...)`
+ * line (over comments), so every input's binding lives on that one line: this input's item is
+ * replaced there or appended, and without such a line one is inserted (above the decorators).
+ * Null when the model has neither place to annotate.
+ */
+export function inputCommentEdit(text: string, model: Pick<ModelInfo, 'span' | 'framework'> | Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
+  // A bare span is a model class: only its forward()/call() takes the comment.
+  const anchor = 'span' in model ? bindingAnchor(text, model) : bindingAnchor(text, { span: model, framework: 'pytorch' });
+  if (anchor === null) return null;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const item = formatInputBinding(binding);
-  let insertAt = def.lineStart;
-  let cursor = def.lineStart;
+  let insertAt = anchor.lineStart;
+  let cursor = anchor.lineStart;
   while (cursor > 0) {
     const prevEnd = cursor - 1;
     const prevStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
     const line = text.slice(prevStart, prevEnd).replace(/\r$/, '');
     const trimmed = line.trim();
-    if (!(trimmed.startsWith('#') || trimmed.startsWith('@'))) break;
+    if (!(trimmed.startsWith('#') || (anchor.decorated && trimmed.startsWith('@')))) break;
     const comment = commentPattern.exec(line);
     if (comment) {
       const items = splitBindings(comment[2]);
@@ -111,5 +163,5 @@ export function inputCommentEdit(text: string, modelSpan: Span, binding: InputBi
     if (trimmed.startsWith('@')) insertAt = prevStart;
     cursor = prevStart;
   }
-  return { from: insertAt, to: insertAt, text: `${def.indent}# layer-lens: ${item}${eol}` };
+  return { from: insertAt, to: insertAt, text: `${anchor.indent}# layer-lens: ${item}${eol}` };
 }
