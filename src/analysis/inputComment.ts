@@ -82,14 +82,14 @@ export function findForwardDef(text: string, modelSpan: Span): { lineStart: numb
 }
 
 /**
- * The line that makes a Keras functional model (`model = keras.Model(inputs, outputs)`,
- * `return Model(inputs=..., outputs=...)`), searched inside its span: the analysis reads a
- * binding comment above that line. The last such call wins, as the one a factory returns;
- * a class statement that subclasses `keras.Model` is not one.
+ * The line that makes a Keras model built on `keras.Input` (`model = keras.Model(inputs, outputs)`,
+ * `return Model(inputs=..., outputs=...)`, `keras.Sequential([keras.Input(...), ...])`), searched
+ * inside its span: the analysis reads a binding comment above that line. The last such call wins,
+ * as the one a factory returns; a class statement that subclasses `keras.Model` is not one.
  */
 export function findFunctionalModelLine(text: string, modelSpan: Span): { lineStart: number; indent: string } | null {
   const body = text.slice(modelSpan.from, modelSpan.to);
-  const call = /(?<![\w.])(?:[A-Za-z_][\w]*\.)*Model[ \t]*\(/g;
+  const call = /(?<![\w.])(?:[A-Za-z_][\w]*\.)*(?:Model|Sequential)[ \t]*\(/g;
   let found: { lineStart: number; indent: string } | null = null;
   for (let m = call.exec(body); m !== null; m = call.exec(body)) {
     const lineStart = body.lastIndexOf('\n', m.index - 1) + 1;
@@ -109,11 +109,22 @@ export interface BindingAnchor {
   decorated: boolean;
 }
 
-/** The anchor of a model's binding comment, or null when neither form applies (a tfjs model, a catalogue layer). */
-export function bindingAnchor(text: string, model: Pick<ModelInfo, 'span' | 'framework'>): BindingAnchor | null {
+/** Which parts of a model place its comment. */
+export type BindableModel = Pick<ModelInfo, 'span' | 'framework' | 'inputs'>;
+
+/** True when every input of a model has a known rank: a Keras model built on `keras.Input` (not `…`). */
+function ranked(model: BindableModel): boolean {
+  return model.inputs.length > 0 && model.inputs.every((input) => Array.isArray(input.shape) && !input.shape.includes('…'));
+}
+
+/**
+ * The anchor of a model's binding comment, or null when neither form applies (a tfjs model, a
+ * catalogue layer, a Keras model not built on `keras.Input`, for which the analysis reads no comment).
+ */
+export function bindingAnchor(text: string, model: BindableModel): BindingAnchor | null {
   const def = findForwardDef(text, model.span);
   if (def !== null) return { ...def, decorated: true };
-  if (model.framework !== 'keras') return null;
+  if (model.framework !== 'keras' || !ranked(model)) return null;
   const made = findFunctionalModelLine(text, model.span);
   return made === null ? null : { ...made, decorated: false };
 }
@@ -121,11 +132,12 @@ export function bindingAnchor(text: string, model: Pick<ModelInfo, 'span' | 'fra
 /**
  * True when a Keras functional model leaves an input size unknown (`keras.Input(shape=(120, F))`
  * with F read from data): "Set input shape…" is offered there. The batch dimension does not count,
- * since Keras keeps it None.
+ * since Keras keeps it None. A model not yet built (`Sequential([Dense(4)])`, no rank known, printed
+ * `…`) is not offered: the analysis reads no comment for it.
  */
-export function functionalInputsUnknown(text: string, model: ModelInfo): boolean {
-  if (model.framework !== 'keras' || findForwardDef(text, model.span) !== null || findFunctionalModelLine(text, model.span) === null) return false;
-  return model.inputs.some((input) => !Array.isArray(input.shape) || input.shape.some((d, i) => i > 0 && typeof d !== 'number'));
+export function functionalInputsUnknown(text: string, model: BindableModel): boolean {
+  if (findForwardDef(text, model.span) !== null || bindingAnchor(text, model) === null) return false;
+  return model.inputs.some((input) => Array.isArray(input.shape) && input.shape.some((d, i) => i > 0 && typeof d !== 'number'));
 }
 
 /**
@@ -135,9 +147,9 @@ export function functionalInputsUnknown(text: string, model: ModelInfo): boolean
  * replaced there or appended, and without such a line one is inserted (above the decorators).
  * Null when the model has neither place to annotate.
  */
-export function inputCommentEdit(text: string, model: Pick<ModelInfo, 'span' | 'framework'> | Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
+export function inputCommentEdit(text: string, model: BindableModel | Span, binding: InputBinding, onlyInput: boolean): TextReplacement | null {
   // A bare span is a model class: only its forward()/call() takes the comment.
-  const anchor = 'span' in model ? bindingAnchor(text, model) : bindingAnchor(text, { span: model, framework: 'pytorch' });
+  const anchor = 'span' in model ? bindingAnchor(text, model) : bindingAnchor(text, { span: model, framework: 'pytorch', inputs: [] });
   if (anchor === null) return null;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const item = formatInputBinding(binding);

@@ -143,6 +143,14 @@ model = keras.Model(inputs=inputs, outputs=outputs)
     assert.equal(functionalInputsUnknown(declared, only(declared)), false);
     const subclass = `${HEAD}class Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.d = layers.Dense(4)\n\n    def call(self, x):\n        return self.d(x)\n`;
     assert.equal(functionalInputsUnknown(subclass, only(subclass)), false);
+    // A Sequential built on keras.Input is bound the same way; one not built has no rank to bind.
+    const sequential = `${HEAD}model = keras.Sequential([\n    keras.Input(shape=(raw.shape[1],)),\n    layers.Dense(4),\n])\n`;
+    assert.equal(functionalInputsUnknown(sequential, only(sequential)), true);
+    const out = apply(sequential, inputCommentEdit(sequential, only(sequential), binding('(N, 14)'), true));
+    assert.ok(out.includes('# layer-lens: (N, 14)\nmodel = keras.Sequential(['), out);
+    assert.equal(only(out).totalParams, 60);
+    const unbuilt = `${HEAD}model = keras.Sequential([layers.Dense(4)])\n`;
+    assert.equal(functionalInputsUnknown(unbuilt, only(unbuilt)), false);
   });
 
   it('writes the comment above the model line in the form the analysis reads, and the total becomes known', () => {
@@ -170,7 +178,10 @@ model = keras.Model(inputs=inputs, outputs=outputs)
   });
 
   it('anchors a class model at forward()/call(), and declines a tfjs model', () => {
-    assert.equal(bindingAnchor(model, { span: whole, framework: 'pytorch' })?.lineStart, model.indexOf('    def forward'));
-    assert.equal(bindingAnchor('const m = tf.sequential();\n', { span: { from: 0, to: 26 }, framework: 'tfjs' }), null);
+    assert.equal(bindingAnchor(model, { span: whole, framework: 'pytorch', inputs: [] })?.lineStart, model.indexOf('    def forward'));
+    assert.equal(bindingAnchor('const m = tf.sequential();\n', { span: { from: 0, to: 26 }, framework: 'tfjs', inputs: [{ name: 'x', shape: ['N', 'D'] }] }), null);
+    // A Sequential not built on keras.Input: the analysis reads no comment for it, so none is written.
+    const unbuilt = `${HEAD}model = keras.Sequential([layers.Dense(4)])\n`;
+    assert.equal(bindingAnchor(unbuilt, only(unbuilt)), null);
   });
 });
