@@ -9,7 +9,7 @@ import { cellAnalysis, notebookProgram, type NotebookProgram } from '../analysis
 import type { Analysis, AnalyzeOptions, InputBinding, Language } from '../analysis/types';
 import { ANALYSIS_LIMITS, isPendingAnalysis, pendingAnalysis } from '../shared/analysisWorker';
 import { mayFollowImport, readImportedFile } from './importGuard';
-import { parseInputBinding } from './inputComment';
+import { parseInputBinding } from '../analysis/inputComment';
 import { editorSettings } from './settings';
 
 /** The analysis entry point, as src/analysis/analyze.ts exports it. */

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './analysisCache';
+import { functionalInputsUnknown } from '../analysis/inputComment';
 import { solutionText } from '../analysis/solveInputs';
 import { attentionTarget, modelLensTitle, receptiveFieldTarget, type LayerCommandArgs } from './format';
 import type { SetInputShapeArgs } from './inputBinding';
@@ -65,6 +66,17 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
             command: 'layerLens.setInputShape',
             arguments: [args],
             tooltip: solutionText(solution),
+          }),
+        );
+      } else if (document.languageId === 'python' && functionalInputsUnknown(document.getText(), model)) {
+        // A functional Keras model whose keras.Input leaves a size unknown: the comment above its Model(...) line fills it.
+        const args: SetInputShapeArgs = { uri, model: model.name };
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: vscode.l10n.t('Set input shape…'),
+            command: 'layerLens.setInputShape',
+            arguments: [args],
+            tooltip: vscode.l10n.t('Write a # layer-lens: comment that gives the sizes keras.Input leaves unknown'),
           }),
         );
       }

@@ -1,4 +1,5 @@
-// "Set input shape…": binds a model's forward() input with a `# layer-lens: x: (...)` comment.
+// "Set input shape…": binds a model's forward() input, or a Keras functional model's input, with a
+// `# layer-lens: x: (...)` comment (placed by src/analysis/inputComment.ts).
 // This is the only edit Layer Lens ever makes to a user's file, and only when asked.
 
 import * as vscode from 'vscode';
@@ -6,7 +7,7 @@ import { formatShapesOut } from '../analysis/summaryTable';
 import type { InputBinding, ModelInfo } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { modelAt } from './format';
-import { findForwardDef, formatInputBinding, inputCommentEdit, parseInputBinding } from './inputComment';
+import { bindingAnchor, findForwardDef, formatInputBinding, functionalInputsUnknown, inputCommentEdit, parseInputBinding } from '../analysis/inputComment';
 
 /** Arguments of layerLens.setInputShape from a code action; without them the cursor decides. */
 export interface SetInputShapeArgs {
@@ -16,9 +17,16 @@ export interface SetInputShapeArgs {
   binding?: string;
 }
 
-/** The models of a Python file whose forward()/call() can carry the comment. */
+/** The models of a Python file that can carry the comment: above forward()/call() or a functional `keras.Model(...)` line. */
 function bindableModel(document: vscode.TextDocument, model: ModelInfo | null): model is ModelInfo {
-  return model !== null && document.languageId === 'python' && findForwardDef(document.getText(), model.span) !== null;
+  return model !== null && document.languageId === 'python' && bindingAnchor(document.getText(), model) !== null;
+}
+
+/** A model class, or a functional Keras model that leaves an input size unknown: where the code action offers itself. */
+function offersBinding(document: vscode.TextDocument, model: ModelInfo | null): model is ModelInfo {
+  if (model === null || document.languageId !== 'python') return false;
+  const text = document.getText();
+  return findForwardDef(text, model.span) !== null || functionalInputsUnknown(text, model);
 }
 
 /** Runs the command: pick the input (when several), type its shape, write the comment. */
@@ -35,7 +43,7 @@ export async function setInputShape(cache: AnalysisCache, args?: Partial<SetInpu
       ? analysis.models.find((m) => m.name === args.model) ?? null
       : modelAt(analysis, editor && editor.document === document ? document.offsetAt(editor.selection.active) : 0, true);
   if (!bindableModel(document, model)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: put the cursor in a Python model class with a forward() or call() method.'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: put the cursor in a Python model class with a forward() or call() method, or on a Keras functional model.'));
     return false;
   }
 
@@ -55,7 +63,7 @@ export async function setInputShape(cache: AnalysisCache, args?: Partial<SetInpu
 
   const text = document.getText();
   const onlyInput = model.inputs.length <= 1;
-  const replacement = inputCommentEdit(text, model.span, binding, onlyInput);
+  const replacement = inputCommentEdit(text, model, binding, onlyInput);
   if (replacement === null) return false;
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(replacement.from), document.positionAt(replacement.to)), replacement.text);
@@ -67,7 +75,7 @@ async function promptForBinding(model: ModelInfo): Promise<InputBinding | undefi
   if (model.inputs.length > 1) {
     const picked = await vscode.window.showQuickPick(
       model.inputs.map((i) => ({ label: i.name, description: formatShapesOut(i.shape) })),
-      { title: vscode.l10n.t('Set input shape of {0}', model.name), placeHolder: vscode.l10n.t('Which input of forward()?') },
+      { title: vscode.l10n.t('Set input shape of {0}', model.name), placeHolder: vscode.l10n.t('Which input?') },
     );
     if (picked === undefined) return undefined;
     name = picked.label;
@@ -90,7 +98,7 @@ async function promptForBinding(model: ModelInfo): Promise<InputBinding | undefi
   return { ...parsed.binding, name: parsed.binding.name ?? name };
 }
 
-/** Offers "Set input shape…" inside Python model classes (a quick fix on inference gaps there). */
+/** Offers "Set input shape…" inside Python model classes and on Keras functional models with unknown input sizes (a quick fix on inference gaps there). */
 export class InputShapeCodeActions implements vscode.CodeActionProvider {
   static readonly providedKinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
@@ -106,7 +114,7 @@ export class InputShapeCodeActions implements vscode.CodeActionProvider {
     const analysis = await this.cache.ready(document);
     if (token.isCancellationRequested) return [];
     const model = modelAt(analysis, document.offsetAt(range.start));
-    if (!bindableModel(document, model)) return [];
+    if (!offersBinding(document, model)) return [];
     const actions: vscode.CodeAction[] = [];
     const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind);
     // The input a layer's fixed size implies (solveInputs.ts), offered as the binding itself.

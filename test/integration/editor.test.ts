@@ -252,6 +252,48 @@ describe('editor: commands and settings', () => {
     check(actions.some((a) => a.title === 'Set input shape…' && a.command?.command === 'layerLens.setInputShape'), JSON.stringify(actions.map((a) => a.title)));
   });
 
+  it('binds a Keras functional model whose keras.Input leaves a size unknown, above its Model(...) line', async () => {
+    // The feature count comes from data the analysis cannot read: the total is unknown until bound.
+    const functional = [
+      'import keras',
+      'from keras import layers',
+      '',
+      'def build():',
+      '    inputs = keras.Input(shape=(120, raw_data.shape[-1]), name="series")',
+      '    x = layers.LSTM(16)(inputs)',
+      '    return keras.Model(inputs=inputs, outputs=layers.Dense(1)(x))',
+      '',
+    ].join('\n');
+    const keras = await openUntitled(functional);
+    try {
+      await vscode.window.showTextDocument(keras);
+      const lenses = await lensTitles(keras);
+      check(lenses.includes('Set input shape…'), `the lens offers it: ${JSON.stringify(lenses)}`);
+      const at = positionOf(keras, 'keras.Model(');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', keras.uri, new vscode.Range(at, at));
+      check(actions.some((a) => a.title === 'Set input shape…'), JSON.stringify(actions.map((a) => a.title)));
+      checkEqual(keras.getText(), functional, 'nothing is written unasked');
+      const changed = nextEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === keras);
+      const applied = await vscode.commands.executeCommand<boolean>('layerLens.setInputShape', { uri: keras.uri.toString(), model: 'build', binding: 'series: (N, 120, 14)' });
+      check(applied, 'the edit was applied');
+      await changed;
+      const after = keras.getText();
+      checkEqual(after, functional.replace('    return keras.Model', '    # layer-lens: series: (N, 120, 14)\n    return keras.Model'), 'the comment sits above the Model(...) line, indented like it');
+      // LSTM 4·16·(14+16+1) = 1,984 and Dense 17: the total is known now.
+      const bound = await lensTitles(keras);
+      check(bound.some((t) => t.startsWith('2,001 params')), `the lens shows the total: ${JSON.stringify(bound)}`);
+      check(!bound.includes('Set input shape…'), `no offer once every size is known: ${JSON.stringify(bound)}`);
+      // Asked again, the command replaces the comment rather than stacking a second one.
+      const again = nextEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === keras);
+      check(await vscode.commands.executeCommand<boolean>('layerLens.setInputShape', { uri: keras.uri.toString(), model: 'build', binding: 'series: (N, 120, 7)' }), 'applied again');
+      await again;
+      checkEqual(keras.getText().match(/# layer-lens:/g)?.length, 1, keras.getText());
+      check(keras.getText().includes('    # layer-lens: series: (N, 120, 7)\n    return keras.Model'), keras.getText());
+    } finally {
+      await closeDocument(keras);
+    }
+  });
+
   it('shows the shape under the cursor in the status bar', async () => {
     editor = await vscode.window.showTextDocument(document);
     await hintLabels(document);

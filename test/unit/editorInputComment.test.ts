@@ -1,9 +1,10 @@
 // "Set input shape…": parsing what the user types and placing the `# layer-lens:` comment.
 import assert from 'node:assert/strict';
-import { findForwardDef, formatInputBinding, inputCommentEdit, parseInputBinding } from '../../src/editor/inputComment';
+import { bindingAnchor, findForwardDef, findFunctionalModelLine, formatInputBinding, functionalInputsUnknown, inputCommentEdit, parseInputBinding } from '../../src/analysis/inputComment';
+import { analyze } from '../../src/analysis/analyze';
 import { parseLayerLensComment } from '../../src/analysis/python/inputs';
 import { formatDim } from '../../src/analysis/shapes';
-import type { InputBinding } from '../../src/analysis/types';
+import type { InputBinding, ModelInfo } from '../../src/analysis/types';
 
 function binding(text: string): InputBinding {
   const parsed = parseInputBinding(text);
@@ -104,5 +105,83 @@ describe('editor input binding: the comment edit', () => {
   it('declines a model without forward()', () => {
     const noForward = model.replace('forward', 'step');
     assert.equal(inputCommentEdit(noForward, { from: 0, to: noForward.length }, binding('x: (N, 4)'), true), null);
+  });
+});
+
+describe('editor input binding: a Keras functional model', () => {
+  const HEAD = 'import keras\nfrom keras import layers\n\n';
+  // A feature count read from downloaded data: unknown to the analysis.
+  const MODULE = `${HEAD}inputs = keras.Input(shape=(120, raw_data.shape[-1]), name="series")
+x = layers.LSTM(16)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs=inputs, outputs=outputs)
+`;
+  const FACTORY = `${HEAD}def build():
+    inputs = keras.Input(shape=(120, raw_data.shape[-1]), name="series")
+    x = layers.LSTM(16)(inputs)
+    return keras.Model(
+        inputs, layers.Dense(1)(x))
+`;
+  /** LSTM 4·16·(14+16+1) = 1,984, Dense 17. */
+  const TOTAL = 2001;
+  const only = (text: string): ModelInfo => {
+    const a = analyze(text, 'python', {});
+    assert.equal(a.models.length, 1, JSON.stringify(a.models.map((m) => m.name)));
+    return a.models[0];
+  };
+
+  it('finds the Model(...) line, not a class that subclasses keras.Model, nor a comment', () => {
+    const text = `class Net(keras.Model):\n    pass\n\n# keras.Model(a, b) in a comment\nm = tf.keras.models.Model(a, b)\n`;
+    const found = findFunctionalModelLine(text, { from: 0, to: text.length });
+    assert.equal(found?.lineStart, text.indexOf('m = tf'));
+    assert.equal(findFunctionalModelLine('class Net(keras.Model):\n    pass\n', { from: 0, to: 33 }), null);
+  });
+
+  it('says when a functional model leaves an input size unknown, and not for a declared one or a class', () => {
+    assert.equal(functionalInputsUnknown(MODULE, only(MODULE)), true);
+    const declared = MODULE.replace('raw_data.shape[-1]', '14');
+    assert.equal(functionalInputsUnknown(declared, only(declared)), false);
+    const subclass = `${HEAD}class Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.d = layers.Dense(4)\n\n    def call(self, x):\n        return self.d(x)\n`;
+    assert.equal(functionalInputsUnknown(subclass, only(subclass)), false);
+    // A Sequential built on keras.Input is bound the same way; one not built has no rank to bind.
+    const sequential = `${HEAD}model = keras.Sequential([\n    keras.Input(shape=(raw.shape[1],)),\n    layers.Dense(4),\n])\n`;
+    assert.equal(functionalInputsUnknown(sequential, only(sequential)), true);
+    const out = apply(sequential, inputCommentEdit(sequential, only(sequential), binding('(N, 14)'), true));
+    assert.ok(out.includes('# layer-lens: (N, 14)\nmodel = keras.Sequential(['), out);
+    assert.equal(only(out).totalParams, 60);
+    const unbuilt = `${HEAD}model = keras.Sequential([layers.Dense(4)])\n`;
+    assert.equal(functionalInputsUnknown(unbuilt, only(unbuilt)), false);
+  });
+
+  it('writes the comment above the model line in the form the analysis reads, and the total becomes known', () => {
+    const m = only(MODULE);
+    assert.equal(m.totalParams, null);
+    const out = apply(MODULE, inputCommentEdit(MODULE, m, { name: m.inputs[0].name, shape: ['N', 120, 14] }, true));
+    assert.ok(out.includes('# layer-lens: series: (N, 120, 14)\nmodel = keras.Model('), out);
+    assert.equal(out.replace('# layer-lens: series: (N, 120, 14)\n', ''), MODULE, 'nothing else changed');
+    assert.equal(only(out).totalParams, TOTAL);
+  });
+
+  it('keeps the indentation inside a factory, over a call split across lines', () => {
+    const m = only(FACTORY);
+    const out = apply(FACTORY, inputCommentEdit(FACTORY, m, binding('series: (N, 120, 14)'), true));
+    assert.ok(out.includes('    # layer-lens: series: (N, 120, 14)\n    return keras.Model(\n'), out);
+    assert.equal(only(out).totalParams, TOTAL);
+  });
+
+  it('replaces a binding comment already above the model line instead of stacking a second', () => {
+    const once = apply(MODULE, inputCommentEdit(MODULE, only(MODULE), binding('series: (N, 120, 7)'), true));
+    const twice = apply(once, inputCommentEdit(once, only(once), binding('series: (N, 120, 14)'), true));
+    assert.equal(twice.match(/# layer-lens:/g)?.length, 1, twice);
+    assert.ok(twice.includes('# layer-lens: series: (N, 120, 14)\nmodel = keras.Model('), twice);
+    assert.equal(only(twice).totalParams, TOTAL);
+  });
+
+  it('anchors a class model at forward()/call(), and declines a tfjs model', () => {
+    assert.equal(bindingAnchor(model, { span: whole, framework: 'pytorch', inputs: [] })?.lineStart, model.indexOf('    def forward'));
+    assert.equal(bindingAnchor('const m = tf.sequential();\n', { span: { from: 0, to: 26 }, framework: 'tfjs', inputs: [{ name: 'x', shape: ['N', 'D'] }] }), null);
+    // A Sequential not built on keras.Input: the analysis reads no comment for it, so none is written.
+    const unbuilt = `${HEAD}model = keras.Sequential([layers.Dense(4)])\n`;
+    assert.equal(bindingAnchor(unbuilt, only(unbuilt)), null);
   });
 });

@@ -10,8 +10,11 @@ const bundle: Record<string, string> = JSON.parse(readFileSync(join(import.meta.
 /** The first-argument string literals of `l10n.t(...)` and `t(...)` calls. */
 function localisedMessages(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const file of readdirSync(editorDir).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(join(editorDir, file), 'utf8');
+  // The text side of "Set input shape…" is pure core, but its messages reach the user through the editor's `t`.
+  const files = [...readdirSync(editorDir).filter((f) => f.endsWith('.ts')).map((f) => join(editorDir, f)), join(import.meta.dirname, '../../src/analysis/inputComment.ts')];
+  for (const path of files) {
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    const text = readFileSync(path, 'utf8');
     for (const m of text.matchAll(/(?:\bl10n\.t|[^.\w]t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g)) found.set(m[2].replace(/\\(.)/g, '$1'), file);
   }
   return found;
