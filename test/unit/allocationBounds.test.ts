@@ -74,6 +74,14 @@ describe('walks over collections charged by length (issue 19)', function () {
     );
   });
 
+  it('builds no dict key for a tuple nested in itself', () => {
+    // `t = (t, t)` 40 times spells out a key of about 2⁴⁰ characters: before the bound, `t in d`
+    // ran out of memory (or for minutes); now the key is unknown, as an unhashable one is.
+    const text = ['t = (0,)', 'for i in range(40):', '    t = (t, t)', 'd = {0: 1}', 'x = t in d', 'd[t] = 2', 'import torch.nn as nn', 'fc = nn.Linear(len(d), 2)', ''].join('\n');
+    const analysis = analyze(text, 'python');
+    assert.ok(JSON.stringify(analysis).length < 100_000, 'the analysis is small');
+  });
+
   it('leaves work on short collections within the budget', () => {
     const text = ['a = [0] * 16', 's = "x" * 64', 'n = 0', 'for i in range(200):', '    n = (1 in a) and a.count(0) and s.find("y") and a[1:] == a[:-1]', ''].join('\n');
     const messages = analyze(text, 'python').findings.map((f) => f.message);
