@@ -34,3 +34,44 @@ export function beyondBoundMessage(what: string, size: number, bound: number): s
   const amount = Number.isFinite(size) ? size.toLocaleString('en') : 'unboundedly many';
   return `${what} of ${amount} would exceed the analysis's bound of ${bound.toLocaleString('en')}; its value is unknown`;
 }
+
+/**
+ * How many characters of a string count as one item of a walk: a scan over characters (`str.find`,
+ * `str.upper`, comparing two strings) is cheaper per unit than one over values, as building a
+ * string is charged per 64 characters and a list per 16 items.
+ */
+export const CHARS_PER_WALKED_ITEM = 4;
+
+/**
+ * Counts the items that operations over existing collections walk (a membership test, `list.index`,
+ * a comparison of two lists, a copy, a slice, `str.find`) and charges the step budget for them at
+ * the rate at which building is charged (chargeFor). Such an operation is one expression, hence one
+ * step, however long its collection: `1 in a` on a 100,000-item list in nested loops would
+ * otherwise run for minutes within the budget. Walks add up across operations, so a model that
+ * walks a few short lists pays almost nothing, and the meter charges every 1,024 items as they are
+ * walked, so a single walk that would never end (a comparison of lists nested in themselves, shared
+ * at every level) is stopped part-way by the budget, not after it.
+ */
+export class WalkMeter<Site> {
+  private pending = 0;
+
+  /**
+   * @param charge charges the step budget that many steps at a site, naming the walk (for the
+   * budget's finding); it throws when the budget is gone.
+   */
+  constructor(private readonly charge: (steps: number, site: Site, what: string) => void) {}
+
+  /** Notes `items` more items walked by `what` (`\`in\` over a list of 100,000 items`). */
+  walked(items: number, site: Site, what: string): void {
+    this.pending += items;
+    if (this.pending < 1024) return;
+    const steps = Math.floor(this.pending / 16);
+    this.pending -= steps * 16;
+    this.charge(steps, site, what);
+  }
+
+  /** Notes a walk over `length` characters of a string. */
+  walkedChars(length: number, site: Site, what: string): void {
+    this.walked(Math.ceil(length / CHARS_PER_WALKED_ITEM), site, what);
+  }
+}

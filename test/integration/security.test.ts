@@ -6,11 +6,31 @@ import * as vscode from 'vscode';
 import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layerLens, openUntitled, positionOf } from './editorHelpers';
 
 /**
- * Membership tests on a 100,000-item list in two nested loops: about 6.5·10⁹ comparisons within the
- * step budget, which only the worker's 2 s deadline stops (the allocation and symbolic bounds stop
- * the issue's other inputs at once). Line 5 is the hot one.
+ * Products of symbolic sizes at the edge of the symbolic bounds (src/analysis/shapes.ts) in two
+ * nested loops: each `p * p` multiplies two 15-term polynomials over 480-character names before the
+ * result is found to exceed the bounds, about half a millisecond for one step of the budget, so the
+ * whole budget takes about 25 s, which only the worker's 2 s deadline stops. (The membership bomb
+ * this test used before is now charged by the length of the list it walks, and the step budget
+ * stops it at once; test/unit/pathologicalInputs.ts holds the same text.) Line 13 is the hot one.
  */
-const pathological = ['a = [0] * 100000', 'n = 0', 'for i in range(1000):', '    for j in range(1000):', '        if 1 in a:', '            n = n + 1', ''].join('\n');
+const names = ['A', 'B', 'C', 'D', 'E'].map((c) => c.repeat(480));
+const pathological = [
+  'import torch',
+  'import torch.nn as nn',
+  'class Net(nn.Module):',
+  '    def __init__(self):',
+  '        super().__init__()',
+  '        self.fc = nn.Linear(4, 4)',
+  `    def forward(self, x):  # layer-lens: x: (${names.join(', ')})`,
+  '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + x.shape[4]',
+  '        p = n * n',
+  '        m = 0',
+  '        for i in range(1000):',
+  '            for j in range(1000):',
+  '                m = p * p',
+  '        return torch.zeros(m)',
+  '',
+].join('\n');
 
 /**
  * Measures how late the extension host's event loop runs while `during` runs: a chain of zero-delay
@@ -89,7 +109,7 @@ describe('security: a pathological file never blocks the extension host (issue 1
       // waits for a new file's analysis synchronously, at most 1 s (HOST_WAIT_MS): that designed
       // wait is left out of the measurement. The host's thread is held during it, so the test sees
       // a busy worker only once the wait is over: hovers before that are not measured.
-      const hints = Promise.resolve(vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 6, 0))).catch(() => undefined);
+      const hints = Promise.resolve(vscode.commands.executeCommand('vscode.executeInlayHintProvider', bomb.uri, new vscode.Range(0, 0, 15, 0))).catch(() => undefined);
       const hintsStarted = performance.now();
       for (let i = 0; i < 400 && api.analysisRunner().busyWorkers === 0 && !stoppedYet; i++) await hoverMs();
       const hintsMs = performance.now() - hintsStarted;

@@ -12,7 +12,7 @@ import { isPendingAnalysis } from '../../src/shared/analysisWorker';
 import { AnalysisWorkerPool, workerIncrementalAnalyzer } from '../../src/node/analysisWorkerPool';
 import { pathologicalInputs } from './pathologicalInputs';
 
-/** The one input only the deadline stops (membership tests on a large list). */
+/** The one input only the deadline stops (products of symbolic sizes at the edge of the symbolic bounds). */
 const slowInput = pathologicalInputs.find((i) => !i.bounded)!;
 
 const root = join(__dirname, '..', '..');

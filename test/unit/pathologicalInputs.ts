@@ -72,12 +72,45 @@ export const pathologicalInputs: PathologicalInput[] = [
     ].join('\n'),
   },
   {
-    // Each membership test scans 100,000 items for one step of the budget, 65,536 times (two
-    // nested loops of 256 passes): about 6.5·10⁹ comparisons, which only the worker's or the
-    // CLI's deadline stops.
+    // Each membership test walks 100,000 items, and is charged the step budget by that length
+    // (allocation.ts's WalkMeter), so the loop's share of the budget stops it after a few dozen
+    // tests instead of 65,536 (about 6.5·10⁹ comparisons, which only the deadline stopped before).
     name: 'membership in a large list',
     language: 'python',
-    bounded: false,
+    bounded: true,
     text: 'a = [0] * 100000\nn = 0\nfor i in range(1000):\n    for j in range(1000):\n        if 1 in a:\n            n = n + 1\n',
   },
+  {
+    // Products of symbolic sizes at the edge of the symbolic bounds (src/analysis/shapes.ts): each
+    // `p * p` multiplies two 15-term polynomials over 480-character names (225 products of long
+    // terms) before the result is found to exceed the bounds, about half a millisecond for one step
+    // of the budget. The whole budget's worth takes about 25 s: finite, but only the worker's or the
+    // CLI's deadline stops it within 2 s.
+    name: 'symbolic products at the bounds',
+    language: 'python',
+    bounded: false,
+    text: slowSymbolicProducts(),
+  },
 ];
+
+/** The text of the input only the deadline stops; its hot line is the 14th (`m = p * p`). */
+export function slowSymbolicProducts(): string {
+  const names = ['A', 'B', 'C', 'D', 'E'].map((c) => c.repeat(480));
+  return [
+    'import torch',
+    'import torch.nn as nn',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(4, 4)',
+    `    def forward(self, x):  # layer-lens: x: (${names.join(', ')})`,
+    '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + x.shape[4]',
+    '        p = n * n',
+    '        m = 0',
+    '        for i in range(1000):',
+    '            for j in range(1000):',
+    '                m = p * p',
+    '        return torch.zeros(m)',
+    '',
+  ].join('\n');
+}

@@ -17,6 +17,7 @@ function host(gaps: string[]): OperatorHost {
     gap: (_site, message) => gaps.push(message),
     // The step budget is the interpreter's; operators only report what they build (issue 19).
     charge: () => undefined,
+    walked: () => undefined,
   };
 }
 

@@ -6,7 +6,7 @@
 // runs out the interpreter produces unknowns and one 'budget' finding.
 
 import type { Finding, Fix, Severity, Span } from '../types';
-import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS } from '../allocation';
+import { beyondBoundMessage, chargeFor, fitsCollection, MAX_COLLECTION_ITEMS, WalkMeter } from '../allocation';
 import { formatDim, isKnown, subDim, symDim, unknownDim, type Dim } from '../shapes';
 import type { Arg, Expr, FunctionDef, Module, Param, Stmt } from './ast';
 import { lineAt } from '../lineIndex';
@@ -136,7 +136,11 @@ export class BudgetExhausted extends Error {}
  * BudgetExhausted so that every place that lets a budget unwind lets this one too.
  */
 class LoopBudgetExceeded extends BudgetExhausted {
-  constructor(readonly frame: LoopFrame) {
+  constructor(
+    readonly frame: LoopFrame,
+    /** The walk over a collection that spent the last of the loop's share, if one did. */
+    readonly walk: string | null,
+  ) {
     super('loop budget');
   }
 }
@@ -221,6 +225,7 @@ export class Interpreter {
       },
       gap: (site, message) => this.gap(site, message),
       charge: (n, site) => this.charge(n, site),
+      walked: (items, site, what) => this.walks.walked(items, site, what),
     };
     this.hooks = setup.hooks(this);
     const table = setup.builtins(this);
@@ -286,6 +291,24 @@ export class Interpreter {
     this.step(site, site.file);
   }
 
+  /** The walk being charged right now (named in the budget's findings), else null. */
+  private chargingWalk: string | null = null;
+
+  /**
+   * Charges the step budget for the items that operations over existing collections walk
+   * (membership tests, comparisons, copies, slices, string scans), in proportion to their length
+   * (allocation.ts).
+   */
+  readonly walks = new WalkMeter<CallSite>((steps, site, what) => {
+    this.chargingWalk = what;
+    try {
+      // charge() adds one step of its own.
+      this.charge(steps - 1, site);
+    } finally {
+      this.chargingWalk = null;
+    }
+  });
+
   /** Loops now running, outermost first, each with its own step limit; and the lowest of those limits. */
   private readonly loopFrames: LoopFrame[] = [];
   private loopLimit = Infinity;
@@ -298,12 +321,13 @@ export class Interpreter {
     if (++this.steps > this.loopLimit && this.steps <= this.budgets.steps) {
       // The outermost loop past its share is the one that ran away.
       const frame = this.loopFrames.find((f) => this.steps > f.limit)!;
-      throw new LoopBudgetExceeded(frame);
+      throw new LoopBudgetExceeded(frame, this.chargingWalk);
     }
     if (this.steps > this.budgets.steps) {
       if (!this.exhausted) {
         this.exhausted = true;
-        this.report('budget', 'warning', { ...site, file }, `analysis stopped here: step budget of ${this.budgets.steps} exhausted; later shapes are unknown`);
+        const walk = this.chargingWalk === null ? '' : ` (the last step: ${this.chargingWalk}, charged by its length)`;
+        this.report('budget', 'warning', { ...site, file }, `analysis stopped here: step budget of ${this.budgets.steps} exhausted${walk}; later shapes are unknown`);
       }
       throw new BudgetExhausted();
     }
@@ -328,7 +352,8 @@ export class Interpreter {
     } catch (e) {
       if (!(e instanceof LoopBudgetExceeded) || e.frame !== frame) throw e;
       const spent = this.steps - start;
-      this.report('budget', 'warning', site, `loop stopped after ${spent} steps (its share of the step budget); values it computes may be incomplete, the rest of the model goes on`);
+      const walk = e.walk === null ? '' : `, the last of them for ${e.walk}`;
+      this.report('budget', 'warning', site, `loop stopped after ${spent} steps (its share of the step budget${walk}); values it computes may be incomplete, the rest of the model goes on`);
       // A loop that made no module until it stopped was computing values (a table filled element
       // by element), not building the model: the model's totals stay known.
       if (this.modulesCreated === modulesBefore) this.budgetHits--;
@@ -1361,6 +1386,7 @@ export class Interpreter {
           if (!r) return obj.items.length === 0 ? { k: obj.k, items: [] } : unknown('slice with unknown bounds', site);
           const items: Value[] = [];
           for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) items.push(obj.items[i]);
+          this.walks.walked(items.length, site, `a slice of ${items.length} items`);
           return { k: obj.k, items };
         }
         return unknown(`${obj.k} index ${describe(idx)}`, site);
@@ -1452,6 +1478,9 @@ export class Interpreter {
 
   /** `str(v)` when it is known, else null. */
   toStr(v: Value): string | null {
+    v = force(v);
+    // Writing out a list or tuple walks all of it.
+    if (v.k === 'list' || v.k === 'tuple') this.walks.walked(v.items.length, this.anchor, `writing out a ${v.k} of ${v.items.length} items`);
     return toStr(v);
   }
 

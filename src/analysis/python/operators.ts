@@ -5,7 +5,7 @@
 
 import { addDim, compareDims, exceededSymbolicBound, floorDivDim, formatDim, isKnown, isUnknown, modDim, mulDim, subDim, symbolicBoundMessage, unknownDim, type Dim } from '../shapes';
 import { FALSE, TRUE, describe, dictKey, force, int, str, unknown, type CallSite, type InstanceV, type Value } from './values';
-import { beyondBoundMessage, chargeFor, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
+import { beyondBoundMessage, chargeFor, CHARS_PER_WALKED_ITEM, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
 
 /** What the operators need of the interpreter. */
 export interface OperatorHost {
@@ -17,6 +17,8 @@ export interface OperatorHost {
   gap(site: CallSite, message: string): void;
   /** Counts work against the step budget (the size of a value built). */
   charge(n: number, site: CallSite): void;
+  /** Counts the items an operation over existing values walks, named by `what` (allocation.ts's WalkMeter). */
+  walked(items: number, site: CallSite, what: string): void;
 }
 
 /** Format strings longer than this are not formatted: the result is an unknown string, with a finding. */
@@ -147,14 +149,21 @@ export function compareValues(host: OperatorHost, op: string, a: Value, b: Value
   }
   if (op === 'in' || op === 'not in') {
     let found: boolean | undefined;
-    if (b.k === 'str' && a.k === 'str') found = b.v.includes(a.v);
-    else if (b.k === 'dict') {
+    // A membership test walks its container: charged by length, so that `1 in a` over a long
+    // list in nested loops ends with the budget rather than running for minutes.
+    if (b.k === 'str' && a.k === 'str') {
+      host.walked(Math.ceil(b.v.length / CHARS_PER_WALKED_ITEM), site, `\`${op}\` over a string of ${b.v.length} characters`);
+      found = b.v.includes(a.v);
+    } else if (b.k === 'dict') {
       const k = dictKey(a);
       found = k ? b.entries.has(k) : undefined;
     } else if (b.k === 'list' || b.k === 'tuple' || b.k === 'set') {
       found = false;
+      const what = `\`${op}\` over a ${b.k} of ${b.items.length} items`;
+      const visit = (items: number) => host.walked(items, site, what);
       for (const item of b.items) {
-        const eq = valuesEqual(a, item);
+        visit(1);
+        const eq = valuesEqual(a, item, visit);
         if (eq === true) {
           found = true;
           break;
@@ -168,7 +177,7 @@ export function compareValues(host: OperatorHost, op: string, a: Value, b: Value
     return (op === 'in') === found ? TRUE : FALSE;
   }
   if (op === '==' || op === '!=') {
-    const eq = valuesEqual(a, b);
+    const eq = valuesEqual(a, b, (items) => host.walked(items, site, `\`${op}\` between a ${a.k} and a ${b.k}`));
     if (eq === undefined) return unknown('comparison of unknowns', null);
     return (op === '==') === eq ? TRUE : FALSE;
   }
@@ -187,6 +196,7 @@ export function compareValues(host: OperatorHost, op: string, a: Value, b: Value
     return r ? TRUE : FALSE;
   }
   if (a.k === 'str' && b.k === 'str') {
+    host.walked(Math.ceil(Math.min(a.v.length, b.v.length) / CHARS_PER_WALKED_ITEM), site, `\`${op}\` between strings`);
     const r = op === '<' ? a.v < b.v : op === '<=' ? a.v <= b.v : op === '>' ? a.v > b.v : a.v >= b.v;
     return r ? TRUE : FALSE;
   }
@@ -335,7 +345,12 @@ export function sliceIndices(length: number, s: { lo: Value; hi: Value; step: Va
 }
 
 /** Python `==` when decidable. */
-export function valuesEqual(a: Value, b: Value): boolean | undefined {
+/**
+ * Python's `==` on abstract values; undefined when it is not decidable. `visit`, when given, is
+ * told how many items (and, in CHARS_PER_WALKED_ITEM units, characters) the comparison walks as it
+ * walks them, so the step budget can stop a comparison of lists nested in themselves part-way.
+ */
+export function valuesEqual(a: Value, b: Value, visit?: (items: number) => void): boolean | undefined {
   a = force(a);
   b = force(b);
   if (a.k === 'unknown' || b.k === 'unknown') return undefined;
@@ -349,13 +364,17 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
   if (a.k === 'int' || b.k === 'int') {
     if ((a.k === 'int' && isUnknown(a.v)) || (b.k === 'int' && isUnknown(b.v))) return undefined;
   }
-  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  if (a.k === 'str' && b.k === 'str') {
+    if (visit && a.v.length === b.v.length) visit(Math.ceil(a.v.length / CHARS_PER_WALKED_ITEM));
+    return a.v === b.v;
+  }
   if (a.k === 'none' || b.k === 'none') return a.k === b.k;
   if ((a.k === 'tuple' || a.k === 'list') && (b.k === 'tuple' || b.k === 'list')) {
     if (a.items.length !== b.items.length) return false;
     let all: boolean | undefined = true;
     for (let i = 0; i < a.items.length; i++) {
-      const e = valuesEqual(a.items[i], b.items[i]);
+      visit?.(1);
+      const e = valuesEqual(a.items[i], b.items[i], visit);
       if (e === false) return false;
       if (e === undefined) all = undefined;
     }

@@ -400,17 +400,36 @@ export function truthy(v: Value): boolean | undefined {
 
 /** The dict key of a value (str and int keys; others are not supported as keys). */
 export function dictKey(v: Value): string | null {
+  return boundedDictKey(v, { left: MAX_DICT_KEY_CHARS });
+}
+
+/**
+ * Dict keys longer than this are not built; the key is then unknown, as an unhashable one is. A
+ * tuple nested in itself (`t = (t, t)` 30 times) would otherwise spell out a key of billions of
+ * characters, exhausting the memory in one call (issue 19).
+ */
+const MAX_DICT_KEY_CHARS = 100_000;
+
+/** dictKey, spending `budget.left` characters on the keys it builds, nested ones included. */
+function boundedDictKey(v: Value, budget: { left: number }): string | null {
   v = force(v);
-  if (v.k === 'str') return `s:${v.v}`;
-  if (v.k === 'int' && isKnown(v.v)) return `i:${v.v}`;
-  if (v.k === 'bool') return `i:${v.v ? 1 : 0}`;
-  if (v.k === 'none') return 'none';
-  if (v.k === 'tuple') {
-    const parts = v.items.map(dictKey);
-    return parts.every((p) => p !== null) ? `t:(${parts.join(',')})` : null;
-  }
-  if (v.k === 'class' || v.k === 'func') return `o:${v.name}`;
-  return null;
+  let key: string | null = null;
+  if (v.k === 'str') key = `s:${v.v}`;
+  else if (v.k === 'int' && isKnown(v.v)) key = `i:${v.v}`;
+  else if (v.k === 'bool') key = `i:${v.v ? 1 : 0}`;
+  else if (v.k === 'none') key = 'none';
+  else if (v.k === 'tuple') {
+    const parts: string[] = [];
+    for (const item of v.items) {
+      const part = boundedDictKey(item, budget);
+      if (part === null) return null;
+      parts.push(part);
+    }
+    key = `t:(${parts.join(',')})`;
+  } else if (v.k === 'class' || v.k === 'func') key = `o:${v.name}`;
+  if (key === null) return null;
+  budget.left -= key.length;
+  return budget.left < 0 ? null : key;
 }
 
 /** The Python type name of a value, for messages. */

@@ -6,7 +6,7 @@
 // a finding. Nothing else escapes: what cannot be followed becomes an unknown value.
 
 import type { SyntaxNode } from '@lezer/common';
-import { beyondBoundMessage, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS } from '../allocation';
+import { beyondBoundMessage, fitsCollection, fitsString, MAX_COLLECTION_ITEMS, MAX_STRING_CHARS, WalkMeter } from '../allocation';
 import { bool, type ClassValue, describe, num, Scope, str, truthy, UNDEF, unknown, type Value } from './jsValues';
 
 /** What the evaluator needs from the framework layer. */
@@ -85,6 +85,16 @@ export class Interpreter {
   private tick(node: SyntaxNode): void {
     if (++this.steps > this.budgets.steps) throw new BudgetExhausted(node.from, `the step budget (${this.budgets.steps}) ran out`);
   }
+
+  /**
+   * Charges the step budget for the items that array operations walk or copy (includes, join,
+   * slice, concat, spreads, reverse …) and the characters of strings compared or joined, in
+   * proportion to their length (allocation.ts): each is one expression however long its array.
+   */
+  private readonly walks = new WalkMeter<SyntaxNode>((steps, node, what) => {
+    this.steps += steps;
+    if (this.steps > this.budgets.steps) throw new BudgetExhausted(node.from, `the step budget (${this.budgets.steps}) ran out (the last step: ${what}, charged by its length)`);
+  });
 
   // ---- Statements ----
 
@@ -503,6 +513,7 @@ export class Interpreter {
         const next = parts[i + 1];
         if (!next) continue;
         const v = this.eval(next, scope);
+        if (v.t === 'array') this.walks.walked(v.items.length, next, `a spread of ${v.items.length} items`);
         if (v.t === 'array') out.push(...v.items);
         else out.push(unknown(`the spread \`${this.src(next)}\` is not a known array`, next.from));
         i++;
@@ -604,6 +615,7 @@ export class Interpreter {
   /** Binary arithmetic and comparison on known values. */
   arith(o: string, a: Value, b: Value, node: SyntaxNode): Value {
     if (o === '===' || o === '==' || o === '!==' || o === '!=') {
+      if (a.t === 'str' && b.t === 'str' && a.v.length === b.v.length) this.walks.walkedChars(a.v.length, node, `\`${o}\` between strings of ${a.v.length} characters`);
       const eq = this.equal(a, b);
       if (eq === null) return unknown(`\`${this.src(node).slice(0, 60)}\` is not known statically`, node.from);
       return bool(o.startsWith('!') ? !eq : eq);
@@ -616,6 +628,7 @@ export class Interpreter {
         this.host.gap(node, message);
         return unknown(message, node.from);
       }
+      if (sa !== null && sb !== null) this.walks.walkedChars(sa.length + sb.length, node, `a string of ${sa.length + sb.length} characters`);
       return sa !== null && sb !== null ? str(sa + sb) : unknown('a string built from unknown parts', node.from);
     }
     if (a.t !== 'num' || b.t !== 'num') {
@@ -808,6 +821,8 @@ export class Interpreter {
 
   private arrayMethod(arr: { t: 'array'; items: Value[] }, key: string, node: SyntaxNode): Value {
     const builtin = (call: (args: Value[], callNode: SyntaxNode) => Value): Value => ({ t: 'builtin', name: `Array.${key}`, call });
+    // Notes a walk over the array (or `items` items) when the method is called.
+    const walk = (callNode: SyntaxNode, items = arr.items.length) => this.walks.walked(items, callNode, `Array.${key} over ${items} items`);
     switch (key) {
       case 'push':
         return builtin((args) => {
@@ -845,32 +860,47 @@ export class Interpreter {
             this.host.gap(node, message);
             return unknown(message, node.from);
           }
+          walk(node, count);
           return { t: 'array', items: [...arr.items, ...args.flatMap((a) => (a.t === 'array' ? a.items : [a]))] };
         });
       case 'slice':
         return builtin((args) => {
           const a = args[0]?.t === 'num' ? args[0].v : undefined;
           const b = args[1]?.t === 'num' ? args[1].v : undefined;
-          return { t: 'array', items: arr.items.slice(a, b) };
+          const items = arr.items.slice(a, b);
+          walk(node, items.length);
+          return { t: 'array', items };
         });
       case 'includes':
-        return builtin((args) => bool(arr.items.some((x) => this.equal(x, args[0] ?? UNDEF) === true)));
+        return builtin((args, n) => {
+          walk(n);
+          return bool(arr.items.some((x) => this.equal(x, args[0] ?? UNDEF) === true));
+        });
       case 'join':
-        return builtin((args) => {
+        return builtin((args, n) => {
+          walk(n);
           const sep = args[0]?.t === 'str' ? args[0].v : ',';
           return arr.items.every((x) => x.t === 'num' || x.t === 'str') ? str(arr.items.map((x) => String((x as { v: unknown }).v)).join(sep)) : unknown('join of unknown values', node.from);
         });
       case 'fill':
-        return builtin((args) => {
+        return builtin((args, n) => {
+          walk(n);
           arr.items = arr.items.map(() => args[0] ?? UNDEF);
           return arr;
         });
       case 'keys':
-        return builtin(() => ({ t: 'array', items: arr.items.map((_, i) => num(i)) }));
+        return builtin((_args, n) => {
+          walk(n);
+          return { t: 'array', items: arr.items.map((_, i) => num(i)) };
+        });
       case 'entries':
-        return builtin(() => ({ t: 'array', items: arr.items.map((x, i) => ({ t: 'array', items: [num(i), x] })) }));
+        return builtin((_args, n) => {
+          walk(n);
+          return { t: 'array', items: arr.items.map((x, i) => ({ t: 'array', items: [num(i), x] })) };
+        });
       case 'reverse':
-        return builtin(() => {
+        return builtin((_args, n) => {
+          walk(n);
           arr.items.reverse();
           return arr;
         });

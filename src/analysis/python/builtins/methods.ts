@@ -47,7 +47,12 @@ export function builtinMethod(interp: Interpreter, obj: Value, name: string, sit
 }
 
 export function strMethod(interp: Interpreter, s: string, name: string): Value | undefined {
-  const m = (fn: NativeFn) => bound(name, fn);
+  // Every method below scans its string (find, count, upper, strip …): charged by its length.
+  const m = (fn: NativeFn) =>
+    bound(name, (args, kw, site) => {
+      interp.walks.walkedChars(s.length, site, `str.${name} over a string of ${s.length} characters`);
+      return fn(args, kw, site);
+    });
   switch (name) {
     case 'format':
       return m((args, kw) => {
@@ -119,6 +124,9 @@ export function strMethod(interp: Interpreter, s: string, name: string): Value |
 
 export function seqMethod(interp: Interpreter, obj: { k: 'list' | 'tuple'; items: Value[] }, name: string, site: CallSite): Value | undefined {
   const m = (fn: NativeFn) => bound(name, fn);
+  // The methods that walk the whole sequence (index, count, copy, reverse) are charged by its length.
+  const what = () => `${obj.k}.${name} over ${obj.items.length} items`;
+  const visit = (items: number) => interp.walks.walked(items, site, what());
   switch (name) {
     case 'append':
       return m((args) => {
@@ -147,15 +155,29 @@ export function seqMethod(interp: Interpreter, obj: { k: 'list' | 'tuple'; items
       });
     case 'index':
       return m((args) => {
-        const i = obj.items.findIndex((v) => valuesEqual(v, args[0] ?? NONE) === true);
+        const i = obj.items.findIndex((v) => {
+          visit(1);
+          return valuesEqual(v, args[0] ?? NONE, visit) === true;
+        });
         return i >= 0 ? int(i) : unknown('index');
       });
     case 'count':
-      return m((args) => int(obj.items.filter((v) => valuesEqual(v, args[0] ?? NONE) === true).length));
+      return m((args) =>
+        int(
+          obj.items.filter((v) => {
+            visit(1);
+            return valuesEqual(v, args[0] ?? NONE, visit) === true;
+          }).length,
+        ),
+      );
     case 'copy':
-      return m(() => ({ k: obj.k, items: [...obj.items] }));
+      return m(() => {
+        visit(obj.items.length);
+        return { k: obj.k, items: [...obj.items] };
+      });
     case 'reverse':
       return m(() => {
+        visit(obj.items.length);
         obj.items.reverse();
         return NONE;
       });
