@@ -3,6 +3,7 @@
 // it was stopped), and a hover link cannot make the editor open a URI. The latency test runs in both
 // hosts: worker threads in the Node host, Web Workers in the web host (src/web/).
 import * as vscode from 'vscode';
+import { slowSymbolicProducts } from '../unit/pathologicalInputs';
 import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layerLens, openUntitled, positionOf } from './editorHelpers';
 
 /**
@@ -11,26 +12,9 @@ import { check, closeDocument, diagnosticsWhen, examplesFolder, hoverText, layer
  * result is found to exceed the bounds, about half a millisecond for one step of the budget, so the
  * whole budget takes about 25 s, which only the worker's 2 s deadline stops. (The membership bomb
  * this test used before is now charged by the length of the list it walks, and the step budget
- * stops it at once; test/unit/pathologicalInputs.ts holds the same text.) Line 13 is the hot one.
+ * stops it at once.) Line 13 is the hot one.
  */
-const names = ['A', 'B', 'C', 'D', 'E'].map((c) => c.repeat(480));
-const pathological = [
-  'import torch',
-  'import torch.nn as nn',
-  'class Net(nn.Module):',
-  '    def __init__(self):',
-  '        super().__init__()',
-  '        self.fc = nn.Linear(4, 4)',
-  `    def forward(self, x):  # layer-lens: x: (${names.join(', ')})`,
-  '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + x.shape[4]',
-  '        p = n * n',
-  '        m = 0',
-  '        for i in range(1000):',
-  '            for j in range(1000):',
-  '                m = p * p',
-  '        return torch.zeros(m)',
-  '',
-].join('\n');
+const pathological = slowSymbolicProducts();
 
 /**
  * Measures how late the extension host's event loop runs while `during` runs: a chain of zero-delay
