@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-core, extension-worker, extension-web, extension-web-worker, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-features, extension-worker, extension-web, extension-web-worker, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -39,7 +39,7 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
-    plugins: [siblingBundle('./analysis.js')],
+    plugins: [siblingBundle('./analysis.js'), siblingBundle('./features.js')],
   },
   // The analysis core for the Node host, required by node.js on the first analysis (src/editor/core.ts).
   'extension-core': {
@@ -47,6 +47,15 @@ const targets = {
     outfile: 'dist/extension/analysis.js',
     platform: 'node',
     format: 'cjs',
+  },
+  // What the Node host's panel, export, walkthrough and Live Share commands do, required by node.js on
+  // the first use of one of them (src/editor/lazyFeatures.ts), so activation compiles only their registration.
+  'extension-features': {
+    entryPoints: ['src/editor/features.ts'],
+    outfile: 'dist/extension/features.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
   },
   // The analysis worker of the Node host (src/node/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
   'extension-worker': {
@@ -126,6 +135,7 @@ if (only.includes('extension-node') && !only.includes('extension-core')) only.pu
 // So is the command: its analysis child loads the bundle with the analysis.
 if (only.includes('cli') && !only.includes('cli-analysis')) only.push('cli-analysis');
 if (only.includes('extension-node') && !only.includes('extension-worker')) only.push('extension-worker');
+if (only.includes('extension-node') && !only.includes('extension-features')) only.push('extension-features');
 // So is the web extension: its analysis runs in a Web Worker of its own bundle.
 if (only.includes('extension-web') && !only.includes('extension-web-worker')) only.push('extension-web-worker');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));

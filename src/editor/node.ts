@@ -10,6 +10,7 @@ import { loadBundle } from '../node/codeCache';
 import { realpath, workerAnalysisRunner } from '../node/nodeHost';
 import { provideAnalysisCore, provideAnalysisRunner, type AnalysisCore } from './core';
 import { activate as activateAdapters } from './extension';
+import { provideFeatures, type Features } from './lazyFeatures';
 import { provideRealpath } from './importGuard';
 
 provideRealpath(realpath);
@@ -24,6 +25,11 @@ let codeCacheDir: string | undefined;
  * the analysis is right.
  */
 const saveCodeCacheAfterMs = 10_000;
+
+// The panel, export, walkthrough and Live Share implementations are a third bundle
+// (dist/extension/features.js), required when one of their commands is first used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+provideFeatures(() => require('./features.js') as Features);
 
 provideAnalysisCore(() => {
   const bundle = loadBundle(join(__dirname, 'analysis.js'), codeCacheDir);
