@@ -39,7 +39,7 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
-    plugins: [siblingBundle('./analysis.js'), siblingBundle('./features.js')],
+    plugins: [siblingBundle('./analysis.js')],
   },
   // The analysis core for the Node host, required by node.js on the first analysis (src/editor/core.ts).
   'extension-core': {
@@ -128,7 +128,7 @@ const targets = {
 };
 
 /** Targets loaded through the code cache loader; a watch build leaves them unmarked (the loader then hashes them itself). */
-const cachedBundles = new Set(['cli-analysis', 'extension-core']);
+const cachedBundles = new Set(['cli-analysis', 'extension-core', 'extension-features']);
 
 // The Node extension is two bundles: building one builds the other.
 if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
