@@ -30,6 +30,22 @@ function siblingBundle(specifier) {
   return { name: `sibling ${specifier}`, setup: (build) => build.onResolve({ filter }, () => ({ path: specifier, external: true })) };
 }
 
+/**
+ * Every module of the extension reaches `vscode` through one namespace module, so the bundle
+ * requires it once: each `import * as vscode` of an external CommonJS module would otherwise copy
+ * the whole API object's properties on its own (about twenty copies at activation).
+ * @returns {import('esbuild').Plugin}
+ */
+function sharedVscode() {
+  return {
+    name: 'shared vscode',
+    setup: (build) => {
+      build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'shared-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'shared-vscode' }));
+      build.onLoad({ filter: /.*/, namespace: 'shared-vscode' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+    },
+  };
+}
+
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
   // The extension for the Node extension host (desktop, remote, code-server). tfjs never appears here.
@@ -39,7 +55,7 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
-    plugins: [siblingBundle('./analysis.js')],
+    plugins: [siblingBundle('./analysis.js'), sharedVscode()],
   },
   // The analysis core for the Node host, required by node.js on the first analysis (src/editor/core.ts).
   'extension-core': {
@@ -56,6 +72,7 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
+    plugins: [sharedVscode()],
   },
   // The analysis worker of the Node host (src/node/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
   'extension-worker': {

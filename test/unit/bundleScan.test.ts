@@ -110,6 +110,12 @@ describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', fu
     }
   });
 
+  it('dist/extension/node.js and features.js require vscode once each (esbuild.mjs sharedVscode: no copy of the API per module)', () => {
+    for (const target of ['extension-node', 'extension-features'] as const) {
+      assert.equal(bundleText(target).match(/require\("vscode"\)/g)?.length, 1, bundles[target]);
+    }
+  });
+
   it('dist/cli/layerLens.js leaves the analysis core to dist/cli/layerLensAnalysis.js (the command loads it only in its analysis child)', () => {
     const command = bundleText('cli');
     const analysis = bundleText('cli-analysis');
