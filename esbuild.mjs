@@ -1,5 +1,5 @@
 // One build script, one entry per target. `node esbuild.mjs [--production] [--watch] [target...]`.
-// Targets: extension-node, extension-core, extension-worker, extension-web, extension-web-worker, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
+// Targets: extension-node, extension-core, extension-features, extension-worker, extension-web, extension-web-worker, webview, cli, cli-analysis, tests (the integration suites run inside VS Code),
 // tests-web (the same suites for the web extension host).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -30,6 +30,22 @@ function siblingBundle(specifier) {
   return { name: `sibling ${specifier}`, setup: (build) => build.onResolve({ filter }, () => ({ path: specifier, external: true })) };
 }
 
+/**
+ * Every module of the extension reaches `vscode` through one namespace module, so the bundle
+ * requires it once: each `import * as vscode` of an external CommonJS module would otherwise copy
+ * the whole API object's properties on its own (about twenty copies at activation).
+ * @returns {import('esbuild').Plugin}
+ */
+function sharedVscode() {
+  return {
+    name: 'shared vscode',
+    setup: (build) => {
+      build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'shared-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'shared-vscode' }));
+      build.onLoad({ filter: /.*/, namespace: 'shared-vscode' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+    },
+  };
+}
+
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
   // The extension for the Node extension host (desktop, remote, code-server). tfjs never appears here.
@@ -39,7 +55,7 @@ const targets = {
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
-    plugins: [siblingBundle('./analysis.js')],
+    plugins: [siblingBundle('./analysis.js'), sharedVscode()],
   },
   // The analysis core for the Node host, required by node.js on the first analysis (src/editor/core.ts).
   'extension-core': {
@@ -47,6 +63,16 @@ const targets = {
     outfile: 'dist/extension/analysis.js',
     platform: 'node',
     format: 'cjs',
+  },
+  // What the Node host's panel, export, walkthrough and Live Share commands do, required by node.js on
+  // the first use of one of them (src/editor/lazyFeatures.ts), so activation compiles only their registration.
+  'extension-features': {
+    entryPoints: ['src/editor/features.ts'],
+    outfile: 'dist/extension/features.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    plugins: [sharedVscode()],
   },
   // The analysis worker of the Node host (src/node/analysisWorkerPool.ts starts it): the core on a thread with a heap limit.
   'extension-worker': {
@@ -119,13 +145,14 @@ const targets = {
 };
 
 /** Targets loaded through the code cache loader; a watch build leaves them unmarked (the loader then hashes them itself). */
-const cachedBundles = new Set(['cli-analysis', 'extension-core']);
+const cachedBundles = new Set(['cli-analysis', 'extension-core', 'extension-features']);
 
 // The Node extension is two bundles: building one builds the other.
 if (only.includes('extension-node') && !only.includes('extension-core')) only.push('extension-core');
 // So is the command: its analysis child loads the bundle with the analysis.
 if (only.includes('cli') && !only.includes('cli-analysis')) only.push('cli-analysis');
 if (only.includes('extension-node') && !only.includes('extension-worker')) only.push('extension-worker');
+if (only.includes('extension-node') && !only.includes('extension-features')) only.push('extension-features');
 // So is the web extension: its analysis runs in a Web Worker of its own bundle.
 if (only.includes('extension-web') && !only.includes('extension-web-worker')) only.push('extension-web-worker');
 const selected = Object.entries(targets).filter(([name]) => only.length === 0 || only.includes(name));

@@ -42,6 +42,12 @@ const overrides = {
     { get: (t, key) => (key in t ? t[key] : anything(`workspace.${String(key)}`)) },
   ),
   env: { language: 'en', uiKind: 1, appName: 'stub' },
+  // A fresh host has no other extension installed (the code-server probe's has none): Live Share
+  // is absent, so activation must not load what presenter sync needs.
+  extensions: new Proxy(
+    { getExtension: () => undefined, all: [] },
+    { get: (t, key) => (key in t ? t[key] : anything(`extensions.${String(key)}`)) },
+  ),
 };
 // Bundlers copy the module's own keys (esbuild's __toESM), so the stub lists every name the real
 // API exports, read from @types/vscode.

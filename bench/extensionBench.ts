@@ -62,6 +62,7 @@ export interface ExtensionResults {
 const shipped: Record<string, string> = {
   'extension-node': 'dist/extension/node.js',
   'extension-core': 'dist/extension/analysis.js',
+  'extension-features': 'dist/extension/features.js',
   'extension-web': 'dist/extension/web.js',
   webview: 'dist/webview/main.js',
   cli: 'dist/cli/layerLens.js',

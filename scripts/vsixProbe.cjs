@@ -54,6 +54,9 @@ const checks = [
     for (const entry of [manifest.main, manifest.browser]) {
       assert.ok(fs.existsSync(path.join(extension.extensionPath, entry)), `entry point ${entry} missing from the package`);
     }
+    // The Node host loads its sibling bundles by name: the analysis core on the first analysis, the
+    // panel, export, walkthrough and Live Share implementations on the first use of their commands.
+    for (const sibling of ['dist/extension/analysis.js', 'dist/extension/features.js']) assert.ok(files.includes(sibling), `${sibling} missing from the package`);
     // The tutorial's examples ship for the walkthrough, TensorFlow.js ones included; no other TypeScript.
     const unwanted = files.filter((f) => /\.map$|^src\/|^test\/|^dist\/test\/|^node_modules\/|\.ts$/.test(f) && !/^examples\/[\w/]+\.(py|ts|md)$/.test(f));
     assert.deepEqual(unwanted, []);

@@ -36,7 +36,8 @@ export function exportBytes(format: ExportFormat, data: string): Uint8Array {
   return bytes;
 }
 
-async function exportView(panel: PanelController, args?: ExportViewArgs): Promise<vscode.Uri | undefined> {
+/** layerLens.exportView: the panel's current view, written where the user (or `args.file`) says. */
+export async function exportView(panel: PanelController, args?: ExportViewArgs): Promise<vscode.Uri | undefined> {
   const choice = args?.format
     ? formats.find((f) => f.format === args.format)
     : await vscode.window.showQuickPick(formats, { title: vscode.l10n.t('Export the Layer Lens view as') });
@@ -74,7 +75,7 @@ function safeName(text: string): string {
  * animated GIF (the one a slide deck can embed), with an index.html that links them: a whole lesson
  * for guests without the extension. Returns the index.
  */
-async function exportLesson(panel: PanelController, args?: { folder?: string }): Promise<vscode.Uri | undefined> {
+export async function exportLesson(panel: PanelController, args?: { folder?: string }): Promise<vscode.Uri | undefined> {
   let folder = args?.folder ? vscode.Uri.parse(args.folder) : undefined;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Export the lesson here') });
@@ -109,12 +110,4 @@ async function exportLesson(panel: PanelController, args?: { folder?: string }):
   const indexUri = vscode.Uri.joinPath(folder, 'index.html');
   await vscode.workspace.fs.writeFile(indexUri, new TextEncoder().encode(html));
   return indexUri;
-}
-
-/** Registers layerLens.exportView and layerLens.exportLesson over the panel's controller. */
-export function registerExportView(context: vscode.ExtensionContext, panel: PanelController): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(exportViewCommand, (args?: ExportViewArgs) => exportView(panel, args)),
-    vscode.commands.registerCommand(exportLessonCommand, (args?: { folder?: string }) => exportLesson(panel, args)),
-  );
 }

@@ -1,5 +1,6 @@
 // Activation shared by the Node and web entry points. Each capability registers itself here;
-// nothing is analysed until a document or a command needs it, and tfjs never loads here.
+// nothing is analysed until a document or a command needs it, and tfjs never loads here. What the
+// panel, export, walkthrough and Live Share commands do loads on their first use (lazyFeatures.ts).
 import * as vscode from 'vscode';
 import { AnalysisCache, layerLensSelector } from './analysisCache';
 import type { RunnerState } from '../shared/analysisWorker';
@@ -14,9 +15,7 @@ import { InputShapeCodeActions, setInputShape, type SetInputShapeArgs } from './
 import { LayerHighlight, type HighlightLayerArgs } from './layerHighlight';
 import { CursorShapeStatus } from './statusBar';
 import { showModelSummary, SummaryDocumentProvider, summaryScheme } from './summaryDocument';
-import { registerExportView } from './exportCommands';
-import { registerLiveShare } from './liveShare';
-import { registerWalkthrough } from './walkthrough';
+import { registerExportView, registerLiveShare, registerWalkthrough } from './lazyFeatures';
 
 /** What `activate` returns: a small read-only view for integration tests and other extensions. */
 export interface LayerLensApi {

@@ -1,6 +1,5 @@
 // The internal command layerLens._panelState, for integration tests: what the panel has received
 // from its webview so far. Tests await the real events it reports instead of sleeping.
-import * as vscode from 'vscode';
 import type { PanelState } from './panel';
 import type { LayerPanelController } from './panelController';
 
@@ -16,18 +15,16 @@ export interface PanelProbeArgs {
   closed?: boolean;
 }
 
-/** Registers layerLens._panelState over the controller's open (or last closed) panel. */
-export function registerPanelProbe(controller: LayerPanelController): vscode.Disposable {
-  return vscode.commands.registerCommand('layerLens._panelState', (args?: PanelProbeArgs): Promise<PanelState | null> | PanelState | null => {
-    if (args?.closed) return controller.lastClosed()?.state() ?? null;
-    const current = controller.current();
-    if (!current) return null;
-    if (typeof args?.uiReportsAfter === 'number') {
-      const after = args.uiReportsAfter;
-      return current.stateWhen((s) => !s.open || s.uiReports > after);
-    }
-    if (!args || typeof args.renderedAfter !== 'number') return current.state();
-    const after = args.renderedAfter;
-    return current.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > after && (args.layerId === undefined || s.rendered?.layerId === args.layerId)));
-  });
+/** The answer of layerLens._panelState (registered by panelCommands.ts) over the controller's open (or last closed) panel. */
+export function panelProbeAnswer(controller: LayerPanelController, args?: PanelProbeArgs): Promise<PanelState | null> | PanelState | null {
+  if (args?.closed) return controller.lastClosed()?.state() ?? null;
+  const current = controller.current();
+  if (!current) return null;
+  if (typeof args?.uiReportsAfter === 'number') {
+    const after = args.uiReportsAfter;
+    return current.stateWhen((s) => !s.open || s.uiReports > after);
+  }
+  if (!args || typeof args.renderedAfter !== 'number') return current.state();
+  const after = args.renderedAfter;
+  return current.stateWhen((s) => !s.open || ((s.rendered?.count ?? 0) > after && (args.layerId === undefined || s.rendered?.layerId === args.layerId)));
 }

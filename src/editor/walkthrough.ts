@@ -35,24 +35,20 @@ export async function findExample(name: string, extensionUri: vscode.Uri): Promi
   return undefined;
 }
 
-/** Registers layerLens.openExample, which opens an example file in an editor beside the walkthrough. */
-export function registerWalkthrough(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(openExampleCommand, async (name?: unknown) => {
-      if (!isExampleName(name)) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: no example named {0}.', String(name)));
-        return undefined;
-      }
-      const uri = await findExample(name, context.extensionUri);
-      if (!uri) {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t('Layer Lens: open a checkout of the Layer Lens repository (or its examples/ folder) to follow the walkthrough; {0} was not found.', name),
-        );
-        return undefined;
-      }
-      const document = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
-      return uri;
-    }),
-  );
+/** What layerLens.openExample does (registered at activation by lazyFeatures.ts): opens an example file in an editor beside the walkthrough. */
+export async function openExample(name: unknown, extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (!isExampleName(name)) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: no example named {0}.', String(name)));
+    return undefined;
+  }
+  const uri = await findExample(name, extensionUri);
+  if (!uri) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Layer Lens: open a checkout of the Layer Lens repository (or its examples/ folder) to follow the walkthrough; {0} was not found.', name),
+    );
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+  return uri;
 }

@@ -9,8 +9,11 @@ import * as analysisApi from '../analysis/api';
 import type { WebWorkerHandle } from '../web/webWorkerPool';
 import { webWorkerAnalysisRunner } from '../web/webHost';
 import { provideAnalysisCore, provideAnalysisRunner } from './core';
+import * as featuresModule from './features';
+import { provideFeatures } from './lazyFeatures';
 
 provideAnalysisCore(() => analysisApi);
+provideFeatures(() => featuresModule);
 
 /** The DOM's Worker constructor, typed without the DOM library. */
 type WorkerConstructor = new (url: string, options?: { name?: string }) => WebWorkerHandle;

@@ -13,6 +13,7 @@ const repoRoot = join(__dirname, '..', '..');
 const bundles = {
   'extension-node': 'dist/extension/node.js',
   'extension-core': 'dist/extension/analysis.js',
+  'extension-features': 'dist/extension/features.js',
   'extension-web': 'dist/extension/web.js',
   'extension-worker': 'dist/extension/analysisWorker.js',
   'extension-web-worker': 'dist/extension/analysisWebWorker.js',
@@ -71,7 +72,7 @@ const TFJS_MARKERS = ['tfjs-core', 'registerKernel', 'WEBGL_VERSION', '@tensorfl
 describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', function () {
   this.timeout(120_000);
 
-  for (const target of ['extension-node', 'extension-core', 'extension-web', 'extension-worker', 'extension-web-worker', 'cli', 'cli-analysis'] as const) {
+  for (const target of ['extension-node', 'extension-core', 'extension-features', 'extension-web', 'extension-worker', 'extension-web-worker', 'cli', 'cli-analysis'] as const) {
     it(`${bundles[target]}: no eval( or Function constructor`, () => {
       const sites = dynamicCodeSites(bundleText(target));
       assert.deepEqual(sites, [], `dynamic code in ${bundles[target]}:\n${sites.join('\n')}`);
@@ -96,6 +97,23 @@ describe('bundle scan: no dynamic code evaluation, tfjs only in the webview', fu
     assert.match(adapters, /"analysis\.js"/);
     assert.ok(!adapters.includes('PixelShuffle') && core.includes('PixelShuffle'), 'the catalogue is in node.js, or missing from analysis.js');
     assert.ok(adapters.length * 4 < core.length, `node.js is ${adapters.length} bytes beside a ${core.length}-byte core`);
+  });
+
+  it('dist/extension/node.js leaves the panel, export, walkthrough and Live Share implementations to dist/extension/features.js', () => {
+    const adapters = bundleText('extension-node');
+    const features = bundleText('extension-features');
+    // Loaded by name through the code cache loader (src/node/codeCache.ts), not bundled in.
+    assert.match(adapters, /"features\.js"/);
+    // The panel's HTML (its content security policy) and Live Share's service name are markers of code only the features need.
+    for (const marker of ['Content-Security-Policy', 'layerLens.presenter']) {
+      assert.ok(!adapters.includes(marker) && features.includes(marker), `${marker} is in node.js, or missing from features.js`);
+    }
+  });
+
+  it('dist/extension/node.js and features.js require vscode once each (esbuild.mjs sharedVscode: no copy of the API per module)', () => {
+    for (const target of ['extension-node', 'extension-features'] as const) {
+      assert.equal(bundleText(target).match(/require\("vscode"\)/g)?.length, 1, bundles[target]);
+    }
   });
 
   it('dist/cli/layerLens.js leaves the analysis core to dist/cli/layerLensAnalysis.js (the command loads it only in its analysis child)', () => {
