@@ -35,13 +35,7 @@ export const pathologicalInputs: PathologicalInput[] = [
     language: 'python',
     bounded: true,
     text: [
-      'import torch',
-      'import torch.nn as nn',
-      'class Net(nn.Module):',
-      '    def __init__(self):',
-      '        super().__init__()',
-      '        self.fc = nn.Linear(4, 4)',
-      '    def forward(self, x):  # layer-lens: x: (A, B, C, D)',
+      ...forwardWithBinding('(A, B, C, D)'),
       '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + 1',
       '        d = n',
       '        for i in range(60):',
@@ -57,13 +51,7 @@ export const pathologicalInputs: PathologicalInput[] = [
     language: 'python',
     bounded: true,
     text: [
-      'import torch',
-      'import torch.nn as nn',
-      'class Net(nn.Module):',
-      '    def __init__(self):',
-      '        super().__init__()',
-      '        self.fc = nn.Linear(4, 4)',
-      '    def forward(self, x):  # layer-lens: x: (N, 4)',
+      ...forwardWithBinding('(N, 4)'),
       '        h = x.shape[0]',
       '        for i in range(200):',
       '            h = h * h + h',
@@ -93,9 +81,8 @@ export const pathologicalInputs: PathologicalInput[] = [
   },
 ];
 
-/** The text of the input only the deadline stops; its hot line is the 14th (`m = p * p`). */
-export function slowSymbolicProducts(): string {
-  const names = ['A', 'B', 'C', 'D', 'E'].map((c) => c.repeat(480));
+/** A module whose `forward(self, x)` line binds x to `shape`; the caller writes the body. */
+function forwardWithBinding(shape: string): string[] {
   return [
     'import torch',
     'import torch.nn as nn',
@@ -103,7 +90,15 @@ export function slowSymbolicProducts(): string {
     '    def __init__(self):',
     '        super().__init__()',
     '        self.fc = nn.Linear(4, 4)',
-    `    def forward(self, x):  # layer-lens: x: (${names.join(', ')})`,
+    `    def forward(self, x):  # layer-lens: x: ${shape}`,
+  ];
+}
+
+/** The text of the input only the deadline stops; its hot line is the 14th (`m = p * p`). */
+export function slowSymbolicProducts(): string {
+  const names = ['A', 'B', 'C', 'D', 'E'].map((c) => c.repeat(480));
+  return [
+    ...forwardWithBinding(`(${names.join(', ')})`),
     '        n = x.shape[0] + x.shape[1] + x.shape[2] + x.shape[3] + x.shape[4]',
     '        p = n * n',
     '        m = 0',
