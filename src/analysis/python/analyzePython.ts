@@ -225,6 +225,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   // An explicit EXPR that built nothing is worth saying.
   // Not an error: the expression may hold what the analysis cannot know (a model loaded from a file).
   if (options.model && models.length === 0) findings.push({ severity: 'warning', code: 'inference-gap', span: { from: 0, to: 0 }, line: 1, message: `--model ${options.model} did not build a module`, related: [] });
+  // A focused run builds some models only: which classes the others would build is not known there.
+  if (!options.model && !focus) findings.push(...unbuiltClassHints(interp, module.body, models));
   findings.push(...interp.findings);
   findings.sort((a, b) => a.span.from - b.span.from);
 }
@@ -303,9 +305,7 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     }
     if (s.t !== 'class') continue;
     const cls = interp.mainScope.vars.get(s.def.name);
-    if (!cls || cls.k !== 'class' || !cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) continue;
-    if (cls.layer && !cls.ns.has('forward') && !cls.ns.has('__init__')) continue;
-    if (!constructibleWithDefaults(interp, cls)) continue;
+    if (!isModelClass(cls) || !constructibleWithDefaults(interp, cls)) continue;
     out.push({
       name: s.def.name,
       expr: `${s.def.name}()`,
@@ -354,6 +354,40 @@ function spanOfDefinition(v: Value | undefined, interp: Interpreter): Span | nul
   if (v.k === 'func' && v.file.isMain && !('lambda' in v.def)) return { from: v.def.from, to: v.def.to };
   void interp;
   return null;
+}
+
+/**
+ * A model class of the file that no model built: its constructor needs arguments (so it is not a
+ * model on its own) and no model of the file constructs it. Each gets a hint naming what it
+ * needs, so a class never goes silent.
+ */
+function unbuiltClassHints(interp: Interpreter, body: readonly Stmt[], models: readonly ModelInfo[]): Finding[] {
+  const built = new Set<string>();
+  for (const m of models) for (const mod of m.modules) built.add(mod.type);
+  const hints: Finding[] = [];
+  for (const s of body) {
+    if (s.t !== 'class' || built.has(s.def.name)) continue;
+    const cls = interp.mainScope.vars.get(s.def.name);
+    if (!isModelClass(cls) || constructibleWithDefaults(interp, cls)) continue;
+    const init = interp.lookupClassAttr(cls, '__init__');
+    const needed = init?.k === 'func' ? init.def.params.slice(1).filter((p) => p.kind !== 'star' && p.kind !== 'dstar' && !init.defaults.has(p.name)).map((p) => p.name) : [];
+    const what = needed.length > 0 ? `its constructor needs ${needed.join(', ')}, which have no defaults` : 'its constructor cannot be called with no arguments';
+    hints.push({
+      severity: 'hint',
+      code: 'inference-gap',
+      span: { from: s.from, to: s.from },
+      line: lineOf(interp.main, s.from),
+      message: `${s.def.name} is not analysed: ${what}, and no model of this file constructs it; construct it with arguments in a model of the file, or run layer-lens summary with --model '${s.def.name}(…)'`,
+      related: [],
+    });
+  }
+  return hints;
+}
+
+/** A user class that is a PyTorch module or a Keras model, and not a bare catalogue layer alias. */
+function isModelClass(cls: Value | undefined): cls is ClassV {
+  if (!cls || cls.k !== 'class' || !cls.mro.some((c) => c.native === 'Module' || c.native === 'KerasModel')) return false;
+  return !(cls.layer && !cls.ns.has('forward') && !cls.ns.has('__init__'));
 }
 
 function constructibleWithDefaults(interp: Interpreter, cls: ClassV): boolean {
