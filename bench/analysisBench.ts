@@ -11,7 +11,6 @@ import type { AnalyzeOptions, Language } from '../src/analysis/types';
 import { linearFit, spreadOf, timeRepeated, type LinearFit, type Spread } from './stats';
 import { syntheticModel } from './syntheticModel';
 
-const repoRoot = join(__dirname, '..');
 export const torchvisionRoot = '/usr/lib/python3/dist-packages/torchvision';
 
 /** One file's analysis timings. */
@@ -155,7 +154,7 @@ export const torchvisionModels: { file: string; model: string }[] = [
 ];
 
 /** Runs every analysis timing; `quick` lowers repeats and sizes for iteration. */
-export function runAnalysisBench(quick: boolean, log: (s: string) => void): { files: FileTiming[]; growth: Growth } {
+export function runAnalysisBench(repoRoot: string, quick: boolean, log: (s: string) => void): { files: FileTiming[]; growth: Growth } {
   const repeats = quick ? 3 : 15;
   const files: FileTiming[] = [];
   // Warm the JIT on every example once so the first measured file is not penalised.

@@ -4,11 +4,11 @@
 // (exit 1 when a median misses bench/budgets.json), --check-only (check latest.json, no run),
 // --no-host (skip code-server), --only analysis,baseline,extension,panel (re-run those sections,
 // keep the others from latest.json), --report-only (rewrite the report from latest.json).
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { runAnalysisBench } from './analysisBench';
+import type { FileTiming, Growth } from './analysisBench';
 import { runExtensionBench } from './extensionBench';
 import { writeReport, type BenchResults } from './report';
 import { runBaseline } from './torchBaseline';
@@ -79,6 +79,25 @@ function machine(): BenchResults['machine'] {
     calibrationAtStartMs: calibrationMs(),
     date: new Date().toISOString(),
   };
+}
+
+/**
+ * The analysis section, run in its own Node process on the core bundled as the product bundles it
+ * (esbuild, minified, one file: what the editor's analysis worker and the CLI's child load).
+ */
+async function runAnalysisBundled(quick: boolean): Promise<{ files: FileTiming[]; growth: Growth }> {
+  const esbuild = await import('esbuild');
+  const work = mkdtempSync(join(tmpdir(), 'layer-lens-bench-'));
+  try {
+    const bundle = join(work, 'analysisChild.cjs');
+    await esbuild.build({ entryPoints: [join(repoRoot, 'bench/analysisChild.ts')], outfile: bundle, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'es2022', legalComments: 'none', logLevel: 'warning' });
+    const out = join(work, 'analysis.json');
+    const run = spawnSync(process.execPath, [bundle, repoRoot, out, quick ? 'quick' : 'full'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (run.status !== 0) throw new Error(`the analysis bench's process failed (exit ${run.status}${run.signal ? `, ${run.signal}` : ''})`);
+    return JSON.parse(readFileSync(out, 'utf8'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** The figures budgets are checked against, from a results object. */
@@ -178,7 +197,7 @@ async function main(): Promise<void> {
   }
   else results.machine = machine();
   results.quick = quick;
-  if (wants('analysis')) results.analysis = runAnalysisBench(quick, log);
+  if (wants('analysis')) results.analysis = await runAnalysisBundled(quick);
   if (wants('baseline')) results.baseline = runBaseline(quick, log);
   if (wants('extension')) results.extension = await runExtensionBench(quick, !quick && !args.includes('--no-host'), log);
   if (wants('panel')) {

@@ -64,6 +64,7 @@ function analysisSection(r: NonNullable<BenchResults['analysis']>): string[] {
   const out = [
     '## Analysis',
     '',
+    'Every figure of this section comes from one Node process of its own running the analysis core bundled as the product bundles it (esbuild, minified, one file: what the editor\'s analysis worker and the CLI\'s analysis child load; bench/analysisChild.ts). Runs before 7 December timed the core through tsx\'s per-file modules in the bench\'s own process, about 12% slower.',
     'Cold: `analyze()` of the file as it is, in a warmed-up process (JIT warm, nothing cached: the parsed imported modules that analyses in one process share, src/analysis/python/parseStore.ts, are dropped before each cold run; the keystroke figures keep them, as the editor does).',
     'Incremental (analyze): a stateless `analyze()` of the text after a one-character edit in a function body in the middle of the file: a full re-analysis, for comparison.',
     '',
