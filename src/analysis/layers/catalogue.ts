@@ -27,7 +27,7 @@ import { transformerSpecs } from './transformer';
 import { upsampleSpecs } from './upsample';
 
 export type * from './layerSpec';
-export { bindConfig } from './layerSpec';
+export { bindConfig, positionalParamsOf } from './layerSpec';
 
 /** Every Keras definition; each becomes a Keras entry and, where tfjs has the layer, a tfjs one. */
 const kerasLayerDefs: readonly KerasLayerDef[] = [

@@ -196,6 +196,20 @@ export interface LayerSpec {
  * Binds positional and keyword arguments to a signature, filling defaults. Unknown keywords and
  * missing required arguments are reported as messages; the config is returned regardless.
  */
+/** A signature's positional parameters and the index of its variadic one (-1 when none), kept per signature. */
+const positionalBySignature = new WeakMap<readonly ParamSpec[], { params: ParamSpec[]; variadicAt: number }>();
+
+/** The positional parameters of a signature (those not keyword-only), computed once per signature. */
+export function positionalParamsOf(signature: readonly ParamSpec[]): { params: ParamSpec[]; variadicAt: number } {
+  let entry = positionalBySignature.get(signature);
+  if (!entry) {
+    const params = signature.filter((p) => !p.keywordOnly);
+    entry = { params, variadicAt: params.findIndex((p) => p.variadic) };
+    positionalBySignature.set(signature, entry);
+  }
+  return entry;
+}
+
 export function bindConfig(
   spec: LayerSpec,
   positional: readonly ConfigValue[],
@@ -203,8 +217,7 @@ export function bindConfig(
 ): { config: LayerConfig; problems: string[] } {
   const config: LayerConfig = {};
   const problems: string[] = [];
-  const positionalParams = spec.signature.filter((p) => !p.keywordOnly);
-  const variadicAt = positionalParams.findIndex((p) => p.variadic);
+  const { params: positionalParams, variadicAt } = positionalParamsOf(spec.signature);
   // Plain loops: every layer constructed in a file binds here.
   for (let i = 0; i < positional.length; i++) {
     const value = positional[i];

@@ -9,7 +9,7 @@ import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
 import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
-import { BudgetExhausted, Interpreter, lineOf } from './interpreter';
+import { BudgetExhausted, Interpreter, lineOf, spanKey } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
@@ -561,12 +561,13 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     const path = a.modId !== null ? world.bookkeepingById.get(a.modId)?.path ?? null : null;
     annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recById.get(a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
   }
-  const seenDef = new Set<string>();
+  const seenDef = new Set<number | string>();
   for (const [path, m] of named) {
-    const extra = world.bookkeeping(m.mod!);
     const call = m.mod!.firstCall;
-    if (!extra.defSpan || !call) continue;
-    const key = `${extra.defSpan.from}:${extra.defSpan.to}`;
+    if (!call) continue;
+    const extra = world.bookkeeping(m.mod!);
+    if (!extra.defSpan) continue;
+    const key = spanKey(extra.defSpan.from, extra.defSpan.to);
     if (seenDef.has(key)) continue;
     seenDef.add(key);
     const shape = shapesOut(call.output);
@@ -662,8 +663,9 @@ function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][
 
 function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
   let total = 0;
+  const book = world.bookkeeping(rec);
   if (rec.spec && rec.config) {
-    const inputs = world.bookkeeping(rec).inputs ?? undefined;
+    const inputs = book.inputs ?? undefined;
     let n: number | null;
     try {
       n = rec.spec.ownParams ? rec.spec.ownParams(rec.config, inputs) : rec.spec.params(rec.config, inputs);
@@ -673,13 +675,13 @@ function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
     if (n === null) return null;
     total += n;
   }
-  for (const shape of world.bookkeeping(rec).params.values()) {
+  if (book.params.size > 0) for (const shape of book.params.values()) {
     if (!shape) return null;
     const p = productDim(shape);
     if (!isKnown(p)) return null;
     total += p;
   }
-  for (const shape of world.bookkeeping(rec).movedParams?.values() ?? []) {
+  if (book.movedParams) for (const shape of book.movedParams.values()) {
     const p = productDim(shape);
     if (!isKnown(p)) return null;
     total -= p;

@@ -1695,6 +1695,7 @@ function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
 }
 
 /** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
-function spanKey(from: number, to: number): number | string {
+/** A span as one number (a string for offsets past 2^26), for sets of spans. */
+export function spanKey(from: number, to: number): number | string {
   return from >= 0 && from < 0x4000000 && to >= 0 && to < 0x4000000 ? from * 0x4000000 + to : `${from}:${to}`;
 }

@@ -3,7 +3,7 @@
 // The module system calls these for every framework; they reach it only through LayerModuleHost,
 // so that this file and the module system do not import each other.
 
-import { bindConfig, type ConfigValue, type LayerConfig, type LayerSpec, type LayerValue } from '../layers/catalogue';
+import { bindConfig, positionalParamsOf, type ConfigValue, type LayerConfig, type LayerContext, type LayerSpec, type LayerValue } from '../layers/catalogue';
 import { composeField, identityField, mergeFields } from '../receptiveField';
 import { compareDims, formatDim, isKnown, isUnknown, symDim, unknownDim, type Dim } from '../shapes';
 import type { Framework, Geometry, ReceptiveField } from '../types';
@@ -58,19 +58,18 @@ export interface LayerModuleHost {
 
 /** Binds a layer's constructor arguments and exposes them as attributes, as PyTorch does. */
 export function initLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, args: Value[], kwargs: Map<string, Value>, site: CallSite): void {
-  const positional = args.map((a) => toConfig(a));
+  const positional: ConfigValue[] = [];
+  for (let i = 0; i < args.length; i++) positional.push(toConfig(args[i]));
   const keywords: Record<string, ConfigValue> = {};
-  for (const [k, v] of kwargs) keywords[k] = toConfig(v);
+  if (kwargs.size > 0) for (const [k, v] of kwargs) keywords[k] = toConfig(v);
   const { config, problems } = bindConfig(spec, positional, keywords);
   for (const p of problems) host.interp.report('invalid-argument', 'error', site, p);
-  spec.validate?.(config, layerContext({ interp: host.interp, site }));
+  if (spec.validate) spec.validate(config, layerContext({ interp: host.interp, site }));
   configureLayer(host, self, spec, config, site);
   // Attributes hold the Python values the user passed (or the defaults).
-  const posNames = spec.signature.filter((p) => !p.keywordOnly).map((p) => p.name);
-  args.forEach((a, i) => {
-    if (posNames[i]) self.attrs.set(posNames[i], a);
-  });
-  for (const [k, v] of kwargs) self.attrs.set(k, v);
+  const posParams = positionalParamsOf(spec.signature).params;
+  for (let i = 0; i < args.length && i < posParams.length; i++) self.attrs.set(posParams[i].name, args[i]);
+  if (kwargs.size > 0) for (const [k, v] of kwargs) self.attrs.set(k, v);
   normaliseLayerAttrs(host, self, spec, config);
 }
 
@@ -80,8 +79,8 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
   rec.spec = spec;
   rec.config = config;
   for (const p of spec.signature) if (!self.attrs.has(p.name)) self.attrs.set(p.name, fromConfig(config[p.name] ?? null));
-  const children = spec.children?.(config) ?? [];
-  for (const child of children) {
+  if (!spec.children) return;
+  for (const child of spec.children(config) ?? []) {
     const parts = child.name.split('.');
     let parent = self;
     for (const part of parts.slice(0, -1)) {
@@ -117,13 +116,15 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
  */
 export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
   // Reassigning a layer's own weight or bias registers nothing new.
-  for (const p of ['weight', 'bias']) host.bookkeeping(self.mod!).layerParams.add(p);
+  const layerParams = host.bookkeeping(self.mod!).layerParams;
+  layerParams.add('weight');
+  layerParams.add('bias');
   const stored = spec.storedAttributes?.(cfg);
   if (stored) for (const key of Object.keys(stored)) self.attrs.set(key, fromConfig(stored[key]));
   const weights = spec.weights?.(cfg);
   if (weights) for (const name of Object.keys(weights)) {
     const shape = weights[name];
-    host.bookkeeping(self.mod!).layerParams.add(name);
+    layerParams.add(name);
     self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
   }
 }
@@ -141,9 +142,10 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     return repackLayerOutput(args[0] as InstanceV, out, batchFirst);
   }
   for (const a of args) if (a.k === 'tensor' && !a.ranked) refineRank(host, a, spec, cfg);
-  const layerArgs = args.map(toLayerValue);
+  const layerArgs: LayerValue[] = [];
+  for (let i = 0; i < args.length; i++) layerArgs.push(toLayerValue(args[i]));
   const layerKwargs: Record<string, LayerValue> = {};
-  for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
+  if (kwargs.size > 0) for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
   // Keras layers also take their inputs by keyword (`mha(query=x, value=y, key=x)`, `layer(inputs=x)`):
   // the parameter count and notation then read them in Keras's positional order.
   const byKeyword = spec.framework === 'keras' && layerArgs.length === 0 ? ['inputs', 'query', 'value', 'key'].filter((k) => k in layerKwargs).map((k) => layerKwargs[k]) : [];
@@ -151,7 +153,12 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
   // Mismatches are collected first so that the message can lead with the step's notation.
   const mismatches: string[] = [];
-  const ctx = { ...layerContext({ interp: host.interp, site }), mismatch: (m: string) => mismatches.push(m) };
+  const interp = host.interp;
+  const ctx: LayerContext = {
+    mismatch: (m: string) => mismatches.push(m),
+    invalid: (m: string) => interp.report('invalid-argument', 'error', site, m),
+    gap: (m: string) => interp.gap(site, m),
+  };
   let res: LayerValue;
   try {
     res = spec.forward(cfg, layerArgs, layerKwargs, ctx);
