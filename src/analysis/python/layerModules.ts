@@ -51,7 +51,7 @@ export interface LayerModuleHost {
   /** Repairs of layer mismatches, gathered per constructor call. */
   readonly repairBook: LayerRepairBook;
   /** Every module record by id (the producer of a tensor is named by its origin's moduleId). */
-  readonly recordById: Map<number, ModuleRec>;
+  readonly recordById: { get(id: number): ModuleRec | undefined };
   /** True when `inst` is being called by name at `site` (the layer's own call, not a container's). */
   isDirectCall(inst: InstanceV, site: CallSite): boolean;
 }

@@ -38,8 +38,16 @@ export interface LayerProducer {
 
 /** True for layers whose output size is a constructor argument (a mismatch downstream may be theirs). */
 export function producesSize(layer: string): boolean {
-  return outputSizeParamOf(layer) !== null;
+  // Asked on every call of a layer module: the catalogue's answer is kept per name.
+  let answer = producesSizeByName.get(layer);
+  if (answer === undefined) {
+    answer = outputSizeParamOf(layer) !== null;
+    producesSizeByName.set(layer, answer);
+  }
+  return answer;
 }
+
+const producesSizeByName = new Map<string, boolean>();
 
 /** One constructor argument that several findings may want edited: what each of its layers needs. */
 interface ArgumentEntry {

@@ -62,8 +62,8 @@ const NO_FRONT_END: Readonly<Partial<FrameworkFrontEnd> & { forwardMethod: strin
 export class ModuleSystem implements LayerModuleHost {
   readonly records: ModuleRec[] = [];
   /** Records by id, kept alongside the list so that lookups stay constant-time in large files. */
-  readonly recordById = new Map<number, ModuleRec>();
-  readonly bookkeepingById = new Map<number, ModuleBookkeeping>();
+  readonly recordById = new IdTable<ModuleRec>();
+  readonly bookkeepingById = new IdTable<ModuleBookkeeping>();
   private nextId = 1;
   readonly objectClass: ClassV;
   readonly moduleClass: ClassV;
@@ -575,13 +575,43 @@ export class ModuleSystem implements LayerModuleHost {
   }
 }
 
+/**
+ * Values by module id. Ids are small consecutive integers from 1, so an array answers where a
+ * `Map` hashed every id (two insertions per module created, a lookup per bookkeeping read).
+ */
+export class IdTable<T> {
+  private readonly items: (T | undefined)[] = [];
+
+  get(id: number): T | undefined {
+    return this.items[id];
+  }
+
+  set(id: number, value: T): void {
+    while (this.items.length < id) this.items.push(undefined);
+    this.items[id] = value;
+  }
+}
+
 /** Copies output tensors with their origin (the module that produced them) for explanations. */
 function withOrigin(v: Value, origin: TensorV['origin']): Value {
   // A tensor made by a submodule of this module keeps naming that submodule: a mismatch message
   // then points at the layer that produced the dimension (`head.2`), not at its container.
-  if (v.k === 'tensor') return origin && v.origin && isSubPath(v.origin.what, origin.what) ? v : { ...v, origin };
+  if (v.k === 'tensor') return origin && v.origin && isSubPath(v.origin.what, origin.what) ? v : tensorWithOrigin(v, origin);
   if (v.k === 'tuple') return tuple(v.items.map((i) => withOrigin(i, origin)));
   return v;
+}
+
+/**
+ * A copy of a tensor with another origin: the same own fields in the same order as a spread
+ * (`{ ...t, origin }`) would give, without the spread's generic property copying (one per module call).
+ */
+function tensorWithOrigin(t: TensorV, origin: TensorV['origin']): TensorV {
+  const keys = Object.keys(t);
+  // The common tensor has exactly the required fields, in the order the rules write them.
+  if (keys.length === 6 && keys[0] === 'k' && keys[1] === 'shape' && keys[2] === 'ranked' && keys[3] === 'dtype' && keys[4] === 'field' && keys[5] === 'origin') {
+    return { k: 'tensor', shape: t.shape, ranked: t.ranked, dtype: t.dtype, field: t.field, origin };
+  }
+  return { ...t, origin };
 }
 
 /** True when a tensor assigned as a layer's weight certainly has the declared shape (then nothing changes). */
