@@ -47,7 +47,32 @@ interface ConvAxes {
   outputPadding: Dim[];
 }
 
+/**
+ * The axes last computed for a config, with the config fields they were computed from. A
+ * convolution's validation, forward, geometry and formula each ask for the same config's axes; a
+ * config whose fields were replaced since (a functional path reusing its object) computes anew.
+ */
+interface ConvAxesMemo {
+  n: number;
+  kernelSize: ConfigValue | undefined;
+  stride: ConfigValue | undefined;
+  dilation: ConfigValue | undefined;
+  padding: ConfigValue | undefined;
+  outputPadding: ConfigValue | undefined;
+  axes: ConvAxes;
+}
+
+const convAxesMemo = new WeakMap<LayerConfig, ConvAxesMemo>();
+
 function convAxes(cfg: LayerConfig, n: number): ConvAxes {
+  const memo = convAxesMemo.get(cfg);
+  if (memo && memo.n === n && memo.kernelSize === cfg.kernel_size && memo.stride === cfg.stride && memo.dilation === cfg.dilation && memo.padding === cfg.padding && memo.outputPadding === cfg.output_padding) return memo.axes;
+  const axes = computeConvAxes(cfg, n);
+  convAxesMemo.set(cfg, { n, kernelSize: cfg.kernel_size, stride: cfg.stride, dilation: cfg.dilation, padding: cfg.padding, outputPadding: cfg.output_padding, axes });
+  return axes;
+}
+
+function computeConvAxes(cfg: LayerConfig, n: number): ConvAxes {
   const kernel = dimTuple(cfg.kernel_size, n);
   const stride = dimTuple(cfg.stride, n);
   const dilation = dimTuple(cfg.dilation, n);

@@ -416,9 +416,10 @@ function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
 function reusedModel(interp: Interpreter, world: ModuleSystem, cand: Candidate, inst: InstanceV): ModelInfo {
   const named = world.namedModules(inst);
   const own = new Map<number, number | null>();
-  for (const [, m] of named) own.set(m.mod!.id, ownParamCount(world, m.mod!));
+  for (let i = 0; i < named.length; i++) own.set(named[i][1].mod!.id, ownParamCount(world, named[i][1].mod!));
   const totals = subtreeTotals(named, own);
-  const modules = named.map(([path, m]) => moduleInfo(world, path, m, own, totals));
+  const modules: ModuleInfo[] = [];
+  for (let i = 0; i < named.length; i++) modules.push(moduleInfo(world, named[i][0], named[i][1], own, totals));
   const call = inst.mod!.firstCall!;
   const fwd = forwardOf(interp, inst);
   const names = fwd && fwd.k === 'func' ? fwd.def.params.slice(1).map((p) => p.name) : [];
@@ -548,9 +549,11 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
 
   // Module table.
   const ownParams = new Map<number, number | null>();
-  for (const [, m] of named) ownParams.set(m.mod!.id, ownParamCount(world, m.mod!));
+  // Index loops over the [path, module] pairs: destructuring in a for-of allocates an iterator result per pair.
+  for (let i = 0; i < named.length; i++) ownParams.set(named[i][1].mod!.id, ownParamCount(world, named[i][1].mod!));
   const subtotals = subtreeTotals(named, ownParams);
-  const modules: ModuleInfo[] = named.map(([path, m]) => moduleInfo(world, path, m, ownParams, subtotals));
+  const modules: ModuleInfo[] = [];
+  for (let i = 0; i < named.length; i++) modules.push(moduleInfo(world, named[i][0], named[i][1], ownParams, subtotals));
   countSharedWeightsOnce(world, named, modules);
 
   // Annotations of this model.
@@ -562,7 +565,9 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     annotations.push({ span: a.span, kind: a.kind, shape, notation: a.notation ?? (a.modId !== null ? recById.get(a.modId)?.firstCall?.notation ?? null : null), modulePath: path, model: index });
   }
   const seenDef = new Set<number | string>();
-  for (const [path, m] of named) {
+  for (let i = 0; i < named.length; i++) {
+    const path = named[i][0];
+    const m = named[i][1];
     const call = m.mod!.firstCall;
     if (!call) continue;
     const extra = world.bookkeeping(m.mod!);
@@ -579,10 +584,13 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
   if (!complete && modules[0]) modules[0].paramsTotal = null;
   const totals = complete ? modules[0]?.paramsTotal ?? null : null;
   // Only a complete build may stand in for the classes it constructed with their defaults.
-  if (complete) for (const [, m] of named) if (m.defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) {
+  if (complete) for (let i = 0; i < named.length; i++) {
+    const m = named[i][1];
+    if (m.defaultConstructed && !built.has(m.cls) && !claimedElsewhere(m.cls)) {
       built.set(m.cls, m);
       claimedNow.push(m.cls);
     }
+  }
   return {
     name: cand.name,
     expr: cand.expr,
@@ -640,18 +648,28 @@ function withInputSource(source: InputSource | undefined): { inputSource?: Input
  * subtree holding it several times counts it once, as `parameters()` does.
  */
 function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][], modules: ModuleInfo[]): void {
-  const holders = new Map<TensorV, string[]>();
-  for (const [path, m] of named) {
+  // Most models hold no weight twice: the holders of a parameter are listed only once a second holder appears.
+  const firstHolder = new Map<TensorV, string>();
+  let holders: Map<TensorV, string[]> | null = null;
+  for (let i = 0; i < named.length; i++) {
+    const path = named[i][0];
+    const m = named[i][1];
     for (const name of world.bookkeeping(m.mod!).layerParams) {
       const w = m.attrs.get(name);
       if (w?.k !== 'tensor' || !w.param) continue;
-      const list = holders.get(w) ?? [];
-      list.push(path);
-      holders.set(w, list);
+      const first = firstHolder.get(w);
+      if (first === undefined) {
+        firstHolder.set(w, path);
+        continue;
+      }
+      holders ??= new Map();
+      const list = holders.get(w);
+      if (list) list.push(path);
+      else holders.set(w, [first, path]);
     }
   }
+  if (!holders) return;
   for (const [w, paths] of holders) {
-    if (paths.length < 2) continue;
     const size = w.ranked ? productDim(w.shape) : null;
     for (const info of modules) {
       const inside = paths.filter((p) => info.path === '' || p === info.path || p.startsWith(`${info.path}.`)).length;
@@ -696,7 +714,7 @@ function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
  */
 function subtreeTotals(named: [string, InstanceV][], own: Map<number, number | null>): Map<number, number | null> | null {
   let edges = 0;
-  for (const [, m] of named) edges += m.mod!.children.size;
+  for (let i = 0; i < named.length; i++) edges += named[i][1].mod!.children.size;
   if (edges !== named.length - 1) return null;
   const totals = new Map<number, number | null>();
   for (let i = named.length - 1; i >= 0; i--) {
