@@ -32,8 +32,22 @@ function clipValue(value: unknown, depth = 0): unknown {
 function holdsLongString(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.length > MAX_VALUE_CHARS;
   if (depth > 8 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((v) => holdsLongString(v, depth + 1));
-  for (const [k, v] of Object.entries(value)) if (k.length > MAX_VALUE_CHARS || holdsLongString(v, depth + 1)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsLongString(value[i], depth + 1)) return true;
+    return false;
+  }
+  // Keys, not entry pairs: every module's config of every analysis passes here.
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k.length > MAX_VALUE_CHARS || holdsLongString(o[k], depth + 1)) return true;
+  return false;
+}
+
+/** Whether a module's config holds anything but numbers, booleans and null (only then may it hold a long string). */
+function holdsNonScalar(config: Record<string, unknown>): boolean {
+  for (const k of Object.keys(config)) {
+    const v = config[k];
+    if (typeof v !== 'number' && typeof v !== 'boolean' && v !== null) return true;
+  }
   return false;
 }
 
@@ -60,7 +74,7 @@ export function clipAnalysisStrings(analysis: Analysis): Analysis {
       if (long(module.type)) module.type = clipText(module.type, MAX_VALUE_CHARS);
       if (long(module.notation)) module.notation = clipText(module.notation!, MAX_VALUE_CHARS);
       if (long(module.formula)) module.formula = clipText(module.formula!, MAX_VALUE_CHARS);
-      if (Object.values(module.config).some((v) => typeof v !== 'number' && typeof v !== 'boolean' && v !== null) && holdsLongString(module.config)) module.config = clipValue(module.config) as Record<string, unknown>;
+      if (holdsNonScalar(module.config) && holdsLongString(module.config)) module.config = clipValue(module.config) as Record<string, unknown>;
     }
   }
   return analysis;

@@ -21,16 +21,19 @@ export interface ParsedBinding {
 function splitTopLevel(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '(' || c === '[') depth++;
-    if (c === ')' || c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
+  let start = 0;
+  // Character codes and slices: no string is built character by character.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91) depth++;
+    else if (c === 41 || c === 93) depth--;
+    else if (c === 44 && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
   }
-  if (cur.trim()) out.push(cur);
+  const last = text.slice(start);
+  if (last.trim()) out.push(last);
   return out;
 }
 
@@ -87,7 +90,8 @@ export function commentBindingsAbove(text: string, lineStarts: readonly number[]
     if (!list) continue;
     const at = raw.search(/#\s*layer-lens/);
     const site = { from: from + at, to: from + raw.length };
-    out = [...(out ?? []), ...list.map((b) => ({ ...b, site }))];
+    out ??= [];
+    for (const b of list) out.push({ ...b, site });
   }
   return out;
 }
@@ -117,9 +121,13 @@ function bindingLines(text: string, lineStarts: readonly number[], defLine: numb
 /** Line `n` (1-based) without its line break. */
 function lineSpan(text: string, lineStarts: readonly number[], n: number): { from: number; to: number; raw: string } {
   const from = lineStarts[n - 1];
-  const to = n < lineStarts.length ? lineStarts[n] : text.length;
-  const raw = text.slice(from, to).replace(/\r?\n$/, '');
-  return { from, to: from + raw.length, raw };
+  let to = n < lineStarts.length ? lineStarts[n] : text.length;
+  // Without its line break (`\n` or `\r\n`), as the regular expression /\r?\n$/ would remove it.
+  if (to > from && text.charCodeAt(to - 1) === 10) {
+    to--;
+    if (to > from && text.charCodeAt(to - 1) === 13) to--;
+  }
+  return { from, to, raw: text.slice(from, to) };
 }
 
 /**
