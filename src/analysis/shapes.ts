@@ -240,6 +240,30 @@ function atom(name: string, definition?: AtomDefinition): Dim {
 
 /** Product of all dimensions (1 for a scalar shape). */
 export function productDim(dims: readonly Dim[]): Dim {
+  // The common product (a shape's size: `N` times integers) multiplies the integers first and
+  // scales the symbolic part once, instead of building a polynomial per integer. It gives exactly
+  // what the left-to-right product gives when that shortcut cannot round or lose anything: integer
+  // factors, a non-zero safe product, monomials only, and safe coefficients at the end.
+  let k = 1;
+  let poly: Dim | null = null;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (typeof d === 'number') {
+      if (!Number.isInteger(d)) return productLeftToRight(dims);
+      k *= d;
+    } else if (d.kind === 'unknown') return UNKNOWN;
+    else if (d.terms.size !== 1) return productLeftToRight(dims);
+    else poly = poly === null ? d : mulDim(poly, d);
+  }
+  if (k === 0 || !Number.isSafeInteger(k)) return productLeftToRight(dims);
+  if (poly === null) return k;
+  if (typeof poly !== 'number' && poly.kind === 'sym') {
+    for (const v of poly.terms.values()) if (!Number.isSafeInteger(v * k)) return productLeftToRight(dims);
+  }
+  return mulDim(poly, k);
+}
+
+function productLeftToRight(dims: readonly Dim[]): Dim {
   return dims.reduce<Dim>((acc, d) => mulDim(acc, d), 1);
 }
 

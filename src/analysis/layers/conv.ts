@@ -48,11 +48,13 @@ interface ConvAxes {
 }
 
 /**
- * The axes last computed for a config, with the config fields they were computed from. A
- * convolution's validation, forward, geometry and formula each ask for the same config's axes; a
- * config whose fields were replaced since (a functional path reusing its object) computes anew.
+ * The axes last computed, with the config and the config fields they came from. A convolution's
+ * call asks for the same config's axes in its forward, its geometry and its formula, one after
+ * the other; one slot answers those (a WeakMap's insertions cost more than the axes), and a config
+ * whose fields were replaced since (a functional path reusing its object) computes anew.
  */
-interface ConvAxesMemo {
+let lastAxes: {
+  cfg: LayerConfig;
   n: number;
   kernelSize: ConfigValue | undefined;
   stride: ConfigValue | undefined;
@@ -60,15 +62,13 @@ interface ConvAxesMemo {
   padding: ConfigValue | undefined;
   outputPadding: ConfigValue | undefined;
   axes: ConvAxes;
-}
-
-const convAxesMemo = new WeakMap<LayerConfig, ConvAxesMemo>();
+} | null = null;
 
 function convAxes(cfg: LayerConfig, n: number): ConvAxes {
-  const memo = convAxesMemo.get(cfg);
-  if (memo && memo.n === n && memo.kernelSize === cfg.kernel_size && memo.stride === cfg.stride && memo.dilation === cfg.dilation && memo.padding === cfg.padding && memo.outputPadding === cfg.output_padding) return memo.axes;
+  const last = lastAxes;
+  if (last && last.cfg === cfg && last.n === n && last.kernelSize === cfg.kernel_size && last.stride === cfg.stride && last.dilation === cfg.dilation && last.padding === cfg.padding && last.outputPadding === cfg.output_padding) return last.axes;
   const axes = computeConvAxes(cfg, n);
-  convAxesMemo.set(cfg, { n, kernelSize: cfg.kernel_size, stride: cfg.stride, dilation: cfg.dilation, padding: cfg.padding, outputPadding: cfg.output_padding, axes });
+  lastAxes = { cfg, n, kernelSize: cfg.kernel_size, stride: cfg.stride, dilation: cfg.dilation, padding: cfg.padding, outputPadding: cfg.output_padding, axes };
   return axes;
 }
 

@@ -146,6 +146,18 @@ export function safeCount(n: number | null): number | null {
 
 /** Numbers of elements in a shape, or null when a dim is not an exact integer or the product is not exact. */
 export function knownProduct(dims: readonly Dim[]): number | null {
+  // A product with a symbolic factor (`N`) and no zero is symbolic: not known, whatever the
+  // polynomial would be, so none is built (every layer's MAC count of a batch of N asks this).
+  let symbolic = false;
+  let plain = true;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (typeof d === 'number') {
+      if (d === 0 || !Number.isInteger(d)) plain = false;
+    } else if (d.kind === 'unknown') return null;
+    else symbolic = true;
+  }
+  if (symbolic && plain) return null;
   const p = productDim(dims);
   return isKnown(p) ? safeCount(p) : null;
 }

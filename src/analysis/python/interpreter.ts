@@ -1497,8 +1497,12 @@ export class Interpreter {
         if (fn.name === 'partial') return fn.fn(args, kwargs, site);
         return fn.fn(forcedArgs(args), forcedKwargs(kwargs), site);
       }
-      case 'bound':
-        return this.call(fn.fn, [fn.self, ...args], kwargs, site);
+      case 'bound': {
+        // A loop rather than a spread: every method call passes here.
+        const withSelf: Value[] = [fn.self];
+        for (let i = 0; i < args.length; i++) withSelf.push(args[i]);
+        return this.call(fn.fn, withSelf, kwargs, site);
+      }
       case 'partial': {
         const kw = new Map(fn.kwargs);
         for (const [k, v] of kwargs) kw.set(k, v);
@@ -1695,7 +1699,6 @@ function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
 }
 
 /** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
-/** A span as one number (a string for offsets past 2^26), for sets of spans. */
 export function spanKey(from: number, to: number): number | string {
   return from >= 0 && from < 0x4000000 && to >= 0 && to < 0x4000000 ? from * 0x4000000 + to : `${from}:${to}`;
 }
