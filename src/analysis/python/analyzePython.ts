@@ -8,7 +8,7 @@ import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleI
 import { convertTree, type FunctionDef, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
-import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, type ParsedBinding } from './inputs';
+import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, withCommentCache, type ParsedBinding } from './inputs';
 import { BudgetExhausted, Interpreter, lineOf, spanKey } from './interpreter';
 import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
@@ -58,7 +58,7 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   printedShapes = new Map();
   try {
     try {
-      run(text, first, findings, models, annotations, reuse, memo);
+      withCommentCache(() => run(text, first, findings, models, annotations, reuse, memo));
     } catch (e) {
       if (!(e instanceof MemoFallback)) throw e;
       // The memo could not reproduce a fresh run exactly here: analyse afresh, and record anew.

@@ -64,6 +64,37 @@ export function parseShapeSpec(spec: string): ParsedBinding | null {
 
 const LAYER_LENS_COMMENT = /#\s*layer-lens\s*:\s*(.*)$/;
 
+/**
+ * Parsed comments of the analysis under way, by the comment line's text (null outside one). Files
+ * repeat the same comment over many classes (`# layer-lens: x: (N, 64, 32, 32)`), and each model's
+ * build reads its forward's comment; the map is dropped with its analysis.
+ */
+let parsedComments: Map<string, ParsedBinding[] | null> | null = null;
+
+/**
+ * Runs `analysis` with comment lines parsed once each (see `parsedComments`). The bindings a
+ * comment gives are shared by the lines that repeat it: nothing changes a binding once parsed.
+ */
+export function withCommentCache<T>(analysis: () => T): T {
+  const outer = parsedComments;
+  parsedComments = new Map();
+  try {
+    return analysis();
+  } finally {
+    parsedComments = outer;
+  }
+}
+
+function parseCommentLine(raw: string): ParsedBinding[] | null {
+  if (!parsedComments) return parseLayerLensComment(raw);
+  let list = parsedComments.get(raw);
+  if (list === undefined) {
+    list = parseLayerLensComment(raw);
+    parsedComments.set(raw, list);
+  }
+  return list;
+}
+
 /** Bindings in a `# layer-lens: x: (N,3,224,224), lengths: (N,):long` comment. */
 export function parseLayerLensComment(text: string): ParsedBinding[] | null {
   const m = text.match(LAYER_LENS_COMMENT);
@@ -86,12 +117,13 @@ export function commentBindingsAbove(text: string, lineStarts: readonly number[]
   let out: ParsedBinding[] | null = null;
   for (const n of bindingLines(text, lineStarts, defLine)) {
     const { from, raw } = lineSpan(text, lineStarts, n);
-    const list = parseLayerLensComment(raw);
+    const list = parseCommentLine(raw);
     if (!list) continue;
     const at = raw.search(/#\s*layer-lens/);
     const site = { from: from + at, to: from + raw.length };
     out ??= [];
-    for (const b of list) out.push({ ...b, site });
+    // The fields parseShapeSpec writes, in its order, and the site: what a spread would copy.
+    for (const b of list) out.push({ name: b.name, dims: b.dims, ranked: b.ranked, dtype: b.dtype, site });
   }
   return out;
 }
