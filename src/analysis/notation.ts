@@ -20,7 +20,7 @@ export function notationShape(s: readonly Dim[] | NotationShape): string {
   if (Array.isArray(s)) return formatShape(s as Dim[]);
   const n = s as NotationShape;
   if (n.ranked === false) return `(${['…', ...n.dims.map(formatDim)].join(',')})`;
-  return formatShape([...n.dims]);
+  return formatShape(n.dims);
 }
 
 /** A product of two operands: `(N,64)·(64,2)=(N,2)`. */
@@ -30,16 +30,23 @@ export function matmulNotation(a: readonly Dim[] | NotationShape, b: readonly Di
 
 /** Suffixes for a sliding window: `/2` for stride 2, `@2` for dilation 2, nothing for 1. */
 export function strideDilationSuffix(stride: readonly Dim[], dilation: readonly Dim[]): string {
-  const uniform = (xs: readonly Dim[]) => (xs.length && xs.every((x) => formatDim(x) === formatDim(xs[0])) ? formatDim(xs[0]) : xs.map(formatDim).join('×'));
   let out = '';
-  if (stride.some((s) => s !== 1)) out += `/${uniform(stride)}`;
-  if (dilation.some((d) => d !== 1)) out += `@${uniform(dilation)}`;
+  if (stride.some((s) => s !== 1)) out += `/${uniformText(stride)}`;
+  if (dilation.some((d) => d !== 1)) out += `@${uniformText(dilation)}`;
   return out;
+}
+
+/** One size when every axis prints the same (`2`), else the sizes joined by × (`2×1`). */
+function uniformText(xs: readonly Dim[]): string {
+  if (xs.length === 0) return '';
+  const first = formatDim(xs[0]);
+  for (let i = 1; i < xs.length; i++) if (formatDim(xs[i]) !== first) return xs.map(formatDim).join('×');
+  return first;
 }
 
 /** A convolution: input ⊛ kernel (out, in/groups, k…) with stride and dilation → output. */
 export function convNotation(input: readonly Dim[] | NotationShape, kernel: readonly Dim[], stride: readonly Dim[], dilation: readonly Dim[], output: readonly Dim[] | NotationShape): string {
-  return `${notationShape(input)} ⊛ ${formatShape([...kernel])}${strideDilationSuffix(stride, dilation)} → ${notationShape(output)}`;
+  return `${notationShape(input)} ⊛ ${formatShape(kernel)}${strideDilationSuffix(stride, dilation)} → ${notationShape(output)}`;
 }
 
 /** A pooling window: `(N,64,112,112) ⊛ max 3×3/2 → (N,64,56,56)`. */

@@ -414,8 +414,7 @@ export function formatDim(d: Dim): string {
   if (d.kind === 'unknown') return '?';
   // The common case, a lone symbol (`N`, `T`): printed as itself, without factoring.
   if (d.terms.size === 1) {
-    const [key, v] = d.terms.entries().next().value as [string, number];
-    if (v === 1 && key !== '' && !key.includes('*') && !atomDefinitions.has(key)) return key;
+    for (const [key, v] of d.terms) if (v === 1 && key !== '' && !key.includes('*') && !atomDefinitions.has(key)) return key;
   }
   const { coefficient, factors } = factorize(d.terms);
   // Plain symbols first (`N*(H+1)`), then the compound factors in the order they were found.
@@ -438,7 +437,10 @@ export function shapeOut(s: readonly Dim[]): ShapeOut {
 
 /** Prints a shape in the tutorial's notation: `(N,64)`. */
 export function formatShape(s: readonly Dim[]): string {
-  return `(${s.map(formatDim).join(',')})`;
+  // A loop rather than map and join: every notation and message prints shapes.
+  let out = '(';
+  for (let i = 0; i < s.length; i++) out += i === 0 ? formatDim(s[i]) : `,${formatDim(s[i])}`;
+  return `${out})`;
 }
 
 /**

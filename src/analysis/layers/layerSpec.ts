@@ -197,14 +197,14 @@ export interface LayerSpec {
  * missing required arguments are reported as messages; the config is returned regardless.
  */
 /** A signature's positional parameters and the index of its variadic one (-1 when none), kept per signature. */
-const positionalBySignature = new WeakMap<readonly ParamSpec[], { params: ParamSpec[]; variadicAt: number }>();
+const positionalBySignature = new WeakMap<readonly ParamSpec[], { params: ParamSpec[]; variadicAt: number; names: ReadonlySet<string> }>();
 
-/** The positional parameters of a signature (those not keyword-only), computed once per signature. */
-export function positionalParamsOf(signature: readonly ParamSpec[]): { params: ParamSpec[]; variadicAt: number } {
+/** The positional parameters of a signature (those not keyword-only) and all its names, computed once per signature. */
+export function positionalParamsOf(signature: readonly ParamSpec[]): { params: ParamSpec[]; variadicAt: number; names: ReadonlySet<string> } {
   let entry = positionalBySignature.get(signature);
   if (!entry) {
     const params = signature.filter((p) => !p.keywordOnly);
-    entry = { params, variadicAt: params.findIndex((p) => p.variadic) };
+    entry = { params, variadicAt: params.findIndex((p) => p.variadic), names: new Set(signature.map((p) => p.name)) };
     positionalBySignature.set(signature, entry);
   }
   return entry;
@@ -217,7 +217,7 @@ export function bindConfig(
 ): { config: LayerConfig; problems: string[] } {
   const config: LayerConfig = {};
   const problems: string[] = [];
-  const { params: positionalParams, variadicAt } = positionalParamsOf(spec.signature);
+  const { params: positionalParams, variadicAt, names } = positionalParamsOf(spec.signature);
   // Plain loops: every layer constructed in a file binds here.
   for (let i = 0; i < positional.length; i++) {
     const value = positional[i];
@@ -229,7 +229,7 @@ export function bindConfig(
   }
   for (const name of Object.keys(keywords)) {
     const value = keywords[name];
-    if (spec.signature.some((p) => p.name === name)) {
+    if (names.has(name)) {
       if (name in config) problems.push(`${spec.name} got multiple values for argument '${name}'`);
       config[name] = value;
     } else {
