@@ -276,9 +276,19 @@ export type DimComparison = 'equal' | 'different' | 'unknown';
  */
 export function compareDims(a: Dim, b: Dim): DimComparison {
   if (isUnknown(a) || isUnknown(b)) return 'unknown';
+  if (typeof a === 'number' && typeof b === 'number') return a - b === 0 ? 'equal' : 'different';
+  // The same polynomial (the batch `N` of two tensors): equal, without building the difference.
+  if (typeof a !== 'number' && typeof b !== 'number' && sameTerms(a.terms, b.terms)) return 'equal';
   const diff = subDim(a, b);
   if (typeof diff === 'number') return diff === 0 ? 'equal' : 'different';
   return 'unknown';
+}
+
+function sameTerms(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  // Finite coefficients only: an infinite one minus itself is not zero.
+  for (const [k, v] of a) if (b.get(k) !== v || !Number.isFinite(v)) return false;
+  return true;
 }
 
 /** Monomial keys in printing order: higher degree first, then by name; the constant last. */

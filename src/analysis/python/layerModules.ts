@@ -402,7 +402,8 @@ export function toLayerValue(v: Value): LayerValue {
 }
 
 function isEllipsisDim(d: Dim): boolean {
-  return !isKnown(d) && !isUnknown(d) && formatDim(d) === ELLIPSIS_DIM;
+  // Only the lone symbol `…` prints as `…`: other dims are told apart without printing them.
+  return !isKnown(d) && !isUnknown(d) && d.terms.size === 1 && d.terms.has(ELLIPSIS_DIM) && formatDim(d) === ELLIPSIS_DIM;
 }
 
 /** A layer-rule value back as a Python value, with the receptive field composed. */
