@@ -756,7 +756,7 @@ function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<nu
     config: rec.config ? (configJson(rec.config) as Record<string, unknown>) : {},
     paramsOwn: own.get(rec.id) ?? null,
     paramsTotal: total,
-    inputShapes: call ? call.inputs.map((v) => shapesOut(v)).filter((s): s is ShapesOut => s !== null) : null,
+    inputShapes: call ? inputShapesOf(call.inputs) : null,
     outputShapes: call ? outputList(call.output) : null,
     callSpan: call ? call.span : null,
     notation: call?.notation ?? null,
@@ -766,6 +766,16 @@ function moduleInfo(world: ModuleSystem, path: string, m: InstanceV, own: Map<nu
     receptiveField: rec.field,
     attention,
   };
+}
+
+/** The printed shapes of a call's inputs that have shapes, in order. */
+function inputShapesOf(inputs: readonly Value[]): ShapesOut[] {
+  const out: ShapesOut[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const s = shapesOut(inputs[i]);
+    if (s !== null) out.push(s);
+  }
+  return out;
 }
 
 function outputList(v: Value): ShapesOut[] {

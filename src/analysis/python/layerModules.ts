@@ -148,8 +148,8 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   if (kwargs.size > 0) for (const [k, v] of kwargs) layerKwargs[k] = toLayerValue(v);
   // Keras layers also take their inputs by keyword (`mha(query=x, value=y, key=x)`, `layer(inputs=x)`):
   // the parameter count and notation then read them in Keras's positional order.
-  const byKeyword = spec.framework === 'keras' && layerArgs.length === 0 ? ['inputs', 'query', 'value', 'key'].filter((k) => k in layerKwargs).map((k) => layerKwargs[k]) : [];
-  const ruleInputs = byKeyword.length ? byKeyword : layerArgs;
+  const byKeyword = spec.framework === 'keras' && layerArgs.length === 0 ? ['inputs', 'query', 'value', 'key'].filter((k) => k in layerKwargs).map((k) => layerKwargs[k]) : null;
+  const ruleInputs = byKeyword && byKeyword.length ? byKeyword : layerArgs;
   const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
   // Mismatches are collected first so that the message can lead with the step's notation.
   const mismatches: string[] = [];
@@ -190,13 +190,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   // Merge layers (Keras Add/Multiply/Concatenate on a list) merge the fields of all their inputs.
   // The inputs are gathered only for a layer without geometry that keeps positions apart.
   const all: TensorV[] = [];
-  if (!geometry && !mixesPositions) {
-    const collect = (v: Value) => {
-      if (v.k === 'tensor') all.push(v);
-      else if (v.k === 'list' || v.k === 'tuple') v.items.forEach(collect);
-    };
-    args.forEach(collect);
-  }
+  if (!geometry && !mixesPositions) for (let i = 0; i < args.length; i++) collectTensors(args[i], all);
   if (!geometry && !mixesPositions && all.length > 1 && outValue.k === 'tensor' && outValue.ranked) {
     let field: ReceptiveField | null = null;
     for (const t of all) if (t.field && t.ranked && t.shape.length === outValue.shape.length) field = field ? mergeFields(field, t.field) : t.field;
@@ -220,6 +214,12 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     extra.inputs = ruleInputs;
   }
   return outValue;
+}
+
+/** Every tensor of a value, nested lists and tuples followed in order. */
+function collectTensors(v: Value, out: TensorV[]): void {
+  if (v.k === 'tensor') out.push(v);
+  else if (v.k === 'list' || v.k === 'tuple') for (let i = 0; i < v.items.length; i++) collectTensors(v.items[i], out);
 }
 
 /** Reports a layer's shape mismatch in the tutorial's words, naming where the input came from. */
