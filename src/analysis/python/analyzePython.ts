@@ -817,8 +817,21 @@ function configJson(c: unknown): unknown {
   if (Array.isArray(c)) return c.map(configJson);
   const o = c as Record<string, unknown>;
   if ((o.kind === 'sym' && o.terms instanceof Map) || o.kind === 'unknown') return dimOut(o as unknown as Dim);
+  const keys = Object.keys(o);
+  // Most configs hold numbers, strings, booleans and null only: a spread copies those as the loop
+  // below would (same keys, same order), without a keyed store per key.
+  let plain = true;
+  for (let i = 0; i < keys.length; i++) {
+    const v = o[keys[i]];
+    // (An own `__proto__` key would be copied by a spread but not by an assignment.)
+    if ((v !== null && typeof v === 'object') || keys[i] === '__proto__') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return { ...o };
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) out[k] = configJson(o[k]);
+  for (const k of keys) out[k] = configJson(o[k]);
   return out;
 }
 
