@@ -1694,7 +1694,7 @@ function forcedArgs(args: Value[]): Value[] {
 /** Keyword arguments as native rules see them (see `forcedArgs`). */
 function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
   const out = new Map<string, Value>();
-  for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
+  if (kwargs.size > 0) for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
   return out;
 }
 

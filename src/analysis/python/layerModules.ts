@@ -387,8 +387,11 @@ function fitsSomeRank(spec: LayerSpec, cfg: LayerConfig, args: Value[], kwargs: 
 export function toLayerValue(v: Value): LayerValue {
   v = force(v);
   switch (v.k) {
-    case 'tensor':
-      return { kind: 'tensor', shape: v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])], dtype: v.dtype, ...(v.dtypeUncertain ? { dtypeUncertain: true } : {}) };
+    case 'tensor': {
+      const shape = v.ranked ? v.shape : [symDim(ELLIPSIS_DIM), ...(v.shape.length ? v.shape : [unknownDim()])];
+      // The flag only when set, as before, without spreading an object on every layer call.
+      return v.dtypeUncertain ? { kind: 'tensor', shape, dtype: v.dtype, dtypeUncertain: true } : { kind: 'tensor', shape, dtype: v.dtype };
+    }
     case 'tuple':
     case 'list':
       return { kind: 'tuple', items: v.items.map(toLayerValue) };
