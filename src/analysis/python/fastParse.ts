@@ -39,6 +39,19 @@ export function fastParsePython(text: string): Module | null {
   }
 }
 
+/** Whether `tryFastParse` uses the fast parser; tests and tools turn it off to compare with Lezer. */
+let fastParseEnabled = true;
+
+/** Turns the fast path of `tryFastParse` on or off (for tests and tools; on by default). */
+export function setFastParseEnabled(on: boolean): void {
+  fastParseEnabled = on;
+}
+
+/** `fastParsePython` unless the fast path was turned off: what the analysis calls. */
+export function tryFastParse(text: string): Module | null {
+  return fastParseEnabled ? fastParsePython(text) : null;
+}
+
 /** Thrown inside the parser to give up on a text; caught once, at the top. */
 class Bail {
   constructor(readonly reason: string) {}
