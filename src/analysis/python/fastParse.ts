@@ -370,6 +370,8 @@ class FastParser {
           i++;
         }
         if (i >= n) {
+          // White space ending the text: Lezer reads indentation there too, an error at some depths.
+          if (col > 0 && col !== this.indents[this.indents.length - 1]) this.bail('white space at the end');
           this.pos = i;
           break;
         }
@@ -920,9 +922,17 @@ class FastParser {
       case NEWLINE:
         this.bail('unexpected line end');
         break;
-      case K_ASYNC:
-        this.bail('async');
+      case K_ASYNC: {
+        const from = this.tokStart;
+        this.advance();
+        if (this.tok === K_DEF) {
+          const def = this.funcDef([], from);
+          out.push({ t: 'def', def, from, to: def.to });
+        } else if (this.tok === K_FOR) this.forStatement(out, from);
+        else if (this.tok === K_WITH) this.withStatement(out, from);
+        else this.bail('async');
         break;
+      }
       default:
         this.simpleLine(out);
     }
@@ -998,8 +1008,7 @@ class FastParser {
     out.push({ t: 'while', test, body, orelse, from, to: this.prevEnd });
   }
 
-  private forStatement(out: Stmt[]): void {
-    const from = this.tokStart;
+  private forStatement(out: Stmt[], from = this.tokStart): void {
     this.advance();
     const target = this.groupValue(this.exprList(true, false));
     this.expect(K_IN, 'in');
@@ -1048,8 +1057,7 @@ class FastParser {
     out.push({ t: 'try', body, handlers, orelse, final, from, to: this.prevEnd });
   }
 
-  private withStatement(out: Stmt[]): void {
-    const from = this.tokStart;
+  private withStatement(out: Stmt[], from = this.tokStart): void {
     this.advance();
     const items: { expr: Expr; target: Expr | null }[] = [];
     for (;;) {
@@ -1128,8 +1136,13 @@ class FastParser {
       this.advance();
       decorators.push(e);
     }
+    const defFrom = this.tokStart;
+    if (this.tok === K_ASYNC) {
+      this.advance();
+      if (this.tok !== K_DEF) this.bail('decorated async');
+    }
     if (this.tok === K_DEF) {
-      const def = this.funcDef(decorators, this.tokStart);
+      const def = this.funcDef(decorators, defFrom);
       out.push({ t: 'def', def, from, to: def.to });
     } else if (this.tok === K_CLASS) {
       const def = this.classDef(decorators, this.tokStart);
@@ -1369,7 +1382,9 @@ class FastParser {
       return;
     }
     if (this.tok === COLON) {
-      if (this.firstWasSoftKeyword(from)) this.bail('soft keyword statement');
+      // `type: X` and `match: X` annotate a name; anything longer might be a soft keyword's statement.
+      const single = first.elts.length === 1 && !first.trailingComma && first.elts[0].t === 'name';
+      if (!single && this.firstWasSoftKeyword(from)) this.bail('soft keyword statement');
       this.advance();
       const annotation = this.test();
       if (this.tok === ASSIGN) {
@@ -1649,6 +1664,15 @@ class FastParser {
   /** `-x`, `+x`, `~x` (binding looser than `**`), or a power expression. */
   private unary(): Expr {
     const t = this.tok;
+    if (t === K_AWAIT) {
+      // The lowering reads `await` as an unknown value; its operand reaches over bitwise operators.
+      const from = this.tokStart;
+      this.advance();
+      this.enter();
+      this.expression();
+      this.depth--;
+      return { t: 'error', what: 'await', from, to: this.prevEnd };
+    }
     if (t === MINUS || t === PLUS || t === TILDE) {
       const from = this.tokStart;
       const op = t === MINUS ? '-' : t === PLUS ? '+' : '~';
