@@ -1277,6 +1277,14 @@ class FastParser {
           this.advance();
           this.test();
         } else if (!this.atStatementEnd()) this.exprList(true, true);
+        else {
+          // A bare `yield` ends where Lezer's empty error node sits: at the next token, after any
+          // white space and comment.
+          if (this.tokStart === this.tokEnd && this.tokStart !== this.n) this.bail('bare yield at the end');
+          const to = this.tokStart;
+          out.push({ t: 'expr', value: { t: 'error', what: 'yield', from, to }, from, to });
+          return;
+        }
         out.push({ t: 'expr', value: { t: 'error', what: 'yield', from, to: this.prevEnd }, from, to: this.prevEnd });
         return;
       }
