@@ -92,7 +92,7 @@ describe('fast Python parser', () => {
 
   it('bails out on constructs whose Lezer reading it does not reproduce', () => {
     // Python rejects the first three, Lezer reads them without an error: still left to it.
-    for (const text of ["s = 'abc\n", '  x = 1\n', 'if x:\n    a\n  b\n', 'match x:\n  case 1:\n    pass\n', 'x = yield y\n', 'print "hi"\n', 'type X = int\n', 'x = 1.e5\n', 'f(x := 1)\n', 'x = a.\n', 'x = 1\r\ny = 2\r\n', 'def f[T](x): pass\n', 'with (a as b, c as d): pass\n']) {
+    for (const text of ["s = 'abc\n", '  x = 1\n', 'if x:\n    a\n  b\n', 'match x:\n  case 1:\n    pass\n', 'x = yield y\n', 'print "hi"\n', 'type X = int\n', 'x = 1.e5\n', 'f(x := 1)\n', 'x = a.\n', 'def f[T](x): pass\n', 'with (a as b, c as d): pass\n']) {
       assert.equal(fastParsePython(text), null, JSON.stringify(text));
       assert.notEqual(fastParseBailReason(), '');
     }
@@ -107,6 +107,12 @@ describe('fast Python parser', () => {
   it('reads the synthetic model files and the examples identically', () => {
     for (const lines of [50, 500, 2000]) assertIdentical(syntheticModel(lines).text);
     for (const f of readdirSync(examplesDir).filter((f) => f.endsWith('.py'))) assertIdentical(readFileSync(join(examplesDir, f), 'utf8'));
+  });
+
+  it('reads Windows line breaks as the Lezer path does (its line break token is the carriage return)', () => {
+    for (const f of readdirSync(examplesDir).filter((f) => f.endsWith('.py'))) assertIdentical(readFileSync(join(examplesDir, f), 'utf8').replace(/\n/g, '\r\n'));
+    for (const [, text] of tricky) assertSafe(text.replace(/\n/g, '\r\n'));
+    assert.equal(fastParsePython('x = 1\ry = 2\n'), null, 'a lone carriage return is left to Lezer');
   });
 
   it("gives null or the Lezer path's module on every case of the lowering's fixtures", () => {
@@ -136,6 +142,8 @@ describe('fast Python parser', () => {
     let taken = 0;
     for (let k = 0; k < 600; k++) {
       let text = sources[k % sources.length];
+      // Every third source with Windows line breaks.
+      if (k % 3 === 0) text = text.replace(/\n/g, '\r\n');
       const at = Math.floor(random() * text.length);
       switch (k % 5) {
         case 0:

@@ -327,7 +327,7 @@ class FastParser {
       this.parenDepth = 1;
       this.atLineStart = false;
       this.inFormat = true;
-    } else if (text.indexOf('\r') >= 0 || text.indexOf('\f') >= 0) this.bail('carriage return or form feed');
+    } else if (text.indexOf('\f') >= 0) this.bail('form feed');
     this.advance();
   }
 
@@ -380,8 +380,14 @@ class FastParser {
           this.pos = i + 1;
           continue;
         }
+        if (c === C_CR) {
+          // A Windows line break; a lone carriage return is left to Lezer.
+          if (text.charCodeAt(i + 1) !== C_NL) this.bail('carriage return');
+          this.pos = i + 2;
+          continue;
+        }
         if (c === C_HASH) {
-          while (i < n && text.charCodeAt(i) !== C_NL) i++;
+          while (i < n && text.charCodeAt(i) !== C_NL && text.charCodeAt(i) !== C_CR) i++;
           this.pos = i;
           continue;
         }
@@ -428,13 +434,32 @@ class FastParser {
         let j = this.pos;
         while (text.charCodeAt(j) === C_SPACE || text.charCodeAt(j) === C_TAB) j++;
         const d = text.charCodeAt(j);
-        if (j >= n || d === C_NL || d === C_HASH || d === C_BACKSLASH) this.bail('continuation before a blank line');
+        if (j >= n || d === C_NL || d === C_CR || d === C_HASH || d === C_BACKSLASH) this.bail('continuation before a blank line');
         continue;
       }
       if (c === C_HASH) {
         if (this.inFormat) this.bail('comment in an f-string');
-        while (this.pos < n && text.charCodeAt(this.pos) !== C_NL) this.pos++;
+        while (this.pos < n && text.charCodeAt(this.pos) !== C_NL && text.charCodeAt(this.pos) !== C_CR) this.pos++;
         continue;
+      }
+      if (c === C_CR) {
+        // `\r\n`: Lezer's newline token is the `\r`, the `\n` a blank line after it.
+        if (text.charCodeAt(this.pos + 1) !== C_NL) this.bail('carriage return');
+        if (this.parenDepth > 0) {
+          this.pos += 2;
+          continue;
+        }
+        if (!this.lineOpen) {
+          this.pos += 2;
+          continue;
+        }
+        this.tok = NEWLINE;
+        this.tokStart = this.pos;
+        this.tokEnd = this.pos + 1;
+        this.pos += 2;
+        this.atLineStart = true;
+        this.lineOpen = false;
+        return;
       }
       if (c === C_NL) {
         if (this.parenDepth > 0) {
@@ -856,7 +881,7 @@ class FastParser {
       i++;
       for (;;) {
         const c = text.charCodeAt(i);
-        if (i >= this.n || c === quote || c === C_BACKSLASH || (c === C_NL && !long)) this.bail('f-string spec');
+        if (i >= this.n || c === quote || c === C_BACKSLASH || c === C_CR || (c === C_NL && !long)) this.bail('f-string spec');
         if (c === C_RBRACE) break;
         if (c === C_LBRACE) {
           i = this.formatReplacement(i, quote, long, []);
@@ -1300,7 +1325,7 @@ class FastParser {
     let i = this.tokEnd;
     while (this.text.charCodeAt(i) === C_SPACE || this.text.charCodeAt(i) === C_TAB) i++;
     const c = this.text.charCodeAt(i);
-    if (c !== 40 && c !== C_DOT && c !== C_NL && c !== C_HASH) this.bail('print statement');
+    if (c !== 40 && c !== C_DOT && c !== C_NL && c !== C_CR && c !== C_HASH) this.bail('print statement');
   }
 
   private atStatementEnd(): boolean {
