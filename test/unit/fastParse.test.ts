@@ -98,6 +98,13 @@ describe('fast Python parser', () => {
     }
   });
 
+  it("leaves texts with hundreds of top-level expression statements to Lezer (it forces reductions there, torch's _tensor_docs.py)", () => {
+    const text = 'add_docstr_all(\n    "abs",\n    r"""\nabs() -> Tensor\n\nSee :func:`torch.abs`\n""",\n)\n\n'.repeat(400);
+    assert.ok(lezer(text).errors.length > 0, 'Lezer reads an error into this valid text');
+    assert.equal(fastParsePython(text), null);
+    assertIdentical('def f():\n  pass\n'.repeat(400));
+  });
+
   it('bails out well before nesting the lowering or Lezer cannot follow', () => {
     assert.equal(fastParsePython('x = ' + '('.repeat(400) + '1' + ')'.repeat(400) + '\n'), null);
     assert.equal(fastParsePython('x = ' + Array.from({ length: 400 }, (_, i) => `a${i}`).join(' + ') + '\n'), null);

@@ -899,8 +899,23 @@ class FastParser {
 
   module(): Stmt[] {
     const body: Stmt[] = [];
-    while (this.tok !== EOF) this.statement(body);
+    let count = 0;
+    let expressionLate = false;
+    while (this.tok !== EOF) {
+      // Lezer forces reductions after about 300 top-level statements (its kludge against deep
+      // left-associative trees), which breaks a statement that starts with an expression there
+      // into an error; one that starts with a keyword such as `def`, `class` or `import` is
+      // unaffected. Texts that long with late expression statements are left to Lezer.
+      if (++count > 200 && !this.startsWithKeyword()) expressionLate = true;
+      this.statement(body);
+    }
+    if (count > 250 && expressionLate) this.bail('over 250 top-level statements');
     return body;
+  }
+
+  private startsWithKeyword(): boolean {
+    const t = this.tok;
+    return t === K_DEF || t === K_CLASS || t === AT || t === K_IMPORT || t === K_FROM || t === K_IF || t === K_FOR || t === K_WHILE || t === K_TRY || t === K_WITH || t === K_ASYNC;
   }
 
   private enter(): void {
