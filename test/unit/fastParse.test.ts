@@ -98,11 +98,14 @@ describe('fast Python parser', () => {
     }
   });
 
-  it("leaves texts with hundreds of top-level expression statements to Lezer (it forces reductions there, torch's _tensor_docs.py)", () => {
+  it("leaves statement lists with hundreds of expression statements to Lezer (it forces reductions there, torch's _tensor_docs.py)", () => {
     const text = 'add_docstr_all(\n    "abs",\n    r"""\nabs() -> Tensor\n\nSee :func:`torch.abs`\n""",\n)\n\n'.repeat(400);
     assert.ok(lezer(text).errors.length > 0, 'Lezer reads an error into this valid text');
     assert.equal(fastParsePython(text), null);
     assertIdentical('def f():\n  pass\n'.repeat(400));
+    const block = 'if x:\n' + '    add(\n        "a", r"""\n doc doc doc doc\n"""\n    )\n\n'.repeat(700);
+    assert.ok(lezer(block).errors.length > 0, 'the same in a block');
+    assert.equal(fastParsePython(block), null);
   });
 
   it('bails out well before nesting the lowering or Lezer cannot follow', () => {

@@ -899,18 +899,26 @@ class FastParser {
 
   module(): Stmt[] {
     const body: Stmt[] = [];
+    this.statements(body, EOF);
+    return body;
+  }
+
+  /**
+   * Statements up to `end` (the end of the text or of an indented block). Lezer forces reductions
+   * after about 300 statements of one list (its kludge against deep left-associative trees), which
+   * turns a statement starting with an expression at that point into an error; one starting with a
+   * keyword such as `def`, `class` or `import` is unaffected. Long lists with late expression
+   * statements are left to Lezer.
+   */
+  private statements(out: Stmt[], end: number): void {
     let count = 0;
     let expressionLate = false;
-    while (this.tok !== EOF) {
-      // Lezer forces reductions after about 300 top-level statements (its kludge against deep
-      // left-associative trees), which breaks a statement that starts with an expression there
-      // into an error; one that starts with a keyword such as `def`, `class` or `import` is
-      // unaffected. Texts that long with late expression statements are left to Lezer.
+    while (this.tok !== end) {
+      if (this.tok === EOF) this.bail('end of text in block');
       if (++count > 200 && !this.startsWithKeyword()) expressionLate = true;
-      this.statement(body);
+      this.statement(out);
     }
-    if (count > 250 && expressionLate) this.bail('over 250 top-level statements');
-    return body;
+    if (count > 250 && expressionLate) this.bail('over 250 statements in one block');
   }
 
   private startsWithKeyword(): boolean {
@@ -1003,10 +1011,7 @@ class FastParser {
     this.advance();
     if (this.tok !== INDENT) this.bail('expected indented block');
     this.advance();
-    while (this.tok !== DEDENT) {
-      if (this.tok === EOF) this.bail('end of text in block');
-      this.statement(out);
-    }
+    this.statements(out, DEDENT);
     this.advance();
     return out;
   }
