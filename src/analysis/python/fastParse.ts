@@ -348,6 +348,72 @@ class FastParser {
     this.advance();
   }
 
+  /** At the start of a line outside brackets: an indent or dedent token (true), or nothing to emit. */
+  private indentation(): boolean {
+    const text = this.text;
+    const n = this.n;
+    // Indentation of the next line with content; blank and comment-only lines are skipped.
+    for (;;) {
+      let i = this.pos;
+      let col = 0;
+      for (;;) {
+        const c = text.charCodeAt(i);
+        if (c === C_SPACE) col++;
+        else if (c === C_TAB) col += 8 - (col % 8);
+        else break;
+        i++;
+      }
+      if (i >= n) {
+        // White space ending the text: Lezer reads indentation there too, an error at some depths.
+        if (col > 0 && col !== this.indents[this.indents.length - 1]) this.bail('white space at the end');
+        this.pos = i;
+        break;
+      }
+      const c = text.charCodeAt(i);
+      if (c === C_NL) {
+        this.pos = i + 1;
+        continue;
+      }
+      if (c === C_CR) {
+        // A Windows line break; a lone carriage return is left to Lezer.
+        if (text.charCodeAt(i + 1) !== C_NL) this.bail('carriage return');
+        this.pos = i + 2;
+        continue;
+      }
+      if (c === C_HASH) {
+        while (i < n && text.charCodeAt(i) !== C_NL && text.charCodeAt(i) !== C_CR) i++;
+        this.pos = i;
+        continue;
+      }
+      if (c === C_BACKSLASH) this.bail('line starting with a backslash');
+      this.atLineStart = false;
+      this.pos = i;
+      const top = this.indents[this.indents.length - 1];
+      if (col > top) {
+        // Lezer reads no indentation on the first line of a file: leave that to it.
+        if (this.prevEnd === 0 && this.tokEnd === 0) this.bail('indented first line');
+        this.indents.push(col);
+        this.tok = INDENT;
+        this.tokStart = this.tokEnd = i;
+        return true;
+      }
+      if (col < top) {
+        let count = 0;
+        while (this.indents[this.indents.length - 1] > col) {
+          this.indents.pop();
+          count++;
+        }
+        if (this.indents[this.indents.length - 1] !== col) this.bail('inconsistent dedent');
+        this.pendingDedents = count - 1;
+        this.tok = DEDENT;
+        this.tokStart = this.tokEnd = i;
+        return true;
+      }
+      break;
+    }
+    return false;
+  }
+
   private scan(): void {
     if (this.pendingDedents > 0) {
       this.pendingDedents--;
@@ -357,67 +423,7 @@ class FastParser {
     }
     const text = this.text;
     const n = this.n;
-    if (this.atLineStart && this.parenDepth === 0) {
-      // Indentation of the next line with content; blank and comment-only lines are skipped.
-      for (;;) {
-        let i = this.pos;
-        let col = 0;
-        for (;;) {
-          const c = text.charCodeAt(i);
-          if (c === C_SPACE) col++;
-          else if (c === C_TAB) col += 8 - (col % 8);
-          else break;
-          i++;
-        }
-        if (i >= n) {
-          // White space ending the text: Lezer reads indentation there too, an error at some depths.
-          if (col > 0 && col !== this.indents[this.indents.length - 1]) this.bail('white space at the end');
-          this.pos = i;
-          break;
-        }
-        const c = text.charCodeAt(i);
-        if (c === C_NL) {
-          this.pos = i + 1;
-          continue;
-        }
-        if (c === C_CR) {
-          // A Windows line break; a lone carriage return is left to Lezer.
-          if (text.charCodeAt(i + 1) !== C_NL) this.bail('carriage return');
-          this.pos = i + 2;
-          continue;
-        }
-        if (c === C_HASH) {
-          while (i < n && text.charCodeAt(i) !== C_NL && text.charCodeAt(i) !== C_CR) i++;
-          this.pos = i;
-          continue;
-        }
-        if (c === C_BACKSLASH) this.bail('line starting with a backslash');
-        this.atLineStart = false;
-        this.pos = i;
-        const top = this.indents[this.indents.length - 1];
-        if (col > top) {
-          // Lezer reads no indentation on the first line of a file: leave that to it.
-          if (this.prevEnd === 0 && this.tokEnd === 0) this.bail('indented first line');
-          this.indents.push(col);
-          this.tok = INDENT;
-          this.tokStart = this.tokEnd = i;
-          return;
-        }
-        if (col < top) {
-          let count = 0;
-          while (this.indents[this.indents.length - 1] > col) {
-            this.indents.pop();
-            count++;
-          }
-          if (this.indents[this.indents.length - 1] !== col) this.bail('inconsistent dedent');
-          this.pendingDedents = count - 1;
-          this.tok = DEDENT;
-          this.tokStart = this.tokEnd = i;
-          return;
-        }
-        break;
-      }
-    }
+    if (this.atLineStart && this.parenDepth === 0 && this.indentation()) return;
     // White space, comments, line continuations; newlines inside brackets.
     let c = 0;
     for (;;) {
@@ -528,6 +534,12 @@ class FastParser {
       return;
     }
     if (c >= 128) this.bail('non-ASCII character');
+    this.operator(start, c);
+  }
+
+  /** An operator or bracket token starting with character `c` at `start`. */
+  private operator(start: number, c: number): void {
+    const text = this.text;
     const d = text.charCodeAt(start + 1);
     let len = 1;
     let kind: number;
@@ -710,7 +722,9 @@ class FastParser {
       const bodyStart = i;
       for (;;) {
         const c = text.charCodeAt(i);
-        const ok = c === 95 || (c1 === 120 ? isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102) : c1 === 111 ? c >= 48 && c <= 55 : c === 48 || c === 49);
+        const ok =
+          c === 95 ||
+          (c1 === 120 ? isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102) : c1 === 111 ? c >= 48 && c <= 55 : c === 48 || c === 49);
         if (!ok) break;
         i++;
       }
@@ -757,7 +771,8 @@ class FastParser {
     if (after === C_DOT) {
       // `6.`: parse.ts blanks the dot and the lowering reads a float; anything else is Lezer's.
       const next = text.charCodeAt(i + 1);
-      if (!plainInteger || this.inFormat || text.charCodeAt(start - 1) === C_DOT || isIdentChar(next) || next === C_DOT || next >= 128) this.bail('number followed by a dot');
+      if (!plainInteger || this.inFormat || text.charCodeAt(start - 1) === C_DOT || isIdentChar(next) || next === C_DOT || next >= 128)
+        this.bail('number followed by a dot');
       isFloat = true;
       this.tokNum = Number(raw.indexOf('_') >= 0 ? raw.replace(/_/g, '') : raw);
       this.tokIsFloat = true;
@@ -923,7 +938,19 @@ class FastParser {
 
   private startsWithKeyword(): boolean {
     const t = this.tok;
-    return t === K_DEF || t === K_CLASS || t === AT || t === K_IMPORT || t === K_FROM || t === K_IF || t === K_FOR || t === K_WHILE || t === K_TRY || t === K_WITH || t === K_ASYNC;
+    return (
+      t === K_DEF ||
+      t === K_CLASS ||
+      t === AT ||
+      t === K_IMPORT ||
+      t === K_FROM ||
+      t === K_IF ||
+      t === K_FOR ||
+      t === K_WHILE ||
+      t === K_TRY ||
+      t === K_WITH ||
+      t === K_ASYNC
+    );
   }
 
   private enter(): void {
@@ -1145,7 +1172,10 @@ class FastParser {
     return { name, nameFrom, params, body, decorators, isGenerator, from, to: this.prevEnd };
   }
 
-  private classDef(decorators: Expr[], from: number): { name: string; bases: Arg[]; body: Stmt[]; decorators: Expr[]; from: number; to: number } {
+  private classDef(
+    decorators: Expr[],
+    from: number,
+  ): { name: string; bases: Arg[]; body: Stmt[]; decorators: Expr[]; from: number; to: number } {
     this.advance();
     if (this.tok !== NAME) this.bail('class name');
     const name = this.tokText;
@@ -1776,7 +1806,9 @@ class FastParser {
         return e;
       }
       case NUMBER: {
-        const e: Expr = this.tokComplex ? { t: 'error', what: 'complex number', from, to: this.tokEnd } : { t: 'num', value: this.tokNum, isFloat: this.tokIsFloat, from, to: this.tokEnd };
+        const e: Expr = this.tokComplex
+          ? { t: 'error', what: 'complex number', from, to: this.tokEnd }
+          : { t: 'num', value: this.tokNum, isFloat: this.tokIsFloat, from, to: this.tokEnd };
         this.advance();
         return e;
       }
