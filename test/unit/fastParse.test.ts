@@ -61,6 +61,9 @@ describe('fast Python parser', () => {
     ['walrus', 'if (m := f(x)) is not None:\n  pass\nwhile n := g():\n  pass\n'],
     ['global, nonlocal, del, assert, raise from', 'def f():\n  global a, b\n  nonlocal c\n  del a, b[0]\n  assert x, "m"\n  raise X from Y\n  raise\n'],
     ['print as a call', 'print(x)\nprint\nprint .x\n'],
+    ["Python 2's print statement, which the lowering drops", 'print x\nif a: print "a" % b\nprint -1; y\n'],
+    ['names with characters from U+00A1 up, as Lezer reads them', 'Ɛ = f(Ɛ1)\nx.Ɛ\ny = a×b\n'],
+    ['a walrus argument, read as a keyword argument', 'f(x := 1, y)\n'],
     ['annotations and return annotations', 'x: int\ny: List[int] = []\ntype: str = "a"\ndef f(a: "T", *b: int, **c: str) -> Tuple[int, ...]: ...\n'],
     ['try and except*', 'try:\n  pass\nexcept* E as e:\n  pass\nexcept (A, B):\n  pass\nexcept:\n  pass\nelse:\n  pass\nfinally:\n  pass\n'],
     ['with items', 'with open(a) as f, b: pass\nwith (a, b): pass\n'],
@@ -92,7 +95,7 @@ describe('fast Python parser', () => {
 
   it('bails out on constructs whose Lezer reading it does not reproduce', () => {
     // Python rejects the first three, Lezer reads them without an error: still left to it.
-    for (const text of ["s = 'abc\n", '  x = 1\n', 'if x:\n    a\n  b\n', 'match x:\n  case 1:\n    pass\n', 'x = yield y\n', 'print "hi"\n', 'type X = int\n', 'x = 1.e5\n', 'f(x := 1)\n', 'x = a.\n', 'def f[T](x): pass\n', 'with (a as b, c as d): pass\n']) {
+    for (const text of ["s = 'abc\n", '  x = 1\n', 'if x:\n    a\n  b\n', 'match x:\n  case 1:\n    pass\n', 'x = yield y\n', 'print\\\n x\n', 'for i in x:\n  y\nprint i\n', 'type X = int\n', 'x = 1.e5\n', 'x = a.\n', 'def f[T](x): pass\n', 'with (a as b, c as d): pass\n']) {
       assert.equal(fastParsePython(text), null, JSON.stringify(text));
       assert.notEqual(fastParseBailReason(), '');
     }

@@ -310,6 +310,8 @@ class FastParser {
   private lineOpen = false;
   private readonly indents: number[] = [0];
   private pendingDedents = 0;
+  /** Whether the last token consumed was a dedent. */
+  private afterDedent = false;
   private depth = 0;
   /** Whether a `yield` statement was met in the current function body. */
   private sawYield = false;
@@ -339,6 +341,7 @@ class FastParser {
 
   /** Consumes the current token and reads the next. */
   private advance(): void {
+    this.afterDedent = this.tok === DEDENT;
     if (this.tok !== INDENT && this.tok !== DEDENT && this.tok !== EOF) this.prevEnd = this.tokEnd;
     this.scan();
   }
@@ -509,11 +512,16 @@ class FastParser {
     this.lineOpen = true;
     const start = this.pos;
     this.tokStart = start;
-    if (isIdentStart(c)) {
+    if (isIdentStart(c) || c >= 0xa1) {
+      // @lezer/python's identifiers take every character from U+00A1 up, not only Python's.
       let i = start + 1;
-      while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+      for (;;) {
+        const w = text.charCodeAt(i);
+        if (!(isIdentChar(w) || w >= 0xa1)) break;
+        i++;
+      }
       const d = text.charCodeAt(i);
-      if (d >= 128) this.bail('non-ASCII identifier');
+      if (d >= 128) this.bail('non-ASCII character after a name');
       if (d === C_SQUOTE || d === C_DQUOTE) {
         this.stringToken(start, i);
         return;
@@ -1364,18 +1372,29 @@ class FastParser {
         return;
       }
       case NAME:
-        if (this.tokText === 'print') this.checkPrint();
+        if (this.tokText === 'print' && this.isPrintStatement()) {
+          // Lezer's print tokenizer runs before its indentation one: a print statement on a line
+          // that closes blocks joins the block above, and their spans reach over it.
+          if (this.afterDedent) this.bail('print statement after a dedent');
+          // Python 2's `print x`: Lezer reads one expression after it, and the lowering drops it.
+          this.advance();
+          this.test();
+          return;
+        }
         break;
     }
     this.exprStatement(out, from);
   }
 
   /** @lezer/python reads `print` followed by anything but `(`, `.`, a line end or a comment as Python 2's print statement. */
-  private checkPrint(): void {
+  private isPrintStatement(): boolean {
     let i = this.tokEnd;
     while (this.text.charCodeAt(i) === C_SPACE || this.text.charCodeAt(i) === C_TAB) i++;
+    if (i >= this.n) this.bail('print at the end');
     const c = this.text.charCodeAt(i);
-    if (c !== 40 && c !== C_DOT && c !== C_NL && c !== C_CR && c !== C_HASH) this.bail('print statement');
+    // A continuation after `print` is white space to Lezer but not to its print tokenizer.
+    if (c === C_BACKSLASH) this.bail('print continued');
+    return c !== 40 && c !== C_DOT && c !== C_NL && c !== C_CR && c !== C_HASH;
   }
 
   private atStatementEnd(): boolean {
@@ -2078,7 +2097,12 @@ class FastParser {
           const gen: Expr = { t: 'comp', kind: 'gen', elt: value, value: null, clauses, from: open, to: this.prevEnd };
           return [{ kind: 'pos', value: gen, from: open, to: this.prevEnd }];
         } else if (this.tok === WALRUS) {
-          this.bail('walrus argument');
+          // Lezer reads `f(x := 1)` as a keyword argument, and so does the lowering.
+          if (value.t !== 'name' || value.from !== from || value.to !== this.prevEnd) this.bail('walrus argument');
+          this.advance();
+          const v = this.test();
+          if (this.tok === K_FOR) this.bail('walrus generator');
+          out.push({ kind: 'kw', name: value.id, value: v, from, to: this.prevEnd });
         } else out.push({ kind: 'pos', value, from, to: this.prevEnd });
       }
       if (this.tok !== COMMA) break;
