@@ -1,7 +1,7 @@
 // Differential check of the fast Python parser against the Lezer path, on real files.
 //
 //   node tools/fastParseCheck.mjs ROOT... [--json] [--show N]
-//   node tools/fastParseCheck.mjs --bench [--lines 2000] [--runs 30]
+//   node tools/fastParseCheck.mjs --bench [--lines 2000] [--runs 30]   (also times whole analyze() calls)
 //
 // For every `.py` file under the roots, compares `fastParsePython(text)` with
 // `convertTree(parsePython(text).tree, text)`: the fast parser must either bail out (null) or
@@ -24,7 +24,8 @@ const option = (name, fallback) => {
 const flag = (name) => args.includes(`--${name}`);
 
 const driverSource = `
-export { fastParsePython, fastParseBailReason } from './src/analysis/python/fastParse';
+export { fastParsePython, fastParseBailReason, setFastParseEnabled } from './src/analysis/python/fastParse';
+export { analyze } from './src/analysis/analyze';
 export { parsePython } from './src/analysis/python/parse';
 export { convertTree } from './src/analysis/python/ast';
 export { syntheticModel } from './bench/syntheticModel';
@@ -118,6 +119,26 @@ async function bench(d) {
   console.log(`synthetic ${lines} lines (${text.length} chars), median of ${runs} warm runs:`);
   console.log(`  Lezer parse + convertTree  ${ml.toFixed(2)} ms`);
   console.log(`  fastParsePython            ${mf.toFixed(2)} ms   (${(ml / mf).toFixed(1)}x faster)`);
+  // Whole cold analyses, the fast path on and forced off in turns (a changing first line, so no
+  // cache keyed by the text answers).
+  let counter = 0;
+  const analyzeOnce = (fastOn) => {
+    d.setFastParseEnabled(fastOn);
+    const t = `# run ${++counter}\n` + text;
+    const t0 = performance.now();
+    d.analyze(t, 'python', { fileName: '/bench/synthetic.py' });
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < 8; i++) analyzeOnce(i % 2 === 0);
+  const on = [];
+  const off = [];
+  for (let i = 0; i < runs; i++) {
+    off.push(analyzeOnce(false));
+    on.push(analyzeOnce(true));
+  }
+  d.setFastParseEnabled(true);
+  console.log(`  analyze(), Lezer path      ${median(off).toFixed(2)} ms`);
+  console.log(`  analyze(), fast path       ${median(on).toFixed(2)} ms   (${(median(on) / median(off)).toFixed(3)} of the Lezer path)`);
 }
 
 async function check(d, roots) {
