@@ -14,6 +14,7 @@ import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
 import { parseThrough } from './parseStore';
+import { tryFastParse } from './fastParse';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
@@ -89,9 +90,11 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   // A host's parse store (the CLI's on disk) answers a text parsed before; an editor's previous
   // parse and model memo (incremental analysis) take their own path.
   const stored = !reuse && !memo && options.parseStore ? parseThrough(options.parseStore, text) : undefined;
-  const parsed = stored ? undefined : (reuse ?? parsePython(text));
-  const module = stored ? stored.module : convertTree(parsed!.tree, text, memo?.convertCache);
-  const unread = stored ? stored.unread : (parsed!.unread ?? []);
+  // A fresh text without a memo: the fast parser reads an error-free file (else null, and Lezer).
+  const fast = !stored && !reuse && !memo ? tryFastParse(text) : null;
+  const parsed = stored || fast ? undefined : (reuse ?? parsePython(text));
+  const module = stored ? stored.module : (fast ?? convertTree(parsed!.tree, text, memo?.convertCache));
+  const unread = stored ? stored.unread : fast ? [] : (parsed!.unread ?? []);
   // An explicit model expression is one model: nothing to memoise per model. A focused run builds
   // some models only: a memo must not take it for the file.
   const focus = options.model ? undefined : options.focus;
