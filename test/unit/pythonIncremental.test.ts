@@ -148,4 +148,25 @@ describe('incremental analysis equals fresh analysis', function () {
     incremental.update(text.replace('Residual block 1:', 'Residual block one:'), 'python', { fileName: '/bench/synthetic.py' });
     assert.deepEqual(incremental.stats(), { replayed: built.rebuilt - 4, rebuilt: 4, fellBack: false, full: false });
   });
+
+  it('reparses with Lezer from a tree several fast-parsed versions old when a half-typed line comes', () => {
+    // Versions 1-3 are error-free (the fast parser reads them); version 4 breaks a line far from
+    // the edits since the first version, the only one Lezer parsed: its reparse must cover them all.
+    const { text } = syntheticModel(600);
+    const options = { fileName: '/bench/synthetic.py' };
+    const versions = [
+      'x = (\n' + text,
+      text,
+      text.replace('Residual block 1:', 'Residual block one:'),
+      text.replace('Residual block 1:', 'Residual block one:').replace('nn.BatchNorm2d(hidden)', 'nn.BatchNorm2d(hidden').replace('bias=False)\n', 'bias=False)\n# note\n'),
+      text.replace('nn.BatchNorm2d(hidden)', 'nn.BatchNorm2d(hidden'),
+      text,
+    ];
+    const incremental = createIncrementalAnalyzer();
+    versions.forEach((version, i) => {
+      const got = incremental.update(version, 'python', options);
+      assert.deepEqual(comparable(got), comparable(analyze(version, 'python', options)), `version ${i + 1} differs from a fresh analysis`);
+    });
+    assert.ok(analyze(versions[3], 'python', options).findings.some((f) => f.code === 'syntax'), 'the broken version has a syntax finding');
+  });
 });

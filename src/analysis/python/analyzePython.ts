@@ -5,7 +5,7 @@
 import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
-import { convertTree, type FunctionDef, type Stmt } from './ast';
+import { convertTree, type FunctionDef, type Module, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
 import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, withCommentCache, type ParsedBinding } from './inputs';
@@ -14,6 +14,7 @@ import { lineStartsOf } from '../lineIndex';
 import { MemoFallback, type LiveEntry, type MemoRun, type ModelMemo } from './modelMemo';
 import { MAX_BRACKET_DEPTH, parsePython, type ParsedPython } from './parse';
 import { parseThrough } from './parseStore';
+import { tryFastParse } from './fastParse';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
@@ -42,11 +43,15 @@ export interface PythonOptions extends AnalyzeOptions {
   kerasInputOverrides?: Map<number, Dim[]>;
 }
 
+/** A text already parsed: Lezer's tree (reparsed incrementally by an editor) or the fast parser's syntax. */
+export type PythonParse = ParsedPython | { readonly text: string; readonly module: Module };
+
 /**
  * Analyses a Python (PyTorch/Keras) model file. Never throws. An editor may pass the parse of
- * this text (from `parsePython(text, previous, changes)`), so only the edited region is reparsed.
+ * this text (from `parsePython(text, previous, changes)`, so only the edited region is reparsed,
+ * or from `tryFastParse`).
  */
-export function analyzePython(text: string, options: PythonOptions = {}, parsed?: ParsedPython, memo?: ModelMemo): Analysis {
+export function analyzePython(text: string, options: PythonOptions = {}, parsed?: PythonParse, memo?: ModelMemo): Analysis {
   const t0 = now();
   const findings: Finding[] = [];
   const models: ModelInfo[] = [];
@@ -84,14 +89,19 @@ export function analyzePython(text: string, options: PythonOptions = {}, parsed?
   return { language: 'python', models, annotations, findings, elapsedMs: now() - t0, ...(partial ? { partial } : {}) };
 }
 
-function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: ParsedPython, memo?: ModelMemo): void {
+function run(text: string, options: PythonOptions, findings: Finding[], models: ModelInfo[], annotations: ShapeAnnotation[], reuse?: PythonParse, memo?: ModelMemo): void {
   const fileName = options.fileName ?? 'model.py';
   // A host's parse store (the CLI's on disk) answers a text parsed before; an editor's previous
   // parse and model memo (incremental analysis) take their own path.
   const stored = !reuse && !memo && options.parseStore ? parseThrough(options.parseStore, text) : undefined;
-  const parsed = stored ? undefined : (reuse ?? parsePython(text));
-  const module = stored ? stored.module : convertTree(parsed!.tree, text, memo?.convertCache);
-  const unread = stored ? stored.unread : (parsed!.unread ?? []);
+  // A fresh text without a memo: the fast parser reads an error-free file (else null, and Lezer).
+  // An editor passes the fast parser's syntax itself when it read the text (incremental.ts).
+  const given = reuse && 'module' in reuse ? reuse.module : null;
+  const lezer = reuse && !('module' in reuse) ? reuse : undefined;
+  const fast = given ?? (!stored && !reuse && !memo ? tryFastParse(text) : null);
+  const parsed = stored || fast ? undefined : (lezer ?? parsePython(text));
+  const module = stored ? stored.module : (fast ?? convertTree(parsed!.tree, text, memo?.convertCache));
+  const unread = stored ? stored.unread : fast ? [] : (parsed!.unread ?? []);
   // An explicit model expression is one model: nothing to memoise per model. A focused run builds
   // some models only: a memo must not take it for the file.
   const focus = options.model ? undefined : options.focus;

@@ -5,6 +5,7 @@
 // keystroke); a host can pass its own, e.g. the CLI's on disk (src/cli/parseCacheDisk.ts).
 
 import { convertTree, type Module } from './ast';
+import { tryFastParse } from './fastParse';
 import { parsePython } from './parse';
 
 /** A text's syntax tree and the lines the parser left unread (see parse.ts). */
@@ -25,8 +26,10 @@ export interface ParseStore {
 export function parseThrough(store: ParseStore | undefined, text: string): StoredParse {
   const kept = store?.get(text);
   if (kept) return kept;
-  const parsed = parsePython(text);
-  const fresh: StoredParse = { module: convertTree(parsed.tree, text), unread: parsed.unread ?? [] };
+  // The fast parser reads an error-free text (no lines left unread); Lezer everything else.
+  const fast = tryFastParse(text);
+  const parsed = fast ? undefined : parsePython(text);
+  const fresh: StoredParse = fast ? { module: fast, unread: [] } : { module: convertTree(parsed!.tree, text), unread: parsed!.unread ?? [] };
   store?.set(text, fresh);
   return fresh;
 }
