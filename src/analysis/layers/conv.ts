@@ -108,7 +108,7 @@ function validateConv(name: string, n: number, transposed: boolean, cfg: LayerCo
   const groups = dimArg(cfg.groups);
   const inC = dimArg(cfg.in_channels);
   const outC = dimArg(cfg.out_channels);
-  checkCountable(name, 'weight', weightShape(cfg, n, transposed), ctx);
+  checkCountable(name, 'weight', sharedWeightShape(cfg, n, transposed), ctx);
   if (isKnown(groups) && groups <= 0) ctx.invalid(`${name}: groups must be a positive integer but got ${groups}`);
   else if (isKnown(groups)) {
     if (isKnown(inC) && inC % groups !== 0) ctx.invalid(`${name}: in_channels (${inC}) must be divisible by groups (${groups})`);
@@ -146,22 +146,49 @@ function validateConv(name: string, n: number, transposed: boolean, cfg: LayerCo
 /** Weight shape as PyTorch stores it: (out, in/groups, *k), or (in, out/groups, *k) when transposed. */
 function weightShape(cfg: LayerConfig, n: number, transposed: boolean): Dim[] {
   const groups = dimArg(cfg.groups);
-  const kernel = dimTuple(cfg.kernel_size, n);
   const inC = dimArg(cfg.in_channels);
   const outC = dimArg(cfg.out_channels);
   const perGroup = (c: Dim): Dim => (isKnown(c) && isKnown(groups) && groups > 0 ? Math.floor(c / groups) : dimArg(undefined));
   const divided = isKnown(groups) && groups === 1 ? (transposed ? outC : inC) : perGroup(transposed ? outC : inC);
-  return transposed ? [inC, divided, ...kernel] : [outC, divided, ...kernel];
+  const out: Dim[] = transposed ? [inC, divided] : [outC, divided];
+  for (const k of dimTuple(cfg.kernel_size, n)) out.push(k);
+  return out;
+}
+
+/**
+ * The weight shape last computed, with the config and fields it came from (as `lastAxes`): the
+ * validation and the weights of a construction, and the notation and MAC count of a call, ask in
+ * turn. Callers only read it; the weights attribute gets a copy.
+ */
+let lastWeight: {
+  cfg: LayerConfig;
+  n: number;
+  transposed: boolean;
+  groups: ConfigValue | undefined;
+  kernelSize: ConfigValue | undefined;
+  inC: ConfigValue | undefined;
+  outC: ConfigValue | undefined;
+  shape: readonly Dim[];
+} | null = null;
+
+function sharedWeightShape(cfg: LayerConfig, n: number, transposed: boolean): readonly Dim[] {
+  const last = lastWeight;
+  if (last && last.cfg === cfg && last.n === n && last.transposed === transposed && last.groups === cfg.groups && last.kernelSize === cfg.kernel_size && last.inC === cfg.in_channels && last.outC === cfg.out_channels) return last.shape;
+  const shape = weightShape(cfg, n, transposed);
+  lastWeight = { cfg, n, transposed, groups: cfg.groups, kernelSize: cfg.kernel_size, inC: cfg.in_channels, outC: cfg.out_channels, shape };
+  return shape;
 }
 
 /** The weight bank and bias a convolution creates; its parameter count derives from them. */
 function convWeights(cfg: LayerConfig, n: number, transposed: boolean): Record<string, Dim[] | null> {
-  return { weight: weightShape(cfg, n, transposed), bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] };
+  return { weight: sharedWeightShape(cfg, n, transposed).slice(), bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] };
 }
 
 function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | null {
-  // An undecidable bias (neither True nor False) leaves the count unknown.
-  return boolArg(cfg.bias) === null ? null : weightCount(convWeights(cfg, n, transposed));
+  // An undecidable bias (neither True nor False) leaves the count unknown. The count only reads
+  // the weight shape: no copy of it.
+  if (boolArg(cfg.bias) === null) return null;
+  return weightCount({ weight: sharedWeightShape(cfg, n, transposed) as Dim[], bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] });
 }
 
 function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {
@@ -279,10 +306,10 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       if (!x || !y) return null;
       const stride = dimTuple(cfg.stride, n);
       const dilation = dimTuple(cfg.dilation, n);
-      if (!transposed) return convNotation(x.shape, weightShape(cfg, n, false), stride, dilation, y.shape);
+      if (!transposed) return convNotation(x.shape, sharedWeightShape(cfg, n, false), stride, dilation, y.shape);
       // A transposed convolution upsamples by its stride, so the stride is written ×s.
       const upsample = stride.every((s) => s === 1) ? '' : `×${stride.every((s) => formatDim(s) === formatDim(stride[0])) ? dimText(stride[0]) : stride.map(dimText).join('×')}`;
-      return `${shapeText(x.shape)} ⊛ᵀ ${shapeText(weightShape(cfg, n, true))}${upsample}${strideDilationSuffix([], dilation)} → ${shapeText(y.shape)}`;
+      return `${shapeText(x.shape)} ⊛ᵀ ${shapeText(sharedWeightShape(cfg, n, true))}${upsample}${strideDilationSuffix([], dilation)} → ${shapeText(y.shape)}`;
     },
     formula(cfg, inputs, output) {
       const x = firstTensor(inputs[0]);
@@ -311,7 +338,7 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
       if (!x || !y) return null;
-      const w = weightShape(cfg, n, transposed);
+      const w = sharedWeightShape(cfg, n, transposed);
       // Every output element of a convolution costs (in/groups)·prod(k) multiply-accumulates;
       // a transposed convolution scatters each input element into (out/groups)·prod(k) outputs.
       const perElement = productDim(w.slice(1));

@@ -497,6 +497,23 @@ export class ModuleSystem implements LayerModuleHost {
 
   /** The class for a catalogue layer (`nn.Conv2d`), created once per name. */
   layerClass(framework: Framework, name: string): ClassV | undefined {
+    // Asked on every evaluation of `nn.Conv2d`: classes already made are found by framework and
+    // name, without building the `framework:name` key.
+    let byName = this.layerClassByName.get(framework);
+    const known = byName?.get(name);
+    if (known) return known;
+    const cls = this.makeLayerClass(framework, name);
+    if (cls) {
+      if (!byName) this.layerClassByName.set(framework, (byName = new Map()));
+      byName.set(name, cls);
+    }
+    return cls;
+  }
+
+  /** Classes layerClass answered, by framework and name (every entry is also in layerClasses). */
+  private readonly layerClassByName = new Map<Framework, Map<string, ClassV>>();
+
+  private makeLayerClass(framework: Framework, name: string): ClassV | undefined {
     const key = `${framework}:${name}`;
     const cached = this.layerClasses.get(key);
     if (cached) return cached;
