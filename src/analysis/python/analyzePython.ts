@@ -17,7 +17,7 @@ import { parseThrough } from './parseStore';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
-import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
+import { force, Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
 const DEFAULT_STEPS = 60_000;
@@ -391,6 +391,12 @@ function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[]): Can
     if (!before) names.set(name, { name, stmt, inst: v });
     else if (!readsName(stmt, name)) before.stmt = stmt;
   }
+  // The classes pickModels lists itself: those of the file constructible with their defaults.
+  const classCandidates = new Set<ClassV>();
+  for (const s of body) {
+    const cls = s.t === 'class' ? interp.mainScope.vars.get(s.def.name) : undefined;
+    if (isModelClass(cls) && constructibleWithDefaults(interp, cls)) classCandidates.add(cls);
+  }
   const byInstance = new Map<InstanceV, Candidate>();
   for (const { name, stmt, inst } of [...listed.values()].flatMap((names) => [...names.values()]).sort((a, b) => a.stmt.from - b.stmt.from)) {
     const known = byInstance.get(inst);
@@ -398,7 +404,7 @@ function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[]): Can
       known.aliases!.push(name);
       continue;
     }
-    if (inst.defaultConstructed && isModelClass(inst.cls) && constructibleWithDefaults(interp, inst.cls) && interp.mainScope.vars.get(inst.cls.name) === inst.cls) continue;
+    if (inst.defaultConstructed && classCandidates.has(inst.cls)) continue;
     const cand: Candidate = {
       name,
       expr: name,
@@ -433,7 +439,7 @@ function runMainBlock(interp: Interpreter, stmts: readonly Stmt[]): Scope {
   const scope = new Scope(interp.mainScope, interp.main);
   let last = -1;
   stmts.forEach((s, i) => {
-    if (s.t === 'assign' && s.value?.t === 'call') last = i;
+    if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.value && constructsModule(interp, s.value)) last = i;
   });
   if (last < 0) return scope;
   interp.steps = 0;
@@ -445,6 +451,24 @@ function runMainBlock(interp: Interpreter, stmts: readonly Stmt[]): Scope {
     if (!(e instanceof BudgetExhausted)) throw e;
   }
   return scope;
+}
+
+/**
+ * Whether an expression reads as building a module: a call of a class of the file
+ * (`Net(16).to(device)`, through method calls on the result), of a capitalised attribute
+ * (`nn.Sequential(...)`) or of a `models.` factory (`torchvision.models.resnet18()`). A __main__
+ * block runs only up to such a statement: the helpers and tests it calls after are not models.
+ */
+function constructsModule(interp: Interpreter, e: Expr): boolean {
+  if (e.t !== 'call') return false;
+  if (e.fn.t === 'attr' && e.fn.obj.t === 'call') return constructsModule(interp, e.fn.obj);
+  if (e.fn.t === 'name') {
+    const callee = interp.mainScope.lookup(e.fn.id);
+    return callee !== undefined && force(callee).k === 'class';
+  }
+  if (e.fn.t !== 'attr') return false;
+  const dottedText = interp.main.text.slice(e.fn.from, e.fn.to);
+  return /^[A-Z]/.test(e.fn.attr) || /(?:^|\.)models\.\w+$/.test(dottedText);
 }
 
 /** A module instance a script would call as its model: a user or library model class, or nn.Sequential. */
