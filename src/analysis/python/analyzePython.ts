@@ -292,7 +292,10 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
           if (!stmt || stmt.t !== 'expr') return unknown(`cannot read the model expression ${exprText}`);
           const scope = new Scope(interp.mainScope, exprFile);
           interp.anchor = { ...defSpan, file: interp.main };
-          return interp.eval(stmt.value, scope);
+          const v = interp.eval(stmt.value, scope);
+          // A PyTorch instance the script's top level built and called (`--model model`) shows the call this build makes.
+          if (v.k === 'instance' && v.mod && v.mod.framework === 'pytorch') forgetCalls(v);
+          return v;
         },
       },
     ];
