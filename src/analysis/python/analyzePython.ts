@@ -282,7 +282,9 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     const stmt = exprModule.body[0];
     const headName = exprText.match(/^[A-Za-z_][A-Za-z_0-9.]*/)?.[0] ?? exprText;
     const target = interp.mainScope.lookup(headName.split('.')[0]);
-    const defSpan = spanOfDefinition(target, interp) ?? { from: 0, to: 0 };
+    // A model the script built at module level (`--model model`) is listed at its assignment, as without --model.
+    const assigned = target?.k === 'instance' && !exprText.slice(headName.length).trim() ? body.find((s) => s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.targets[0].id === headName) : undefined;
+    const defSpan = (assigned ? { from: assigned.from, to: assigned.to } : spanOfDefinition(target, interp)) ?? { from: 0, to: 0 };
     return [
       {
         name: headName,
