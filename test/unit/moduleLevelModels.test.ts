@@ -159,6 +159,17 @@ describe('module-level PyTorch models: what a script builds and runs', () => {
     assert.deepEqual(byExpr.models.map((m) => [m.expr, m.totalParams]), [['Head(40, 21)', 3989]]);
   });
 
+  it('a model a factory of the file builds is bound by its use, whatever the factory is named', () => {
+    const { a } = run([...header, 'def make(width):', '    return nn.Sequential(nn.Linear(10, width), nn.ReLU())', '', 'net = make(16)', 'net(torch.randn(2, 10))']);
+    assert.deepEqual(a.models.map(brief), ['net line 7: input=[2,10] -> [[2,16]] (usage)']);
+  });
+
+  it("--model names a model a __main__ block builds", () => {
+    const lines = [...header, ...head, "if __name__ == '__main__':", '    model = Head(40, 21)', '    model(torch.randn(8, 40))'];
+    const a = run(lines, { model: 'model', inputs: [{ name: 'x', shape: [2, 40] }], ...{ inputsOverrideComments: true } }).a;
+    assert.deepEqual(a.models.map(brief), ['model line 14: x=[2,40] -> [[2,21]] (setting)']);
+  });
+
   it('a focused analysis of the class shows the hints of the full analysis (the module-level model is built)', () => {
     const filler = Array.from({ length: 80 }, (_, i) => `c${i} = ${i}`);
     const { text, a } = run([...header, ...head, ...filler, 'model = Head(40, 21)', 'x = torch.randn(8, 40)', 'y = model(x)']);

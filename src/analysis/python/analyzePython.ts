@@ -281,9 +281,12 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     const exprModule = convertTree(parsePython(exprText).tree, exprText);
     const stmt = exprModule.body[0];
     const headName = exprText.match(/^[A-Za-z_][A-Za-z_0-9.]*/)?.[0] ?? exprText;
-    const target = interp.mainScope.lookup(headName.split('.')[0]);
+    // A name only a `__main__` block binds (`--model model` of a script that builds it there) is read in that block, as without --model.
+    const guard = interp.mainScope.lookup(headName.split('.')[0]) === undefined ? body.find((s): s is Stmt & { t: 'if' } => s.t === 'if' && isMainGuard(s.branches[0].test)) : undefined;
+    const evalScope = guard ? runMainBlock(interp, guard.branches[0].body) : interp.mainScope;
+    const target = evalScope.lookup(headName.split('.')[0]);
     // A model the script built at module level (`--model model`) is listed at its assignment, as without --model.
-    const assigned = target?.k === 'instance' && !exprText.slice(headName.length).trim() ? body.find((s) => s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.targets[0].id === headName) : undefined;
+    const assigned = target?.k === 'instance' && !exprText.slice(headName.length).trim() ? (guard ? guard.branches[0].body : body).find((s) => s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.targets[0].id === headName) : undefined;
     const defSpan = (assigned ? { from: assigned.from, to: assigned.to } : spanOfDefinition(target, interp)) ?? { from: 0, to: 0 };
     return [
       {
@@ -292,7 +295,7 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
         span: defSpan,
         build: () => {
           if (!stmt || stmt.t !== 'expr') return unknown(`cannot read the model expression ${exprText}`);
-          const scope = new Scope(interp.mainScope, exprFile);
+          const scope = new Scope(evalScope, exprFile);
           interp.anchor = { ...defSpan, file: interp.main };
           const v = interp.eval(stmt.value, scope);
           // A PyTorch instance the script's top level built and called (`--model model`) shows the call this build makes.

@@ -16,6 +16,11 @@ export interface ModelUsage {
   className: string | null;
   /** The variable that holds the model (`model`), when the use went through one. */
   variable: string | null;
+  /**
+   * Whether the reader did not see the name get a model (`model = resnet18()`, a call it cannot
+   * place): such a use binds only a model the analysis found under that name (a module-level PyTorch model).
+   */
+  unplaced?: boolean;
   /** Whether the class or factory was called with arguments (`Head(40, 21)`), so the use is not one of its defaults' model. */
   withArguments: boolean;
   /** The shapes, positional in order and keyword ones by name. */
@@ -228,9 +233,9 @@ class UsageReader {
     return bindings.length > 0 ? bindings : null;
   }
 
-  private record(model: { className: string | null; variable: string | null; withArguments: boolean }, bindings: ParsedBinding[] | null, call: Expr) {
+  private record(model: { className: string | null; variable: string | null; withArguments: boolean }, bindings: ParsedBinding[] | null, call: Expr, unplaced = false) {
     if (bindings === null || bindings.length === 0) return;
-    this.out.push({ ...model, bindings, site: { from: call.from, to: call.to }, how: this.text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
+    this.out.push({ ...model, ...(unplaced ? { unplaced } : {}), bindings, site: { from: call.from, to: call.to }, how: this.text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
   }
 
   /** Looks at one call for a use of a model. */
@@ -243,7 +248,7 @@ class UsageReader {
     }
     // A name the reader does not know as a model may still hold one the analysis found (a script's
     // `model = resnet18()`): the use is kept under the name, and binds only a model listed by it.
-    if (direct && direct.variable !== null && e.fn.t === 'name') this.record(direct, this.bindingsOfArgs(e.args), e);
+    if (direct && direct.variable !== null && e.fn.t === 'name') this.record(direct, this.bindingsOfArgs(e.args), e, true);
     if (e.fn.t === 'attr' && ['forward', 'predict', 'predict_on_batch', '__call__'].includes(e.fn.attr)) {
       const model = this.modelOf(e.fn.obj);
       if (model) this.record(model, this.bindingsOfArgs(e.args.filter((a) => a.kind === 'pos').slice(0, e.fn.attr === 'predict' ? 1 : undefined)), e);
@@ -410,7 +415,7 @@ class UsageReader {
 
 /** The statements' uses of models on tensors, in source order. */
 export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
-  return new UsageReader(text).read(body);
+  return new UsageReader(text).read(body).filter((u) => !u.unplaced);
 }
 
 /** The usages that bind a model: by its class, or by the variable that holds it (a module-level Keras model). */
@@ -429,7 +434,7 @@ export function usageForModel(module: Module, text: string, name: string, isVari
   let usages = usagesByModule.get(module);
   if (usages === undefined) {
     try {
-      usages = modelUsages(module.body, text);
+      usages = new UsageReader(text).read(module.body);
     } catch {
       // The pass is total by construction; should it ever throw, the file simply binds nothing from usage.
       usages = [];
@@ -439,12 +444,15 @@ export function usageForModel(module: Module, text: string, name: string, isVari
   // A class built with its defaults is not the instance a script built with its own arguments
   // (`model = Head(40, 21); model(x)`): that instance is a model of its own (analyzePython's
   // moduleLevelTorchModels), and its input would not fit the defaults' layers.
-  if (!isVariable) return usageFor(asClass ? usages.filter((u) => !u.withArguments) : usages, name, null);
-  if (aliases.length === 0 && ofClass === undefined) return usageFor(usages, null, name);
+  const placed = usages.filter((u) => !u.unplaced);
+  if (!isVariable) return usageFor(asClass ? placed.filter((u) => !u.withArguments) : placed, name, null);
+  if (aliases.length === 0 && ofClass === undefined) return usageFor(placed, null, name);
   // A module-level PyTorch model: its uses under any of its names, and none made while a name held
   // an instance of another class (`model = A(); model(x); model = B()` binds B with nothing of A's).
   const names = new Set([name, ...aliases]);
-  const mine = usages.filter((u) => u.variable !== null && names.has(u.variable) && (ofClass === undefined || u.className === null || u.className === ofClass));
+  const fileClasses = new Set(module.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])));
+  const ofOtherClass = (u: ModelUsage) => ofClass !== undefined && u.className !== null && u.className !== ofClass && fileClasses.has(u.className);
+  const mine = usages.filter((u) => u.variable !== null && names.has(u.variable) && !ofOtherClass(u));
   return mine.length === 0 ? null : { first: mine[0], others: mine.slice(1) };
 }
 
