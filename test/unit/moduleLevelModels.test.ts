@@ -159,6 +159,11 @@ describe('module-level PyTorch models: what a script builds and runs', () => {
     assert.deepEqual(byExpr.models.map((m) => [m.expr, m.totalParams]), [['Head(40, 21)', 3989]]);
   });
 
+  it("sizes the script sets on one line (`B, D = 4, 40`) shape the batch that binds the model", () => {
+    const { a } = run([...header, ...head, 'B, D = 4, 40', 'model = Head(D, 21)', 'model(torch.randn(B, D))']);
+    assert.deepEqual(a.models.map(brief), ['model line 14: x=[4,40] -> [[4,21]] (usage)']);
+  });
+
   it('a model a factory of the file builds is bound by its use, whatever the factory is named', () => {
     const { a } = run([...header, 'def make(width):', '    return nn.Sequential(nn.Linear(10, width), nn.ReLU())', '', 'net = make(16)', 'net(torch.randn(2, 10))']);
     assert.deepEqual(a.models.map(brief), ['net line 7: input=[2,10] -> [[2,16]] (usage)']);

@@ -332,6 +332,15 @@ class UsageReader {
   }
 
   private assign(target: Expr, value: Expr) {
+    // `M, T = 2, 12`: each name its own value (a script's sizes, set on one line).
+    if ((target.t === 'tuple' || target.t === 'list') && (value.t === 'tuple' || value.t === 'list') && target.elts.length === value.elts.length) {
+      target.elts.forEach((t, i) => this.assign(t, value.elts[i]));
+      return;
+    }
+    if (target.t === 'tuple' || target.t === 'list') {
+      for (const t of target.elts) if (t.t === 'name') this.env.delete(t.id);
+      return;
+    }
     if (target.t !== 'name') return;
     const n = this.intOf(value);
     if (n !== null) return void this.env.set(target.id, { k: 'int', v: n });
