@@ -53,6 +53,7 @@ for (const file of files) {
     ms: Math.round(performance.now() - t0),
     models: a.models.map((m) => ({ name: m.name, expr: m.expr, line: m.line, inputs: m.inputs, output: m.outputShapes, params: m.totalParams, source: m.inputSource?.kind ?? null, modules: m.modules.length })),
     errors: a.findings.filter((f) => f.severity === 'error').map((f) => `${f.line}: ${f.message}`),
+    others: a.findings.filter((f) => f.severity !== 'error').map((f) => `${f.severity} ${f.line}: ${f.message}`),
   });
 }
 writeFileSync(out, JSON.stringify(results, null, 1));

@@ -1,6 +1,7 @@
 // The Python front end's entry: parse, run the file's top level, pick the models (EXPR, or each
-// nn.Module class constructible with default arguments), build each one, call its forward on
-// the bound inputs, and turn the interpreter's records into the plain-data Analysis.
+// nn.Module class constructible with default arguments, each model the script builds at module
+// level, Keras models), build each one, call its forward on the bound inputs, and turn the
+// interpreter's records into the plain-data Analysis.
 
 import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
@@ -350,8 +351,8 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
  * - The assignments read are those of the top level, also inside its `if`/`with`/`try` blocks (they
  *   ran when the file ran), and of an `if __name__ == '__main__':` block. The interpreter does not
  *   run that block with the top level (training loops live there); its statements up to its last
- *   assignment of a call run here, in a scope of their own so the module's names stay as the top
- *   level left them for the other models.
+ *   assignment that builds a module (constructsModule) run here, in a scope of their own so the
+ *   module's names stay as the top level left them for the other models.
  * - Every such instance is a model, a submodule of another one included (`encoder = Encoder();
  *   model = AutoEncoder(encoder, decoder)` lists all three): each is an instance the user made and
  *   may call, as the Keras branch lists a sub-model and the model built on it.
@@ -462,21 +463,33 @@ function runMainBlock(interp: Interpreter, stmts: readonly Stmt[]): Scope {
 }
 
 /**
- * Whether an expression reads as building a module: a call of a class of the file
- * (`Net(16).to(device)`, through method calls on the result), of a capitalised attribute
- * (`nn.Sequential(...)`) or of a `models.` factory (`torchvision.models.resnet18()`). A __main__
- * block runs only up to such a statement: the helpers and tests it calls after are not models.
+ * Whether an expression reads as building a module: a call of a module class (`Net(16).to(device)`,
+ * through method calls on the result; `nn.Sequential(...)`) or of a `models.` factory
+ * (`torchvision.models.resnet18()`). A __main__ block runs only up to such a statement: the
+ * helpers and tests it calls after are not models, and a block that builds none is not run.
  */
 function constructsModule(interp: Interpreter, e: Expr): boolean {
   if (e.t !== 'call') return false;
   if (e.fn.t === 'attr' && e.fn.obj.t === 'call') return constructsModule(interp, e.fn.obj);
+  const isModuleClass = (v: Value | undefined) => v !== undefined && v.k === 'class' && v.mro.some((c) => c.native === 'Module');
   if (e.fn.t === 'name') {
     const callee = interp.mainScope.lookup(e.fn.id);
-    return callee !== undefined && force(callee).k === 'class';
+    return callee !== undefined && isModuleClass(force(callee));
   }
   if (e.fn.t !== 'attr') return false;
-  const dottedText = interp.main.text.slice(e.fn.from, e.fn.to);
-  return /^[A-Z]/.test(e.fn.attr) || /(?:^|\.)models\.\w+$/.test(dottedText);
+  if (/(?:^|\.)models\.\w+$/.test(interp.main.text.slice(e.fn.from, e.fn.to))) return true;
+  // An attribute of a module the top level imported (`nn.Sequential`), read through the namespaces
+  // only: nothing is evaluated, so nothing is reported about a call that builds no module.
+  const path: string[] = [];
+  let head: Expr = e.fn;
+  for (; head.t === 'attr'; head = head.obj) path.unshift(head.attr);
+  const start = head.t === 'name' ? interp.mainScope.lookup(head.id) : undefined;
+  let v: Value | undefined = start === undefined ? undefined : force(start);
+  for (const attr of path) {
+    const got: Value | undefined = v?.k === 'namespace' ? v.get(attr) : undefined;
+    v = got === undefined ? undefined : force(got);
+  }
+  return isModuleClass(v);
 }
 
 /** A module instance a script would call as its model: a user or library model class, or nn.Sequential. */
