@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/analyze';
 import { createIncrementalAnalyzer } from '../../src/analysis/incremental';
 import type { Analysis, ModelInfo, Span } from '../../src/analysis/types';
+import { inputCommentEdit } from '../../src/analysis/inputComment';
 import { hintsToShow } from '../../src/editor/format';
 
 const header = ['import torch', 'import torch.nn as nn', ''];
@@ -134,6 +135,16 @@ describe('module-level PyTorch models: what a script builds and runs', () => {
   it('a `# layer-lens:` comment above the assignment binds the instance, before its use', () => {
     const { a } = run([...header, ...head, '# layer-lens: x: (N, 40)', 'model = Head(40, 21)', 'model(torch.randn(8, 40))']);
     assert.deepEqual(a.models.map(brief), ['model line 14: x=[N,40] -> [[N,21]] (comment)']);
+  });
+
+  it('"Set input shape" writes the comment above the assignment, and the analysis reads it there', () => {
+    const { text, a } = run([...header, ...head, 'model = Head(40, 21)', 'model(torch.randn(8, 40))']);
+    const edit = inputCommentEdit(text, a.models[0], { name: 'x', shape: ['B', 40] }, true);
+    assert.ok(edit);
+    const edited = text.slice(0, edit.from) + edit.text + text.slice(edit.to);
+    assert.match(edited, /# layer-lens: x: \(B, 40\)\nmodel = Head\(40, 21\)/);
+    const again = analyze(edited, 'python', { fileName: 'script.py' });
+    assert.deepEqual(again.models.map(brief), ['model line 14: x=[B,40] -> [[B,21]] (comment)']);
   });
 
   it('a name bound again is listed where its last instance was made, bound by the uses of that instance only', () => {
