@@ -571,7 +571,7 @@ function unbuiltClassHints(interp: Interpreter, body: readonly Stmt[], models: r
       code: 'inference-gap',
       span: { from: s.from, to: s.from },
       line: lineOf(interp.main, s.from),
-      message: `${s.def.name} is not analysed: ${what}, and no model of this file constructs it; construct it with arguments in a model of the file, or run layer-lens summary with --model '${s.def.name}(…)'`,
+      message: `${s.def.name} is not analysed: ${what}, and no model of this file constructs it; build one in the script (\`model = ${s.def.name}(…)\`, then call it on a tensor), construct it in a model of the file, or run layer-lens summary with --model '${s.def.name}(…)'`,
       related: [],
     });
   }
