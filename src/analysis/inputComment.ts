@@ -100,6 +100,16 @@ export function findFunctionalModelLine(text: string, modelSpan: Span): { lineSt
   return found;
 }
 
+/**
+ * The assignment that makes a PyTorch model the script builds at module level (`model = Head(40, 21)`,
+ * the model's whole span): the analysis reads a binding comment above that line.
+ */
+export function findAssignmentLine(text: string, model: BindableModel): { lineStart: number; indent: string } | null {
+  if (model.framework !== 'pytorch' || !/^[A-Za-z_]\w*[ \t]*=(?!=)/.test(text.slice(model.span.from, model.span.to))) return null;
+  const lineStart = text.lastIndexOf('\n', model.span.from - 1) + 1;
+  return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart))![0] };
+}
+
 /** Where a model's binding comment goes: above forward()/call(), or above a functional model's `Model(...)` line. */
 export interface BindingAnchor {
   /** Offset of the line the comment goes above. */
@@ -124,6 +134,8 @@ function ranked(model: BindableModel): boolean {
 export function bindingAnchor(text: string, model: BindableModel): BindingAnchor | null {
   const def = findForwardDef(text, model.span);
   if (def !== null) return { ...def, decorated: true };
+  const assigned = findAssignmentLine(text, model);
+  if (assigned !== null) return { ...assigned, decorated: false };
   if (model.framework !== 'keras' || !ranked(model)) return null;
   const made = findFunctionalModelLine(text, model.span);
   return made === null ? null : { ...made, decorated: false };
@@ -136,7 +148,7 @@ export function bindingAnchor(text: string, model: BindableModel): BindingAnchor
  * `…`) is not offered: the analysis reads no comment for it.
  */
 export function functionalInputsUnknown(text: string, model: BindableModel): boolean {
-  if (findForwardDef(text, model.span) !== null || bindingAnchor(text, model) === null) return false;
+  if (model.framework !== 'keras' || findForwardDef(text, model.span) !== null || bindingAnchor(text, model) === null) return false;
   return model.inputs.some((input) => Array.isArray(input.shape) && input.shape.some((d, i) => i > 0 && typeof d !== 'number'));
 }
 

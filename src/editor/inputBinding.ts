@@ -7,7 +7,7 @@ import { formatShapesOut } from '../analysis/summaryTable';
 import type { InputBinding, ModelInfo } from '../analysis/types';
 import type { AnalysisCache } from './analysisCache';
 import { modelAt } from './format';
-import { bindingAnchor, findForwardDef, formatInputBinding, functionalInputsUnknown, inputCommentEdit, parseInputBinding } from '../analysis/inputComment';
+import { bindingAnchor, findAssignmentLine, findForwardDef, formatInputBinding, functionalInputsUnknown, inputCommentEdit, parseInputBinding } from '../analysis/inputComment';
 
 /** Arguments of layerLens.setInputShape from a code action; without them the cursor decides. */
 export interface SetInputShapeArgs {
@@ -22,11 +22,11 @@ function bindableModel(document: vscode.TextDocument, model: ModelInfo | null): 
   return model !== null && document.languageId === 'python' && bindingAnchor(document.getText(), model) !== null;
 }
 
-/** A model class, or a functional Keras model that leaves an input size unknown: where the code action offers itself. */
+/** A model class, a model the script builds at module level, or a functional Keras model that leaves an input size unknown: where the code action offers itself. */
 function offersBinding(document: vscode.TextDocument, model: ModelInfo | null): model is ModelInfo {
   if (model === null || document.languageId !== 'python') return false;
   const text = document.getText();
-  return findForwardDef(text, model.span) !== null || functionalInputsUnknown(text, model);
+  return findForwardDef(text, model.span) !== null || findAssignmentLine(text, model) !== null || functionalInputsUnknown(text, model);
 }
 
 /** Runs the command: pick the input (when several), type its shape, write the comment. */

@@ -63,6 +63,16 @@ describe('editor: the examples', () => {
     check(hover.includes('(N,4)·(4,2)=(N,2)') && hover.includes('Params 10'), hover);
   });
 
+  it("lists a script's own model at its assignment, with the script's batch in forward()", async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'script_style_mlp.py'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 20);
+    const assignment = positionOf(document, 'model = TabularClassifier(40, 64, 21)').line;
+    const here = lenses.filter((l) => l.range.start.line === assignment).map((l) => l.command?.title ?? '');
+    check(here.some((t) => /4,?117 params/.test(t)), JSON.stringify(lenses.map((l) => [l.range.start.line, l.command?.title])));
+    const labels = await hintLabels(document);
+    check(labels.some((l) => l.includes('(8,40)·(40,64)=(8,64)')), JSON.stringify(labels));
+  });
+
   it('shows a subclassed Keras model layer by layer, where Keras prints "multiple"', async () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examples, 'keras_subclassed.py'));
     const labels = await hintLabels(document);

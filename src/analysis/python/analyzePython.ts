@@ -1,11 +1,12 @@
 // The Python front end's entry: parse, run the file's top level, pick the models (EXPR, or each
-// nn.Module class constructible with default arguments), build each one, call its forward on
-// the bound inputs, and turn the interpreter's records into the plain-data Analysis.
+// nn.Module class constructible with default arguments, each model the script builds at module
+// level, Keras models), build each one, call its forward on the bound inputs, and turn the
+// interpreter's records into the plain-data Analysis.
 
 import { identityField } from '../receptiveField';
 import { dimOut, isKnown, productDim, symDim, type Dim } from '../shapes';
 import type { Analysis, AnalyzeOptions, Finding, InputSource, ModelInfo, ModuleInfo, ShapeAnnotation, ShapesOut, Span } from '../types';
-import { convertTree, type FunctionDef, type Module, type Stmt } from './ast';
+import { convertTree, type Expr, type FunctionDef, type Module, type Stmt } from './ast';
 import { builtinTable } from './builtins';
 import { inputSourceOf, usageForModel, usageKey, type UsageChoice } from './usageInputs';
 import { bindByParams, bindingsNamingNoParameter, commentBindingsAbove, hasCommentBindingsAbove, jaxtypingBinding, optionBindings, withCommentCache, type ParsedBinding } from './inputs';
@@ -18,7 +19,7 @@ import { tryFastParse } from './fastParse';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
-import { Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
+import { force, Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
 const DEFAULT_STEPS = 60_000;
@@ -159,7 +160,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cand = candidates[index];
     // The file's own use of the model binds its inputs (usageInputs.ts): a new use is a new result.
-    const usage = options.model ? null : usageForModel(module, text, cand.name, !cand.cls && cand.expr === cand.name);
+    // A module-level PyTorch model is also used under its other names, and only as its own class.
+    const usage = options.model ? null : usageForModel(module, text, cand.name, !cand.cls && cand.expr === cand.name, cand.aliases, cand.instance?.cls.name, cand.cls !== undefined);
     const key = `${cand.name}\u0000${cand.expr}\u0000${usageKey(usage)}`;
     const reuse = cand.cls && !usage ? built.get(cand.cls) : undefined;
     if (recorder && !reuse) {
@@ -196,7 +198,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
     }
     const claimedNow: ClassV[] = [];
     try {
-      slots[index] = buildModel(interp, world, keras, cand, index, usage ? { ...options, usage } : options, annotations, built, claimedByReplay, claimedNow);
+      // A module-level instance's subtree carries the script's arguments: class candidates build their own, as before.
+      slots[index] = buildModel(interp, world, keras, cand, index, usage ? { ...options, usage } : options, annotations, cand.instance ? new Map() : built, claimedByReplay, claimedNow);
     } finally {
       interp.touched = null;
       interp.reportLog = null;
@@ -247,7 +250,8 @@ function run(text: string, options: PythonOptions, findings: Finding[], models: 
  * gives it — the full run's hints — rather than its own defaults.
  */
 function focusedCandidates(all: Candidate[], focus: Span, text: string): Candidate[] {
-  const keep = new Set(all.filter((c) => c.span.from <= focus.to && focus.from <= c.span.to));
+  // A module-level PyTorch model may call any class of the file: it is built whatever the range.
+  const keep = new Set(all.filter((c) => c.instance || (c.span.from <= focus.to && focus.from <= c.span.to)));
   const users = new Map<string, Candidate[]>();
   for (const c of all) {
     for (const name of new Set(text.slice(c.span.from, c.span.to).match(/[A-Za-z_][A-Za-z_0-9]*/g) ?? [])) {
@@ -275,6 +279,10 @@ interface Candidate {
   build: () => Value;
   /** The model class, when the candidate is a class constructed with default arguments. */
   cls?: ClassV;
+  /** The instance, when the candidate is a PyTorch model the file's top level built (moduleLevelTorchModels). */
+  instance?: InstanceV;
+  /** Other names the file binds the same instance to (`m = model`): their uses bind its inputs too. */
+  aliases?: string[];
 }
 
 function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonOptions): Candidate[] {
@@ -284,8 +292,13 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
     const exprModule = convertTree(parsePython(exprText).tree, exprText);
     const stmt = exprModule.body[0];
     const headName = exprText.match(/^[A-Za-z_][A-Za-z_0-9.]*/)?.[0] ?? exprText;
-    const target = interp.mainScope.lookup(headName.split('.')[0]);
-    const defSpan = spanOfDefinition(target, interp) ?? { from: 0, to: 0 };
+    // A name only a `__main__` block binds (`--model model` of a script that builds it there) is read in that block, as without --model.
+    const guard = interp.mainScope.lookup(headName.split('.')[0]) === undefined ? body.find((s): s is Stmt & { t: 'if' } => s.t === 'if' && isMainGuard(s.branches[0].test)) : undefined;
+    const evalScope = guard ? runMainBlock(interp, guard.branches[0].body) : interp.mainScope;
+    const target = evalScope.lookup(headName.split('.')[0]);
+    // A model the script built at module level (`--model model`) is listed at its assignment, as without --model.
+    const assigned = target?.k === 'instance' && !exprText.slice(headName.length).trim() ? (guard ? guard.branches[0].body : body).find((s) => s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.targets[0].id === headName) : undefined;
+    const defSpan = (assigned ? { from: assigned.from, to: assigned.to } : spanOfDefinition(target, interp)) ?? { from: 0, to: 0 };
     return [
       {
         name: headName,
@@ -293,9 +306,12 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
         span: defSpan,
         build: () => {
           if (!stmt || stmt.t !== 'expr') return unknown(`cannot read the model expression ${exprText}`);
-          const scope = new Scope(interp.mainScope, exprFile);
+          const scope = new Scope(evalScope, exprFile);
           interp.anchor = { ...defSpan, file: interp.main };
-          return interp.eval(stmt.value, scope);
+          const v = interp.eval(stmt.value, scope);
+          // A PyTorch instance the script's top level built and called (`--model model`) shows the call this build makes.
+          if (v.k === 'instance' && v.mod && v.mod.framework === 'pytorch') forgetCalls(v);
+          return v;
         },
       },
     ];
@@ -327,8 +343,186 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
       },
     });
   }
+  // Factories stand in for a file without class or Keras models, as before module-level PyTorch models were read.
   if (out.length === 0) out.push(...factoryCandidates(interp, body));
+  // A PyTorch model the script builds itself (`model = Head(40, 21)`) is listed beside the classes,
+  // in source order: the models are built from the last, so its shapes are the ones the hints of a
+  // class body show where a class candidate annotates the same span (hintsToShow keeps the first).
+  out.push(...moduleLevelTorchModels(interp, body));
+  out.sort((a, b) => a.span.from - b.span.from);
   return out;
+}
+
+/**
+ * The PyTorch modules a script builds at module level and binds to a name by a plain assignment
+ * (`model = Head(40, 21)`, `net = Net(cfg).to(device)`, `model = nn.Sequential(...)`,
+ * `model = resnet18()`), as the Keras branch of pickModels lists module-level Keras models:
+ *
+ * - The assignments read are those of the top level, also inside its `if`/`with`/`try` blocks (they
+ *   ran when the file ran), and of an `if __name__ == '__main__':` block. The interpreter does not
+ *   run that block with the top level (training loops live there); its statements up to its last
+ *   assignment that builds a module (constructsModule) run here, in a scope of their own so the
+ *   module's names stay as the top level left them for the other models.
+ * - Every such instance is a model, a submodule of another one included (`encoder = Encoder();
+ *   model = AutoEncoder(encoder, decoder)` lists all three): each is an instance the user made and
+ *   may call, as the Keras branch lists a sub-model and the model built on it.
+ * - One instance under several names (`model = Net(); m = model`) is one model, under the name
+ *   listed first; its uses under the other names bind its inputs too.
+ * - A name assigned several times is listed at the assignment that made its last instance: the last
+ *   one whose right side does not read the name (`model = model.to(device)` keeps the instance).
+ * - Catalogue layers (losses, activations, a lone `nn.Linear`) and ModuleList/ModuleDict are not
+ *   models: a script's `criterion = nn.CrossEntropyLoss()` would flood the list. nn.Sequential is.
+ * - An instance built without arguments of a class that is a candidate itself (`model = Net()`,
+ *   `Net` constructible with its defaults) is that candidate, which already binds its inputs from
+ *   the uses of `model`: listing it twice would repeat the same table.
+ * - Instances made inside functions (`def main(): model = Net(3)`) are locals of a call the analysis
+ *   does not make: their classes keep unbuiltClassHints' hint.
+ */
+function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[]): Candidate[] {
+  const assignments: { name: string; stmt: Stmt & { t: 'assign' }; scope: Scope }[] = [];
+  const collect = (stmts: readonly Stmt[], scope: Scope): void => {
+    for (const s of stmts) {
+      if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.value) assignments.push({ name: s.targets[0].id, stmt: s, scope });
+      else if (s.t === 'if' && scope === interp.mainScope && isMainGuard(s.branches[0].test)) collect(s.branches[0].body, runMainBlock(interp, s.branches[0].body));
+      else if (s.t === 'if') {
+        for (const b of s.branches) collect(b.body, scope);
+        if (s.orelse) collect(s.orelse, scope);
+      } else if (s.t === 'with') collect(s.body, scope);
+      else if (s.t === 'try') {
+        collect(s.body, scope);
+        for (const h of s.handlers) collect(h.body, scope);
+        if (s.orelse) collect(s.orelse, scope);
+        if (s.final) collect(s.final, scope);
+      }
+    }
+  };
+  collect(body, interp.mainScope);
+  const text = interp.main.text;
+  const readsName = (s: Stmt & { t: 'assign' }, name: string) => new RegExp(`\\b${name}\\b`).test(text.slice(s.value!.from, s.value!.to));
+  // Each name of a scope once, listed at the assignment that made its final instance.
+  const listed = new Map<Scope, Map<string, { name: string; stmt: Stmt & { t: 'assign' }; inst: InstanceV }>>();
+  for (const { name, stmt, scope } of assignments) {
+    const v = scope.vars.get(name);
+    if (!v || v.k !== 'instance' || !isScriptTorchModel(interp, v)) continue;
+    const names = listed.get(scope) ?? new Map();
+    listed.set(scope, names);
+    const before = names.get(name);
+    if (!before) names.set(name, { name, stmt, inst: v });
+    else if (!readsName(stmt, name)) before.stmt = stmt;
+  }
+  // The classes pickModels lists itself: those of the file constructible with their defaults.
+  const classCandidates = new Set<ClassV>();
+  for (const s of body) {
+    const cls = s.t === 'class' ? interp.mainScope.vars.get(s.def.name) : undefined;
+    if (isModelClass(cls) && constructibleWithDefaults(interp, cls)) classCandidates.add(cls);
+  }
+  const byInstance = new Map<InstanceV, Candidate>();
+  for (const { name, stmt, inst } of [...listed.values()].flatMap((names) => [...names.values()]).sort((a, b) => a.stmt.from - b.stmt.from)) {
+    const known = byInstance.get(inst);
+    if (known) {
+      known.aliases!.push(name);
+      continue;
+    }
+    if (inst.defaultConstructed && classCandidates.has(inst.cls)) continue;
+    const cand: Candidate = {
+      name,
+      expr: name,
+      span: { from: stmt.from, to: stmt.to },
+      instance: inst,
+      aliases: [],
+      build: () => {
+        // The table shows the call this build makes (on the bound inputs), not a call the script's top level made.
+        forgetCalls(inst);
+        return inst;
+      },
+    };
+    byInstance.set(inst, cand);
+  }
+  return [...byInstance.values()];
+}
+
+/** `__name__ == '__main__'`, either way round. */
+function isMainGuard(test: Expr): boolean {
+  if (test.t !== 'compare' || test.op !== '==') return false;
+  const isName = (e: Expr) => e.t === 'name' && e.id === '__name__';
+  const isMain = (e: Expr) => e.t === 'str' && e.value === '__main__';
+  return (isName(test.left) && isMain(test.right)) || (isMain(test.left) && isName(test.right));
+}
+
+/**
+ * Runs a `__main__` block's statements up to its last assignment of a call (where a script builds
+ * its model; the training loop after it is not run), in a scope of its own, and returns the scope.
+ * A budget that runs out leaves the names bound so far.
+ */
+function runMainBlock(interp: Interpreter, stmts: readonly Stmt[]): Scope {
+  const scope = new Scope(interp.mainScope, interp.main);
+  let last = -1;
+  stmts.forEach((s, i) => {
+    if (s.t === 'assign' && s.targets.length === 1 && s.targets[0].t === 'name' && s.value && constructsModule(interp, s.value)) last = i;
+  });
+  if (last < 0) return scope;
+  interp.steps = 0;
+  interp.refunded = 0;
+  interp.exhausted = false;
+  try {
+    interp.execBlock(stmts.slice(0, last + 1), scope);
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+  }
+  return scope;
+}
+
+/**
+ * Whether an expression reads as building a module: a call of a module class (`Net(16).to(device)`,
+ * through method calls on the result; `nn.Sequential(...)`) or of a `models.` factory
+ * (`torchvision.models.resnet18()`). A __main__ block runs only up to such a statement: the
+ * helpers and tests it calls after are not models, and a block that builds none is not run.
+ */
+function constructsModule(interp: Interpreter, e: Expr): boolean {
+  if (e.t !== 'call') return false;
+  if (e.fn.t === 'attr' && e.fn.obj.t === 'call') return constructsModule(interp, e.fn.obj);
+  const isModuleClass = (v: Value | undefined) => v !== undefined && v.k === 'class' && v.mro.some((c) => c.native === 'Module');
+  if (e.fn.t === 'name') {
+    const callee = interp.mainScope.lookup(e.fn.id);
+    return callee !== undefined && isModuleClass(force(callee));
+  }
+  if (e.fn.t !== 'attr') return false;
+  if (/(?:^|\.)models\.\w+$/.test(interp.main.text.slice(e.fn.from, e.fn.to))) return true;
+  // An attribute of a module the top level imported (`nn.Sequential`), read through the namespaces
+  // only: nothing is evaluated, so nothing is reported about a call that builds no module.
+  const path: string[] = [];
+  let head: Expr = e.fn;
+  for (; head.t === 'attr'; head = head.obj) path.unshift(head.attr);
+  const start = head.t === 'name' ? interp.mainScope.lookup(head.id) : undefined;
+  let v: Value | undefined = start === undefined ? undefined : force(start);
+  for (const attr of path) {
+    const got: Value | undefined = v?.k === 'namespace' ? v.get(attr) : undefined;
+    v = got === undefined ? undefined : force(got);
+  }
+  return isModuleClass(v);
+}
+
+/** A module instance a script would call as its model: a user or library model class, or nn.Sequential. */
+function isScriptTorchModel(interp: Interpreter, v: InstanceV): boolean {
+  if (!v.mod || v.mod.framework === 'keras' || v.cls.mro.some((c) => c.native === 'KerasModel')) return false;
+  if (v.cls.mro.some((c) => c.native === 'ModuleList' || c.native === 'ModuleDict')) return false;
+  if (v.cls.native === 'Sequential') return true;
+  // A class the analysis only stubs (a loss the catalogue lacks) has no forward of its own to run.
+  return isModelClass(v.cls) && !v.cls.layer && interp.lookupClassAttr(v.cls, 'forward')?.k === 'func';
+}
+
+/** Forgets the calls a module tree recorded, so its next call is its first again. */
+function forgetCalls(root: InstanceV): void {
+  const seen = new Set<InstanceV>();
+  const pending = [root];
+  while (pending.length > 0) {
+    const m = pending.pop()!;
+    if (seen.has(m) || !m.mod) continue;
+    seen.add(m);
+    m.mod.calls = 0;
+    m.mod.firstCall = null;
+    for (const child of m.mod.children.values()) pending.push(child);
+  }
 }
 
 /**
@@ -387,7 +581,7 @@ function unbuiltClassHints(interp: Interpreter, body: readonly Stmt[], models: r
       code: 'inference-gap',
       span: { from: s.from, to: s.from },
       line: lineOf(interp.main, s.from),
-      message: `${s.def.name} is not analysed: ${what}, and no model of this file constructs it; construct it with arguments in a model of the file, or run layer-lens summary with --model '${s.def.name}(…)'`,
+      message: `${s.def.name} is not analysed: ${what}, and no model of this file constructs it; build one in the script (\`model = ${s.def.name}(…)\`, then call it on a tensor), construct it in a model of the file, or run layer-lens summary with --model '${s.def.name}(…)'`,
       related: [],
     });
   }
@@ -475,6 +669,12 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
       if (b) jax.push({ ...b, name: p.name });
     }
     if (jax.length) fileBindings = [...(fileBindings ?? []), ...jax];
+  }
+  // A `# layer-lens:` comment on or above a module-level model's assignment binds that instance,
+  // before the comment of its class's forward (which every instance of the class shares).
+  if (cand.instance) {
+    const onAssignment = commentBindingsAbove(interp.main.text, interp.main.lineStarts, lineOf(interp.main, cand.span.from));
+    if (onAssignment) fileBindings = onAssignment;
   }
   // A Keras model built when the file ran (keras.Input, model.build): its inputs are the ones it
   // was built on, named as Keras names them unless call() names them.

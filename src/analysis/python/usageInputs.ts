@@ -16,6 +16,13 @@ export interface ModelUsage {
   className: string | null;
   /** The variable that holds the model (`model`), when the use went through one. */
   variable: string | null;
+  /**
+   * Whether the reader did not see the name get a model (`model = resnet18()`, a call it cannot
+   * place): such a use binds only a model the analysis found under that name (a module-level PyTorch model).
+   */
+  unplaced?: boolean;
+  /** Whether the class or factory was called with arguments (`Head(40, 21)`), so the use is not one of its defaults' model. */
+  withArguments: boolean;
   /** The shapes, positional in order and keyword ones by name. */
   bindings: ParsedBinding[];
   /** The call that used the model. */
@@ -30,7 +37,7 @@ export interface UsageChoice {
   others: ModelUsage[];
 }
 
-type Known = { k: 'int'; v: number } | { k: 'tensor'; dims: Dim[]; dtype: ParsedBinding['dtype'] } | { k: 'model'; className: string | null } | { k: 'shape'; dims: Dim[] };
+type Known = { k: 'int'; v: number } | { k: 'tensor'; dims: Dim[]; dtype: ParsedBinding['dtype'] } | { k: 'model'; className: string | null; withArguments: boolean } | { k: 'shape'; dims: Dim[] };
 
 /** Dotted name of an expression (`torch.nn.functional`), or null. */
 function dotted(e: Expr): string | null {
@@ -200,14 +207,14 @@ class UsageReader {
   }
 
   /** The model an expression names: a variable holding one, or a class called in place (`Net()(x)`). */
-  private modelOf(e: Expr): { className: string | null; variable: string | null } | null {
+  private modelOf(e: Expr): { className: string | null; variable: string | null; withArguments: boolean } | null {
     if (e.t === 'name') {
       const v = this.env.get(e.id);
-      if (v?.k === 'model') return { className: v.className, variable: e.id };
-      if (v === undefined && !this.classes.has(e.id)) return { className: null, variable: e.id };
+      if (v?.k === 'model') return { className: v.className, variable: e.id, withArguments: v.withArguments };
+      if (v === undefined && !this.classes.has(e.id)) return { className: null, variable: e.id, withArguments: false };
       return null;
     }
-    if (e.t === 'call' && e.fn.t === 'name' && this.classes.has(e.fn.id)) return { className: e.fn.id, variable: null };
+    if (e.t === 'call' && e.fn.t === 'name' && this.classes.has(e.fn.id)) return { className: e.fn.id, variable: null, withArguments: e.args.length > 0 };
     if (e.t === 'call' && e.fn.t === 'attr' && passThrough.has(e.fn.attr)) return this.modelOf(e.fn.obj);
     if (e.t === 'call' && e.fn.t === 'attr' && (e.fn.attr === 'eval' || e.fn.attr === 'train')) return this.modelOf(e.fn.obj);
     return null;
@@ -226,9 +233,9 @@ class UsageReader {
     return bindings.length > 0 ? bindings : null;
   }
 
-  private record(model: { className: string | null; variable: string | null }, bindings: ParsedBinding[] | null, call: Expr) {
+  private record(model: { className: string | null; variable: string | null; withArguments: boolean }, bindings: ParsedBinding[] | null, call: Expr, unplaced = false) {
     if (bindings === null || bindings.length === 0) return;
-    this.out.push({ ...model, bindings, site: { from: call.from, to: call.to }, how: this.text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
+    this.out.push({ ...model, ...(unplaced ? { unplaced } : {}), bindings, site: { from: call.from, to: call.to }, how: this.text.slice(call.from, call.to).replace(/\s+/g, ' ').slice(0, 80) });
   }
 
   /** Looks at one call for a use of a model. */
@@ -239,6 +246,9 @@ class UsageReader {
       this.record(direct, this.bindingsOfArgs(e.args), e);
       return;
     }
+    // A name the reader does not know as a model may still hold one the analysis found (a script's
+    // `model = resnet18()`): the use is kept under the name, and binds only a model listed by it.
+    if (direct && direct.variable !== null && e.fn.t === 'name') this.record(direct, this.bindingsOfArgs(e.args), e, true);
     if (e.fn.t === 'attr' && ['forward', 'predict', 'predict_on_batch', '__call__'].includes(e.fn.attr)) {
       const model = this.modelOf(e.fn.obj);
       if (model) this.record(model, this.bindingsOfArgs(e.args.filter((a) => a.kind === 'pos').slice(0, e.fn.attr === 'predict' ? 1 : undefined)), e);
@@ -322,19 +332,28 @@ class UsageReader {
   }
 
   private assign(target: Expr, value: Expr) {
+    // `M, T = 2, 12`: each name its own value (a script's sizes, set on one line).
+    if ((target.t === 'tuple' || target.t === 'list') && (value.t === 'tuple' || value.t === 'list') && target.elts.length === value.elts.length) {
+      target.elts.forEach((t, i) => this.assign(t, value.elts[i]));
+      return;
+    }
+    if (target.t === 'tuple' || target.t === 'list') {
+      for (const t of target.elts) if (t.t === 'name') this.env.delete(t.id);
+      return;
+    }
     if (target.t !== 'name') return;
     const n = this.intOf(value);
     if (n !== null) return void this.env.set(target.id, { k: 'int', v: n });
     const t = this.tensorOf(value);
     if (t !== null) return void this.env.set(target.id, { k: 'tensor', dims: t.dims, dtype: t.dtype });
     const model = this.modelOf(value);
-    if (model && model.className !== null) return void this.env.set(target.id, { k: 'model', className: model.className });
-    if (value.t === 'call' && value.fn.t === 'name' && this.factories.has(value.fn.id)) return void this.env.set(target.id, { k: 'model', className: value.fn.id });
+    if (model && model.className !== null) return void this.env.set(target.id, { k: 'model', className: model.className, withArguments: model.withArguments });
+    if (value.t === 'call' && value.fn.t === 'name' && this.factories.has(value.fn.id)) return void this.env.set(target.id, { k: 'model', className: value.fn.id, withArguments: value.args.length > 0 });
     if (value.t === 'call') {
       const name = callName(value.fn, this.aliases) ?? '';
       // keras.Sequential([...]) / keras.Model(...) / a factory: a model held in a variable.
       if (/(?:^|\.)(?:Sequential|Model|sequential|model)$/.test(name) || /^(?:build|make|create|get)_?\w*model/i.test(name)) {
-        return void this.env.set(target.id, { k: 'model', className: null });
+        return void this.env.set(target.id, { k: 'model', className: null, withArguments: value.args.length > 0 });
       }
     }
     if ((value.t === 'tuple' || value.t === 'list') && value.elts.length > 0) {
@@ -405,7 +424,7 @@ class UsageReader {
 
 /** The statements' uses of models on tensors, in source order. */
 export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
-  return new UsageReader(text).read(body);
+  return new UsageReader(text).read(body).filter((u) => !u.unplaced);
 }
 
 /** The usages that bind a model: by its class, or by the variable that holds it (a module-level Keras model). */
@@ -420,18 +439,30 @@ const usagesByModule = new WeakMap<Module, ModelUsage[]>();
  * The usage that binds a model of the analysed file, by its candidate name: a class or factory
  * (`Net`, `build_model`) or a module-level model variable (`model`). Read once per parsed module.
  */
-export function usageForModel(module: Module, text: string, name: string, isVariable: boolean): UsageChoice | null {
+export function usageForModel(module: Module, text: string, name: string, isVariable: boolean, aliases: readonly string[] = [], ofClass?: string, asClass = false): UsageChoice | null {
   let usages = usagesByModule.get(module);
   if (usages === undefined) {
     try {
-      usages = modelUsages(module.body, text);
+      usages = new UsageReader(text).read(module.body);
     } catch {
       // The pass is total by construction; should it ever throw, the file simply binds nothing from usage.
       usages = [];
     }
     usagesByModule.set(module, usages);
   }
-  return isVariable ? usageFor(usages, null, name) : usageFor(usages, name, null);
+  // A class built with its defaults is not the instance a script built with its own arguments
+  // (`model = Head(40, 21); model(x)`): that instance is a model of its own (analyzePython's
+  // moduleLevelTorchModels), and its input would not fit the defaults' layers.
+  const placed = usages.filter((u) => !u.unplaced);
+  if (!isVariable) return usageFor(asClass ? placed.filter((u) => !u.withArguments) : placed, name, null);
+  if (aliases.length === 0 && ofClass === undefined) return usageFor(placed, null, name);
+  // A module-level PyTorch model: its uses under any of its names, and none made while a name held
+  // an instance of another class (`model = A(); model(x); model = B()` binds B with nothing of A's).
+  const names = new Set([name, ...aliases]);
+  const fileClasses = new Set(module.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])));
+  const ofOtherClass = (u: ModelUsage) => ofClass !== undefined && u.className !== null && u.className !== ofClass && fileClasses.has(u.className);
+  const mine = usages.filter((u) => u.variable !== null && names.has(u.variable) && !ofOtherClass(u));
+  return mine.length === 0 ? null : { first: mine[0], others: mine.slice(1) };
 }
 
 /** A key that changes whenever the usage binding a model changes (for per-model memoisation). */
