@@ -152,13 +152,7 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
   const ruleInputs = byKeyword && byKeyword.length ? byKeyword : layerArgs;
   const input = (args.find((a) => a.k === 'tensor') ?? firstTensorOf(args[0]?.k === 'list' ? { k: 'tuple', items: args[0].items } : NONE) ?? undefined) as TensorV | undefined;
   // Mismatches are collected first so that the message can lead with the step's notation.
-  const mismatches: string[] = [];
-  const interp = host.interp;
-  const ctx: LayerContext = {
-    mismatch: (m: string) => mismatches.push(m),
-    invalid: (m: string) => interp.report('invalid-argument', 'error', site, m),
-    gap: (m: string) => interp.gap(site, m),
-  };
+  const ctx = new LayerCallContext(host.interp, site);
   let res: LayerValue;
   try {
     res = spec.forward(cfg, layerArgs, layerKwargs, ctx);
@@ -167,14 +161,15 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     host.interp.report('internal', 'info', site, `internal error in the ${spec.name} rule: ${(e as Error).message}`);
     res = { kind: 'unknown' };
   }
-  if (mismatches.length && fitsSomeRank(spec, cfg, args, kwargs, ctx)) {
+  let mismatches = ctx.mismatches;
+  if (mismatches && fitsSomeRank(spec, cfg, args, kwargs, ctx)) {
     // An input whose leading dims are unknown (…) may have the rank the layer needs: no error rests
     // on it, but the layer's output is not known either.
     host.interp.gap(site, `${rec.name || spec.name}: the rank of its input is not known here (${mismatches[0]}), so its output is unknown`);
-    mismatches.length = 0;
+    mismatches = null;
     res = { kind: 'unknown' };
   }
-  if (mismatches.length) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
+  if (mismatches) reportLayerMismatch(host, spec, cfg, input ?? null, layerArgs, res, mismatches, site, { rec, direct: host.isDirectCall(self, site) });
   else if (spec.forwardChildren && !host.interp.callingChildren.has(rec.id)) runChildren(host, self, spec, cfg, layerArgs, layerKwargs, site);
   const inputTensor = input ?? null;
   let geometry = null;
@@ -214,6 +209,33 @@ export function applyLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSp
     extra.inputs = ruleInputs;
   }
   return outValue;
+}
+
+/**
+ * The context of one layer call: mismatches are collected (the message leads with the step's
+ * notation), invalid arguments and gaps reported at the call. One object per call, with its
+ * methods on the prototype, rather than an object and three closures.
+ */
+class LayerCallContext implements LayerContext {
+  /** The mismatches reported so far, made on the first. */
+  mismatches: string[] | null = null;
+
+  constructor(
+    private readonly interp: Interpreter,
+    private readonly site: CallSite,
+  ) {}
+
+  mismatch(message: string): void {
+    (this.mismatches ??= []).push(message);
+  }
+
+  invalid(message: string): void {
+    this.interp.report('invalid-argument', 'error', this.site, message);
+  }
+
+  gap(message: string): void {
+    this.interp.gap(this.site, message);
+  }
 }
 
 /** Every tensor of a value, nested lists and tuples followed in order. */
