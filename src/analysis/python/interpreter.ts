@@ -921,6 +921,16 @@ export class Interpreter {
         return this.eval(e.value, scope);
       case 'attr': {
         const obj = this.eval(e.obj, scope);
+        // `self.conv1`, `self.heads`: an instance's own attribute or child module, found as getAttr
+        // finds it first, without making the call site only its failures need.
+        if (obj.k === 'instance') {
+          const own = obj.attrs.get(e.attr);
+          if (own !== undefined) return own;
+          if (obj.mod) {
+            const child = this.hooks.getModuleAttr(obj, e.attr);
+            if (child !== undefined) return child;
+          }
+        }
         return this.getAttr(obj, e.attr, this.site(e, scope));
       }
       case 'subscript': {
@@ -1113,12 +1123,13 @@ export class Interpreter {
 
   evalArgs(argNodes: Arg[], scope: Scope): { args: Value[]; kwargs: Map<string, Value>; unknownStar: boolean } {
     const args: Value[] = [];
-    const kwargs = new Map<string, Value>();
+    // Most calls pass no keywords: they share NO_KEYWORDS, and a map is made for the first keyword.
+    let keywords: Map<string, Value> | null = null;
     let unknownStar = false;
     for (const a of argNodes) {
       const v = a.kind === 'pos' || a.kind === 'kw' ? this.evalPassing(a.value, scope) : this.eval(a.value, scope);
       if (a.kind === 'pos') args.push(v);
-      else if (a.kind === 'kw') kwargs.set(a.name!, v);
+      else if (a.kind === 'kw') (keywords ??= new Map()).set(a.name!, v);
       else if (a.kind === 'star') {
         const items = this.iterate(v, this.site(a, scope));
         if (items) args.push(...items);
@@ -1128,11 +1139,11 @@ export class Interpreter {
         }
       } else if (a.kind === 'dstar') {
         if (v.k === 'dict') {
-          for (const ent of v.entries.values()) if (ent.key.k === 'str') kwargs.set(ent.key.v, ent.value);
+          for (const ent of v.entries.values()) if (ent.key.k === 'str') (keywords ??= new Map()).set(ent.key.v, ent.value);
         } else if (v.k !== 'unknown') this.gap(this.site(a, scope), `cannot expand **${scope.file.text.slice(a.value.from, a.value.to)} statically`);
       }
     }
-    return { args, kwargs, unknownStar };
+    return { args, kwargs: keywords ?? NO_KEYWORDS, unknownStar };
   }
 
   private superProxy(scope: Scope, e: Expr): Value {
@@ -1693,10 +1704,24 @@ function forcedArgs(args: Value[]): Value[] {
 
 /** Keyword arguments as native rules see them (see `forcedArgs`). */
 function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
+  if (kwargs.size === 0) return NO_KEYWORDS;
   const out = new Map<string, Value>();
-  if (kwargs.size > 0) for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
+  for (const [k, v] of kwargs) out.set(k, v.k === 'lazy' ? force(v) : v);
   return out;
 }
+
+/**
+ * The keywords of a call that passes none, shared by every such call (a map per call was a tenth
+ * of a cold analysis's maps). Nothing writes to the keywords it receives (rules that add some copy
+ * them first); should anything try, it fails loudly here instead of leaking keywords into other calls.
+ */
+class NoKeywords extends Map<string, Value> {
+  override set(key: string): this {
+    throw new Error(`internal: keyword ${key} added to a call's shared empty keywords`);
+  }
+}
+
+const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 
 /** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
 export function spanKey(from: number, to: number): number | string {
