@@ -304,8 +304,8 @@ function convSpec(n: 1 | 2 | 3, transposed: boolean): LayerSpec {
       const x = firstTensor(inputs[0]);
       const y = firstTensor(output);
       if (!x || !y) return null;
-      const stride = dimTuple(cfg.stride, n);
-      const dilation = dimTuple(cfg.dilation, n);
+      // The call's axes (computed for its forward and geometry just before): read, not copied.
+      const { stride, dilation } = convAxes(cfg, n);
       if (!transposed) return convNotation(x.shape, sharedWeightShape(cfg, n, false), stride, dilation, y.shape);
       // A transposed convolution upsamples by its stride, so the stride is written ×s.
       const upsample = stride.every((s) => s === 1) ? '' : `×${stride.every((s) => formatDim(s) === formatDim(stride[0])) ? dimText(stride[0]) : stride.map(dimText).join('×')}`;
