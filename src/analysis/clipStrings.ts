@@ -38,13 +38,14 @@ function holdsLongString(value: unknown, depth = 0): boolean {
   }
   // Keys, not entry pairs: every module's config of every analysis passes here.
   const o = value as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k.length > MAX_VALUE_CHARS || holdsLongString(o[k], depth + 1)) return true;
+  // for-in over plain objects (their prototype adds no enumerable keys): no key array per config.
+  for (const k in o) if (k.length > MAX_VALUE_CHARS || holdsLongString(o[k], depth + 1)) return true;
   return false;
 }
 
 /** Whether a module's config holds anything but numbers, booleans and null (only then may it hold a long string). */
 function holdsNonScalar(config: Record<string, unknown>): boolean {
-  for (const k of Object.keys(config)) {
+  for (const k in config) {
     const v = config[k];
     if (typeof v !== 'number' && typeof v !== 'boolean' && v !== null) return true;
   }
