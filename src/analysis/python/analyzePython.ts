@@ -864,7 +864,8 @@ function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][
   for (let i = 0; i < named.length; i++) {
     const path = named[i][0];
     const m = named[i][1];
-    for (const name of world.bookkeeping(m.mod!).layerParams) {
+    const declared = world.bookkeeping(m.mod!).peekLayerParams();
+    if (declared) for (const name of declared) {
       const w = m.attrs.get(name);
       if (w?.k !== 'tensor' || !w.param) continue;
       const first = firstHolder.get(w);
@@ -903,7 +904,8 @@ function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
     if (n === null) return null;
     total += n;
   }
-  if (book.params.size > 0) for (const shape of book.params.values()) {
+  const params = book.peekParams();
+  if (params && params.size > 0) for (const shape of params.values()) {
     if (!shape) return null;
     const p = productDim(shape);
     if (!isKnown(p)) return null;

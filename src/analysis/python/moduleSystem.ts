@@ -25,7 +25,7 @@ import {
   type CallSite,
   type ClassV,
   type InstanceV,
-  type ModuleBookkeeping,
+  Bookkeeping,
   type ModuleRec,
   type NativeKind,
   type TensorV,
@@ -63,7 +63,7 @@ export class ModuleSystem implements LayerModuleHost {
   readonly records: ModuleRec[] = [];
   /** Records by id, kept alongside the list so that lookups stay constant-time in large files. */
   readonly recordById = new IdTable<ModuleRec>();
-  readonly bookkeepingById = new IdTable<ModuleBookkeeping>();
+  readonly bookkeepingById = new IdTable<Bookkeeping>();
   private nextId = 1;
   readonly objectClass: ClassV;
   readonly moduleClass: ClassV;
@@ -220,12 +220,12 @@ export class ModuleSystem implements LayerModuleHost {
     };
     this.records.push(rec);
     this.recordById.set(rec.id, rec);
-    this.bookkeepingById.set(rec.id, { params: new Map(), layerCall: null, defSpan: site.file.isMain ? { from: site.from, to: site.to } : null, path: null, inputs: null, layerParams: new Set() });
+    this.bookkeepingById.set(rec.id, new Bookkeeping(site.file.isMain ? { from: site.from, to: site.to } : null));
     return { k: 'instance', cls, attrs: new Map<string, Value>().set('training', FALSE), mod: rec };
   }
 
   /** The bookkeeping beside a record. */
-  bookkeeping(rec: ModuleRec): ModuleBookkeeping {
+  bookkeeping(rec: ModuleRec): Bookkeeping {
     return this.bookkeepingById.get(rec.id)!;
   }
 

@@ -177,6 +177,50 @@ export interface ModuleRec {
  * What the module system tracks beside a ModuleRec while a model builds: the module's own
  * parameters, its layer rule's first call, its path under the model being built.
  */
+/**
+ * The bookkeeping beside a module record (ModuleBookkeeping). Its parameter map and layer-parameter
+ * set are made on first use: most modules register no nn.Parameter, and containers declare no layer
+ * weights, yet each module lives until its analysis ends, so two empty collections per module were
+ * copied by every scavenge. `peekParams`/`peekLayerParams` read without making them.
+ */
+export class Bookkeeping implements ModuleBookkeeping {
+  layerCall: ModuleBookkeeping['layerCall'] = null;
+  path: string | null = null;
+  inputs: LayerValue[] | null = null;
+  movedParams?: Map<string, Dim[]>;
+  replacedWeights?: Set<string>;
+  private paramsMade: Map<string, Dim[] | null> | null = null;
+  private layerParamsMade: Set<string> | null = null;
+
+  constructor(public defSpan: { from: number; to: number } | null) {}
+
+  get params(): Map<string, Dim[] | null> {
+    return (this.paramsMade ??= new Map());
+  }
+
+  set params(map: Map<string, Dim[] | null>) {
+    this.paramsMade = map;
+  }
+
+  get layerParams(): Set<string> {
+    return (this.layerParamsMade ??= new Set());
+  }
+
+  set layerParams(set: Set<string>) {
+    this.layerParamsMade = set;
+  }
+
+  /** The parameter map if one was made (null: no parameter registered). */
+  peekParams(): ReadonlyMap<string, Dim[] | null> | null {
+    return this.paramsMade;
+  }
+
+  /** The layer-parameter set if one was made (null: none declared). */
+  peekLayerParams(): ReadonlySet<string> | null {
+    return this.layerParamsMade;
+  }
+}
+
 export interface ModuleBookkeeping {
   /** Own nn.Parameter registrations: name → shape (null when unknown). */
   params: Map<string, Dim[] | null>;
