@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleDriver } from './bundleDriver.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const option = (name, fallback) => {
@@ -101,19 +102,8 @@ async function compare() {
     const archive = execFileSync('git', ['archive', base, 'src', 'bench', 'examples', 'package.json'], { cwd: repoRoot, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', baseRoot], { input: archive });
     symlinkSync(join(repoRoot, 'node_modules'), join(baseRoot, 'node_modules'));
-    const { build } = await import(join(repoRoot, 'node_modules/esbuild/lib/main.js'));
     const bundle = async (root, name) => {
-      const outfile = join(work, `${name}.cjs`);
-      await build({
-        stdin: { contents: driverSource, resolveDir: root, loader: 'ts', sourcefile: 'coldDriver.ts' },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        outfile,
-        logLevel: 'warning',
-        mainFields: ['module', 'main'],
-      });
+      const outfile = await bundleDriver({ repoRoot, source: driverSource, resolveDir: root, sourcefile: 'coldDriver.ts', outfile: join(work, `${name}.cjs`) });
       return { name, root, outfile };
     };
     const trees = [await bundle(baseRoot, `base (${base})`), await bundle(repoRoot, 'working tree')];

@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleDriver } from '../bench/bundleDriver.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -32,19 +33,8 @@ export { syntheticModel } from './bench/syntheticModel';
 `;
 
 async function loadDriver() {
-  const { build } = await import(join(repoRoot, 'node_modules/esbuild/lib/main.js'));
   const work = mkdtempSync(join(tmpdir(), 'fast-parse-check-'));
-  const outfile = join(work, 'driver.cjs');
-  await build({
-    stdin: { contents: driverSource, resolveDir: repoRoot, loader: 'ts', sourcefile: 'fastParseDriver.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    mainFields: ['module', 'main'],
-  });
+  const outfile = await bundleDriver({ repoRoot, source: driverSource, resolveDir: repoRoot, sourcefile: 'fastParseDriver.ts', outfile: join(work, 'driver.cjs') });
   const driver = await import(pathToFileURL(outfile).href);
   rmSync(work, { recursive: true, force: true });
   return driver.default ?? driver;

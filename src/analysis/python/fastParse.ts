@@ -52,6 +52,20 @@ export function tryFastParse(text: string): Module | null {
   return fastParseEnabled ? fastParsePython(text) : null;
 }
 
+/** An operator or bracket: its kind, the text comparisons and augmented assignments carry, and how it moves the bracket depth. */
+interface Operator {
+  spelling: string;
+  kind: number;
+  text?: string;
+  depth: number;
+}
+
+/**
+ * Operators by their first character code, longest spelling first. Set once the token kinds exist
+ * (see the end of this file).
+ */
+let OPERATORS: (Operator[] | undefined)[] = [];
+
 /** Thrown inside the parser to give up on a text; caught once, at the top. */
 class Bail {
   constructor(readonly reason: string) {}
@@ -545,174 +559,25 @@ class FastParser {
     this.operator(start, c);
   }
 
-  /** An operator or bracket token starting with character `c` at `start`. */
+  /** An operator or bracket token starting with character `c` at `start`: the longest spelling that matches. */
   private operator(start: number, c: number): void {
     const text = this.text;
-    const d = text.charCodeAt(start + 1);
-    let len = 1;
-    let kind: number;
-    switch (c) {
-      case 40:
-        kind = LPAR;
-        this.parenDepth++;
-        break;
-      case 41:
-        kind = RPAR;
-        this.parenDepth--;
-        break;
-      case 91:
-        kind = LSQB;
-        this.parenDepth++;
-        break;
-      case 93:
-        kind = RSQB;
-        this.parenDepth--;
-        break;
-      case C_LBRACE:
-        kind = LBRACE;
-        this.parenDepth++;
-        break;
-      case C_RBRACE:
-        kind = RBRACE;
-        this.parenDepth--;
-        break;
-      case 44:
-        kind = COMMA;
-        break;
-      case 58:
-        if (d === 61) {
-          kind = WALRUS;
-          len = 2;
-        } else kind = COLON;
-        break;
-      case 59:
-        kind = SEMI;
-        break;
-      case C_DOT:
-        if (d === C_DOT && text.charCodeAt(start + 2) === C_DOT) {
-          kind = ELLIPSIS;
-          len = 3;
-        } else kind = DOT;
-        break;
-      case 61:
-        if (d === 61) {
-          kind = COMPARE;
-          len = 2;
-          this.tokText = '==';
-        } else kind = ASSIGN;
-        break;
-      case 33:
-        if (d === 61) {
-          kind = COMPARE;
-          len = 2;
-          this.tokText = '!=';
-        } else kind = BANG;
-        break;
-      case 60:
-        if (d === 61) {
-          kind = COMPARE;
-          len = 2;
-          this.tokText = '<=';
-        } else if (d === 62) {
-          kind = COMPARE;
-          len = 2;
-          this.tokText = '<>';
-        } else if (d === 60) {
-          if (text.charCodeAt(start + 2) === 61) {
-            kind = AUGASSIGN;
-            len = 3;
-            this.tokText = '<<';
-          } else {
-            kind = LSHIFT;
-            len = 2;
-          }
-        } else {
-          kind = COMPARE;
-          this.tokText = '<';
+    const candidates = OPERATORS[c];
+    let found: Operator | undefined;
+    if (candidates) {
+      for (const op of candidates) {
+        if (text.startsWith(op.spelling, start)) {
+          found = op;
+          break;
         }
-        break;
-      case 62:
-        if (d === 61) {
-          kind = COMPARE;
-          len = 2;
-          this.tokText = '>=';
-        } else if (d === 62) {
-          if (text.charCodeAt(start + 2) === 61) {
-            kind = AUGASSIGN;
-            len = 3;
-            this.tokText = '>>';
-          } else {
-            kind = RSHIFT;
-            len = 2;
-          }
-        } else {
-          kind = COMPARE;
-          this.tokText = '>';
-        }
-        break;
-      case 42:
-        if (d === 42) {
-          if (text.charCodeAt(start + 2) === 61) {
-            kind = AUGASSIGN;
-            len = 3;
-            this.tokText = '**';
-          } else {
-            kind = DSTAR;
-            len = 2;
-          }
-        } else if (d === 61) {
-          kind = AUGASSIGN;
-          len = 2;
-          this.tokText = '*';
-        } else kind = STAR;
-        break;
-      case 47:
-        if (d === 47) {
-          if (text.charCodeAt(start + 2) === 61) {
-            kind = AUGASSIGN;
-            len = 3;
-            this.tokText = '//';
-          } else {
-            kind = DSLASH;
-            len = 2;
-          }
-        } else if (d === 61) {
-          kind = AUGASSIGN;
-          len = 2;
-          this.tokText = '/';
-        } else kind = SLASH;
-        break;
-      case 45:
-        if (d === 62) {
-          kind = ARROW;
-          len = 2;
-        } else if (d === 61) {
-          kind = AUGASSIGN;
-          len = 2;
-          this.tokText = '-';
-        } else kind = MINUS;
-        break;
-      case 43:
-      case 64:
-      case 37:
-      case 38:
-      case 124:
-      case 94:
-        if (d === 61) {
-          kind = AUGASSIGN;
-          len = 2;
-          this.tokText = text[start];
-        } else kind = c === 43 ? PLUS : c === 64 ? AT : c === 37 ? PERCENT : c === 38 ? AMP : c === 124 ? PIPE : CARET;
-        break;
-      case 126:
-        kind = TILDE;
-        break;
-      default:
-        this.bail('unexpected character');
+      }
     }
+    if (!found) return this.bail('unexpected character');
+    this.parenDepth += found.depth;
     if (this.parenDepth < 0) this.bail('unbalanced bracket');
-    this.tok = kind;
-    this.pos = start + len;
+    if (found.text !== undefined) this.tokText = found.text;
+    this.tok = found.kind;
+    this.pos = start + found.spelling.length;
     this.tokEnd = this.pos;
   }
 
@@ -1904,38 +1769,51 @@ class FastParser {
       first = { t: 'starred', value, from: s, to: this.prevEnd };
       if (this.tok !== COMMA) this.bail('parenthesized star');
     } else first = this.testNamed();
-    if (this.tok === K_FOR) {
-      if (first.t === 'starred') this.bail('starred comprehension');
-      const clauses = this.compClauses();
-      this.expect(RPAR, ')');
-      this.depth--;
-      return { t: 'comp', kind: 'gen', elt: first, value: null, clauses, from, to: this.prevEnd };
-    }
+    if (this.tok === K_FOR) return this.comprehension('gen', first, from, RPAR, ')');
     if (this.tok === RPAR) {
       this.advance();
       this.depth--;
       return first;
     }
     const elts = [first];
+    this.moreItems(elts, RPAR, () => this.listItem());
+    return { t: 'tuple', elts, from, to: this.close(RPAR, ')') };
+  }
+
+  /** A comprehension whose element `elt` was read: its clauses, up to its `close` bracket. */
+  private comprehension(kind: 'gen' | 'list' | 'set', elt: Expr, from: number, close: number, closeText: string): Expr {
+    if (elt.t === 'starred') this.bail('starred comprehension');
+    const clauses = this.compClauses();
+    return { t: 'comp', kind, elt, value: null, clauses, from, to: this.close(close, closeText) };
+  }
+
+  /** The items after a display's first, each after a comma, up to (not past) its `close` bracket. */
+  private moreItems(elts: Expr[], close: number, item: () => Expr): void {
     while (this.tok === COMMA) {
       this.advance();
-      if (this.tok === RPAR) break;
-      elts.push(this.listItem());
+      if (this.tok === close) break;
+      elts.push(item());
     }
-    this.expect(RPAR, ')');
+  }
+
+  /** Reads a display's closing bracket and leaves its nesting level; returns where it ended. */
+  private close(kind: number, text: string): number {
+    this.expect(kind, text);
     this.depth--;
-    return { t: 'tuple', elts, from, to: this.prevEnd };
+    return this.prevEnd;
+  }
+
+  /** `*expression` at the current `*`. */
+  private starred(): Expr {
+    const s = this.tokStart;
+    this.advance();
+    const value = this.expression();
+    return { t: 'starred', value, from: s, to: this.prevEnd };
   }
 
   /** An item of a tuple or list display: `*expression` or a `testNamed`. */
   private listItem(): Expr {
-    if (this.tok === STAR) {
-      const s = this.tokStart;
-      this.advance();
-      const value = this.expression();
-      return { t: 'starred', value, from: s, to: this.prevEnd };
-    }
-    return this.testNamed();
+    return this.tok === STAR ? this.starred() : this.testNamed();
   }
 
   private list(): Expr {
@@ -1945,23 +1823,11 @@ class FastParser {
     const elts: Expr[] = [];
     if (this.tok !== RSQB) {
       const first = this.listItem();
-      if (this.tok === K_FOR) {
-        if (first.t === 'starred') this.bail('starred comprehension');
-        const clauses = this.compClauses();
-        this.expect(RSQB, ']');
-        this.depth--;
-        return { t: 'comp', kind: 'list', elt: first, value: null, clauses, from, to: this.prevEnd };
-      }
+      if (this.tok === K_FOR) return this.comprehension('list', first, from, RSQB, ']');
       elts.push(first);
-      while (this.tok === COMMA) {
-        this.advance();
-        if (this.tok === RSQB) break;
-        elts.push(this.listItem());
-      }
+      this.moreItems(elts, RSQB, () => this.listItem());
     }
-    this.expect(RSQB, ']');
-    this.depth--;
-    return { t: 'list', elts, from, to: this.prevEnd };
+    return { t: 'list', elts, from, to: this.close(RSQB, ']') };
   }
 
   private braces(): Expr {
@@ -1975,54 +1841,29 @@ class FastParser {
     }
     if (this.tok === DSTAR) return this.dict(from, []);
     let first: Expr;
-    if (this.tok === STAR) {
-      const s = this.tokStart;
-      this.advance();
-      const value = this.expression();
-      first = { t: 'starred', value, from: s, to: this.prevEnd };
-    } else {
+    if (this.tok === STAR) first = this.starred();
+    else {
       first = this.test();
       if (this.tok === COLON) {
         this.advance();
         const value = this.test();
         if (this.tok === K_FOR) {
           const clauses = this.compClauses();
-          this.expect(RBRACE, '}');
-          this.depth--;
-          return { t: 'comp', kind: 'dict', elt: first, value, clauses, from, to: this.prevEnd };
+          return { t: 'comp', kind: 'dict', elt: first, value, clauses, from, to: this.close(RBRACE, '}') };
         }
         const items: ({ key: Expr; value: Expr } | { spread: Expr })[] = [{ key: first, value }];
         if (this.tok === COMMA) {
           this.advance();
           return this.dict(from, items);
         }
-        this.expect(RBRACE, '}');
-        this.depth--;
-        return { t: 'dict', items, from, to: this.prevEnd };
+        return { t: 'dict', items, from, to: this.close(RBRACE, '}') };
       }
     }
     // A set display or comprehension.
-    if (this.tok === K_FOR) {
-      if (first.t === 'starred') this.bail('starred comprehension');
-      const clauses = this.compClauses();
-      this.expect(RBRACE, '}');
-      this.depth--;
-      return { t: 'comp', kind: 'set', elt: first, value: null, clauses, from, to: this.prevEnd };
-    }
+    if (this.tok === K_FOR) return this.comprehension('set', first, from, RBRACE, '}');
     const elts: Expr[] = [first];
-    while (this.tok === COMMA) {
-      this.advance();
-      if (this.tok === RBRACE) break;
-      if (this.tok === STAR) {
-        const s = this.tokStart;
-        this.advance();
-        const value = this.expression();
-        elts.push({ t: 'starred', value, from: s, to: this.prevEnd });
-      } else elts.push(this.test());
-    }
-    this.expect(RBRACE, '}');
-    this.depth--;
-    return { t: 'set', elts, from, to: this.prevEnd };
+    this.moreItems(elts, RBRACE, () => (this.tok === STAR ? this.starred() : this.test()));
+    return { t: 'set', elts, from, to: this.close(RBRACE, '}') };
   }
 
   /** The rest of a dictionary display after `items`, up to its `}`. */
@@ -2040,9 +1881,7 @@ class FastParser {
       if (this.tok !== COMMA) break;
       this.advance();
     }
-    this.expect(RBRACE, '}');
-    this.depth--;
-    return { t: 'dict', items, from, to: this.prevEnd };
+    return { t: 'dict', items, from, to: this.close(RBRACE, '}') };
   }
 
   /** `for ... in ...` and `if ...` clauses of a comprehension, up to its closing bracket. */
@@ -2154,4 +1993,69 @@ class FastParser {
     if (this.tok === WALRUS) this.bail('walrus in subscript');
     return e;
   }
+}
+
+OPERATORS = operatorTable(
+  // Brackets (they move the depth), then the other punctuation.
+  [
+    ['(', LPAR, 1],
+    [')', RPAR, -1],
+    ['[', LSQB, 1],
+    [']', RSQB, -1],
+    ['{', LBRACE, 1],
+    ['}', RBRACE, -1],
+  ],
+  [
+    [',', COMMA],
+    [':=', WALRUS],
+    [':', COLON],
+    [';', SEMI],
+    ['...', ELLIPSIS],
+    ['.', DOT],
+    ['=', ASSIGN],
+    ['!', BANG],
+    ['->', ARROW],
+    ['~', TILDE],
+  ],
+  // Comparisons carry their spelling.
+  ['==', '!=', '<=', '>=', '<>', '<', '>'],
+  // Binary operators, each with its augmented assignment (`+=` carries `+`).
+  [
+    ['**', DSTAR],
+    ['*', STAR],
+    ['//', DSLASH],
+    ['/', SLASH],
+    ['-', MINUS],
+    ['+', PLUS],
+    ['@', AT],
+    ['%', PERCENT],
+    ['&', AMP],
+    ['|', PIPE],
+    ['^', CARET],
+    ['<<', LSHIFT],
+    ['>>', RSHIFT],
+  ],
+);
+
+/** The operator table by first character, each list longest spelling first. */
+function operatorTable(
+  brackets: [string, number, number][],
+  punctuation: [string, number][],
+  comparisons: string[],
+  binary: [string, number][],
+): (Operator[] | undefined)[] {
+  const table: (Operator[] | undefined)[] = [];
+  const add = (op: Operator) => {
+    const list = (table[op.spelling.charCodeAt(0)] ??= []);
+    list.push(op);
+    list.sort((a, b) => b.spelling.length - a.spelling.length);
+  };
+  for (const [spelling, kind, depth] of brackets) add({ spelling, kind, depth });
+  for (const [spelling, kind] of punctuation) add({ spelling, kind, depth: 0 });
+  for (const spelling of comparisons) add({ spelling, kind: COMPARE, text: spelling, depth: 0 });
+  for (const [spelling, kind] of binary) {
+    add({ spelling, kind, depth: 0 });
+    add({ spelling: spelling + '=', kind: AUGASSIGN, text: spelling, depth: 0 });
+  }
+  return table;
 }
