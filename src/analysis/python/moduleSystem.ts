@@ -14,6 +14,7 @@ import type { FrameworkHooks, Interpreter } from './interpreter';
 import { applyLayer, firstTensorOf, initLayer, producerOf, type LayerModuleHost } from './layerModules';
 import { indexTensor, tensorAttribute, tensorBinop } from './tensorOps';
 import {
+  DeferredAttrs,
   FALSE,
   NONE,
   TRUE,
@@ -221,7 +222,8 @@ export class ModuleSystem implements LayerModuleHost {
     this.records.push(rec);
     this.recordById.set(rec.id, rec);
     this.bookkeepingById.set(rec.id, new Bookkeeping(site.file.isMain ? { from: site.from, to: site.to } : null));
-    return { k: 'instance', cls, attrs: new Map<string, Value>().set('training', FALSE), mod: rec };
+    // A catalogue layer's attributes are made on first use (initLayer defers them).
+    return { k: 'instance', cls, attrs: (spec ? new DeferredAttrs() : new Map<string, Value>()).set('training', FALSE), mod: rec };
   }
 
   /** The bookkeeping beside a record. */
