@@ -153,9 +153,8 @@ export interface ModuleRec {
   /** The catalogue entry when the module is (or subclasses) a layer. */
   spec: LayerSpec | null;
   config: LayerConfig | null;
+  /** The child modules by attribute name; NO_CHILDREN until the first is set (see ownChildren). */
   children: Map<string, InstanceV>;
-  /** Own parameters registered with nn.Parameter (beyond a layer's own weights). */
-  extraParams: (Dim[] | null)[];
   span: Span;
   line: number;
   calls: number;
@@ -255,6 +254,25 @@ export class Bookkeeping implements ModuleBookkeeping {
   peekLayerParams(): ReadonlySet<string> | null {
     return this.declaredSpec ? this.layerParams : this.layerParamsMade;
   }
+}
+
+/** The shared children map of modules without children: writing to it is a bug (use ownChildren). */
+class NoChildren extends Map<string, InstanceV> {
+  override set(): this {
+    throw new Error('a module child was set on the shared empty children map (use ownChildren)');
+  }
+}
+
+/**
+ * The children of every module that has none yet. Most modules of a model are layers without
+ * children, and every module lives until its analysis ends: one shared empty map instead of one
+ * each keeps them out of every scavenge.
+ */
+export const NO_CHILDREN: ReadonlyMap<string, InstanceV> = new NoChildren();
+
+/** A module's own children map, made on the first child. */
+export function ownChildren(rec: ModuleRec): Map<string, InstanceV> {
+  return rec.children === NO_CHILDREN ? (rec.children = new Map()) : rec.children;
 }
 
 /**
