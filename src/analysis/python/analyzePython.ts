@@ -19,7 +19,7 @@ import { tryFastParse } from './fastParse';
 import { KerasFrontEnd } from './kerasFrontEnd';
 import { ModuleSystem } from './moduleSystem';
 import { TorchFrontEnd } from './torchFrontEnd';
-import { force, Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
+import { DeferredAttrs, force, Scope, unknown, type CallSite, type ClassV, type InstanceV, type ModuleRec, type SourceFile, type TensorV, type Value } from './values';
 
 /** Default budgets: generous for real files, bounded for pathological ones. */
 const DEFAULT_STEPS = 60_000;
@@ -864,6 +864,8 @@ function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][
   for (let i = 0; i < named.length; i++) {
     const path = named[i][0];
     const m = named[i][1];
+    // Attributes still deferred were never read, so no other module can hold their weights.
+    if (m.attrs instanceof DeferredAttrs && m.attrs.deferred) continue;
     const declared = world.bookkeeping(m.mod!).peekLayerParams();
     if (declared) for (const name of declared) {
       const w = m.attrs.get(name);

@@ -16,6 +16,7 @@ import {
   FALSE,
   NONE,
   TRUE,
+  DeferredAttrs,
   dictKey,
   formatTensorShape,
   int,
@@ -65,12 +66,55 @@ export function initLayer(host: LayerModuleHost, self: InstanceV, spec: LayerSpe
   const { config, problems } = bindConfig(spec, positional, keywords);
   for (const p of problems) host.interp.report('invalid-argument', 'error', site, p);
   if (spec.validate) spec.validate(config, layerContext({ interp: host.interp, site }));
+  const attrs = self.attrs;
+  if (!spec.children && attrs instanceof DeferredAttrs && attrs.size === 1 && attrs.get('training') === FALSE && !passesParameter(args, kwargs)) {
+    // A layer without children: its attributes are made when first used (DeferredAttrs), by the
+    // same steps in the same order as below. Deferred attributes hold only weights made for them
+    // (the shared-weight table skips them), so a layer given a parameter tensor is not deferred.
+    const rec = self.mod!;
+    rec.spec = spec;
+    rec.config = config;
+    host.bookkeeping(rec).declareLayerWeights(spec, config);
+    attrs.defer((into) => {
+      signatureAttrs(into, spec, config);
+      argumentAttrs(into, spec, args, kwargs);
+      storedAttrs(into, spec, config);
+    });
+    return;
+  }
   configureLayer(host, self, spec, config, site);
-  // Attributes hold the Python values the user passed (or the defaults).
-  const posParams = positionalParamsOf(spec.signature).params;
-  for (let i = 0; i < args.length && i < posParams.length; i++) self.attrs.set(posParams[i].name, args[i]);
-  if (kwargs.size > 0) for (const [k, v] of kwargs) self.attrs.set(k, v);
+  argumentAttrs(self.attrs, spec, args, kwargs);
   normaliseLayerAttrs(host, self, spec, config);
+}
+
+/** True when a constructor argument is a parameter tensor (which another module may hold). */
+function passesParameter(args: Value[], kwargs: Map<string, Value>): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i].k === 'tensor' && (args[i] as TensorV).param) return true;
+  if (kwargs.size > 0) for (const v of kwargs.values()) if (v.k === 'tensor' && v.param) return true;
+  return false;
+}
+
+/** Attributes hold the Python values the user passed (or the defaults). */
+function argumentAttrs(attrs: Map<string, Value>, spec: LayerSpec, args: Value[], kwargs: Map<string, Value>): void {
+  const posParams = positionalParamsOf(spec.signature).params;
+  for (let i = 0; i < args.length && i < posParams.length; i++) attrs.set(posParams[i].name, args[i]);
+  if (kwargs.size > 0) for (const [k, v] of kwargs) attrs.set(k, v);
+}
+
+/** Every parameter of the layer's signature not set yet, from its bound config. */
+function signatureAttrs(attrs: Map<string, Value>, spec: LayerSpec, config: LayerConfig): void {
+  for (const p of spec.signature) if (!attrs.has(p.name)) attrs.set(p.name, fromConfig(config[p.name] ?? null));
+}
+
+/** The sizes the framework stores in another form and the weights, as attributes. */
+function storedAttrs(attrs: Map<string, Value>, spec: LayerSpec, cfg: LayerConfig): void {
+  const stored = spec.storedAttributes?.(cfg);
+  if (stored) for (const key of Object.keys(stored)) attrs.set(key, fromConfig(stored[key]));
+  const weights = spec.weights?.(cfg);
+  if (weights) for (const name of Object.keys(weights)) {
+    const shape = weights[name];
+    attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
+  }
 }
 
 /** Sets a module's layer spec/config and creates the composite layer's children. */
@@ -78,7 +122,7 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
   const rec = self.mod!;
   rec.spec = spec;
   rec.config = config;
-  for (const p of spec.signature) if (!self.attrs.has(p.name)) self.attrs.set(p.name, fromConfig(config[p.name] ?? null));
+  signatureAttrs(self.attrs, spec, config);
   if (!spec.children) return;
   for (const child of spec.children(config) ?? []) {
     const parts = child.name.split('.');
@@ -116,17 +160,8 @@ export function configureLayer(host: LayerModuleHost, self: InstanceV, spec: Lay
  */
 export function normaliseLayerAttrs(host: LayerModuleHost, self: InstanceV, spec: LayerSpec, cfg: LayerConfig): void {
   // Reassigning a layer's own weight or bias registers nothing new.
-  const layerParams = host.bookkeeping(self.mod!).layerParams;
-  layerParams.add('weight');
-  layerParams.add('bias');
-  const stored = spec.storedAttributes?.(cfg);
-  if (stored) for (const key of Object.keys(stored)) self.attrs.set(key, fromConfig(stored[key]));
-  const weights = spec.weights?.(cfg);
-  if (weights) for (const name of Object.keys(weights)) {
-    const shape = weights[name];
-    layerParams.add(name);
-    self.attrs.set(name, shape ? { k: 'tensor', shape, ranked: true, dtype: 'float', field: null, origin: null, param: true } : NONE);
-  }
+  host.bookkeeping(self.mod!).declareLayerWeights(spec, cfg);
+  storedAttrs(self.attrs, spec, cfg);
 }
 
 /** Applies a catalogue layer's rule to a call's arguments. */

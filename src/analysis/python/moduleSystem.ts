@@ -14,7 +14,10 @@ import type { FrameworkHooks, Interpreter } from './interpreter';
 import { applyLayer, firstTensorOf, initLayer, producerOf, type LayerModuleHost } from './layerModules';
 import { indexTensor, tensorAttribute, tensorBinop } from './tensorOps';
 import {
+  DeferredAttrs,
   FALSE,
+  NO_CHILDREN,
+  ownChildren,
   NONE,
   TRUE,
   int,
@@ -148,10 +151,9 @@ export class ModuleSystem implements LayerModuleHost {
     rec.type = src.type;
     rec.spec = src.spec;
     rec.config = src.config;
-    rec.extraParams = [...src.extraParams];
     if (src.name !== undefined) rec.name = src.name;
     for (const [k, v] of inst.attrs) copy.attrs.set(k, v.k === 'instance' && v.mod ? this.cloneModule(v, site, memo) : this.interp.deepCopy(v, site));
-    for (const [k, c] of src.children) rec.children.set(k, this.cloneModule(c, site, memo));
+    for (const [k, c] of src.children) ownChildren(rec).set(k, this.cloneModule(c, site, memo));
     const from = this.bookkeeping(src);
     const to = this.bookkeeping(rec);
     to.params = new Map(from.params);
@@ -210,8 +212,7 @@ export class ModuleSystem implements LayerModuleHost {
       framework,
       spec: null,
       config: null,
-      children: new Map(),
-      extraParams: [],
+      children: NO_CHILDREN as Map<string, InstanceV>,
       span: at.span,
       line: at.line,
       calls: 0,
@@ -221,7 +222,8 @@ export class ModuleSystem implements LayerModuleHost {
     this.records.push(rec);
     this.recordById.set(rec.id, rec);
     this.bookkeepingById.set(rec.id, new Bookkeeping(site.file.isMain ? { from: site.from, to: site.to } : null));
-    return { k: 'instance', cls, attrs: new Map<string, Value>().set('training', FALSE), mod: rec };
+    // A catalogue layer's attributes are made on first use (initLayer defers them).
+    return { k: 'instance', cls, attrs: (spec ? new DeferredAttrs() : new Map<string, Value>()).set('training', FALSE), mod: rec };
   }
 
   /** The bookkeeping beside a record. */
@@ -242,14 +244,14 @@ export class ModuleSystem implements LayerModuleHost {
     const rec = inst.mod!;
     if (v.k === 'instance' && v.mod) {
       inst.attrs.delete(name);
-      rec.children.set(name, v);
+      ownChildren(rec).set(name, v);
       return;
     }
     if (rec.framework === 'keras' && (v.k === 'list' || v.k === 'tuple' || v.k === 'dict')) {
       // Keras tracks layers held in a list or dict attribute (PyTorch needs a ModuleList for that).
       const items = v.k === 'dict' ? [...v.entries.values()].map((e) => e.value) : v.items;
       items.forEach((item, i) => {
-        if (item.k === 'instance' && item.mod) rec.children.set(`${name}.${i}`, item);
+        if (item.k === 'instance' && item.mod) ownChildren(rec).set(`${name}.${i}`, item);
       });
     }
     if (v.k === 'tensor' && v.param) {
@@ -301,7 +303,7 @@ export class ModuleSystem implements LayerModuleHost {
         const sub = this.newModule(cls, site);
         const names = children.map((c) => c[0]);
         const picked = this.interp.getItem({ k: 'list', items: names.map(str) }, idx, site);
-        if (picked.k === 'list') picked.items.forEach((n, i) => sub.mod!.children.set((n as { v: string }).v, r.items[i] as InstanceV));
+        if (picked.k === 'list') picked.items.forEach((n, i) => ownChildren(sub.mod!).set((n as { v: string }).v, r.items[i] as InstanceV));
         return sub;
       }
       return unknown('module index', site);

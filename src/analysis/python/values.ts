@@ -153,9 +153,8 @@ export interface ModuleRec {
   /** The catalogue entry when the module is (or subclasses) a layer. */
   spec: LayerSpec | null;
   config: LayerConfig | null;
+  /** The child modules by attribute name; NO_CHILDREN until the first is set (see ownChildren). */
   children: Map<string, InstanceV>;
-  /** Own parameters registered with nn.Parameter (beyond a layer's own weights). */
-  extraParams: (Dim[] | null)[];
   span: Span;
   line: number;
   calls: number;
@@ -191,6 +190,9 @@ export class Bookkeeping implements ModuleBookkeeping {
   replacedWeights?: Set<string>;
   private paramsMade: Map<string, Dim[] | null> | null = null;
   private layerParamsMade: Set<string> | null = null;
+  /** The catalogue layer whose weights the layer-parameter set starts with, until the set is made. */
+  private declaredSpec: LayerSpec | null = null;
+  private declaredConfig: LayerConfig | null = null;
 
   constructor(public defSpan: { from: number; to: number } | null) {}
 
@@ -203,11 +205,44 @@ export class Bookkeeping implements ModuleBookkeeping {
   }
 
   get layerParams(): Set<string> {
-    return (this.layerParamsMade ??= new Set());
+    return (this.layerParamsMade ??= this.makeLayerParams());
   }
 
   set layerParams(set: Set<string>) {
+    this.declaredSpec = null;
     this.layerParamsMade = set;
+  }
+
+  /**
+   * Declares a catalogue layer's own parameters (weight, bias and the weights its entry lists).
+   * The set is made when first read, since most layers are never asked.
+   */
+  declareLayerWeights(spec: LayerSpec, cfg: LayerConfig): void {
+    if (this.layerParamsMade || this.declaredSpec) {
+      const set = this.layerParams;
+      set.add('weight');
+      set.add('bias');
+      const weights = spec.weights?.(cfg);
+      if (weights) for (const name of Object.keys(weights)) set.add(name);
+      return;
+    }
+    this.declaredSpec = spec;
+    this.declaredConfig = cfg;
+  }
+
+  private makeLayerParams(): Set<string> {
+    const set = new Set<string>();
+    const spec = this.declaredSpec;
+    if (spec) {
+      const cfg = this.declaredConfig!;
+      this.declaredSpec = null;
+      this.declaredConfig = null;
+      set.add('weight');
+      set.add('bias');
+      const weights = spec.weights?.(cfg);
+      if (weights) for (const name of Object.keys(weights)) set.add(name);
+    }
+    return set;
   }
 
   /** The parameter map if one was made (null: no parameter registered). */
@@ -217,7 +252,101 @@ export class Bookkeeping implements ModuleBookkeeping {
 
   /** The layer-parameter set if one was made (null: none declared). */
   peekLayerParams(): ReadonlySet<string> | null {
-    return this.layerParamsMade;
+    return this.declaredSpec ? this.layerParams : this.layerParamsMade;
+  }
+}
+
+/** The shared children map of modules without children: writing to it is a bug (use ownChildren). */
+class NoChildren extends Map<string, InstanceV> {
+  override set(): this {
+    throw new Error('a module child was set on the shared empty children map (use ownChildren)');
+  }
+}
+
+/**
+ * The children of every module that has none yet. Most modules of a model are layers without
+ * children, and every module lives until its analysis ends: one shared empty map instead of one
+ * each keeps them out of every scavenge.
+ */
+export const NO_CHILDREN: ReadonlyMap<string, InstanceV> = new NoChildren();
+
+/** A module's own children map, made on the first child. */
+export function ownChildren(rec: ModuleRec): Map<string, InstanceV> {
+  return rec.children === NO_CHILDREN ? (rec.children = new Map()) : rec.children;
+}
+
+/**
+ * The attributes of a catalogue layer, made when first used. A layer's constructor stores its
+ * arguments, defaults, stored sizes and weight tensors as attributes, as PyTorch does, but most
+ * layers of a model are only called, never read by attribute, and every module lives until its
+ * analysis ends: making them on first use keeps those objects out of every scavenge. Every Map
+ * operation first runs the pending fill, so readers see the same entries in the same order.
+ */
+export class DeferredAttrs extends Map<string, Value> {
+  private pending: ((attrs: Map<string, Value>) => void) | null = null;
+
+  /** Defers the fill of a layer's attributes; `fill` sets them, after the entries already here. */
+  defer(fill: (attrs: Map<string, Value>) => void): void {
+    this.settle();
+    this.pending = fill;
+  }
+
+  /** True while the fill has not run (no one has used the attributes since the constructor). */
+  get deferred(): boolean {
+    return this.pending !== null;
+  }
+
+  private settle(): void {
+    const fill = this.pending;
+    if (fill) {
+      this.pending = null;
+      fill(this);
+    }
+  }
+
+  override get(key: string): Value | undefined {
+    if (this.pending) this.settle();
+    return super.get(key);
+  }
+  override has(key: string): boolean {
+    if (this.pending) this.settle();
+    return super.has(key);
+  }
+  override set(key: string, value: Value): this {
+    if (this.pending) this.settle();
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    if (this.pending) this.settle();
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.pending = null;
+    super.clear();
+  }
+  override get size(): number {
+    if (this.pending) this.settle();
+    return super.size;
+  }
+  override forEach(callback: (value: Value, key: string, map: Map<string, Value>) => void, thisArg?: unknown): void {
+    if (this.pending) this.settle();
+    super.forEach(callback, thisArg);
+  }
+  override entries(): ReturnType<Map<string, Value>['entries']> {
+    if (this.pending) this.settle();
+    return super.entries();
+  }
+  override keys(): ReturnType<Map<string, Value>['keys']> {
+    if (this.pending) this.settle();
+    return super.keys();
+  }
+  override values(): ReturnType<Map<string, Value>['values']> {
+    if (this.pending) this.settle();
+    return super.values();
+  }
+  override [Symbol.iterator](): ReturnType<Map<string, Value>['entries']> {
+    if (this.pending) this.settle();
+    return super[Symbol.iterator]();
   }
 }
 
@@ -234,6 +363,8 @@ export interface ModuleBookkeeping {
   inputs: LayerValue[] | null;
   /** Parameters the layer itself declares (weight, bias): reassigning them adds nothing. */
   layerParams: Set<string>;
+  /** Adds a catalogue layer's weight, bias and listed weights to layerParams (made when first read). */
+  declareLayerWeights(spec: LayerSpec, cfg: LayerConfig): void;
   /** Layer weights a parametrization moved to a child module (counted there, not here). */
   movedParams?: Map<string, Dim[]>;
   /**
