@@ -18,6 +18,7 @@ import {
   FALSE,
   NONE,
   Scope,
+  SharedEmptyMap,
   force,
   formatTensorShape,
   TRUE,
@@ -923,15 +924,8 @@ export class Interpreter {
         const obj = this.eval(e.obj, scope);
         // `self.conv1`, `self.heads`: an instance's own attribute or child module, found as getAttr
         // finds it first, without making the call site only its failures need.
-        if (obj.k === 'instance') {
-          const own = obj.attrs.get(e.attr);
-          if (own !== undefined) return own;
-          if (obj.mod) {
-            const child = this.hooks.getModuleAttr(obj, e.attr);
-            if (child !== undefined) return child;
-          }
-        }
-        return this.getAttr(obj, e.attr, this.site(e, scope));
+        const own = obj.k === 'instance' ? this.ownAttr(obj, e.attr) : undefined;
+        return own ?? this.getAttr(obj, e.attr, this.site(e, scope));
       }
       case 'subscript': {
         const obj = this.eval(e.obj, scope);
@@ -1198,16 +1192,19 @@ export class Interpreter {
     return v;
   }
 
+  /** An instance's own attribute, or its child module of that name (what getAttr looks for first). */
+  private ownAttr(obj: InstanceV, name: string): Value | undefined {
+    const own = obj.attrs.get(name);
+    if (own !== undefined || !obj.mod) return own;
+    return this.hooks.getModuleAttr(obj, name);
+  }
+
   getAttr(obj: Value, name: string, site: CallSite, quiet = false): Value {
     obj = force(obj);
     switch (obj.k) {
       case 'instance': {
-        const own = obj.attrs.get(name);
+        const own = this.ownAttr(obj, name);
         if (own !== undefined) return own;
-        if (obj.mod) {
-          const m = this.hooks.getModuleAttr(obj, name);
-          if (m !== undefined) return m;
-        }
         const cv = this.lookupClassAttr(obj.cls, name);
         if (cv !== undefined) return this.bindClassAttr(cv, obj, obj.cls);
         if (name === '__class__') return obj.cls;
@@ -1713,15 +1710,9 @@ function forcedKwargs(kwargs: Map<string, Value>): Map<string, Value> {
 /**
  * The keywords of a call that passes none, shared by every such call (a map per call was a tenth
  * of a cold analysis's maps). Nothing writes to the keywords it receives (rules that add some copy
- * them first); should anything try, it fails loudly here instead of leaking keywords into other calls.
+ * them first); should anything try, it fails loudly instead of leaking keywords into other calls.
  */
-class NoKeywords extends Map<string, Value> {
-  override set(key: string): this {
-    throw new Error(`internal: keyword ${key} added to a call's shared empty keywords`);
-  }
-}
-
-const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
+const NO_KEYWORDS: Map<string, Value> = new SharedEmptyMap<string, Value>((key) => `internal: keyword ${key} added to a call's shared empty keywords`);
 
 /** A span as one number (offsets below 2^26, as every real file's are), else as text: no string built per annotation. */
 export function spanKey(from: number, to: number): number | string {

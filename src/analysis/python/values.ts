@@ -173,10 +173,6 @@ export interface ModuleRec {
 }
 
 /**
- * What the module system tracks beside a ModuleRec while a model builds: the module's own
- * parameters, its layer rule's first call, its path under the model being built.
- */
-/**
  * The bookkeeping beside a module record (ModuleBookkeeping). Its parameter map and layer-parameter
  * set are made on first use: most modules register no nn.Parameter, and containers declare no layer
  * weights, yet each module lives until its analysis ends, so two empty collections per module were
@@ -219,11 +215,7 @@ export class Bookkeeping implements ModuleBookkeeping {
    */
   declareLayerWeights(spec: LayerSpec, cfg: LayerConfig): void {
     if (this.layerParamsMade || this.declaredSpec) {
-      const set = this.layerParams;
-      set.add('weight');
-      set.add('bias');
-      const weights = spec.weights?.(cfg);
-      if (weights) for (const name of Object.keys(weights)) set.add(name);
+      addLayerWeights(this.layerParams, spec, cfg);
       return;
     }
     this.declaredSpec = spec;
@@ -237,10 +229,7 @@ export class Bookkeeping implements ModuleBookkeeping {
       const cfg = this.declaredConfig!;
       this.declaredSpec = null;
       this.declaredConfig = null;
-      set.add('weight');
-      set.add('bias');
-      const weights = spec.weights?.(cfg);
-      if (weights) for (const name of Object.keys(weights)) set.add(name);
+      addLayerWeights(set, spec, cfg);
     }
     return set;
   }
@@ -256,10 +245,18 @@ export class Bookkeeping implements ModuleBookkeeping {
   }
 }
 
-/** The shared children map of modules without children: writing to it is a bug (use ownChildren). */
-class NoChildren extends Map<string, InstanceV> {
-  override set(): this {
-    throw new Error('a module child was set on the shared empty children map (use ownChildren)');
+/**
+ * An empty map shared by many owners that would each hold an empty map of their own (a call's
+ * keywords, a module's children): nothing may write to it, and a write fails loudly with the
+ * message `writeError` makes, instead of leaking an entry into every other owner.
+ */
+export class SharedEmptyMap<K, V> extends Map<K, V> {
+  constructor(private readonly writeError: (key: K) => string) {
+    super();
+  }
+
+  override set(key: K): this {
+    throw new Error(this.writeError(key));
   }
 }
 
@@ -268,7 +265,7 @@ class NoChildren extends Map<string, InstanceV> {
  * children, and every module lives until its analysis ends: one shared empty map instead of one
  * each keeps them out of every scavenge.
  */
-export const NO_CHILDREN: ReadonlyMap<string, InstanceV> = new NoChildren();
+export const NO_CHILDREN: ReadonlyMap<string, InstanceV> = new SharedEmptyMap<string, InstanceV>(() => 'a module child was set on the shared empty children map (use ownChildren)');
 
 /** A module's own children map, made on the first child. */
 export function ownChildren(rec: ModuleRec): Map<string, InstanceV> {
@@ -350,6 +347,18 @@ export class DeferredAttrs extends Map<string, Value> {
   }
 }
 
+/** A catalogue layer's own parameters: weight, bias and the weights its entry lists. */
+function addLayerWeights(set: Set<string>, spec: LayerSpec, cfg: LayerConfig): void {
+  set.add('weight');
+  set.add('bias');
+  const weights = spec.weights?.(cfg);
+  if (weights) for (const name of Object.keys(weights)) set.add(name);
+}
+
+/**
+ * What the module system tracks beside a ModuleRec while a model builds: the module's own
+ * parameters, its layer rule's first call, its path under the model being built.
+ */
 export interface ModuleBookkeeping {
   /** Own nn.Parameter registrations: name → shape (null when unknown). */
   params: Map<string, Dim[] | null>;
