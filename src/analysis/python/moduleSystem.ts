@@ -73,7 +73,8 @@ export class ModuleSystem implements LayerModuleHost {
   readonly sequentialClass: ClassV;
   readonly moduleListClass: ClassV;
   readonly moduleDictClass: ClassV;
-  private readonly layerClasses = new Map<string, ClassV>();
+  /** Classes the front ends made for names the catalogue lacks (cachedClass), by their key. */
+  private readonly cachedClasses = new Map<string, ClassV>();
   private readonly namespaces = new Map<string, Value>();
   private readonly frontEnds: FrameworkFrontEnd[] = [];
   /** Tensors that are model inputs of unknown rank, refined by the first layer that needs a rank. */
@@ -193,10 +194,10 @@ export class ModuleSystem implements LayerModuleHost {
 
   /** A class cached under a key (front ends keep classes they make for unknown layers here). */
   cachedClass(key: string, make: () => ClassV): ClassV {
-    const cached = this.layerClasses.get(key);
+    const cached = this.cachedClasses.get(key);
     if (cached) return cached;
     const cls = make();
-    this.layerClasses.set(key, cls);
+    this.cachedClasses.set(key, cls);
     return cls;
   }
 
@@ -499,8 +500,8 @@ export class ModuleSystem implements LayerModuleHost {
 
   /** The class for a catalogue layer (`nn.Conv2d`), created once per name. */
   layerClass(framework: Framework, name: string): ClassV | undefined {
-    // Asked on every evaluation of `nn.Conv2d`: classes already made are found by framework and
-    // name, without building the `framework:name` key.
+    // Asked on every evaluation of `nn.Conv2d`: classes are kept by framework and name, so no
+    // `framework:name` key is built per evaluation.
     let byName = this.layerClassByName.get(framework);
     const known = byName?.get(name);
     if (known) return known;
@@ -512,13 +513,10 @@ export class ModuleSystem implements LayerModuleHost {
     return cls;
   }
 
-  /** Classes layerClass answered, by framework and name (every entry is also in layerClasses). */
+  /** The catalogue layers' classes layerClass made, by framework and name. */
   private readonly layerClassByName = new Map<Framework, Map<string, ClassV>>();
 
   private makeLayerClass(framework: Framework, name: string): ClassV | undefined {
-    const key = `${framework}:${name}`;
-    const cached = this.layerClasses.get(key);
-    if (cached) return cached;
     const spec = lookupLayer(framework, name);
     if (!spec) return undefined;
     const cls = nativeClass(name, null, [this.moduleClass]);
@@ -537,7 +535,6 @@ export class ModuleSystem implements LayerModuleHost {
       return applyLayer(this, self, spec, args.slice(1), kwargs, site);
     }));
     if (name === 'Flatten' || name === 'Identity') cls.ns.set('__layer__', TRUE);
-    this.layerClasses.set(key, cls);
     return cls;
   }
 
