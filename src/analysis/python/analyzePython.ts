@@ -348,7 +348,9 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
   // A PyTorch model the script builds itself (`model = Head(40, 21)`) is listed beside the classes,
   // in source order: the models are built from the last, so its shapes are the ones the hints of a
   // class body show where a class candidate annotates the same span (hintsToShow keeps the first).
-  out.push(...moduleLevelTorchModels(interp, body));
+  const classCandidates = new Set<ClassV>();
+  for (const c of out) if (c.cls) classCandidates.add(c.cls);
+  out.push(...moduleLevelTorchModels(interp, body, classCandidates));
   out.sort((a, b) => a.span.from - b.span.from);
   return out;
 }
@@ -378,7 +380,7 @@ function pickModels(interp: Interpreter, body: readonly Stmt[], options: PythonO
  * - Instances made inside functions (`def main(): model = Net(3)`) are locals of a call the analysis
  *   does not make: their classes keep unbuiltClassHints' hint.
  */
-function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[]): Candidate[] {
+function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[], classCandidates: ReadonlySet<ClassV>): Candidate[] {
   const assignments: { name: string; stmt: Stmt & { t: 'assign' }; scope: Scope }[] = [];
   const collect = (stmts: readonly Stmt[], scope: Scope): void => {
     for (const s of stmts) {
@@ -409,12 +411,6 @@ function moduleLevelTorchModels(interp: Interpreter, body: readonly Stmt[]): Can
     const before = names.get(name);
     if (!before) names.set(name, { name, stmt, inst: v });
     else if (!readsName(stmt, name)) before.stmt = stmt;
-  }
-  // The classes pickModels lists itself: those of the file constructible with their defaults.
-  const classCandidates = new Set<ClassV>();
-  for (const s of body) {
-    const cls = s.t === 'class' ? interp.mainScope.vars.get(s.def.name) : undefined;
-    if (isModelClass(cls) && constructibleWithDefaults(interp, cls)) classCandidates.add(cls);
   }
   const byInstance = new Map<InstanceV, Candidate>();
   for (const { name, stmt, inst } of [...listed.values()].flatMap((names) => [...names.values()]).sort((a, b) => a.stmt.from - b.stmt.from)) {
@@ -618,12 +614,7 @@ function hasFileBindings(interp: Interpreter, inst: InstanceV): boolean {
 
 /** A model whose class another model already built with default arguments: its subtree, re-rooted. */
 function reusedModel(interp: Interpreter, world: ModuleSystem, cand: Candidate, inst: InstanceV): ModelInfo {
-  const named = world.namedModules(inst);
-  const own = new Map<number, number | null>();
-  for (let i = 0; i < named.length; i++) own.set(named[i][1].mod!.id, ownParamCount(world, named[i][1].mod!));
-  const totals = subtreeTotals(named, own);
-  const modules: ModuleInfo[] = [];
-  for (let i = 0; i < named.length; i++) modules.push(moduleInfo(world, named[i][0], named[i][1], own, totals));
+  const modules = moduleTable(world, world.namedModules(inst));
   const call = inst.mod!.firstCall!;
   const fwd = forwardOf(interp, inst);
   const names = fwd && fwd.k === 'func' ? fwd.def.params.slice(1).map((p) => p.name) : [];
@@ -757,13 +748,7 @@ function buildModel(interp: Interpreter, world: ModuleSystem, keras: KerasFrontE
     interp.reportForeignGaps = false;
   }
 
-  // Module table.
-  const ownParams = new Map<number, number | null>();
-  // Index loops over the [path, module] pairs: destructuring in a for-of allocates an iterator result per pair.
-  for (let i = 0; i < named.length; i++) ownParams.set(named[i][1].mod!.id, ownParamCount(world, named[i][1].mod!));
-  const subtotals = subtreeTotals(named, ownParams);
-  const modules: ModuleInfo[] = [];
-  for (let i = 0; i < named.length; i++) modules.push(moduleInfo(world, named[i][0], named[i][1], ownParams, subtotals));
+  const modules = moduleTable(world, named);
   countSharedWeightsOnce(world, named, modules);
 
   // Annotations of this model.
@@ -890,6 +875,17 @@ function countSharedWeightsOnce(world: ModuleSystem, named: [string, InstanceV][
       info.paramsTotal = size !== null && isKnown(size) ? info.paramsTotal - (inside - 1) * size : null;
     }
   }
+}
+
+/** The module table of a model's [path, module] pairs: each module's own and subtree parameters, shapes and config. */
+function moduleTable(world: ModuleSystem, named: [string, InstanceV][]): ModuleInfo[] {
+  const own = new Map<number, number | null>();
+  // Index loops over the [path, module] pairs: destructuring in a for-of allocates an iterator result per pair.
+  for (let i = 0; i < named.length; i++) own.set(named[i][1].mod!.id, ownParamCount(world, named[i][1].mod!));
+  const totals = subtreeTotals(named, own);
+  const modules: ModuleInfo[] = [];
+  for (let i = 0; i < named.length; i++) modules.push(moduleInfo(world, named[i][0], named[i][1], own, totals));
+  return modules;
 }
 
 function ownParamCount(world: ModuleSystem, rec: ModuleRec): number | null {
