@@ -429,31 +429,38 @@ export function modelUsages(body: readonly Stmt[], text: string): ModelUsage[] {
 
 /** The usages that bind a model: by its class, or by the variable that holds it (a module-level Keras model). */
 export function usageFor(usages: readonly ModelUsage[], className: string | null, variable: string | null): UsageChoice | null {
-  const mine = usages.filter((u) => (className !== null && u.className === className) || (variable !== null && u.variable === variable));
+  return choiceOf(usages.filter((u) => (className !== null && u.className === className) || (variable !== null && u.variable === variable)));
+}
+
+/** The first of a model's usages binds it; the others are listed beside it. */
+function choiceOf(mine: ModelUsage[]): UsageChoice | null {
   return mine.length === 0 ? null : { first: mine[0], others: mine.slice(1) };
 }
 
-const usagesByModule = new WeakMap<Module, ModelUsage[]>();
+/** A parsed module's usages, all of them and those the reader placed (see ModelUsage.unplaced). */
+const usagesByModule = new WeakMap<Module, { all: ModelUsage[]; placed: ModelUsage[] }>();
 
 /**
  * The usage that binds a model of the analysed file, by its candidate name: a class or factory
  * (`Net`, `build_model`) or a module-level model variable (`model`). Read once per parsed module.
  */
 export function usageForModel(module: Module, text: string, name: string, isVariable: boolean, aliases: readonly string[] = [], ofClass?: string, asClass = false): UsageChoice | null {
-  let usages = usagesByModule.get(module);
-  if (usages === undefined) {
+  let read = usagesByModule.get(module);
+  if (read === undefined) {
+    let all: ModelUsage[];
     try {
-      usages = new UsageReader(text).read(module.body);
+      all = new UsageReader(text).read(module.body);
     } catch {
       // The pass is total by construction; should it ever throw, the file simply binds nothing from usage.
-      usages = [];
+      all = [];
     }
-    usagesByModule.set(module, usages);
+    read = { all, placed: all.filter((u) => !u.unplaced) };
+    usagesByModule.set(module, read);
   }
+  const { all: usages, placed } = read;
   // A class built with its defaults is not the instance a script built with its own arguments
   // (`model = Head(40, 21); model(x)`): that instance is a model of its own (analyzePython's
   // moduleLevelTorchModels), and its input would not fit the defaults' layers.
-  const placed = usages.filter((u) => !u.unplaced);
   if (!isVariable) return usageFor(asClass ? placed.filter((u) => !u.withArguments) : placed, name, null);
   if (aliases.length === 0 && ofClass === undefined) return usageFor(placed, null, name);
   // A module-level PyTorch model: its uses under any of its names, and none made while a name held
@@ -461,8 +468,7 @@ export function usageForModel(module: Module, text: string, name: string, isVari
   const names = new Set([name, ...aliases]);
   const fileClasses = new Set(module.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])));
   const ofOtherClass = (u: ModelUsage) => ofClass !== undefined && u.className !== null && u.className !== ofClass && fileClasses.has(u.className);
-  const mine = usages.filter((u) => u.variable !== null && names.has(u.variable) && !ofOtherClass(u));
-  return mine.length === 0 ? null : { first: mine[0], others: mine.slice(1) };
+  return choiceOf(usages.filter((u) => u.variable !== null && names.has(u.variable) && !ofOtherClass(u)));
 }
 
 /** A key that changes whenever the usage binding a model changes (for per-model memoisation). */
