@@ -1,7 +1,8 @@
 // Incremental analysis for editors: one analyser per document keeps its last Lezer parse tree (so
 // Lezer reparses only around the edits, for the texts the fast parser leaves to it) and each
-// model's previous result (so a keystroke re-runs only the models whose definitions it touched). Every update returns exactly what a fresh
-// `analyze` of the same text and options would return, apart from `elapsedMs`.
+// model's previous result (so a keystroke re-runs only the models whose definitions it touched).
+// Every update returns exactly what a fresh `analyze` of the same text and options would return,
+// apart from `elapsedMs`.
 
 import type { ChangedRange } from '@lezer/common';
 import { analyze } from './analyze';

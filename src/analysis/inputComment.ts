@@ -107,7 +107,7 @@ export function findFunctionalModelLine(text: string, modelSpan: Span): { lineSt
 export function findAssignmentLine(text: string, model: BindableModel): { lineStart: number; indent: string } | null {
   if (model.framework !== 'pytorch' || !/^[A-Za-z_]\w*[ \t]*=(?!=)/.test(text.slice(model.span.from, model.span.to))) return null;
   const lineStart = text.lastIndexOf('\n', model.span.from - 1) + 1;
-  return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart))![0] };
+  return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart, model.span.from))![0] };
 }
 
 /** Where a model's binding comment goes: above forward()/call(), or above a functional model's `Model(...)` line. */

@@ -192,10 +192,6 @@ export interface LayerSpec {
   lazy?: boolean;
 }
 
-/**
- * Binds positional and keyword arguments to a signature, filling defaults. Unknown keywords and
- * missing required arguments are reported as messages; the config is returned regardless.
- */
 /** A signature's positional parameters and the index of its variadic one (-1 when none), kept per signature. */
 const positionalBySignature = new WeakMap<readonly ParamSpec[], { params: ParamSpec[]; variadicAt: number; names: ReadonlySet<string> }>();
 
@@ -210,6 +206,10 @@ export function positionalParamsOf(signature: readonly ParamSpec[]): { params: P
   return entry;
 }
 
+/**
+ * Binds positional and keyword arguments to a signature, filling defaults. Unknown keywords and
+ * missing required arguments are reported as messages; the config is returned regardless.
+ */
 export function bindConfig(
   spec: LayerSpec,
   positional: readonly ConfigValue[],
