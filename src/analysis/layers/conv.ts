@@ -48,28 +48,37 @@ interface ConvAxes {
 }
 
 /**
- * The axes last computed, with the config and the config fields they came from. A convolution's
- * call asks for the same config's axes in its forward, its geometry and its formula, one after
- * the other; one slot answers those (a WeakMap's insertions cost more than the axes), and a config
- * whose fields were replaced since (a functional path reusing its object) computes anew.
+ * A one-entry memo of a function of a convolution's config: it answers again while the config
+ * object, `n`, `transposed` and the config fields the function reads are those of the last call.
+ * A convolution's construction and call ask for the same config's axes and weight shape several
+ * times in turn (validation, forward, geometry, formula, notation, MAC count); one slot answers
+ * those (a WeakMap's insertions cost more than the answers), and a config whose fields were
+ * replaced since (a functional path reusing its object) computes anew.
  */
-let lastAxes: {
-  cfg: LayerConfig;
-  n: number;
-  kernelSize: ConfigValue | undefined;
-  stride: ConfigValue | undefined;
-  dilation: ConfigValue | undefined;
-  padding: ConfigValue | undefined;
-  outputPadding: ConfigValue | undefined;
-  axes: ConvAxes;
-} | null = null;
+function lastConfigMemo<T>(fields: readonly string[], compute: (cfg: LayerConfig, n: number, transposed: boolean) => T): (cfg: LayerConfig, n: number, transposed: boolean) => T {
+  let lastCfg: LayerConfig | null = null;
+  let lastN = 0;
+  let lastTransposed = false;
+  const lastFields: (ConfigValue | undefined)[] = [];
+  let last!: T;
+  return (cfg, n, transposed) => {
+    let same = cfg === lastCfg && n === lastN && transposed === lastTransposed;
+    for (let i = 0; same && i < fields.length; i++) same = cfg[fields[i]] === lastFields[i];
+    if (same) return last;
+    last = compute(cfg, n, transposed);
+    lastCfg = cfg;
+    lastN = n;
+    lastTransposed = transposed;
+    for (let i = 0; i < fields.length; i++) lastFields[i] = cfg[fields[i]];
+    return last;
+  };
+}
+
+/** A convolution's axes as dims (the same object for the calls of one config in turn: read, never changed). */
+const memoAxes = lastConfigMemo(['kernel_size', 'stride', 'dilation', 'padding', 'output_padding'], (cfg, n) => computeConvAxes(cfg, n));
 
 function convAxes(cfg: LayerConfig, n: number): ConvAxes {
-  const last = lastAxes;
-  if (last && last.cfg === cfg && last.n === n && last.kernelSize === cfg.kernel_size && last.stride === cfg.stride && last.dilation === cfg.dilation && last.padding === cfg.padding && last.outputPadding === cfg.output_padding) return last.axes;
-  const axes = computeConvAxes(cfg, n);
-  lastAxes = { cfg, n, kernelSize: cfg.kernel_size, stride: cfg.stride, dilation: cfg.dilation, padding: cfg.padding, outputPadding: cfg.output_padding, axes };
-  return axes;
+  return memoAxes(cfg, n, false);
 }
 
 function computeConvAxes(cfg: LayerConfig, n: number): ConvAxes {
@@ -156,39 +165,26 @@ function weightShape(cfg: LayerConfig, n: number, transposed: boolean): Dim[] {
 }
 
 /**
- * The weight shape last computed, with the config and fields it came from (as `lastAxes`): the
- * validation and the weights of a construction, and the notation and MAC count of a call, ask in
- * turn. Callers only read it; the weights attribute gets a copy.
+ * The weight shape (see lastConfigMemo): the validation and the weights of a construction, and the
+ * notation and MAC count of a call, ask in turn. Callers only read it; the weights attribute gets a copy.
  */
-let lastWeight: {
-  cfg: LayerConfig;
-  n: number;
-  transposed: boolean;
-  groups: ConfigValue | undefined;
-  kernelSize: ConfigValue | undefined;
-  inC: ConfigValue | undefined;
-  outC: ConfigValue | undefined;
-  shape: readonly Dim[];
-} | null = null;
+const sharedWeightShape: (cfg: LayerConfig, n: number, transposed: boolean) => readonly Dim[] = lastConfigMemo(['groups', 'kernel_size', 'in_channels', 'out_channels'], weightShape);
 
-function sharedWeightShape(cfg: LayerConfig, n: number, transposed: boolean): readonly Dim[] {
-  const last = lastWeight;
-  if (last && last.cfg === cfg && last.n === n && last.transposed === transposed && last.groups === cfg.groups && last.kernelSize === cfg.kernel_size && last.inC === cfg.in_channels && last.outC === cfg.out_channels) return last.shape;
-  const shape = weightShape(cfg, n, transposed);
-  lastWeight = { cfg, n, transposed, groups: cfg.groups, kernelSize: cfg.kernel_size, inC: cfg.in_channels, outC: cfg.out_channels, shape };
-  return shape;
+/** The bias a convolution creates: none when `bias` is False (or None), else one per output channel. */
+function convBias(cfg: LayerConfig): Dim[] | null {
+  return cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)];
 }
 
 /** The weight bank and bias a convolution creates; its parameter count derives from them. */
 function convWeights(cfg: LayerConfig, n: number, transposed: boolean): Record<string, Dim[] | null> {
-  return { weight: sharedWeightShape(cfg, n, transposed).slice(), bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] };
+  return { weight: sharedWeightShape(cfg, n, transposed).slice(), bias: convBias(cfg) };
 }
 
 function convParams(cfg: LayerConfig, n: number, transposed: boolean): number | null {
   // An undecidable bias (neither True nor False) leaves the count unknown. The count only reads
   // the weight shape: no copy of it.
   if (boolArg(cfg.bias) === null) return null;
-  return weightCount({ weight: sharedWeightShape(cfg, n, transposed) as Dim[], bias: cfg.bias === false || cfg.bias === null ? null : [dimArg(cfg.out_channels)] });
+  return weightCount({ weight: sharedWeightShape(cfg, n, transposed) as Dim[], bias: convBias(cfg) });
 }
 
 function convGeometry(cfg: LayerConfig, n: number, transposed: boolean): Geometry | null {
